@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: MIT
+# prisma-gate - hand-written GNU make. Targets: all check asan bench demo
+# install uninstall clean golden golden-update unit lint hdrcheck format.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+PKG_CONFIG ?= pkg-config
+CFLAGS     ?= -O2 -g
+B          ?= build
+
+PKGS          := libpq yaml-0.1 libgit2 libcurl jansson libxml-2.0 libcrypto
+PG_QUERY_LIBS ?= -l:libpg_query.a -lprotobuf-c
+CMOCKA_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+HAVE_PKGS := $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo yes)
+
+GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+GATE_CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+                 -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
+                 -Wpointer-arith -Wcast-qual -Wformat=2 -Wundef -Wvla \
+                 -Wdeclaration-after-statement -Wconversion -Wno-sign-conversion \
+                 -Werror=implicit-function-declaration -fno-common
+GATE_LDFLAGS  :=
+GATE_LDLIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PG_QUERY_LIBS) -lpthread -lm
+
+ifeq ($(WERROR),1)
+GATE_CFLAGS += -Werror
+endif
+ifdef SANITIZE
+GATE_CFLAGS  += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
+GATE_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+ALL_CPPFLAGS = $(GATE_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(GATE_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(GATE_LDFLAGS) $(LDFLAGS)
+ALL_LDLIBS   = $(GATE_LDLIBS) $(LDLIBS)
+
+LIB_SRCS  := $(sort $(filter-out src/main.c,$(wildcard src/*.c src/rules/*.c src/cmd/*.c)))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
+MAIN_OBJ  := $(B)/src/main.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+BIN := prisma-gate
+
+.PHONY: all check unit golden golden-update integration bad-input asan bench demo install uninstall \
+        clean deps lint hdrcheck format format-check corpus
+
+all: $(BIN)
+
+# The binary lives in the project root (./prisma-gate, as the README says);
+# sanitizer builds keep theirs in their build directory.
+ifeq ($(B),build)
+BIN_PATH := $(BIN)
+else
+BIN_PATH := $(B)/$(BIN)
+endif
+
+$(BIN): $(BIN_PATH)
+ifneq ($(BIN_PATH),$(BIN))
+	@:
+endif
+
+$(BIN_PATH): $(MAIN_OBJ) $(B)/libgate.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(B)/libgate.a $(ALL_LDLIBS)
+
+$(B)/libgate.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libgate.a \
+	    $(ALL_LDLIBS) $(CMOCKA_LIBS)
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# ---- set-up ----------------------------------------------------------------
+# make check works on a fresh machine: it runs the deps step itself when
+# a library is missing (as root), or stops with the command to run.
+deps:
+	@if [ "$(HAVE_PKGS)" != yes ] || [ ! -f /usr/include/pg_query.h ] || \
+	    ! $(PKG_CONFIG) --exists cmocka 2>/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then ci/deps.sh; \
+	    else echo "missing build dependencies: run 'sudo ci/deps.sh' first" >&2; exit 2; fi; \
+	fi
+
+# ---- tests -----------------------------------------------------------------
+check: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@$(MAKE) --no-print-directory unit golden corpus bad-input
+	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
+	else $(MAKE) --no-print-directory integration; fi
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+golden: $(BIN_PATH)
+	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/run-golden.sh
+
+golden-update: $(BIN_PATH)
+	@GOLDEN_UPDATE=1 PRISMA_GATE=$(abspath $(BIN_PATH)) tests/run-golden.sh
+
+corpus: $(BIN_PATH)
+	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/corpus.sh
+
+bad-input: $(BIN_PATH)
+	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/bad-input.sh
+
+integration: $(BIN_PATH)
+	@fail=0; for t in tests/integration/*.sh; do [ -x "$$t" ] || continue; \
+	    echo "== $$t"; PRISMA_GATE=$(abspath $(BIN_PATH)) $$t || fail=1; done; exit $$fail
+
+asan: deps
+	@UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	$(MAKE) --no-print-directory B=build-asan SANITIZE=address,undefined \
+	    GATE_SKIP_INTEGRATION=$(GATE_SKIP_INTEGRATION) check
+
+bench: deps $(BIN)
+	@PRISMA_GATE=$(abspath $(BIN)) bench/run.sh all
+
+# ---- install ---------------------------------------------------------------
+install: $(BIN)
+	install -d '$(DESTDIR)$(BINDIR)'
+	install -m 0755 $(BIN) '$(DESTDIR)$(BINDIR)/$(BIN)'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/$(BIN)'
+
+# ---- hygiene ---------------------------------------------------------------
+lint:
+	@ci/lint.sh
+
+hdrcheck:
+	@for h in include/gate/*.h; do \
+	    echo "#include \"gate/$$(basename $$h)\"" | \
+	    $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
+
+format:
+	clang-format -i include/gate/*.h src/*.c src/*/*.c tests/unit/*.c
+
+format-check:
+	clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c tests/unit/*.c
+
+clean:
+	rm -rf build build-* $(BIN)

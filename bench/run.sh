@@ -1,0 +1,427 @@
+#!/usr/bin/env bash
+# bench/run.sh — prisma-gate benchmarks.
+#
+# usage: bench/run.sh [SECTION...]    SECTION: lint | all (default: all)
+#
+# env:
+#   PRISMA_GATE   prisma-gate binary (default: ./prisma-gate at the repo root)
+#   BENCH_RUNS    timed runs per tool; the median is reported (default: 5)
+#   BENCH_CORPUS  corpus directory (default: ../shared/corpus beside the repo)
+#   SQUAWK        squawk binary to use instead of the npm-installed one
+#   CC, CFLAGS    compiler and flags for the parse-only floor (default: cc, -O2)
+#
+# Every tool is run once untimed (warm-up: page cache, dynamic loader), then
+# BENCH_RUNS times, round-robin across tools so drift hits all of them alike.
+# Wall and CPU (user+sys) come from bash's `time` keyword (ms resolution);
+# peak memory is GNU time's %M (max RSS of the tool's process, KiB).
+# See bench/README.md.
+#
+# Exit status: 0 when every section ran or skipped (targets are only
+# informational), 1 when a tool crashed or errored, 2 on a usage error.
+
+# Sections are called through a table and tools through namerefs, which
+# the linter cannot follow.
+# shellcheck disable=SC2317,SC2034
+
+set -u
+set -o pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR=$ROOT/bench
+BUILD_DIR=$ROOT/build/bench
+RUNS=${BENCH_RUNS:-5}
+GNU_TIME=/usr/bin/time
+SQUAWK_VERSION=2.66.0
+STATUS=0
+
+# Every section: name, function, one-line description.  Later sections
+# (status vs `prisma migrate status`, deploy overhead) add a line here.
+SECTIONS=(
+    "lint|section_lint|lint the corpus vs squawk and the parse-only floor"
+)
+
+usage() {
+    echo "usage: bench/run.sh [SECTION...]   (default: all)"
+    echo "sections:"
+    local s
+    for s in "${SECTIONS[@]}"; do
+        IFS='|' read -r name _ desc <<<"$s"
+        printf '  %-8s %s\n' "$name" "$desc"
+    done
+    echo "  all      every section above"
+    echo "env: PRISMA_GATE (default ./prisma-gate), BENCH_RUNS (default 5),"
+    echo "     BENCH_CORPUS (default ../shared/corpus), SQUAWK (squawk binary)"
+}
+
+note() { printf '%s\n' "$*"; }
+warn() { printf 'bench: %s\n' "$*" >&2; }
+
+# Absolute path for a path given relative to the caller's directory.
+abspath() {
+    case $1 in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s/%s\n' "$CALLER_DIR" "$1" ;;
+    esac
+}
+CALLER_DIR=$(pwd)
+
+# ---------------------------------------------------------------- helpers
+
+# median FILE: median of the numbers in FILE, one a line.
+median() {
+    sort -n "$1" | awk '{ v[NR] = $1 }
+        END {
+            if (NR == 0) { print "nan"; exit }
+            if (NR % 2) print v[(NR + 1) / 2];
+            else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
+        }'
+}
+
+# ratio A B [DIGITS]: A/B, or n/a.
+ratio() {
+    awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN {
+        if (a == "" || b == "" || a == "nan" || b == "nan" || b + 0 == 0)
+            print "n/a";
+        else printf "%.*f\n", d, a / b }'
+}
+
+# verdict VALUE OP LIMIT: PASS, MISS or SKIP (VALUE n/a).
+verdict() {
+    awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+        if (v == "n/a" || v == "") { print "SKIP"; exit }
+        ok = (op == "<=") ? (v + 0 <= l + 0) : (v + 0 < l + 0);
+        print ok ? "PASS" : "MISS" }'
+}
+
+# run_timed OUTDIR ARGV...: run ARGV once with stdout discarded, stderr
+# kept in OUTDIR/stderr. Sets T_WALL T_CPU (ms) T_RSS (KiB) T_RC.
+run_timed() {
+    local out=$1
+    shift
+    local TIMEFORMAT='%3R %3U %3S'
+    local rc
+    {
+        time "$GNU_TIME" -f '%M' -o "$out/rss" "$@" >/dev/null 2>"$out/stderr"
+        rc=$?
+    } 2>"$out/bashtime"
+    T_RC=$rc
+    # GNU time writes "Command exited with non-zero status N" first when
+    # the tool exits non-zero; the %M figure is the last line.
+    T_RSS=$(tail -n 1 "$out/rss" 2>/dev/null)
+    case $T_RSS in '' | *[!0-9]*) T_RSS=nan ;; esac
+    read -r T_WALL T_CPU <<<"$(awk '{ printf "%.1f %.1f\n", $1 * 1000, ($2 + $3) * 1000 }' "$out/bashtime")"
+}
+
+# measure TOOL_IDS...: each TOOL_ID has arrays ARGV_<id> (command) and a
+# scalar LABEL_<id>; runs a warm-up, then RUNS timed runs round-robin.
+# Drops a tool whose exit status is >= 2 (crash/error) and sets STATUS=1.
+# Results: MED_WALL_<id>, MED_CPU_<id>, MED_RSS_<id>, OK_<id>=1.
+measure() {
+    local id i
+    local -a live=()
+    for id in "$@"; do
+        local -n argv="ARGV_$id"
+        local -n label="LABEL_$id"
+        mkdir -p "$WORK/$id"
+        : >"$WORK/$id/wall"
+        : >"$WORK/$id/cpu"
+        : >"$WORK/$id/rss.all"
+        run_timed "$WORK/$id" "${argv[@]}"
+        if [ "$T_RC" -ge 2 ]; then
+            tool_failed "$id" "$label" "$T_RC" "warm-up"
+        else
+            live+=("$id")
+        fi
+        unset -n argv label
+    done
+    for ((i = 1; i <= RUNS; i++)); do
+        local -a next=()
+        for id in "${live[@]}"; do
+            local -n argv="ARGV_$id"
+            local -n label="LABEL_$id"
+            run_timed "$WORK/$id" "${argv[@]}"
+            if [ "$T_RC" -ge 2 ]; then
+                tool_failed "$id" "$label" "$T_RC" "run $i"
+            else
+                echo "$T_WALL" >>"$WORK/$id/wall"
+                echo "$T_CPU" >>"$WORK/$id/cpu"
+                echo "$T_RSS" >>"$WORK/$id/rss.all"
+                next+=("$id")
+            fi
+            unset -n argv label
+        done
+        live=("${next[@]}")
+    done
+    for id in "${live[@]}"; do
+        printf -v "MED_WALL_$id" '%s' "$(median "$WORK/$id/wall")"
+        printf -v "MED_CPU_$id" '%s' "$(median "$WORK/$id/cpu")"
+        printf -v "MED_RSS_$id" '%s' "$(median "$WORK/$id/rss.all")"
+        printf -v "RANGE_$id" '%s' "$(sort -n "$WORK/$id/wall" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f", lo, hi }')"
+        printf -v "OK_$id" '%s' 1
+    done
+}
+
+tool_failed() {
+    local id=$1 label=$2 rc=$3 when=$4
+    printf -v "FAIL_$id" 'crashed/errored (%s: exit status %s)' "$when" "$rc"
+    warn "$label failed ($when): exit status $rc; dropping its column. stderr tail:"
+    tail -n 5 "$WORK/$id/stderr" | sed 's/^/    /' >&2
+    STATUS=1
+}
+
+# row LABEL ID: one table row (or a "skipped" row).
+row() {
+    local label=$1 id=$2 reason=${3:-}
+    local ok="OK_$id" fail="FAIL_$id"
+    [ -n "${!fail:-}" ] && reason=${!fail}
+    if [ "${!ok:-0}" = 1 ]; then
+        local w="MED_WALL_$id" c="MED_CPU_$id" r="MED_RSS_$id" g="RANGE_$id"
+        printf '%-16s %9.0f %8.0f %12.0f   %s\n' "$label" "${!w}" "${!c}" "${!r}" "${!g}"
+    else
+        printf '%-16s %9s %8s %12s   %s\n' "$label" - - - "${reason:-skipped}"
+    fi
+}
+
+# ---------------------------------------------------------------- tools
+
+# build_floor: compile bench/parse-floor.c to build/bench/parse-floor.
+build_floor() {
+    FLOOR=$BUILD_DIR/parse-floor
+    local src=$BENCH_DIR/parse-floor.c
+    if [ -x "$FLOOR" ] && [ "$FLOOR" -nt "$src" ]; then
+        return 0
+    fi
+    mkdir -p "$BUILD_DIR"
+    # shellcheck disable=SC2086 # CFLAGS is a list of flags
+    if ! ${CC:-cc} -std=c11 ${CFLAGS:--O2} -o "$FLOOR" "$src" \
+        -l:libpg_query.a -lprotobuf-c 2>"$BUILD_DIR/parse-floor.log"; then
+        cat "$BUILD_DIR/parse-floor.log" >&2
+        FLOOR_WHY="build failed (libpg-query-dev missing? run ci/deps.sh)"
+        return 1
+    fi
+}
+
+# find_squawk: the squawk $SQUAWK_VERSION binary, installed from
+# bench/package-lock.json on first use.  Sets SQUAWK_BIN or SQUAWK_WHY.
+find_squawk() {
+    SQUAWK_BIN=
+    if [ -n "${SQUAWK:-}" ]; then
+        SQUAWK_BIN=$(abspath "$SQUAWK")
+    else
+        # The npm package's js/bin/squawk is a node wrapper that spawns the
+        # native binary; time the native binary itself so node's start-up
+        # (~150 ms) is not charged to squawk.
+        SQUAWK_BIN=$BENCH_DIR/node_modules/@squawk-cli/linux-x64/bin/squawk
+        case "$(uname -s)-$(uname -m)" in
+        Linux-x86_64) ;;
+        *)
+            SQUAWK_WHY="bench/package-lock.json pins the linux-x64 build only; set SQUAWK=/path/to/squawk"
+            SQUAWK_BIN=
+            return 1
+            ;;
+        esac
+        if [ ! -x "$SQUAWK_BIN" ]; then
+            if ! command -v npm >/dev/null 2>&1; then
+                SQUAWK_WHY="npm not found (run ci/deps.sh)"
+                SQUAWK_BIN=
+                return 1
+            fi
+            note "squawk: installing squawk-cli@$SQUAWK_VERSION from bench/package-lock.json ..."
+            # Not `npm ci`: squawk-cli lists optional per-platform packages
+            # whose $SQUAWK_VERSION builds the registry does not serve
+            # (darwin, win32, linux-arm64), so the lock holds only
+            # linux-x64 and `npm ci` rejects it as out of sync.  `npm
+            # install --no-save` installs the locked versions with their
+            # integrity hashes and leaves the lockfile untouched.
+            if ! (cd "$BENCH_DIR" && timeout 300 npm install --no-save \
+                --no-audit --no-fund --fetch-retries=1 \
+                --fetch-timeout=60000 >"$WORK/npm.log" 2>&1); then
+                tail -n 5 "$WORK/npm.log" | sed 's/^/    /' >&2
+                SQUAWK_WHY="npm install failed (npm registry unreachable?)"
+                SQUAWK_BIN=
+                return 1
+            fi
+            if [ ! -x "$SQUAWK_BIN" ]; then
+                SQUAWK_WHY="npm installed no squawk binary for this platform"
+                SQUAWK_BIN=
+                return 1
+            fi
+        fi
+    fi
+    local v
+    v=$("$SQUAWK_BIN" --version 2>/dev/null)
+    if [ "$v" != "squawk $SQUAWK_VERSION" ]; then
+        SQUAWK_WHY="$SQUAWK_BIN reports '${v:-nothing}', want squawk $SQUAWK_VERSION"
+        SQUAWK_BIN=
+        return 1
+    fi
+}
+
+find_gate() {
+    GATE_BIN=$(abspath "${PRISMA_GATE:-$ROOT/prisma-gate}")
+    if [ ! -x "$GATE_BIN" ]; then
+        GATE_WHY="no binary at ${PRISMA_GATE:-./prisma-gate} (run make, or set PRISMA_GATE)"
+        GATE_BIN=
+        return 1
+    fi
+}
+
+machine_line() {
+    local cpu
+    cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+    local load
+    load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+    note "machine: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo '?') cores, $(uname -sr); load average ${load:-?} (busy cores skew squawk, which is multi-threaded)"
+}
+
+# ---------------------------------------------------------------- sections
+
+section_lint() {
+    local corpus=${BENCH_CORPUS:-$ROOT/../shared/corpus}
+    local shown=${BENCH_CORPUS:-../shared/corpus}
+    corpus=$(abspath "$corpus")
+
+    note "== lint =="
+    if [ ! -d "$corpus" ]; then
+        note "lint: skipped: corpus $shown not found (it sits beside the repo"
+        note "      in the project workspace; set BENCH_CORPUS to another one)"
+        return 0
+    fi
+    local -a files=("$corpus"/*/migrations/*/migration.sql)
+    if [ ! -e "${files[0]}" ]; then
+        note "lint: skipped: no */migrations/*/migration.sql under $shown"
+        return 0
+    fi
+    # 1789 absolute paths are ~180 KB of argv: far below ARG_MAX, checked.
+    local bytes
+    bytes=$(printf '%s\0' "${files[@]}" | wc -c)
+    if [ "$bytes" -gt $(($(getconf ARG_MAX) / 2)) ]; then
+        note "lint: skipped: file list ($bytes bytes) too long for one argv"
+        return 0
+    fi
+
+    FLOOR_WHY=
+    SQUAWK_WHY=
+    GATE_WHY=
+    local -a ids=()
+    if build_floor; then
+        ARGV_floor=("$FLOOR" "${files[@]}")
+        LABEL_floor=parse-floor
+        ids+=(floor)
+    fi
+    if find_gate; then
+        ARGV_gate=("$GATE_BIN" lint --format json --fail-on critical "${files[@]}")
+        LABEL_gate=prisma-gate
+        ids+=(gate)
+    fi
+    if find_squawk; then
+        ARGV_squawk=("$SQUAWK_BIN" --reporter json "${files[@]}")
+        LABEL_squawk="squawk $SQUAWK_VERSION"
+        ids+=(squawk)
+    fi
+
+    # Tools run from an empty directory so no config file (.squawk.toml,
+    # prisma-gate's) in the caller's tree changes what they do.
+    cd "$WORK/cwd" || return 1
+    measure "${ids[@]}"
+    cd "$ROOT" || return 1
+
+    local stmts="?"
+    if [ "${OK_floor:-0}" = 1 ]; then
+        stmts=$(sed -n 's/^parse-floor: [0-9]* files, \([0-9]*\) statements.*/\1/p' "$WORK/floor/stderr")
+        local fails
+        fails=$(sed -n 's/.* \([0-9]*\) parse failures.*/\1/p' "$WORK/floor/stderr")
+        [ "${fails:-0}" != 0 ] && note "note: libpg_query failed on $fails file(s)"
+    fi
+    note "lint: ${#files[@]} files, $stmts statements (corpus: $shown)"
+    note "medians of $RUNS runs after 1 warm-up; wall/cpu in ms, cpu = user+sys"
+    printf '%-16s %9s %8s %12s   %s\n' tool 'wall(ms)' 'cpu(ms)' 'maxrss(KiB)' 'wall min-max'
+    row parse-floor floor "$FLOOR_WHY"
+    row prisma-gate gate "$GATE_WHY"
+    row "squawk $SQUAWK_VERSION" squawk "$SQUAWK_WHY"
+
+    local gw=${MED_WALL_gate:-} gc=${MED_CPU_gate:-} gr=${MED_RSS_gate:-}
+    [ "${OK_gate:-0}" = 1 ] || { gw='' gc='' gr=''; }
+    local sw=${MED_WALL_squawk:-} sc=${MED_CPU_squawk:-}
+    [ "${OK_squawk:-0}" = 1 ] || { sw='' sc=''; }
+    local fw=${MED_WALL_floor:-} fc=${MED_CPU_floor:-}
+    [ "${OK_floor:-0}" = 1 ] || { fw='' fc=''; }
+
+    local r_sw r_sc r_fw r_fc mib
+    r_sw=$(ratio "$gw" "$sw")
+    r_sc=$(ratio "$gc" "$sc")
+    r_fw=$(ratio "$gw" "$fw")
+    r_fc=$(ratio "$gc" "$fc")
+    mib=$(ratio "$gr" 1024 1)
+    note "ratios: prisma-gate/squawk wall $r_sw cpu $r_sc;" \
+        "prisma-gate/floor wall $r_fw cpu $r_fc;" \
+        "peak memory $mib MiB (target < 16)"
+    note "targets (informational):"
+    printf '  %-4s prisma-gate wall <= 0.5x squawk    (%s)\n' "$(verdict "$r_sw" '<=' 0.5)" "$r_sw"
+    printf '  %-4s prisma-gate cpu  <= 0.5x squawk    (%s)\n' "$(verdict "$r_sc" '<=' 0.5)" "$r_sc"
+    printf '  %-4s prisma-gate wall <= 1.5x floor     (%s)\n' "$(verdict "$r_fw" '<=' 1.5)" "$r_fw"
+    printf '  %-4s prisma-gate peak memory < 16 MiB   (%s MiB)\n' "$(verdict "$mib" '<' 16)" "$mib"
+}
+
+# ---------------------------------------------------------------- main
+
+main() {
+    local -a want=()
+    local a s found
+    [ $# -eq 0 ] && set -- all
+    for a in "$@"; do
+        case $a in
+        -h | --help)
+            usage
+            exit 0
+            ;;
+        all)
+            for s in "${SECTIONS[@]}"; do want+=("${s%%|*}"); done
+            ;;
+        *)
+            found=
+            for s in "${SECTIONS[@]}"; do
+                [ "${s%%|*}" = "$a" ] && found=1
+            done
+            if [ -z "$found" ]; then
+                warn "unknown section '$a'"
+                usage >&2
+                exit 2
+            fi
+            want+=("$a")
+            ;;
+        esac
+    done
+    case $RUNS in '' | *[!0-9]* | 0)
+        warn "BENCH_RUNS must be a positive integer, got '$RUNS'"
+        exit 2
+        ;;
+    esac
+    if [ ! -x "$GNU_TIME" ]; then
+        warn "GNU time not found at $GNU_TIME (Debian package 'time'; run ci/deps.sh)"
+        exit 1
+    fi
+
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench.XXXXXX")
+    trap 'rm -rf "$WORK"' EXIT
+    mkdir -p "$WORK/cwd"
+
+    machine_line
+    local w fn
+    for w in "${want[@]}"; do
+        for s in "${SECTIONS[@]}"; do
+            IFS='|' read -r name fn _ <<<"$s"
+            if [ "$name" = "$w" ]; then
+                "$fn"
+                echo
+            fi
+        done
+    done
+    if [ "$STATUS" != 0 ]; then
+        warn "a tool crashed or errored (see above)"
+    fi
+    exit "$STATUS"
+}
+
+main "$@"

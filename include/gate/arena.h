@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arena.h - a chunked bump allocator for data that lives as long as its
+ * owner (a run, a parsed file). Objects in an arena never own malloc'd
+ * memory or library handles: the arena runs no destructors.
+ * A zeroed struct is a valid empty arena.
+ */
+#ifndef GATE_ARENA_H
+#define GATE_ARENA_H
+
+#include "gate/compat.h"
+
+struct gate_arena_chunk;
+
+struct gate_arena {
+    struct gate_arena_chunk *head;
+    size_t used; /* bytes used in head */
+    size_t total; /* bytes handed out, for statistics */
+};
+
+/* Zeroed, 16-byte aligned memory; never NULL (aborts on OOM). */
+void *gate_arena_alloc(struct gate_arena *a, size_t n);
+char *gate_arena_strdup(struct gate_arena *a, const char *s);
+char *gate_arena_strndup(struct gate_arena *a, const char *s, size_t n);
+char *gate_arena_printf(struct gate_arena *a, const char *fmt, ...) GATE_PRINTF(2, 3);
+/* Free every chunk; the arena is empty again. */
+void gate_arena_release(struct gate_arena *a);
+
+#endif

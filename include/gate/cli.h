@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - command-line parsing and the command table (git's commands[]).
+ */
+#ifndef GATE_CLI_H
+#define GATE_CLI_H
+
+#include "gate/compat.h"
+#include "gate/buf.h"
+#include "gate/run.h"
+
+enum gate_format {
+    GATE_FORMAT_TEXT = 0,
+    GATE_FORMAT_JSON,
+    GATE_FORMAT_JUNIT,
+    GATE_FORMAT_SARIF,
+    GATE_FORMAT_GITHUB,
+    GATE_FORMAT_GITLAB,
+    GATE_FORMAT_MARKDOWN,
+};
+
+struct gate_cli {
+    const char *command;
+    const char *policy;     /* -p/--policy */
+    const char *target;     /* -t/--target */
+    const char *chdir;      /* -C */
+    enum gate_format format;
+    bool format_set;
+    const char **reports;   /* --report FORMAT=PATH, argv-borrowed */
+    int nreports;
+    bool no_color;
+    int verbosity;          /* -1 quiet, 0, 1 verbose */
+    enum gate_risk fail_on;
+    bool fail_on_set;
+    char **args;            /* positional arguments after the command (argv-borrowed) */
+    int nargs;
+    bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
+};
+
+/* A command fills run (or out directly) and returns its exit status. */
+struct gate_command {
+    const char *name;
+    enum gate_exit (*run)(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+    const char *args;    /* usage after the name, e.g. "[PATH...]" */
+    const char *summary;
+    unsigned options;    /* enum gate_cli_opt bits the command accepts */
+    bool writes_run;     /* stdout is the run model in --format */
+};
+
+enum gate_cli_opt {
+    GATE_OPT_FAIL_ON = 1 << 0,
+};
+
+/*
+ * Parse argv into cli. Returns GATE_EXIT_OK to go on, GATE_EXIT_USAGE on a
+ * usage error (already reported), or -1 when --help/--version printed
+ * what was asked and the program should exit 0.
+ */
+int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf *out,
+                   const struct gate_command **cmd);
+
+/* Free what gate_cli_parse allocated. */
+void gate_cli_release(struct gate_cli *cli);
+
+const char *gate_format_name(enum gate_format f);
+bool gate_format_parse(const char *s, enum gate_format *out);
+
+/* Command entry points (src/cmd/). */
+enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+
+#endif

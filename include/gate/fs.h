@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fs.h - reading input files with a size cap, and atomic writes
+ * (temp file + rename) for reports.
+ */
+#ifndef GATE_FS_H
+#define GATE_FS_H
+
+#include "gate/compat.h"
+#include "gate/err.h"
+
+/* Largest migration.sql we read (a cap, not OOM): 32 MiB. */
+#define GATE_MAX_SQL_FILE (32u * 1024u * 1024u)
+
+enum gate_path_kind {
+    GATE_PATH_MISSING = 0,
+    GATE_PATH_FILE,
+    GATE_PATH_DIR,
+    GATE_PATH_OTHER,
+};
+
+/* What path is (following symlinks). */
+enum gate_path_kind gate_path_kind(const char *path);
+
+/*
+ * Read the whole file into *out (malloc'd, NUL-terminated, *len bytes).
+ * Fails with GATE_E_IO (message names the path and the reason) or
+ * GATE_E_LIMIT when the file is larger than max. *out is NULL on failure.
+ */
+enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *len,
+                              struct gate_err *err);
+
+/*
+ * Write data to path atomically: a temp file in the same directory,
+ * fsync'd, then renamed over path. Missing parent directories are created.
+ * On failure path is untouched.
+ */
+enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t len,
+                                      struct gate_err *err);
+
+/* path joined with name ("a" + "b" -> "a/b"); malloc'd. */
+char *gate_path_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lint.h - the risk engine: parse a migration.sql, model how Prisma runs
+ * it (one implicit transaction, explicit BEGIN/COMMIT splitting it,
+ * CONCURRENTLY only as the sole statement, objects new in the file),
+ * run every rule family, apply suppressions, cross-check Prisma's
+ * Warnings header and set the migration's risk.
+ *
+ * A struct gate_linter carries the replayed catalog from one file to the
+ * next, so lint a directory's migrations in Prisma's order.
+ */
+#ifndef GATE_LINT_H
+#define GATE_LINT_H
+
+#include "gate/compat.h"
+#include "gate/err.h"
+#include "gate/run.h"
+#include "gate/sql.h"
+#include "gate/rules.h"
+#include "gate/catalog.h"
+
+/* Per-rule settings from the policy (lint.rules). */
+struct gate_rule_setting {
+    const char *id;
+    bool off;
+    bool on;                    /* enable a rule that is off by default */
+    bool has_severity;
+    enum gate_severity severity;
+    bool has_risk;
+    enum gate_risk risk;
+};
+
+struct gate_lint_opts {
+    enum gate_risk fail_on;                 /* severity error at/above this risk */
+    bool hygiene_on_generated;              /* run hygiene rules on Prisma steps too */
+    const struct gate_rule_setting *rules;  /* borrowed */
+    size_t nrules;
+};
+
+struct gate_linter;
+
+struct gate_linter *gate_linter_new(const struct gate_lint_opts *opts);
+void gate_linter_free(struct gate_linter *l);
+
+/*
+ * Lint src[0..len) as migration m of run (findings appended to m, risk
+ * and statement count set), then replay it into the catalog. With
+ * replay_only, nothing is reported: the file only feeds the catalog
+ * (history before the migrations being checked).
+ */
+void gate_lint_source(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
+                      const char *src, size_t len, bool replay_only);
+
+/* The same, for a file already parsed by gate_sql_parse (still owned by the caller). */
+void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
+                      const char *src, size_t len, struct gate_sql_file *file, bool replay_only);
+
+/* A file gate_sql_parse refused (msg says why): a syntax-error finding at 1:1. */
+void gate_lint_failed(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
+                      const char *msg, bool replay_only);
+
+/* ---- for rule families ---- */
+
+/* The statement array of the file being linted. */
+const struct gate_stmt *gate_lint_stmts(const struct gate_lint_ctx *ctx, int *n);
+/* The catalog as it is before the current statement runs. */
+const struct gate_catalog *gate_lint_catalog(const struct gate_lint_ctx *ctx);
+/* Generation of the current file (compare with created_gen). */
+int gate_lint_generation(const struct gate_lint_ctx *ctx);
+/* Created earlier in this file (so no lock hazard on it). */
+bool gate_lint_new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q);
+bool gate_lint_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q);
+/* The table exists from an earlier migration or is unknown (not created in this file). */
+bool gate_lint_existing_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q);
+
+/* Number of top-level statements in the file (transaction control included). */
+int gate_lint_top_count(const struct gate_lint_ctx *ctx);
+/* Transaction block of statement idx (0, 1, ...); blocks split at COMMIT/ROLLBACK. */
+int gate_lint_block(const struct gate_lint_ctx *ctx, int idx);
+/* Statement idx runs inside an explicit BEGIN ... COMMIT. */
+bool gate_lint_explicit_tx(const struct gate_lint_ctx *ctx, int idx);
+/* Statement idx shares its transaction with at least one other statement. */
+bool gate_lint_in_transaction(const struct gate_lint_ctx *ctx, int idx);
+/* The Prisma step comment ("CreateTable", "AlterEnum", ...) over idx, or NULL. */
+const char *gate_lint_step(const struct gate_lint_ctx *ctx, int idx);
+/* lock_timeout was SET before statement idx (in this file). */
+bool gate_lint_lock_timeout_set(const struct gate_lint_ctx *ctx, int idx);
+/* Source text of statement idx (borrowed, not NUL-terminated: use length). */
+const char *gate_lint_text(const struct gate_lint_ctx *ctx, int offset);
+
+/*
+ * Report a finding of rule r at byte offset (use st->location when the
+ * statement is the best place). table may be NULL. Returns the finding so
+ * the caller may adjust risk or set help with gate_lint_help(); the
+ * pointer is valid until the next emit. Returns NULL when the rule is off
+ * (policy, or a hygiene rule on a Prisma-generated statement).
+ */
+struct gate_finding *gate_lint_emit(struct gate_lint_ctx *ctx, const struct gate_rule *r, int stmt,
+                                    int offset, const char *table, const char *fmt, ...)
+    GATE_PRINTF(6, 7);
+/* Replace the finding's help text (formatted, concrete SQL). */
+void gate_lint_help(struct gate_lint_ctx *ctx, struct gate_finding *f, const char *fmt, ...)
+    GATE_PRINTF(3, 4);
+
+/* "schema"."name" or "name", quoted as Prisma writes it (arena string). */
+const char *gate_lint_qname(struct gate_lint_ctx *ctx, const struct gate_qname *q);
+/* A readable type: varchar(191), timestamp(3), int4[] (arena string). */
+const char *gate_lint_type(struct gate_lint_ctx *ctx, const struct gate_type *t);
+
+#endif

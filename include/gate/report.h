@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report.h - report writers. Each is a pure function of the run model:
+ * the same run always gives the same bytes.
+ */
+#ifndef GATE_REPORT_H
+#define GATE_REPORT_H
+
+#include "gate/compat.h"
+#include "gate/buf.h"
+#include "gate/run.h"
+
+/* The canonical JSON report (format_version 1, design.md); appended to out. */
+void gate_report_json(const struct gate_run *run, struct gate_buf *out);
+
+/* Human-readable text: path:line:col, risk, rule, message, help; ANSI colour when color. */
+void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color);
+
+#endif

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.h - the run model: everything a report needs. Commands fill one
+ * struct gate_run; every report format (report.h) is a pure function of
+ * it, and the JSON report is its canonical serialisation.
+ *
+ * All strings hang off run->arena unless a field says otherwise.
+ */
+#ifndef GATE_RUN_H
+#define GATE_RUN_H
+
+#include "gate/compat.h"
+#include "gate/arena.h"
+
+enum gate_risk {
+    GATE_RISK_NONE = 0,
+    GATE_RISK_LOW,
+    GATE_RISK_MEDIUM,
+    GATE_RISK_HIGH,
+    GATE_RISK_CRITICAL,
+};
+
+enum gate_severity {
+    GATE_SEV_INFO = 0,
+    GATE_SEV_WARNING,
+    GATE_SEV_ERROR,
+};
+
+enum gate_category {
+    GATE_CAT_LOCK = 0,
+    GATE_CAT_REWRITE,
+    GATE_CAT_BREAKING,
+    GATE_CAT_DATA_LOSS,
+    GATE_CAT_DATA_DEPENDENT,
+    GATE_CAT_EXECUTION,
+    GATE_CAT_HYGIENE,
+};
+
+enum gate_mstate {
+    GATE_MSTATE_UNKNOWN = 0,
+    GATE_MSTATE_PENDING,
+    GATE_MSTATE_APPLIED,
+    GATE_MSTATE_FAILED,
+    GATE_MSTATE_ROLLED_BACK,
+    GATE_MSTATE_MODIFIED,
+    GATE_MSTATE_MISSING_LOCALLY,
+};
+
+enum gate_status {
+    GATE_STATUS_PASS = 0,
+    GATE_STATUS_WARN,
+    GATE_STATUS_FAIL,
+    GATE_STATUS_SKIP,
+    GATE_STATUS_ERROR,
+};
+
+enum gate_verdict {
+    GATE_VERDICT_PASS = 0,
+    GATE_VERDICT_FAIL,
+    GATE_VERDICT_ERROR,
+};
+
+/* Exit statuses (design.md): only main.c returns them. */
+enum gate_exit {
+    GATE_EXIT_OK = 0,
+    GATE_EXIT_CLOSED = 1,
+    GATE_EXIT_USAGE = 2,
+    GATE_EXIT_UNAVAILABLE = 3,
+    GATE_EXIT_DEPLOY_FAILED = 4,
+    GATE_EXIT_VERIFY_FAILED = 5,
+};
+
+struct gate_finding {
+    const char *rule;            /* static rule id */
+    enum gate_risk risk;
+    enum gate_severity severity;
+    enum gate_category category;
+    const char *table;           /* NULL when no table is involved */
+    int line;                    /* 1-based */
+    int column;                  /* 1-based, in characters */
+    int offset;                  /* byte offset in the file */
+    int stmt;                    /* statement index, -1 for file-level findings */
+    const char *message;
+    const char *help;
+    bool suppressed;
+    const char *suppression_reason;
+    const char *prisma_warning;  /* the Prisma header warning this finding confirms */
+};
+
+struct gate_migration {
+    const char *name;
+    const char *path;            /* as given / relative to the working directory */
+    char checksum[65];           /* lowercase SHA-256 hex of the raw bytes, "" unknown */
+    enum gate_mstate state;
+    enum gate_risk risk;         /* highest unsuppressed finding or statement class */
+    int statements;
+    struct gate_finding *findings;
+    size_t nfindings;
+    size_t capfindings;          /* findings is malloc'd, owned by the migration */
+    const char *error;           /* set when the file could not be evaluated */
+};
+
+struct gate_check {
+    const char *id;              /* "git.uncommitted-schema" */
+    enum gate_status status;
+    const char *message;
+    const char *path;            /* optional location */
+    int line;
+};
+
+struct gate_run {
+    struct gate_arena arena;
+    const char *command;
+    enum gate_verdict verdict;
+    int exit_code;
+    enum gate_risk max_risk;
+    enum gate_risk fail_on;
+
+    struct gate_migration **migrations; /* malloc'd array of arena objects */
+    size_t nmigrations;
+    size_t capmigrations;
+
+    struct gate_check *checks;           /* malloc'd */
+    size_t nchecks;
+    size_t capchecks;
+};
+
+void gate_run_init(struct gate_run *run, const char *command);
+void gate_run_release(struct gate_run *run);
+
+/* A new zeroed migration appended to run (owned by run). */
+struct gate_migration *gate_run_add_migration(struct gate_run *run, const char *name,
+                                              const char *path);
+/* Append a zeroed finding to m; the pointer is valid until the next append. */
+struct gate_finding *gate_migration_add_finding(struct gate_migration *m);
+/* Append a check result; strings are copied into the run arena. */
+struct gate_check *gate_run_add_check(struct gate_run *run, const char *id,
+                                      enum gate_status status, const char *message);
+
+/* Sort each migration's findings by (line, column, rule). */
+void gate_run_sort_findings(struct gate_run *run);
+
+const char *gate_risk_name(enum gate_risk r);
+/* Parse "none".."critical"; returns false on anything else. */
+bool gate_risk_parse(const char *s, enum gate_risk *out);
+const char *gate_severity_name(enum gate_severity s);
+bool gate_severity_parse(const char *s, enum gate_severity *out);
+const char *gate_category_name(enum gate_category c);
+const char *gate_mstate_name(enum gate_mstate s);
+const char *gate_status_name(enum gate_status s);
+const char *gate_verdict_name(enum gate_verdict v);
+
+#endif

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arena.c - chunked bump allocator.
+ */
+#include "gate/compat.h"
+#include "gate/arena.h"
+#include "gate/xalloc.h"
+#include "gate/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_SIZE 16384
+
+struct gate_arena_chunk {
+    struct gate_arena_chunk *next;
+    size_t size;
+    _Alignas(16) unsigned char data[];
+};
+
+void *gate_arena_alloc(struct gate_arena *a, size_t n)
+{
+    struct gate_arena_chunk *c;
+    void *p;
+
+    n = (n + 15) & ~(size_t)15;
+    if (!a->head || a->head->size - a->used < n) {
+        size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+
+        c = gate_xmalloc(sizeof(*c) + size);
+        c->size = size;
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+    }
+    p = a->head->data + a->used;
+    a->used += n;
+    a->total += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *gate_arena_strndup(struct gate_arena *a, const char *s, size_t n)
+{
+    char *p = gate_arena_alloc(a, n + 1);
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *gate_arena_strdup(struct gate_arena *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    return gate_arena_strndup(a, s, strlen(s));
+}
+
+char *gate_arena_printf(struct gate_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        GATE_BUG("vsnprintf failed");
+    p = gate_arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    (void)vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void gate_arena_release(struct gate_arena *a)
+{
+    struct gate_arena_chunk *c = a->head;
+
+    while (c) {
+        struct gate_arena_chunk *next = c->next;
+
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->used = 0;
+    a->total = 0;
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.c - the option table, getopt_long parsing, --help generated from
+ * the tables.
+ */
+#include "gate/compat.h"
+#include "gate/cli.h"
+#include "gate/msg.h"
+#include "gate/suggest.h"
+#include "gate/version.h"
+#include "gate/xalloc.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const struct gate_command commands[] = {
+    {"lint", gate_cmd_lint, "[PATH...]",
+     "classify migration SQL (files, migration directories; default ./prisma/migrations)",
+     GATE_OPT_FAIL_ON, true},
+    {"rules", gate_cmd_rules, "", "list every rule with its default risk", 0, false},
+    {"explain", gate_cmd_explain, "RULE", "what a rule flags, why, and the safe alternative", 0,
+     false},
+};
+
+static const char *const format_names[] = {"text",   "json",   "junit",   "sarif",
+                                           "github", "gitlab", "markdown"};
+
+const char *gate_format_name(enum gate_format f)
+{
+    return (size_t)f < GATE_ARRAY_SIZE(format_names) ? format_names[f] : "?";
+}
+
+bool gate_format_parse(const char *s, enum gate_format *out)
+{
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(format_names); i++) {
+        if (!strcmp(s, format_names[i])) {
+            *out = (enum gate_format)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+enum {
+    OPT_REPORT = 256,
+    OPT_NO_COLOR,
+    OPT_VERSION,
+    OPT_FAIL_ON,
+};
+
+static const struct option long_opts[] = {
+    {"policy", required_argument, NULL, 'p'},
+    {"target", required_argument, NULL, 't'},
+    {"format", required_argument, NULL, 'f'},
+    {"report", required_argument, NULL, OPT_REPORT},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {NULL, 0, NULL, 0},
+};
+
+static void usage(struct gate_buf *out)
+{
+    gate_buf_adds(out, "usage: prisma-gate [global options] <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(commands); i++) {
+        char head[64];
+
+        (void)snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].args);
+        gate_buf_printf(out, "  %-18s %s\n", head, commands[i].summary);
+    }
+    gate_buf_adds(out,
+                  "\nglobal options:\n"
+                  "  -p, --policy FILE      policy file (default ./prisma-gate.yml)\n"
+                  "  -t, --target NAME      target database from the policy\n"
+                  "  -C DIR                 run as if started in DIR\n"
+                  "  -f, --format FORMAT    text | json (stdout carries only this)\n"
+                  "      --report FMT=PATH  also write a report file (repeatable)\n"
+                  "      --no-color         no ANSI colour (also NO_COLOR, non-TTY)\n"
+                  "  -q, --quiet            errors only on stderr\n"
+                  "  -v, --verbose          more detail on stderr\n"
+                  "      --version          print the version\n"
+                  "  -h, --help             this help\n"
+                  "\nlint options:\n"
+                  "      --fail-on LEVEL    lowest risk that closes the gate: "
+                  "none|low|medium|high|critical (default high)\n"
+                  "\nexit status: 0 gate open, 1 gate closed, 2 usage error, "
+                  "3 could not evaluate\n");
+}
+
+static const struct gate_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(commands); i++) {
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    }
+    return NULL;
+}
+
+/* One getopt pass; stop_at_command: stop at the first non-option. */
+static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_buf *out,
+                      unsigned *seen)
+{
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+p:t:C:f:qvh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            cli->policy = optarg;
+            break;
+        case 't':
+            cli->target = optarg;
+            break;
+        case 'C':
+            cli->chdir = optarg;
+            break;
+        case 'f':
+            if (!gate_format_parse(optarg, &cli->format)) {
+                gate_errorf("unknown format '%s' (valid: text, json)", optarg);
+                return GATE_EXIT_USAGE;
+            }
+            if (cli->format != GATE_FORMAT_TEXT && cli->format != GATE_FORMAT_JSON) {
+                gate_errorf("format '%s' is not available yet (valid: text, json)", optarg);
+                return GATE_EXIT_USAGE;
+            }
+            cli->format_set = true;
+            break;
+        case OPT_REPORT:
+            gate_errorf("--report is not available yet; use --format json > FILE");
+            return GATE_EXIT_USAGE;
+        case OPT_NO_COLOR:
+            cli->no_color = true;
+            break;
+        case 'q':
+            cli->verbosity = -1;
+            break;
+        case 'v':
+            cli->verbosity = 1;
+            break;
+        case OPT_VERSION:
+            gate_buf_printf(out, "%s %s\n", GATE_NAME, GATE_VERSION);
+            return -1;
+        case 'h':
+            usage(out);
+            return -1;
+        case OPT_FAIL_ON:
+            if (!gate_risk_parse(optarg, &cli->fail_on)) {
+                static const char *const levels[] = {"none", "low", "medium", "high",
+                                                     "critical"};
+                const char *s = gate_suggest(optarg, levels, GATE_ARRAY_SIZE(levels));
+
+                if (s)
+                    gate_errorf("invalid --fail-on '%s' (did you mean '%s'? valid: none, low, "
+                                "medium, high, critical)",
+                                optarg, s);
+                else
+                    gate_errorf("invalid --fail-on '%s' (valid: none, low, medium, high, "
+                                "critical)",
+                                optarg);
+                return GATE_EXIT_USAGE;
+            }
+            cli->fail_on_set = true;
+            *seen |= GATE_OPT_FAIL_ON;
+            break;
+        case ':':
+            gate_errorf("option '%s' needs a value", argv[optind - 1]);
+            return GATE_EXIT_USAGE;
+        default:
+            if (optopt)
+                gate_errorf("unknown option '-%c' (see prisma-gate --help)", optopt);
+            else
+                gate_errorf("unknown option '%s' (see prisma-gate --help)", argv[optind - 1]);
+            return GATE_EXIT_USAGE;
+        }
+    }
+    return GATE_EXIT_OK;
+}
+
+int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf *out,
+                   const struct gate_command **cmd)
+{
+    unsigned seen = 0;
+    int rc;
+    int rest_argc;
+    char **rest;
+
+    *cmd = NULL;
+    cli->fail_on = GATE_RISK_HIGH;
+    optind = 1;
+    rc = parse_opts(cli, argc, argv, out, &seen);
+    if (rc)
+        return rc;
+    if (optind >= argc) {
+        usage(out);
+        gate_errorf("no command given");
+        return GATE_EXIT_USAGE;
+    }
+    cli->command = argv[optind];
+    *cmd = find_command(cli->command);
+    if (!*cmd) {
+        const char *names[GATE_ARRAY_SIZE(commands)];
+        const char *s;
+
+        for (size_t i = 0; i < GATE_ARRAY_SIZE(commands); i++)
+            names[i] = commands[i].name;
+        s = gate_suggest(cli->command, names, GATE_ARRAY_SIZE(commands));
+        if (s)
+            gate_errorf("unknown command '%s' (did you mean '%s'?)", cli->command, s);
+        else
+            gate_errorf("unknown command '%s' (see prisma-gate --help)", cli->command);
+        return GATE_EXIT_USAGE;
+    }
+    /* options after the command, in any order with its arguments */
+    rest_argc = argc - optind;
+    rest = argv + optind;
+    cli->args = gate_xcalloc((size_t)rest_argc + 1, sizeof(char *));
+    cli->nargs = 0;
+    optind = 1;
+    for (;;) {
+        rc = parse_opts(cli, rest_argc, rest, out, &seen);
+        if (rc)
+            return rc;
+        if (optind >= rest_argc)
+            break;
+        if (optind > 1 && !strcmp(rest[optind - 1], "--")) {
+            while (optind < rest_argc)
+                cli->args[cli->nargs++] = rest[optind++];
+            break;
+        }
+        cli->args[cli->nargs++] = rest[optind++];
+    }
+    if (seen & ~(*cmd)->options) {
+        gate_errorf("--fail-on is not an option of '%s'", (*cmd)->name);
+        return GATE_EXIT_USAGE;
+    }
+    return GATE_EXIT_OK;
+}
+
+void gate_cli_release(struct gate_cli *cli)
+{
+    free(cli->args);
+    cli->args = NULL;
+    cli->nargs = 0;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd/lint.c - `prisma-gate lint [PATH...]`: classify migration SQL.
+ *
+ * A PATH is a migration.sql (or any .sql file), a migration folder (holding
+ * migration.sql), or a migrations directory, whose migrations are linted
+ * in Prisma's order with each earlier one replayed into the catalog.
+ * No PATH means ./prisma/migrations.
+ */
+#include "gate/compat.h"
+#include "gate/cli.h"
+#include "gate/digest.h"
+#include "gate/fs.h"
+#include "gate/lint.h"
+#include "gate/migrations.h"
+#include "gate/msg.h"
+#include "gate/prefetch.h"
+#include "gate/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct lint_state {
+    struct gate_run *run;
+    struct gate_lint_opts opts;
+    bool unavailable; /* some input could not be read */
+};
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+/* The migration name of a file: its folder's name for .../NAME/migration.sql. */
+static char *name_of_file(const char *path)
+{
+    const char *b = base_name(path);
+
+    if (!strcmp(b, "migration.sql") && b != path) {
+        const char *end = b - 1;
+        const char *start = end;
+
+        while (start > path && start[-1] != '/')
+            start--;
+        if (end > start)
+            return gate_xstrndup(start, (size_t)(end - start));
+    }
+    return gate_xstrdup(b);
+}
+
+/* Record a prefetched file's read problem on m; returns false when it cannot be linted. */
+static bool usable(struct lint_state *ls, struct gate_migration *m,
+                   const struct gate_prefetch_item *it)
+{
+    if (it->read_rc) {
+        gate_errorf("%s", it->read_err.msg);
+        m->error = gate_arena_strdup(&ls->run->arena, it->read_err.msg);
+        ls->unavailable = true;
+        return false;
+    }
+    memcpy(m->checksum, it->checksum, sizeof(m->checksum));
+    if (it->has_nul) {
+        char *msg =
+            gate_xasprintf("'%s' is not a text file (NUL byte at offset %zu)", it->path, it->nul_at);
+
+        gate_errorf("%s", msg);
+        m->error = gate_arena_strdup(&ls->run->arena, msg);
+        free(msg);
+        ls->unavailable = true;
+        return false;
+    }
+    if (!it->len)
+        gate_warnf("'%s' is empty", it->path);
+    return true;
+}
+
+/* Lint one file on its own into a new migration of the run. */
+static void lint_file(struct lint_state *ls, const char *name, const char *path)
+{
+    struct gate_migration *m = gate_run_add_migration(ls->run, name, path);
+    struct gate_linter *l = gate_linter_new(&ls->opts);
+    struct gate_prefetch *pf = gate_prefetch_start(&path, 1, 0);
+    struct gate_prefetch_item *it = gate_prefetch_get(pf, 0);
+
+    if (usable(ls, m, it)) {
+        if (it->parse_rc)
+            gate_lint_failed(l, ls->run, m, it->parse_err.msg, false);
+        else
+            gate_lint_parsed(l, ls->run, m, it->data, it->len, &it->file, false);
+    }
+    gate_prefetch_free(pf);
+    gate_linter_free(l);
+}
+
+static void lint_directory(struct lint_state *ls, const char *dir)
+{
+    struct gate_migration_list list;
+    struct gate_err err = {0};
+    struct gate_linter *l;
+    struct gate_prefetch *pf;
+    const char **paths;
+    size_t npaths = 0, next = 0;
+
+    if (gate_migrations_list(dir, &list, &err)) {
+        gate_errorf("%s", err.msg);
+        ls->unavailable = true;
+        return;
+    }
+    if (!list.n) {
+        gate_errorf("no migrations in '%s' (expected folders holding migration.sql)", dir);
+        ls->unavailable = true;
+        gate_migration_list_release(&list);
+        return;
+    }
+    for (size_t i = 0; i < list.nskipped; i++)
+        gate_verbosef("%s: skipping '%s' (Prisma reads only real subdirectories)", dir,
+                      list.skipped[i]);
+    paths = gate_xcalloc(list.n, sizeof(*paths));
+    for (size_t i = 0; i < list.n; i++) {
+        if (list.items[i].has_sql)
+            paths[npaths++] = list.items[i].sql_path;
+    }
+    pf = gate_prefetch_start(paths, npaths, gate_prefetch_threads(npaths));
+    l = gate_linter_new(&ls->opts);
+    for (size_t i = 0; i < list.n; i++) {
+        const struct gate_migration_dir *d = &list.items[i];
+        struct gate_migration *m = gate_run_add_migration(ls->run, d->name, d->sql_path);
+        struct gate_prefetch_item *it;
+
+        if (!d->has_sql) {
+            char *msg = gate_xasprintf("migration folder '%s' has no migration.sql: Prisma "
+                                       "fails on it with P3015",
+                                       d->dir);
+
+            gate_errorf("%s", msg);
+            m->error = gate_arena_strdup(&ls->run->arena, msg);
+            free(msg);
+            ls->unavailable = true;
+            continue;
+        }
+        it = gate_prefetch_get(pf, next);
+        if (usable(ls, m, it)) {
+            if (it->parse_rc)
+                gate_lint_failed(l, ls->run, m, it->parse_err.msg, false);
+            else
+                gate_lint_parsed(l, ls->run, m, it->data, it->len, &it->file, false);
+        }
+        gate_prefetch_release(pf, next);
+        next++;
+    }
+    gate_linter_free(l);
+    gate_prefetch_free(pf);
+    free(paths);
+    gate_migration_list_release(&list);
+}
+
+static void lint_path(struct lint_state *ls, const char *path)
+{
+    switch (gate_path_kind(path)) {
+    case GATE_PATH_FILE: {
+        char *name = name_of_file(path);
+
+        lint_file(ls, name, path);
+        free(name);
+        break;
+    }
+    case GATE_PATH_DIR: {
+        char *sql = gate_path_join(path, "migration.sql");
+
+        if (gate_path_kind(sql) == GATE_PATH_FILE)
+            lint_file(ls, base_name(path), sql);
+        else
+            lint_directory(ls, path);
+        free(sql);
+        break;
+    }
+    case GATE_PATH_MISSING:
+        gate_errorf("cannot read '%s': no such file or directory", path);
+        ls->unavailable = true;
+        break;
+    default:
+        gate_errorf("cannot read '%s': not a file or directory", path);
+        ls->unavailable = true;
+        break;
+    }
+}
+
+enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+{
+    struct lint_state ls = {0};
+    bool blocking = false;
+
+    (void)out;
+    ls.run = run;
+    ls.opts.fail_on = cli->fail_on;
+    run->fail_on = cli->fail_on;
+    if (!cli->nargs) {
+        if (gate_path_kind("prisma/migrations") != GATE_PATH_DIR) {
+            gate_errorf("no PATH given and no ./prisma/migrations directory here "
+                        "(run in the project root or pass migration paths)");
+            run->verdict = GATE_VERDICT_ERROR;
+            return GATE_EXIT_UNAVAILABLE;
+        }
+        lint_path(&ls, "prisma/migrations");
+    }
+    for (int i = 0; i < cli->nargs; i++)
+        lint_path(&ls, cli->args[i]);
+
+    run->max_risk = GATE_RISK_NONE;
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        if (m->risk > run->max_risk)
+            run->max_risk = m->risk;
+        for (size_t k = 0; k < m->nfindings; k++) {
+            if (!m->findings[k].suppressed && m->findings[k].severity == GATE_SEV_ERROR)
+                blocking = true;
+        }
+    }
+    if (ls.unavailable) {
+        run->verdict = GATE_VERDICT_ERROR;
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    run->verdict = blocking ? GATE_VERDICT_FAIL : GATE_VERDICT_PASS;
+    return blocking ? GATE_EXIT_CLOSED : GATE_EXIT_OK;
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fs.c - file input with caps, atomic output.
+ */
+#include "gate/compat.h"
+#include "gate/fs.h"
+#include "gate/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum gate_path_kind gate_path_kind(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st))
+        return GATE_PATH_MISSING;
+    if (S_ISDIR(st.st_mode))
+        return GATE_PATH_DIR;
+    if (S_ISREG(st.st_mode))
+        return GATE_PATH_FILE;
+    return GATE_PATH_OTHER;
+}
+
+enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *len,
+                              struct gate_err *err)
+{
+    int fd;
+    struct stat st;
+    char *buf = NULL;
+    size_t cap, n = 0;
+    enum gate_code rc = GATE_OK;
+
+    *out = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return gate_fail(err, GATE_E_IO, "cannot read '%s': %s", path, strerror(errno));
+    if (fstat(fd, &st)) {
+        rc = gate_fail(err, GATE_E_IO, "cannot stat '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = gate_fail(err, GATE_E_IO, "cannot read '%s': is a directory", path);
+        goto out;
+    }
+    if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+        rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (%.1f MiB; the limit is %zu MiB)",
+                       path, (double)st.st_size / (1024.0 * 1024.0), max / (1024 * 1024));
+        goto out;
+    }
+    cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+    buf = gate_xmalloc(cap);
+    for (;;) {
+        ssize_t r;
+
+        if (n + 1 >= cap) {
+            if (cap > max + 1) {
+                rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)",
+                               path, max / (1024 * 1024));
+                goto out;
+            }
+            cap *= 2;
+            buf = gate_xrealloc(buf, cap);
+        }
+        r = read(fd, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = gate_fail(err, GATE_E_IO, "cannot read '%s': %s", path, strerror(errno));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > max) {
+        rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)", path,
+                       max / (1024 * 1024));
+        goto out;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    buf = NULL;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+static enum gate_code mkdirs(const char *dir, struct gate_err *err)
+{
+    char *p = gate_xstrdup(dir);
+    enum gate_code rc = GATE_OK;
+
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) && errno != EEXIST) {
+            rc = gate_fail(err, GATE_E_IO, "cannot create directory '%s': %s", p, strerror(errno));
+            goto out;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0777) && errno != EEXIST)
+        rc = gate_fail(err, GATE_E_IO, "cannot create directory '%s': %s", p, strerror(errno));
+out:
+    free(p);
+    return rc;
+}
+
+enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t len,
+                                      struct gate_err *err)
+{
+    char *dir = gate_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    char *tmp = NULL;
+    int fd = -1;
+    size_t off = 0;
+    enum gate_code rc = GATE_OK;
+
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = mkdirs(dir, err);
+        if (rc)
+            goto out;
+    }
+    tmp = gate_xasprintf("%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        free(tmp);
+        tmp = NULL;
+        goto out;
+    }
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+            goto out;
+        }
+        off += (size_t)w;
+    }
+    if (fchmod(fd, 0644) || fsync(fd)) {
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (close(fd)) {
+        fd = -1;
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    fd = -1;
+    if (rename(tmp, path)) {
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto out;
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    if (tmp && rc)
+        (void)unlink(tmp);
+    free(tmp);
+    free(dir);
+    return rc;
+}
+
+char *gate_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+
+    if (n && dir[n - 1] == '/')
+        return gate_xasprintf("%s%s", dir, name);
+    return gate_xasprintf("%s/%s", dir, name);
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * json.c - jansson wrapper.
+ */
+#include "gate/compat.h"
+#include "gate/json.h"
+#include "gate/buf.h"
+#include "gate/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define J(v)  ((json_t *)(v))
+#define CJ(v) ((const json_t *)(v))
+
+static struct gate_json *wrap(json_t *j)
+{
+    if (!j)
+        GATE_BUG("out of memory in jansson");
+    return (struct gate_json *)j;
+}
+
+struct gate_json *gate_json_object(void)
+{
+    return wrap(json_object());
+}
+
+struct gate_json *gate_json_array(void)
+{
+    return wrap(json_array());
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned int cp;
+    size_t need;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        need = 1;
+        cp = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        need = 2;
+        cp = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        need = 3;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return need + 1;
+}
+
+static json_t *utf8_string(const char *s)
+{
+    json_t *j = json_string(s);
+    struct gate_buf b = {0};
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (j)
+        return j;
+    while (*p) {
+        size_t n = utf8_seq(p);
+
+        if (n) {
+            gate_buf_add(&b, p, n);
+            p += n;
+        } else {
+            gate_buf_adds(&b, "\xEF\xBF\xBD");
+            p++;
+        }
+    }
+    j = json_string(gate_buf_str(&b));
+    gate_buf_release(&b);
+    return j;
+}
+
+struct gate_json *gate_json_string(const char *s)
+{
+    if (!s)
+        return wrap(json_null());
+    return wrap(utf8_string(s));
+}
+
+struct gate_json *gate_json_int(long long v)
+{
+    return wrap(json_integer((json_int_t)v));
+}
+
+struct gate_json *gate_json_real(double v)
+{
+    return wrap(json_real(v));
+}
+
+struct gate_json *gate_json_bool(bool v)
+{
+    return wrap(json_boolean(v));
+}
+
+struct gate_json *gate_json_null(void)
+{
+    return wrap(json_null());
+}
+
+void gate_json_set(struct gate_json *obj, const char *key, struct gate_json *val)
+{
+    if (json_object_set_new(J(obj), key, J(val)))
+        GATE_BUG("json_object_set_new failed");
+}
+
+void gate_json_set_str(struct gate_json *obj, const char *key, const char *s)
+{
+    gate_json_set(obj, key, gate_json_string(s));
+}
+
+void gate_json_set_int(struct gate_json *obj, const char *key, long long v)
+{
+    gate_json_set(obj, key, gate_json_int(v));
+}
+
+void gate_json_set_bool(struct gate_json *obj, const char *key, bool v)
+{
+    gate_json_set(obj, key, gate_json_bool(v));
+}
+
+void gate_json_append(struct gate_json *arr, struct gate_json *val)
+{
+    if (json_array_append_new(J(arr), J(val)))
+        GATE_BUG("json_array_append_new failed");
+}
+
+char *gate_json_dump(const struct gate_json *v)
+{
+    char *s = json_dumps(CJ(v), JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *out;
+
+    if (!s)
+        GATE_BUG("json_dumps failed");
+    out = gate_xasprintf("%s\n", s);
+    free(s);
+    return out;
+}
+
+char *gate_json_dump_compact(const struct gate_json *v)
+{
+    char *s = json_dumps(CJ(v), JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *out;
+
+    if (!s)
+        GATE_BUG("json_dumps failed");
+    out = gate_xstrdup(s);
+    free(s);
+    return out;
+}
+
+void gate_json_free(struct gate_json *v)
+{
+    if (v)
+        json_decref(J(v));
+}
+
+enum gate_code gate_json_parse(const char *text, size_t len, const char *what,
+                               struct gate_json **out, struct gate_err *err)
+{
+    json_error_t e;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+
+    *out = NULL;
+    if (!j)
+        return gate_fail(err, GATE_E_IO, "%s:%d:%d: invalid JSON: %s", what, e.line, e.column,
+                         e.text);
+    *out = (struct gate_json *)j;
+    return GATE_OK;
+}
+
+const struct gate_json *gate_json_get(const struct gate_json *obj, const char *key)
+{
+    if (!obj || !json_is_object(CJ(obj)))
+        return NULL;
+    return (const struct gate_json *)json_object_get(CJ(obj), key);
+}
+
+const char *gate_json_get_str(const struct gate_json *obj, const char *key)
+{
+    return gate_json_str_value(gate_json_get(obj, key));
+}
+
+bool gate_json_is_string(const struct gate_json *v)
+{
+    return v && json_is_string(CJ(v));
+}
+
+bool gate_json_is_object(const struct gate_json *v)
+{
+    return v && json_is_object(CJ(v));
+}
+
+bool gate_json_is_array(const struct gate_json *v)
+{
+    return v && json_is_array(CJ(v));
+}
+
+const char *gate_json_str_value(const struct gate_json *v)
+{
+    if (!v || !json_is_string(CJ(v)))
+        return NULL;
+    return json_string_value(CJ(v));
+}
+
+size_t gate_json_array_size(const struct gate_json *v)
+{
+    if (!v || !json_is_array(CJ(v)))
+        return 0;
+    return json_array_size(CJ(v));
+}
+
+const struct gate_json *gate_json_array_at(const struct gate_json *v, size_t i)
+{
+    if (!v || !json_is_array(CJ(v)))
+        return NULL;
+    return (const struct gate_json *)json_array_get(CJ(v), i);
+}

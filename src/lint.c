@@ -1,0 +1,1022 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lint.c - the risk engine. For one migration.sql: parse it (sql.c),
+ * model how Prisma runs it (one simple-protocol query = one implicit
+ * transaction, split by explicit BEGIN/COMMIT), run every rule family
+ * against the replayed catalog, apply suppression directives, cross-check
+ * Prisma's Warnings header, and derive the migration's risk.
+ */
+#include "gate/compat.h"
+#include "gate/lint.h"
+#include "gate/arena.h"
+#include "gate/buf.h"
+#include "gate/catalog.h"
+#include "gate/src.h"
+#include "gate/xalloc.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct gate_linter {
+    struct gate_lint_opts opts;
+    struct gate_catalog *cat;
+};
+
+/* A suppression directive found in a comment. */
+struct directive {
+    bool file;            /* prisma-gate-ignore-file */
+    int comment;          /* index into the file's comments */
+    int offset;           /* where to report problems with it */
+    int stmt;             /* statement it applies to, -1 none (or file-wide) */
+    const char **rules;   /* arena */
+    bool *used;           /* arena, one per rule */
+    int nrules;
+    const char *reason;   /* NULL when missing */
+};
+
+struct prisma_warning {
+    const char *text;
+    int offset;
+    const char *table;
+    const char *const *rules; /* findings that confirm it */
+    bool matched;
+};
+
+struct gate_lint_ctx {
+    struct gate_linter *l;
+    struct gate_run *run;
+    struct gate_migration *m;
+    struct gate_sql_file *filep;
+    struct gate_sql_file file; /* a view of *filep */
+    struct gate_src src;
+    const char *text;
+    int gen;
+    int cur;               /* statement being checked */
+    int *block;            /* per statement */
+    bool *explicit_tx;     /* per statement */
+    int *block_size;       /* per block: number of non-control statements */
+    int nblocks;
+    const char **step;     /* per statement */
+    bool *lock_timeout;    /* per statement: SET lock_timeout seen before it */
+    int top;               /* top-level statements */
+    struct gate_arena *arena; /* run arena: finding strings */
+    struct gate_arena scratch;
+};
+
+struct gate_linter *gate_linter_new(const struct gate_lint_opts *opts)
+{
+    struct gate_linter *l = gate_xcalloc(1, sizeof(*l));
+
+    if (opts)
+        l->opts = *opts;
+    else
+        l->opts.fail_on = GATE_RISK_HIGH;
+    l->cat = gate_catalog_new();
+    return l;
+}
+
+void gate_linter_free(struct gate_linter *l)
+{
+    if (!l)
+        return;
+    gate_catalog_free(l->cat);
+    free(l);
+}
+
+/* ---- context accessors for rules ------------------------------------- */
+
+const struct gate_stmt *gate_lint_stmts(const struct gate_lint_ctx *ctx, int *n)
+{
+    *n = ctx->file.nstmts;
+    return ctx->file.stmts;
+}
+
+const struct gate_catalog *gate_lint_catalog(const struct gate_lint_ctx *ctx)
+{
+    return ctx->l->cat;
+}
+
+int gate_lint_generation(const struct gate_lint_ctx *ctx)
+{
+    return ctx->gen;
+}
+
+bool gate_lint_new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q)
+{
+    const struct gate_cat_table *t = gate_catalog_table(ctx->l->cat, q);
+
+    return t && t->created_gen == ctx->gen;
+}
+
+bool gate_lint_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q)
+{
+    const struct gate_cat_enum *e = gate_catalog_enum(ctx->l->cat, q);
+
+    return e && e->created_gen == ctx->gen;
+}
+
+bool gate_lint_existing_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q)
+{
+    return !gate_lint_new_table(ctx, q);
+}
+
+int gate_lint_top_count(const struct gate_lint_ctx *ctx)
+{
+    return ctx->top;
+}
+
+int gate_lint_block(const struct gate_lint_ctx *ctx, int idx)
+{
+    if (idx < 0 || idx >= ctx->file.nstmts)
+        return 0;
+    return ctx->block[idx];
+}
+
+bool gate_lint_explicit_tx(const struct gate_lint_ctx *ctx, int idx)
+{
+    if (idx < 0 || idx >= ctx->file.nstmts)
+        return false;
+    return ctx->explicit_tx[idx];
+}
+
+bool gate_lint_in_transaction(const struct gate_lint_ctx *ctx, int idx)
+{
+    if (idx < 0 || idx >= ctx->file.nstmts)
+        return false;
+    if (ctx->explicit_tx[idx])
+        return true;
+    /* an implicit block is a transaction when the file has several statements */
+    return ctx->top > 1;
+}
+
+const char *gate_lint_step(const struct gate_lint_ctx *ctx, int idx)
+{
+    if (idx < 0 || idx >= ctx->file.nstmts)
+        return NULL;
+    return ctx->step[idx];
+}
+
+bool gate_lint_lock_timeout_set(const struct gate_lint_ctx *ctx, int idx)
+{
+    if (idx < 0 || idx >= ctx->file.nstmts)
+        return false;
+    return ctx->lock_timeout[idx];
+}
+
+const char *gate_lint_text(const struct gate_lint_ctx *ctx, int offset)
+{
+    if (offset < 0 || (size_t)offset > ctx->src.len)
+        return ctx->text;
+    return ctx->text + offset;
+}
+
+const char *gate_lint_qname(struct gate_lint_ctx *ctx, const struct gate_qname *q)
+{
+    if (!q || !q->name)
+        return "?";
+    if (q->schema)
+        return gate_arena_printf(ctx->arena, "\"%s\".\"%s\"", q->schema, q->name);
+    return gate_arena_printf(ctx->arena, "\"%s\"", q->name);
+}
+
+const char *gate_lint_type(struct gate_lint_ctx *ctx, const struct gate_type *t)
+{
+    struct gate_buf b = {0};
+    const char *out;
+
+    if (!t || !t->name)
+        return "?";
+    if (t->schema)
+        gate_buf_printf(&b, "%s.", t->schema);
+    gate_buf_adds(&b, t->name);
+    if (t->ntypmods > 0) {
+        gate_buf_addc(&b, '(');
+        for (int i = 0; i < t->ntypmods; i++) {
+            if (i)
+                gate_buf_addc(&b, ',');
+            if (t->typmods[i] < 0)
+                gate_buf_adds(&b, "?");
+            else
+                gate_buf_printf(&b, "%d", t->typmods[i]);
+        }
+        gate_buf_addc(&b, ')');
+    }
+    for (int i = 0; i < t->array_dims; i++)
+        gate_buf_adds(&b, "[]");
+    out = gate_arena_strdup(ctx->arena, gate_buf_str(&b));
+    gate_buf_release(&b);
+    return out;
+}
+
+/* ---- findings --------------------------------------------------------- */
+
+static const struct gate_rule_setting *setting(const struct gate_linter *l, const char *id)
+{
+    for (size_t i = 0; i < l->opts.nrules; i++) {
+        if (!strcmp(l->opts.rules[i].id, id))
+            return &l->opts.rules[i];
+    }
+    return NULL;
+}
+
+static bool generated_stmt(const struct gate_lint_ctx *ctx, int stmt)
+{
+    if (stmt < 0 || stmt >= ctx->file.nstmts)
+        return false;
+    if (ctx->file.stmts[stmt].depth > 0)
+        stmt = ctx->file.stmts[stmt].parent;
+    return stmt >= 0 && ctx->step[stmt];
+}
+
+GATE_PRINTF(6, 0)
+static struct gate_finding *vemit(struct gate_lint_ctx *ctx, const struct gate_rule *r, int stmt,
+                                  int offset, const char *table, const char *fmt, va_list ap)
+{
+    const struct gate_rule_setting *s = setting(ctx->l, r->id);
+    struct gate_finding *f;
+    int n;
+    char *msg;
+    va_list aq;
+
+    if (s && s->off)
+        return NULL;
+    if ((r->flags & GATE_RULE_OFF) && !(s && s->on))
+        return NULL;
+    if ((r->flags & GATE_RULE_HYGIENE) && !ctx->l->opts.hygiene_on_generated &&
+        !(s && s->on) && generated_stmt(ctx, stmt))
+        return NULL;
+    f = gate_migration_add_finding(ctx->m);
+    f->rule = r->id;
+    f->risk = s && s->has_risk ? s->risk : r->risk;
+    f->category = r->category;
+    f->table = table ? gate_arena_strdup(ctx->arena, table) : NULL;
+    f->stmt = stmt;
+    if (offset < 0 && stmt >= 0 && stmt < ctx->file.nstmts)
+        offset = ctx->file.stmts[stmt].location;
+    if (offset < 0)
+        offset = 0;
+    f->offset = offset;
+    gate_src_position(&ctx->src, (size_t)offset, &f->line, &f->column);
+    va_copy(aq, ap);
+    n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    msg = gate_arena_alloc(ctx->arena, (size_t)(n < 0 ? 0 : n) + 1);
+    if (n > 0)
+        (void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    f->message = msg;
+    f->help = r->help;
+    return f;
+}
+
+struct gate_finding *gate_lint_emit(struct gate_lint_ctx *ctx, const struct gate_rule *r, int stmt,
+                                    int offset, const char *table, const char *fmt, ...)
+{
+    struct gate_finding *f;
+    va_list ap;
+
+    va_start(ap, fmt);
+    f = vemit(ctx, r, stmt, offset, table, fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+void gate_lint_help(struct gate_lint_ctx *ctx, struct gate_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    if (!f)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    p = gate_arena_alloc(ctx->arena, (size_t)n + 1);
+    va_start(ap, fmt);
+    (void)vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    f->help = p;
+}
+
+/* Findings the engine makes itself go through the same path. */
+static struct gate_finding *emit(struct gate_lint_ctx *ctx, const struct gate_rule *r, int stmt,
+                                 int offset, const char *fmt, ...) GATE_PRINTF(5, 6);
+
+static struct gate_finding *emit(struct gate_lint_ctx *ctx, const struct gate_rule *r, int stmt,
+                                 int offset, const char *fmt, ...)
+{
+    struct gate_finding *f;
+    va_list ap;
+
+    va_start(ap, fmt);
+    f = vemit(ctx, r, stmt, offset, NULL, fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+/* ---- the Prisma execution model --------------------------------------- */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Is there a blank line in text[from..to)? */
+static bool blank_line_between(const char *text, int from, int to)
+{
+    int newlines = 0;
+
+    for (int i = from; i < to; i++) {
+        if (text[i] == '\n') {
+            if (++newlines >= 2)
+                return true;
+        } else if (!is_space(text[i])) {
+            newlines = 0;
+        }
+    }
+    return false;
+}
+
+static const char *const prisma_steps[] = {
+    "CreateSchema",     "DropExtension",   "CreateExtension",  "AlterExtension",   "AlterSequence",
+    "DropView",         "DropUserDefinedType", "CreateEnum",   "AlterEnum",        "DropForeignKey",
+    "DropIndex",        "AlterTable",      "AlterPrimaryKey",  "DropTable",        "DropEnum",
+    "CreateTable",      "RedefineTables",  "CreateIndex",      "RenameForeignKey", "AddForeignKey",
+    "RenameIndex",      "RedefineIndex",   "DropSchema",       "RenameTable",      "RenameColumn",
+};
+
+static const char *step_name(const char *comment)
+{
+    const char *p = comment;
+    size_t n;
+
+    while (*p == ' ')
+        p++;
+    n = strlen(p);
+    while (n && is_space(p[n - 1]))
+        n--;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(prisma_steps); i++) {
+        if (strlen(prisma_steps[i]) == n && !strncmp(p, prisma_steps[i], n))
+            return prisma_steps[i];
+    }
+    return NULL;
+}
+
+/*
+ * Transaction blocks, per prisma-semantics.md 4.3: the whole file is one
+ * implicit block; BEGIN makes the current block explicit (statements
+ * before it included); COMMIT/ROLLBACK end the block; what follows is a
+ * new implicit block. Nested statements share their parent's block.
+ */
+static void model_transactions(struct gate_lint_ctx *ctx)
+{
+    int n = ctx->file.nstmts;
+    int block = 0;
+    bool in_explicit = false;
+    int start_of_block = 0;
+    bool lock_timeout = false;
+    size_t capsize = 0;
+
+    ctx->block = gate_arena_alloc(&ctx->scratch, sizeof(int) * (size_t)(n + 1));
+    ctx->explicit_tx = gate_arena_alloc(&ctx->scratch, sizeof(bool) * (size_t)(n + 1));
+    ctx->lock_timeout = gate_arena_alloc(&ctx->scratch, sizeof(bool) * (size_t)(n + 1));
+    ctx->step = gate_arena_alloc(&ctx->scratch, sizeof(char *) * (size_t)(n + 1));
+    ctx->block_size = NULL;
+    ctx->top = 0;
+    GATE_GROW(ctx->block_size, capsize, 1);
+    for (int i = 0; i < n; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[i];
+
+        ctx->lock_timeout[i] = lock_timeout;
+        if (st->depth > 0) {
+            int p = st->parent >= 0 && st->parent < n ? st->parent : 0;
+
+            ctx->block[i] = ctx->block[p];
+            ctx->explicit_tx[i] = ctx->explicit_tx[p];
+            continue;
+        }
+        ctx->top++;
+        ctx->block[i] = block;
+        if (st->kind == GATE_STMT_SET && st->set_name && !strcmp(st->set_name, "lock_timeout") &&
+            !st->reset)
+            lock_timeout = true;
+        if (st->kind == GATE_STMT_TRANSACTION && st->tx == GATE_TX_BEGIN && !in_explicit) {
+            in_explicit = true;
+            for (int j = start_of_block; j <= i; j++)
+                ctx->explicit_tx[j] = true;
+            continue;
+        }
+        ctx->explicit_tx[i] = in_explicit;
+        if (st->kind == GATE_STMT_TRANSACTION &&
+            (st->tx == GATE_TX_COMMIT || st->tx == GATE_TX_ROLLBACK || st->tx == GATE_TX_PREPARE)) {
+            in_explicit = false;
+            block++;
+            start_of_block = i + 1;
+            GATE_GROW(ctx->block_size, capsize, (size_t)block + 1);
+            continue;
+        }
+        if (st->kind != GATE_STMT_TRANSACTION)
+            ctx->block_size[block]++;
+    }
+    ctx->nblocks = block + 1;
+    /* nested statements: re-resolve (a parent may have been explicit only after BEGIN) */
+    for (int i = 0; i < n; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[i];
+
+        if (st->depth > 0 && st->parent >= 0 && st->parent < n)
+            ctx->explicit_tx[i] = ctx->explicit_tx[st->parent];
+    }
+}
+
+/*
+ * Prisma step comments ("-- CreateTable") mark generated statements. A
+ * statement belongs to the step whose comment precedes it, and a
+ * statement that follows a generated one with no blank line in between
+ * stays in that step (multi-statement steps such as the enum swap).
+ */
+static void model_steps(struct gate_lint_ctx *ctx)
+{
+    const struct gate_sql_file *f = &ctx->file;
+    int ci = 0;
+    int prev_end = 0;
+    const char *cur = NULL;
+
+    for (int i = 0; i < f->nstmts; i++) {
+        const struct gate_stmt *st = &f->stmts[i];
+        const char *found = NULL;
+
+        if (st->depth > 0) {
+            ctx->step[i] = NULL;
+            continue;
+        }
+        while (ci < f->ncomments && f->comments[ci].start < st->location) {
+            if (f->comments[ci].start >= prev_end && !f->comments[ci].block) {
+                const char *s = step_name(f->comments[ci].text);
+
+                if (s)
+                    found = s;
+            }
+            ci++;
+        }
+        if (found)
+            cur = found;
+        else if (cur && blank_line_between(ctx->text, prev_end, st->location))
+            cur = NULL;
+        ctx->step[i] = cur;
+        prev_end = st->location + st->length;
+    }
+}
+
+/* ---- suppression directives ------------------------------------------- */
+
+static const char *skip_ws(const char *p)
+{
+    while (*p && is_space(*p))
+        p++;
+    return p;
+}
+
+/* First top-level statement that starts after offset with only blanks/comments between. */
+static int stmt_after(const struct gate_lint_ctx *ctx, int offset)
+{
+    const struct gate_sql_file *f = &ctx->file;
+
+    for (int i = 0; i < f->nstmts; i++) {
+        const struct gate_stmt *st = &f->stmts[i];
+
+        if (st->depth > 0)
+            continue;
+        if (st->location >= offset) {
+            /* between offset and the statement: only whitespace and comments */
+            int p = offset;
+
+            while (p < st->location) {
+                bool in_comment = false;
+
+                for (int c = 0; c < f->ncomments; c++) {
+                    if (f->comments[c].start == p) {
+                        p = f->comments[c].end;
+                        in_comment = true;
+                        break;
+                    }
+                }
+                if (in_comment)
+                    continue;
+                if (!is_space(ctx->text[p]))
+                    return -1;
+                p++;
+            }
+            return i;
+        }
+        if (st->location + st->length >= offset)
+            return -1; /* a directive inside a statement */
+    }
+    return -1;
+}
+
+static void add_rule_name(struct gate_lint_ctx *ctx, struct directive *d, const char *s, size_t n,
+                          size_t *cap)
+{
+    const char **rules = d->rules;
+
+    if ((size_t)d->nrules >= *cap) {
+        size_t ncap = *cap ? *cap * 2 : 4;
+
+        d->rules = gate_arena_alloc(&ctx->scratch, ncap * sizeof(char *));
+        if (rules)
+            memcpy(d->rules, rules, (size_t)d->nrules * sizeof(char *));
+        *cap = ncap;
+    }
+    d->rules[d->nrules++] = gate_arena_strndup(&ctx->scratch, s, n);
+}
+
+/*
+ * "prisma-gate-ignore RULE[, RULE]: reason" and "prisma-gate-ignore-file ...".
+ * Returns false when the comment holds no directive.
+ */
+static bool parse_directive(struct gate_lint_ctx *ctx, int ci, struct directive *d)
+{
+    const struct gate_sql_comment *c = &ctx->file.comments[ci];
+    const char *p = skip_ws(c->text);
+    static const char kw[] = "prisma-gate-ignore";
+    size_t cap = 0;
+
+    memset(d, 0, sizeof(*d));
+    if (strncmp(p, kw, sizeof(kw) - 1))
+        return false;
+    p += sizeof(kw) - 1;
+    if (!strncmp(p, "-file", 5)) {
+        d->file = true;
+        p += 5;
+    }
+    if (*p && !is_space(*p) && *p != ':')
+        return false; /* prisma-gate-ignored, prisma-gate-ignore-files, ... */
+    d->comment = ci;
+    d->offset = c->start;
+    d->stmt = -1;
+    for (;;) {
+        const char *s;
+
+        p = skip_ws(p);
+        while (*p == ',')
+            p = skip_ws(p + 1);
+        if (!*p || *p == ':')
+            break;
+        s = p;
+        while (*p && *p != ',' && *p != ':' && !is_space(*p))
+            p++;
+        add_rule_name(ctx, d, s, (size_t)(p - s), &cap);
+    }
+    d->used = gate_arena_alloc(&ctx->scratch, sizeof(bool) * (size_t)(d->nrules + 1));
+    if (*p == ':') {
+        const char *r = skip_ws(p + 1);
+        size_t n = strlen(r);
+
+        while (n && is_space(r[n - 1]))
+            n--;
+        if (c->block) {
+            /* a block comment may end with decoration */
+            while (n && (r[n - 1] == '*' || is_space(r[n - 1])))
+                n--;
+        }
+        if (n)
+            d->reason = gate_arena_strndup(ctx->arena, r, n);
+    }
+    return true;
+}
+
+static void apply_directives(struct gate_lint_ctx *ctx)
+{
+    const struct gate_sql_file *f = &ctx->file;
+    struct directive *ds;
+    int nd = 0;
+    if (!f->ncomments)
+        return;
+    ds = gate_arena_alloc(&ctx->scratch, sizeof(*ds) * (size_t)f->ncomments);
+    for (int ci = 0; ci < f->ncomments; ci++) {
+        struct directive *d = &ds[nd];
+        bool valid = true;
+
+        if (!parse_directive(ctx, ci, d))
+            continue;
+        if (!d->nrules) {
+            emit(ctx, &gate_rule_invalid_suppression, -1, d->offset,
+                 "suppression names no rule: write prisma-gate-ignore%s RULE[, RULE]: reason "
+                 "(there is no ignore-all)",
+                 d->file ? "-file" : "");
+            valid = false;
+        }
+        for (int r = 0; r < d->nrules; r++) {
+            if (!gate_rule_find(d->rules[r])) {
+                const char *hint = gate_rule_suggest(d->rules[r]);
+
+                if (hint)
+                    emit(ctx, &gate_rule_invalid_suppression, -1, d->offset,
+                         "unknown rule '%s' in suppression (did you mean '%s'?)", d->rules[r], hint);
+                else
+                    emit(ctx, &gate_rule_invalid_suppression, -1, d->offset,
+                         "unknown rule '%s' in suppression (see prisma-gate rules)", d->rules[r]);
+                d->used[r] = true; /* reported already */
+            }
+        }
+        if (d->nrules && !d->reason) {
+            emit(ctx, &gate_rule_invalid_suppression, -1, d->offset,
+                 "suppression of %s has no reason: write prisma-gate-ignore%s %s: why it is safe",
+                 d->rules[0], d->file ? "-file" : "", d->rules[0]);
+            valid = false;
+        }
+        if (!valid)
+            continue;
+        if (!d->file) {
+            d->stmt = stmt_after(ctx, ctx->file.comments[ci].end);
+            if (d->stmt < 0) {
+                emit(ctx, &gate_rule_unused_suppression, -1, d->offset,
+                     "suppression is not directly before a statement; put it on the line(s) "
+                     "before the statement it covers");
+                continue;
+            }
+        }
+        nd++;
+    }
+    /* mark findings */
+    for (size_t i = 0; i < ctx->m->nfindings; i++) {
+        struct gate_finding *fi = &ctx->m->findings[i];
+        int top = fi->stmt;
+
+        if (fi->rule == gate_rule_invalid_suppression.id ||
+            fi->rule == gate_rule_unused_suppression.id)
+            continue;
+        if (top >= 0 && top < f->nstmts && f->stmts[top].depth > 0)
+            top = f->stmts[top].parent;
+        for (int k = 0; k < nd && !fi->suppressed; k++) {
+            struct directive *d = &ds[k];
+
+            if (!d->file && (top < 0 || d->stmt != top))
+                continue;
+            for (int r = 0; r < d->nrules; r++) {
+                if (!strcmp(d->rules[r], fi->rule)) {
+                    fi->suppressed = true;
+                    fi->suppression_reason = d->reason;
+                    d->used[r] = true;
+                    break;
+                }
+            }
+        }
+    }
+    for (int k = 0; k < nd; k++) {
+        struct directive *d = &ds[k];
+
+        for (int r = 0; r < d->nrules; r++) {
+            if (!d->used[r])
+                emit(ctx, &gate_rule_unused_suppression, -1, d->offset,
+                     "suppression of %s%s suppresses nothing; remove it", d->rules[r],
+                     d->file ? " (file-wide)" : "");
+        }
+    }
+}
+
+/* ---- Prisma's Warnings header ----------------------------------------- */
+
+static const char *const w_drop_table[] = {"ban-drop-table", NULL};
+static const char *const w_drop_column[] = {"ban-drop-column", "changing-column-type", NULL};
+static const char *const w_enum[] = {"enum-value-removal", NULL};
+static const char *const w_required[] = {"adding-required-field", NULL};
+static const char *const w_not_null[] = {"adding-not-nullable-field", NULL};
+static const char *const w_unique[] = {"require-concurrent-index-creation",
+                                       "disallowed-unique-constraint", NULL};
+static const char *const w_cast[] = {"changing-column-type", NULL};
+static const char *const w_pk[] = {"adding-serial-primary-key-field", "ban-drop-column",
+                                   "changing-column-type", NULL};
+
+/* The text between the first pair of backticks after "key", e.g. "table `T`". */
+static const char *backticked(struct gate_lint_ctx *ctx, const char *s, const char *before)
+{
+    const char *p = strstr(s, before);
+    const char *e;
+
+    if (!p)
+        return NULL;
+    p = strchr(p + strlen(before), '`');
+    if (!p)
+        return NULL;
+    e = strchr(p + 1, '`');
+    if (!e)
+        return NULL;
+    return gate_arena_strndup(&ctx->scratch, p + 1, (size_t)(e - p - 1));
+}
+
+static void classify_warning(struct gate_lint_ctx *ctx, struct prisma_warning *w)
+{
+    const char *t = w->text;
+
+    w->rules = NULL;
+    if (strstr(t, "You are about to drop the `")) {
+        w->rules = w_drop_table;
+        w->table = backticked(ctx, t, "drop the");
+    } else if (strstr(t, "You are about to drop the column")) {
+        w->rules = w_drop_column;
+        w->table = backticked(ctx, t, "` on the");
+    } else if (strstr(t, "on the enum")) {
+        w->rules = w_enum;
+        w->table = NULL;
+    } else if (strstr(t, "Added the required column") ||
+               strstr(t, "with a prisma-level default value")) {
+        w->rules = w_required;
+        w->table = backticked(ctx, t, "` to the");
+        if (!w->table)
+            w->table = backticked(ctx, t, "` was added to the");
+    } else if (strstr(t, "Made the column")) {
+        w->rules = w_not_null;
+        w->table = backticked(ctx, t, "on table");
+    } else if (strstr(t, "A unique constraint covering")) {
+        w->rules = w_unique;
+        w->table = backticked(ctx, t, "on the table");
+    } else if (strstr(t, "You are about to alter the column") ||
+               strstr(t, "from a scalar field to a list field")) {
+        w->rules = w_cast;
+        w->table = backticked(ctx, t, "` on the");
+    } else if (strstr(t, "would be dropped and recreated") || strstr(t, "Changed the type of")) {
+        w->rules = w_drop_column;
+        w->table = backticked(ctx, t, "` on the");
+    } else if (strstr(t, "The primary key for the")) {
+        w->rules = w_pk;
+        w->table = backticked(ctx, t, "primary key for the");
+    }
+}
+
+static void cross_check_warnings(struct gate_lint_ctx *ctx)
+{
+    const struct gate_sql_file *f = &ctx->file;
+    const struct gate_sql_comment *c = NULL;
+    const char *p;
+
+    for (int i = 0; i < f->ncomments; i++) {
+        if (f->comments[i].block && strstr(f->comments[i].text, "Warnings:")) {
+            c = &f->comments[i];
+            break;
+        }
+        if (f->nstmts && f->comments[i].start > f->stmts[0].location)
+            break;
+    }
+    if (!c)
+        return;
+    p = strstr(c->text, "Warnings:");
+    while (p && *p) {
+        const char *line = p;
+        const char *eol = strchr(line, '\n');
+        size_t n = eol ? (size_t)(eol - line) : strlen(line);
+        const char *s = line;
+
+        while (s < line + n && is_space(*s))
+            s++;
+        if (s < line + n && *s == '-') {
+            struct prisma_warning w = {0};
+            size_t len;
+            bool matched = false;
+
+            s = skip_ws(s + 1);
+            len = (size_t)(line + n - s);
+            while (len && is_space(s[len - 1]))
+                len--;
+            w.text = gate_arena_strndup(ctx->arena, s, len);
+            w.offset = (int)(s - c->text) + c->start + 2;
+            classify_warning(ctx, &w);
+            for (size_t k = 0; w.rules && k < ctx->m->nfindings; k++) {
+                struct gate_finding *fi = &ctx->m->findings[k];
+
+                for (int r = 0; w.rules[r]; r++) {
+                    if (strcmp(fi->rule, w.rules[r]))
+                        continue;
+                    if (w.table && fi->table && strcmp(w.table, fi->table))
+                        continue;
+                    if (!fi->prisma_warning)
+                        fi->prisma_warning = w.text;
+                    matched = true;
+                }
+            }
+            if (!matched) {
+                struct gate_finding *fi =
+                    emit(ctx, &gate_rule_prisma_warning, -1, w.offset,
+                         "Prisma warned when it generated this migration: \"%s\" but no statement "
+                         "in the file matches it (edited after generation?)",
+                         w.text);
+
+                if (fi && w.table)
+                    fi->table = gate_arena_strdup(ctx->arena, w.table);
+            }
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+}
+
+/* ---- encoding ---------------------------------------------------------- */
+
+/* Offset of the first invalid UTF-8 byte, or -1. */
+static long first_invalid_utf8(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t need;
+        unsigned int cp;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07;
+        } else {
+            return (long)i;
+        }
+        for (size_t k = 1; k <= need; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return (long)i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return (long)i;
+        i += need + 1;
+    }
+    return -1;
+}
+
+/* ---- statement classes ---------------------------------------------- */
+
+/* The risk of a statement before any finding: what the risk model calls low. */
+static enum gate_risk base_risk(const struct gate_stmt *st)
+{
+    switch (st->kind) {
+    case GATE_STMT_TRANSACTION:
+    case GATE_STMT_SET:
+    case GATE_STMT_SELECT:
+    case GATE_STMT_EXPLAIN:
+        return GATE_RISK_NONE;
+    default:
+        return GATE_RISK_LOW;
+    }
+}
+
+/* ---- driver ----------------------------------------------------------- */
+
+static void severity_of(const struct gate_linter *l, struct gate_finding *f)
+{
+    const struct gate_rule_setting *s = setting(l, f->rule);
+
+    if (s && s->has_severity) {
+        f->severity = s->severity;
+        return;
+    }
+    if (f->risk == GATE_RISK_NONE)
+        f->severity = GATE_SEV_INFO;
+    else if (f->risk >= l->opts.fail_on)
+        f->severity = GATE_SEV_ERROR;
+    else
+        f->severity = GATE_SEV_WARNING;
+}
+
+static void syntax_finding(struct gate_lint_ctx *ctx)
+{
+    const struct gate_sql_file *f = &ctx->file;
+    int off = f->error_offset >= 0 ? f->error_offset : 0;
+    struct gate_finding *fi;
+
+    if (ctx->src.len >= 3 && !memcmp(ctx->text, "\xEF\xBB\xBF", 3) && off <= 3) {
+        fi = emit(ctx, &gate_rule_utf8_bom, -1, 0,
+                  "file starts with a UTF-8 byte order mark: Prisma sends it to PostgreSQL, "
+                  "which rejects it (%s), and the migration fails",
+                  f->error_msg ? f->error_msg : "syntax error");
+        (void)fi;
+        return;
+    }
+    emit(ctx, &gate_rule_syntax_error, -1, off, "%s (PostgreSQL 15 parser)",
+         f->error_msg ? f->error_msg : "syntax error");
+}
+
+void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
+                      const char *src, size_t len, struct gate_sql_file *file, bool replay_only)
+{
+    struct gate_lint_ctx ctx;
+    enum gate_risk risk = GATE_RISK_NONE;
+    long bad;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.l = l;
+    ctx.run = run;
+    ctx.m = m;
+    ctx.text = src;
+    ctx.arena = &run->arena;
+    ctx.gen = gate_catalog_begin_file(l->cat);
+    ctx.filep = file;
+    ctx.file = *file;
+    gate_src_init(&ctx.src, src, len);
+
+    model_transactions(&ctx);
+    model_steps(&ctx);
+    for (int i = 0; i < ctx.file.nstmts; i++) {
+        const struct gate_stmt *st = &ctx.file.stmts[i];
+
+        ctx.cur = i;
+        if (!replay_only) {
+            for (size_t k = 0; gate_rule_families[k]; k++) {
+                if (gate_rule_families[k]->stmt)
+                    gate_rule_families[k]->stmt(&ctx, st, i);
+            }
+        }
+        gate_catalog_apply(l->cat, st);
+    }
+    if (replay_only)
+        goto out;
+    ctx.cur = -1;
+    for (size_t k = 0; gate_rule_families[k]; k++) {
+        if (gate_rule_families[k]->end)
+            gate_rule_families[k]->end(&ctx);
+    }
+    if (ctx.file.syntax_error)
+        syntax_finding(&ctx);
+    bad = first_invalid_utf8((const unsigned char *)src, len);
+    if (bad >= 0)
+        emit(&ctx, &gate_rule_invalid_utf8, -1, (int)bad,
+             "byte 0x%02X is not valid UTF-8: Prisma replaces it with U+FFFD before it runs "
+             "(and hashes) the file, silently changing the SQL",
+             (unsigned int)(unsigned char)src[bad]);
+    if (!ctx.top) {
+        if (!len)
+            emit(&ctx, &gate_rule_empty_migration, -1, 0, "file is empty");
+        else if (!ctx.file.syntax_error)
+            emit(&ctx, &gate_rule_empty_migration, -1, 0, "file holds no SQL statement");
+    }
+    cross_check_warnings(&ctx);
+    apply_directives(&ctx);
+
+    m->statements = ctx.top;
+    for (int i = 0; i < ctx.file.nstmts; i++) {
+        enum gate_risk b = base_risk(&ctx.file.stmts[i]);
+
+        if (b > risk)
+            risk = b;
+    }
+    for (size_t i = 0; i < m->nfindings; i++) {
+        struct gate_finding *f = &m->findings[i];
+
+        severity_of(l, f);
+        if (!f->suppressed && f->risk > risk)
+            risk = f->risk;
+    }
+    m->risk = risk;
+out:
+    free(ctx.block_size);
+    gate_src_release(&ctx.src);
+    gate_arena_release(&ctx.scratch);
+}
+
+void gate_lint_source(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
+                      const char *src, size_t len, bool replay_only)
+{
+    struct gate_sql_file file;
+    struct gate_err err = {0};
+
+    memset(&file, 0, sizeof(file));
+    if (gate_sql_parse(src, len, &file, &err) != GATE_OK) {
+        gate_lint_failed(l, run, m, err.msg, replay_only);
+        gate_sql_file_release(&file);
+        return;
+    }
+    gate_lint_parsed(l, run, m, src, len, &file, replay_only);
+    gate_sql_file_release(&file);
+}
+
+void gate_lint_failed(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
+                      const char *msg, bool replay_only)
+{
+    struct gate_finding *f;
+
+    (void)gate_catalog_begin_file(l->cat);
+    if (replay_only)
+        return;
+    m->error = gate_arena_strdup(&run->arena, msg);
+    f = gate_migration_add_finding(m);
+    f->rule = gate_rule_syntax_error.id;
+    f->risk = gate_rule_syntax_error.risk;
+    f->category = gate_rule_syntax_error.category;
+    f->line = 1;
+    f->column = 1;
+    f->message = gate_arena_strdup(&run->arena, msg);
+    f->help = gate_rule_syntax_error.help;
+    severity_of(l, f);
+    m->risk = f->risk;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * migrations.c - Prisma's migration discovery and ordering.
+ */
+#include "gate/compat.h"
+#include "gate/migrations.h"
+#include "gate/fs.h"
+#include "gate/xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/*
+ * ICU root collation of ASCII, as Node 20 orders it: whitespace, then
+ * punctuation and symbols in this order, then digits, then letters with
+ * case ignored at the primary level (lower case first at the tertiary
+ * level). Bytes outside ASCII sort after all of these, by value.
+ */
+static const char punct_order[] = " \t\n\r\v\f_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+
+static unsigned primary(unsigned char c)
+{
+    const char *p;
+
+    if (c >= '0' && c <= '9')
+        return 200u + (c - '0');
+    if (c >= 'a' && c <= 'z')
+        return 300u + (unsigned)(c - 'a');
+    if (c >= 'A' && c <= 'Z')
+        return 300u + (unsigned)(c - 'A');
+    if (c && c < 0x80) {
+        p = strchr(punct_order, (char)c);
+        if (p)
+            return 1u + (unsigned)(p - punct_order);
+        return 150u; /* other control characters */
+    }
+    return 400u + c;
+}
+
+int gate_migration_name_cmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    size_t i;
+
+    /* primary level */
+    for (i = 0; x[i] && y[i]; i++) {
+        unsigned p = primary(x[i]), q = primary(y[i]);
+
+        if (p != q)
+            return p < q ? -1 : 1;
+    }
+    if (x[i] || y[i])
+        return x[i] ? 1 : -1;
+    /* tertiary level: lower case before upper case */
+    for (i = 0; x[i]; i++) {
+        bool ux = x[i] >= 'A' && x[i] <= 'Z';
+        bool uy = y[i] >= 'A' && y[i] <= 'Z';
+
+        if (ux != uy)
+            return ux ? 1 : -1;
+    }
+    return strcmp(a, b);
+}
+
+static int cmp_dir(const void *a, const void *b)
+{
+    const struct gate_migration_dir *x = a, *y = b;
+
+    return gate_migration_name_cmp(x->name, y->name);
+}
+
+enum gate_code gate_migrations_list(const char *dir, struct gate_migration_list *out,
+                                    struct gate_err *err)
+{
+    DIR *d;
+    struct dirent *e;
+
+    memset(out, 0, sizeof(*out));
+    d = opendir(dir);
+    if (!d)
+        return gate_fail(err, GATE_E_IO, "cannot read migrations directory '%s': %s", dir,
+                         strerror(errno));
+    while ((e = readdir(d))) {
+        char *path;
+        struct stat st;
+
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        path = gate_path_join(dir, e->d_name);
+        if (lstat(path, &st)) {
+            free(path);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            struct gate_migration_dir *m;
+
+            GATE_GROW(out->items, out->cap, out->n + 1);
+            m = &out->items[out->n++];
+            m->name = gate_xstrdup(e->d_name);
+            m->dir = path;
+            m->sql_path = gate_path_join(path, "migration.sql");
+            m->has_sql = gate_path_kind(m->sql_path) == GATE_PATH_FILE;
+            continue;
+        }
+        if (S_ISREG(st.st_mode) && !strcmp(e->d_name, "migration_lock.toml")) {
+            out->has_lock = true;
+        } else if (S_ISLNK(st.st_mode) || !S_ISREG(st.st_mode)) {
+            GATE_GROW(out->skipped, out->capskipped, out->nskipped + 1);
+            out->skipped[out->nskipped++] = gate_xstrdup(e->d_name);
+        }
+        free(path);
+    }
+    closedir(d);
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof(*out->items), cmp_dir);
+    return GATE_OK;
+}
+
+void gate_migration_list_release(struct gate_migration_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].name);
+        free(l->items[i].dir);
+        free(l->items[i].sql_path);
+    }
+    for (size_t i = 0; i < l->nskipped; i++)
+        free(l->skipped[i]);
+    free(l->items);
+    free(l->skipped);
+    memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_text.c - the human-readable report: one block per finding in
+ * compiler style (path:line:col), then a summary line.
+ */
+#include "gate/compat.h"
+#include "gate/report.h"
+
+#include <string.h>
+
+#define C_RESET "\033[0m"
+#define C_BOLD  "\033[1m"
+#define C_DIM   "\033[2m"
+
+static const char *risk_color(enum gate_risk r)
+{
+    switch (r) {
+    case GATE_RISK_CRITICAL:
+        return "\033[1;35m";
+    case GATE_RISK_HIGH:
+        return "\033[1;31m";
+    case GATE_RISK_MEDIUM:
+        return "\033[1;33m";
+    case GATE_RISK_LOW:
+        return "\033[36m";
+    default:
+        return "\033[2m";
+    }
+}
+
+static void finding_text(struct gate_buf *out, const struct gate_migration *m,
+                         const struct gate_finding *f, bool color)
+{
+    gate_buf_printf(out, "%s%s:%d:%d:%s ", color ? C_BOLD : "", m->path, f->line, f->column,
+                    color ? C_RESET : "");
+    gate_buf_printf(out, "%s%s%s %s: %s", color ? risk_color(f->risk) : "",
+                    gate_risk_name(f->risk), color ? C_RESET : "", f->rule, f->message);
+    if (f->suppressed)
+        gate_buf_printf(out, " %s[suppressed: %s]%s", color ? C_DIM : "",
+                        f->suppression_reason ? f->suppression_reason : "", color ? C_RESET : "");
+    gate_buf_addc(out, '\n');
+    if (f->help && !f->suppressed)
+        gate_buf_printf(out, "  %shelp:%s %s\n", color ? C_BOLD : "", color ? C_RESET : "",
+                        f->help);
+    if (f->prisma_warning && !f->suppressed)
+        gate_buf_printf(out, "  %sprisma warned:%s %s\n", color ? C_BOLD : "",
+                        color ? C_RESET : "", f->prisma_warning);
+}
+
+void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color)
+{
+    size_t counts[GATE_RISK_CRITICAL + 1] = {0};
+    size_t total = 0, suppressed = 0;
+    bool first = true;
+
+    for (size_t i = 0; i < run->nchecks; i++) {
+        const struct gate_check *c = &run->checks[i];
+
+        gate_buf_printf(out, "%-5s %s: %s\n", gate_status_name(c->status), c->id, c->message);
+    }
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        if (m->error && !m->nfindings)
+            gate_buf_printf(out, "%s: error: %s\n", m->path, m->error);
+        for (size_t k = 0; k < m->nfindings; k++) {
+            const struct gate_finding *f = &m->findings[k];
+
+            if (first)
+                first = false;
+            finding_text(out, m, f, color);
+            if (f->suppressed) {
+                suppressed++;
+            } else {
+                counts[f->risk]++;
+                total++;
+            }
+        }
+    }
+    gate_buf_printf(out, "%s%zu migration%s, %zu finding%s", run->nmigrations || total ? "" : "",
+                    run->nmigrations, run->nmigrations == 1 ? "" : "s", total,
+                    total == 1 ? "" : "s");
+    if (total) {
+        const char *sep = " (";
+
+        for (int r = GATE_RISK_CRITICAL; r >= GATE_RISK_NONE; r--) {
+            if (!counts[r])
+                continue;
+            gate_buf_printf(out, "%s%zu %s", sep, counts[r], gate_risk_name((enum gate_risk)r));
+            sep = ", ";
+        }
+        gate_buf_addc(out, ')');
+    }
+    if (suppressed)
+        gate_buf_printf(out, ", %zu suppressed", suppressed);
+    gate_buf_printf(out, "; max risk %s%s%s; gate %s%s%s (fail-on %s)\n",
+                    color ? risk_color(run->max_risk) : "", gate_risk_name(run->max_risk),
+                    color ? C_RESET : "", color ? C_BOLD : "",
+                    run->verdict == GATE_VERDICT_PASS   ? "open"
+                    : run->verdict == GATE_VERDICT_FAIL ? "closed"
+                                                        : "error",
+                    color ? C_RESET : "", gate_risk_name(run->fail_on));
+}

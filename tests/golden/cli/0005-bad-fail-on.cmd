@@ -1,0 +1,1 @@
+lint --fail-on hihg tests/golden/cli/data/empty.sql

@@ -1,0 +1,1 @@
+lint --format json tests/golden/cli/data/does-not-exist.sql

@@ -1,0 +1,1 @@
+explain ban-drop-table

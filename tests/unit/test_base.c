@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_base.c - src (line/column), migration ordering, suggestions,
+ * buffers, arena, digest, run-model names.
+ */
+#include "gate/compat.h"
+#include "gate/arena.h"
+#include "gate/buf.h"
+#include "gate/digest.h"
+#include "gate/fs.h"
+#include "gate/migrations.h"
+#include "gate/run.h"
+#include "gate/src.h"
+#include "gate/suggest.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+static void test_src_positions(void **state)
+{
+    static const struct {
+        const char *text;
+        size_t off;
+        int line, col;
+    } rows[] = {
+        {"abc", 0, 1, 1},
+        {"abc", 2, 1, 3},
+        {"a\nb", 2, 2, 1},
+        {"a\r\nb", 3, 2, 1},            /* CRLF is one line break */
+        {"a\r\nb\r\nc", 6, 3, 1},
+        {"a\rb", 2, 2, 1},              /* lone CR */
+        {"\xC3\xA9x", 2, 1, 2},         /* é is one column */
+        {"-- \xE2\x82\xAC\nSELECT", 7, 2, 1},
+        {"\xE2\x82\xAC\xE2\x82\xAC y", 7, 1, 4},
+        {"abc", 99, 1, 4},              /* clamped */
+        {"", 0, 1, 1},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++) {
+        struct gate_src src;
+        int line, col;
+
+        gate_src_init(&src, rows[i].text, strlen(rows[i].text));
+        gate_src_position(&src, rows[i].off, &line, &col);
+        assert_int_equal(line, rows[i].line);
+        assert_int_equal(col, rows[i].col);
+        gate_src_release(&src);
+    }
+}
+
+static void test_migration_order(void **state)
+{
+    /* pairs that must sort a < b (Node localeCompare, ICU root) */
+    static const char *const rows[][2] = {
+        {"20240101000000_add_1", "20240101000000_add1"}, /* _ before digits */
+        {"20240101000000_init", "20240101000000_Init"},  /* lower before upper */
+        {"20240101000000_a", "20240101000000_B"},        /* case ignored first */
+        {"20240101000000", "20240101000000_init"},       /* prefix first */
+        {"20240101000000_x", "20240102000000_a"},
+        {"0_init", "1_init"},
+        {"a b", "a_b"},                                  /* space before _ */
+        {"a_b", "a-b"},
+        {"a-b", "a.b"},
+        {"a9", "aa"},                                    /* digits before letters */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++) {
+        assert_true(gate_migration_name_cmp(rows[i][0], rows[i][1]) < 0);
+        assert_true(gate_migration_name_cmp(rows[i][1], rows[i][0]) > 0);
+    }
+    assert_int_equal(gate_migration_name_cmp("x_1", "x_1"), 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_migration_discovery(void **state)
+{
+    char tmpl[] = "/tmp/gate-test-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    char path[512];
+    struct gate_migration_list list;
+    struct gate_err err = {0};
+
+    (void)state;
+    assert_non_null(root);
+    (void)snprintf(path, sizeof(path), "%s/20240102_b", root);
+    assert_int_equal(mkdir(path, 0755), 0);
+    (void)snprintf(path, sizeof(path), "%s/20240102_b/migration.sql", root);
+    write_file(path, "SELECT 1;");
+    (void)snprintf(path, sizeof(path), "%s/20240101_a with space", root);
+    assert_int_equal(mkdir(path, 0755), 0);
+    (void)snprintf(path, sizeof(path), "%s/20240101_a with space/migration.sql", root);
+    write_file(path, "SELECT 1;");
+    (void)snprintf(path, sizeof(path), "%s/20240103_nosql", root);
+    assert_int_equal(mkdir(path, 0755), 0);
+    (void)snprintf(path, sizeof(path), "%s/.hidden", root);
+    assert_int_equal(mkdir(path, 0755), 0);
+    (void)snprintf(path, sizeof(path), "%s/migration_lock.toml", root);
+    write_file(path, "provider = \"postgresql\"\n");
+    (void)snprintf(path, sizeof(path), "%s/20240104_link", root);
+    assert_int_equal(symlink("20240102_b", path), 0);
+
+    assert_int_equal(gate_migrations_list(root, &list, &err), GATE_OK);
+    assert_int_equal(list.n, 4); /* hidden dir included, symlink skipped */
+    assert_string_equal(list.items[0].name, ".hidden");
+    assert_string_equal(list.items[1].name, "20240101_a with space");
+    assert_true(list.items[1].has_sql);
+    assert_string_equal(list.items[2].name, "20240102_b");
+    assert_string_equal(list.items[3].name, "20240103_nosql");
+    assert_false(list.items[3].has_sql);
+    assert_true(list.has_lock);
+    assert_int_equal(list.nskipped, 1);
+    assert_string_equal(list.skipped[0], "20240104_link");
+    gate_migration_list_release(&list);
+
+    assert_int_equal(gate_migrations_list("/nonexistent/gate", &list, &err), GATE_E_IO);
+    assert_non_null(strstr(err.msg, "/nonexistent/gate"));
+    gate_migration_list_release(&list);
+    {
+        char cmd[600];
+
+        (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
+static void test_suggest(void **state)
+{
+    static const char *const words[] = {"ban-drop-table", "ban-drop-column", "renaming-table"};
+
+    (void)state;
+    assert_int_equal(gate_edit_distance("kitten", "sitting"), 3);
+    assert_int_equal(gate_edit_distance("ab", "ba"), 1);
+    assert_string_equal(gate_suggest("ban-drop-tabel", words, 3), "ban-drop-table");
+    assert_string_equal(gate_suggest("ban-drop-colum", words, 3), "ban-drop-column");
+    assert_null(gate_suggest("xyz", words, 3));
+}
+
+static void test_buf_arena(void **state)
+{
+    struct gate_buf b = {0};
+    struct gate_arena a = {0};
+    char *s;
+
+    (void)state;
+    assert_string_equal(gate_buf_str(&b), "");
+    gate_buf_adds(&b, "abc");
+    gate_buf_printf(&b, "-%d", 42);
+    gate_buf_addc(&b, '!');
+    assert_string_equal(gate_buf_str(&b), "abc-42!");
+    s = gate_buf_detach(&b);
+    assert_string_equal(s, "abc-42!");
+    free(s);
+    gate_buf_release(&b);
+    for (int i = 0; i < 5000; i++) {
+        char want[16];
+
+        (void)snprintf(want, sizeof(want), "n%d", i);
+        assert_string_equal(gate_arena_printf(&a, "n%d", i), want);
+    }
+    assert_non_null(gate_arena_alloc(&a, 100000));
+    gate_arena_release(&a);
+}
+
+static void test_digest(void **state)
+{
+    char hex[65];
+    char mac[65];
+
+    (void)state;
+    gate_sha256_hex("hello", 5, hex);
+    assert_string_equal(hex, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+    /* RFC 4231 test case 2 */
+    gate_hmac_sha256_hex("Jefe", 4, "what do ya want for nothing?", 28, mac);
+    assert_string_equal(mac, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    assert_true(gate_ct_equal("abc", "abc", 3));
+    assert_false(gate_ct_equal("abc", "abd", 3));
+}
+
+static void test_names(void **state)
+{
+    enum gate_risk r;
+
+    (void)state;
+    assert_true(gate_risk_parse("medium", &r));
+    assert_int_equal(r, GATE_RISK_MEDIUM);
+    assert_false(gate_risk_parse("hihg", &r));
+    assert_string_equal(gate_risk_name(GATE_RISK_CRITICAL), "critical");
+    assert_string_equal(gate_mstate_name(GATE_MSTATE_MISSING_LOCALLY), "missing-locally");
+}
+
+static void test_atomic_write(void **state)
+{
+    char tmpl[] = "/tmp/gate-test-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    char path[512];
+    char *data = NULL;
+    size_t len = 0;
+    struct gate_err err = {0};
+
+    (void)state;
+    assert_non_null(root);
+    (void)snprintf(path, sizeof(path), "%s/sub/dir/report.json", root);
+    assert_int_equal(gate_write_file_atomic(path, "{}\n", 3, &err), GATE_OK);
+    assert_int_equal(gate_read_file(path, 100, &data, &len, &err), GATE_OK);
+    assert_int_equal(len, 3);
+    assert_string_equal(data, "{}\n");
+    free(data);
+    assert_int_equal(gate_read_file(path, 2, &data, &len, &err), GATE_E_LIMIT);
+    assert_null(data);
+    {
+        char cmd[600];
+
+        (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_src_positions),
+        cmocka_unit_test(test_migration_order),
+        cmocka_unit_test(test_migration_discovery),
+        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_buf_arena),
+        cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_atomic_write),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
