@@ -64,6 +64,7 @@ struct gate_lint_ctx {
     int top;               /* top-level statements */
     struct gate_arena *arena; /* run arena: finding strings */
     struct gate_arena scratch;
+    void *family_state[16];   /* per family, per file (gate_lint_state) */
 };
 
 struct gate_linter *gate_linter_new(const struct gate_lint_opts *opts)
@@ -209,6 +210,20 @@ const char *gate_lint_type(struct gate_lint_ctx *ctx, const struct gate_type *t)
     out = gate_arena_strdup(ctx->arena, gate_buf_str(&b));
     gate_buf_release(&b);
     return out;
+}
+
+void *gate_lint_state(struct gate_lint_ctx *ctx, const struct gate_rule_family *fam, size_t size)
+{
+    for (size_t k = 0; gate_rule_families[k]; k++) {
+        if (gate_rule_families[k] != fam)
+            continue;
+        if (k >= GATE_ARRAY_SIZE(ctx->family_state))
+            GATE_BUG("too many rule families for family_state");
+        if (!ctx->family_state[k])
+            ctx->family_state[k] = gate_arena_alloc(&ctx->scratch, size);
+        return ctx->family_state[k];
+    }
+    GATE_BUG("gate_lint_state: unknown rule family");
 }
 
 /* ---- findings --------------------------------------------------------- */
@@ -467,7 +482,8 @@ static void model_steps(struct gate_lint_ctx *ctx)
             cur = found;
         else if (cur && blank_line_between(ctx->text, prev_end, st->location))
             cur = NULL;
-        ctx->step[i] = cur;
+        /* Prisma never writes CONCURRENTLY: such a statement was edited in by hand */
+        ctx->step[i] = st->concurrent ? NULL : cur;
         prev_end = st->location + st->length;
     }
 }
@@ -749,6 +765,27 @@ static void classify_warning(struct gate_lint_ctx *ctx, struct prisma_warning *w
     }
 }
 
+/* The statement builds a unique index or adds a unique constraint. */
+static bool unique_stmt(const struct gate_lint_ctx *ctx, int idx)
+{
+    const struct gate_stmt *st;
+
+    if (idx < 0 || idx >= ctx->file.nstmts)
+        return false;
+    st = &ctx->file.stmts[idx];
+    if (st->kind == GATE_STMT_CREATE_INDEX)
+        return st->unique;
+    for (int i = 0; i < st->ncmds; i++) {
+        const struct gate_alter_cmd *c = &st->cmds[i];
+
+        if (c->cons && (c->cons->kind == GATE_CONS_UNIQUE || c->cons->kind == GATE_CONS_PRIMARY))
+            return true;
+        if (c->coldef && c->coldef->unique)
+            return true;
+    }
+    return false;
+}
+
 static void cross_check_warnings(struct gate_lint_ctx *ctx)
 {
     const struct gate_sql_file *f = &ctx->file;
@@ -793,6 +830,8 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
                     if (strcmp(fi->rule, w.rules[r]))
                         continue;
                     if (w.table && fi->table && strcmp(w.table, fi->table))
+                        continue;
+                    if (w.rules == w_unique && !unique_stmt(ctx, fi->stmt))
                         continue;
                     if (!fi->prisma_warning)
                         fi->prisma_warning = w.text;
@@ -881,8 +920,12 @@ static void severity_of(const struct gate_linter *l, struct gate_finding *f)
         f->severity = s->severity;
         return;
     }
-    if (f->risk == GATE_RISK_NONE)
-        f->severity = GATE_SEV_INFO;
+    if (f->risk == GATE_RISK_NONE) {
+        const struct gate_rule *r = gate_rule_find(f->rule);
+
+        /* problems with the file itself (directives, emptiness) are worth a look */
+        f->severity = r && (r->flags & GATE_RULE_META) ? GATE_SEV_WARNING : GATE_SEV_INFO;
+    }
     else if (f->risk >= l->opts.fail_on)
         f->severity = GATE_SEV_ERROR;
     else

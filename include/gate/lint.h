@@ -85,6 +85,12 @@ bool gate_lint_in_transaction(const struct gate_lint_ctx *ctx, int idx);
 const char *gate_lint_step(const struct gate_lint_ctx *ctx, int idx);
 /* lock_timeout was SET before statement idx (in this file). */
 bool gate_lint_lock_timeout_set(const struct gate_lint_ctx *ctx, int idx);
+/*
+ * Per-file state for a rule family: size zeroed bytes, allocated on first
+ * use for the current file and freed when the file is done. Use it rather
+ * than static variables (files may be linted on several threads later).
+ */
+void *gate_lint_state(struct gate_lint_ctx *ctx, const struct gate_rule_family *fam, size_t size);
 /* Source text of statement idx (borrowed, not NUL-terminated: use length). */
 const char *gate_lint_text(const struct gate_lint_ctx *ctx, int offset);
 

@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * destructive.c - rules for statements that destroy data: DROP TABLE,
+ * DROP COLUMN, DROP SCHEMA, DROP DATABASE, TRUNCATE, and DELETE or UPDATE
+ * without a WHERE clause.
+ *
+ * Objects created earlier in the same migration hold no data yet, so
+ * dropping or emptying them is not reported. A table the catalog does not
+ * know (a lone file, or history that starts later) counts as existing,
+ * also under IF EXISTS. Dropping an index, view, sequence or type is not
+ * data loss and is left alone, except DROP TYPE ... CASCADE, which drops
+ * every column of that type.
+ */
+#include "gate/compat.h"
+#include "gate/rules.h"
+#include "gate/catalog.h"
+#include "gate/lint.h"
+
+#include <string.h>
+
+static const struct gate_rule ban_drop_table = {
+    .id = "ban-drop-table",
+    .risk = GATE_RISK_CRITICAL,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "DROP TABLE of a table that existed before this migration",
+    .why = "DROP TABLE deletes every row of the table, together with its indexes, constraints "
+           "and triggers, and there is no undo short of a restore from backup. Code that is "
+           "still deployed and reads or writes the table starts failing the moment the "
+           "migration commits, and CASCADE silently drops views and foreign keys that depend "
+           "on it. Prisma writes a \"You are about to drop the table\" warning for it, which is "
+           "easy to miss in review. Tables created earlier in the same migration are not "
+           "reported: they hold no data yet.",
+    .help = "drop tables in a separate, later release: first remove every use from the "
+            "application and deploy, take a backup (pg_dump -t), and only then run the DROP "
+            "with a suppression that records why it is safe",
+    .example_bad = "-- DropTable\nDROP TABLE \"Post\";",
+    .example_good = "-- the app stopped using \"Post\" in v2.3; backup in s3://backups/post.dump\n"
+                    "-- prisma-gate-ignore ban-drop-table: unused since v2.3, backed up\n"
+                    "DROP TABLE \"Post\";",
+};
+
+static const struct gate_rule ban_drop_column = {
+    .id = "ban-drop-column",
+    .risk = GATE_RISK_CRITICAL,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "DROP COLUMN of a column that existed before this migration",
+    .why = "Dropping a column deletes its data in every row and cannot be undone without a "
+           "restore. Application code that is still running and selects or inserts the column "
+           "(Prisma Client lists every column of a model explicitly) fails until the new "
+           "release is out. Prisma also uses DROP COLUMN + ADD COLUMN when it cannot cast a "
+           "changed type, which loses the data of the whole column. Columns added earlier in "
+           "the same migration, and columns of tables created in it, are not reported.",
+    .help = "expand/contract: remove the field from schema.prisma and the code first (or mark "
+            "it @ignore), deploy, then drop the column in a later migration with a suppression "
+            "that records why it is safe",
+    .example_bad = "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"legacyId\";",
+    .example_good = "-- release N: \"legacyId\" removed from schema.prisma and the code\n"
+                    "-- release N+1:\n"
+                    "-- prisma-gate-ignore ban-drop-column: unused since release N\n"
+                    "ALTER TABLE \"User\" DROP COLUMN \"legacyId\";",
+};
+
+static const struct gate_rule ban_drop_schema = {
+    .id = "ban-drop-schema",
+    .risk = GATE_RISK_CRITICAL,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "DROP SCHEMA",
+    .why = "DROP SCHEMA ... CASCADE deletes every table, view, type and function in the "
+           "schema with all their data; without CASCADE it fails as soon as the schema holds "
+           "anything. Neither belongs in an application migration. Schemas created earlier in "
+           "the same migration are not reported.",
+    .help = "do not drop schemas from a migration; if the schema really is obsolete, drop it by "
+            "hand after a backup (pg_dump -n schema)",
+    .example_bad = "DROP SCHEMA \"analytics\" CASCADE;",
+    .example_good = "-- keep the schema; drop single, unused tables in later releases instead\n"
+                    "SELECT 1;",
+};
+
+static const struct gate_rule ban_drop_database = {
+    .id = "ban-drop-database",
+    .risk = GATE_RISK_CRITICAL,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "DROP DATABASE",
+    .why = "DROP DATABASE deletes a whole database. It cannot run inside a transaction block, "
+           "so in a multi-statement migration.sql it fails; alone, it destroys everything in "
+           "that database. It never belongs in a migration.",
+    .help = "remove the statement; databases are created and dropped by provisioning, not by "
+            "migrations",
+    .example_bad = "DROP DATABASE \"staging\";",
+    .example_good = "-- databases are managed outside the migrations\nSELECT 1;",
+};
+
+static const struct gate_rule ban_truncate_cascade = {
+    .id = "ban-truncate-cascade",
+    .risk = GATE_RISK_CRITICAL,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "TRUNCATE (with or without CASCADE) of an existing table",
+    .why = "TRUNCATE deletes every row of the table at once, under an ACCESS EXCLUSIVE lock, "
+           "and the rows are gone once the migration commits. With CASCADE it also empties "
+           "every table that has a foreign key to it, and those tables are not named in the "
+           "statement. Tables created earlier in the same migration are not reported unless "
+           "CASCADE reaches other tables.",
+    .help = "name the tables you mean to empty explicitly and drop CASCADE; to remove only "
+            "some rows, use DELETE ... WHERE in batches",
+    .example_bad = "TRUNCATE \"Session\" CASCADE;",
+    .example_good = "DELETE FROM \"Session\" WHERE \"expiresAt\" < now() - interval '30 days';",
+};
+
+static const struct gate_rule ban_delete_without_where = {
+    .id = "ban-delete-without-where",
+    .risk = GATE_RISK_CRITICAL,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "DELETE without WHERE on an existing table",
+    .why = "A DELETE without a WHERE clause removes every row of the table. In a migration "
+           "it runs inside the migration's transaction, holding a row lock on every row until "
+           "the whole file commits, and the data is gone afterwards. It is almost always a "
+           "mistake or a forgotten condition. DELETEs inside function bodies (trigger "
+           "functions) do not run during the migration and are not reported.",
+    .help = "add the WHERE clause that selects the rows to remove; to empty a table on "
+            "purpose, say so with a suppression and a reason",
+    .example_bad = "DELETE FROM \"ExecutedRule\";",
+    .example_good = "DELETE FROM \"ExecutedRule\" WHERE \"status\" = 'SKIPPED';",
+};
+
+static const struct gate_rule ban_update_without_where = {
+    .id = "ban-update-without-where",
+    .risk = GATE_RISK_HIGH,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "UPDATE without WHERE: a whole-table write",
+    .why = "An UPDATE without WHERE writes a new version of every row of the table in one "
+           "transaction: it holds a row lock on every row (blocking concurrent writers) until "
+           "the migration commits, doubles the table on disk until vacuum, and overwrites the "
+           "old values of the assigned columns for good. In a Prisma migration the whole file "
+           "is one transaction, so on a large table this is a long outage for writers. A "
+           "backfill of a column added earlier in the same migration is reported as a "
+           "whole-table write (category rewrite) rather than data loss.",
+    .help = "backfill in batches outside the migration (UPDATE ... WHERE \"id\" BETWEEN a AND b, "
+            "committing each batch), or add the WHERE clause that limits the rows",
+    .example_bad = "UPDATE \"User\" SET \"plan\" = 'free';",
+    .example_good =
+        "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"plan\" IS NULL AND \"id\" < 10000;",
+};
+
+static const struct gate_rule *const rules[] = {
+    &ban_drop_table,       &ban_drop_column,          &ban_drop_schema,          &ban_drop_database,
+    &ban_truncate_cascade, &ban_delete_without_where, &ban_update_without_where,
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static bool same_schema(const char *a, const char *b)
+{
+    if (!a)
+        a = "public";
+    if (!b)
+        b = "public";
+    return !strcmp(a, b);
+}
+
+static bool same_qname(const struct gate_qname *a, const struct gate_qname *b)
+{
+    return a->name && b->name && !strcmp(a->name, b->name) && same_schema(a->schema, b->schema);
+}
+
+/*
+ * Created earlier in this file: the catalog's generation says so for
+ * ordinary tables; temporary tables never enter the catalog, so look for
+ * their CREATE statement.
+ */
+static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    if (gate_lint_new_table(ctx, q))
+        return true;
+    stmts = gate_lint_stmts(ctx, &n);
+    for (int i = 0; i < idx && i < n; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
+            s->temp && same_qname(&s->rel, q))
+            return true;
+    }
+    return false;
+}
+
+/* Column added to table q by an ALTER TABLE earlier in this file. */
+static bool column_added_in_file(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                                 const char *column, int idx)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    if (!column)
+        return false;
+    stmts = gate_lint_stmts(ctx, &n);
+    for (int i = 0; i < idx && i < n; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if (s->kind != GATE_STMT_ALTER_TABLE || !same_qname(&s->rel, q))
+            continue;
+        for (int k = 0; k < s->ncmds; k++) {
+            const struct gate_alter_cmd *c = &s->cmds[k];
+
+            if (c->kind == GATE_ALTER_ADD_COLUMN && c->coldef && c->coldef->name &&
+                !strcmp(c->coldef->name, column))
+                return true;
+        }
+    }
+    return false;
+}
+
+static bool schema_created_in_file(const struct gate_lint_ctx *ctx, const char *name, int idx)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    stmts = gate_lint_stmts(ctx, &n);
+    for (int i = 0; i < idx && i < n; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if (s->kind == GATE_STMT_CREATE_SCHEMA && s->rel.name && !strcmp(s->rel.name, name))
+            return true;
+    }
+    return false;
+}
+
+/* DML in a function body runs when the function is called, not during the migration. */
+static bool in_function_body(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    if (st->depth < 1)
+        return false;
+    stmts = gate_lint_stmts(ctx, &n);
+    return st->parent >= 0 && st->parent < n && stmts[st->parent].kind == GATE_STMT_CREATE_FUNCTION;
+}
+
+/* ---- DROP --------------------------------------------------------------- */
+
+struct type_cascade {
+    struct gate_lint_ctx *ctx;
+    int idx;
+    const struct gate_stmt *st;
+    const struct gate_qname *type;
+};
+
+static void cascade_column(void *arg, const struct gate_cat_table *t,
+                           const struct gate_cat_column *c)
+{
+    struct type_cascade *tc = arg;
+    struct gate_qname tq = {t->schema, t->name};
+    struct gate_finding *f;
+
+    if (new_table(tc->ctx, &tq, tc->idx))
+        return;
+    f = gate_lint_emit(tc->ctx, &ban_drop_column, tc->idx, tc->st->location, t->name,
+                       "dropping type %s with CASCADE drops column %s.\"%s\" and its data",
+                       gate_lint_qname(tc->ctx, tc->type), gate_lint_qname(tc->ctx, &tq), c->name);
+    gate_lint_help(tc->ctx, f,
+                   "drop CASCADE; move %s.\"%s\" to another type first (ALTER TABLE %s ALTER "
+                   "COLUMN \"%s\" TYPE text USING \"%s\"::text), then DROP TYPE %s",
+                   gate_lint_qname(tc->ctx, &tq), c->name, gate_lint_qname(tc->ctx, &tq), c->name,
+                   c->name, gate_lint_qname(tc->ctx, tc->type));
+}
+
+static void check_drop(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    for (int i = 0; i < st->nobjects; i++) {
+        const struct gate_qname *q = &st->objects[i];
+        const char *name = gate_lint_qname(ctx, q);
+        struct gate_finding *f;
+
+        if (!q->name)
+            continue;
+        switch (st->obj) {
+        case GATE_OBJ_TABLE:
+            if (new_table(ctx, q, idx))
+                break;
+            f = gate_lint_emit(ctx, &ban_drop_table, idx, st->location, q->name,
+                               "dropping table %s destroys its data%s", name,
+                               st->cascade ? "; CASCADE also drops the views and foreign keys "
+                                             "that depend on it"
+                                           : "");
+            gate_lint_help(ctx, f,
+                           "drop %s in a later release, after the application no longer uses it "
+                           "and a backup exists (pg_dump -t '%s'); then suppress with "
+                           "-- prisma-gate-ignore ban-drop-table: reason",
+                           name, name);
+            break;
+        case GATE_OBJ_SCHEMA:
+            if (schema_created_in_file(ctx, q->name, idx))
+                break;
+            f = gate_lint_emit(ctx, &ban_drop_schema, idx, st->location, NULL,
+                               "dropping schema %s %s", name,
+                               st->cascade ? "with CASCADE destroys every table in it and their "
+                                             "data"
+                                           : "destroys the objects in it (and fails if it is "
+                                             "not empty)");
+            gate_lint_help(ctx, f,
+                           "remove the statement; if schema %s is obsolete, drop it by hand after "
+                           "a backup (pg_dump -n '%s')",
+                           name, name);
+            break;
+        case GATE_OBJ_DATABASE:
+            gate_lint_emit(ctx, &ban_drop_database, idx, st->location, NULL,
+                           "dropping database %s destroys all of its data", name);
+            break;
+        case GATE_OBJ_TYPE:
+        case GATE_OBJ_DOMAIN:
+            if (st->cascade) {
+                struct type_cascade tc = {ctx, idx, st, q};
+
+                gate_catalog_each_column_of_type(gate_lint_catalog(ctx), q, cascade_column, &tc);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* ---- ALTER TABLE ... DROP COLUMN ----------------------------------------- */
+
+static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+        return;
+    if (new_table(ctx, &st->rel, idx))
+        return;
+    for (int i = 0; i < st->ncmds; i++) {
+        const struct gate_alter_cmd *c = &st->cmds[i];
+        const char *t;
+        struct gate_finding *f;
+
+        if (c->kind != GATE_ALTER_DROP_COLUMN || !c->column)
+            continue;
+        if (column_added_in_file(ctx, &st->rel, c->column, idx))
+            continue;
+        t = gate_lint_qname(ctx, &st->rel);
+        f = gate_lint_emit(ctx, &ban_drop_column, idx, c->location, st->rel.name,
+                           "dropping column %s.\"%s\" destroys its data%s", t, c->column,
+                           c->cascade ? "; CASCADE also drops the views and constraints that "
+                                        "use it"
+                                      : "");
+        gate_lint_help(ctx, f,
+                       "expand/contract: remove the field from schema.prisma and the code (or "
+                       "mark it @ignore), deploy, and drop it in a later migration: ALTER TABLE "
+                       "%s DROP COLUMN \"%s\" with -- prisma-gate-ignore ban-drop-column: reason",
+                       t, c->column);
+    }
+}
+
+/* ---- TRUNCATE, DELETE, UPDATE ------------------------------------------ */
+
+static void check_truncate(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    for (int i = 0; i < st->nobjects; i++) {
+        const struct gate_qname *q = &st->objects[i];
+        const char *name;
+        struct gate_finding *f;
+
+        if (!q->name)
+            continue;
+        if (!st->cascade && new_table(ctx, q, idx))
+            continue;
+        name = gate_lint_qname(ctx, q);
+        if (st->cascade) {
+            f = gate_lint_emit(ctx, &ban_truncate_cascade, idx, st->location, q->name,
+                               "truncating %s with CASCADE deletes all of its rows and empties "
+                               "every table with a foreign key to it",
+                               name);
+            gate_lint_help(ctx, f,
+                           "drop CASCADE and name every table to empty explicitly (TRUNCATE %s, "
+                           "...); or delete only the rows you mean: DELETE FROM %s WHERE ...",
+                           name, name);
+        } else {
+            f = gate_lint_emit(ctx, &ban_truncate_cascade, idx, st->location, q->name,
+                               "truncating %s deletes all of its rows", name);
+            gate_lint_help(ctx, f,
+                           "delete only the rows you mean, in batches: DELETE FROM %s WHERE ...; "
+                           "if emptying the table is intended, suppress with "
+                           "-- prisma-gate-ignore ban-truncate-cascade: reason",
+                           name);
+        }
+    }
+}
+
+static void check_delete(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    const char *name;
+    struct gate_finding *f;
+
+    if (st->has_where || !st->rel.name || in_function_body(ctx, st))
+        return;
+    if (new_table(ctx, &st->rel, idx))
+        return;
+    name = gate_lint_qname(ctx, &st->rel);
+    f = gate_lint_emit(ctx, &ban_delete_without_where, idx, st->location, st->rel.name,
+                       "DELETE without WHERE deletes every row of %s", name);
+    gate_lint_help(ctx, f,
+                   "add the condition that selects the rows to delete: DELETE FROM %s WHERE ...; "
+                   "if emptying the table is intended, suppress with "
+                   "-- prisma-gate-ignore ban-delete-without-where: reason",
+                   name);
+}
+
+/* Every assigned column was added to the table earlier in this file: a backfill. */
+static bool backfill_of_new_columns(const struct gate_lint_ctx *ctx, const struct gate_stmt *st,
+                                    int idx)
+{
+    if (st->nset_columns < 1)
+        return false;
+    for (int i = 0; i < st->nset_columns; i++) {
+        if (!column_added_in_file(ctx, &st->rel, st->set_columns[i], idx))
+            return false;
+    }
+    return true;
+}
+
+static void check_update(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    const char *name;
+    struct gate_finding *f;
+
+    if (st->has_where || !st->rel.name || in_function_body(ctx, st))
+        return;
+    if (new_table(ctx, &st->rel, idx))
+        return;
+    name = gate_lint_qname(ctx, &st->rel);
+    if (backfill_of_new_columns(ctx, st, idx)) {
+        f = gate_lint_emit(ctx, &ban_update_without_where, idx, st->location, st->rel.name,
+                           "UPDATE without WHERE backfills \"%s\" by writing every row of %s in "
+                           "the migration's transaction, locking all of them until it commits",
+                           st->set_columns[0], name);
+        if (f)
+            f->category = GATE_CAT_REWRITE;
+    } else if (st->nset_columns > 0) {
+        f = gate_lint_emit(ctx, &ban_update_without_where, idx, st->location, st->rel.name,
+                           "UPDATE without WHERE overwrites \"%s\"%s in every row of %s and "
+                           "locks all of them until the migration commits",
+                           st->set_columns[0], st->nset_columns > 1 ? " (and more columns)" : "",
+                           name);
+    } else {
+        f = gate_lint_emit(ctx, &ban_update_without_where, idx, st->location, st->rel.name,
+                           "UPDATE without WHERE writes every row of %s and locks all of them "
+                           "until the migration commits",
+                           name);
+    }
+    gate_lint_help(ctx, f,
+                   "limit the rows (UPDATE %s SET ... WHERE ...), or backfill in committed "
+                   "batches outside the migration (UPDATE %s SET ... WHERE \"id\" BETWEEN a AND "
+                   "b); if a single whole-table write is intended on a small table, suppress "
+                   "with -- prisma-gate-ignore ban-update-without-where: reason",
+                   name, name);
+}
+
+static void destructive_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    switch (st->kind) {
+    case GATE_STMT_DROP:
+        check_drop(ctx, st, idx);
+        break;
+    case GATE_STMT_ALTER_TABLE:
+        check_alter(ctx, st, idx);
+        break;
+    case GATE_STMT_TRUNCATE:
+        check_truncate(ctx, st, idx);
+        break;
+    case GATE_STMT_DELETE:
+        check_delete(ctx, st, idx);
+        break;
+    case GATE_STMT_UPDATE:
+        check_update(ctx, st, idx);
+        break;
+    default:
+        break;
+    }
+}
+
+const struct gate_rule_family gate_rules_destructive = {
+    .name = "destructive",
+    .rules = rules,
+    .nrules = GATE_ARRAY_SIZE(rules),
+    .stmt = destructive_stmt,
+    .end = NULL,
+};

@@ -1,0 +1,9 @@
+/*
+  Warnings:
+
+  - You are about to drop the column `legacyId` on the `User` table. All the data in the column will be lost.
+
+*/
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "legacyId",
+ADD COLUMN     "bio" TEXT;

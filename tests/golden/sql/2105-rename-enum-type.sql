@@ -1,0 +1,2 @@
+-- RenameEnum
+ALTER TYPE "ProductTeamPermission" RENAME TO "ProjectTeamPermission";

@@ -1,0 +1,2 @@
+-- AlterTable: a lone file, the old type is unknown
+ALTER TABLE "DocumentVersion" ALTER COLUMN "fileSize" SET DATA TYPE BIGINT;

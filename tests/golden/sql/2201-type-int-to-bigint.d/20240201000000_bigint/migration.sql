@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "DocumentVersion" ALTER COLUMN "fileSize" SET DATA TYPE BIGINT;

@@ -1,0 +1,1 @@
+ALTER TABLE "OrderLine" ADD COLUMN "total" NUMERIC GENERATED ALWAYS AS ("price" * "quantity") STORED;

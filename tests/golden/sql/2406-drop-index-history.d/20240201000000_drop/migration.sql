@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "Label_name_idx";

@@ -1,0 +1,1 @@
+REINDEX INDEX CONCURRENTLY "Post_authorId_idx";

@@ -1,0 +1,4 @@
+CREATE DOMAIN "positive_int" AS INTEGER CHECK (VALUE > 0);
+ALTER DOMAIN "positive_int" ADD CONSTRAINT "below_limit" CHECK (VALUE < 1000000);
+ALTER DOMAIN "email_address" ADD CONSTRAINT "has_at" CHECK (VALUE LIKE '%@%');
+ALTER DOMAIN "email_address" ADD CONSTRAINT "short" CHECK (length(VALUE) < 255) NOT VALID;

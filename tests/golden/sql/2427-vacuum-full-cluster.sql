@@ -1,0 +1,2 @@
+CLUSTER "Event" USING "Event_createdAt_idx";
+VACUUM (FULL, ANALYZE) "Event";

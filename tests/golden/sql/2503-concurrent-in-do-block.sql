@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  EXECUTE 'SELECT 1';
+  CREATE INDEX CONCURRENTLY IF NOT EXISTS "Post_authorId_idx" ON "Post"("authorId");
+END $$;

@@ -1,0 +1,3 @@
+BEGIN;
+DROP INDEX CONCURRENTLY IF EXISTS "job_executions_updated_at_idx";
+COMMIT;

@@ -1,0 +1,3 @@
+ALTER SYSTEM SET work_mem = '64MB';
+VACUUM ANALYZE "Event";
+REINDEX SCHEMA public;

@@ -1,0 +1,4 @@
+BEGIN;
+ALTER TYPE "Role" ADD VALUE 'EDITOR';
+COMMIT;
+UPDATE "User" SET "role" = 'EDITOR' WHERE "isEditor";

@@ -1,0 +1,7 @@
+SET lock_timeout = '5s';
+BEGIN;
+ALTER TABLE "User" ADD COLUMN "bio" TEXT;
+BEGIN;
+ALTER TABLE "User" ADD COLUMN "website" TEXT;
+COMMIT;
+COMMIT;

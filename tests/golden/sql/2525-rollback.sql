@@ -1,0 +1,4 @@
+SET lock_timeout = '5s';
+BEGIN;
+ALTER TABLE "User" ADD COLUMN "bio" TEXT;
+ROLLBACK;

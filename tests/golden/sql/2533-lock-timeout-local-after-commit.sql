@@ -1,0 +1,5 @@
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+ALTER TABLE "User" ADD COLUMN "bio" TEXT;
+COMMIT;
+ALTER TABLE "Post" ADD COLUMN "summary" TEXT;

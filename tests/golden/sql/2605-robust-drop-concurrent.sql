@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY "job_executions_updated_at_idx";

@@ -1,0 +1,7 @@
+SET lock_timeout = '5s';
+BEGIN;
+CREATE TABLE "Archive" ("id" TEXT PRIMARY KEY, "payload" JSONB);
+ALTER TABLE "Job" ADD COLUMN "archivedAt" TIMESTAMPTZ;
+DROP TABLE "OldArchive";
+COMMIT;
+ALTER TABLE "Job" DROP COLUMN IF EXISTS "legacy";
