@@ -57,8 +57,8 @@ else
 BIN_PATH := $(B)/$(BIN)
 endif
 
-$(BIN): $(BIN_PATH)
 ifneq ($(BIN_PATH),$(BIN))
+$(BIN): $(BIN_PATH)
 	@:
 endif
 

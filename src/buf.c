@@ -34,6 +34,18 @@ static void grow(struct gate_buf *b, size_t extra)
     GATE_GROW(b->data, b->cap, b->len + extra + 1);
 }
 
+#define SINK_CHUNK 65536
+
+bool gate_buf_flush(struct gate_buf *b)
+{
+    if (!b->sink || !b->len)
+        return !b->sink_error;
+    if (!b->sink_error && fwrite(b->data, 1, b->len, b->sink) != b->len)
+        b->sink_error = true;
+    gate_buf_reset(b);
+    return !b->sink_error;
+}
+
 void gate_buf_add(struct gate_buf *b, const void *data, size_t len)
 {
     grow(b, len);
@@ -41,6 +53,8 @@ void gate_buf_add(struct gate_buf *b, const void *data, size_t len)
         memcpy(b->data + b->len, data, len);
     b->len += len;
     b->data[b->len] = '\0';
+    if (b->sink && b->len >= SINK_CHUNK)
+        (void)gate_buf_flush(b);
 }
 
 void gate_buf_adds(struct gate_buf *b, const char *s)
@@ -68,6 +82,8 @@ void gate_buf_printf(struct gate_buf *b, const char *fmt, ...)
     (void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+    if (b->sink && b->len >= SINK_CHUNK)
+        (void)gate_buf_flush(b);
 }
 
 const char *gate_buf_str(const struct gate_buf *b)

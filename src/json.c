@@ -143,7 +143,7 @@ void gate_json_append(struct gate_json *arr, struct gate_json *val)
 
 char *gate_json_dump(const struct gate_json *v)
 {
-    char *s = json_dumps(CJ(v), JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(CJ(v), JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     char *out;
 
     if (!s)
@@ -155,7 +155,7 @@ char *gate_json_dump(const struct gate_json *v)
 
 char *gate_json_dump_compact(const struct gate_json *v)
 {
-    char *s = json_dumps(CJ(v), JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(CJ(v), JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     char *out;
 
     if (!s)

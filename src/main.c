@@ -34,9 +34,11 @@ static bool want_color(const struct gate_cli *cli)
     return isatty(STDOUT_FILENO) == 1;
 }
 
-static int write_stdout(const struct gate_buf *b)
+static int write_stdout(struct gate_buf *b)
 {
-    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+    if (!b->sink && b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+        return -1;
+    if (!gate_buf_flush(b))
         return -1;
     if (fflush(stdout))
         return -1;
@@ -70,6 +72,8 @@ int main(int argc, char **argv)
         gate_cli_release(&cli);
         return GATE_EXIT_USAGE;
     }
+    /* stdout carries only the report: stream it rather than hold it all */
+    out.sink = stdout;
     gate_run_init(&run, cmd->name);
     run.fail_on = cli.fail_on;
     rc = cmd->run(&cli, &run, &out);
@@ -79,7 +83,7 @@ int main(int argc, char **argv)
         if (cli.format == GATE_FORMAT_JSON)
             gate_report_json(&run, &out);
         else
-            gate_report_text(&run, &out, cli.color);
+            gate_report_text(&run, &out, cli.color, cli.verbosity > 0);
     }
     if (write_stdout(&out)) {
         gate_errorf("cannot write to standard output: %s", strerror(errno));

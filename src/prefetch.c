@@ -70,7 +70,11 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&p->cv_ready);
         pthread_mutex_unlock(&p->mu);
     }
-    gate_sql_shutdown(); /* libpg_query's per-thread memory */
+    /*
+     * libpg_query frees its per-thread memory in a thread-specific-data
+     * destructor when the thread ends; calling pg_query_exit() here as well
+     * would free it twice.
+     */
     return NULL;
 }
 

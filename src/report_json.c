@@ -8,6 +8,7 @@
 #include "gate/version.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static struct gate_json *finding_json(const struct gate_finding *f)
 {
@@ -48,23 +49,55 @@ static struct gate_json *migration_json(const struct gate_migration *m)
     return o;
 }
 
+/* Append a value dumped with 2-space indent, every line after the first indented by pad. */
+static void add_indented(struct gate_buf *out, const struct gate_json *v, const char *pad)
+{
+    char *text = gate_json_dump(v);
+    size_t n = strlen(text);
+
+    if (n && text[n - 1] == '\n')
+        text[--n] = '\0';
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+
+        if (p != text)
+            gate_buf_adds(out, pad);
+        gate_buf_add(out, p, len);
+        p += len;
+    }
+    free(text);
+}
+
+/* "key": value, as one member of the root object. */
+static void member(struct gate_buf *out, const char *key, struct gate_json *v, bool last)
+{
+    gate_buf_printf(out, "  \"%s\": ", key);
+    add_indented(out, v, "  ");
+    gate_json_free(v);
+    gate_buf_adds(out, last ? "\n" : ",\n");
+}
+
+/*
+ * The root object is written member by member and the migrations one at a
+ * time, so a report over thousands of migrations never exists as one tree.
+ * The bytes equal what jansson would print for the whole tree.
+ */
 void gate_report_json(const struct gate_run *run, struct gate_buf *out)
 {
-    struct gate_json *root = gate_json_object();
     struct gate_json *tool = gate_json_object();
     struct gate_json *checks = gate_json_array();
-    struct gate_json *migs = gate_json_array();
-    char *text;
 
-    gate_json_set_int(root, "format_version", GATE_REPORT_FORMAT_VERSION);
+    gate_buf_adds(out, "{\n");
+    member(out, "format_version", gate_json_int(GATE_REPORT_FORMAT_VERSION), false);
     gate_json_set_str(tool, "name", GATE_NAME);
     gate_json_set_str(tool, "version", GATE_VERSION);
-    gate_json_set(root, "tool", tool);
-    gate_json_set_str(root, "command", run->command);
-    gate_json_set_str(root, "verdict", gate_verdict_name(run->verdict));
-    gate_json_set_int(root, "exit_code", run->exit_code);
-    gate_json_set_str(root, "max_risk", gate_risk_name(run->max_risk));
-    gate_json_set_str(root, "fail_on", gate_risk_name(run->fail_on));
+    member(out, "tool", tool, false);
+    member(out, "command", gate_json_string(run->command), false);
+    member(out, "verdict", gate_json_string(gate_verdict_name(run->verdict)), false);
+    member(out, "exit_code", gate_json_int(run->exit_code), false);
+    member(out, "max_risk", gate_json_string(gate_risk_name(run->max_risk)), false);
+    member(out, "fail_on", gate_json_string(gate_risk_name(run->fail_on)), false);
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
         struct gate_json *o = gate_json_object();
@@ -78,12 +111,19 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
             gate_json_set_int(o, "line", c->line);
         gate_json_append(checks, o);
     }
-    gate_json_set(root, "checks", checks);
-    for (size_t i = 0; i < run->nmigrations; i++)
-        gate_json_append(migs, migration_json(run->migrations[i]));
-    gate_json_set(root, "migrations", migs);
-    text = gate_json_dump(root);
-    gate_buf_adds(out, text);
-    free(text);
-    gate_json_free(root);
+    member(out, "checks", checks, false);
+    if (!run->nmigrations) {
+        gate_buf_adds(out, "  \"migrations\": []\n}\n");
+        return;
+    }
+    gate_buf_adds(out, "  \"migrations\": [\n");
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        struct gate_json *m = migration_json(run->migrations[i]);
+
+        gate_buf_adds(out, "    ");
+        add_indented(out, m, "    ");
+        gate_json_free(m);
+        gate_buf_adds(out, i + 1 < run->nmigrations ? ",\n" : "\n");
+    }
+    gate_buf_adds(out, "  ]\n}\n");
 }

@@ -47,11 +47,10 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
                         color ? C_RESET : "", f->prisma_warning);
 }
 
-void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color)
+void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color, bool verbose)
 {
     size_t counts[GATE_RISK_CRITICAL + 1] = {0};
-    size_t total = 0, suppressed = 0;
-    bool first = true;
+    size_t total = 0, suppressed = 0, hidden = 0;
 
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
@@ -66,8 +65,10 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
         for (size_t k = 0; k < m->nfindings; k++) {
             const struct gate_finding *f = &m->findings[k];
 
-            if (first)
-                first = false;
+            if (f->severity == GATE_SEV_INFO && !verbose) {
+                hidden++;
+                continue;
+            }
             finding_text(out, m, f, color);
             if (f->suppressed) {
                 suppressed++;
@@ -77,8 +78,7 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
             }
         }
     }
-    gate_buf_printf(out, "%s%zu migration%s, %zu finding%s", run->nmigrations || total ? "" : "",
-                    run->nmigrations, run->nmigrations == 1 ? "" : "s", total,
+    gate_buf_printf(out, "%zu migration%s, %zu finding%s", run->nmigrations, run->nmigrations == 1 ? "" : "s", total,
                     total == 1 ? "" : "s");
     if (total) {
         const char *sep = " (";
@@ -93,6 +93,8 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
     }
     if (suppressed)
         gate_buf_printf(out, ", %zu suppressed", suppressed);
+    if (hidden)
+        gate_buf_printf(out, ", %zu info (-v shows)", hidden);
     gate_buf_printf(out, "; max risk %s%s%s; gate %s%s%s (fail-on %s)\n",
                     color ? risk_color(run->max_risk) : "", gate_risk_name(run->max_risk),
                     color ? C_RESET : "", color ? C_BOLD : "",

@@ -13,7 +13,10 @@
 /* The canonical JSON report (format_version 1, design.md); appended to out. */
 void gate_report_json(const struct gate_run *run, struct gate_buf *out);
 
-/* Human-readable text: path:line:col, risk, rule, message, help; ANSI colour when color. */
-void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color);
+/*
+ * Human-readable text: path:line:col, risk, rule, message, help; ANSI
+ * colour when color; info-severity findings only when verbose (counted).
+ */
+void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color, bool verbose);
 
 #endif
