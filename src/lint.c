@@ -936,14 +936,11 @@ static void syntax_finding(struct gate_lint_ctx *ctx)
 {
     const struct gate_sql_file *f = &ctx->file;
     int off = f->error_offset >= 0 ? f->error_offset : 0;
-    struct gate_finding *fi;
 
     if (ctx->src.len >= 3 && !memcmp(ctx->text, "\xEF\xBB\xBF", 3) && off <= 3) {
-        fi = emit(ctx, &gate_rule_utf8_bom, -1, 0,
-                  "file starts with a UTF-8 byte order mark: Prisma sends it to PostgreSQL, "
-                  "which rejects it (%s), and the migration fails",
-                  f->error_msg ? f->error_msg : "syntax error");
-        (void)fi;
+        emit(ctx, &gate_rule_utf8_bom, -1, 0,
+             "file starts with a UTF-8 byte order mark: Prisma sends it to PostgreSQL, which "
+             "rejects it with a syntax error, and the migration fails");
         return;
     }
     emit(ctx, &gate_rule_syntax_error, -1, off, "%s (PostgreSQL 15 parser)",

@@ -28,12 +28,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
 /* PostgreSQL's MaxAllocSize: the scanner cannot take a larger text. */
-#define MAX_INPUT ((size_t)0x3fffffff)
+#define SQL_MAX_BYTES ((size_t)0x3fffffff)
 
 /* Where a function body or DO block text sits in the source. */
 struct body {
@@ -42,19 +46,80 @@ struct body {
     bool quoted; /* '...' literal: each quote of the value is doubled in the source */
 };
 
+/*
+ * libpg_query keeps per-thread state. In 15-4.0.0 pg_query_exit() crashes
+ * in a thread that never used the library, the library cannot be used
+ * again after it, and a thread-exit hook frees the state of every other
+ * thread (so pg_query_exit() there would free it twice).
+ */
+enum pg_state {
+    PG_UNUSED = 0,
+    PG_IN_USE,
+    PG_SHUT_DOWN,
+};
+
+static _Thread_local enum pg_state pg_state;
+
+static void pg_enter(void)
+{
+    if (pg_state == PG_SHUT_DOWN)
+        GATE_BUG("libpg_query used after gate_sql_shutdown()");
+    pg_state = PG_IN_USE;
+}
+
+/*
+ * libpg_query 15-4.0.0 leaks one strdup (the parser's stderr_buffer) every
+ * time pg_query_parse_plpgsql() fails, and the caller never sees the
+ * pointer. Keep LeakSanitizer quiet about it: the library has no frame
+ * pointers, so the allocating frame is all the report shows. A result we
+ * forget to free still shows up through its other allocations.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+# define GATE_LSAN_HOOK 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define GATE_LSAN_HOOK 1
+# endif
+#endif
+#ifdef GATE_LSAN_HOOK
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_options(void);
+
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:pg_query_raw_parse\n";
+}
+
+/* stderr stays the same as in a normal build (golden .err files) */
+const char *__lsan_default_options(void)
+{
+    return "print_suppressions=0";
+}
+#endif
+
+/* A scanner token. */
+struct tok {
+    int start;
+    int end;  /* one past the last byte */
+    int type; /* PgQuery__Token */
+};
+
 struct ctx {
     struct gate_arena *arena;
     const char *src; /* NUL-terminated copy of the input */
     int len;
-    PgQuery__ScanResult *scan; /* NULL when the scanner gave nothing */
-    bool use_toks;             /* the statement being translated is covered by scan */
-    int base;                  /* added to node locations of that statement */
-    struct gate_stmt *stmts;   /* malloc'd while building; copied to the arena at the end */
+    struct tok *toks; /* scanner tokens in order; NULL when the scanner gave nothing */
+    size_t ntoks;
+    bool use_toks;           /* the statement being translated is covered by toks */
+    int base;                /* added to node locations of that statement */
+    struct gate_stmt *stmts; /* malloc'd while building; copied to the arena at the end */
     size_t nstmts;
     size_t stmtcap;
     const char **strs; /* scratch: string literals of one statement */
     size_t nstrs;
     size_t strcap;
+    struct gate_arena scratch; /* unpacked protobuf trees; released at the end */
+    ProtobufCAllocator pba;    /* allocates from scratch, frees nothing */
 };
 
 /*
@@ -259,11 +324,12 @@ static const char *value_dup(struct ctx *c, const char *s)
     return gate_arena_strdup(c->arena, s ? s : "");
 }
 
+/* A name, ASCII lower-cased; NULL for absent or "". */
 static const char *lower_dup(struct ctx *c, const char *s)
 {
     char *p;
 
-    if (!s)
+    if (!s || !*s)
         return NULL;
     p = gate_arena_strdup(c->arena, s);
     for (char *q = p; *q; q++) {
@@ -324,8 +390,8 @@ static bool is_ident_char(char ch)
 {
     unsigned char u = (unsigned char)ch;
 
-    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-           u == '_' || u >= 0x80;
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+           u >= 0x80;
 }
 
 /* Skip whitespace and comments (as PostgreSQL's scanner defines them). */
@@ -392,23 +458,41 @@ static int cursor_to_byte(const char *s, int len, int cursorpos)
     return i < len ? i : len;
 }
 
+/*
+ * protobuf-c allocator on the scratch arena: unpacking mallocs once per
+ * node otherwise, and freeing the tree walks it again.
+ */
+static void *pb_alloc(void *data, size_t size)
+{
+    return gate_arena_alloc(data, size ? size : 1);
+}
+
+static void pb_free(GATE_UNUSED void *data, GATE_UNUSED void *p)
+{
+}
+
+static PgQuery__ParseResult *unpack_parse(struct ctx *c, const PgQueryProtobuf *pb)
+{
+    return pg_query__parse_result__unpack(&c->pba, pb->len, (const uint8_t *)pb->data);
+}
+
 /* ---- scanner tokens --------------------------------------------------- */
 
-static bool tok_is_comment(const PgQuery__ScanToken *t)
+static bool tok_is_comment(const struct tok *t)
 {
-    return t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT;
+    return t->type == PG_QUERY__TOKEN__SQL_COMMENT || t->type == PG_QUERY__TOKEN__C_COMMENT;
 }
 
 /* Index of the first token starting at or after pos. */
 static size_t tok_lower(const struct ctx *c, int pos)
 {
     size_t lo = 0;
-    size_t hi = c->scan->n_tokens;
+    size_t hi = c->ntoks;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (c->scan->tokens[mid]->start < pos)
+        if (c->toks[mid].start < pos)
             lo = mid + 1;
         else
             hi = mid;
@@ -419,20 +503,20 @@ static size_t tok_lower(const struct ctx *c, int pos)
 /* The first and last real token of src[a..b): the statement's extent. */
 static void stmt_span(const struct ctx *c, int a, int b, int *start, int *end)
 {
-    if (c->use_toks && c->scan) {
-        PgQuery__ScanToken **t = c->scan->tokens;
-        size_t n = c->scan->n_tokens;
+    if (c->use_toks && c->toks) {
+        const struct tok *t = c->toks;
+        size_t n = c->ntoks;
         size_t i = tok_lower(c, a);
 
-        while (i < n && t[i]->start < b && tok_is_comment(t[i]))
+        while (i < n && t[i].start < b && tok_is_comment(&t[i]))
             i++;
-        if (i < n && t[i]->start < b) {
+        if (i < n && t[i].start < b) {
             size_t j = tok_lower(c, b);
 
-            while (j > i + 1 && tok_is_comment(t[j - 1]))
+            while (j > i + 1 && tok_is_comment(&t[j - 1]))
                 j--;
-            *start = t[i]->start;
-            *end = t[j - 1]->end > b ? b : t[j - 1]->end;
+            *start = t[i].start;
+            *end = t[j - 1].end > b ? b : t[j - 1].end;
             return;
         }
     }
@@ -447,35 +531,33 @@ static void stmt_span(const struct ctx *c, int a, int b, int *start, int *end)
 static bool alter_cmd_starts(const struct ctx *c, const PgQuery__RangeVar *rv, int end, int *starts,
                              size_t ncmds)
 {
-    PgQuery__ScanToken **t;
-    size_t n;
+    const struct tok *t = c->toks;
+    size_t n = c->ntoks;
     size_t i;
     size_t k = 0;
     int depth = 0;
     bool want = true;
 
-    if (!c->use_toks || !c->scan || !rv || rv->location < 0)
+    if (!c->use_toks || !t || !rv || rv->location < 0)
         return false;
-    t = c->scan->tokens;
-    n = c->scan->n_tokens;
     i = tok_lower(c, loc(c, rv->location));
     if (i >= n)
         return false;
     i++;
-    while (i + 1 < n && t[i]->token == PG_QUERY__TOKEN__ASCII_46)
+    while (i + 1 < n && t[i].type == PG_QUERY__TOKEN__ASCII_46)
         i += 2;
-    if (i < n && t[i]->token == PG_QUERY__TOKEN__ASCII_42)
+    if (i < n && t[i].type == PG_QUERY__TOKEN__ASCII_42)
         i++;
-    for (; i < n && t[i]->start < end; i++) {
-        if (tok_is_comment(t[i]))
+    for (; i < n && t[i].start < end; i++) {
+        if (tok_is_comment(&t[i]))
             continue;
         if (want) {
             if (k >= ncmds)
                 return false;
-            starts[k++] = t[i]->start;
+            starts[k++] = t[i].start;
             want = false;
         }
-        switch (t[i]->token) {
+        switch (t[i].type) {
         case PG_QUERY__TOKEN__ASCII_40:
         case PG_QUERY__TOKEN__ASCII_91:
             depth++;
@@ -565,8 +647,8 @@ static int cmp_name(const void *key, const void *elem)
 
 static bool nonvolatile_builtin(const char *name)
 {
-    return bsearch(name, nonvolatile_funcs, GATE_ARRAY_SIZE(nonvolatile_funcs),
-                   sizeof(nonvolatile_funcs[0]), cmp_name) != NULL;
+    return !!bsearch(name, nonvolatile_funcs, GATE_ARRAY_SIZE(nonvolatile_funcs),
+                     sizeof(nonvolatile_funcs[0]), cmp_name);
 }
 
 struct vol_walk {
@@ -590,8 +672,8 @@ static void vol_visit(const ProtobufCMessage *m, void *arg)
         const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)(const void *)m;
         const char *name = fc->n_funcname ? node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
         const char *schema = fc->n_funcname > 1 ? node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
-        bool builtin = name && (!schema || !strcmp(schema, "pg_catalog")) &&
-                       nonvolatile_builtin(name);
+        bool builtin =
+            name && (!schema || !strcmp(schema, "pg_catalog")) && nonvolatile_builtin(name);
 
         if (builtin) {
             if (w->vol < GATE_VOL_STABLE)
@@ -788,7 +870,7 @@ static void cons_from(struct ctx *c, const PgQuery__Constraint *k, struct gate_c
     o->name = name_dup(c, k->conname);
     o->not_valid = k->skip_validation;
     o->index_name = name_dup(c, k->indexname);
-    o->using_index = o->index_name != NULL;
+    o->using_index = !!o->index_name;
     o->location = loc(c, k->location);
     switch (o->kind) {
     case GATE_CONS_FOREIGN:
@@ -1020,7 +1102,7 @@ static void alter_cmd(struct ctx *c, const PgQuery__AlterTableCmd *cmd, struct g
         a->column = name_dup(c, cmd->name);
         if (cd) {
             type_from(c, cd->type_name, &a->newtype);
-            a->has_using = cd->raw_default != NULL;
+            a->has_using = !!cd->raw_default;
         }
         break;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
@@ -1174,7 +1256,7 @@ static void create_table(struct ctx *c, struct gate_stmt *st, const PgQuery__Cre
         st->unlogged = !strcmp(s->relation->relpersistence, "u");
         st->temp = !strcmp(s->relation->relpersistence, "t");
     }
-    st->partition_of = s->partbound != NULL;
+    st->partition_of = !!s->partbound;
     table_elts(c, st, s->table_elts, s->n_table_elts, s->constraints, s->n_constraints);
 }
 
@@ -1226,7 +1308,7 @@ static void index_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Index
     st->unique = s->unique;
     st->concurrent = s->concurrent;
     st->missing_ok = s->if_not_exists;
-    st->has_where = s->where_clause != NULL;
+    st->has_where = !!s->where_clause;
     st->index_columns = arena_array(c, s->n_index_params, sizeof(*st->index_columns));
     st->nindex_columns = to_int(s->n_index_params);
     for (size_t i = 0; i < s->n_index_params; i++) {
@@ -1294,8 +1376,7 @@ static void reindex_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Rei
         st->rel.name = name_dup(c, s->name);
 }
 
-static void relation_list(struct ctx *c, struct gate_stmt *st, PgQuery__Node *const *rels,
-                          size_t n)
+static void relation_list(struct ctx *c, struct gate_stmt *st, PgQuery__Node *const *rels, size_t n)
 {
     st->obj = GATE_OBJ_TABLE;
     objects_from(c, st, rels, n);
@@ -1306,7 +1387,7 @@ static void update_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Upda
     st->kind = GATE_STMT_UPDATE;
     st->obj = GATE_OBJ_TABLE;
     qname_from_rangevar(c, s->relation, &st->rel);
-    st->has_where = s->where_clause != NULL;
+    st->has_where = !!s->where_clause;
     st->set_columns = arena_array(c, s->n_target_list, sizeof(*st->set_columns));
     for (size_t i = 0; i < s->n_target_list; i++) {
         const PgQuery__Node *n = s->target_list[i];
@@ -1404,7 +1485,7 @@ static void set_arg_text(const PgQuery__Node *n, struct gate_buf *b)
 static void set_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__VariableSetStmt *s)
 {
     st->kind = GATE_STMT_SET;
-    st->set_name = lower_dup(c, name_dup(c, s->name));
+    st->set_name = lower_dup(c, s->name);
     st->set_local = s->is_local;
     switch (s->kind) {
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
@@ -1450,8 +1531,9 @@ static void domain_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Alte
     qname_from_list(c, s->type_name, s->n_type_name, &st->rel);
     st->missing_ok = s->missing_ok;
     st->cascade = s->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
-    a = st->cmds = gate_arena_alloc(c->arena, sizeof(*st->cmds));
+    st->cmds = gate_arena_alloc(c->arena, sizeof(*st->cmds));
     st->ncmds = 1;
+    a = st->cmds;
     a->location = -1;
     type_none(&a->newtype);
     a->missing_ok = s->missing_ok;
@@ -1499,9 +1581,13 @@ static void create_domain(struct ctx *c, struct gate_stmt *st, const PgQuery__Cr
     table_elts(c, st, NULL, 0, s->constraints, s->n_constraints);
 }
 
+/* VACUUM; ANALYZE (the same node) runs inside a transaction and stays OTHER. */
 static void vacuum_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__VacuumStmt *s)
 {
+    const PgQuery__DefElem *full = find_defelem(s->options, s->n_options, "full");
+
     st->kind = s->is_vacuumcmd ? GATE_STMT_VACUUM : GATE_STMT_OTHER;
+    st->full = s->is_vacuumcmd && full && defelem_true(full);
     st->obj = GATE_OBJ_TABLE;
     st->objects = arena_array(c, s->n_rels, sizeof(*st->objects));
     st->nobjects = to_int(s->n_rels);
@@ -1538,7 +1624,7 @@ static bool simple_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Node
         st->kind = GATE_STMT_DELETE;
         st->obj = GATE_OBJ_TABLE;
         qname_from_rangevar(c, n->delete_stmt->relation, &st->rel);
-        st->has_where = n->delete_stmt->where_clause != NULL;
+        st->has_where = !!n->delete_stmt->where_clause;
         break;
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         if (n->select_stmt->into_clause) {
@@ -1627,8 +1713,8 @@ static bool simple_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Node
         st->kind = GATE_STMT_CREATE_TYPE;
         st->obj = GATE_OBJ_TYPE;
         qname_from_rangevar(c, n->composite_type_stmt->typevar, &st->rel);
-        table_elts(c, st, n->composite_type_stmt->coldeflist,
-                   n->composite_type_stmt->n_coldeflist, NULL, 0);
+        table_elts(c, st, n->composite_type_stmt->coldeflist, n->composite_type_stmt->n_coldeflist,
+                   NULL, 0);
         break;
     case PG_QUERY__NODE__NODE_CREATE_RANGE_STMT:
         st->kind = GATE_STMT_CREATE_TYPE;
@@ -1648,8 +1734,8 @@ static bool simple_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Node
         st->kind = GATE_STMT_CALL;
         st->obj = GATE_OBJ_FUNCTION;
         if (n->call_stmt->funccall)
-            qname_from_list(c, n->call_stmt->funccall->funcname,
-                            n->call_stmt->funccall->n_funcname, &st->rel);
+            qname_from_list(c, n->call_stmt->funccall->funcname, n->call_stmt->funccall->n_funcname,
+                            &st->rel);
         break;
     case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
         st->kind = GATE_STMT_TRUNCATE;
@@ -1681,16 +1767,9 @@ static bool simple_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Node
     return true;
 }
 
-/* Fill st (location and length already set) from the raw statement n. */
-static void translate(struct ctx *c, struct gate_stmt *st, const PgQuery__Node *n, int end)
+/* Statements with more to translate than a name. */
+static void other_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Node *n, int end)
 {
-    const ProtobufCMessage *m = node_msg(n);
-
-    if (!m)
-        return;
-    st->node = m->descriptor->short_name;
-    if (simple_stmt(c, st, n))
-        goto strings;
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_CREATE_STMT:
         create_table(c, st, n->create_stmt);
@@ -1749,7 +1828,21 @@ static void translate(struct ctx *c, struct gate_stmt *st, const PgQuery__Node *
         st->kind = GATE_STMT_OTHER;
         break;
     }
-strings:
+}
+
+/*
+ * Fill st (location and length already set) from the raw statement n;
+ * end is where the statement ends in the source.
+ */
+static void translate(struct ctx *c, struct gate_stmt *st, const PgQuery__Node *n, int end)
+{
+    const ProtobufCMessage *m = node_msg(n);
+
+    if (!m)
+        return;
+    st->node = m->descriptor->short_name;
+    if (!simple_stmt(c, st, n))
+        other_stmt(c, st, n, end);
     c->nstrs = 0;
     walk_children(m, collect_strings, c);
     if (c->nstrs) {
@@ -1797,8 +1890,7 @@ static void add_nested(struct ctx *c, size_t parent, const char *text, int raw, 
     int tlen = to_int(strlen(text));
 
     if (!r.error)
-        pr = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
-                                            (const uint8_t *)r.parse_tree.data);
+        pr = unpack_parse(c, &r.parse_tree);
     for (size_t i = 0; pr && i < pr->n_stmts; i++) {
         const PgQuery__RawStmt *rs = pr->stmts[i];
         int a = rs->stmt_location;
@@ -1826,8 +1918,6 @@ static void add_nested(struct ctx *c, size_t parent, const char *text, int raw, 
         c->use_toks = false;
         translate(c, st, rs->stmt, st->location + st->length);
     }
-    if (pr)
-        pg_query__parse_result__free_unpacked(pr, NULL);
     pg_query_free_protobuf_parse_result(r);
 }
 
@@ -1892,7 +1982,11 @@ static bool find_body(const struct ctx *c, int pos, const char *value, struct bo
     return false;
 }
 
-/* Does q (value text) occur at raw offset i of the body? *rawlen gets its source length. */
+/*
+ * Does q (value text) occur at raw offset i of the body? *rawlen gets its
+ * source length. A blank in q matches any byte: PL/pgSQL blanks out the
+ * INTO clause of a SELECT ... INTO, keeping every other offset.
+ */
 static bool body_match(const struct ctx *c, const struct body *bd, int i, const char *q,
                        size_t qlen, int *rawlen)
 {
@@ -1900,10 +1994,19 @@ static bool body_match(const struct ctx *c, const struct body *bd, int i, const 
     int j = i;
 
     for (size_t k = 0; k < qlen; k++) {
-        if (j >= end || c->src[j] != q[k])
+        bool doubled;
+
+        if (j >= end)
+            return false;
+        doubled = bd->quoted && c->src[j] == '\'' && j + 1 < end && c->src[j + 1] == '\'';
+        if (q[k] == ' ' && c->src[j] != ' ') {
+            j += doubled ? 2 : 1;
+            continue;
+        }
+        if (c->src[j] != q[k])
             return false;
         if (bd->quoted && q[k] == '\'') {
-            if (j + 1 >= end || c->src[j + 1] != '\'')
+            if (!doubled)
                 return false;
             j++;
         }
@@ -1935,6 +2038,27 @@ static int body_find(const struct ctx *c, const struct body *bd, int *cursor, co
             break;
     }
     return -1;
+}
+
+/* Four hex digits at p (stops at a NUL). */
+static bool hex4(const char *p, unsigned long *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++) {
+        char ch = p[i];
+        unsigned long d;
+
+        if (ch >= '0' && ch <= '9')
+            d = (unsigned long)(ch - '0');
+        else if (ch >= 'a' && ch <= 'f')
+            d = (unsigned long)(ch - 'a' + 10);
+        else if (ch >= 'A' && ch <= 'F')
+            d = (unsigned long)(ch - 'A' + 10);
+        else
+            return false;
+        *v = *v << 4 | d;
+    }
+    return true;
 }
 
 /* Decode the JSON string starting after its opening quote; NULL if malformed. */
@@ -1971,26 +2095,15 @@ static const char *json_string(const char *p, struct gate_buf *out)
             break;
         case 'u': {
             unsigned long cp;
-            char hex[5];
-            char *end;
+            unsigned long lo;
 
-            memcpy(hex, p, 4);
-            hex[4] = '\0';
-            if (strlen(hex) < 4)
-                return NULL;
-            cp = strtoul(hex, &end, 16);
-            if (*end)
+            if (!hex4(p, &cp))
                 return NULL;
             p += 4;
-            if (cp >= 0xd800 && cp <= 0xdbff && p[0] == '\\' && p[1] == 'u') {
-                unsigned long lo;
-
-                memcpy(hex, p + 2, 4);
-                lo = strtoul(hex, &end, 16);
-                if (!*end && strlen(hex) == 4 && lo >= 0xdc00 && lo <= 0xdfff) {
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                    p += 6;
-                }
+            if (cp >= 0xd800 && cp <= 0xdbff && p[0] == '\\' && p[1] == 'u' && hex4(p + 2, &lo) &&
+                lo >= 0xdc00 && lo <= 0xdfff) {
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                p += 6;
             }
             if (cp < 0x80) {
                 gate_buf_addc(out, (char)cp);
@@ -2046,8 +2159,7 @@ static bool const_literal(const char *expr, struct gate_buf *out, int *skip, boo
 
         while (t < n && is_ident_char(expr[t]))
             t++;
-        if (t >= n || expr[t] != '$' || n < 2 * (t + 1) ||
-            memcmp(expr + n - (t + 1), expr, t + 1))
+        if (t >= n || expr[t] != '$' || n < 2 * (t + 1) || memcmp(expr + n - (t + 1), expr, t + 1))
             return false;
         gate_buf_add(out, expr + t + 1, n - 2 * (t + 1));
         *skip = (int)t + 1;
@@ -2158,7 +2270,7 @@ static void add_parsed(struct ctx *c, const PgQuery__ParseResult *pr, int base, 
         if (b > base + tlen)
             b = base + tlen;
         c->base = base;
-        c->use_toks = c->scan != NULL;
+        c->use_toks = !!c->toks;
         stmt_span(c, a, b, &st->location, &end);
         st->length = end - st->location;
         translate(c, st, rs->stmt, end);
@@ -2169,31 +2281,124 @@ static void add_parsed(struct ctx *c, const PgQuery__ParseResult *pr, int base, 
 
 /* ---- comments --------------------------------------------------------- */
 
+/* ---- protobuf wire format -------------------------------------------- */
+
+static bool read_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    uint64_t x = 0;
+
+    for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+        uint8_t b = *(*p)++;
+
+        x |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Read one field: *field gets its number, *val a varint's value, *sub and
+ * *subend a length-delimited payload. False when malformed.
+ */
+static bool read_field(const uint8_t **p, const uint8_t *end, uint64_t *field, uint64_t *val,
+                       const uint8_t **sub, const uint8_t **subend)
+{
+    uint64_t key;
+    uint64_t n;
+
+    *val = 0;
+    *sub = NULL;
+    *subend = NULL;
+    if (!read_varint(p, end, &key))
+        return false;
+    *field = key >> 3;
+    switch (key & 7) {
+    case 0:
+        return read_varint(p, end, val);
+    case 1:
+        n = 8;
+        break;
+    case 2:
+        if (!read_varint(p, end, &n))
+            return false;
+        *sub = *p;
+        break;
+    case 5:
+        n = 4;
+        break;
+    default:
+        return false;
+    }
+    if (n > (uint64_t)(end - *p))
+        return false;
+    *p += n;
+    if (*sub)
+        *subend = *p;
+    return true;
+}
+
+/*
+ * Tokens of a pg_query.ScanResult (field 2, ScanToken: start 1, end 2,
+ * token 4), decoded straight off the wire: one array, no message per token.
+ */
+static bool decode_tokens(struct ctx *c, const PgQueryProtobuf *pb)
+{
+    const uint8_t *p = (const uint8_t *)pb->data;
+    const uint8_t *end = p + pb->len;
+    size_t cap = 0;
+
+    while (p < end) {
+        uint64_t field;
+        uint64_t val;
+        const uint8_t *q;
+        const uint8_t *qend;
+        struct tok *t;
+
+        if (!read_field(&p, end, &field, &val, &q, &qend))
+            return false;
+        if (field != 2 || !q)
+            continue;
+        GATE_GROW(c->toks, cap, c->ntoks + 1);
+        t = &c->toks[c->ntoks++];
+        memset(t, 0, sizeof(*t));
+        while (q < qend) {
+            const uint8_t *r;
+            const uint8_t *rend;
+
+            if (!read_field(&q, qend, &field, &val, &r, &rend))
+                return false;
+            if (field == 1)
+                t->start = (int)(int32_t)(uint32_t)val;
+            else if (field == 2)
+                t->end = (int)(int32_t)(uint32_t)val;
+            else if (field == 4)
+                t->type = (int)(int32_t)(uint32_t)val;
+        }
+    }
+    return true;
+}
+
+/* ---- comments --------------------------------------------------------- */
+
+/* Tokens of text (the source, or a prefix of it) into c->toks. */
 static void scan_text(struct ctx *c, const char *text)
 {
     PgQueryScanResult r = pg_query_scan(text);
+    int limit = -1;
 
-    if (!r.error && r.pbuf.data)
-        c->scan = pg_query__scan_result__unpack(NULL, r.pbuf.len, (const uint8_t *)r.pbuf.data);
-    pg_query_free_scan_result(r);
-}
-
-static void scan(struct ctx *c)
-{
-    PgQueryScanResult r = pg_query_scan(c->src);
-    int limit;
-
-    if (!r.error) {
-        if (r.pbuf.data)
-            c->scan = pg_query__scan_result__unpack(NULL, r.pbuf.len,
-                                                    (const uint8_t *)r.pbuf.data);
-        pg_query_free_scan_result(r);
-        return;
+    if (!r.error && r.pbuf.data && !decode_tokens(c, &r.pbuf)) {
+        free(c->toks);
+        c->toks = NULL;
+        c->ntoks = 0;
     }
-    /* unterminated literal or comment: scan what comes before it */
-    limit = cursor_to_byte(c->src, c->len, r.error->cursorpos);
+    if (r.error)
+        limit = cursor_to_byte(text, to_int(strlen(text)), r.error->cursorpos);
     pg_query_free_scan_result(r);
-    if (limit > 0) {
+    if (limit > 0 && text == c->src) {
+        /* unterminated literal or comment: scan what comes before it */
         char *prefix = gate_xstrndup(c->src, (size_t)limit);
 
         scan_text(c, prefix);
@@ -2205,13 +2410,11 @@ static void comments(struct ctx *c, struct gate_sql_file *out)
 {
     size_t n = 0;
 
-    if (!c->scan)
-        return;
-    for (size_t i = 0; i < c->scan->n_tokens; i++)
-        n += tok_is_comment(c->scan->tokens[i]);
+    for (size_t i = 0; i < c->ntoks; i++)
+        n += tok_is_comment(&c->toks[i]);
     out->comments = arena_array(c, n, sizeof(*out->comments));
-    for (size_t i = 0; i < c->scan->n_tokens; i++) {
-        const PgQuery__ScanToken *t = c->scan->tokens[i];
+    for (size_t i = 0; i < c->ntoks; i++) {
+        const struct tok *t = &c->toks[i];
         struct gate_sql_comment *k;
         int from;
         int to;
@@ -2221,7 +2424,7 @@ static void comments(struct ctx *c, struct gate_sql_file *out)
         k = &out->comments[out->ncomments++];
         k->start = t->start;
         k->end = t->end;
-        k->block = t->token == PG_QUERY__TOKEN__C_COMMENT;
+        k->block = t->type == PG_QUERY__TOKEN__C_COMMENT;
         from = t->start + 2;
         to = k->block ? t->end - 2 : t->end;
         if (to < from)
@@ -2277,13 +2480,10 @@ static void parse_pieces(struct ctx *c, struct gate_sql_file *out)
                 need_offset = false;
             }
         } else {
-            PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-                NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+            PgQuery__ParseResult *pr = unpack_parse(c, &r.parse_tree);
 
-            if (pr) {
+            if (pr)
                 add_parsed(c, pr, a, len);
-                pg_query__parse_result__free_unpacked(pr, NULL);
-            }
         }
         pg_query_free_protobuf_parse_result(r);
         free(piece);
@@ -2309,8 +2509,9 @@ enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file 
     if (nul)
         return gate_fail(err, GATE_E_SQL, "file contains a NUL byte at offset %zu",
                          (size_t)(nul - src));
-    if (len > MAX_INPUT)
+    if (len > SQL_MAX_BYTES)
         return gate_fail(err, GATE_E_SQL, "file is too large to parse (%zu bytes)", len);
+    pg_enter();
     text = gate_xmalloc(len + 1);
     if (len)
         memcpy(text, src, len);
@@ -2318,17 +2519,18 @@ enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file 
     c.arena = &out->arena;
     c.src = text;
     c.len = (int)len;
+    c.pba.alloc = pb_alloc;
+    c.pba.free = pb_free;
+    c.pba.allocator_data = &c.scratch;
 
-    scan(&c);
+    scan_text(&c, text);
     comments(&c, out);
     r = pg_query_parse_protobuf(text);
     if (!r.error) {
-        PgQuery__ParseResult *pr = pg_query__parse_result__unpack(
-            NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
+        PgQuery__ParseResult *pr = unpack_parse(&c, &r.parse_tree);
 
         if (pr) {
             add_parsed(&c, pr, 0, c.len);
-            pg_query__parse_result__free_unpacked(pr, NULL);
         } else {
             ret = gate_fail(err, GATE_E_INTERNAL, "cannot decode the parse tree from libpg_query");
         }
@@ -2347,8 +2549,8 @@ enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file 
     }
     free(c.stmts);
     free(c.strs);
-    if (c.scan)
-        pg_query__scan_result__free_unpacked(c.scan, NULL);
+    free(c.toks);
+    gate_arena_release(&c.scratch);
     free(text);
     return ret;
 }
@@ -2361,52 +2563,27 @@ static int count_stmts(const PgQueryProtobuf *pb)
     int n = 0;
 
     while (p < end) {
-        uint64_t key = 0;
-        uint64_t v = 0;
-        int shift = 0;
+        uint64_t field;
+        uint64_t val;
+        const uint8_t *sub;
+        const uint8_t *subend;
 
-        while (p < end && shift < 64) {
-            key |= (uint64_t)(*p & 0x7f) << shift;
-            shift += 7;
-            if (!(*p++ & 0x80))
-                break;
-        }
-        if ((key & 7) == 0 || (key & 7) == 2) {
-            shift = 0;
-            while (p < end && shift < 64) {
-                v |= (uint64_t)(*p & 0x7f) << shift;
-                shift += 7;
-                if (!(*p++ & 0x80))
-                    break;
-            }
-        }
-        switch (key & 7) {
-        case 0:
+        if (!read_field(&p, end, &field, &val, &sub, &subend))
             break;
-        case 1:
-            p += 8;
-            break;
-        case 2:
-            if (v > (uint64_t)(end - p))
-                return n;
-            p += v;
-            if ((key >> 3) == 2)
-                n++;
-            break;
-        case 5:
-            p += 4;
-            break;
-        default:
-            return n;
-        }
+        if (field == 2 && sub)
+            n++;
     }
     return n;
 }
 
 int gate_sql_parse_only(const char *src)
 {
-    PgQueryProtobufParseResult r = pg_query_parse_protobuf(src);
-    int n = r.error ? -1 : count_stmts(&r.parse_tree);
+    PgQueryProtobufParseResult r;
+    int n;
+
+    pg_enter();
+    r = pg_query_parse_protobuf(src);
+    n = r.error ? -1 : count_stmts(&r.parse_tree);
 
     pg_query_free_protobuf_parse_result(r);
     return n;
@@ -2421,7 +2598,24 @@ void gate_sql_file_release(struct gate_sql_file *f)
     f->error_offset = -1;
 }
 
+/*
+ * Thread-exit hooks do not run for the main thread. NEEDSWORK: outside
+ * Linux we cannot tell, and leave the main thread's state to process exit.
+ */
+static bool main_thread(void)
+{
+#if defined(__linux__)
+    return syscall(SYS_gettid) == getpid();
+#else
+    return false;
+#endif
+}
+
 void gate_sql_shutdown(void)
 {
-    pg_query_exit();
+    if (pg_state != PG_IN_USE)
+        return;
+    pg_state = PG_SHUT_DOWN;
+    if (main_thread())
+        pg_query_exit();
 }

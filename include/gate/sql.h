@@ -220,6 +220,7 @@ struct gate_stmt {
     bool concurrent;        /* CONCURRENTLY */
     bool unlogged;          /* CREATE UNLOGGED TABLE */
     bool temp;              /* CREATE TEMP TABLE */
+    bool full;              /* VACUUM FULL */
 
     /* CREATE TABLE */
     struct gate_coldef *cols;
@@ -310,7 +311,12 @@ int gate_sql_parse_only(const char *src);
 
 void gate_sql_file_release(struct gate_sql_file *f);
 
-/* Release libpg_query's per-thread memory (main.c, at exit). */
+/*
+ * Release libpg_query's per-thread memory (main.c, at exit; a parser
+ * thread may call it before it ends). The last gate_sql_* call of the
+ * thread: parsing again after it is a bug. A no-op when the thread never
+ * parsed.
+ */
 void gate_sql_shutdown(void);
 
 #endif

@@ -51,7 +51,7 @@ enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct
         gate_json_free(arr);
         return GATE_EXIT_OK;
     }
-    gate_buf_printf(out, "%-46s %-9s %-15s %s\n", "RULE", "RISK", "CATEGORY", "FLAGS WHAT");
+    gate_buf_printf(out, "%-46s %-9s %-15s %s\n", "RULE", "RISK", "CATEGORY", "SUMMARY");
     for (size_t i = 0; i < n; i++) {
         const struct gate_rule *r = gate_rule_at(i);
         const char *note = flags_note(r);
