@@ -22,6 +22,9 @@ static const struct gate_command commands[] = {
     {"rules", gate_cmd_rules, "", "list every rule with its default risk", 0, false},
     {"explain", gate_cmd_explain, "RULE", "what a rule flags, why, and the safe alternative", 0,
      false},
+    {"status", gate_cmd_status, "",
+     "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
+     GATE_OPT_MIGRATIONS, true},
 };
 
 static const char *const format_names[] = {"text",   "json",   "junit",   "sarif",
@@ -48,6 +51,7 @@ enum {
     OPT_NO_COLOR,
     OPT_VERSION,
     OPT_FAIL_ON,
+    OPT_MIGRATIONS,
 };
 
 static const struct option long_opts[] = {
@@ -61,6 +65,7 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"migrations", required_argument, NULL, OPT_MIGRATIONS},
     {NULL, 0, NULL, 0},
 };
 
@@ -78,7 +83,7 @@ static void usage(struct gate_buf *out)
                   "  -p, --policy FILE      policy file (default ./prisma-gate.yml)\n"
                   "  -t, --target NAME      target database from the policy\n"
                   "  -C DIR                 run as if started in DIR\n"
-                  "  -f, --format FORMAT    text | json (stdout carries only this)\n"
+                  "  -f, --format FORMAT    text | json | markdown (stdout carries only this)\n"
                   "      --report FMT=PATH  also write a report file (repeatable)\n"
                   "      --no-color         no ANSI colour (also NO_COLOR, non-TTY)\n"
                   "  -q, --quiet            errors only on stderr\n"
@@ -88,6 +93,8 @@ static void usage(struct gate_buf *out)
                   "\nlint options:\n"
                   "      --fail-on LEVEL    lowest risk that closes the gate: "
                   "none|low|medium|high|critical (default high)\n"
+                  "\nstatus options:\n"
+                  "      --migrations DIR   migrations directory (default ./prisma/migrations)\n"
                   "\nexit status: 0 gate open, 1 gate closed, 2 usage error, "
                   "3 could not evaluate\n");
 }
@@ -121,11 +128,13 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             break;
         case 'f':
             if (!gate_format_parse(optarg, &cli->format)) {
-                gate_errorf("unknown format '%s' (valid: text, json)", optarg);
+                gate_errorf("unknown format '%s' (valid: text, json, markdown)", optarg);
                 return GATE_EXIT_USAGE;
             }
-            if (cli->format != GATE_FORMAT_TEXT && cli->format != GATE_FORMAT_JSON) {
-                gate_errorf("format '%s' is not available yet (valid: text, json)", optarg);
+            if (cli->format != GATE_FORMAT_TEXT && cli->format != GATE_FORMAT_JSON &&
+                cli->format != GATE_FORMAT_MARKDOWN) {
+                gate_errorf("format '%s' is not available yet (valid: text, json, markdown)",
+                            optarg);
                 return GATE_EXIT_USAGE;
             }
             cli->format_set = true;
@@ -166,6 +175,10 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             }
             cli->fail_on_set = true;
             *seen |= GATE_OPT_FAIL_ON;
+            break;
+        case OPT_MIGRATIONS:
+            cli->migrations = optarg;
+            *seen |= GATE_OPT_MIGRATIONS;
             break;
         case ':':
             gate_errorf("option '%s' needs a value", argv[optind - 1]);
@@ -235,7 +248,9 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
         cli->args[cli->nargs++] = rest[optind++];
     }
     if (seen & ~(*cmd)->options) {
-        gate_errorf("--fail-on is not an option of '%s'", (*cmd)->name);
+        gate_errorf("%s is not an option of '%s'",
+                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON) ? "--fail-on" : "--migrations",
+                    (*cmd)->name);
         return GATE_EXIT_USAGE;
     }
     return GATE_EXIT_OK;

@@ -13,11 +13,15 @@
 
 #define WINDOW_PER_THREAD 4
 
+/*
+ * Items live in a ring of `window` slots: item i uses slot i % window, and
+ * a worker only takes item i once item i - window has been released.
+ */
 struct gate_prefetch {
     const char *const *paths;
     size_t n;
-    struct gate_prefetch_item *items;
-    bool *ready;
+    struct gate_prefetch_item *items; /* window slots */
+    bool *ready;                      /* per slot */
     size_t next;      /* next index a worker takes */
     size_t consumed;  /* items released by the consumer */
     size_t window;
@@ -46,6 +50,16 @@ static void load(struct gate_prefetch_item *it)
     it->parse_rc = gate_sql_parse(it->data, it->len, &it->file, &it->parse_err);
 }
 
+/* Load item i into its slot (the slot is free: item i - window was released). */
+static void slot_load(struct gate_prefetch *p, size_t i)
+{
+    struct gate_prefetch_item *it = &p->items[i % p->window];
+
+    memset(it, 0, sizeof(*it));
+    it->path = p->paths[i];
+    load(it);
+}
+
 static void *worker(void *arg)
 {
     struct gate_prefetch *p = arg;
@@ -63,10 +77,10 @@ static void *worker(void *arg)
         i = p->next++;
         pthread_mutex_unlock(&p->mu);
 
-        load(&p->items[i]);
+        slot_load(p, i);
 
         pthread_mutex_lock(&p->mu);
-        p->ready[i] = true;
+        p->ready[i % p->window] = true;
         pthread_cond_broadcast(&p->cv_ready);
         pthread_mutex_unlock(&p->mu);
     }
@@ -104,13 +118,11 @@ struct gate_prefetch *gate_prefetch_start(const char *const *paths, size_t n, in
 
     p->paths = paths;
     p->n = n;
-    p->items = gate_xcalloc(n ? n : 1, sizeof(*p->items));
-    p->ready = gate_xcalloc(n ? n : 1, sizeof(*p->ready));
-    for (size_t i = 0; i < n; i++)
-        p->items[i].path = paths[i];
+    p->window = threads <= 1 ? 1 : (size_t)threads * WINDOW_PER_THREAD;
+    p->items = gate_xcalloc(p->window, sizeof(*p->items));
+    p->ready = gate_xcalloc(p->window, sizeof(*p->ready));
     if (threads <= 1)
         return p;
-    p->window = (size_t)threads * WINDOW_PER_THREAD;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv_work, NULL);
     pthread_cond_init(&p->cv_ready, NULL);
@@ -125,20 +137,23 @@ struct gate_prefetch *gate_prefetch_start(const char *const *paths, size_t n, in
 
 struct gate_prefetch_item *gate_prefetch_get(struct gate_prefetch *p, size_t i)
 {
+    size_t slot;
+
     if (i >= p->n)
         return NULL;
+    slot = i % p->window;
     if (!p->nthreads) {
-        if (!p->ready[i]) {
-            load(&p->items[i]);
-            p->ready[i] = true;
+        if (!p->ready[slot]) {
+            slot_load(p, i);
+            p->ready[slot] = true;
         }
-        return &p->items[i];
+        return &p->items[slot];
     }
     pthread_mutex_lock(&p->mu);
-    while (!p->ready[i])
+    while (!p->ready[slot])
         pthread_cond_wait(&p->cv_ready, &p->mu);
     pthread_mutex_unlock(&p->mu);
-    return &p->items[i];
+    return &p->items[slot];
 }
 
 static void release_item(struct gate_prefetch_item *it)
@@ -150,12 +165,18 @@ static void release_item(struct gate_prefetch_item *it)
 
 void gate_prefetch_release(struct gate_prefetch *p, size_t i)
 {
+    size_t slot;
+
     if (i >= p->n)
         return;
-    release_item(&p->items[i]);
-    if (!p->nthreads)
+    slot = i % p->window;
+    release_item(&p->items[slot]);
+    if (!p->nthreads) {
+        p->ready[slot] = false;
         return;
+    }
     pthread_mutex_lock(&p->mu);
+    p->ready[slot] = false;
     if (i + 1 > p->consumed)
         p->consumed = i + 1;
     pthread_cond_broadcast(&p->cv_work);
@@ -178,7 +199,7 @@ void gate_prefetch_free(struct gate_prefetch *p)
         pthread_cond_destroy(&p->cv_ready);
         free(p->threads);
     }
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->window; i++)
         release_item(&p->items[i]);
     free(p->items);
     free(p->ready);

@@ -76,22 +76,31 @@ static bool usable(struct lint_state *ls, struct gate_migration *m,
     return true;
 }
 
-/* Lint one file on its own into a new migration of the run. */
-static void lint_file(struct lint_state *ls, const char *name, const char *path)
+/*
+ * Lint plain files, each on its own (no history between them), parsed
+ * ahead on worker threads. names[i] is the migration name of paths[i].
+ */
+static void lint_files(struct lint_state *ls, const char *const *names, const char *const *paths,
+                       size_t n)
 {
-    struct gate_migration *m = gate_run_add_migration(ls->run, name, path);
-    struct gate_linter *l = gate_linter_new(&ls->opts);
-    struct gate_prefetch *pf = gate_prefetch_start(&path, 1, 0);
-    struct gate_prefetch_item *it = gate_prefetch_get(pf, 0);
+    struct gate_prefetch *pf = gate_prefetch_start(paths, n, gate_prefetch_threads(n));
 
-    if (usable(ls, m, it)) {
-        if (it->parse_rc)
-            gate_lint_failed(l, ls->run, m, it->parse_err.msg, false);
-        else
-            gate_lint_parsed(l, ls->run, m, it->data, it->len, &it->file, false);
+    for (size_t i = 0; i < n; i++) {
+        struct gate_migration *m = gate_run_add_migration(ls->run, names[i], paths[i]);
+        struct gate_prefetch_item *it = gate_prefetch_get(pf, i);
+
+        if (usable(ls, m, it)) {
+            struct gate_linter *l = gate_linter_new(&ls->opts);
+
+            if (it->parse_rc)
+                gate_lint_failed(l, ls->run, m, it->parse_err.msg, false);
+            else
+                gate_lint_parsed(l, ls->run, m, it->data, it->len, &it->file, false);
+            gate_linter_free(l);
+        }
+        gate_prefetch_release(pf, i);
     }
     gate_prefetch_free(pf);
-    gate_linter_free(l);
 }
 
 static void lint_directory(struct lint_state *ls, const char *dir)
@@ -156,31 +165,59 @@ static void lint_directory(struct lint_state *ls, const char *dir)
     gate_migration_list_release(&list);
 }
 
-static void lint_path(struct lint_state *ls, const char *path)
+/* Plain files waiting to be linted together (consecutive file arguments). */
+struct file_batch {
+    char **names;
+    char **paths;
+    size_t n;
+    size_t capnames;
+    size_t cappaths;
+};
+
+static void batch_add(struct file_batch *b, char *name, char *path)
+{
+    GATE_GROW(b->names, b->capnames, b->n + 1);
+    GATE_GROW(b->paths, b->cappaths, b->n + 1);
+    b->names[b->n] = name;
+    b->paths[b->n] = path;
+    b->n++;
+}
+
+static void batch_flush(struct lint_state *ls, struct file_batch *b)
+{
+    lint_files(ls, (const char *const *)b->names, (const char *const *)b->paths, b->n);
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->names[i]);
+        free(b->paths[i]);
+    }
+    b->n = 0;
+}
+
+static void lint_path(struct lint_state *ls, struct file_batch *batch, const char *path)
 {
     switch (gate_path_kind(path)) {
-    case GATE_PATH_FILE: {
-        char *name = name_of_file(path);
-
-        lint_file(ls, name, path);
-        free(name);
+    case GATE_PATH_FILE:
+        batch_add(batch, name_of_file(path), gate_xstrdup(path));
         break;
-    }
     case GATE_PATH_DIR: {
         char *sql = gate_path_join(path, "migration.sql");
 
-        if (gate_path_kind(sql) == GATE_PATH_FILE)
-            lint_file(ls, base_name(path), sql);
-        else
-            lint_directory(ls, path);
+        if (gate_path_kind(sql) == GATE_PATH_FILE) {
+            batch_add(batch, gate_xstrdup(base_name(path)), sql);
+            break;
+        }
         free(sql);
+        batch_flush(ls, batch);
+        lint_directory(ls, path);
         break;
     }
     case GATE_PATH_MISSING:
+        batch_flush(ls, batch);
         gate_errorf("cannot read '%s': no such file or directory", path);
         ls->unavailable = true;
         break;
     default:
+        batch_flush(ls, batch);
         gate_errorf("cannot read '%s': not a file or directory", path);
         ls->unavailable = true;
         break;
@@ -190,6 +227,7 @@ static void lint_path(struct lint_state *ls, const char *path)
 enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
 {
     struct lint_state ls = {0};
+    struct file_batch batch = {0};
     bool blocking = false;
 
     (void)out;
@@ -203,10 +241,13 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
             run->verdict = GATE_VERDICT_ERROR;
             return GATE_EXIT_UNAVAILABLE;
         }
-        lint_path(&ls, "prisma/migrations");
+        lint_path(&ls, &batch, "prisma/migrations");
     }
     for (int i = 0; i < cli->nargs; i++)
-        lint_path(&ls, cli->args[i]);
+        lint_path(&ls, &batch, cli->args[i]);
+    batch_flush(&ls, &batch);
+    free(batch.names);
+    free(batch.paths);
 
     run->max_risk = GATE_RISK_NONE;
     for (size_t i = 0; i < run->nmigrations; i++) {
