@@ -232,3 +232,176 @@ const struct gate_json *gate_json_array_at(const struct gate_json *v, size_t i)
         return NULL;
     return (const struct gate_json *)json_array_get(CJ(v), i);
 }
+
+/* ---- streaming writer ---------------------------------------------------- */
+
+static void newline_indent(struct gate_buf *out, int depth)
+{
+    gate_buf_addc(out, '\n');
+    for (int i = 0; i < depth; i++)
+        gate_buf_add(out, "  ", 2);
+}
+
+/* Separator and indentation before a value (or before a key in an object). */
+static void before_value(struct gate_jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth > 0) {
+        if (!w->empty[w->depth])
+            gate_buf_addc(w->out, ',');
+        w->empty[w->depth] = false;
+        newline_indent(w->out, w->depth);
+    }
+}
+
+static void open_container(struct gate_jsonw *w, char open)
+{
+    before_value(w);
+    gate_buf_addc(w->out, open);
+    if (w->depth + 1 >= (int)GATE_ARRAY_SIZE(w->empty))
+        GATE_BUG("JSON nesting too deep");
+    w->depth++;
+    w->empty[w->depth] = true;
+    w->closer[w->depth] = open == '{' ? '}' : ']';
+}
+
+void gate_jsonw_object(struct gate_jsonw *w)
+{
+    open_container(w, '{');
+}
+
+void gate_jsonw_array(struct gate_jsonw *w)
+{
+    open_container(w, '[');
+}
+
+void gate_jsonw_end(struct gate_jsonw *w)
+{
+    char close = w->closer[w->depth];
+
+    if (w->depth <= 0)
+        GATE_BUG("gate_jsonw_end without an open container");
+    if (!w->empty[w->depth])
+        newline_indent(w->out, w->depth - 1);
+    gate_buf_addc(w->out, close);
+    w->depth--;
+    if (!w->depth)
+        gate_buf_addc(w->out, '\n');
+}
+
+void gate_jsonw_key(struct gate_jsonw *w, const char *key)
+{
+    before_value(w);
+    gate_buf_addc(w->out, '"');
+    gate_buf_adds(w->out, key);
+    gate_buf_add(w->out, "\": ", 3);
+    w->after_key = true;
+}
+
+void gate_jsonw_str(struct gate_jsonw *w, const char *s)
+{
+    json_t *j;
+    char small[512];
+    size_t n;
+
+    if (!s) {
+        gate_jsonw_null(w);
+        return;
+    }
+    before_value(w);
+    j = utf8_string(s);
+    if (!j)
+        GATE_BUG("out of memory in jansson");
+    n = json_dumpb(j, small, sizeof(small), JSON_ENCODE_ANY);
+    if (n <= sizeof(small)) {
+        gate_buf_add(w->out, small, n);
+    } else {
+        char *big = gate_xmalloc(n);
+
+        (void)json_dumpb(j, big, n, JSON_ENCODE_ANY);
+        gate_buf_add(w->out, big, n);
+        free(big);
+    }
+    json_decref(j);
+}
+
+void gate_jsonw_int(struct gate_jsonw *w, long long v)
+{
+    before_value(w);
+    gate_buf_printf(w->out, "%lld", v);
+}
+
+void gate_jsonw_bool(struct gate_jsonw *w, bool v)
+{
+    before_value(w);
+    gate_buf_adds(w->out, v ? "true" : "false");
+}
+
+void gate_jsonw_null(struct gate_jsonw *w)
+{
+    before_value(w);
+    gate_buf_add(w->out, "null", 4);
+}
+
+void gate_jsonw_value(struct gate_jsonw *w, struct gate_json *v)
+{
+    json_t *j = J(v);
+
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *val;
+
+        gate_jsonw_object(w);
+        json_object_foreach(j, key, val) {
+            gate_jsonw_key(w, key);
+            gate_jsonw_value(w, (struct gate_json *)val);
+        }
+        gate_jsonw_end(w);
+        break;
+    }
+    case JSON_ARRAY:
+        gate_jsonw_array(w);
+        for (size_t i = 0; i < json_array_size(j); i++)
+            gate_jsonw_value(w, (struct gate_json *)json_array_get(j, i));
+        gate_jsonw_end(w);
+        break;
+    case JSON_STRING:
+        gate_jsonw_str(w, json_string_value(j));
+        break;
+    case JSON_INTEGER:
+        gate_jsonw_int(w, (long long)json_integer_value(j));
+        break;
+    case JSON_REAL: {
+        char *t = json_dumps(j, JSON_ENCODE_ANY);
+
+        before_value(w);
+        gate_buf_adds(w->out, t ? t : "null");
+        free(t);
+        break;
+    }
+    case JSON_TRUE:
+    case JSON_FALSE:
+        gate_jsonw_bool(w, json_is_true(j));
+        break;
+    default:
+        gate_jsonw_null(w);
+        break;
+    }
+}
+
+void gate_jsonw_members(struct gate_jsonw *w, struct gate_json *obj)
+{
+    const char *key;
+    json_t *val;
+
+    if (!obj || !json_is_object(J(obj)))
+        return;
+    json_object_foreach(J(obj), key, val) {
+        gate_jsonw_key(w, key);
+        gate_jsonw_value(w, (struct gate_json *)val);
+    }
+}

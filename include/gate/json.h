@@ -10,6 +10,7 @@
 
 #include "gate/compat.h"
 #include "gate/err.h"
+#include "gate/buf.h"
 
 struct gate_json;
 
@@ -34,6 +35,33 @@ char *gate_json_dump(const struct gate_json *v);
 /* One line, no trailing newline; the caller frees. */
 char *gate_json_dump_compact(const struct gate_json *v);
 void gate_json_free(struct gate_json *v);
+
+/*
+ * A streaming writer for large reports: the same bytes as gate_json_dump()
+ * of the equivalent tree (2-space indent, "key": value), without building
+ * the tree. Strings are escaped by jansson. A zeroed struct with out set
+ * is ready to use.
+ */
+struct gate_jsonw {
+    struct gate_buf *out;
+    int depth;
+    bool empty[64];  /* container at depth d has no member yet */
+    char closer[64]; /* '}' or ']' for the container at depth d */
+    bool after_key;  /* a key was written, its value comes next */
+};
+
+void gate_jsonw_object(struct gate_jsonw *w);
+void gate_jsonw_array(struct gate_jsonw *w);
+void gate_jsonw_end(struct gate_jsonw *w); /* closes the innermost object or array */
+void gate_jsonw_key(struct gate_jsonw *w, const char *key); /* key: plain ASCII */
+void gate_jsonw_str(struct gate_jsonw *w, const char *s);  /* NULL -> null */
+void gate_jsonw_int(struct gate_jsonw *w, long long v);
+void gate_jsonw_bool(struct gate_jsonw *w, bool v);
+void gate_jsonw_null(struct gate_jsonw *w);
+/* Write a whole value built with the tree API (borrowed). */
+void gate_jsonw_value(struct gate_jsonw *w, struct gate_json *v);
+/* Write every member of object obj into the object being written. */
+void gate_jsonw_members(struct gate_jsonw *w, struct gate_json *obj);
 
 /* Parse text[0..len); *out owned by the caller. Errors carry line:column. */
 enum gate_code gate_json_parse(const char *text, size_t len, const char *what,
