@@ -109,7 +109,8 @@ int gate_prefetch_threads(size_t n)
     cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (cpus < 2)
         return 0;
-    return cpus > 4 ? 4 : (int)cpus;
+    /* the calling thread parses too, when it catches up with the workers */
+    return cpus > 4 ? 3 : (int)cpus - 1;
 }
 
 struct gate_prefetch *gate_prefetch_start(const char *const *paths, size_t n, int threads)
@@ -118,10 +119,10 @@ struct gate_prefetch *gate_prefetch_start(const char *const *paths, size_t n, in
 
     p->paths = paths;
     p->n = n;
-    p->window = threads <= 1 ? 1 : (size_t)threads * WINDOW_PER_THREAD;
+    p->window = threads < 1 ? 1 : (size_t)(threads + 1) * WINDOW_PER_THREAD;
     p->items = gate_xcalloc(p->window, sizeof(*p->items));
     p->ready = gate_xcalloc(p->window, sizeof(*p->ready));
-    if (threads <= 1)
+    if (threads < 1)
         return p;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv_work, NULL);
@@ -150,6 +151,14 @@ struct gate_prefetch_item *gate_prefetch_get(struct gate_prefetch *p, size_t i)
         return &p->items[slot];
     }
     pthread_mutex_lock(&p->mu);
+    if (!p->ready[slot] && p->next == i) {
+        /* no worker has taken it yet: parse it here rather than wait */
+        p->next++;
+        pthread_mutex_unlock(&p->mu);
+        slot_load(p, i);
+        pthread_mutex_lock(&p->mu);
+        p->ready[slot] = true;
+    }
     while (!p->ready[slot])
         pthread_cond_wait(&p->cv_ready, &p->mu);
     pthread_mutex_unlock(&p->mu);

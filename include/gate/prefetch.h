@@ -30,7 +30,8 @@ struct gate_prefetch;
 
 /*
  * Start prefetching paths[0..n) (the array must outlive the prefetcher).
- * threads <= 1 parses lazily on the calling thread instead.
+ * threads < 1 parses lazily on the calling thread instead; with workers,
+ * the calling thread also parses an item no worker has taken yet.
  */
 struct gate_prefetch *gate_prefetch_start(const char *const *paths, size_t n, int threads);
 /* Item i, ready (blocks until it is). Items must be taken in order. */
@@ -40,7 +41,7 @@ void gate_prefetch_release(struct gate_prefetch *p, size_t i);
 /* Stop the workers and free everything (also items not yet released). */
 void gate_prefetch_free(struct gate_prefetch *p);
 
-/* Worker threads to use for n files: PRISMA_GATE_THREADS, else online CPUs (max 4). */
+/* Worker threads for n files: PRISMA_GATE_THREADS, else online CPUs - 1 (max 3). */
 int gate_prefetch_threads(size_t n);
 
 #endif
