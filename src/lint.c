@@ -37,10 +37,25 @@ struct directive {
     const char *reason;   /* NULL when missing */
 };
 
+enum wkind {
+    W_UNKNOWN = 0,
+    W_DROP_TABLE,
+    W_DROP_COLUMN,
+    W_ENUM,
+    W_REQUIRED,
+    W_NOT_NULL,
+    W_UNIQUE,
+    W_CAST,
+    W_RECREATE,
+    W_PK,
+};
+
 struct prisma_warning {
     const char *text;
     int offset;
-    const char *table;
+    enum wkind kind;
+    const char *table;        /* the table (the enum for W_ENUM) */
+    const char *column;       /* the column, when the warning names one */
     const char *const *rules; /* findings that confirm it */
     bool matched;
 };
@@ -701,7 +716,8 @@ static void apply_directives(struct gate_lint_ctx *ctx)
 static const char *const w_drop_table[] = {"ban-drop-table", NULL};
 static const char *const w_drop_column[] = {"ban-drop-column", "changing-column-type", NULL};
 static const char *const w_enum[] = {"enum-value-removal", NULL};
-static const char *const w_required[] = {"adding-required-field", NULL};
+/* the hand-edited safe form (nullable, backfill, SET NOT NULL) confirms it too */
+static const char *const w_required[] = {"adding-required-field", "adding-not-nullable-field", NULL};
 static const char *const w_not_null[] = {"adding-not-nullable-field", NULL};
 static const char *const w_unique[] = {"require-concurrent-index-creation",
                                        "disallowed-unique-constraint", NULL};
@@ -726,42 +742,161 @@ static const char *backticked(struct gate_lint_ctx *ctx, const char *s, const ch
     return gate_arena_strndup(&ctx->scratch, p + 1, (size_t)(e - p - 1));
 }
 
+/* The n-th (0-based) backticked name in s. */
+static const char *nth_backticked(struct gate_lint_ctx *ctx, const char *s, int n)
+{
+    const char *p = s;
+
+    for (;;) {
+        const char *b = strchr(p, '`');
+        const char *e;
+
+        if (!b)
+            return NULL;
+        e = strchr(b + 1, '`');
+        if (!e)
+            return NULL;
+        if (!n--)
+            return gate_arena_strndup(&ctx->scratch, b + 1, (size_t)(e - b - 1));
+        p = e + 1;
+    }
+}
+
+/* Prisma's warning texts (prisma-semantics.md 7.5): which hazard, on what. */
 static void classify_warning(struct gate_lint_ctx *ctx, struct prisma_warning *w)
 {
     const char *t = w->text;
 
     w->rules = NULL;
+    w->kind = W_UNKNOWN;
     if (strstr(t, "You are about to drop the `")) {
+        w->kind = W_DROP_TABLE;
         w->rules = w_drop_table;
-        w->table = backticked(ctx, t, "drop the");
+        w->table = nth_backticked(ctx, t, 0);
     } else if (strstr(t, "You are about to drop the column")) {
+        w->kind = W_DROP_COLUMN;
         w->rules = w_drop_column;
-        w->table = backticked(ctx, t, "` on the");
+        w->column = nth_backticked(ctx, t, 0);
+        w->table = nth_backticked(ctx, t, 1);
     } else if (strstr(t, "on the enum")) {
+        w->kind = W_ENUM;
         w->rules = w_enum;
-        w->table = NULL;
+        w->table = backticked(ctx, t, "on the enum");
     } else if (strstr(t, "Added the required column") ||
                strstr(t, "with a prisma-level default value")) {
+        w->kind = W_REQUIRED;
         w->rules = w_required;
-        w->table = backticked(ctx, t, "` to the");
-        if (!w->table)
-            w->table = backticked(ctx, t, "` was added to the");
+        w->column = nth_backticked(ctx, t, 0);
+        w->table = nth_backticked(ctx, t, 1);
     } else if (strstr(t, "Made the column")) {
+        w->kind = W_NOT_NULL;
         w->rules = w_not_null;
-        w->table = backticked(ctx, t, "on table");
+        w->column = nth_backticked(ctx, t, 0);
+        w->table = nth_backticked(ctx, t, 1);
     } else if (strstr(t, "A unique constraint covering")) {
+        w->kind = W_UNIQUE;
         w->rules = w_unique;
         w->table = backticked(ctx, t, "on the table");
     } else if (strstr(t, "You are about to alter the column") ||
                strstr(t, "from a scalar field to a list field")) {
+        w->kind = W_CAST;
         w->rules = w_cast;
-        w->table = backticked(ctx, t, "` on the");
+        w->column = nth_backticked(ctx, t, 0);
+        w->table = nth_backticked(ctx, t, 1);
     } else if (strstr(t, "would be dropped and recreated") || strstr(t, "Changed the type of")) {
+        w->kind = W_RECREATE;
         w->rules = w_drop_column;
-        w->table = backticked(ctx, t, "` on the");
+        w->column = nth_backticked(ctx, t, 0);
+        w->table = nth_backticked(ctx, t, 1);
     } else if (strstr(t, "The primary key for the")) {
+        w->kind = W_PK;
         w->rules = w_pk;
-        w->table = backticked(ctx, t, "primary key for the");
+        w->table = nth_backticked(ctx, t, 0);
+    }
+}
+
+static bool str_is(const char *a, const char *b)
+{
+    return a && b && !strcmp(a, b);
+}
+
+/* Does statement st do what warning w describes (in any form, hand-edited too)? */
+static bool stmt_matches_warning(const struct gate_stmt *st, const struct prisma_warning *w)
+{
+    size_t tl = w->table ? strlen(w->table) : 0;
+
+    switch (w->kind) {
+    case W_DROP_TABLE:
+        if (st->kind == GATE_STMT_RENAME && st->obj == GATE_OBJ_TABLE)
+            return str_is(st->rel.name, w->table);
+        if (st->kind != GATE_STMT_DROP || st->obj != GATE_OBJ_TABLE)
+            return false;
+        for (int i = 0; i < st->nobjects; i++) {
+            if (str_is(st->objects[i].name, w->table))
+                return true;
+        }
+        return false;
+    case W_ENUM:
+        /* the type swap: X_new created, X renamed/dropped, columns retyped */
+        if (!w->table)
+            return false;
+        if ((st->kind == GATE_STMT_CREATE_ENUM || st->kind == GATE_STMT_ALTER_ENUM ||
+             st->kind == GATE_STMT_RENAME || st->kind == GATE_STMT_DROP) &&
+            st->rel.name && !strncmp(st->rel.name, w->table, tl))
+            return true;
+        for (int i = 0; i < st->nobjects; i++) {
+            if (st->objects[i].name && !strncmp(st->objects[i].name, w->table, tl))
+                return true;
+        }
+        return false;
+    case W_UNIQUE:
+        if (st->kind == GATE_STMT_CREATE_INDEX)
+            return st->unique && str_is(st->rel.name, w->table);
+        if (st->kind != GATE_STMT_ALTER_TABLE || !str_is(st->rel.name, w->table))
+            return false;
+        for (int i = 0; i < st->ncmds; i++) {
+            const struct gate_constraint *k = st->cmds[i].cons;
+
+            if (k && (k->kind == GATE_CONS_UNIQUE || k->kind == GATE_CONS_PRIMARY))
+                return true;
+        }
+        return false;
+    case W_PK:
+        if (st->kind != GATE_STMT_ALTER_TABLE || !str_is(st->rel.name, w->table))
+            return false;
+        for (int i = 0; i < st->ncmds; i++) {
+            const struct gate_alter_cmd *c = &st->cmds[i];
+
+            if (c->kind == GATE_ALTER_DROP_CONSTRAINT ||
+                (c->cons && c->cons->kind == GATE_CONS_PRIMARY))
+                return true;
+        }
+        return false;
+    case W_DROP_COLUMN:
+    case W_REQUIRED:
+    case W_NOT_NULL:
+    case W_CAST:
+    case W_RECREATE:
+        if (st->kind == GATE_STMT_RENAME && st->obj == GATE_OBJ_COLUMN)
+            return str_is(st->rel.name, w->table) && str_is(st->subname, w->column);
+        if (st->kind == GATE_STMT_DROP && st->obj == GATE_OBJ_TABLE && w->kind == W_DROP_COLUMN) {
+            for (int i = 0; i < st->nobjects; i++) {
+                if (str_is(st->objects[i].name, w->table))
+                    return true;
+            }
+            return false;
+        }
+        if (st->kind != GATE_STMT_ALTER_TABLE || !str_is(st->rel.name, w->table))
+            return false;
+        for (int i = 0; i < st->ncmds; i++) {
+            const struct gate_alter_cmd *c = &st->cmds[i];
+
+            if (str_is(c->column, w->column) || (c->coldef && str_is(c->coldef->name, w->column)))
+                return true;
+        }
+        return false;
+    default:
+        return false;
     }
 }
 
@@ -829,7 +964,7 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
                 for (int r = 0; w.rules[r]; r++) {
                     if (strcmp(fi->rule, w.rules[r]))
                         continue;
-                    if (w.table && fi->table && strcmp(w.table, fi->table))
+                    if (w.kind != W_ENUM && w.table && fi->table && strcmp(w.table, fi->table))
                         continue;
                     if (w.rules == w_unique && !unique_stmt(ctx, fi->stmt))
                         continue;
@@ -838,7 +973,9 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
                     matched = true;
                 }
             }
-            if (!matched) {
+            for (int k = 0; !matched && w.kind && k < ctx->file.nstmts; k++)
+                matched = stmt_matches_warning(&ctx->file.stmts[k], &w);
+            if (!matched && w.kind) {
                 struct gate_finding *fi =
                     emit(ctx, &gate_rule_prisma_warning, -1, w.offset,
                          "Prisma warned when it generated this migration: \"%s\" but no statement "
