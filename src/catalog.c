@@ -194,8 +194,8 @@ bool gate_catalog_has_not_null_check(const struct gate_catalog *cat, const char 
     for (size_t i = 0; i < cat->ncons; i++) {
         const struct gate_cat_constraint *c = cat->cons[i];
 
-        if (!c->dropped && c->validated && c->kind == GATE_CONS_CHECK &&
-            name_eq(c->table, table) && name_eq(c->check_not_null_column, column))
+        if (!c->dropped && c->validated && c->kind == GATE_CONS_CHECK && name_eq(c->table, table) &&
+            name_eq(c->check_not_null_column, column))
             return true;
     }
     return false;

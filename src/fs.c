@@ -61,8 +61,8 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
 
         if (n + 1 >= cap) {
             if (cap > max + 1) {
-                rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)",
-                               path, max / (1024 * 1024));
+                rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)", path,
+                               max / (1024 * 1024));
                 goto out;
             }
             cap *= 2;

@@ -356,7 +356,8 @@ void gate_jsonw_value(struct gate_jsonw *w, struct gate_json *v)
         json_t *val;
 
         gate_jsonw_object(w);
-        json_object_foreach(j, key, val) {
+        json_object_foreach(j, key, val)
+        {
             gate_jsonw_key(w, key);
             gate_jsonw_value(w, (struct gate_json *)val);
         }
@@ -400,7 +401,8 @@ void gate_jsonw_members(struct gate_jsonw *w, struct gate_json *obj)
 
     if (!obj || !json_is_object(J(obj)))
         return;
-    json_object_foreach(J(obj), key, val) {
+    json_object_foreach(J(obj), key, val)
+    {
         gate_jsonw_key(w, key);
         gate_jsonw_value(w, (struct gate_json *)val);
     }

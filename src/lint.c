@@ -27,14 +27,14 @@ struct gate_linter {
 
 /* A suppression directive found in a comment. */
 struct directive {
-    bool file;            /* prisma-gate-ignore-file */
-    int comment;          /* index into the file's comments */
-    int offset;           /* where to report problems with it */
-    int stmt;             /* statement it applies to, -1 none (or file-wide) */
-    const char **rules;   /* arena */
-    bool *used;           /* arena, one per rule */
+    bool file;          /* prisma-gate-ignore-file */
+    int comment;        /* index into the file's comments */
+    int offset;         /* where to report problems with it */
+    int stmt;           /* statement it applies to, -1 none (or file-wide) */
+    const char **rules; /* arena */
+    bool *used;         /* arena, one per rule */
     int nrules;
-    const char *reason;   /* NULL when missing */
+    const char *reason; /* NULL when missing */
 };
 
 enum wkind {
@@ -69,17 +69,17 @@ struct gate_lint_ctx {
     struct gate_src src;
     const char *text;
     int gen;
-    int cur;               /* statement being checked */
-    int *block;            /* per statement */
-    bool *explicit_tx;     /* per statement */
-    int *block_size;       /* per block: number of non-control statements */
+    int cur;           /* statement being checked */
+    int *block;        /* per statement */
+    bool *explicit_tx; /* per statement */
+    int *block_size;   /* per block: number of non-control statements */
     int nblocks;
-    const char **step;     /* per statement */
-    bool *lock_timeout;    /* per statement: SET lock_timeout seen before it */
-    int top;               /* top-level statements */
+    const char **step;        /* per statement */
+    bool *lock_timeout;       /* per statement: SET lock_timeout seen before it */
+    int top;                  /* top-level statements */
     struct gate_arena *arena; /* run arena: finding strings */
     struct gate_arena scratch;
-    void *family_state[16];   /* per family, per file (gate_lint_state) */
+    void *family_state[16]; /* per family, per file (gate_lint_state) */
 };
 
 struct gate_linter *gate_linter_new(const struct gate_lint_opts *opts)
@@ -275,8 +275,8 @@ static struct gate_finding *vemit(struct gate_lint_ctx *ctx, const struct gate_r
         return NULL;
     if ((r->flags & GATE_RULE_OFF) && !(s && s->on))
         return NULL;
-    if ((r->flags & GATE_RULE_HYGIENE) && !ctx->l->opts.hygiene_on_generated &&
-        !(s && s->on) && generated_stmt(ctx, stmt))
+    if ((r->flags & GATE_RULE_HYGIENE) && !ctx->l->opts.hygiene_on_generated && !(s && s->on) &&
+        generated_stmt(ctx, stmt))
         return NULL;
     f = gate_migration_add_finding(ctx->m);
     f->rule = r->id;
@@ -373,11 +373,11 @@ static bool blank_line_between(const char *text, int from, int to)
 }
 
 static const char *const prisma_steps[] = {
-    "CreateSchema",     "DropExtension",   "CreateExtension",  "AlterExtension",   "AlterSequence",
-    "DropView",         "DropUserDefinedType", "CreateEnum",   "AlterEnum",        "DropForeignKey",
-    "DropIndex",        "AlterTable",      "AlterPrimaryKey",  "DropTable",        "DropEnum",
-    "CreateTable",      "RedefineTables",  "CreateIndex",      "RenameForeignKey", "AddForeignKey",
-    "RenameIndex",      "RedefineIndex",   "DropSchema",       "RenameTable",      "RenameColumn",
+    "CreateSchema", "DropExtension",       "CreateExtension", "AlterExtension",   "AlterSequence",
+    "DropView",     "DropUserDefinedType", "CreateEnum",      "AlterEnum",        "DropForeignKey",
+    "DropIndex",    "AlterTable",          "AlterPrimaryKey", "DropTable",        "DropEnum",
+    "CreateTable",  "RedefineTables",      "CreateIndex",     "RenameForeignKey", "AddForeignKey",
+    "RenameIndex",  "RedefineIndex",       "DropSchema",      "RenameTable",      "RenameColumn",
 };
 
 static const char *step_name(const char *comment)
@@ -648,7 +648,8 @@ static void apply_directives(struct gate_lint_ctx *ctx)
 
                 if (hint)
                     emit(ctx, &gate_rule_invalid_suppression, -1, d->offset,
-                         "unknown rule '%s' in suppression (did you mean '%s'?)", d->rules[r], hint);
+                         "unknown rule '%s' in suppression (did you mean '%s'?)", d->rules[r],
+                         hint);
                 else
                     emit(ctx, &gate_rule_invalid_suppression, -1, d->offset,
                          "unknown rule '%s' in suppression (see prisma-gate rules)", d->rules[r]);
@@ -717,7 +718,8 @@ static const char *const w_drop_table[] = {"ban-drop-table", NULL};
 static const char *const w_drop_column[] = {"ban-drop-column", "changing-column-type", NULL};
 static const char *const w_enum[] = {"enum-value-removal", NULL};
 /* the hand-edited safe form (nullable, backfill, SET NOT NULL) confirms it too */
-static const char *const w_required[] = {"adding-required-field", "adding-not-nullable-field", NULL};
+static const char *const w_required[] = {"adding-required-field", "adding-not-nullable-field",
+                                         NULL};
 static const char *const w_not_null[] = {"adding-not-nullable-field", NULL};
 static const char *const w_unique[] = {"require-concurrent-index-creation",
                                        "disallowed-unique-constraint", NULL};
@@ -1062,8 +1064,7 @@ static void severity_of(const struct gate_linter *l, struct gate_finding *f)
 
         /* problems with the file itself (directives, emptiness) are worth a look */
         f->severity = r && (r->flags & GATE_RULE_META) ? GATE_SEV_WARNING : GATE_SEV_INFO;
-    }
-    else if (f->risk >= l->opts.fail_on)
+    } else if (f->risk >= l->opts.fail_on)
         f->severity = GATE_SEV_ERROR;
     else
         f->severity = GATE_SEV_WARNING;

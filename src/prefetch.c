@@ -22,8 +22,8 @@ struct gate_prefetch {
     size_t n;
     struct gate_prefetch_item *items; /* window slots */
     bool *ready;                      /* per slot */
-    size_t next;      /* next index a worker takes */
-    size_t consumed;  /* items released by the consumer */
+    size_t next;                      /* next index a worker takes */
+    size_t consumed;                  /* items released by the consumer */
     size_t window;
     bool stop;
     int nthreads;

@@ -5,6 +5,7 @@
  */
 #include "gate/compat.h"
 #include "gate/report.h"
+#include "gate/report_status.h"
 
 #include <string.h>
 
@@ -33,8 +34,8 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
 {
     gate_buf_printf(out, "%s%s:%d:%d:%s ", color ? C_BOLD : "", m->path, f->line, f->column,
                     color ? C_RESET : "");
-    gate_buf_printf(out, "%s%s%s %s: %s", color ? risk_color(f->risk) : "",
-                    gate_risk_name(f->risk), color ? C_RESET : "", f->rule, f->message);
+    gate_buf_printf(out, "%s%s%s %s: %s", color ? risk_color(f->risk) : "", gate_risk_name(f->risk),
+                    color ? C_RESET : "", f->rule, f->message);
     if (f->suppressed)
         gate_buf_printf(out, " %s[suppressed: %s]%s", color ? C_DIM : "",
                         f->suppression_reason ? f->suppression_reason : "", color ? C_RESET : "");
@@ -43,14 +44,18 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
         gate_buf_printf(out, "  %shelp:%s %s\n", color ? C_BOLD : "", color ? C_RESET : "",
                         f->help);
     if (f->prisma_warning && !f->suppressed)
-        gate_buf_printf(out, "  %sprisma warned:%s %s\n", color ? C_BOLD : "",
-                        color ? C_RESET : "", f->prisma_warning);
+        gate_buf_printf(out, "  %sprisma warned:%s %s\n", color ? C_BOLD : "", color ? C_RESET : "",
+                        f->prisma_warning);
 }
 
 void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color, bool verbose)
 {
     size_t counts[GATE_RISK_CRITICAL + 1] = {0};
     size_t total = 0, suppressed = 0, hidden = 0;
+    if (run->history) {
+        gate_report_status_text(run, out, color);
+        return;
+    }
 
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
@@ -78,8 +83,8 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
             }
         }
     }
-    gate_buf_printf(out, "%zu migration%s, %zu finding%s", run->nmigrations, run->nmigrations == 1 ? "" : "s", total,
-                    total == 1 ? "" : "s");
+    gate_buf_printf(out, "%zu migration%s, %zu finding%s", run->nmigrations,
+                    run->nmigrations == 1 ? "" : "s", total, total == 1 ? "" : "s");
     if (total) {
         const char *sep = " (";
 

@@ -69,7 +69,8 @@ const struct gate_rule gate_rule_unused_suppression = {
            "apply (not on the lines right before a statement), hides nothing today but may hide "
            "a real finding tomorrow.",
     .help = "remove the directive, or move it to the line(s) right before the statement",
-    .example_bad = "-- prisma-gate-ignore ban-drop-table: legacy table\nCREATE TABLE \"T\" (\"id\" INTEGER);",
+    .example_bad =
+        "-- prisma-gate-ignore ban-drop-table: legacy table\nCREATE TABLE \"T\" (\"id\" INTEGER);",
     .example_good = "CREATE TABLE \"T\" (\"id\" INTEGER);",
 };
 
@@ -84,7 +85,8 @@ const struct gate_rule gate_rule_invalid_suppression = {
            "the finding it meant to hide stays in force.",
     .help = "write -- prisma-gate-ignore RULE[, RULE]: reason (prisma-gate rules lists the names)",
     .example_bad = "-- prisma-gate-ignore ban-drop-tabel\nDROP TABLE \"Old\";",
-    .example_good = "-- prisma-gate-ignore ban-drop-table: emptied and archived in #123\nDROP TABLE \"Old\";",
+    .example_good =
+        "-- prisma-gate-ignore ban-drop-table: emptied and archived in #123\nDROP TABLE \"Old\";",
 };
 
 const struct gate_rule gate_rule_prisma_warning = {
@@ -120,14 +122,19 @@ const struct gate_rule gate_rule_empty_migration = {
 };
 
 static const struct gate_rule *const engine_rules[] = {
-    &gate_rule_syntax_error,      &gate_rule_utf8_bom,        &gate_rule_invalid_utf8,
-    &gate_rule_unused_suppression, &gate_rule_invalid_suppression, &gate_rule_prisma_warning,
+    &gate_rule_syntax_error,        &gate_rule_utf8_bom,
+    &gate_rule_invalid_utf8,        &gate_rule_unused_suppression,
+    &gate_rule_invalid_suppression, &gate_rule_prisma_warning,
     &gate_rule_empty_migration,
 };
 
 const struct gate_rule_family *const gate_rule_families[] = {
-    &gate_rules_destructive, &gate_rules_breaking,    &gate_rules_rewrite,
-    &gate_rules_locking,     &gate_rules_transaction, &gate_rules_hygiene,
+    &gate_rules_destructive,
+    &gate_rules_breaking,
+    &gate_rules_rewrite,
+    &gate_rules_locking,
+    &gate_rules_transaction,
+    &gate_rules_hygiene,
     NULL,
 };
 

@@ -49,8 +49,8 @@ struct gate_finding *gate_migration_add_finding(struct gate_migration *m)
     return f;
 }
 
-struct gate_check *gate_run_add_check(struct gate_run *run, const char *id,
-                                      enum gate_status status, const char *message)
+struct gate_check *gate_run_add_check(struct gate_run *run, const char *id, enum gate_status status,
+                                      const char *message)
 {
     struct gate_check *c;
 
@@ -88,7 +88,7 @@ static const char *const risk_names[] = {"none", "low", "medium", "high", "criti
 static const char *const sev_names[] = {"info", "warning", "error"};
 static const char *const cat_names[] = {"lock",           "rewrite",   "breaking", "data-loss",
                                         "data-dependent", "execution", "hygiene"};
-static const char *const mstate_names[] = {"unknown",  "pending",     "applied",        "failed",
+static const char *const mstate_names[] = {"unknown",     "pending",  "applied",        "failed",
                                            "rolled-back", "modified", "missing-locally"};
 static const char *const status_names[] = {"pass", "warn", "fail", "skip", "error"};
 static const char *const verdict_names[] = {"pass", "fail", "error"};

@@ -14,7 +14,7 @@ struct gate_arena_chunk;
 
 struct gate_arena {
     struct gate_arena_chunk *head;
-    size_t used; /* bytes used in head */
+    size_t used;  /* bytes used in head */
     size_t total; /* bytes handed out, for statistics */
 };
 

@@ -31,7 +31,7 @@ struct gate_cat_table {
     struct gate_cat_column *cols; /* catalog-owned */
     int ncols;
     int capcols;
-    int created_gen;              /* generation that created it; 0 = unknown origin */
+    int created_gen; /* generation that created it; 0 = unknown origin */
     bool has_pk;
     bool dropped;
 };
@@ -81,8 +81,7 @@ void gate_catalog_apply(struct gate_catalog *cat, const struct gate_stmt *st);
 /* Lookups return NULL when unknown or dropped. */
 const struct gate_cat_table *gate_catalog_table(const struct gate_catalog *cat,
                                                 const struct gate_qname *q);
-const struct gate_cat_column *gate_catalog_column(const struct gate_cat_table *t,
-                                                  const char *name);
+const struct gate_cat_column *gate_catalog_column(const struct gate_cat_table *t, const char *name);
 const struct gate_cat_index *gate_catalog_index(const struct gate_catalog *cat,
                                                 const struct gate_qname *q);
 const struct gate_cat_enum *gate_catalog_enum(const struct gate_catalog *cat,

@@ -54,7 +54,7 @@ void gate_jsonw_object(struct gate_jsonw *w);
 void gate_jsonw_array(struct gate_jsonw *w);
 void gate_jsonw_end(struct gate_jsonw *w); /* closes the innermost object or array */
 void gate_jsonw_key(struct gate_jsonw *w, const char *key); /* key: plain ASCII */
-void gate_jsonw_str(struct gate_jsonw *w, const char *s);  /* NULL -> null */
+void gate_jsonw_str(struct gate_jsonw *w, const char *s);   /* NULL -> null */
 void gate_jsonw_int(struct gate_jsonw *w, long long v);
 void gate_jsonw_bool(struct gate_jsonw *w, bool v);
 void gate_jsonw_null(struct gate_jsonw *w);

@@ -23,7 +23,7 @@
 struct gate_rule_setting {
     const char *id;
     bool off;
-    bool on;                    /* enable a rule that is off by default */
+    bool on; /* enable a rule that is off by default */
     bool has_severity;
     enum gate_severity severity;
     bool has_risk;
@@ -31,9 +31,9 @@ struct gate_rule_setting {
 };
 
 struct gate_lint_opts {
-    enum gate_risk fail_on;                 /* severity error at/above this risk */
-    bool hygiene_on_generated;              /* run hygiene rules on Prisma steps too */
-    const struct gate_rule_setting *rules;  /* borrowed */
+    enum gate_risk fail_on;                /* severity error at/above this risk */
+    bool hygiene_on_generated;             /* run hygiene rules on Prisma steps too */
+    const struct gate_rule_setting *rules; /* borrowed */
     size_t nrules;
 };
 

@@ -26,7 +26,7 @@ struct gate_migration_list {
     char **skipped; /* symlinks and other entries Prisma ignores (names) */
     size_t nskipped;
     size_t capskipped;
-    bool has_lock;  /* migration_lock.toml present */
+    bool has_lock; /* migration_lock.toml present */
 };
 
 /*

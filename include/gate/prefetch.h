@@ -13,15 +13,15 @@
 #include "gate/sql.h"
 
 struct gate_prefetch_item {
-    const char *path;          /* borrowed from the caller's array */
-    char *data;                /* file bytes (NUL-terminated), NULL when read failed */
+    const char *path; /* borrowed from the caller's array */
+    char *data;       /* file bytes (NUL-terminated), NULL when read failed */
     size_t len;
-    enum gate_code read_rc;    /* GATE_OK or the read error (read_err) */
+    enum gate_code read_rc; /* GATE_OK or the read error (read_err) */
     struct gate_err read_err;
     char checksum[65];
     bool has_nul;
     size_t nul_at;
-    enum gate_code parse_rc;   /* gate_sql_parse's result when read_rc is GATE_OK */
+    enum gate_code parse_rc; /* gate_sql_parse's result when read_rc is GATE_OK */
     struct gate_err parse_err;
     struct gate_sql_file file;
 };

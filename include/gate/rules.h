@@ -25,15 +25,15 @@ enum gate_rule_flags {
 };
 
 struct gate_rule {
-    const char *id;              /* squawk's name where squawk has the hazard */
-    enum gate_risk risk;         /* default risk */
+    const char *id;      /* squawk's name where squawk has the hazard */
+    enum gate_risk risk; /* default risk */
     enum gate_category category;
     unsigned flags;
-    const char *summary;         /* one line: what it flags */
-    const char *why;             /* explain: why it is a hazard (a paragraph) */
-    const char *help;            /* the safe alternative (default help text) */
-    const char *example_bad;     /* explain: SQL that fires */
-    const char *example_good;    /* explain: the safe version */
+    const char *summary;      /* one line: what it flags */
+    const char *why;          /* explain: why it is a hazard (a paragraph) */
+    const char *help;         /* the safe alternative (default help text) */
+    const char *example_bad;  /* explain: SQL that fires */
+    const char *example_good; /* explain: the safe version */
 };
 
 struct gate_rule_family {

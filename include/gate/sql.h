@@ -35,11 +35,11 @@ struct gate_qname {
  * domains) keep their own name. "pg_catalog." is stripped.
  */
 struct gate_type {
-    const char *schema;  /* NULL unless qualified with a non-pg_catalog schema */
-    const char *name;    /* NULL: no type */
-    int typmods[2];      /* -1 when absent or not an integer constant */
+    const char *schema; /* NULL unless qualified with a non-pg_catalog schema */
+    const char *name;   /* NULL: no type */
+    int typmods[2];     /* -1 when absent or not an integer constant */
     int ntypmods;
-    int array_dims;      /* 0 for scalars */
+    int array_dims; /* 0 for scalars */
 };
 
 /* What evaluating an expression once per row would do. */
@@ -66,15 +66,15 @@ enum gate_cons_kind {
 
 struct gate_constraint {
     enum gate_cons_kind kind;
-    const char *name;          /* NULL when unnamed */
-    bool not_valid;            /* NOT VALID (skip_validation) */
-    bool using_index;          /* UNIQUE/PRIMARY KEY USING INDEX */
-    const char *index_name;    /* USING INDEX name */
-    struct gate_qname ref;     /* FOREIGN KEY: referenced table */
-    const char **columns;      /* constrained columns (FK: referencing side) */
+    const char *name;       /* NULL when unnamed */
+    bool not_valid;         /* NOT VALID (skip_validation) */
+    bool using_index;       /* UNIQUE/PRIMARY KEY USING INDEX */
+    const char *index_name; /* USING INDEX name */
+    struct gate_qname ref;  /* FOREIGN KEY: referenced table */
+    const char **columns;   /* constrained columns (FK: referencing side) */
     int ncolumns;
     const char *check_not_null_column; /* CHECK (col IS NOT NULL): col, else NULL */
-    int location;              /* byte offset, -1 unknown */
+    int location;                      /* byte offset, -1 unknown */
 };
 
 struct gate_coldef {
@@ -111,26 +111,26 @@ enum gate_alter_kind {
     GATE_ALTER_SET_UNLOGGED,
     GATE_ALTER_ATTACH_PARTITION,
     GATE_ALTER_DETACH_PARTITION,
-    GATE_ALTER_TRIGGER,         /* ENABLE/DISABLE TRIGGER */
+    GATE_ALTER_TRIGGER, /* ENABLE/DISABLE TRIGGER */
     GATE_ALTER_SET_TABLESPACE,
     GATE_ALTER_CLUSTER_ON,
     GATE_ALTER_OWNER,
-    GATE_ALTER_SET_OPTIONS,     /* SET (storage params), SET STATISTICS, ... */
+    GATE_ALTER_SET_OPTIONS, /* SET (storage params), SET STATISTICS, ... */
 };
 
 struct gate_alter_cmd {
     enum gate_alter_kind kind;
-    const char *column;              /* column named by the command */
-    struct gate_coldef *coldef;      /* ADD COLUMN */
-    struct gate_type newtype;        /* ALTER COLUMN TYPE */
-    bool has_using;                  /* ... USING expr */
+    const char *column;               /* column named by the command */
+    struct gate_coldef *coldef;       /* ADD COLUMN */
+    struct gate_type newtype;         /* ALTER COLUMN TYPE */
+    bool has_using;                   /* ... USING expr */
     enum gate_volatility default_vol; /* SET DEFAULT */
-    struct gate_constraint *cons;    /* ADD CONSTRAINT */
-    const char *name;                /* DROP/VALIDATE CONSTRAINT, trigger, partition name */
-    bool missing_ok;                 /* IF EXISTS / IF NOT EXISTS */
+    struct gate_constraint *cons;     /* ADD CONSTRAINT */
+    const char *name;                 /* DROP/VALIDATE CONSTRAINT, trigger, partition name */
+    bool missing_ok;                  /* IF EXISTS / IF NOT EXISTS */
     bool cascade;
-    bool concurrent;                 /* DETACH PARTITION CONCURRENTLY / FINALIZE */
-    int location;                    /* byte offset, -1 unknown */
+    bool concurrent; /* DETACH PARTITION CONCURRENTLY / FINALIZE */
+    int location;    /* byte offset, -1 unknown */
 };
 
 enum gate_obj_kind {
@@ -164,9 +164,9 @@ enum gate_tx_kind {
 
 enum gate_stmt_kind {
     GATE_STMT_OTHER = 0,
-    GATE_STMT_CREATE_TABLE,     /* CREATE TABLE (also PARTITION OF) */
-    GATE_STMT_CREATE_TABLE_AS,  /* CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW */
-    GATE_STMT_ALTER_TABLE,      /* also ALTER INDEX/VIEW/SEQUENCE forms: obj says which */
+    GATE_STMT_CREATE_TABLE,    /* CREATE TABLE (also PARTITION OF) */
+    GATE_STMT_CREATE_TABLE_AS, /* CREATE TABLE AS / SELECT INTO / CREATE MATERIALIZED VIEW */
+    GATE_STMT_ALTER_TABLE,     /* also ALTER INDEX/VIEW/SEQUENCE forms: obj says which */
     GATE_STMT_DROP,
     GATE_STMT_RENAME,
     GATE_STMT_CREATE_INDEX,
@@ -177,9 +177,9 @@ enum gate_stmt_kind {
     GATE_STMT_INSERT,
     GATE_STMT_SELECT,
     GATE_STMT_CREATE_ENUM,
-    GATE_STMT_ALTER_ENUM,       /* ADD VALUE / RENAME VALUE */
+    GATE_STMT_ALTER_ENUM, /* ADD VALUE / RENAME VALUE */
     GATE_STMT_TRANSACTION,
-    GATE_STMT_SET,              /* SET / SET LOCAL / RESET */
+    GATE_STMT_SET, /* SET / SET LOCAL / RESET */
     GATE_STMT_DO,
     GATE_STMT_CREATE_FUNCTION,
     GATE_STMT_CREATE_DOMAIN,
@@ -197,7 +197,7 @@ enum gate_stmt_kind {
     GATE_STMT_GRANT,
     GATE_STMT_LOCK,
     GATE_STMT_CREATE_DATABASE,
-    GATE_STMT_CREATE_TYPE,      /* composite / range types */
+    GATE_STMT_CREATE_TYPE, /* composite / range types */
     GATE_STMT_ALTER_SYSTEM,
     GATE_STMT_CREATE_POLICY,
     GATE_STMT_COPY,
@@ -207,20 +207,20 @@ enum gate_stmt_kind {
 
 struct gate_stmt {
     enum gate_stmt_kind kind;
-    int location;    /* byte offset of the first token */
-    int length;      /* bytes up to, not including, the terminating ';' */
-    int depth;       /* 0 top level; 1 inside a DO block or function body */
-    int parent;      /* depth 1: index of the DO / CREATE FUNCTION statement; else -1 */
+    int location;     /* byte offset of the first token */
+    int length;       /* bytes up to, not including, the terminating ';' */
+    int depth;        /* 0 top level; 1 inside a DO block or function body */
+    int parent;       /* depth 1: index of the DO / CREATE FUNCTION statement; else -1 */
     const char *node; /* libpg_query node name, e.g. "AlterTableStmt" */
 
     struct gate_qname rel;  /* main relation / type / object named */
     enum gate_obj_kind obj; /* DROP, RENAME, ALTER TABLE (TABLE/INDEX/VIEW/...), COMMENT */
     bool missing_ok;        /* IF EXISTS / IF NOT EXISTS */
     bool cascade;
-    bool concurrent;        /* CONCURRENTLY */
-    bool unlogged;          /* CREATE UNLOGGED TABLE */
-    bool temp;              /* CREATE TEMP TABLE */
-    bool full;              /* VACUUM FULL */
+    bool concurrent; /* CONCURRENTLY */
+    bool unlogged;   /* CREATE UNLOGGED TABLE */
+    bool temp;       /* CREATE TEMP TABLE */
+    bool full;       /* VACUUM FULL */
 
     /* CREATE TABLE */
     struct gate_coldef *cols;
@@ -246,7 +246,7 @@ struct gate_stmt {
     bool unique;
     const char **index_columns; /* NULL entries for expressions */
     int nindex_columns;
-    bool has_where;             /* partial index; DELETE/UPDATE: has WHERE */
+    bool has_where; /* partial index; DELETE/UPDATE: has WHERE */
 
     /* UPDATE: assigned columns */
     const char **set_columns;
@@ -255,8 +255,8 @@ struct gate_stmt {
     /* CREATE TYPE AS ENUM: values; ALTER TYPE ADD VALUE: values[0]; RENAME VALUE: old, new */
     const char **values;
     int nvalues;
-    bool enum_rename;           /* ALTER TYPE ... RENAME VALUE */
-    bool enum_has_position;     /* BEFORE / AFTER given */
+    bool enum_rename;       /* ALTER TYPE ... RENAME VALUE */
+    bool enum_has_position; /* BEFORE / AFTER given */
 
     /* TRANSACTION */
     enum gate_tx_kind tx;
@@ -277,10 +277,10 @@ struct gate_stmt {
 
 /* A comment found by the scanner. */
 struct gate_sql_comment {
-    int start;          /* byte offset of "--" or slash-star */
-    int end;            /* one past the last byte */
-    bool block;         /* slash-star comment */
-    const char *text;   /* the comment without its delimiters */
+    int start;        /* byte offset of "--" or slash-star */
+    int end;          /* one past the last byte */
+    bool block;       /* slash-star comment */
+    const char *text; /* the comment without its delimiters */
 };
 
 struct gate_sql_file {
@@ -292,8 +292,8 @@ struct gate_sql_file {
 
     /* Set when the file (or a part of it) does not parse. */
     bool syntax_error;
-    int error_offset;        /* byte offset the parser reported, -1 unknown */
-    const char *error_msg;   /* parser message, e.g. 'syntax error at or near "FOO"' */
+    int error_offset;      /* byte offset the parser reported, -1 unknown */
+    const char *error_msg; /* parser message, e.g. 'syntax error at or near "FOO"' */
 };
 
 /*

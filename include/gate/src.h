@@ -13,7 +13,7 @@
 struct gate_src {
     const char *text; /* borrowed */
     size_t len;
-    size_t *lines;    /* byte offset of each line start; owned */
+    size_t *lines; /* byte offset of each line start; owned */
     size_t nlines;
 };
 

@@ -62,8 +62,8 @@ static bool usable(struct lint_state *ls, struct gate_migration *m,
     }
     memcpy(m->checksum, it->checksum, sizeof(m->checksum));
     if (it->has_nul) {
-        char *msg =
-            gate_xasprintf("'%s' is not a text file (NUL byte at offset %zu)", it->path, it->nul_at);
+        char *msg = gate_xasprintf("'%s' is not a text file (NUL byte at offset %zu)", it->path,
+                                   it->nul_at);
 
         gate_errorf("%s", msg);
         m->error = gate_arena_strdup(&ls->run->arena, msg);

@@ -31,13 +31,13 @@ static void test_src_positions(void **state)
         {"abc", 0, 1, 1},
         {"abc", 2, 1, 3},
         {"a\nb", 2, 2, 1},
-        {"a\r\nb", 3, 2, 1},            /* CRLF is one line break */
+        {"a\r\nb", 3, 2, 1}, /* CRLF is one line break */
         {"a\r\nb\r\nc", 6, 3, 1},
-        {"a\rb", 2, 2, 1},              /* lone CR */
-        {"\xC3\xA9x", 2, 1, 2},         /* é is one column */
+        {"a\rb", 2, 2, 1},      /* lone CR */
+        {"\xC3\xA9x", 2, 1, 2}, /* é is one column */
         {"-- \xE2\x82\xAC\nSELECT", 7, 2, 1},
         {"\xE2\x82\xAC\xE2\x82\xAC y", 7, 1, 4},
-        {"abc", 99, 1, 4},              /* clamped */
+        {"abc", 99, 1, 4}, /* clamped */
         {"", 0, 1, 1},
     };
 
@@ -64,10 +64,10 @@ static void test_migration_order(void **state)
         {"20240101000000", "20240101000000_init"},       /* prefix first */
         {"20240101000000_x", "20240102000000_a"},
         {"0_init", "1_init"},
-        {"a b", "a_b"},                                  /* space before _ */
+        {"a b", "a_b"}, /* space before _ */
         {"a_b", "a-b"},
         {"a-b", "a.b"},
-        {"a9", "aa"},                                    /* digits before letters */
+        {"a9", "aa"}, /* digits before letters */
     };
 
     (void)state;
