@@ -32,7 +32,12 @@ fi
 echo "deps: installing:$missing"
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
-	SUDO="sudo"
+	if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+		SUDO="sudo -n"
+	else
+		echo "deps: missing Debian packages; run as root: sudo ci/deps.sh" >&2
+		exit 2
+	fi
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
