@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh — prisma-gate benchmarks.
 #
-# usage: bench/run.sh [SECTION...]    SECTION: lint | all (default: all)
+# usage: bench/run.sh [SECTION...]    SECTION: lint | status | all (default: all)
 #
 # env:
 #   PRISMA_GATE   prisma-gate binary (default: ./prisma-gate at the repo root)
@@ -9,6 +9,9 @@
 #   BENCH_CORPUS  corpus directory (default: ../shared/corpus beside the repo)
 #   SQUAWK        squawk binary to use instead of the npm-installed one
 #   CC, CFLAGS    compiler and flags for the parse-only floor (default: cc, -O2)
+#   BENCH_STATUS_PROJECT  corpus project for the status section
+#                 (default: langfuse__langfuse, 434 migrations)
+#   BENCH_STATUS_RUNS     timed runs per tool in the status section (default: 11)
 #
 # Every tool is run once untimed (warm-up: page cache, dynamic loader), then
 # BENCH_RUNS times, round-robin across tools so drift hits all of them alike.
@@ -39,6 +42,7 @@ STATUS=0
 # (status vs `prisma migrate status`, deploy overhead) add a line here.
 SECTIONS=(
     "lint|section_lint|lint the corpus vs squawk and the parse-only floor"
+    "status|section_status|status vs \`prisma migrate status\` on one up-to-date database"
 )
 
 usage() {
@@ -51,7 +55,8 @@ usage() {
     done
     echo "  all      every section above"
     echo "env: PRISMA_GATE (default ./prisma-gate), BENCH_RUNS (default 5),"
-    echo "     BENCH_CORPUS (default ../shared/corpus), SQUAWK (squawk binary)"
+    echo "     BENCH_CORPUS (default ../shared/corpus), SQUAWK (squawk binary),"
+    echo "     BENCH_STATUS_PROJECT (default langfuse__langfuse), BENCH_STATUS_RUNS (default 11)"
 }
 
 note() { printf '%s\n' "$*"; }
@@ -364,7 +369,139 @@ section_lint() {
     printf '  %-4s prisma-gate peak memory < 16 MiB   (%s MiB)\n' "$(verdict "$mib" '<' 16)" "$mib"
 }
 
+# status_row LABEL ID: a row with one decimal (prisma-gate takes milliseconds).
+status_row() {
+    local ok="OK_$2" fail="FAIL_$2"
+    if [ "${!ok:-0}" = 1 ]; then
+        local w="MED_WALL_$2" c="MED_CPU_$2" r="MED_RSS_$2"
+        printf '%-24s %9.1f %8.1f %12.0f   %s\n' "$1" "${!w}" "${!c}" "${!r}" \
+            "$(sort -n "$WORK/$2/wall" | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.1f-%.1f", lo, hi }')"
+    else
+        printf '%-24s %9s %8s %12s   %s\n' "$1" - - - "${!fail:-skipped}"
+    fi
+}
+
+# section_status: `prisma-gate status` against `prisma migrate status` (the
+# real CLI, ci/prisma.sh) on the same database, brought up to date first by
+# `prisma migrate deploy` of a corpus project's whole history, on a
+# throwaway PostgreSQL 15 (ci/pg.sh). Wall time is what a CI step waits for.
+section_status() {
+    local corpus=${BENCH_CORPUS:-$ROOT/../shared/corpus}
+    local name=${BENCH_STATUS_PROJECT:-langfuse__langfuse}
+    local runs=${BENCH_STATUS_RUNS:-11}
+    local src proj out rc cli config
+
+    note "== status =="
+    corpus=$(abspath "$corpus")
+    src=$corpus/$name
+    if [ ! -d "$src/migrations" ]; then
+        note "status: skipped: corpus project $name not found under ${BENCH_CORPUS:-../shared/corpus}"
+        return 0
+    fi
+    if ! find_gate; then
+        note "status: skipped: $GATE_WHY"
+        return 0
+    fi
+    out=$("$ROOT/ci/prisma.sh" install 2>&1)
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        note "status: skipped: the Prisma CLI fixture could not be installed (ci/prisma.sh install, exit $rc)"
+        printf '%s\n' "$out" | tail -n 3 | sed 's/^/    /'
+        return 0
+    fi
+    cli=$(sed -n 2p <<<"$("$ROOT/ci/prisma.sh" argv)")
+    config=$("$ROOT/ci/prisma.sh" config)
+
+    STATUS_PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench-pg.XXXXXX")
+    if ! out=$("$ROOT/ci/pg.sh" start "$STATUS_PGDIR" 2>"$WORK/pg.err"); then
+        note "status: skipped: no PostgreSQL 15 cluster (ci/pg.sh start failed):"
+        tail -n 3 "$WORK/pg.err" | sed 's/^/    /'
+        return 0
+    fi
+    eval "$out"
+    DATABASE_URL=$("$ROOT/ci/pg.sh" createdb "$STATUS_PGDIR" bench 2>>"$WORK/pg.err") || {
+        note "status: skipped: createdb failed"
+        return 0
+    }
+    export DATABASE_URL CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+
+    proj=$WORK/status-proj
+    mkdir -p "$proj/prisma"
+    cp -R "$src/migrations" "$proj/prisma/migrations"
+    # deploy and status read only the migrations: a minimal schema keeps
+    # projects whose datasource has no url (Prisma 7 style) working
+    cat >"$proj/prisma/schema.prisma" <<'EOF_SCHEMA'
+generator client {
+  provider = "prisma-client-js"
+}
+
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+EOF_SCHEMA
+    local nmig
+    nmig=$(find "$proj/prisma/migrations" -mindepth 1 -maxdepth 1 -type d | wc -l)
+    note "status: $name, $nmig migrations; prisma migrate deploy (untimed) ..."
+    if ! (cd "$proj" && node "$cli" migrate deploy --config "$config" >"$WORK/deploy.log" 2>&1); then
+        note "status: skipped: prisma migrate deploy failed:"
+        tail -n 5 "$WORK/deploy.log" | sed 's/^/    /'
+        STATUS=1
+        return 0
+    fi
+
+    ARGV_gstatus=("$GATE_BIN" status --format json)
+    LABEL_gstatus="prisma-gate status"
+    ARGV_pstatus=(node "$cli" migrate status --config "$config")
+    LABEL_pstatus="prisma migrate status"
+    cd "$proj" || return 1
+    # both must say "up to date" (exit 0) on this database
+    "${ARGV_gstatus[@]}" >"$WORK/g.out" 2>&1
+    local g_rc=$?
+    "${ARGV_pstatus[@]}" >"$WORK/p.out" 2>&1
+    local p_rc=$?
+    if [ $g_rc -ne 0 ] || [ $p_rc -ne 0 ]; then
+        warn "status: expected both to exit 0 on an up-to-date database: prisma-gate $g_rc, prisma $p_rc"
+        tail -n 5 "$WORK/g.out" "$WORK/p.out" | sed 's/^/    /' >&2
+        STATUS=1
+    fi
+    local saved=$RUNS
+    RUNS=$runs
+    measure gstatus pstatus
+    RUNS=$saved
+    cd "$ROOT" || return 1
+
+    note "status: medians of $runs runs after 1 warm-up; wall/cpu in ms, cpu = user+sys"
+    note "        (prisma: node $(node --version 2>/dev/null), prisma 6.19.3 via ci/prisma.sh, run directly, not through npx)"
+    printf '%-24s %9s %8s %12s   %s\n' tool 'wall(ms)' 'cpu(ms)' 'maxrss(KiB)' 'wall min-max'
+    status_row "prisma-gate status" gstatus
+    status_row "prisma migrate status" pstatus
+    local gw=${MED_WALL_gstatus:-} pw=${MED_WALL_pstatus:-} gc=${MED_CPU_gstatus:-} pc=${MED_CPU_pstatus:-}
+    [ "${OK_gstatus:-0}" = 1 ] || { gw='' gc=''; }
+    [ "${OK_pstatus:-0}" = 1 ] || { pw='' pc=''; }
+    local r_w r_c
+    r_w=$(ratio "$pw" "$gw" 0)
+    r_c=$(ratio "$pc" "$gc" 0)
+    note "ratio: prisma migrate status / prisma-gate status = ${r_w}x wall, ${r_c}x cpu"
+    note "target (informational):"
+    local v=MISS
+    case $r_w in
+    n/a) v=SKIP ;;
+    *) [ "$r_w" -ge 50 ] && v=PASS ;;
+    esac
+    printf '  %-4s prisma-gate status >= 50x faster (wall)   (%sx)\n' "$v" "$r_w"
+}
+
 # ---------------------------------------------------------------- main
+
+# bench_cleanup: on any exit, the status section's cluster and the work dir.
+bench_cleanup() {
+    if [ -n "${STATUS_PGDIR:-}" ]; then
+        "$ROOT/ci/pg.sh" stop "$STATUS_PGDIR" >/dev/null 2>&1
+        rm -rf "$STATUS_PGDIR"
+    fi
+    rm -rf "$WORK"
+}
 
 main() {
     local -a want=()
@@ -404,7 +541,10 @@ main() {
     fi
 
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench.XXXXXX")
-    trap 'rm -rf "$WORK"' EXIT
+    STATUS_PGDIR=
+    trap 'bench_cleanup' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     mkdir -p "$WORK/cwd"
 
     machine_line

@@ -5,6 +5,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/json.h"
+#include "gate/report_status.h"
 #include "gate/version.h"
 
 #include <stdlib.h>
@@ -46,6 +47,8 @@ static struct gate_json *migration_json(const struct gate_migration *m)
     gate_json_set(o, "findings", fs);
     if (m->error)
         gate_json_set_str(o, "error", m->error);
+    if (m->has_history)
+        gate_report_migration_history_json(o, m);
     return o;
 }
 
@@ -98,6 +101,10 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
     member(out, "exit_code", gate_json_int(run->exit_code), false);
     member(out, "max_risk", gate_json_string(gate_risk_name(run->max_risk)), false);
     member(out, "fail_on", gate_json_string(gate_risk_name(run->fail_on)), false);
+    if (run->target)
+        member(out, "target", gate_report_target_json(run->target), false);
+    if (run->history)
+        member(out, "history", gate_report_history_json(run), false);
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
         struct gate_json *o = gate_json_object();

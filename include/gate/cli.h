@@ -32,6 +32,7 @@ struct gate_cli {
     int verbosity;          /* -1 quiet, 0, 1 verbose */
     enum gate_risk fail_on;
     bool fail_on_set;
+    const char *migrations; /* --migrations DIR (status) */
     char **args;            /* positional arguments after the command (argv-borrowed) */
     int nargs;
     bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
@@ -49,6 +50,7 @@ struct gate_command {
 
 enum gate_cli_opt {
     GATE_OPT_FAIL_ON = 1 << 0,
+    GATE_OPT_MIGRATIONS = 1 << 1,
 };
 
 /*
@@ -69,5 +71,6 @@ bool gate_format_parse(const char *s, enum gate_format *out);
 enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 
 #endif

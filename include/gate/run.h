@@ -87,6 +87,17 @@ struct gate_finding {
     const char *prisma_warning;  /* the Prisma header warning this finding confirms */
 };
 
+/* One `_prisma_migrations` row of a migration (status and later commands). */
+struct gate_mrow {
+    const char *id;
+    const char *checksum;
+    const char *started_at;     /* ISO 8601 UTC, microseconds */
+    const char *finished_at;    /* NULL while unfinished */
+    const char *rolled_back_at; /* NULL unless rolled back */
+    int applied_steps_count;
+    enum gate_mstate state;     /* applied | failed | rolled-back */
+};
+
 struct gate_migration {
     const char *name;
     const char *path;            /* as given / relative to the working directory */
@@ -98,6 +109,46 @@ struct gate_migration {
     size_t nfindings;
     size_t capfindings;          /* findings is malloc'd, owned by the migration */
     const char *error;           /* set when the file could not be evaluated */
+
+    /* Database history: set by commands that read the target (status). */
+    bool has_history;            /* the fields below are meaningful */
+    bool local;                  /* the folder exists on disk (false: only in the database) */
+    const char *applied_at;      /* finished_at of the row deploy relies on, NULL */
+    const char *db_checksum;     /* that row's checksum (or the failed row's), NULL */
+    struct gate_mrow *rows;      /* every row of this name, started_at order (arena) */
+    size_t nrows;
+    bool prisma_edited;          /* Prisma's engine lists it as edited (its first row differs) */
+    bool out_of_order;           /* pending, sorts before a migration the database has */
+    const char *note;            /* one line: why this state / what to do, NULL */
+};
+
+/* The database a command evaluated (never holds the password). */
+struct gate_target {
+    const char *name;            /* policy target name; NULL without a policy */
+    const char *url_env;         /* environment variable the URL came from */
+    const char *host;
+    int port;
+    const char *database;
+    const char *schema;          /* Prisma's schema: ?schema= or "public" */
+    const char *user;
+};
+
+/* The database side of `status` (prisma-semantics.md 1, 5). */
+struct gate_run_history {
+    const char *strategy;        /* "migrate", "unmanaged" (tables, no history), "empty",
+                                    "unknown" (not reached) */
+    bool table;                  /* _prisma_migrations exists */
+    size_t rows;                 /* its rows */
+    const char *server_version;  /* NULL when not connected */
+    const char *migrations_dir;
+    size_t local_migrations;     /* folders on disk */
+    const char *last_local;      /* last migration on disk, NULL */
+    const char *last_applied;    /* last applied migration (by finished_at), NULL */
+    const char *last_applied_at;
+    int prisma_exit;             /* what `prisma migrate status` would exit with, -1 unknown */
+    const char *prisma_says;     /* ... and its first line */
+    const char **next;           /* what to do next, in order (arena) */
+    size_t nnext;
 };
 
 struct gate_check {
@@ -123,6 +174,9 @@ struct gate_run {
     struct gate_check *checks;           /* malloc'd */
     size_t nchecks;
     size_t capchecks;
+
+    struct gate_target *target;          /* arena; NULL when no database is involved */
+    struct gate_run_history *history;    /* arena; NULL unless the history was evaluated */
 };
 
 void gate_run_init(struct gate_run *run, const char *command);

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * db.h - PostgreSQL access (the only module that speaks libpq).
+ *
+ * A target is a Prisma connection URL (postgresql:// or postgres://),
+ * read the way Prisma's quaint reads it: host from the `host` query
+ * parameter, else the URL, else "localhost"; port 5432 by default;
+ * database "postgres" by default; `?schema=` sets search_path exactly as
+ * Prisma does (startup parameter, or a SET after connecting when
+ * `pgbouncer=true`). Prisma-only parameters (schema, connection_limit,
+ * pool_timeout, pgbouncer, socket_timeout, statement_cache_size, ...) are
+ * interpreted or dropped; Prisma's `sslcert` (a CA file) becomes libpq's
+ * `sslrootcert`; every other parameter libpq knows (sslmode, sslrootcert,
+ * target_session_attrs, ...) is passed through unchanged.
+ *
+ * Secrets: the password (and sslpassword) never appears in a message.
+ * Every message that carries libpq or server text is scrubbed of the
+ * password, its URL-encoded form and the URL itself before it leaves
+ * this module.
+ */
+#ifndef GATE_DB_H
+#define GATE_DB_H
+
+#include "gate/compat.h"
+#include "gate/err.h"
+
+/* Prisma's default connect_timeout (seconds). */
+#define GATE_DB_CONNECT_TIMEOUT 5
+
+/* A parsed connection URL. Every string is malloc'd and owned. */
+struct gate_db_url {
+    char *host;          /* never NULL: Prisma's host (IPv6 without brackets) */
+    int port;            /* 5432 when the URL has none */
+    char *database;      /* percent-decoded; "postgres" when the URL has none */
+    char *user;          /* percent-decoded; "" when the URL has none */
+    char *password;      /* percent-decoded; NULL when none. Never print it. */
+    char *password_raw;  /* as written in the URL (still encoded); NULL when none */
+    char *schema;        /* ?schema=, NULL when absent (Prisma then uses "public") */
+    bool pgbouncer;      /* ?pgbouncer=true */
+    int connect_timeout; /* seconds; 0 = wait forever */
+    char **params;       /* libpq keyword/value pairs passed through: k0 v0 k1 v1 ... */
+    size_t nparams;      /* number of pairs */
+    char **ignored;      /* names of parameters neither Prisma's nor libpq's, or dropped */
+    size_t nignored;
+    char **secrets;      /* strings scrubbed from every message (password, URL ...) */
+    size_t nsecrets;
+};
+
+/*
+ * Parse a Prisma PostgreSQL URL into out (zeroed first). Fails with
+ * GATE_E_USAGE and a message that never quotes the URL or the password.
+ * On failure out holds nothing that needs releasing.
+ */
+enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struct gate_err *err);
+void gate_db_url_release(struct gate_db_url *u);
+
+/* The schema Prisma treats as the target's: ?schema= or "public". Borrowed. */
+const char *gate_db_url_schema(const struct gate_db_url *u);
+
+/*
+ * Replace, in place, every occurrence of each secret in msg (a
+ * NUL-terminated string in a buffer of size bytes) with "****".
+ * Empty secrets are skipped. The result is always NUL-terminated.
+ */
+void gate_db_scrub(char *msg, size_t size, char *const *secrets, size_t nsecrets);
+
+/* A live connection. */
+struct gate_db;
+
+/*
+ * Connect (libpq, blocking, with u->connect_timeout). On failure returns
+ * GATE_E_DB with a scrubbed message that names host, port, database and
+ * user (never the password), plus Prisma's error code where one applies
+ * (P1000 authentication failed, P1001 cannot reach, P1003 no database).
+ * *out is NULL on failure. u must outlive the connection.
+ */
+enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out,
+                               struct gate_err *err);
+void gate_db_close(struct gate_db *db);
+
+/* "15.18" (server_version as the server reports it). Borrowed. */
+const char *gate_db_server_version(const struct gate_db *db);
+
+/* The result of one query: rows of text values. */
+struct gate_db_result;
+
+/*
+ * Run sql with the simple query protocol (it may hold several
+ * statements). *out is the last result that returned rows (NULL when no
+ * statement did). Fails with GATE_E_DB (scrubbed server message with its
+ * SQLSTATE) when any statement fails; *out is then NULL.
+ */
+enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_result **out,
+                            struct gate_err *err);
+void gate_db_result_free(struct gate_db_result *r);
+int gate_db_result_rows(const struct gate_db_result *r);
+int gate_db_result_cols(const struct gate_db_result *r);
+/* The value at (row, col) as text; NULL for SQL NULL. Borrowed from r. */
+const char *gate_db_result_value(const struct gate_db_result *r, int row, int col);
+
+/* The name and type OID of column col (NULL / 0 when out of range). */
+const char *gate_db_result_colname(const struct gate_db_result *r, int col);
+unsigned gate_db_result_coltype(const struct gate_db_result *r, int col);
+
+/* The SQLSTATE of the last failed gate_db_exec ("" when none). */
+const char *gate_db_last_sqlstate(const struct gate_db *db);
+
+/* 'text' quoted as a SQL literal / "name" as an identifier; malloc'd. */
+char *gate_db_quote_literal(const char *s);
+char *gate_db_quote_ident(const char *s);
+
+#endif

@@ -1,0 +1,775 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * db.c - the libpq wrapper: Prisma connection URLs, connecting with a
+ * timeout, simple-protocol queries, and scrubbing secrets out of every
+ * message libpq or the server produces.
+ *
+ * URLs are parsed here rather than handed to libpq: libpq rejects the
+ * query parameters Prisma adds (schema, connection_limit, ...), reads
+ * some parameters differently (Prisma's sslcert is a CA file), and echoes
+ * parts of a URL it cannot parse. Connections are made with
+ * PQconnectdbParams and discrete keywords, so libpq never sees the URL.
+ */
+#include "gate/compat.h"
+#include "gate/db.h"
+#include "gate/buf.h"
+#include "gate/msg.h"
+#include "gate/xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+struct gate_db {
+    PGconn *conn;
+    const struct gate_db_url *url;
+    char *where; /* "database 'x' on host:port" for messages */
+    char sqlstate[6]; /* of the last failed query */
+};
+
+struct gate_db_result {
+    PGresult *res;
+};
+
+/* ------------------------------------------------------------------ URLs */
+
+/* Parameters Prisma (quaint) reads and libpq must not see as they are. */
+static const char *const prisma_only[] = {
+    "schema",       "connection_limit",        "pool_timeout",
+    "pgbouncer",    "socket_timeout",          "statement_cache_size",
+    "sslaccept",    "max_connection_lifetime", "max_idle_connection_lifetime",
+    "sslidentity",  "sslpassword",             "sslcert",
+};
+
+/*
+ * libpq keywords Prisma ignores in a URL and that would change whom we
+ * connect as or to: dropped, so both tools reach the same database.
+ */
+static const char *const identity_params[] = {"user", "password", "dbname", "port", "service"};
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(s, list[i]))
+            return true;
+    }
+    return false;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * Percent-decode s[0..n) (malformed escapes are kept as they are, like
+ * Rust's percent_decode); form: '+' means space (query pairs).
+ */
+static char *decode(const char *s, size_t n, bool form)
+{
+    char *out = gate_xmalloc(n + 1);
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n) {
+            int hi = hexval((unsigned char)s[i + 1]);
+            int lo = hexval((unsigned char)s[i + 2]);
+
+            if (hi >= 0 && lo >= 0) {
+                out[k++] = (char)(hi * 16 + lo);
+                i += 2;
+                continue;
+            }
+        }
+        out[k++] = form && s[i] == '+' ? ' ' : s[i];
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static void add_secret(struct gate_db_url *u, const char *s)
+{
+    if (!s || !*s)
+        return;
+    for (size_t i = 0; i < u->nsecrets; i++) {
+        if (!strcmp(u->secrets[i], s))
+            return;
+    }
+    u->secrets = gate_xrealloc(u->secrets, (u->nsecrets + 1) * sizeof(*u->secrets));
+    u->secrets[u->nsecrets++] = gate_xstrdup(s);
+}
+
+static void add_param(struct gate_db_url *u, const char *k, const char *v)
+{
+    for (size_t i = 0; i < u->nparams; i++) {
+        if (!strcmp(u->params[2 * i], k)) { /* last one wins, as in Prisma */
+            free(u->params[2 * i + 1]);
+            u->params[2 * i + 1] = gate_xstrdup(v);
+            return;
+        }
+    }
+    u->params = gate_xrealloc(u->params, (u->nparams + 1) * 2 * sizeof(*u->params));
+    u->params[2 * u->nparams] = gate_xstrdup(k);
+    u->params[2 * u->nparams + 1] = gate_xstrdup(v);
+    u->nparams++;
+}
+
+static void add_ignored(struct gate_db_url *u, const char *k)
+{
+    u->ignored = gate_xrealloc(u->ignored, (u->nignored + 1) * sizeof(*u->ignored));
+    u->ignored[u->nignored++] = gate_xstrdup(k);
+}
+
+static bool libpq_knows(const char *k)
+{
+    PQconninfoOption *opts = PQconndefaults();
+    bool found = false;
+
+    if (!opts)
+        return false;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!strcmp(o->keyword, k)) {
+            found = true;
+            break;
+        }
+    }
+    PQconninfoFree(opts);
+    return found;
+}
+
+/* Parse a non-negative integer of at most 9 digits; -1 otherwise. */
+static long small_uint(const char *s)
+{
+    long v = 0;
+
+    if (!*s)
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9' || p - s >= 9)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+static enum gate_code query_param(struct gate_db_url *u, const char *k, const char *v,
+                                  char **sslcert, struct gate_err *err)
+{
+    if (!strcmp(k, "schema")) {
+        free(u->schema);
+        u->schema = gate_xstrdup(v);
+    } else if (!strcmp(k, "pgbouncer")) {
+        if (strcmp(v, "true") && strcmp(v, "false"))
+            return gate_fail(err, GATE_E_USAGE,
+                             "invalid pgbouncer=%s in the database URL (true or false)", v);
+        u->pgbouncer = !strcmp(v, "true");
+    } else if (!strcmp(k, "connect_timeout")) {
+        long t = small_uint(v);
+
+        if (t < 0)
+            return gate_fail(err, GATE_E_USAGE,
+                             "invalid connect_timeout in the database URL (seconds expected)");
+        u->connect_timeout = (int)t;
+    } else if (!strcmp(k, "host")) {
+        free(u->host);
+        u->host = gate_xstrdup(v);
+    } else if (!strcmp(k, "sslcert")) {
+        /* Prisma: the CA certificate that verifies the server */
+        free(*sslcert);
+        *sslcert = gate_xstrdup(v);
+    } else if (!strcmp(k, "sslpassword") || !strcmp(k, "password")) {
+        add_secret(u, v);
+        add_ignored(u, k);
+    } else if (in_list(k, prisma_only, GATE_ARRAY_SIZE(prisma_only))) {
+        if (strcmp(k, "sslaccept"))
+            add_ignored(u, k);
+    } else if (in_list(k, identity_params, GATE_ARRAY_SIZE(identity_params))) {
+        add_ignored(u, k);
+    } else if (libpq_knows(k)) {
+        add_param(u, k, v);
+    } else {
+        add_ignored(u, k);
+    }
+    return GATE_OK;
+}
+
+enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struct gate_err *err)
+{
+    const char *p, *auth, *auth_end, *at = NULL, *hp, *path_end;
+    char *sslcert = NULL;
+    bool strict = false;
+    enum gate_code rc = GATE_OK;
+    size_t scheme_len;
+
+    memset(out, 0, sizeof(*out));
+    out->port = 5432;
+    out->connect_timeout = GATE_DB_CONNECT_TIMEOUT;
+    p = strstr(url, "://");
+    scheme_len = p ? (size_t)(p - url) : 0;
+    if (!p || !((scheme_len == 10 && !strncmp(url, "postgresql", 10)) ||
+                (scheme_len == 8 && !strncmp(url, "postgres", 8)))) {
+        bool plain = p && scheme_len < 20;
+
+        for (size_t i = 0; plain && i < scheme_len; i++)
+            plain = isalnum((unsigned char)url[i]) || url[i] == '+' || url[i] == '-';
+        if (plain)
+            return gate_fail(err, GATE_E_USAGE,
+                             "the database URL is not a PostgreSQL URL (scheme '%.*s'; expected "
+                             "postgresql://USER:PASSWORD@HOST:PORT/DATABASE)",
+                             (int)scheme_len, url);
+        return gate_fail(err, GATE_E_USAGE,
+                         "the database URL is not a PostgreSQL URL (expected "
+                         "postgresql://USER:PASSWORD@HOST:PORT/DATABASE)");
+    }
+    add_secret(out, url);
+    auth = p + 3;
+    auth_end = auth + strcspn(auth, "/?#");
+    for (const char *q = auth; q < auth_end; q++) {
+        if (*q == '@')
+            at = q; /* the last '@' ends the userinfo */
+    }
+    if (at) {
+        const char *colon = memchr(auth, ':', (size_t)(at - auth));
+
+        if (colon) {
+            out->user = decode(auth, (size_t)(colon - auth), false);
+            out->password_raw = gate_xstrndup(colon + 1, (size_t)(at - colon - 1));
+            out->password = decode(colon + 1, (size_t)(at - colon - 1), false);
+            add_secret(out, out->password);
+            add_secret(out, out->password_raw);
+        } else {
+            out->user = decode(auth, (size_t)(at - auth), false);
+        }
+        hp = at + 1;
+    } else {
+        out->user = gate_xstrdup("");
+        hp = auth;
+    }
+    /* host[:port] or [v6]:port */
+    {
+        const char *host_end, *port = NULL;
+
+        if (*hp == '[') {
+            const char *rb = memchr(hp, ']', (size_t)(auth_end - hp));
+
+            if (!rb) {
+                rc = gate_fail(err, GATE_E_USAGE,
+                               "invalid host in the database URL (unterminated '[')");
+                goto fail;
+            }
+            out->host = gate_xstrndup(hp + 1, (size_t)(rb - hp - 1));
+            host_end = rb + 1;
+            if (host_end < auth_end && *host_end == ':')
+                port = host_end + 1;
+            else if (host_end != auth_end) {
+                rc = gate_fail(err, GATE_E_USAGE, "invalid host in the database URL");
+                goto fail;
+            }
+        } else {
+            const char *colon = NULL;
+
+            for (const char *q = hp; q < auth_end; q++) {
+                if (*q == ':')
+                    colon = q;
+            }
+            host_end = colon ? colon : auth_end;
+            port = colon ? colon + 1 : NULL;
+            out->host = decode(hp, (size_t)(host_end - hp), false);
+        }
+        if (port && port < auth_end) {
+            char buf[16];
+            size_t n = (size_t)(auth_end - port);
+            long v;
+
+            if (n >= sizeof(buf)) {
+                rc = gate_fail(err, GATE_E_USAGE, "invalid port in the database URL");
+                goto fail;
+            }
+            memcpy(buf, port, n);
+            buf[n] = '\0';
+            v = small_uint(buf);
+            if (v < 0 || v > 65535) {
+                rc = gate_fail(err, GATE_E_USAGE,
+                               "invalid port '%s' in the database URL (0-65535)", buf);
+                goto fail;
+            }
+            out->port = (int)v;
+        }
+        if (!*out->host) {
+            free(out->host);
+            out->host = gate_xstrdup("localhost");
+        }
+    }
+    /* /database */
+    path_end = auth_end + strcspn(auth_end, "?#");
+    if (*auth_end == '/') {
+        const char *seg = auth_end + 1;
+        const char *seg_end = seg + strcspn(seg, "/?#");
+
+        out->database = decode(seg, (size_t)(seg_end - seg), false);
+    }
+    if (!out->database || !*out->database) {
+        free(out->database);
+        out->database = gate_xstrdup("postgres");
+    }
+    /* ?k=v&... */
+    if (*path_end == '?') {
+        const char *q = path_end + 1;
+        const char *end = q + strcspn(q, "#");
+
+        while (q < end) {
+            const char *amp = memchr(q, '&', (size_t)(end - q));
+            const char *pe = amp ? amp : end;
+            const char *eq = memchr(q, '=', (size_t)(pe - q));
+            char *k, *v;
+
+            if (pe == q) {
+                q = pe + 1;
+                continue;
+            }
+            k = decode(q, (size_t)((eq ? eq : pe) - q), true);
+            v = eq ? decode(eq + 1, (size_t)(pe - eq - 1), true) : gate_xstrdup("");
+            if (!strcmp(k, "sslaccept"))
+                strict = strcmp(v, "accept_invalid_certs") != 0;
+            rc = query_param(out, k, v, &sslcert, err);
+            free(k);
+            free(v);
+            if (rc)
+                goto fail;
+            q = pe + 1;
+        }
+    }
+    if (sslcert) {
+        const char *mode = NULL;
+
+        add_param(out, "sslrootcert", sslcert);
+        for (size_t i = 0; i < out->nparams; i++) {
+            if (!strcmp(out->params[2 * i], "sslmode"))
+                mode = out->params[2 * i + 1];
+        }
+        /* Prisma verifies the server against sslcert when sslaccept=strict */
+        if (strict && mode && !strcmp(mode, "require"))
+            add_param(out, "sslmode", "verify-full");
+        free(sslcert);
+    }
+    return GATE_OK;
+fail:
+    free(sslcert);
+    gate_db_url_release(out);
+    return rc;
+}
+
+void gate_db_url_release(struct gate_db_url *u)
+{
+    free(u->host);
+    free(u->database);
+    free(u->user);
+    free(u->password);
+    free(u->password_raw);
+    free(u->schema);
+    for (size_t i = 0; i < 2 * u->nparams; i++)
+        free(u->params[i]);
+    free(u->params);
+    for (size_t i = 0; i < u->nignored; i++)
+        free(u->ignored[i]);
+    free(u->ignored);
+    for (size_t i = 0; i < u->nsecrets; i++)
+        free(u->secrets[i]);
+    free(u->secrets);
+    memset(u, 0, sizeof(*u));
+}
+
+const char *gate_db_url_schema(const struct gate_db_url *u)
+{
+    return u->schema ? u->schema : "public";
+}
+
+/* -------------------------------------------------------------- scrubbing */
+
+void gate_db_scrub(char *msg, size_t size, char *const *secrets, size_t nsecrets)
+{
+    static const char mask[] = "****";
+
+    if (!msg || !size)
+        return;
+    msg[size - 1] = '\0';
+    /* longest secrets first, so a URL is masked before the password in it */
+    for (;;) {
+        const char *best = NULL;
+        size_t best_len = 0;
+        char *hit = NULL;
+
+        for (size_t i = 0; i < nsecrets; i++) {
+            size_t n = secrets[i] ? strlen(secrets[i]) : 0;
+            char *h;
+
+            if (!n || n <= best_len)
+                continue;
+            h = strstr(msg, secrets[i]);
+            if (h) {
+                best = secrets[i];
+                best_len = n;
+                hit = h;
+            }
+        }
+        if (!best)
+            break;
+        {
+            size_t tail = strlen(hit + best_len) + 1;
+            size_t mlen = sizeof(mask) - 1;
+            size_t avail = size - (size_t)(hit - msg);
+
+            if (mlen + tail > avail) /* truncate the tail to fit */
+                tail = avail > mlen ? avail - mlen : 0;
+            if (tail) {
+                memmove(hit + mlen, hit + best_len, tail);
+                hit[mlen + tail - 1] = '\0';
+                memcpy(hit, mask, mlen);
+            } else {
+                memcpy(hit, mask, avail - 1);
+                hit[avail - 1] = '\0';
+            }
+        }
+    }
+}
+
+/*
+ * Collapse libpq's multi-line text into one line: a line break becomes
+ * "; " (or " " after a colon); no trailing dot or blank.
+ */
+static void one_line(const char *in, char *out, size_t size)
+{
+    const char *p = in ? in : "";
+    size_t k = 0;
+
+    while (*p && k + 1 < size) {
+        bool nl = false;
+
+        if (!isspace((unsigned char)*p)) {
+            out[k++] = *p++;
+            continue;
+        }
+        while (*p && isspace((unsigned char)*p)) {
+            if (*p == '\n' || *p == '\r')
+                nl = true;
+            p++;
+        }
+        if (!*p || !k)
+            continue;
+        if (nl && out[k - 1] == '.')
+            out[k - 1] = ';';
+        else if (nl && out[k - 1] != ':' && out[k - 1] != ';' && k + 2 < size)
+            out[k++] = ';';
+        if (k + 1 < size)
+            out[k++] = ' ';
+    }
+    while (k && (out[k - 1] == '.' || out[k - 1] == ' ' || out[k - 1] == ';'))
+        k--;
+    out[k] = '\0';
+}
+
+/* ---------------------------------------------------------- connections */
+
+static void notice(void *arg, const char *message)
+{
+    const struct gate_db *db = arg;
+    char buf[512];
+
+    one_line(message, buf, sizeof(buf));
+    gate_db_scrub(buf, sizeof(buf), db->url->secrets, db->url->nsecrets);
+    gate_verbosef("server notice: %s", buf);
+}
+
+/* Escape a value for libpq's `options` (spaces and backslashes). */
+static void options_escape(struct gate_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\\')
+            gate_buf_addc(b, '\\');
+        gate_buf_addc(b, *s);
+    }
+}
+
+static const char *prisma_code(const char *msg)
+{
+    if (strstr(msg, "password authentication failed") || strstr(msg, "no password supplied") ||
+        strstr(msg, "authentication failed"))
+        return "P1000: authentication failed";
+    if (strstr(msg, "database \"") && strstr(msg, "\" does not exist"))
+        return "P1003: database does not exist";
+    if (strstr(msg, "Connection refused") || strstr(msg, "timeout expired") ||
+        strstr(msg, "could not translate host name") || strstr(msg, "No route to host") ||
+        strstr(msg, "Network is unreachable") || strstr(msg, "No such file or directory"))
+        return "P1001: cannot reach the database server";
+    return NULL;
+}
+
+enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out,
+                               struct gate_err *err)
+{
+    const char *keys[64], *vals[64];
+    char port[16], timeout[16];
+    char *search_path = NULL;
+    struct gate_buf options = {0};
+    const char *user_options = NULL, *appname = NULL;
+    struct gate_db *db;
+    size_t n = 0;
+
+    *out = NULL;
+    (void)snprintf(port, sizeof(port), "%d", u->port);
+    (void)snprintf(timeout, sizeof(timeout), "%d", u->connect_timeout);
+    for (size_t i = 0; i < u->nparams; i++) {
+        if (!strcmp(u->params[2 * i], "options"))
+            user_options = u->params[2 * i + 1];
+        else if (!strcmp(u->params[2 * i], "application_name"))
+            appname = u->params[2 * i + 1];
+    }
+    if (user_options)
+        gate_buf_adds(&options, user_options);
+    if (u->schema && !u->pgbouncer) {
+        /* quaint: search_path = "<schema>" as a startup parameter */
+        search_path = gate_db_quote_ident(u->schema);
+        gate_buf_adds(&options, options.len ? " -c search_path=" : "-c search_path=");
+        options_escape(&options, search_path);
+    }
+    keys[n] = "host";
+    vals[n++] = u->host;
+    keys[n] = "port";
+    vals[n++] = port;
+    keys[n] = "dbname";
+    vals[n++] = u->database;
+    if (u->user && *u->user) {
+        keys[n] = "user";
+        vals[n++] = u->user;
+    }
+    if (u->password) {
+        keys[n] = "password";
+        vals[n++] = u->password;
+    }
+    keys[n] = "connect_timeout";
+    vals[n++] = timeout;
+    keys[n] = "client_encoding";
+    vals[n++] = "UTF8";
+    keys[n] = "application_name";
+    vals[n++] = appname ? appname : "prisma-gate";
+    if (options.len) {
+        keys[n] = "options";
+        vals[n++] = options.data;
+    }
+    for (size_t i = 0; i < u->nparams && n + 1 < GATE_ARRAY_SIZE(keys); i++) {
+        const char *k = u->params[2 * i];
+
+        if (!strcmp(k, "options") || !strcmp(k, "application_name") ||
+            !strcmp(k, "client_encoding") || !strcmp(k, "host") ||
+            !strcmp(k, "connect_timeout"))
+            continue;
+        keys[n] = k;
+        vals[n++] = u->params[2 * i + 1];
+    }
+    keys[n] = NULL;
+    vals[n] = NULL;
+
+    db = gate_xcalloc(1, sizeof(*db));
+    db->url = u;
+    db->where = gate_xasprintf("database '%s' on %s:%d", u->database, u->host, u->port);
+    db->conn = PQconnectdbParams(keys, vals, 0);
+    gate_buf_release(&options);
+    free(search_path);
+    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+        char msg[400];
+        const char *code;
+
+        one_line(db->conn ? PQerrorMessage(db->conn) : "out of memory", msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), u->secrets, u->nsecrets);
+        code = prisma_code(msg);
+        gate_fail(err, GATE_E_DB, "cannot connect to %s as user '%s': %s%s%s%s", db->where,
+                  *u->user ? u->user : "(default)", msg, code ? " (Prisma: " : "",
+                  code ? code : "", code ? ")" : "");
+        gate_db_scrub(err->msg, sizeof(err->msg), u->secrets, u->nsecrets);
+        gate_db_close(db);
+        return GATE_E_DB;
+    }
+    PQsetNoticeProcessor(db->conn, notice, db);
+    if (u->schema && u->pgbouncer) {
+        /* quaint with pgbouncer: SET search_path after connecting */
+        char *q = gate_db_quote_ident(u->schema);
+        char *sql = gate_xasprintf("SET search_path = %s", q);
+        struct gate_db_result *r = NULL;
+        enum gate_code rc = gate_db_exec(db, sql, &r, err);
+
+        free(q);
+        free(sql);
+        gate_db_result_free(r);
+        if (rc) {
+            gate_db_close(db);
+            return rc;
+        }
+    }
+    *out = db;
+    return GATE_OK;
+}
+
+void gate_db_close(struct gate_db *db)
+{
+    if (!db)
+        return;
+    if (db->conn)
+        PQfinish(db->conn);
+    free(db->where);
+    free(db);
+}
+
+const char *gate_db_server_version(const struct gate_db *db)
+{
+    const char *v = PQparameterStatus(db->conn, "server_version");
+
+    return v ? v : "?";
+}
+
+/* --------------------------------------------------------------- queries */
+
+static void result_error(struct gate_db *db, const PGresult *res, struct gate_err *err)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    char msg[400];
+
+    (void)snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+    one_line(primary ? primary : PQresultErrorMessage(res), msg, sizeof(msg));
+    gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+    gate_fail(err, GATE_E_DB, "query failed on %s: %s%s%s%s", db->where, msg,
+              state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "");
+    gate_db_scrub(err->msg, sizeof(err->msg), db->url->secrets, db->url->nsecrets);
+}
+
+enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_result **out,
+                            struct gate_err *err)
+{
+    PGresult *res, *keep = NULL;
+    bool failed = false;
+
+    *out = NULL;
+    db->sqlstate[0] = '\0';
+    if (!PQsendQuery(db->conn, sql)) {
+        char msg[400];
+
+        one_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+        gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
+        return GATE_E_DB;
+    }
+    while ((res = PQgetResult(db->conn))) {
+        ExecStatusType st = PQresultStatus(res);
+
+        if (st == PGRES_TUPLES_OK && !failed) {
+            PQclear(keep);
+            keep = res;
+            continue;
+        }
+        if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE ||
+             st == PGRES_NONFATAL_ERROR) &&
+            !failed) {
+            failed = st != PGRES_NONFATAL_ERROR;
+            if (failed)
+                result_error(db, res, err);
+        }
+        PQclear(res);
+    }
+    if (failed) {
+        PQclear(keep);
+        return GATE_E_DB;
+    }
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        char msg[400];
+
+        PQclear(keep);
+        one_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+        gate_fail(err, GATE_E_DB, "lost the connection to %s: %s", db->where, msg);
+        return GATE_E_DB;
+    }
+    if (keep) {
+        *out = gate_xcalloc(1, sizeof(**out));
+        (*out)->res = keep;
+    }
+    return GATE_OK;
+}
+
+void gate_db_result_free(struct gate_db_result *r)
+{
+    if (!r)
+        return;
+    PQclear(r->res);
+    free(r);
+}
+
+int gate_db_result_rows(const struct gate_db_result *r)
+{
+    return r ? PQntuples(r->res) : 0;
+}
+
+int gate_db_result_cols(const struct gate_db_result *r)
+{
+    return r ? PQnfields(r->res) : 0;
+}
+
+const char *gate_db_result_value(const struct gate_db_result *r, int row, int col)
+{
+    if (!r || row < 0 || col < 0 || row >= PQntuples(r->res) || col >= PQnfields(r->res) ||
+        PQgetisnull(r->res, row, col))
+        return NULL;
+    return PQgetvalue(r->res, row, col);
+}
+
+const char *gate_db_result_colname(const struct gate_db_result *r, int col)
+{
+    return r && col >= 0 && col < PQnfields(r->res) ? PQfname(r->res, col) : NULL;
+}
+
+unsigned gate_db_result_coltype(const struct gate_db_result *r, int col)
+{
+    return r && col >= 0 && col < PQnfields(r->res) ? (unsigned)PQftype(r->res, col) : 0;
+}
+
+const char *gate_db_last_sqlstate(const struct gate_db *db)
+{
+    return db->sqlstate;
+}
+
+char *gate_db_quote_literal(const char *s)
+{
+    struct gate_buf b = {0};
+    bool backslash = strchr(s, '\\') ? true : false;
+
+    /* E'' keeps the meaning whatever standard_conforming_strings says */
+    gate_buf_adds(&b, backslash ? "E'" : "'");
+    for (; *s; s++) {
+        if (*s == '\'' || (*s == '\\' && backslash))
+            gate_buf_addc(&b, *s);
+        gate_buf_addc(&b, *s);
+    }
+    gate_buf_addc(&b, '\'');
+    return gate_buf_detach(&b);
+}
+
+char *gate_db_quote_ident(const char *s)
+{
+    struct gate_buf b = {0};
+
+    gate_buf_addc(&b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            gate_buf_addc(&b, '"');
+        gate_buf_addc(&b, *s);
+    }
+    gate_buf_addc(&b, '"');
+    return gate_buf_detach(&b);
+}
