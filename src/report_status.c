@@ -156,8 +156,9 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
                         t->port, t->schema);
         if (t->user && *t->user)
             gate_buf_printf(out, ", user \"%s\"", t->user);
-        if (h->server_version)
-            gate_buf_printf(out, " (PostgreSQL %s)", h->server_version);
+        if (h->server_version) /* "15.18 (Debian 15.18-0+deb12u1)": the number */
+            gate_buf_printf(out, " (PostgreSQL %.*s)", (int)strcspn(h->server_version, " "),
+                            h->server_version);
         gate_buf_printf(out, " [%s]\n", t->url_env);
     }
     field(out, "Strategy", color);

@@ -370,7 +370,7 @@ static void fill_migrations(struct status *st)
         case GATE_MSTATE_MODIFIED:
             m->note = gate_arena_printf(&run->arena,
                                         "edited after it was applied: the file's checksum is "
-                                        "%s, the database recorded %s",
+                                        "%.12s..., the database recorded %.12s...",
                                         m->checksum, short_sum(m->db_checksum));
             break;
         case GATE_MSTATE_MISSING_LOCALLY:
