@@ -1156,6 +1156,11 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
             risk = f->risk;
     }
     m->risk = risk;
+    /* a corpus has thousands of migrations with one or two findings: keep only what is used */
+    if (m->capfindings > m->nfindings && m->nfindings) {
+        m->findings = gate_xrealloc(m->findings, m->nfindings * sizeof(*m->findings));
+        m->capfindings = m->nfindings;
+    }
 out:
     free(ctx.block_size);
     gate_src_release(&ctx.src);
