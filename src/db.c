@@ -25,7 +25,7 @@
 struct gate_db {
     PGconn *conn;
     const struct gate_db_url *url;
-    char *where; /* "database 'x' on host:port" for messages */
+    char *where;      /* "database 'x' on host:port" for messages */
     char sqlstate[6]; /* of the last failed query */
 };
 
@@ -37,10 +37,18 @@ struct gate_db_result {
 
 /* Parameters Prisma (quaint) reads and libpq must not see as they are. */
 static const char *const prisma_only[] = {
-    "schema",       "connection_limit",        "pool_timeout",
-    "pgbouncer",    "socket_timeout",          "statement_cache_size",
-    "sslaccept",    "max_connection_lifetime", "max_idle_connection_lifetime",
-    "sslidentity",  "sslpassword",             "sslcert",
+    "schema",
+    "connection_limit",
+    "pool_timeout",
+    "pgbouncer",
+    "socket_timeout",
+    "statement_cache_size",
+    "sslaccept",
+    "max_connection_lifetime",
+    "max_idle_connection_lifetime",
+    "sslidentity",
+    "sslpassword",
+    "sslcert",
 };
 
 /*
@@ -79,7 +87,9 @@ static char *decode(const char *s, size_t n, bool form)
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n) {
+        char c = s[i];
+
+        if (c == '%' && i + 2 < n) {
             int hi = hexval((unsigned char)s[i + 1]);
             int lo = hexval((unsigned char)s[i + 2]);
 
@@ -89,7 +99,9 @@ static char *decode(const char *s, size_t n, bool form)
                 continue;
             }
         }
-        out[k++] = form && s[i] == '+' ? ' ' : s[i];
+        if (form && c == '+')
+            c = ' ';
+        out[k++] = c;
     }
     out[k] = '\0';
     return out;
@@ -167,7 +179,7 @@ static enum gate_code query_param(struct gate_db_url *u, const char *k, const ch
         free(u->schema);
         u->schema = gate_xstrdup(v);
     } else if (!strcmp(k, "pgbouncer")) {
-        if (strcmp(v, "true") && strcmp(v, "false"))
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
             return gate_fail(err, GATE_E_USAGE,
                              "invalid pgbouncer=%s in the database URL (true or false)", v);
         u->pgbouncer = !strcmp(v, "true");
@@ -189,11 +201,9 @@ static enum gate_code query_param(struct gate_db_url *u, const char *k, const ch
         add_secret(u, v);
         add_ignored(u, k);
     } else if (in_list(k, prisma_only, GATE_ARRAY_SIZE(prisma_only))) {
-        if (strcmp(k, "sslaccept"))
+        if (strcmp(k, "sslaccept") != 0)
             add_ignored(u, k);
-    } else if (in_list(k, identity_params, GATE_ARRAY_SIZE(identity_params))) {
-        add_ignored(u, k);
-    } else if (libpq_knows(k)) {
+    } else if (!in_list(k, identity_params, GATE_ARRAY_SIZE(identity_params)) && libpq_knows(k)) {
         add_param(u, k, v);
     } else {
         add_ignored(u, k);
@@ -297,8 +307,8 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
             buf[n] = '\0';
             v = small_uint(buf);
             if (v < 0 || v > 65535) {
-                rc = gate_fail(err, GATE_E_USAGE,
-                               "invalid port '%s' in the database URL (0-65535)", buf);
+                rc = gate_fail(err, GATE_E_USAGE, "invalid port '%s' in the database URL (0-65535)",
+                               buf);
                 goto fail;
             }
             out->port = (int)v;
@@ -568,8 +578,7 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
         const char *k = u->params[2 * i];
 
         if (!strcmp(k, "options") || !strcmp(k, "application_name") ||
-            !strcmp(k, "client_encoding") || !strcmp(k, "host") ||
-            !strcmp(k, "connect_timeout"))
+            !strcmp(k, "client_encoding") || !strcmp(k, "host") || !strcmp(k, "connect_timeout"))
             continue;
         keys[n] = k;
         vals[n++] = u->params[2 * i + 1];
@@ -591,7 +600,7 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
         gate_db_scrub(msg, sizeof(msg), u->secrets, u->nsecrets);
         code = prisma_code(msg);
         gate_fail(err, GATE_E_DB, "cannot connect to %s as user '%s': %s%s%s%s", db->where,
-                  *u->user ? u->user : "(default)", msg, code ? " (Prisma: " : "",
+                  u->user && *u->user ? u->user : "(default)", msg, code ? " (Prisma: " : "",
                   code ? code : "", code ? ")" : "");
         gate_db_scrub(err->msg, sizeof(err->msg), u->secrets, u->nsecrets);
         gate_db_close(db);
@@ -674,8 +683,7 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
             keep = res;
             continue;
         }
-        if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE ||
-             st == PGRES_NONFATAL_ERROR) &&
+        if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) &&
             !failed) {
             failed = st != PGRES_NONFATAL_ERROR;
             if (failed)

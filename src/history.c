@@ -279,13 +279,16 @@ static const struct {
 } wanted[] = {
     {"id", {"character varying", "text", "uuid", "character"}, {1043, 25, 2950, 1042}},
     {"checksum", {"character varying", "text", "character", NULL}, {1043, 25, 1042, 0}},
-    {"finished_at", {"timestamp with time zone", "timestamp without time zone", NULL, NULL},
+    {"finished_at",
+     {"timestamp with time zone", "timestamp without time zone", NULL, NULL},
      {1184, 1114, 0, 0}},
     {"migration_name", {"character varying", "text", "character", NULL}, {1043, 25, 1042, 0}},
     {"logs", {"text", "character varying", NULL, NULL}, {25, 1043, 0, 0}},
-    {"rolled_back_at", {"timestamp with time zone", "timestamp without time zone", NULL, NULL},
+    {"rolled_back_at",
+     {"timestamp with time zone", "timestamp without time zone", NULL, NULL},
      {1184, 1114, 0, 0}},
-    {"started_at", {"timestamp with time zone", "timestamp without time zone", NULL, NULL},
+    {"started_at",
+     {"timestamp with time zone", "timestamp without time zone", NULL, NULL},
      {1184, 1114, 0, 0}},
     {"applied_steps_count", {"integer", "smallint", "bigint", NULL}, {23, 21, 20, 0}},
 };
@@ -324,7 +327,7 @@ static enum gate_code check_columns(const char *schema, const char *cols, struct
         bool known = false;
 
         for (size_t w = 0; w < GATE_ARRAY_SIZE(wanted); w++) {
-            if (strlen(wanted[w].name) != nlen || memcmp(wanted[w].name, p, nlen))
+            if (strlen(wanted[w].name) != nlen || memcmp(wanted[w].name, p, nlen) != 0)
                 continue;
             known = true;
             seen[w] = true;
@@ -388,11 +391,11 @@ static char *iso_time(const char *v)
     return gate_xstrdup(out);
 }
 
-#define BEGIN_READ                                                                                 \
-    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"                                             \
-    "SET LOCAL statement_timeout = '30s';"                                                         \
-    "SET LOCAL TimeZone = 'UTC';"                                                                  \
-    "SET LOCAL DateStyle = 'ISO, YMD';"
+#define BEGIN_READ                                  \
+ "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" \
+ "SET LOCAL statement_timeout = '30s';"             \
+ "SET LOCAL TimeZone = 'UTC';"                      \
+ "SET LOCAL DateStyle = 'ISO, YMD';"
 
 /*
  * The catalog: does the schema exist, which ordinary tables does it hold
@@ -462,7 +465,7 @@ static bool map_columns(const struct gate_db_result *r, int idx[GATE_ARRAY_SIZE(
         for (size_t w = 0; w < GATE_ARRAY_SIZE(wanted); w++) {
             bool type_found = false;
 
-            if (strcmp(name, wanted[w].name))
+            if (strcmp(name, wanted[w].name) != 0)
                 continue;
             known = true;
             idx[w] = c;
@@ -513,7 +516,8 @@ enum gate_code gate_history_read(struct gate_db *db, const char *schema, struct 
         const char *state = gate_db_last_sqlstate(db);
 
         /* no table (42P01), no schema (3F000), no started_at (42703): ask the catalog */
-        if (strcmp(state, "42P01") && strcmp(state, "3F000") && strcmp(state, "42703"))
+        if (strcmp(state, "42P01") != 0 && strcmp(state, "3F000") != 0 &&
+            strcmp(state, "42703") != 0)
             return gate_fail(err, qerr.code, "%s", qerr.msg);
         rc = read_catalog(db, schema, out, err);
         if (!rc && out->has_table) /* the catalog saw nothing wrong: report the query's error */
@@ -524,8 +528,10 @@ enum gate_code gate_history_read(struct gate_db *db, const char *schema, struct 
         gate_db_result_free(r);
         rc = read_catalog(db, schema, out, err);
         if (!rc)
-            rc = gate_fail(err, GATE_E_DB, "\"%s\"._prisma_migrations has columns of types Prisma "
-                                           "cannot read", schema);
+            rc = gate_fail(err, GATE_E_DB,
+                           "\"%s\"._prisma_migrations has columns of types Prisma "
+                           "cannot read",
+                           schema);
         return rc;
     }
     out->schema_exists = true;
@@ -724,13 +730,11 @@ void gate_history_classify(struct gate_hist_local *locals, size_t nlocals,
             continue;
         }
         /* diagnose_migration_history: the FIRST row by name, whatever its state */
-        e->prisma_edited =
-            !gate_history_checksum_matches(&l->sums, db->rows[e->rows[0]].checksum);
+        e->prisma_edited = !gate_history_checksum_matches(&l->sums, db->rows[e->rows[0]].checksum);
         if (e->failed_row >= 0)
             e->state = GATE_MSTATE_FAILED;
         else if (e->applied_row >= 0)
-            e->state = gate_history_checksum_matches(&l->sums,
-                                                     db->rows[e->applied_row].checksum)
+            e->state = gate_history_checksum_matches(&l->sums, db->rows[e->applied_row].checksum)
                            ? GATE_MSTATE_APPLIED
                            : GATE_MSTATE_MODIFIED;
         else
@@ -771,9 +775,8 @@ void gate_history_classify(struct gate_hist_local *locals, size_t nlocals,
 
             qsort(dbonly, ndbonly, sizeof(*dbonly), cmp_entry);
             while (a < out->n || b < ndbonly) {
-                if (b >= ndbonly ||
-                    (a < out->n && gate_migration_name_cmp(out->entries[a].name,
-                                                           dbonly[b].name) <= 0))
+                if (b >= ndbonly || (a < out->n && gate_migration_name_cmp(out->entries[a].name,
+                                                                           dbonly[b].name) <= 0))
                     merged[m++] = out->entries[a++];
                 else
                     merged[m++] = dbonly[b++];

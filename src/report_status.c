@@ -230,8 +230,9 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
                                               "rolled-back migrations"
                                             : "");
 
-    gate_buf_printf(out, "\n%zu migration%s: %zu applied, %zu pending, %zu failed, %zu modified, "
-                         "%zu missing locally",
+    gate_buf_printf(out,
+                    "\n%zu migration%s: %zu applied, %zu pending, %zu failed, %zu modified, "
+                    "%zu missing locally",
                     run->nmigrations, run->nmigrations == 1 ? "" : "s", n[GATE_MSTATE_APPLIED],
                     n[GATE_MSTATE_PENDING], n[GATE_MSTATE_FAILED], n[GATE_MSTATE_MODIFIED],
                     n[GATE_MSTATE_MISSING_LOCALLY]);

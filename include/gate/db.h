@@ -42,7 +42,7 @@ struct gate_db_url {
     size_t nparams;      /* number of pairs */
     char **ignored;      /* names of parameters neither Prisma's nor libpq's, or dropped */
     size_t nignored;
-    char **secrets;      /* strings scrubbed from every message (password, URL ...) */
+    char **secrets; /* strings scrubbed from every message (password, URL ...) */
     size_t nsecrets;
 };
 

@@ -98,12 +98,12 @@ enum gate_mstate gate_hist_row_state(const struct gate_hist_row *r);
 
 /* What the target database holds, in the Prisma schema. */
 struct gate_hist_db {
-    bool schema_exists;   /* the schema named by ?schema= (or public) exists */
-    bool has_table;       /* _prisma_migrations exists in it */
-    long other_tables;    /* ordinary tables besides it, PostGIS's excluded (P3005 rule) */
-    char *other_sample;   /* up to five of their names, comma-separated; NULL when none */
-    char *server_version; /* "15.18" */
-    char *extra_columns;  /* columns Prisma does not know, comma-separated; NULL when none */
+    bool schema_exists;         /* the schema named by ?schema= (or public) exists */
+    bool has_table;             /* _prisma_migrations exists in it */
+    long other_tables;          /* ordinary tables besides it, PostGIS's excluded (P3005 rule) */
+    char *other_sample;         /* up to five of their names, comma-separated; NULL when none */
+    char *server_version;       /* "15.18" */
+    char *extra_columns;        /* columns Prisma does not know, comma-separated; NULL when none */
     struct gate_hist_row *rows; /* ORDER BY started_at, as Prisma reads them */
     size_t nrows;
 };
@@ -127,22 +127,22 @@ void gate_hist_db_release(struct gate_hist_db *h);
 /* A migration on disk. */
 struct gate_hist_local {
     const char *name;
-    bool readable;             /* migration.sql could be read */
+    bool readable; /* migration.sql could be read */
     struct gate_checksums sums;
 };
 
 /* One migration, on disk and/or in the database. */
 struct gate_hist_entry {
-    const char *name;          /* borrowed from the local or the row */
-    long local;                /* index of the local migration, -1: only in the database */
-    enum gate_mstate state;    /* pending applied failed modified missing-locally unknown */
-    size_t *rows;              /* indices of its rows, in started_at order (malloc'd) */
+    const char *name;       /* borrowed from the local or the row */
+    long local;             /* index of the local migration, -1: only in the database */
+    enum gate_mstate state; /* pending applied failed modified missing-locally unknown */
+    size_t *rows;           /* indices of its rows, in started_at order (malloc'd) */
     size_t nrows;
-    long applied_row;          /* the row deploy relies on (last applied), -1 none */
-    long failed_row;           /* first failed row, -1 none */
-    bool only_rolled_back;     /* has rows, all rolled back: deploy applies it again */
-    bool prisma_edited;        /* Prisma lists it in editedMigrationNames (its first row) */
-    bool out_of_order;         /* pending, but sorts before a migration already in the DB */
+    long applied_row;      /* the row deploy relies on (last applied), -1 none */
+    long failed_row;       /* first failed row, -1 none */
+    bool only_rolled_back; /* has rows, all rolled back: deploy applies it again */
+    bool prisma_edited;    /* Prisma lists it in editedMigrationNames (its first row) */
+    bool out_of_order;     /* pending, but sorts before a migration already in the DB */
 };
 
 struct gate_hist_result {
@@ -150,9 +150,9 @@ struct gate_hist_result {
                                         by name (malloc'd) */
     size_t n;
     size_t napplied, npending, nfailed, nmodified, nmissing, nunknown;
-    size_t nfailed_rows;       /* rows in the failed state (P3009 even when not on disk) */
-    int prisma_exit;           /* what `prisma migrate status` exits with on the same input */
-    const char *prisma_says;   /* ... and the first line it prints (static text) */
+    size_t nfailed_rows;     /* rows in the failed state (P3009 even when not on disk) */
+    int prisma_exit;         /* what `prisma migrate status` exits with on the same input */
+    const char *prisma_says; /* ... and the first line it prints (static text) */
 };
 
 /*

@@ -45,9 +45,9 @@ struct status {
     struct gate_migration_list list;
     struct gate_hist_local *locals;
     size_t nlocals;
-    char **read_errors;   /* per local, NULL when readable */
-    char **data;          /* per local, the file (kept for the lazy checksum variants) */
-    bool unavailable;     /* exit 3 */
+    char **read_errors; /* per local, NULL when readable */
+    char **data;        /* per local, the file (kept for the lazy checksum variants) */
+    bool unavailable;   /* exit 3 */
     bool lock_mismatch;
     struct gate_db_url url;
     struct db_job job;
@@ -174,7 +174,7 @@ static void read_locals(struct status *st)
             continue;
         }
         gate_err_clear(&err);
-        if (gate_read_file(d->sql_path, GATE_MAX_SQL_FILE, &data, &len, &err)) {
+        if (gate_read_file(d->sql_path, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
             st->read_errors[i] = gate_xasprintf("%s (Prisma fails on it with P3015)", err.msg);
             continue;
         }
@@ -208,7 +208,7 @@ static void check_lock(struct status *st)
     }
     path = gate_path_join(st->dir, "migration_lock.toml");
     /* Prisma treats a lock file it cannot read as absent */
-    if (gate_read_file(path, 1024 * 1024, &data, &len, &err)) {
+    if (gate_read_file(path, (size_t)1024 * 1024, &data, &len, &err)) {
         check(st, "migrations.lock-file", GATE_STATUS_WARN,
               "no readable %s: Prisma skips its provider check (P3019); `prisma migrate dev` "
               "writes it, commit it with the migrations",
@@ -218,19 +218,19 @@ static void check_lock(struct status *st)
         return;
     }
     provider = gate_lock_provider(data, len);
-    if (strcmp(provider, "postgresql")) {
+    if (strcmp(provider, "postgresql") != 0) {
         st->lock_mismatch = true;
         check(st, "migrations.lock-file", GATE_STATUS_FAIL,
               "%s: the datasource provider `postgresql` does not match the one specified in "
               "the migration_lock.toml, `%s`: Prisma refuses every migrate command with P3019 "
               "(the file must hold the line: provider = \"postgresql\")",
               path, provider);
-        next_step(st, "fix %s: it must hold the line provider = \"postgresql\" (Prisma read "
-                      "`%s`; P3019)",
+        next_step(st,
+                  "fix %s: it must hold the line provider = \"postgresql\" (Prisma read "
+                  "`%s`; P3019)",
                   path, provider);
     } else {
-        check(st, "migrations.lock-file", GATE_STATUS_PASS, "%s: provider = \"postgresql\"",
-              path);
+        check(st, "migrations.lock-file", GATE_STATUS_PASS, "%s: provider = \"postgresql\"", path);
     }
     free(provider);
     free(data);
@@ -277,8 +277,8 @@ static bool db_result(struct status *st)
     st->h->server_version = gate_arena_strdup(&st->run->arena, gate_db_server_version(job->db));
     check(st, "db.connection", GATE_STATUS_PASS,
           "connected to database '%s' on %s:%d as user '%s' (PostgreSQL %s), read-only",
-          st->url.database, st->url.host, st->url.port,
-          *st->url.user ? st->url.user : "(default)", st->h->server_version);
+          st->url.database, st->url.host, st->url.port, *st->url.user ? st->url.user : "(default)",
+          st->h->server_version);
     st->hdb = job->hdb;
     memset(&job->hdb, 0, sizeof(job->hdb));
     st->have_hdb = true;
@@ -359,12 +359,13 @@ static void fill_migrations(struct status *st)
         case GATE_MSTATE_FAILED: {
             char when[64];
 
-            prisma_time(hdb->rows[e->failed_row].started_at, when, sizeof(when));
-            m->note = gate_arena_printf(&run->arena,
-                                        "the `%s` migration started at %s failed: deploy "
-                                        "refuses to run (P3009) until it is resolved%s",
-                                        e->name, when,
-                                        m->local ? "" : " (its folder is not on disk)");
+            prisma_time(hdb && e->failed_row >= 0 ? hdb->rows[e->failed_row].started_at : NULL,
+                        when, sizeof(when));
+            m->note =
+                gate_arena_printf(&run->arena,
+                                  "the `%s` migration started at %s failed: deploy "
+                                  "refuses to run (P3009) until it is resolved%s",
+                                  e->name, when, m->local ? "" : " (its folder is not on disk)");
             break;
         }
         case GATE_MSTATE_MODIFIED:
@@ -374,12 +375,13 @@ static void fill_migrations(struct status *st)
                                         m->checksum, short_sum(m->db_checksum));
             break;
         case GATE_MSTATE_MISSING_LOCALLY:
-            m->note = gate_arena_printf(&run->arena, "in _prisma_migrations, but %s/%s does not "
-                                                     "exist",
+            m->note = gate_arena_printf(&run->arena,
+                                        "in _prisma_migrations, but %s/%s does not "
+                                        "exist",
                                         st->dir, e->name);
             break;
         case GATE_MSTATE_APPLIED:
-            if (e->prisma_edited)
+            if (e->prisma_edited && hdb && e->nrows)
                 m->note = gate_arena_printf(
                     &run->arena,
                     "Prisma's engine lists it as edited: its first row (%s) has checksum %s; "
@@ -394,7 +396,8 @@ static void fill_migrations(struct status *st)
 }
 
 /* Names of the migrations in state s, comma-separated (at most 10). */
-static const char *names_in(struct status *st, enum gate_mstate s, bool (*pred)(const struct gate_migration *))
+static const char *names_in(struct status *st, enum gate_mstate s,
+                            bool (*pred)(const struct gate_migration *))
 {
     struct gate_run *run = st->run;
     char buf[1500];
@@ -491,8 +494,8 @@ static void history_checks(struct status *st)
         check(st, "history.modified", GATE_STATUS_FAIL,
               "%zu migration%s edited after %s applied (%s); Prisma's `migrate status` does not "
               "report this",
-              r->nmodified, r->nmodified == 1 ? "" : "s", r->nmodified == 1 ? "it was" : "they were",
-              names_in(st, GATE_MSTATE_MODIFIED, NULL));
+              r->nmodified, r->nmodified == 1 ? "" : "s",
+              r->nmodified == 1 ? "it was" : "they were", names_in(st, GATE_MSTATE_MODIFIED, NULL));
     else if (names_in(st, GATE_MSTATE_APPLIED, is_prisma_edited)[0])
         check(st, "history.modified", GATE_STATUS_WARN,
               "no migration differs from what was applied, but Prisma's engine lists %s as "
@@ -524,8 +527,7 @@ static void history_checks(struct status *st)
         check(st, "history.order", GATE_STATUS_WARN,
               "pending but older than a migration the database already has: %s "
               "(`prisma migrate deploy` applies %s out of order)",
-              names_in(st, GATE_MSTATE_PENDING, is_out_of_order),
-              r->npending == 1 ? "it" : "them");
+              names_in(st, GATE_MSTATE_PENDING, is_out_of_order), r->npending == 1 ? "it" : "them");
     else
         check(st, "history.order", GATE_STATUS_PASS, "no pending migration is out of order");
 }
@@ -549,13 +551,15 @@ static void next_steps(struct status *st)
             continue;
         blocked = true;
         if (m->local) {
-            next_step(st, "npx prisma migrate resolve --rolled-back %s   # after undoing what "
-                          "it changed before it failed; or, after finishing it by hand:",
+            next_step(st,
+                      "npx prisma migrate resolve --rolled-back %s   # after undoing what "
+                      "it changed before it failed; or, after finishing it by hand:",
                       q(st, m->name));
             next_step(st, "npx prisma migrate resolve --applied %s", q(st, m->name));
         } else {
-            next_step(st, "npx prisma migrate resolve --rolled-back %s   # its folder is not on "
-                          "disk, so only --rolled-back works (or restore the folder first)",
+            next_step(st,
+                      "npx prisma migrate resolve --rolled-back %s   # its folder is not on "
+                      "disk, so only --rolled-back works (or restore the folder first)",
                       q(st, m->name));
         }
     }
@@ -563,12 +567,14 @@ static void next_steps(struct status *st)
         const struct gate_migration *m = run->migrations[i];
 
         if (m->state == GATE_MSTATE_MODIFIED)
-            next_step(st, "restore %s to the version that was applied (sha256 %s), e.g. from "
-                          "version control, and put the change into a new migration",
+            next_step(st,
+                      "restore %s to the version that was applied (sha256 %s), e.g. from "
+                      "version control, and put the change into a new migration",
                       m->path, short_sum(m->db_checksum));
         else if (m->state == GATE_MSTATE_MISSING_LOCALLY)
-            next_step(st, "restore the folder %s/%s from version control (the database has "
-                          "applied it)",
+            next_step(st,
+                      "restore the folder %s/%s from version control (the database has "
+                      "applied it)",
                       st->dir, m->name);
     }
     if (!hdb->has_table && hdb->other_tables && st->nlocals) {
@@ -673,8 +679,8 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
     threaded = pthread_create(&worker, NULL, db_work, &st.job) == 0;
     read_locals(&st);
     st.h->local_migrations = st.nlocals;
-    st.h->last_local = st.nlocals ? gate_arena_strdup(&run->arena, st.locals[st.nlocals - 1].name)
-                                  : NULL;
+    st.h->last_local =
+        st.nlocals ? gate_arena_strdup(&run->arena, st.locals[st.nlocals - 1].name) : NULL;
     reserve_next(&st, st.nlocals);
     check_lock(&st);
     if (threaded)

@@ -312,6 +312,15 @@ expect "schema=tenant: checksums equal tenant's rows" "$S1 $S2" \
 export DATABASE_URL="$TDB_URL?schema=tenant&pgbouncer=true&connection_limit=1"
 gate S2
 expect "schema=tenant&pgbouncer=true (SET search_path after connecting): exit 0" 0 "$RC"
+# libpq parameters pass through: the user's options join the schema's search_path
+export DATABASE_URL="$TDB_URL?schema=tenant&options=-c%20application_name%3Dfrom-options&sslmode=disable"
+gate S2b
+expect "schema=tenant with options=-c … and sslmode=disable: exit 0" 0 "$RC"
+# this server has no TLS: sslmode=require must reach libpq and fail
+export DATABASE_URL="$TDB_URL?schema=tenant&sslmode=require"
+gate S2c
+expect "sslmode=require is passed to libpq (this server has no TLS): exit 3" 3 "$RC"
+check "... libpq says why" grep -qi 'SSL' "$WORK/S2c.err"
 export DATABASE_URL="$TDB_URL"
 gate S3
 expect "no ?schema= reads public: empty, exit 1" "1 empty" "$RC $(jget "$WORK/S3.out" r.history.strategy)"
