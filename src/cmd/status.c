@@ -552,10 +552,13 @@ static void next_steps(struct status *st)
         blocked = true;
         if (m->local) {
             next_step(st,
-                      "npx prisma migrate resolve --rolled-back %s   # after undoing what "
-                      "it changed before it failed; or, after finishing it by hand:",
+                      "npx prisma migrate resolve --rolled-back %s   # if what it changed "
+                      "before failing is undone (deploy then applies it again)",
                       q(st, m->name));
-            next_step(st, "npx prisma migrate resolve --applied %s", q(st, m->name));
+            next_step(st,
+                      "npx prisma migrate resolve --applied %s   # or instead: if it was "
+                      "finished by hand",
+                      q(st, m->name));
         } else {
             next_step(st,
                       "npx prisma migrate resolve --rolled-back %s   # its folder is not on "
