@@ -104,6 +104,7 @@ type PgConfig = {
   password?: string
   database: string
   allowExitOnIdle: boolean
+  options?: string
 }
 
 function pgConfigFromEnv(): PgConfig {
@@ -129,7 +130,22 @@ function pgConfigFromEnv(): PgConfig {
   }
   const password = decodeURIComponent(url.password)
   if (password !== '') config.password = password
+  // Prisma's ?schema=: the search_path of every connection, as the native
+  // engine sets it, and the schema the adapter reports to the engine (where
+  // it looks for _prisma_migrations and decides P3005).
+  const schema = url.searchParams.get('schema')
+  if (schema) config.options = `-c search_path=${quoteIdent(schema)}`
   return config
+}
+
+function schemaFromEnv(): string | undefined {
+  const raw = process.env.DATABASE_URL
+  if (!raw) return undefined
+  try {
+    return new URL(raw).searchParams.get('schema') || undefined
+  } catch {
+    return undefined
+  }
 }
 
 function quoteIdent(name: string): string {
@@ -141,7 +157,8 @@ class GatePrismaPg extends PrismaPg {
   private readonly gateConfig: PgConfig
 
   constructor(config: PgConfig) {
-    super({ ...config })
+    const schema = schemaFromEnv()
+    super({ ...config }, schema ? { schema } : undefined)
     this.gateConfig = { ...config }
   }
 
