@@ -13,6 +13,7 @@
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
+#include "gate/rules_common.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
 
@@ -135,20 +136,6 @@ static const struct gate_rule *const rules[] = {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static bool same_schema(const char *a, const char *b)
-{
-    if (!a)
-        a = "public";
-    if (!b)
-        b = "public";
-    return !strcmp(a, b);
-}
-
-static bool same_qname(const struct gate_qname *a, const struct gate_qname *b)
-{
-    return a->name && b->name && !strcmp(a->name, b->name) && same_schema(a->schema, b->schema);
-}
-
 static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
     const struct gate_stmt *stmts;
@@ -162,7 +149,7 @@ static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *
 
         if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS ||
              s->kind == GATE_STMT_CREATE_VIEW) &&
-            same_qname(&s->rel, q))
+            gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
@@ -180,7 +167,7 @@ static bool column_added_in_file(const struct gate_lint_ctx *ctx, const struct g
     for (int i = 0; i < idx && i < n; i++) {
         const struct gate_stmt *s = &stmts[i];
 
-        if (s->kind != GATE_STMT_ALTER_TABLE || !same_qname(&s->rel, q))
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, q))
             continue;
         for (int k = 0; k < s->ncmds; k++) {
             const struct gate_alter_cmd *c = &s->cmds[k];
@@ -206,11 +193,12 @@ static bool relation_name_reused(const struct gate_lint_ctx *ctx, const struct g
 
         if ((s->kind == GATE_STMT_CREATE_VIEW || s->kind == GATE_STMT_CREATE_TABLE ||
              s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            same_qname(&s->rel, q))
+            gate_rules_same_qname(&s->rel, q))
             return true;
         if (s->kind == GATE_STMT_RENAME &&
             (s->obj == GATE_OBJ_TABLE || s->obj == GATE_OBJ_VIEW || s->obj == GATE_OBJ_MATVIEW) &&
-            s->newname && !strcmp(s->newname, q->name) && same_schema(s->rel.schema, q->schema))
+            s->newname && !strcmp(s->newname, q->name) &&
+            gate_rules_same_schema(s->rel.schema, q->schema))
             return true;
     }
     return false;
@@ -230,7 +218,7 @@ static bool new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q
 
         if ((s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
              s->kind == GATE_STMT_CREATE_DOMAIN) &&
-            same_qname(&s->rel, q))
+            gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
@@ -248,10 +236,11 @@ static bool type_name_reused(const struct gate_lint_ctx *ctx, const struct gate_
 
         if ((s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
              s->kind == GATE_STMT_CREATE_DOMAIN) &&
-            same_qname(&s->rel, q))
+            gate_rules_same_qname(&s->rel, q))
             return true;
         if (s->kind == GATE_STMT_RENAME && (s->obj == GATE_OBJ_TYPE || s->obj == GATE_OBJ_DOMAIN) &&
-            s->newname && !strcmp(s->newname, q->name) && same_schema(s->rel.schema, q->schema))
+            s->newname && !strcmp(s->newname, q->name) &&
+            gate_rules_same_schema(s->rel.schema, q->schema))
             return true;
     }
     return false;
@@ -270,31 +259,6 @@ static bool schema_created_in_file(const struct gate_lint_ctx *ctx, const char *
             return true;
     }
     return false;
-}
-
-static bool serial_type(const struct gate_type *t)
-{
-    return t->name && !t->schema && t->array_dims == 0 &&
-           (!strcmp(t->name, "serial") || !strcmp(t->name, "bigserial") ||
-            !strcmp(t->name, "smallserial"));
-}
-
-/* A type as SQL for help texts: user type names quoted as Prisma writes them. */
-static const char *sql_type(struct gate_lint_ctx *ctx, const struct gate_type *t)
-{
-    struct gate_type q = *t;
-    bool quote = t->schema;
-
-    for (const char *p = t->name; p && *p && !quote; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            quote = true;
-    }
-    if (quote) {
-        q.name = gate_lint_qname(ctx, &(struct gate_qname){NULL, t->name});
-        if (t->schema)
-            q.schema = gate_lint_qname(ctx, &(struct gate_qname){NULL, t->schema});
-    }
-    return gate_lint_type(ctx, &q);
 }
 
 /* ---- renames -------------------------------------------------------------- */
@@ -417,10 +381,11 @@ static void add_required(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
         return;
     if (!cd->not_null && !cd->primary_key)
         return;
-    if (cd->has_default || cd->generated_stored || cd->identity || serial_type(&cd->type))
+    if (cd->has_default || cd->generated_stored || cd->identity ||
+        gate_rules_serial_type(&cd->type))
         return;
     t = gate_lint_qname(ctx, &st->rel);
-    ty = sql_type(ctx, &cd->type);
+    ty = gate_rules_sql_type(ctx, &cd->type);
     f = gate_lint_emit(ctx, &adding_required_field, idx,
                        cd->location >= 0 ? cd->location : c->location, st->rel.name,
                        "adding required column \"%s\" to %s without a default fails if the "

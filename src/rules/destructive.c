@@ -13,6 +13,7 @@
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
+#include "gate/rules_common.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
 
@@ -148,20 +149,6 @@ static const struct gate_rule *const rules[] = {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static bool same_schema(const char *a, const char *b)
-{
-    if (!a)
-        a = "public";
-    if (!b)
-        b = "public";
-    return !strcmp(a, b);
-}
-
-static bool same_qname(const struct gate_qname *a, const struct gate_qname *b)
-{
-    return a->name && b->name && !strcmp(a->name, b->name) && same_schema(a->schema, b->schema);
-}
-
 /*
  * Created earlier in this file: the catalog's generation says so for
  * ordinary tables; temporary tables never enter the catalog, so look for
@@ -179,7 +166,7 @@ static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *
         const struct gate_stmt *s = &stmts[i];
 
         if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            s->temp && same_qname(&s->rel, q))
+            s->temp && gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
@@ -198,7 +185,7 @@ static bool column_added_in_file(const struct gate_lint_ctx *ctx, const struct g
     for (int i = 0; i < idx && i < n; i++) {
         const struct gate_stmt *s = &stmts[i];
 
-        if (s->kind != GATE_STMT_ALTER_TABLE || !same_qname(&s->rel, q))
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, q))
             continue;
         for (int k = 0; k < s->ncmds; k++) {
             const struct gate_alter_cmd *c = &s->cmds[k];

@@ -17,6 +17,7 @@
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
+#include "gate/rules_common.h"
 #include "gate/buf.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
@@ -324,19 +325,6 @@ static const struct gate_rule *const rules[] = {
 
 /* ---- helpers: names and objects ---------------------------------------- */
 
-static bool str_eq(const char *a, const char *b)
-{
-    return a && b && !strcmp(a, b);
-}
-
-static bool qname_eq(const struct gate_qname *a, const struct gate_qname *b)
-{
-    const char *sa = a->schema ? a->schema : "public";
-    const char *sb = b->schema ? b->schema : "public";
-
-    return str_eq(a->name, b->name) && !strcmp(sa, sb);
-}
-
 /*
  * Created earlier in this file: a table the catalog knows as new, or a
  * temporary table / materialized view (the catalog does not track them).
@@ -355,7 +343,7 @@ static bool new_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, i
         const struct gate_stmt *s = &all[j];
 
         if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            (s->temp || s->obj == GATE_OBJ_MATVIEW) && qname_eq(&s->rel, q))
+            (s->temp || s->obj == GATE_OBJ_MATVIEW) && gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
@@ -785,7 +773,7 @@ static void check_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int 
 {
     const struct gate_constraint *k = c->cons;
     const char *table = gate_lint_qname(ctx, &st->rel);
-    bool self = qname_eq(&st->rel, &k->ref);
+    bool self = gate_rules_same_qname(&st->rel, &k->ref);
     bool ref_new = !self && new_in_file(ctx, &k->ref, idx);
     struct gate_buf name = {0};
     struct gate_buf b = {0};
@@ -836,7 +824,7 @@ static void check_column_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
                             const struct gate_coldef *cd)
 {
     const char *table = gate_lint_qname(ctx, &st->rel);
-    bool self = qname_eq(&st->rel, &cd->ref);
+    bool self = gate_rules_same_qname(&st->rel, &cd->ref);
     bool ref_new = !self && new_in_file(ctx, &cd->ref, idx);
     const char *cols[1];
     struct gate_buf name = {0};
@@ -970,13 +958,13 @@ static int added_not_valid_in_block(struct gate_lint_ctx *ctx, const struct gate
 
         if (gate_lint_block(ctx, j) != block)
             break;
-        if (s->kind != GATE_STMT_ALTER_TABLE || !qname_eq(&s->rel, &st->rel))
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, &st->rel))
             continue;
         for (int i = last - 1; i >= 0; i--) {
             const struct gate_alter_cmd *c = &s->cmds[i];
 
             if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons && c->cons->not_valid &&
-                str_eq(c->cons->name, name)) {
+                gate_rules_str_eq(c->cons->name, name)) {
                 *is_fk = c->cons->kind == GATE_CONS_FOREIGN;
                 return c->cons->location >= 0 ? c->cons->location
                                               : (c->location >= 0 ? c->location : s->location);
@@ -1101,8 +1089,8 @@ static bool key_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
         for (int k = 0; k < st->ncmds && !nn; k++) {
             const struct gate_coldef *cd = st->cmds[k].coldef;
 
-            nn = st->cmds[k].kind == GATE_ALTER_ADD_COLUMN && cd && str_eq(cd->name, cols[i]) &&
-                 (cd->not_null || cd->primary_key);
+            nn = st->cmds[k].kind == GATE_ALTER_ADD_COLUMN && cd &&
+                 gate_rules_str_eq(cd->name, cols[i]) && (cd->not_null || cd->primary_key);
         }
         if (!nn)
             return false;
@@ -1237,14 +1225,14 @@ static bool file_not_null_check(struct gate_lint_ctx *ctx, const struct gate_stm
     for (int j = 0; j < idx && j < n; j++) {
         const struct gate_stmt *s = &all[j];
 
-        if (s->kind != GATE_STMT_ALTER_TABLE || !qname_eq(&s->rel, &st->rel))
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, &st->rel))
             continue;
         for (int i = 0; i < s->ncmds; i++) {
             const struct gate_alter_cmd *c = &s->cmds[i];
 
             if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons &&
                 c->cons->kind == GATE_CONS_CHECK && !c->cons->not_valid &&
-                str_eq(c->cons->check_not_null_column, col))
+                gate_rules_str_eq(c->cons->check_not_null_column, col))
                 return true;
         }
     }
@@ -1508,7 +1496,7 @@ static bool new_domain_in_file(struct gate_lint_ctx *ctx, const struct gate_qnam
 
     all = gate_lint_stmts(ctx, &n);
     for (int j = 0; j < idx && j < n; j++) {
-        if (all[j].kind == GATE_STMT_CREATE_DOMAIN && qname_eq(&all[j].rel, q))
+        if (all[j].kind == GATE_STMT_CREATE_DOMAIN && gate_rules_same_qname(&all[j].rel, q))
             return true;
     }
     return false;

@@ -16,6 +16,7 @@
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
+#include "gate/rules_common.h"
 #include "gate/buf.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
@@ -125,20 +126,6 @@ static const struct gate_rule *const rules[] = {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static bool same_schema(const char *a, const char *b)
-{
-    if (!a)
-        a = "public";
-    if (!b)
-        b = "public";
-    return !strcmp(a, b);
-}
-
-static bool same_qname(const struct gate_qname *a, const struct gate_qname *b)
-{
-    return a->name && b->name && !strcmp(a->name, b->name) && same_schema(a->schema, b->schema);
-}
-
 static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
     const struct gate_stmt *stmts;
@@ -151,39 +138,10 @@ static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *
         const struct gate_stmt *s = &stmts[i];
 
         if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            s->temp && same_qname(&s->rel, q))
+            s->temp && gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
-}
-
-static bool is_type(const struct gate_type *t, const char *name)
-{
-    return t->name && !t->schema && !strcmp(t->name, name);
-}
-
-static bool serial_type(const struct gate_type *t)
-{
-    return t->array_dims == 0 &&
-           (is_type(t, "serial") || is_type(t, "bigserial") || is_type(t, "smallserial"));
-}
-
-/* A type as SQL for help texts: user type names quoted as Prisma writes them. */
-static const char *sql_type(struct gate_lint_ctx *ctx, const struct gate_type *t)
-{
-    struct gate_type q = *t;
-    bool quote = t->schema;
-
-    for (const char *p = t->name; p && *p && !quote; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            quote = true;
-    }
-    if (quote) {
-        q.name = gate_lint_qname(ctx, &(struct gate_qname){NULL, t->name});
-        if (t->schema)
-            q.schema = gate_lint_qname(ctx, &(struct gate_qname){NULL, t->schema});
-    }
-    return gate_lint_type(ctx, &q);
 }
 
 /* ---- type changes --------------------------------------------------------- */
@@ -266,22 +224,22 @@ static enum change temporal_change(const struct gate_type *from, const struct ga
 
 static bool temporal(const struct gate_type *t)
 {
-    return is_type(t, "timestamp") || is_type(t, "timestamptz") || is_type(t, "time") ||
-           is_type(t, "timetz");
+    return gate_rules_is_type(t, "timestamp") || gate_rules_is_type(t, "timestamptz") ||
+           gate_rules_is_type(t, "time") || gate_rules_is_type(t, "timetz");
 }
 
 static bool texty(const struct gate_type *t)
 {
-    return is_type(t, "text") || is_type(t, "varchar");
+    return gate_rules_is_type(t, "text") || gate_rules_is_type(t, "varchar");
 }
 
 static int int_width(const struct gate_type *t)
 {
-    if (is_type(t, "int2"))
+    if (gate_rules_is_type(t, "int2"))
         return 2;
-    if (is_type(t, "int4"))
+    if (gate_rules_is_type(t, "int4"))
         return 4;
-    if (is_type(t, "int8"))
+    if (gate_rules_is_type(t, "int8"))
         return 8;
     return 0;
 }
@@ -289,7 +247,7 @@ static int int_width(const struct gate_type *t)
 static enum change classify(const struct gate_type *from, const struct gate_type *to)
 {
     bool same = from->name && to->name && !strcmp(from->name, to->name) &&
-                same_schema(from->schema, to->schema);
+                gate_rules_same_schema(from->schema, to->schema);
 
     if (!from->name || !to->name || from->array_dims != to->array_dims)
         return CHANGE_REWRITE;
@@ -298,32 +256,33 @@ static enum change classify(const struct gate_type *from, const struct gate_type
     if (from->array_dims > 0)
         return CHANGE_REWRITE; /* an array coercion evaluates every element */
     if (same) {
-        if (is_type(to, "varchar") || is_type(to, "varbit"))
+        if (gate_rules_is_type(to, "varchar") || gate_rules_is_type(to, "varbit"))
             return length_change(from, to);
-        if (is_type(to, "numeric"))
+        if (gate_rules_is_type(to, "numeric"))
             return numeric_change(from, to);
         if (temporal(to))
             return temporal_change(from, to);
-        if (is_type(to, "interval"))
+        if (gate_rules_is_type(to, "interval"))
             return mod0(to) == -1 ? CHANGE_NONE : CHANGE_REWRITE;
-        if (is_type(to, "bpchar") && mod0(from) > 0 && mod0(to) > 0 && mod0(to) < mod0(from))
+        if (gate_rules_is_type(to, "bpchar") && mod0(from) > 0 && mod0(to) > 0 &&
+            mod0(to) < mod0(from))
             return CHANGE_NARROW;
         return CHANGE_REWRITE;
     }
-    if (is_type(from, "varchar") && is_type(to, "text"))
+    if (gate_rules_is_type(from, "varchar") && gate_rules_is_type(to, "text"))
         return CHANGE_NONE;
-    if (is_type(from, "text") && is_type(to, "varchar"))
+    if (gate_rules_is_type(from, "text") && gate_rules_is_type(to, "varchar"))
         return mod0(to) == -1 ? CHANGE_NONE : CHANGE_NARROW;
-    if (texty(from) && is_type(to, "citext"))
+    if (texty(from) && gate_rules_is_type(to, "citext"))
         return CHANGE_INDEXES;
-    if (is_type(from, "citext") && is_type(to, "text"))
+    if (gate_rules_is_type(from, "citext") && gate_rules_is_type(to, "text"))
         return CHANGE_INDEXES;
-    if (is_type(from, "citext") && is_type(to, "varchar"))
+    if (gate_rules_is_type(from, "citext") && gate_rules_is_type(to, "varchar"))
         return mod0(to) == -1 ? CHANGE_INDEXES : CHANGE_NARROW;
-    if (is_type(from, "cidr") && is_type(to, "inet"))
+    if (gate_rules_is_type(from, "cidr") && gate_rules_is_type(to, "inet"))
         return CHANGE_NONE;
-    if ((is_type(from, "timestamp") && is_type(to, "timestamptz")) ||
-        (is_type(from, "timestamptz") && is_type(to, "timestamp")))
+    if ((gate_rules_is_type(from, "timestamp") && gate_rules_is_type(to, "timestamptz")) ||
+        (gate_rules_is_type(from, "timestamptz") && gate_rules_is_type(to, "timestamp")))
         return temporal_change(from, to) == CHANGE_NONE ? CHANGE_TZ : CHANGE_REWRITE;
     if (int_width(from) && int_width(to) && int_width(to) < int_width(from))
         return CHANGE_NARROW;
@@ -386,7 +345,7 @@ static bool timezone_utc(const struct gate_lint_ctx *ctx, int idx)
 static bool renames_type(const struct gate_stmt *s, const struct gate_qname *from)
 {
     return s->kind == GATE_STMT_RENAME && s->obj == GATE_OBJ_TYPE && s->newname &&
-           same_qname(&s->rel, from);
+           gate_rules_same_qname(&s->rel, from);
 }
 
 /*
@@ -433,7 +392,7 @@ static bool find_swap(const struct gate_lint_ctx *ctx, int create, struct gate_q
 
             if (s->kind == GATE_STMT_DROP && s->obj == GATE_OBJ_TYPE) {
                 for (int o = 0; o < s->nobjects; o++)
-                    dropped = dropped || same_qname(&s->objects[o], &x);
+                    dropped = dropped || gate_rules_same_qname(&s->objects[o], &x);
             }
             if (!renames_type(s, &x) && !dropped)
                 continue;
@@ -457,7 +416,7 @@ static int created_enum(const struct gate_lint_ctx *ctx, const struct gate_type 
 
     stmts = gate_lint_stmts(ctx, &n);
     for (int i = (idx < n ? idx : n) - 1; i >= 0; i--) {
-        if (stmts[i].kind == GATE_STMT_CREATE_ENUM && same_qname(&stmts[i].rel, &q))
+        if (stmts[i].kind == GATE_STMT_CREATE_ENUM && gate_rules_same_qname(&stmts[i].rel, &q))
             return i;
     }
     return -1;
@@ -516,7 +475,8 @@ static void check_swap(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
             const struct gate_alter_cmd *cmd = &s->cmds[c];
             struct gate_qname tq = {cmd->newtype.schema, cmd->newtype.name};
 
-            if (cmd->kind != GATE_ALTER_COLUMN_TYPE || !cmd->column || !same_qname(&tq, &st->rel))
+            if (cmd->kind != GATE_ALTER_COLUMN_TYPE || !cmd->column ||
+                !gate_rules_same_qname(&tq, &st->rel))
                 continue;
             if (ntables)
                 gate_buf_adds(&tables, ", ");
@@ -612,7 +572,7 @@ static void column_type(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
     if (swap_step(ctx, &c->newtype, idx))
         return;
     to = gate_lint_type(ctx, &c->newtype);
-    to_sql = sql_type(ctx, &c->newtype);
+    to_sql = gate_rules_sql_type(ctx, &c->newtype);
     t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
     if (t)
         col = gate_catalog_column(t, c->column);
@@ -631,10 +591,10 @@ static void column_type(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
         return;
     }
     old = col->type;
-    if (serial_type(&old))
-        old.name = is_type(&old, "bigserial")     ? "int8"
-                   : is_type(&old, "smallserial") ? "int2"
-                                                  : "int4";
+    if (gate_rules_serial_type(&old))
+        old.name = gate_rules_is_type(&old, "bigserial")     ? "int8"
+                   : gate_rules_is_type(&old, "smallserial") ? "int2"
+                                                             : "int4";
     from = gate_lint_type(ctx, &old);
     ch = c->has_using ? CHANGE_REWRITE : classify(&old, &c->newtype);
     if (ch == CHANGE_TZ && timezone_utc(ctx, idx))
@@ -674,7 +634,8 @@ static void column_type(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
                            "its indexes under ACCESS EXCLUSIVE, evaluating the expression for "
                            "every row",
                            tn, c->column, from, to);
-        if (is_type(&old, "timestamp") && is_type(&c->newtype, "timestamptz") &&
+        if (gate_rules_is_type(&old, "timestamp") &&
+            gate_rules_is_type(&c->newtype, "timestamptz") &&
             temporal_change(&old, &c->newtype) == CHANGE_NONE) {
             gate_lint_help(ctx, f,
                            "for values stored in UTC, SET TIME ZONE 'UTC'; and then ALTER TABLE "
@@ -710,13 +671,13 @@ static void add_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
     if (!cd || !cd->name)
         return;
     tn = gate_lint_qname(ctx, &st->rel);
-    ty = sql_type(ctx, &cd->type);
+    ty = gate_rules_sql_type(ctx, &cd->type);
     off = cd->location >= 0 ? cd->location : c->location;
-    if (serial_type(&cd->type) || cd->identity) {
-        const char *base = is_type(&cd->type, "bigserial")     ? "bigint"
-                           : is_type(&cd->type, "smallserial") ? "smallint"
-                           : serial_type(&cd->type)            ? "integer"
-                                                               : ty;
+    if (gate_rules_serial_type(&cd->type) || cd->identity) {
+        const char *base = gate_rules_is_type(&cd->type, "bigserial")     ? "bigint"
+                           : gate_rules_is_type(&cd->type, "smallserial") ? "smallint"
+                           : gate_rules_serial_type(&cd->type)            ? "integer"
+                                                                          : ty;
 
         f = gate_lint_emit(ctx, &adding_serial_field, idx, off, st->rel.name,
                            "adding %s column \"%s\" to %s fills every existing row from a "

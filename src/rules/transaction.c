@@ -12,6 +12,7 @@
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
+#include "gate/rules_common.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
 
@@ -168,24 +169,11 @@ static struct file_state *state(struct gate_lint_ctx *ctx)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static bool str_eq(const char *a, const char *b)
-{
-    return a && b && !strcmp(a, b);
-}
-
-static bool qname_eq(const struct gate_qname *a, const struct gate_qname *b)
-{
-    const char *sa = a->schema ? a->schema : "public";
-    const char *sb = b->schema ? b->schema : "public";
-
-    return str_eq(a->name, b->name) && !strcmp(sa, sb);
-}
-
 static bool type_is(const struct gate_type *t, const struct gate_qname *q)
 {
     struct gate_qname tq = {t->schema, t->name};
 
-    return qname_eq(&tq, q);
+    return gate_rules_same_qname(&tq, q);
 }
 
 /* Line number (1-based) of byte offset off. */
@@ -232,7 +220,7 @@ static bool new_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, i
         const struct gate_stmt *s = &all[j];
 
         if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            (s->temp || s->obj == GATE_OBJ_MATVIEW) && qname_eq(&s->rel, q))
+            (s->temp || s->obj == GATE_OBJ_MATVIEW) && gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
@@ -330,7 +318,7 @@ static bool enum_created_in_block(struct gate_lint_ctx *ctx, const struct gate_q
 
     all = gate_lint_stmts(ctx, &n);
     for (int j = 0; j < idx && j < n; j++) {
-        if (all[j].kind == GATE_STMT_CREATE_ENUM && qname_eq(&all[j].rel, q) &&
+        if (all[j].kind == GATE_STMT_CREATE_ENUM && gate_rules_same_qname(&all[j].rel, q) &&
             gate_lint_block(ctx, j) == block)
             return true;
     }
@@ -411,7 +399,7 @@ static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st
         if (enum_created_in_block(ctx, &a->rel, j, block))
             continue;
         for (int s = 0; s < st->nstrings; s++) {
-            if (!str_eq(st->strings[s], v))
+            if (!gate_rules_str_eq(st->strings[s], v))
                 continue;
             if (!may_use_enum(ctx, st, &a->rel))
                 break;
@@ -548,7 +536,7 @@ static bool lock_timeout_in_force(struct gate_lint_ctx *ctx, int idx)
             on = false; /* RESET ALL */
             continue;
         }
-        if (!str_eq(s->set_name, "lock_timeout"))
+        if (!gate_rules_str_eq(s->set_name, "lock_timeout"))
             continue;
         if (s->reset)
             on = false;
