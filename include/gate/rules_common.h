@@ -2,8 +2,9 @@
 /*
  * rules_common.h - what the rule families under src/rules/ share: name
  * and type comparisons as PostgreSQL resolves them (an unqualified name
- * is in schema public). Pure functions of their arguments; nothing here
- * reports a finding.
+ * is in schema public), and the "was it created earlier in this file"
+ * scans over the statements of the file being linted. Nothing here
+ * reports a finding or changes the lint context.
  */
 #ifndef GATE_RULES_COMMON_H
 #define GATE_RULES_COMMON_H
@@ -39,5 +40,56 @@ bool gate_rules_serial_type(const struct gate_type *t);
  * owned by ctx (gate_lint_type()) and lives as long as the file's lint.
  */
 const char *gate_rules_sql_type(struct gate_lint_ctx *ctx, const struct gate_type *t);
+
+/* ---- created earlier in this file --------------------------------------- */
+
+/*
+ * What gate_rules_new_table() counts besides the tables the catalog knows
+ * as new (gate_lint_new_table()): the catalog does not track temporary
+ * tables and materialized views, so a family names the ones it wants.
+ */
+enum gate_rules_new_flags {
+    GATE_RULES_NEW_TEMP = 1 << 0,    /* CREATE TEMP TABLE [AS] */
+    GATE_RULES_NEW_MATVIEW = 1 << 1, /* CREATE MATERIALIZED VIEW */
+    GATE_RULES_NEW_ANY = 1 << 2,     /* every CREATE TABLE [AS], [MATERIALIZED] VIEW */
+};
+
+/*
+ * Table q was created before statement idx of the file: the catalog says
+ * so, or one of the statements that flags names created it. False for a
+ * NULL name.
+ */
+bool gate_rules_new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx,
+                          unsigned flags);
+
+/*
+ * Type q (enum, composite, range or domain) was created before statement
+ * idx: the catalog knows the enum as new, or a CREATE TYPE / DOMAIN of
+ * the file made it.
+ */
+bool gate_rules_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx);
+
+/*
+ * The last statement before idx of the given kind whose object (st->rel)
+ * is q: its index in the file, or -1 when there is none.
+ */
+int gate_rules_created_before(const struct gate_lint_ctx *ctx, enum gate_stmt_kind kind,
+                              const struct gate_qname *q, int idx);
+
+/* Schema name was created (CREATE SCHEMA) before statement idx. */
+bool gate_rules_schema_created(const struct gate_lint_ctx *ctx, const char *name, int idx);
+
+/*
+ * Column was added to table q by an ALTER TABLE ... ADD COLUMN before
+ * statement idx. False for a NULL column.
+ */
+bool gate_rules_column_added(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                             const char *column, int idx);
+
+/*
+ * st is in the body of a CREATE FUNCTION of the file: it runs when the
+ * function is called, not during the migration.
+ */
+bool gate_rules_in_function_body(const struct gate_lint_ctx *ctx, const struct gate_stmt *st);
 
 #endif

@@ -136,48 +136,10 @@ static const struct gate_rule *const rules[] = {
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* Created earlier in this file: the catalog, or any CREATE TABLE [AS] or VIEW before idx. */
 static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (gate_lint_new_table(ctx, q))
-        return true;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS ||
-             s->kind == GATE_STMT_CREATE_VIEW) &&
-            gate_rules_same_qname(&s->rel, q))
-            return true;
-    }
-    return false;
-}
-
-static bool column_added_in_file(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
-                                 const char *column, int idx)
-{
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (!column)
-        return false;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, q))
-            continue;
-        for (int k = 0; k < s->ncmds; k++) {
-            const struct gate_alter_cmd *c = &s->cmds[k];
-
-            if (c->kind == GATE_ALTER_ADD_COLUMN && c->coldef && c->coldef->name &&
-                !strcmp(c->coldef->name, column))
-                return true;
-        }
-    }
-    return false;
+    return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_ANY);
 }
 
 /* Does a statement after idx create a relation named q (compatibility view, rebuilt table)? */
@@ -199,26 +161,6 @@ static bool relation_name_reused(const struct gate_lint_ctx *ctx, const struct g
             (s->obj == GATE_OBJ_TABLE || s->obj == GATE_OBJ_VIEW || s->obj == GATE_OBJ_MATVIEW) &&
             s->newname && !strcmp(s->newname, q->name) &&
             gate_rules_same_schema(s->rel.schema, q->schema))
-            return true;
-    }
-    return false;
-}
-
-/* Type created earlier in this file (enum, composite, range or domain). */
-static bool new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
-{
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (gate_lint_new_type(ctx, q))
-        return true;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if ((s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
-             s->kind == GATE_STMT_CREATE_DOMAIN) &&
-            gate_rules_same_qname(&s->rel, q))
             return true;
     }
     return false;
@@ -246,21 +188,6 @@ static bool type_name_reused(const struct gate_lint_ctx *ctx, const struct gate_
     return false;
 }
 
-static bool schema_created_in_file(const struct gate_lint_ctx *ctx, const char *name, int idx)
-{
-    const struct gate_stmt *stmts;
-    int n;
-
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if (s->kind == GATE_STMT_CREATE_SCHEMA && s->rel.name && !strcmp(s->rel.name, name))
-            return true;
-    }
-    return false;
-}
-
 /* ---- renames -------------------------------------------------------------- */
 
 static void rename_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
@@ -270,7 +197,7 @@ static void rename_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
 
     if (!st->subname || !st->newname || !st->rel.name)
         return;
-    if (new_table(ctx, &st->rel, idx) || column_added_in_file(ctx, &st->rel, st->subname, idx))
+    if (new_table(ctx, &st->rel, idx) || gate_rules_column_added(ctx, &st->rel, st->subname, idx))
         return;
     t = gate_lint_qname(ctx, &st->rel);
     f = gate_lint_emit(ctx, &renaming_column, idx, st->location, st->rel.name,
@@ -319,7 +246,7 @@ static void rename_type(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
 
     if (!st->newname || !st->rel.name)
         return;
-    if (new_type(ctx, &st->rel, idx) || type_name_reused(ctx, &st->rel, idx))
+    if (gate_rules_new_type(ctx, &st->rel, idx) || type_name_reused(ctx, &st->rel, idx))
         return;
     t = gate_lint_qname(ctx, &st->rel);
     f = gate_lint_emit(ctx, &renaming_type, idx, st->location, NULL,
@@ -337,7 +264,7 @@ static void rename_schema(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
 
     if (!name || !st->newname)
         return;
-    if (schema_created_in_file(ctx, name, idx))
+    if (gate_rules_schema_created(ctx, name, idx))
         return;
     gate_lint_emit(ctx, &renaming_schema, idx, st->location, NULL,
                    "renaming schema \"%s\" to \"%s\" breaks every query of the running release "
@@ -404,7 +331,7 @@ static void drop_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
     const char *t;
     struct gate_finding *f;
 
-    if (!c->column || column_added_in_file(ctx, &st->rel, c->column, idx))
+    if (!c->column || gate_rules_column_added(ctx, &st->rel, c->column, idx))
         return;
     t = gate_lint_qname(ctx, &st->rel);
     f = gate_lint_emit(ctx, &ban_drop_not_null, idx, c->location, st->rel.name,

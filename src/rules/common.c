@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * common.c - helpers the rule families share (rules_common.h): name and
- * type comparisons.
+ * type comparisons, and scans of the file's earlier statements.
  */
 #include "gate/compat.h"
 #include "gate/rules_common.h"
@@ -57,4 +57,103 @@ const char *gate_rules_sql_type(struct gate_lint_ctx *ctx, const struct gate_typ
             q.schema = gate_lint_qname(ctx, &(struct gate_qname){NULL, t->schema});
     }
     return gate_lint_type(ctx, &q);
+}
+
+/* ---- created earlier in this file --------------------------------------- */
+
+static bool creates_table(const struct gate_stmt *s, unsigned flags)
+{
+    if (s->kind == GATE_STMT_CREATE_VIEW)
+        return flags & GATE_RULES_NEW_ANY;
+    if (s->kind != GATE_STMT_CREATE_TABLE && s->kind != GATE_STMT_CREATE_TABLE_AS)
+        return false;
+    return (flags & GATE_RULES_NEW_ANY) || ((flags & GATE_RULES_NEW_TEMP) && s->temp) ||
+           ((flags & GATE_RULES_NEW_MATVIEW) && s->obj == GATE_OBJ_MATVIEW);
+}
+
+static bool creates_type(const struct gate_stmt *s, unsigned unused)
+{
+    (void)unused;
+    return s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
+           s->kind == GATE_STMT_CREATE_DOMAIN;
+}
+
+static bool is_kind(const struct gate_stmt *s, unsigned kind)
+{
+    return s->kind == (enum gate_stmt_kind)kind;
+}
+
+/* The last statement before idx that creates(s, arg) accepts and whose object is q, or -1. */
+static int last_before(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx,
+                       bool (*creates)(const struct gate_stmt *s, unsigned arg), unsigned arg)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    stmts = gate_lint_stmts(ctx, &n);
+    for (int i = (idx < n ? idx : n) - 1; i >= 0; i--) {
+        if (creates(&stmts[i], arg) && gate_rules_same_qname(&stmts[i].rel, q))
+            return i;
+    }
+    return -1;
+}
+
+bool gate_rules_new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx,
+                          unsigned flags)
+{
+    return gate_lint_new_table(ctx, q) || last_before(ctx, q, idx, creates_table, flags) >= 0;
+}
+
+bool gate_rules_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
+{
+    return gate_lint_new_type(ctx, q) || last_before(ctx, q, idx, creates_type, 0) >= 0;
+}
+
+int gate_rules_created_before(const struct gate_lint_ctx *ctx, enum gate_stmt_kind kind,
+                              const struct gate_qname *q, int idx)
+{
+    return last_before(ctx, q, idx, is_kind, (unsigned)kind);
+}
+
+bool gate_rules_schema_created(const struct gate_lint_ctx *ctx, const char *name, int idx)
+{
+    struct gate_qname q = {NULL, name};
+
+    return gate_rules_created_before(ctx, GATE_STMT_CREATE_SCHEMA, &q, idx) >= 0;
+}
+
+bool gate_rules_column_added(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                             const char *column, int idx)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    if (!column)
+        return false;
+    stmts = gate_lint_stmts(ctx, &n);
+    for (int i = 0; i < idx && i < n; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, q))
+            continue;
+        for (int k = 0; k < s->ncmds; k++) {
+            const struct gate_alter_cmd *c = &s->cmds[k];
+
+            if (c->kind == GATE_ALTER_ADD_COLUMN && c->coldef &&
+                gate_rules_str_eq(c->coldef->name, column))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool gate_rules_in_function_body(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    const struct gate_stmt *stmts;
+    int n;
+
+    if (st->depth < 1)
+        return false;
+    stmts = gate_lint_stmts(ctx, &n);
+    return st->parent >= 0 && st->parent < n && stmts[st->parent].kind == GATE_STMT_CREATE_FUNCTION;
 }

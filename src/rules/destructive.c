@@ -156,73 +156,7 @@ static const struct gate_rule *const rules[] = {
  */
 static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (gate_lint_new_table(ctx, q))
-        return true;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            s->temp && gate_rules_same_qname(&s->rel, q))
-            return true;
-    }
-    return false;
-}
-
-/* Column added to table q by an ALTER TABLE earlier in this file. */
-static bool column_added_in_file(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
-                                 const char *column, int idx)
-{
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (!column)
-        return false;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, q))
-            continue;
-        for (int k = 0; k < s->ncmds; k++) {
-            const struct gate_alter_cmd *c = &s->cmds[k];
-
-            if (c->kind == GATE_ALTER_ADD_COLUMN && c->coldef && c->coldef->name &&
-                !strcmp(c->coldef->name, column))
-                return true;
-        }
-    }
-    return false;
-}
-
-static bool schema_created_in_file(const struct gate_lint_ctx *ctx, const char *name, int idx)
-{
-    const struct gate_stmt *stmts;
-    int n;
-
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if (s->kind == GATE_STMT_CREATE_SCHEMA && s->rel.name && !strcmp(s->rel.name, name))
-            return true;
-    }
-    return false;
-}
-
-/* DML in a function body runs when the function is called, not during the migration. */
-static bool in_function_body(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
-{
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (st->depth < 1)
-        return false;
-    stmts = gate_lint_stmts(ctx, &n);
-    return st->parent >= 0 && st->parent < n && stmts[st->parent].kind == GATE_STMT_CREATE_FUNCTION;
+    return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_TEMP);
 }
 
 /* ---- DROP --------------------------------------------------------------- */
@@ -278,7 +212,7 @@ static void check_drop(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
                            name, name);
             break;
         case GATE_OBJ_SCHEMA:
-            if (schema_created_in_file(ctx, q->name, idx))
+            if (gate_rules_schema_created(ctx, q->name, idx))
                 break;
             f = gate_lint_emit(ctx, &ban_drop_schema, idx, st->location, NULL,
                                "dropping schema %s %s", name,
@@ -324,7 +258,7 @@ static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
 
         if (c->kind != GATE_ALTER_DROP_COLUMN || !c->column)
             continue;
-        if (column_added_in_file(ctx, &st->rel, c->column, idx))
+        if (gate_rules_column_added(ctx, &st->rel, c->column, idx))
             continue;
         t = gate_lint_qname(ctx, &st->rel);
         f = gate_lint_emit(ctx, &ban_drop_column, idx, c->location, st->rel.name,
@@ -380,7 +314,7 @@ static void check_delete(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
     const char *name;
     struct gate_finding *f;
 
-    if (st->has_where || !st->rel.name || in_function_body(ctx, st))
+    if (st->has_where || !st->rel.name || gate_rules_in_function_body(ctx, st))
         return;
     if (new_table(ctx, &st->rel, idx))
         return;
@@ -401,7 +335,7 @@ static bool backfill_of_new_columns(const struct gate_lint_ctx *ctx, const struc
     if (st->nset_columns < 1)
         return false;
     for (int i = 0; i < st->nset_columns; i++) {
-        if (!column_added_in_file(ctx, &st->rel, st->set_columns[i], idx))
+        if (!gate_rules_column_added(ctx, &st->rel, st->set_columns[i], idx))
             return false;
     }
     return true;
@@ -412,7 +346,7 @@ static void check_update(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
     const char *name;
     struct gate_finding *f;
 
-    if (st->has_where || !st->rel.name || in_function_body(ctx, st))
+    if (st->has_where || !st->rel.name || gate_rules_in_function_body(ctx, st))
         return;
     if (new_table(ctx, &st->rel, idx))
         return;

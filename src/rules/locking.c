@@ -331,22 +331,7 @@ static const struct gate_rule *const rules[] = {
  */
 static bool new_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
-    const struct gate_stmt *all;
-    int n;
-
-    if (!q->name)
-        return false;
-    if (gate_lint_new_table(ctx, q))
-        return true;
-    all = gate_lint_stmts(ctx, &n);
-    for (int j = 0; j < idx && j < n; j++) {
-        const struct gate_stmt *s = &all[j];
-
-        if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            (s->temp || s->obj == GATE_OBJ_MATVIEW) && gate_rules_same_qname(&s->rel, q))
-            return true;
-    }
-    return false;
+    return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_TEMP | GATE_RULES_NEW_MATVIEW);
 }
 
 /* The ALTER TABLE acts on a table (not on an index, view or sequence). */
@@ -1489,19 +1474,6 @@ static void check_reindex(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
 
 /* ---- domains -------------------------------------------------------------- */
 
-static bool new_domain_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
-{
-    const struct gate_stmt *all;
-    int n;
-
-    all = gate_lint_stmts(ctx, &n);
-    for (int j = 0; j < idx && j < n; j++) {
-        if (all[j].kind == GATE_STMT_CREATE_DOMAIN && gate_rules_same_qname(&all[j].rel, q))
-            return true;
-    }
-    return false;
-}
-
 static void check_create_domain(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     for (int i = 0; i < st->nconstraints; i++) {
@@ -1520,7 +1492,7 @@ static void check_create_domain(struct gate_lint_ctx *ctx, const struct gate_stm
 
 static void check_alter_domain(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
-    if (new_domain_in_file(ctx, &st->rel, idx))
+    if (gate_rules_created_before(ctx, GATE_STMT_CREATE_DOMAIN, &st->rel, idx) >= 0)
         return;
     for (int i = 0; i < st->ncmds; i++) {
         const struct gate_alter_cmd *c = &st->cmds[i];

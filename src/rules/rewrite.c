@@ -126,22 +126,10 @@ static const struct gate_rule *const rules[] = {
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* Created earlier in this file (the catalog, or a temporary table it does not track). */
 static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
-    const struct gate_stmt *stmts;
-    int n;
-
-    if (gate_lint_new_table(ctx, q))
-        return true;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            s->temp && gate_rules_same_qname(&s->rel, q))
-            return true;
-    }
-    return false;
+    return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_TEMP);
 }
 
 /* ---- type changes --------------------------------------------------------- */
@@ -407,27 +395,13 @@ static bool find_swap(const struct gate_lint_ctx *ctx, int create, struct gate_q
     return false;
 }
 
-/* The enum created last before idx under the name of t, or -1. */
-static int created_enum(const struct gate_lint_ctx *ctx, const struct gate_type *t, int idx)
-{
-    const struct gate_stmt *stmts;
-    struct gate_qname q = {t->schema, t->name};
-    int n;
-
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = (idx < n ? idx : n) - 1; i >= 0; i--) {
-        if (stmts[i].kind == GATE_STMT_CREATE_ENUM && gate_rules_same_qname(&stmts[i].rel, &q))
-            return i;
-    }
-    return -1;
-}
-
 /* Is ALTER COLUMN ... TYPE t at idx a step of an enum swap (reported by enum-value-removal)? */
 static bool swap_step(const struct gate_lint_ctx *ctx, const struct gate_type *t, int idx)
 {
     struct gate_qname old;
     struct gate_qname was;
-    int create = created_enum(ctx, t, idx);
+    struct gate_qname q = {t->schema, t->name};
+    int create = gate_rules_created_before(ctx, GATE_STMT_CREATE_ENUM, &q, idx);
 
     return create >= 0 && find_swap(ctx, create, &old, &was);
 }

@@ -208,22 +208,7 @@ static bool control_stmt(const struct gate_stmt *st)
 /* Created earlier in this file (catalog, or a temp table / matview it does not track). */
 static bool new_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
-    const struct gate_stmt *all;
-    int n;
-
-    if (!q->name)
-        return false;
-    if (gate_lint_new_table(ctx, q))
-        return true;
-    all = gate_lint_stmts(ctx, &n);
-    for (int j = 0; j < idx && j < n; j++) {
-        const struct gate_stmt *s = &all[j];
-
-        if ((s->kind == GATE_STMT_CREATE_TABLE || s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            (s->temp || s->obj == GATE_OBJ_MATVIEW) && gate_rules_same_qname(&s->rel, q))
-            return true;
-    }
-    return false;
+    return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_TEMP | GATE_RULES_NEW_MATVIEW);
 }
 
 /* ---- ban-concurrent-index-creation-in-transaction ------------------------- */
@@ -378,11 +363,10 @@ static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st
         st->kind == GATE_STMT_DO || st->kind == GATE_STMT_CREATE_FUNCTION ||
         st->kind == GATE_STMT_COMMENT)
         return;
-    all = gate_lint_stmts(ctx, &n);
     /* a function body does not run when the function is created */
-    if (st->depth > 0 && st->parent >= 0 && st->parent < n &&
-        all[st->parent].kind == GATE_STMT_CREATE_FUNCTION)
+    if (gate_rules_in_function_body(ctx, st))
         return;
+    all = gate_lint_stmts(ctx, &n);
     block = gate_lint_block(ctx, idx);
     for (int j = 0; j < idx; j++) {
         const struct gate_stmt *a = &all[j];
@@ -392,8 +376,7 @@ static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st
         if (a->kind != GATE_STMT_ALTER_ENUM || a->enum_rename || a->nvalues < 1 ||
             gate_lint_block(ctx, j) != block)
             continue;
-        if (a->depth > 0 && a->parent >= 0 && a->parent < n &&
-            all[a->parent].kind == GATE_STMT_CREATE_FUNCTION)
+        if (gate_rules_in_function_body(ctx, a))
             continue;
         v = a->values[0];
         if (enum_created_in_block(ctx, &a->rel, j, block))
