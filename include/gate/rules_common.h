@@ -2,9 +2,10 @@
 /*
  * rules_common.h - what the rule families under src/rules/ share: name
  * and type comparisons as PostgreSQL resolves them (an unqualified name
- * is in schema public), and the "was it created earlier in this file"
- * scans over the statements of the file being linted. Nothing here
- * reports a finding or changes the lint context.
+ * is in schema public), the "was it created earlier in this file"
+ * scans over the statements of the file being linted, and the bits of
+ * SQL text handling more than one family needs. Nothing here reports a
+ * finding or changes the lint context.
  */
 #ifndef GATE_RULES_COMMON_H
 #define GATE_RULES_COMMON_H
@@ -91,5 +92,33 @@ bool gate_rules_column_added(const struct gate_lint_ctx *ctx, const struct gate_
  * function is called, not during the migration.
  */
 bool gate_rules_in_function_body(const struct gate_lint_ctx *ctx, const struct gate_stmt *st);
+
+/* ---- statements and SQL text -------------------------------------------- */
+
+/* The longest identifier PostgreSQL keeps, in bytes (NAMEDATALEN - 1). */
+enum { GATE_RULES_NAME_MAX = 63 };
+
+/*
+ * How many of the len bytes of identifier s PostgreSQL keeps: len when it
+ * is at most GATE_RULES_NAME_MAX, else GATE_RULES_NAME_MAX or fewer so that
+ * the cut does not split a UTF-8 character. s must hold more than
+ * GATE_RULES_NAME_MAX bytes when len does.
+ */
+size_t gate_rules_name_keep(const char *s, size_t len);
+
+/* The ALTER TABLE st acts on a table (not on an index, view or sequence). */
+bool gate_rules_alters_table(const struct gate_stmt *st);
+
+/* Line number (1-based) of byte offset off of the file's text. */
+int gate_rules_line_of(const struct gate_lint_ctx *ctx, int off);
+
+/* c can continue an unquoted identifier (letters, digits, _, $, non-ASCII bytes). */
+bool gate_rules_ident_char(char c);
+
+/*
+ * The first byte at or after p of t[p, end) that is not white space or a
+ * comment (-- to end of line, or nested block comments); end when none.
+ */
+int gate_rules_skip_blank(const char *t, int p, int end);
 
 #endif

@@ -346,7 +346,7 @@ static void drop_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
 
 static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
-    if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+    if (!gate_rules_alters_table(st))
         return;
     if (!st->rel.name || new_table(ctx, &st->rel, idx))
         return;

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * common.c - helpers the rule families share (rules_common.h): name and
- * type comparisons, and scans of the file's earlier statements.
+ * type comparisons, scans of the file's earlier statements, SQL text.
  */
 #include "gate/compat.h"
 #include "gate/rules_common.h"
 #include "gate/lint.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* ---- names and types ---------------------------------------------------- */
@@ -156,4 +157,69 @@ bool gate_rules_in_function_body(const struct gate_lint_ctx *ctx, const struct g
         return false;
     stmts = gate_lint_stmts(ctx, &n);
     return st->parent >= 0 && st->parent < n && stmts[st->parent].kind == GATE_STMT_CREATE_FUNCTION;
+}
+
+/* ---- statements and SQL text -------------------------------------------- */
+
+size_t gate_rules_name_keep(const char *s, size_t len)
+{
+    size_t n = GATE_RULES_NAME_MAX;
+
+    if (len <= GATE_RULES_NAME_MAX)
+        return len;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+bool gate_rules_alters_table(const struct gate_stmt *st)
+{
+    return st->obj == GATE_OBJ_TABLE || st->obj == GATE_OBJ_OTHER;
+}
+
+int gate_rules_line_of(const struct gate_lint_ctx *ctx, int off)
+{
+    const char *t = gate_lint_text(ctx, 0);
+    int line = 1;
+
+    for (int i = 0; i < off && t[i]; i++) {
+        if (t[i] == '\n')
+            line++;
+    }
+    return line;
+}
+
+bool gate_rules_ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+int gate_rules_skip_blank(const char *t, int p, int end)
+{
+    while (p < end) {
+        if (isspace((unsigned char)t[p])) {
+            p++;
+        } else if (t[p] == '-' && p + 1 < end && t[p + 1] == '-') {
+            while (p < end && t[p] != '\n')
+                p++;
+        } else if (t[p] == '/' && p + 1 < end && t[p + 1] == '*') {
+            int depth = 1;
+
+            p += 2;
+            while (p < end && depth > 0) {
+                if (t[p] == '/' && p + 1 < end && t[p + 1] == '*') {
+                    depth++;
+                    p += 2;
+                } else if (t[p] == '*' && p + 1 < end && t[p + 1] == '/') {
+                    depth--;
+                    p += 2;
+                } else {
+                    p++;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    return p;
 }

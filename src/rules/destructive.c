@@ -247,7 +247,7 @@ static void check_drop(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
 
 static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
-    if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+    if (!gate_rules_alters_table(st))
         return;
     if (new_table(ctx, &st->rel, idx))
         return;

@@ -20,8 +20,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#define NAMEDATALEN_MAX 63
-
 /* ---- the rules --------------------------------------------------------- */
 
 static const struct gate_rule r_int = {
@@ -245,7 +243,7 @@ struct defined {
 
 static void define(struct defined *d, const char *name)
 {
-    if (!name || strlen(name) != NAMEDATALEN_MAX || d->n >= (int)GATE_ARRAY_SIZE(d->names))
+    if (!name || strlen(name) != GATE_RULES_NAME_MAX || d->n >= (int)GATE_ARRAY_SIZE(d->names))
         return;
     for (int i = 0; i < d->n; i++) {
         if (!strcmp(d->names[i], name))
@@ -303,11 +301,6 @@ static bool ident_start(unsigned char c)
     return isalpha(c) || c == '_' || c >= 0x80;
 }
 
-static bool ident_cont(unsigned char c)
-{
-    return isalnum(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
 /* Length of a dollar-quote tag ($tag$) at p, or 0. */
 static int dollar_tag(const char *t, int p, int end)
 {
@@ -316,7 +309,7 @@ static int dollar_tag(const char *t, int p, int end)
     if (t[p] != '$')
         return 0;
     while (q < end && t[q] != '$') {
-        if (!ident_cont((unsigned char)t[q]) || t[q] == '$')
+        if (!gate_rules_ident_char(t[q]) || t[q] == '$')
             return 0;
         q++;
     }
@@ -326,13 +319,9 @@ static int dollar_tag(const char *t, int p, int end)
 /* The identifier truncated as PostgreSQL does (63 bytes on a character boundary) equals name. */
 static bool truncates_to(const char *ident, size_t len, const char *name)
 {
-    size_t n = NAMEDATALEN_MAX;
+    size_t n = gate_rules_name_keep(ident, len);
 
-    if (len <= NAMEDATALEN_MAX)
-        return false;
-    while (n > 0 && ((unsigned char)ident[n] & 0xC0) == 0x80)
-        n--;
-    return strlen(name) == n && !memcmp(ident, name, n);
+    return n < len && strlen(name) == n && !memcmp(ident, name, n);
 }
 
 static void report_long(struct gate_lint_ctx *ctx, int idx, int at, const char *name, size_t len)
@@ -363,28 +352,11 @@ static void check_identifiers(struct gate_lint_ctx *ctx, const struct gate_stmt 
     while (p < end) {
         unsigned char c = (unsigned char)t[p];
         int start = p;
+        int after_blank = gate_rules_skip_blank(t, p, end);
         int tag;
 
-        if (c == '-' && p + 1 < end && t[p + 1] == '-') {
-            while (p < end && t[p] != '\n')
-                p++;
-            continue;
-        }
-        if (c == '/' && p + 1 < end && t[p + 1] == '*') {
-            int depth = 1;
-
-            p += 2;
-            while (p < end && depth > 0) {
-                if (t[p] == '/' && p + 1 < end && t[p + 1] == '*') {
-                    depth++;
-                    p += 2;
-                } else if (t[p] == '*' && p + 1 < end && t[p + 1] == '/') {
-                    depth--;
-                    p += 2;
-                } else {
-                    p++;
-                }
-            }
+        if (after_blank != p) {
+            p = after_blank;
             continue;
         }
         if (c == '\'') {
@@ -433,7 +405,7 @@ static void check_identifiers(struct gate_lint_ctx *ctx, const struct gate_stmt 
             }
             p++;
         } else if (ident_start(c)) {
-            while (p < end && ident_cont((unsigned char)t[p])) {
+            while (p < end && gate_rules_ident_char(t[p])) {
                 char ch = t[p];
 
                 gate_buf_addc(&id, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
@@ -443,7 +415,7 @@ static void check_identifiers(struct gate_lint_ctx *ctx, const struct gate_stmt 
             p++;
             continue;
         }
-        if (id.len <= NAMEDATALEN_MAX)
+        if (id.len <= GATE_RULES_NAME_MAX)
             continue;
         for (int i = 0; i < d.n; i++) {
             if (!reported[i] && truncates_to(id.data, id.len, d.names[i])) {
@@ -474,7 +446,7 @@ static const char *not_rerunnable(const struct gate_stmt *st, int *at)
     case GATE_STMT_ALTER_ENUM:
         return st->missing_ok || st->enum_rename ? NULL : "ADD VALUE without IF NOT EXISTS";
     case GATE_STMT_ALTER_TABLE:
-        if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+        if (!gate_rules_alters_table(st))
             return NULL;
         for (int i = 0; i < st->ncmds; i++) {
             const struct gate_alter_cmd *c = &st->cmds[i];

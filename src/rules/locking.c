@@ -26,8 +26,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define NAMEDATALEN_MAX 63
-
 /* ---- the rules --------------------------------------------------------- */
 
 static const struct gate_rule r_create_index = {
@@ -334,12 +332,6 @@ static bool new_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, i
     return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_TEMP | GATE_RULES_NEW_MATVIEW);
 }
 
-/* The ALTER TABLE acts on a table (not on an index, view or sequence). */
-static bool alters_table(const struct gate_stmt *st)
-{
-    return st->obj == GATE_OBJ_TABLE || st->obj == GATE_OBJ_OTHER;
-}
-
 /* "name" with embedded quotes doubled. */
 static void add_ident(struct gate_buf *b, const char *name)
 {
@@ -379,13 +371,10 @@ static bool all_named(const char *const *cols, int n)
 /* Cut s to at most 63 bytes on a UTF-8 character boundary, as PostgreSQL does. */
 static void clip_name(struct gate_buf *b)
 {
-    size_t n = b->len;
+    size_t n = gate_rules_name_keep(b->data, b->len);
 
-    if (n <= NAMEDATALEN_MAX)
+    if (n == b->len)
         return;
-    n = NAMEDATALEN_MAX;
-    while (n > 0 && ((unsigned char)b->data[n] & 0xC0) == 0x80)
-        n--;
     b->data[n] = '\0';
     b->len = n;
 }
@@ -419,42 +408,6 @@ static bool stmt_span(const struct gate_stmt *st, int *b, int *e)
     return true;
 }
 
-static bool ident_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
-}
-
-/* Skip white space and comments. */
-static int skip_blank(const char *t, int p, int end)
-{
-    while (p < end) {
-        if (isspace((unsigned char)t[p])) {
-            p++;
-        } else if (t[p] == '-' && p + 1 < end && t[p + 1] == '-') {
-            while (p < end && t[p] != '\n')
-                p++;
-        } else if (t[p] == '/' && p + 1 < end && t[p + 1] == '*') {
-            int depth = 1;
-
-            p += 2;
-            while (p < end && depth > 0) {
-                if (t[p] == '/' && p + 1 < end && t[p + 1] == '*') {
-                    depth++;
-                    p += 2;
-                } else if (t[p] == '*' && p + 1 < end && t[p + 1] == '/') {
-                    depth--;
-                    p += 2;
-                } else {
-                    p++;
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    return p;
-}
-
 /* Position after keyword kw at p (case-insensitive, whole word), or -1. */
 static int keyword_at(const char *t, int p, int end, const char *kw)
 {
@@ -462,7 +415,7 @@ static int keyword_at(const char *t, int p, int end, const char *kw)
 
     if (end - p < n || strncasecmp(t + p, kw, (size_t)n))
         return -1;
-    if (p + n < end && ident_char(t[p + n]))
+    if (p + n < end && gate_rules_ident_char(t[p + n]))
         return -1;
     return p + n;
 }
@@ -501,7 +454,7 @@ static int clause_end(const char *t, int p, int end)
             continue;
         }
         if (c == '-' || c == '/') {
-            int q = skip_blank(t, p, end);
+            int q = gate_rules_skip_blank(t, p, end);
 
             if (q != p) {
                 p = q;
@@ -532,11 +485,11 @@ static bool add_sql(struct gate_buf *b, const char *t, int p, int end)
         if (t[i] == '$')
             return false;
     }
-    p = skip_blank(t, p, end);
+    p = gate_rules_skip_blank(t, p, end);
     while (end > p && isspace((unsigned char)t[end - 1]))
         end--;
     while (p < end) {
-        int q = skip_blank(t, p, end);
+        int q = gate_rules_skip_blank(t, p, end);
 
         if (q != p) {
             space = true;
@@ -560,19 +513,6 @@ static bool add_sql(struct gate_buf *b, const char *t, int p, int end)
         p++;
     }
     return true;
-}
-
-/* Line number (1-based) of byte offset off. */
-static int line_of(struct gate_lint_ctx *ctx, int off)
-{
-    const char *t = gate_lint_text(ctx, 0);
-    int line = 1;
-
-    for (int i = 0; i < off && t[i]; i++) {
-        if (t[i] == '\n')
-            line++;
-    }
-    return line;
 }
 
 /* ---- emitting with help ----------------------------------------------- */
@@ -603,13 +543,13 @@ static bool concurrent_create_sql(struct gate_lint_ctx *ctx, const struct gate_s
 
     if (!stmt_span(st, &p, &end))
         return false;
-    p = keyword_at(t, skip_blank(t, p, end), end, "CREATE");
+    p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "CREATE");
     if (p < 0)
         return false;
-    q = keyword_at(t, skip_blank(t, p, end), end, "UNIQUE");
+    q = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "UNIQUE");
     if (q >= 0)
         p = q;
-    p = keyword_at(t, skip_blank(t, p, end), end, "INDEX");
+    p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "INDEX");
     if (p < 0)
         return false;
     gate_buf_adds(b, st->unique ? "CREATE UNIQUE INDEX CONCURRENTLY" : "CREATE INDEX CONCURRENTLY");
@@ -977,8 +917,8 @@ static void check_validate(struct gate_lint_ctx *ctx, const struct gate_stmt *st
         "constraint \"%s\" is validated in the same transaction that added it NOT "
         "VALID (line %d): the validation scan runs while the ADD's %s lock on %s "
         "is still held, blocking %s",
-        c->name, line_of(ctx, at), is_fk ? "SHARE ROW EXCLUSIVE" : "ACCESS EXCLUSIVE", table,
-        is_fk ? "writes" : "reads and writes");
+        c->name, gate_rules_line_of(ctx, at), is_fk ? "SHARE ROW EXCLUSIVE" : "ACCESS EXCLUSIVE",
+        table, is_fk ? "writes" : "reads and writes");
     if (f)
         gate_lint_help(ctx, f,
                        "move ALTER TABLE %s VALIDATE CONSTRAINT \"%s\"; into a separate, later "
@@ -1320,7 +1260,7 @@ static void check_alter_table(struct gate_lint_ctx *ctx, const struct gate_stmt 
 {
     bool existing;
 
-    if (!alters_table(st))
+    if (!gate_rules_alters_table(st))
         return;
     existing = !new_in_file(ctx, &st->rel, idx);
     for (int i = 0; i < st->ncmds; i++) {
@@ -1429,9 +1369,9 @@ static void check_reindex(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
         return;
     /* CONCURRENTLY goes right after the object kind: REINDEX [(...)] INDEX CONCURRENTLY name */
     if (stmt_span(st, &p, &end)) {
-        p = keyword_at(t, skip_blank(t, p, end), end, "REINDEX");
+        p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "REINDEX");
         if (p >= 0) {
-            p = skip_blank(t, p, end);
+            p = gate_rules_skip_blank(t, p, end);
             if (p < end && t[p] == '(') {
                 int depth = 0;
 
@@ -1444,7 +1384,7 @@ static void check_reindex(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
                     }
                     p++;
                 }
-                p = skip_blank(t, p, end);
+                p = gate_rules_skip_blank(t, p, end);
             }
             for (size_t i = 0; i < GATE_ARRAY_SIZE(kinds) && after < 0; i++)
                 after = keyword_at(t, p, end, kinds[i]);
@@ -1530,19 +1470,19 @@ static bool vacuum_full(struct gate_lint_ctx *ctx, const struct gate_stmt *st)
 
     if (!stmt_span(st, &p, &end))
         return false;
-    p = keyword_at(t, skip_blank(t, p, end), end, "VACUUM");
+    p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "VACUUM");
     if (p < 0)
         return false;
-    p = skip_blank(t, p, end);
+    p = gate_rules_skip_blank(t, p, end);
     if (keyword_at(t, p, end, "FULL") >= 0)
         return true;
     if (p < end && t[p] == '(') {
         int q = p + 1;
 
         while (q < end && t[q] != ')') {
-            q = skip_blank(t, q, end);
+            q = gate_rules_skip_blank(t, q, end);
             if (keyword_at(t, q, end, "FULL") >= 0) {
-                int r = skip_blank(t, q + 4, end);
+                int r = gate_rules_skip_blank(t, q + 4, end);
 
                 /* FULL, FULL true/on/1; not FULL false/off/0 */
                 return !(keyword_at(t, r, end, "false") >= 0 || keyword_at(t, r, end, "off") >= 0 ||

@@ -440,8 +440,7 @@ static void check_swap(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
     for (int k = idx + 1; k < n; k++) {
         const struct gate_stmt *s = &stmts[k];
 
-        if (s->kind != GATE_STMT_ALTER_TABLE ||
-            (s->obj != GATE_OBJ_TABLE && s->obj != GATE_OBJ_OTHER))
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_alters_table(s))
             continue;
         if (new_table(ctx, &s->rel, idx))
             continue;
@@ -695,7 +694,7 @@ static void add_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
 
 static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
-    if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+    if (!gate_rules_alters_table(st))
         return;
     if (!st->rel.name || new_table(ctx, &st->rel, idx))
         return;

@@ -176,19 +176,6 @@ static bool type_is(const struct gate_type *t, const struct gate_qname *q)
     return gate_rules_same_qname(&tq, q);
 }
 
-/* Line number (1-based) of byte offset off. */
-static int line_of(struct gate_lint_ctx *ctx, int off)
-{
-    const char *t = gate_lint_text(ctx, 0);
-    int line = 1;
-
-    for (int i = 0; i < off && t[i]; i++) {
-        if (t[i] == '\n')
-            line++;
-    }
-    return line;
-}
-
 static bool is_tx(const struct gate_stmt *st, enum gate_tx_kind k)
 {
     return st->kind == GATE_STMT_TRANSACTION && st->tx == k;
@@ -390,7 +377,8 @@ static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st
                                "enum value '%s' added to %s on line %d is used here, in the same "
                                "transaction: PostgreSQL rejects it (\"unsafe use of new value\") "
                                "and the migration fails",
-                               v, gate_lint_qname(ctx, &a->rel), line_of(ctx, a->location));
+                               v, gate_lint_qname(ctx, &a->rel),
+                               gate_rules_line_of(ctx, a->location));
             if (f)
                 gate_lint_help(ctx, f,
                                "keep ALTER TYPE %s ADD VALUE '%s' in this migration and move this "
@@ -428,7 +416,7 @@ static void check_tx_control(struct gate_lint_ctx *ctx, const struct gate_stmt *
                 gate_lint_emit(ctx, &r_nesting, idx, st->location, NULL,
                                "BEGIN inside the transaction opened on line %d is ignored (there "
                                "are no nested transactions): the first COMMIT ends both",
-                               line_of(ctx, all[open].location));
+                               gate_rules_line_of(ctx, all[open].location));
 
             if (f)
                 gate_lint_help(ctx, f, "remove this BEGIN and its COMMIT, or use SAVEPOINT");
@@ -458,7 +446,7 @@ static void check_tx_control(struct gate_lint_ctx *ctx, const struct gate_stmt *
             gate_lint_emit(ctx, &r_rollback, idx, st->location, NULL,
                            "ROLLBACK discards the statements since line %d, yet the query "
                            "succeeds and Prisma records the migration as applied",
-                           line_of(ctx, all[first].location));
+                           gate_rules_line_of(ctx, all[first].location));
         else
             gate_lint_emit(ctx, &r_rollback, idx, st->location, NULL,
                            "ROLLBACK in a migration discards its transaction block while Prisma "
@@ -561,7 +549,7 @@ static bool locks_existing(struct gate_lint_ctx *ctx, const struct gate_stmt *st
     *via_index = false;
     switch (st->kind) {
     case GATE_STMT_ALTER_TABLE:
-        if ((st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER) || validate_only(st))
+        if (!gate_rules_alters_table(st) || validate_only(st))
             return false;
         *what = "ALTER TABLE";
         for (int i = 0; i < st->ncmds; i++) {
@@ -755,7 +743,7 @@ static void check_non_atomic(struct gate_lint_ctx *ctx)
                            "if anything from here on fails, the statements before that COMMIT "
                            "stay applied while Prisma records the migration as failed (P3009 on "
                            "the next deploy)",
-                           line_of(ctx, all[committed_at].location));
+                           gate_rules_line_of(ctx, all[committed_at].location));
         if (f)
             gate_lint_help(
                 ctx, f,
@@ -763,7 +751,7 @@ static void check_non_atomic(struct gate_lint_ctx *ctx)
                 "one transaction, which also holds Prisma's own enum swap (-- "
                 "AlterEnum) - or move the statements after line %d into a migration of "
                 "their own",
-                line_of(ctx, all[committed_at].location));
+                gate_rules_line_of(ctx, all[committed_at].location));
         return;
     }
 }
