@@ -379,11 +379,18 @@ static void clip_name(struct gate_buf *b)
     b->len = n;
 }
 
-/* PostgreSQL's default constraint name: table_col1_col2_suffix. */
-static void default_name(struct gate_buf *b, const char *table, const char *const *cols, int n,
-                         const char *suffix)
+/*
+ * A constraint's name: given, or else PostgreSQL's default,
+ * table_col1_col2_suffix cut to 63 bytes.
+ */
+static void cons_name(struct gate_buf *b, const char *given, const char *table,
+                      const char *const *cols, int n, const char *suffix)
 {
     gate_buf_reset(b);
+    if (given) {
+        gate_buf_adds(b, given);
+        return;
+    }
     gate_buf_adds(b, table ? table : "t");
     for (int i = 0; i < n; i++) {
         if (cols[i]) {
@@ -526,6 +533,53 @@ static void set_help(struct gate_lint_ctx *ctx, struct gate_finding *f, struct g
 static const char *tname(const struct gate_stmt *st)
 {
     return st->rel.name;
+}
+
+/*
+ * What a help template names: {T} the table and {R} the referenced table
+ * (as gate_lint_qname() prints them), {N} the constraint's name and {C}
+ * the column (quoted as identifiers), {K} the key columns (add_columns()).
+ */
+struct help_args {
+    const char *table;
+    const char *ref;
+    const char *name;
+    const char *column;
+    const char *const *cols;
+    int ncols;
+};
+
+/* Append template tmpl with its {X} fields filled in from a. */
+static void add_help(struct gate_buf *b, const char *tmpl, const struct help_args *a)
+{
+    for (const char *p = tmpl; *p; p++) {
+        if (p[0] != '{' || !p[1] || p[2] != '}') {
+            gate_buf_addc(b, *p);
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'T':
+            gate_buf_adds(b, a->table);
+            break;
+        case 'R':
+            gate_buf_adds(b, a->ref);
+            break;
+        case 'N':
+            add_ident(b, a->name);
+            break;
+        case 'C':
+            add_ident(b, a->column);
+            break;
+        case 'K':
+            add_columns(b, a->cols, a->ncols);
+            break;
+        default:
+            gate_buf_printf(b, "{%c}", *p);
+            break;
+        }
+        p++;
+    }
 }
 
 /* ---- CREATE INDEX ------------------------------------------------------ */
@@ -693,6 +747,27 @@ static bool add_constraint_sql(struct gate_lint_ctx *ctx, const struct gate_stmt
     return true;
 }
 
+/*
+ * Help for a CHECK or FOREIGN KEY added valid: the same ADD with NOT VALID
+ * (as written when the text is at hand, else template fallback), then the
+ * VALIDATE in a separate migration, which does not block what the ADD
+ * blocked.
+ */
+static void not_valid_help(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
+                           const struct gate_constraint *k, const struct help_args *a,
+                           const char *fallback, const char *blocked, struct gate_buf *b)
+{
+    gate_buf_adds(b, "add it NOT VALID (enforced for new rows at once, no scan): ");
+    if (add_constraint_sql(ctx, st, k, b))
+        gate_buf_adds(b, " NOT VALID;");
+    else
+        add_help(b, fallback, a);
+    gate_buf_printf(
+        b,
+        " then, in a separate migration, check the existing rows without blocking %s: ", blocked);
+    add_help(b, "ALTER TABLE {T} VALIDATE CONSTRAINT {N};", a);
+}
+
 static void check_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
                      const struct gate_alter_cmd *c)
 {
@@ -700,45 +775,30 @@ static void check_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int 
     const char *table = gate_lint_qname(ctx, &st->rel);
     bool self = gate_rules_same_qname(&st->rel, &k->ref);
     bool ref_new = !self && new_in_file(ctx, &k->ref, idx);
+    struct help_args a = {.table = table, .cols = k->columns, .ncols = k->ncolumns};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
-    const char *cname;
 
-    if (k->name) {
-        gate_buf_adds(&name, k->name);
-    } else {
-        default_name(&name, st->rel.name, k->columns, k->ncolumns, "fkey");
-    }
-    cname = gate_buf_str(&name);
+    cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns, "fkey");
+    a.name = gate_buf_str(&name);
     if (self || ref_new)
         f = gate_lint_emit(ctx, &r_fk, idx, k->location >= 0 ? k->location : c->location, tname(st),
                            "adding foreign key \"%s\" without NOT VALID scans %s to check every "
                            "row while holding a SHARE ROW EXCLUSIVE lock that blocks its writes",
-                           cname, table);
+                           a.name, table);
     else
         f = gate_lint_emit(ctx, &r_fk, idx, k->location >= 0 ? k->location : c->location, tname(st),
                            "adding foreign key \"%s\" without NOT VALID scans %s to check every "
                            "row while holding SHARE ROW EXCLUSIVE locks on %s and %s that block "
                            "writes to both",
-                           cname, table, table, gate_lint_qname(ctx, &k->ref));
+                           a.name, table, table, gate_lint_qname(ctx, &k->ref));
     if (f) {
-        gate_buf_adds(&b, "add it NOT VALID (enforced for new rows at once, no scan): ");
-        if (add_constraint_sql(ctx, st, k, &b)) {
-            gate_buf_adds(&b, " NOT VALID;");
-        } else {
-            gate_buf_printf(&b, "ALTER TABLE %s ADD CONSTRAINT ", table);
-            add_ident(&b, cname);
-            gate_buf_adds(&b, " FOREIGN KEY (");
-            add_columns(&b, k->columns, k->ncolumns);
-            gate_buf_printf(&b, ") REFERENCES %s ... NOT VALID;", gate_lint_qname(ctx, &k->ref));
-        }
-        gate_buf_printf(&b,
-                        " then, in a separate migration, check the existing rows without "
-                        "blocking writes: ALTER TABLE %s VALIDATE CONSTRAINT ",
-                        table);
-        add_ident(&b, cname);
-        gate_buf_addc(&b, ';');
+        a.ref = gate_lint_qname(ctx, &k->ref);
+        not_valid_help(ctx, st, k, &a,
+                       "ALTER TABLE {T} ADD CONSTRAINT {N} FOREIGN KEY ({K}) REFERENCES {R} ... "
+                       "NOT VALID;",
+                       "writes", &b);
         set_help(ctx, f, &b);
     }
     gate_buf_release(&b);
@@ -751,13 +811,13 @@ static void check_column_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
     const char *table = gate_lint_qname(ctx, &st->rel);
     bool self = gate_rules_same_qname(&st->rel, &cd->ref);
     bool ref_new = !self && new_in_file(ctx, &cd->ref, idx);
-    const char *cols[1];
+    struct help_args a = {.table = table, .column = cd->name};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cols[0] = cd->name;
-    default_name(&name, st->rel.name, cols, 1, "fkey");
+    cons_name(&name, NULL, st->rel.name, &cd->name, 1, "fkey");
+    a.name = gate_buf_str(&name);
     if (self || ref_new)
         f = gate_lint_emit(ctx, &r_fk, idx, cd->location, tname(st),
                            "adding column \"%s\" with REFERENCES adds a foreign key without NOT "
@@ -771,19 +831,12 @@ static void check_column_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
                            "that block writes to both",
                            cd->name, table, table, gate_lint_qname(ctx, &cd->ref));
     if (f) {
-        gate_buf_printf(&b,
-                        "add the column without REFERENCES, then the key NOT VALID: ALTER "
-                        "TABLE %s ADD CONSTRAINT ",
-                        table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_adds(&b, " FOREIGN KEY (");
-        add_ident(&b, cd->name);
-        gate_buf_printf(&b,
-                        ") REFERENCES %s NOT VALID; then, in a separate migration: ALTER "
-                        "TABLE %s VALIDATE CONSTRAINT ",
-                        gate_lint_qname(ctx, &cd->ref), table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_addc(&b, ';');
+        a.ref = gate_lint_qname(ctx, &cd->ref);
+        add_help(&b,
+                 "add the column without REFERENCES, then the key NOT VALID: ALTER TABLE {T} ADD "
+                 "CONSTRAINT {N} FOREIGN KEY ({C}) REFERENCES {R} NOT VALID; then, in a separate "
+                 "migration: ALTER TABLE {T} VALIDATE CONSTRAINT {N};",
+                 &a);
         set_help(ctx, f, &b);
     }
     gate_buf_release(&b);
@@ -795,34 +848,21 @@ static void check_check(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
 {
     const struct gate_constraint *k = c->cons;
     const char *table = gate_lint_qname(ctx, &st->rel);
+    struct help_args a = {.table = table};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    if (k->name)
-        gate_buf_adds(&name, k->name);
-    else
-        default_name(&name, st->rel.name, k->columns, k->ncolumns > 0 ? 1 : 0, "check");
+    cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns > 0 ? 1 : 0, "check");
+    a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_not_valid, idx, k->location >= 0 ? k->location : c->location,
                        tname(st),
                        "adding check constraint \"%s\" without NOT VALID scans %s under an ACCESS "
                        "EXCLUSIVE lock, blocking reads and writes until every row is checked",
-                       gate_buf_str(&name), table);
+                       a.name, table);
     if (f) {
-        gate_buf_adds(&b, "add it NOT VALID (enforced for new rows at once, no scan): ");
-        if (add_constraint_sql(ctx, st, k, &b)) {
-            gate_buf_adds(&b, " NOT VALID;");
-        } else {
-            gate_buf_printf(&b, "ALTER TABLE %s ADD CONSTRAINT ", table);
-            add_ident(&b, gate_buf_str(&name));
-            gate_buf_adds(&b, " CHECK (...) NOT VALID;");
-        }
-        gate_buf_printf(&b,
-                        " then, in a separate migration, check the existing rows without "
-                        "blocking reads or writes: ALTER TABLE %s VALIDATE CONSTRAINT ",
-                        table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_addc(&b, ';');
+        not_valid_help(ctx, st, k, &a, "ALTER TABLE {T} ADD CONSTRAINT {N} CHECK (...) NOT VALID;",
+                       "reads or writes", &b);
         if (!k->name)
             gate_buf_adds(&b, " (name the constraint so the migration can validate it)");
         set_help(ctx, f, &b);
@@ -835,29 +875,23 @@ static void check_column_check(struct gate_lint_ctx *ctx, const struct gate_stmt
                                const struct gate_coldef *cd)
 {
     const char *table = gate_lint_qname(ctx, &st->rel);
-    const char *cols[1];
+    struct help_args a = {.table = table};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cols[0] = cd->name;
-    default_name(&name, st->rel.name, cols, 1, "check");
+    cons_name(&name, NULL, st->rel.name, &cd->name, 1, "check");
+    a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_not_valid, idx, cd->location, tname(st),
                        "adding column \"%s\" with a CHECK constraint scans %s under an ACCESS "
                        "EXCLUSIVE lock, blocking reads and writes until every row is checked",
                        cd->name, table);
     if (f) {
-        gate_buf_printf(&b,
-                        "add the column without the CHECK, then the constraint NOT VALID: "
-                        "ALTER TABLE %s ADD CONSTRAINT ",
-                        table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_printf(&b,
-                        " CHECK (...) NOT VALID; then, in a separate migration: ALTER TABLE "
-                        "%s VALIDATE CONSTRAINT ",
-                        table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_addc(&b, ';');
+        add_help(&b,
+                 "add the column without the CHECK, then the constraint NOT VALID: ALTER TABLE {T} "
+                 "ADD CONSTRAINT {N} CHECK (...) NOT VALID; then, in a separate migration: ALTER "
+                 "TABLE {T} VALIDATE CONSTRAINT {N};",
+                 &a);
         set_help(ctx, f, &b);
     }
     gate_buf_release(&b);
@@ -931,33 +965,25 @@ static void check_unique(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
 {
     const struct gate_constraint *k = c->cons;
     const char *table = gate_lint_qname(ctx, &st->rel);
+    struct help_args a = {.table = table, .cols = k->columns, .ncols = k->ncolumns};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    if (k->name)
-        gate_buf_adds(&name, k->name);
-    else
-        default_name(&name, st->rel.name, k->columns, k->ncolumns, "key");
+    cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns, "key");
+    a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_unique, idx, k->location >= 0 ? k->location : c->location, tname(st),
                        "adding unique constraint \"%s\" builds its index under an ACCESS "
                        "EXCLUSIVE lock on %s, blocking reads and writes for the whole build, and "
                        "fails if the table already holds duplicate values",
-                       gate_buf_str(&name), table);
+                       a.name, table);
     if (f) {
-        gate_buf_adds(&b, "build the index first, as the only statement of its own migration.sql: "
-                          "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ");
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_printf(&b, " ON %s (", table);
-        add_columns(&b, k->columns, k->ncolumns);
-        gate_buf_printf(&b,
-                        "); then, in the next migration, attach it (instant): ALTER TABLE %s "
-                        "ADD CONSTRAINT ",
-                        table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_adds(&b, " UNIQUE USING INDEX ");
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_addc(&b, ';');
+        add_help(&b,
+                 "build the index first, as the only statement of its own migration.sql: CREATE "
+                 "UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {N} ON {T} ({K}); then, in the next "
+                 "migration, attach it (instant): ALTER TABLE {T} ADD CONSTRAINT {N} UNIQUE USING "
+                 "INDEX {N};",
+                 &a);
         set_help(ctx, f, &b);
     }
     gate_buf_release(&b);
@@ -968,28 +994,23 @@ static void check_column_unique(struct gate_lint_ctx *ctx, const struct gate_stm
                                 const struct gate_coldef *cd)
 {
     const char *table = gate_lint_qname(ctx, &st->rel);
-    const char *cols[1];
+    struct help_args a = {.table = table, .column = cd->name};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cols[0] = cd->name;
-    default_name(&name, st->rel.name, cols, 1, "key");
+    cons_name(&name, NULL, st->rel.name, &cd->name, 1, "key");
+    a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_unique, idx, cd->location, tname(st),
                        "adding column \"%s\" with UNIQUE builds a unique index under an ACCESS "
                        "EXCLUSIVE lock on %s, blocking reads and writes for the whole build",
                        cd->name, table);
     if (f) {
-        gate_buf_adds(&b, "add the column without UNIQUE; then, as the only statement of its own "
-                          "migration.sql: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ");
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_printf(&b, " ON %s (", table);
-        add_ident(&b, cd->name);
-        gate_buf_printf(&b, "); then: ALTER TABLE %s ADD CONSTRAINT ", table);
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_adds(&b, " UNIQUE USING INDEX ");
-        add_ident(&b, gate_buf_str(&name));
-        gate_buf_addc(&b, ';');
+        add_help(&b,
+                 "add the column without UNIQUE; then, as the only statement of its own "
+                 "migration.sql: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {N} ON {T} ({C}); "
+                 "then: ALTER TABLE {T} ADD CONSTRAINT {N} UNIQUE USING INDEX {N};",
+                 &a);
         set_help(ctx, f, &b);
     }
     gate_buf_release(&b);
@@ -1079,13 +1100,7 @@ static void check_pk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int 
     struct gate_buf name = {0};
     struct gate_finding *f;
 
-    if (k->name) {
-        gate_buf_adds(&name, k->name);
-    } else {
-        gate_buf_adds(&name, st->rel.name ? st->rel.name : "t");
-        gate_buf_adds(&name, "_pkey");
-        clip_name(&name);
-    }
+    cons_name(&name, k->name, st->rel.name, NULL, 0, "pkey");
     f = gate_lint_emit(ctx, &r_pk, idx, k->location >= 0 ? k->location : c->location, tname(st),
                        "adding primary key \"%s\" builds a unique index under an ACCESS EXCLUSIVE "
                        "lock on %s%s, blocking reads and writes for the whole build",
@@ -1100,12 +1115,8 @@ static void check_column_pk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
 {
     struct gate_buf name = {0};
     struct gate_finding *f;
-    const char *cols[1];
 
-    cols[0] = cd->name;
-    gate_buf_adds(&name, st->rel.name ? st->rel.name : "t");
-    gate_buf_adds(&name, "_pkey");
-    clip_name(&name);
+    cons_name(&name, NULL, st->rel.name, NULL, 0, "pkey");
     f = gate_lint_emit(ctx, &r_pk, idx, cd->location, tname(st),
                        "adding column \"%s\" as PRIMARY KEY builds a unique index under an ACCESS "
                        "EXCLUSIVE lock on %s, blocking reads and writes for the whole build",
@@ -1113,7 +1124,7 @@ static void check_column_pk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
     pk_help(ctx, f, st,
             "add the column without PRIMARY KEY (NOT NULL, with a non-volatile default or "
             "backfilled); ",
-            gate_buf_str(&name), cols, 1, true);
+            gate_buf_str(&name), &cd->name, 1, true);
     gate_buf_release(&name);
 }
 
@@ -1168,7 +1179,7 @@ static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt
                                const struct gate_alter_cmd *c)
 {
     const char *table = gate_lint_qname(ctx, &st->rel);
-    const char *cols[1];
+    struct help_args a = {.table = table, .column = c->column};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
@@ -1191,25 +1202,15 @@ static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt
                        c->column, table);
     if (!f)
         return;
-    cols[0] = c->column;
-    default_name(&name, st->rel.name, cols, 1, "not_null");
-    gate_buf_printf(&b,
-                    "prove it with a CHECK first (PostgreSQL 12+ then skips the scan): ALTER "
-                    "TABLE %s ADD CONSTRAINT ",
-                    table);
-    add_ident(&b, gate_buf_str(&name));
-    gate_buf_adds(&b, " CHECK (");
-    add_ident(&b, c->column);
-    gate_buf_printf(&b,
-                    " IS NOT NULL) NOT VALID; then, in a separate migration: ALTER TABLE %s "
-                    "VALIDATE CONSTRAINT ",
-                    table);
-    add_ident(&b, gate_buf_str(&name));
-    gate_buf_printf(&b, "; then, in a later one: ALTER TABLE %s ALTER COLUMN ", table);
-    add_ident(&b, c->column);
-    gate_buf_printf(&b, " SET NOT NULL; ALTER TABLE %s DROP CONSTRAINT ", table);
-    add_ident(&b, gate_buf_str(&name));
-    gate_buf_addc(&b, ';');
+    cons_name(&name, NULL, st->rel.name, &c->column, 1, "not_null");
+    a.name = gate_buf_str(&name);
+    add_help(
+        &b,
+        "prove it with a CHECK first (PostgreSQL 12+ then skips the scan): ALTER TABLE {T} ADD "
+        "CONSTRAINT {N} CHECK ({C} IS NOT NULL) NOT VALID; then, in a separate migration: "
+        "ALTER TABLE {T} VALIDATE CONSTRAINT {N}; then, in a later one: ALTER TABLE {T} ALTER "
+        "COLUMN {C} SET NOT NULL; ALTER TABLE {T} DROP CONSTRAINT {N};",
+        &a);
     set_help(ctx, f, &b);
     gate_buf_release(&b);
     gate_buf_release(&name);
