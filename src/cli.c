@@ -25,6 +25,15 @@ static const struct gate_command commands[] = {
     {"status", gate_cmd_status, "",
      "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
      GATE_OPT_MIGRATIONS, true},
+    {"plan", gate_cmd_plan, "",
+     "pending migrations for the target: risk, impact, affected tables' live sizes, plan digest",
+     GATE_OPT_MIGRATIONS | GATE_OPT_CHECKLIST, true},
+    {"approve", gate_cmd_approve, "",
+     "a confirmation token for the plan (signed when the policy names deploy.secret_env)",
+     GATE_OPT_MIGRATIONS | GATE_OPT_PLAN, false},
+    {"deploy", gate_cmd_deploy, "",
+     "gate, then `prisma migrate deploy`, verify and health-check; refused: a checklist",
+     GATE_OPT_MIGRATIONS | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
 };
 
 static const char *const format_names[] = {"text",   "json",   "junit",   "sarif",
@@ -52,6 +61,9 @@ enum {
     OPT_VERSION,
     OPT_FAIL_ON,
     OPT_MIGRATIONS,
+    OPT_CONFIRM,
+    OPT_PLAN,
+    OPT_CHECKLIST,
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +78,9 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"migrations", required_argument, NULL, OPT_MIGRATIONS},
+    {"confirm", required_argument, NULL, OPT_CONFIRM},
+    {"plan", required_argument, NULL, OPT_PLAN},
+    {"checklist", required_argument, NULL, OPT_CHECKLIST},
     {NULL, 0, NULL, 0},
 };
 
@@ -95,8 +110,17 @@ static void usage(struct gate_buf *out)
                   "none|low|medium|high|critical (default high)\n"
                   "\nstatus options:\n"
                   "      --migrations DIR   migrations directory (default ./prisma/migrations)\n"
+                  "\nplan, approve and deploy options:\n"
+                  "      --migrations DIR   migrations directory (default: the policy's "
+                  "project.migrations)\n"
+                  "      --confirm TOKEN    deploy: the confirmation token (or the policy's "
+                  "deploy.token_env)\n"
+                  "      --plan FILE        approve: sign the plan in this JSON plan report\n"
+                  "      --checklist PATH   plan, deploy: write the Markdown deployment "
+                  "checklist\n"
                   "\nexit status: 0 gate open, 1 gate closed, 2 usage error, "
-                  "3 could not evaluate\n");
+                  "3 could not evaluate,\n"
+                  "4 deploy failed, 5 deployed but verification or a health check failed\n");
 }
 
 static const struct gate_command *find_command(const char *name)
@@ -180,6 +204,18 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             cli->migrations = optarg;
             *seen |= GATE_OPT_MIGRATIONS;
             break;
+        case OPT_CONFIRM:
+            cli->confirm = optarg;
+            *seen |= GATE_OPT_CONFIRM;
+            break;
+        case OPT_PLAN:
+            cli->plan_file = optarg;
+            *seen |= GATE_OPT_PLAN;
+            break;
+        case OPT_CHECKLIST:
+            cli->checklist = optarg;
+            *seen |= GATE_OPT_CHECKLIST;
+            break;
         case ':':
             gate_errorf("option '%s' needs a value", argv[optind - 1]);
             return GATE_EXIT_USAGE;
@@ -249,7 +285,11 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
     }
     if (seen & ~(*cmd)->options) {
         gate_errorf("%s is not an option of '%s'",
-                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON) ? "--fail-on" : "--migrations",
+                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)      ? "--fail-on"
+                    : (seen & ~(*cmd)->options & GATE_OPT_CONFIRM)   ? "--confirm"
+                    : (seen & ~(*cmd)->options & GATE_OPT_PLAN)      ? "--plan"
+                    : (seen & ~(*cmd)->options & GATE_OPT_CHECKLIST) ? "--checklist"
+                                                                     : "--migrations",
                     (*cmd)->name);
         return GATE_EXIT_USAGE;
     }

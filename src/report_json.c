@@ -7,6 +7,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/json.h"
+#include "gate/plan.h"
 #include "gate/report_status.h"
 #include "gate/version.h"
 
@@ -143,5 +144,13 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
     for (size_t i = 0; i < run->nmigrations; i++)
         migration_json(&w, run->migrations[i]);
     gate_jsonw_end(&w);
+    if (run->plan) {
+        gate_jsonw_key(&w, "plan");
+        gate_report_plan_json(run, &w);
+    }
+    if (run->deploy) {
+        gate_jsonw_key(&w, "deploy");
+        gate_report_deploy_json(run, &w);
+    }
     gate_jsonw_end(&w);
 }

@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/report_status.h"
+#include "gate/plan.h"
 
 #include <string.h>
 
@@ -54,6 +55,10 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
     size_t total = 0, suppressed = 0, hidden = 0;
     if (run->history) {
         gate_report_status_text(run, out, color);
+        return;
+    }
+    if (run->plan || run->deploy) {
+        gate_report_plan_text(run, out, color);
         return;
     }
 

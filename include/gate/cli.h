@@ -9,6 +9,8 @@
 #include "gate/buf.h"
 #include "gate/run.h"
 
+struct gate_policy;
+
 enum gate_format {
     GATE_FORMAT_TEXT = 0,
     GATE_FORMAT_JSON,
@@ -36,6 +38,12 @@ struct gate_cli {
     char **args;            /* positional arguments after the command (argv-borrowed) */
     int nargs;
     bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
+    const struct gate_policy *pol; /* the policy (policy.h): main.c loads it */
+
+    /* plan, approve, deploy (argv-borrowed) */
+    const char *confirm;   /* --confirm TOKEN (deploy) */
+    const char *plan_file; /* --plan FILE: a JSON plan report (approve) */
+    const char *checklist; /* --checklist PATH: the Markdown deployment checklist */
 };
 
 /* A command fills run (or out directly) and returns its exit status. */
@@ -51,6 +59,9 @@ struct gate_command {
 enum gate_cli_opt {
     GATE_OPT_FAIL_ON = 1 << 0,
     GATE_OPT_MIGRATIONS = 1 << 1,
+    GATE_OPT_CONFIRM = 1 << 20,   /* --confirm (deploy) */
+    GATE_OPT_PLAN = 1 << 21,      /* --plan (approve) */
+    GATE_OPT_CHECKLIST = 1 << 22, /* --checklist (plan, deploy) */
 };
 
 /*
@@ -72,5 +83,8 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
 enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 
 #endif

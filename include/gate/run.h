@@ -151,6 +151,9 @@ struct gate_run_history {
     size_t nnext;
 };
 
+struct gate_run_plan;   /* plan.h */
+struct gate_run_deploy; /* plan.h */
+
 struct gate_check {
     const char *id;              /* "git.uncommitted-schema" */
     enum gate_status status;
@@ -177,6 +180,8 @@ struct gate_run {
 
     struct gate_target *target;          /* arena; NULL when no database is involved */
     struct gate_run_history *history;    /* arena; NULL unless the history was evaluated */
+    struct gate_run_plan *plan;          /* arena (plan.h): plan, approve, deploy */
+    struct gate_run_deploy *deploy;      /* arena (plan.h): deploy */
 };
 
 void gate_run_init(struct gate_run *run, const char *command);

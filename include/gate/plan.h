@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * plan.h - the deployment plan: the target's pending migrations (the
+ * status engine's classification), each linted with the history before
+ * it replayed, the live size of every table they touch (pg_class,
+ * pg_stat_user_tables), lock and rewrite findings on large tables raised
+ * a level, the policy's decision (automatic, needs a confirmation token,
+ * blocked) and the plan digest a confirmation token is bound to.
+ *
+ * Used by `plan`, `approve` and `deploy` (which recomputes it under its
+ * advisory lock), so the three always agree on the digest.
+ *
+ * The digest is SHA-256 over a canonical text (gate_plan_canonical):
+ *
+ *   prisma-gate plan 1
+ *   target <host> <port> <database> <schema>
+ *   migration <name> <checksum> <risk>          one line per pending migration, in order
+ *   max_risk <risk>
+ *   policy <auto_max_risk> <confirm_max_risk> <large_table_rows>
+ *
+ * so a token approves exactly these migrations, with these contents, on
+ * this database, under these rules.
+ */
+#ifndef GATE_PLAN_H
+#define GATE_PLAN_H
+
+#include "gate/compat.h"
+#include "gate/db.h"
+#include "gate/err.h"
+#include "gate/policy.h"
+#include "gate/run.h"
+
+/* The gate's own advisory lock key (bigint form); Prisma's is 72707369. */
+#define GATE_PLAN_LOCK_KEY 7270736901LL
+
+/* A table a pending migration touches, with its live size. */
+struct gate_plan_table {
+    const char *schema;
+    const char *name;
+    bool exists;     /* false: created by the plan, or not found */
+    long long rows;  /* estimate: max(reltuples, n_live_tup); -1 when unknown */
+    long long bytes; /* pg_total_relation_size; -1 when unknown */
+    bool large;      /* rows > risk.large_table_rows */
+};
+
+enum gate_plan_decision {
+    GATE_PLAN_NOTHING = 0, /* nothing pending */
+    GATE_PLAN_AUTO,        /* deploy without a token */
+    GATE_PLAN_CONFIRM,     /* deploy with a valid confirmation token */
+    GATE_PLAN_BLOCKED,     /* the policy refuses at this risk */
+    GATE_PLAN_REFUSED,     /* the history is not deployable (failed, edited, missing ...) */
+};
+
+/* run->plan. Strings live in the run arena. */
+struct gate_run_plan {
+    char digest[72];         /* "sha256:<64 hex>" */
+    const char *canonical;   /* the text the digest is computed over */
+    enum gate_risk max_risk; /* of the pending migrations, after raising */
+    enum gate_plan_decision decision;
+    bool requires_confirmation;   /* decision is CONFIRM */
+    const char *reason;           /* one line: why this decision */
+    enum gate_risk auto_max_risk; /* the policy's, copied */
+    enum gate_risk confirm_max_risk;
+    long long large_table_rows;
+    bool signed_tokens;    /* the policy names deploy.secret_env */
+    const char *token_env; /* where deploy reads the token */
+    const char *migrations_dir;
+    size_t applied; /* migrations already applied */
+    size_t pending;
+    size_t raised;                  /* findings raised a level for a large table */
+    struct gate_plan_table *tables; /* arena */
+    size_t ntables;
+    const char **problems; /* history problems that refuse the deploy (arena) */
+    size_t nproblems;
+    const char *server_version;
+};
+
+/* How `deploy` went: run->deploy. Strings live in the run arena. */
+struct gate_run_deploy {
+    const char *stage;      /* where it stopped: "refused", "prisma", "verify", "health", "done" */
+    const char *token_kind; /* "none", "plain", "signed" */
+    const char *token_status;  /* "absent", "valid", "malformed", "stale", "expired",
+                                  "forged", "unsigned", "not-needed" */
+    const char *token_message; /* one line, NULL */
+    long long lock_wait_ms;    /* time spent waiting for the gate lock */
+    const char **argv;         /* the Prisma CLI run (arena), NULL when not run */
+    size_t argc;
+    bool started;      /* prisma migrate deploy was started */
+    int prisma_exit;   /* its exit status, -1 when killed or not run */
+    int prisma_signal; /* the signal that ended it, 0 */
+    bool timed_out;    /* killed after deploy.timeout */
+    bool interrupted;  /* prisma-gate got SIGTERM/SIGINT and stopped it */
+    int interrupt_signal;
+    long long prisma_ms;
+    const char *error_code;       /* "P3009", ... or "engine" (an error without a code), NULL */
+    const char *error_message;    /* its first lines, NULL */
+    const char *failed_migration; /* the migration Prisma failed on, NULL */
+    const char **guidance;        /* what to do now, in order (arena) */
+    size_t nguidance;
+    const char **applied; /* migrations this deploy applied (arena) */
+    size_t napplied;
+    bool verified;                /* every planned migration is applied with its checksum */
+    const char **verify_problems; /* what did not verify (arena) */
+    size_t nverify_problems;
+    size_t health_failed;    /* health checks that did not pass */
+    const char *checklist;   /* the Markdown checklist written, NULL */
+    const char *output_tail; /* the last lines of Prisma's output */
+};
+
+/* What a plan is computed from. */
+struct gate_plan_opts {
+    const struct gate_policy *pol;
+    const char *migrations_dir; /* NULL: the policy's project.migrations */
+    const char *url_env;        /* for messages and the run's target */
+    const char *target_name;    /* the policy's target name, NULL */
+};
+
+/*
+ * Compute the plan for the database db (connected to url) into run:
+ * run->plan, run->target, one run migration per pending migration (with
+ * findings, risk and checksum) and checks. Returns GATE_OK when the plan
+ * could be evaluated; GATE_E_IO / GATE_E_DB / GATE_E_LIMIT (err says
+ * why) when a migration could not be read or the database could not be
+ * queried - nothing is decided then.
+ */
+enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_opts *opts,
+                                 const struct gate_db_url *url, struct gate_db *db,
+                                 struct gate_err *err);
+
+/*
+ * For the commands (src/cmd/plan.c): the target from the policy and -t,
+ * its URL from the environment, connected (exit status on failure,
+ * already reported; url and *db are then released / NULL).
+ */
+struct gate_cli;
+enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *opts,
+                                 struct gate_db_url *url, struct gate_db **db);
+/* plan's exit status for run->plan (sets run->verdict). */
+enum gate_exit gate_plan_exit(struct gate_run *run);
+/* Write the checklist (gate_plan_checklist) to path atomically; recorded in run->deploy. */
+enum gate_code gate_plan_write_checklist(struct gate_run *run, const struct gate_policy *pol,
+                                         const char *path, struct gate_err *err);
+
+/* "nothing" | "auto" | "confirm" | "blocked" | "refused" */
+const char *gate_plan_decision_name(enum gate_plan_decision d);
+
+/*
+ * The canonical text of a plan (see the top of this file) into out
+ * (malloc'd): target, pending (name, checksum, risk) triples, policy.
+ */
+struct gate_plan_item {
+    const char *name;
+    const char *checksum;
+    enum gate_risk risk;
+};
+char *gate_plan_canonical(const struct gate_target *t, const struct gate_plan_item *items, size_t n,
+                          enum gate_risk max_risk, enum gate_risk auto_max,
+                          enum gate_risk confirm_max, long long large_rows);
+
+/*
+ * The deployment checklist (Markdown): pre-deployment checks, steps,
+ * per-migration rollback notes, post-deployment checks, troubleshooting;
+ * and the deploy-later instructions when the gate refused. Appended to out.
+ */
+void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *pol,
+                         struct gate_buf *out);
+
+/* The plan (and deploy, when run->deploy is set) as text / Markdown / JSON members. */
+void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, bool color);
+void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out);
+struct gate_jsonw;
+void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w);
+void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w);
+
+#endif

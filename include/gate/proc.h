@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proc.h - running a child program (the Prisma CLI): posix_spawnp, never
+ * a shell; the child in its own process group; stdin from /dev/null;
+ * stdout and stderr merged into one pipe, streamed to our stderr
+ * (gate_msg_raw) as it arrives and captured (the tail); a timeout; and
+ * SIGTERM/SIGINT to prisma-gate while it runs stop the child's whole
+ * process group (TERM, then KILL after a grace period) instead of
+ * leaving it running unsupervised.
+ */
+#ifndef GATE_PROC_H
+#define GATE_PROC_H
+
+#include "gate/compat.h"
+#include "gate/err.h"
+
+/* Between SIGTERM and SIGKILL when stopping the child's group. */
+#define GATE_PROC_GRACE_MS 5000
+
+struct gate_proc_opts {
+    const char *const *argv; /* argv[0] is looked up in PATH; NULL-terminated */
+    char *const *envp;       /* the child's environment; NULL: ours */
+    long long timeout_ms;    /* 0: none */
+    size_t capture_max;      /* bytes of output kept (the last ones) */
+    bool stream;             /* copy the output to stderr as it arrives */
+};
+
+struct gate_proc_result {
+    bool started;
+    long pid;        /* also the process group id */
+    int exit_code;   /* -1 when ended by a signal */
+    int signal;      /* the signal that ended it, 0 */
+    bool timed_out;  /* stopped after timeout_ms */
+    int interrupted; /* SIGTERM or SIGINT prisma-gate received while it ran, 0 */
+    bool killed;     /* the group needed SIGKILL after the grace period */
+    long long elapsed_ms;
+    char *output; /* captured output, NUL-terminated (malloc'd) */
+    size_t output_len;
+    bool truncated; /* only the tail was kept */
+};
+
+/*
+ * Run the program to completion (or until timeout / interrupt, then stop
+ * its group and reap it). Fails only when it could not be started:
+ * GATE_E_IO with a message naming argv[0] (r->started is false). A
+ * program that ran and failed is GATE_OK with its status in r.
+ */
+enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_result *r,
+                             struct gate_err *err);
+void gate_proc_result_release(struct gate_proc_result *r);
+
+#endif

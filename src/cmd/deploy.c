@@ -1,0 +1,769 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd/deploy.c - `prisma-gate deploy`: the gated `prisma migrate deploy`.
+ *
+ *   1. take the gate's advisory lock on the target (GATE_PLAN_LOCK_KEY,
+ *      not Prisma's 72707369), waiting at most deploy.timeout;
+ *   2. recompute the plan under it; the policy decides: automatic up to
+ *      deploy.auto_max_risk, with a valid confirmation token up to
+ *      deploy.confirm_max_risk, blocked above; refused: nothing is run,
+ *      the deploy-later instructions go to stderr and the checklist to
+ *      --checklist PATH (exit 1);
+ *   3. run the policy's Prisma CLI argv + `migrate deploy` (proc.c: no
+ *      shell, own process group, deploy.timeout, output streamed to
+ *      stderr and captured); a failure is mapped to Prisma's recovery
+ *      guidance (exit 4);
+ *   4. verify through libpq that every planned migration is applied with
+ *      the checksum planned (exit 5 if not);
+ *   5. run the policy's health checks (exit 5 on a failure);
+ *   6. the summary: what was applied, the history, next steps.
+ */
+#include "gate/compat.h"
+#include "gate/cli.h"
+#include "gate/db.h"
+#include "gate/health.h"
+#include "gate/history.h"
+#include "gate/msg.h"
+#include "gate/plan.h"
+#include "gate/policy.h"
+#include "gate/proc.h"
+#include "gate/token.h"
+#include "gate/xalloc.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+extern char **environ;
+
+/* Output of `prisma migrate deploy` kept for the report and the error mapping. */
+#define CAPTURE_MAX (256u * 1024u)
+
+struct deploy {
+    struct gate_cli *cli;
+    struct gate_run *run;
+    struct gate_run_deploy *d;
+    const struct gate_policy *pol;
+    struct gate_db_url url;
+    struct gate_db *db;
+    const char *url_value;
+    const char *prisma; /* the policy's argv as one line, for guidance */
+    size_t capguidance;
+};
+
+static void guide(struct deploy *dp, const char *fmt, ...) GATE_PRINTF(2, 3);
+
+static void guide(struct deploy *dp, const char *fmt, ...)
+{
+    struct gate_run_deploy *d = dp->d;
+    va_list ap;
+    char buf[2048];
+
+    va_start(ap, fmt);
+    (void)vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (d->nguidance >= dp->capguidance) {
+        size_t cap = dp->capguidance ? 2 * dp->capguidance : 16;
+        const char **ng = gate_arena_alloc(&dp->run->arena, cap * sizeof(*ng));
+
+        if (d->nguidance)
+            memcpy(ng, d->guidance, d->nguidance * sizeof(*ng));
+        d->guidance = ng;
+        dp->capguidance = cap;
+    }
+    d->guidance[d->nguidance++] = gate_arena_strdup(&dp->run->arena, buf);
+}
+
+static long long mono_ms(void)
+{
+    struct timespec t;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------ lock */
+
+static enum gate_exit take_lock(struct deploy *dp)
+{
+    struct gate_err err = {0};
+    struct gate_db_result *r = NULL;
+    long long t0 = mono_ms();
+    long long wait_ms = dp->pol->deploy.timeout_ms > 0 ? dp->pol->deploy.timeout_ms : 600000;
+    char sql[256];
+    bool got;
+
+    (void)snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%lld::bigint)",
+                   GATE_PLAN_LOCK_KEY);
+    if (gate_db_exec(dp->db, sql, &r, &err)) {
+        gate_errorf("cannot take the gate lock: %s", err.msg);
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    got = r && gate_db_result_rows(r) == 1 && !strcmp(gate_db_result_value(r, 0, 0), "t");
+    gate_db_result_free(r);
+    if (!got) {
+        gate_notef("another prisma-gate deploy holds the gate lock on %s:%d/%s; waiting up to "
+                   "%lld s (deploy.timeout)",
+                   dp->url.host, dp->url.port, dp->url.database, wait_ms / 1000);
+        (void)snprintf(sql, sizeof(sql),
+                       "SET lock_timeout = %lld; SELECT pg_advisory_lock(%lld::bigint); "
+                       "RESET lock_timeout",
+                       wait_ms, GATE_PLAN_LOCK_KEY);
+        r = NULL;
+        if (gate_db_exec(dp->db, sql, &r, &err)) {
+            gate_db_result_free(r);
+            if (!strcmp(gate_db_last_sqlstate(dp->db), "55P03")) {
+                gate_errorf("another prisma-gate deploy held the gate lock for more than %lld s; "
+                            "nothing was changed: try again when it is done",
+                            wait_ms / 1000);
+                dp->d->lock_wait_ms = mono_ms() - t0;
+                gate_run_add_check(dp->run, "deploy.lock", GATE_STATUS_ERROR,
+                                   "the gate lock was held by another deploy for longer than "
+                                   "deploy.timeout; nothing was changed");
+            } else {
+                gate_errorf("cannot take the gate lock: %s", err.msg);
+            }
+            return GATE_EXIT_UNAVAILABLE;
+        }
+        gate_db_result_free(r);
+    }
+    dp->d->lock_wait_ms = mono_ms() - t0;
+    gate_run_add_check(
+        dp->run, "deploy.lock", GATE_STATUS_PASS,
+        gate_arena_printf(&dp->run->arena, "gate lock pg_advisory_lock(%lld) taken%s",
+                          GATE_PLAN_LOCK_KEY, got ? "" : " after waiting for another deploy"));
+    return GATE_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ token */
+
+static const char *token_message(enum gate_token_status s, const char *kind, const char *plan,
+                                 const char *tdigest, const struct gate_policy *pol,
+                                 struct gate_arena *a)
+{
+    switch (s) {
+    case GATE_TOKEN_VALID:
+        return gate_arena_printf(a, "%s token for this plan accepted", kind);
+    case GATE_TOKEN_ABSENT:
+        return gate_arena_printf(a,
+                                 "no confirmation token: pass --confirm TOKEN or set %s (make one "
+                                 "with `prisma-gate approve`)",
+                                 pol->deploy.token_env);
+    case GATE_TOKEN_MALFORMED:
+        return "the confirmation token is malformed: neither 12+ hex digits of the plan digest "
+               "nor a pgt1 token from `prisma-gate approve`";
+    case GATE_TOKEN_STALE:
+        if (*tdigest)
+            return gate_arena_printf(a,
+                                     "the token approves another plan (sha256:%.12s...), not this "
+                                     "one (%.19s...): the pending migrations, their contents, the "
+                                     "target or the policy changed since it was approved; review "
+                                     "the new plan and approve it",
+                                     tdigest, plan);
+        return gate_arena_printf(a,
+                                 "the token does not match this plan (%.19s...): it is for "
+                                 "another plan, or mistyped; review the plan and use its digest",
+                                 plan);
+    case GATE_TOKEN_EXPIRED:
+        return "the confirmation token has expired: approve the plan again";
+    case GATE_TOKEN_FORGED:
+        return "the confirmation token's signature does not verify (forged, or signed with "
+               "another secret): it is refused";
+    case GATE_TOKEN_UNSIGNED:
+        return gate_arena_printf(a,
+                                 "a plain token is not enough: the policy names "
+                                 "deploy.secret_env (%s), so the token must be signed by "
+                                 "`prisma-gate approve`",
+                                 pol->deploy.secret_env);
+    case GATE_TOKEN_TOO_LONG:
+        return "the confirmation token is valid for longer than deploy.token_max_age allows: "
+               "approve the plan again";
+    }
+    return "?";
+}
+
+/* 0: the token lets the plan deploy; else the exit status (already reported). */
+static enum gate_exit check_token(struct deploy *dp)
+{
+    const struct gate_policy *pol = dp->pol;
+    struct gate_run_deploy *d = dp->d;
+    const char *token = dp->cli->confirm;
+    const char *secret = NULL;
+    char tdigest[65];
+    const char *kind = "none";
+    enum gate_token_status s;
+
+    if (!token || !*token)
+        token = pol->deploy.token_env ? getenv(pol->deploy.token_env) : NULL;
+    if (pol->deploy.secret_env && *pol->deploy.secret_env) {
+        secret = getenv(pol->deploy.secret_env);
+        if (!secret || !*secret) {
+            gate_errorf("deploy.secret_env names %s, which is not set: deploy cannot check "
+                        "signed confirmation tokens without it",
+                        pol->deploy.secret_env);
+            return GATE_EXIT_USAGE;
+        }
+    }
+    s = gate_token_check(token, dp->run->plan->digest + 7, secret, secret ? strlen(secret) : 0,
+                         (long long)time(NULL), pol->deploy.token_max_age_ms / 1000, &kind,
+                         tdigest);
+    d->token_kind = kind;
+    d->token_status = gate_token_status_name(s);
+    d->token_message = token_message(s, kind, dp->run->plan->digest, tdigest, pol, &dp->run->arena);
+    gate_run_add_check(dp->run, "deploy.token",
+                       s == GATE_TOKEN_VALID ? GATE_STATUS_PASS : GATE_STATUS_FAIL,
+                       d->token_message);
+    return s == GATE_TOKEN_VALID ? GATE_EXIT_OK : GATE_EXIT_CLOSED;
+}
+
+/* ------------------------------------------------------------ refusal */
+
+static void deploy_later(struct deploy *dp)
+{
+    const struct gate_run_plan *p = dp->run->plan;
+
+    switch (p->decision) {
+    case GATE_PLAN_REFUSED:
+        for (size_t i = 0; i < p->nproblems; i++)
+            guide(dp, "%s", p->problems[i]);
+        guide(dp, "then run `prisma-gate plan` again and deploy");
+        break;
+    case GATE_PLAN_BLOCKED:
+        guide(dp,
+              "the policy blocks risk %s (above deploy.confirm_max_risk %s): split the risky "
+              "change into safer steps (see each finding's help), or have the policy owner "
+              "raise deploy.confirm_max_risk for this deploy",
+              gate_risk_name(p->max_risk), gate_risk_name(p->confirm_max_risk));
+        break;
+    default:
+        guide(dp, "review the plan: prisma-gate plan%s%s", dp->cli->target ? " -t " : "",
+              dp->cli->target ? dp->cli->target : "");
+        if (p->signed_tokens)
+            guide(dp, "approve it (needs %s): TOKEN=$(prisma-gate approve%s%s)",
+                  dp->pol->deploy.secret_env, dp->cli->target ? " -t " : "",
+                  dp->cli->target ? dp->cli->target : "");
+        else
+            guide(dp, "the plain token for this plan is its digest's first 12+ hex digits: %.16s",
+                  p->digest + 7);
+        guide(dp, "deploy it: prisma-gate deploy --confirm TOKEN (or set %s=TOKEN)",
+              dp->pol->deploy.token_env);
+        guide(dp, "a token approves exactly this plan: if a migration is added or edited, "
+                  "approve again");
+        break;
+    }
+}
+
+/* ------------------------------------------------------------ prisma */
+
+static char **child_env(struct deploy *dp)
+{
+    size_t n = 0, k = 0;
+    char **env;
+    bool has_cp = false, has_hide = false;
+
+    while (environ[n])
+        n++;
+    env = gate_xcalloc(n + 4, sizeof(*env));
+    for (size_t i = 0; i < n; i++) {
+        if (!strncmp(environ[i], "DATABASE_URL=", 13))
+            continue;
+        if (!strncmp(environ[i], "CHECKPOINT_DISABLE=", 19))
+            has_cp = true;
+        if (!strncmp(environ[i], "PRISMA_HIDE_UPDATE_MESSAGE=", 27))
+            has_hide = true;
+        env[k++] = gate_xstrdup(environ[i]);
+    }
+    /* the CLI reads the target from DATABASE_URL, whatever variable the policy names */
+    env[k++] = gate_xasprintf("DATABASE_URL=%s", dp->url_value);
+    if (!has_cp)
+        env[k++] = gate_xstrdup("CHECKPOINT_DISABLE=1");
+    if (!has_hide)
+        env[k++] = gate_xstrdup("PRISMA_HIDE_UPDATE_MESSAGE=1");
+    env[k] = NULL;
+    return env;
+}
+
+static void free_env(char **env)
+{
+    for (size_t i = 0; env && env[i]; i++)
+        free(env[i]);
+    free(env);
+}
+
+/* The first line of the captured output containing needle, trimmed, or NULL. */
+static const char *line_with(struct gate_arena *a, const char *text, const char *needle)
+{
+    const char *p = strstr(text, needle);
+    const char *s, *e;
+
+    if (!p)
+        return NULL;
+    s = p;
+    while (s > text && s[-1] != '\n')
+        s--;
+    e = strchr(p, '\n');
+    if (!e)
+        e = p + strlen(p);
+    return gate_arena_strndup(a, s, (size_t)(e - s));
+}
+
+/* The text after "Error: CODE" up to a blank line (the message Prisma prints). */
+static const char *message_after(struct gate_arena *a, const char *text, const char *at)
+{
+    const char *p = strstr(text, at);
+    const char *e;
+
+    if (!p)
+        return NULL;
+    p += strlen(at);
+    while (*p == '\n' || *p == ' ' || *p == '\r')
+        p++;
+    e = strstr(p, "\n\n");
+    if (!e)
+        e = p + strlen(p);
+    if (e - p > 600)
+        e = p + 600;
+    return gate_arena_strndup(a, p, (size_t)(e - p));
+}
+
+/* A failed row's migration name, read through libpq (NULL when none). */
+static const char *failed_row(struct deploy *dp)
+{
+    struct gate_hist_db h;
+    struct gate_err err = {0};
+    const char *name = NULL;
+
+    if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
+        gate_hist_db_release(&h);
+        return NULL;
+    }
+    for (size_t i = 0; i < h.nrows; i++) {
+        if (gate_hist_row_state(&h.rows[i]) == GATE_MSTATE_FAILED)
+            name = gate_arena_strdup(&dp->run->arena, h.rows[i].name);
+    }
+    gate_hist_db_release(&h);
+    return name;
+}
+
+static void map_failure(struct deploy *dp, const char *out)
+{
+    struct gate_run_deploy *d = dp->d;
+    struct gate_arena *a = &dp->run->arena;
+    static const char *const codes[] = {"P3009", "P3005", "P3019", "P3018", "P1002",
+                                        "P1001", "P1000", "P1003", "P3015"};
+    const char *code = NULL;
+    const char *failed;
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(codes) && !code; i++) {
+        char at[16];
+
+        (void)snprintf(at, sizeof(at), "Error: %s", codes[i]);
+        if (strstr(out, at)) {
+            code = codes[i];
+            d->error_message = message_after(a, out, at);
+        }
+    }
+    if (!code) {
+        code = "engine";
+        d->error_message = line_with(a, out, "Error");
+        if (d->error_message) {
+            const char *more = line_with(a, out, "Error querying the database");
+
+            if (more)
+                d->error_message = gate_arena_printf(a, "%s: %s", d->error_message, more);
+        }
+    }
+    d->error_code = code;
+    failed = failed_row(dp);
+    d->failed_migration = failed;
+
+    if (!strcmp(code, "P1002")) {
+        guide(dp, "P1002: another `prisma migrate` held Prisma's advisory lock (72707369) on the "
+                  "database for more than 10 s; nothing was applied");
+        guide(dp, "find it (SELECT pid, query FROM pg_stat_activity WHERE query LIKE "
+                  "'%%pg_advisory_lock%%'), let it finish, then deploy again");
+    } else if (!strcmp(code, "P3005")) {
+        guide(dp, "P3005: the database schema is not empty and has no _prisma_migrations: it "
+                  "must be baselined (https://pris.ly/d/migrate-baseline)");
+        guide(dp,
+              "for each migration the database already has, oldest first: %s migrate resolve "
+              "--applied \"NAME\"   (the SQL is not run)",
+              dp->prisma);
+        guide(dp, "then deploy again: only the migrations not marked are applied");
+    } else if (!strcmp(code, "P3009")) {
+        guide(dp, "P3009: a failed migration%s%s%s blocks every deploy", failed ? " (" : "",
+              failed ? failed : "", failed ? ")" : "");
+    } else if (!strcmp(code, "P3019")) {
+        guide(dp, "P3019: prisma/migrations/migration_lock.toml names another provider than the "
+                  "schema's: restore provider = \"postgresql\" (migrations are not portable "
+                  "between providers)");
+    } else if (!strcmp(code, "P1001") || !strcmp(code, "P1000") || !strcmp(code, "P1003")) {
+        guide(dp,
+              "%s: the Prisma CLI could not use the database (%s); check the URL, the "
+              "network and the credentials, then deploy again",
+              code, d->error_message ? d->error_message : "see its output");
+    } else if (!strcmp(code, "P3015")) {
+        guide(dp, "P3015: a migration folder has no migration.sql: restore it from version "
+                  "control");
+    } else if (!failed) {
+        guide(dp,
+              "`prisma migrate deploy` failed without an error code (%s); its output is "
+              "above and in the report; check the database and the CLI, then deploy again",
+              d->error_message ? d->error_message : "no message");
+    }
+    if (failed && (!strcmp(code, "P3018") || !strcmp(code, "engine") || !strcmp(code, "P3009"))) {
+        if (!strcmp(code, "engine"))
+            guide(dp,
+                  "migration %s failed in the database (the engine reported no code; "
+                  "Prisma's native engine calls this P3018): the database rolled back "
+                  "that migration's implicit transaction, unless the file has its own "
+                  "BEGIN/COMMIT",
+                  failed);
+        else if (!strcmp(code, "P3018"))
+            guide(dp, "P3018: migration %s failed to apply", failed);
+        guide(dp, "`prisma migrate deploy` now refuses to run (P3009) until the failure is "
+                  "resolved; `prisma-gate status` shows it as failed");
+        guide(dp,
+              "if what it changed is undone (or was rolled back): fix the migration, then "
+              "%s migrate resolve --rolled-back \"%s\" and deploy again",
+              dp->prisma, failed);
+        guide(dp, "if you finished it by hand instead: %s migrate resolve --applied \"%s\"",
+              dp->prisma, failed);
+    }
+}
+
+static enum gate_exit run_prisma(struct deploy *dp)
+{
+    const struct gate_policy *pol = dp->pol;
+    struct gate_run_deploy *d = dp->d;
+    struct gate_arena *a = &dp->run->arena;
+    struct gate_proc_opts o = {0};
+    struct gate_proc_result r;
+    struct gate_err err = {0};
+    const char **argv = gate_arena_alloc(a, (pol->project.nprisma + 3) * sizeof(*argv));
+    char **env;
+    size_t n = 0;
+    enum gate_code rc;
+
+    for (size_t i = 0; i < pol->project.nprisma; i++)
+        argv[n++] = pol->project.prisma[i];
+    argv[n++] = "migrate";
+    argv[n++] = "deploy";
+    argv[n] = NULL;
+    d->argv = argv;
+    d->argc = n;
+    env = child_env(dp);
+    o.argv = argv;
+    o.envp = env;
+    o.timeout_ms = pol->deploy.timeout_ms;
+    o.capture_max = CAPTURE_MAX;
+    o.stream = true;
+    gate_notef("running %s migrate deploy (timeout %lld s)", dp->prisma,
+               pol->deploy.timeout_ms / 1000);
+    rc = gate_proc_run(&o, &r, &err);
+    free_env(env);
+    if (rc) {
+        gate_errorf("%s; nothing was changed (set project.prisma in the policy to the Prisma "
+                    "CLI's argv, e.g. [npx, prisma])",
+                    err.msg);
+        gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_ERROR, err.msg);
+        d->stage = "prisma";
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    d->started = true;
+    d->prisma_exit = r.exit_code;
+    d->prisma_signal = r.signal;
+    d->timed_out = r.timed_out;
+    d->interrupted = r.interrupted != 0;
+    d->interrupt_signal = r.interrupted;
+    d->prisma_ms = r.elapsed_ms;
+    {
+        /* the last 40 lines for the report */
+        const char *s = r.output + r.output_len;
+        int lines = 0;
+
+        while (s > r.output && lines <= 40) {
+            s--;
+            if (*s == '\n')
+                lines++;
+        }
+        d->output_tail = gate_arena_strdup(a, s == r.output ? s : s + 1);
+    }
+    if (r.interrupted || r.timed_out) {
+        const char *why = r.interrupted
+                              ? gate_arena_printf(a, "prisma-gate received %s",
+                                                  r.interrupted == SIGTERM ? "SIGTERM" : "SIGINT")
+                              : gate_arena_printf(a, "deploy.timeout (%lld s) passed",
+                                                  pol->deploy.timeout_ms / 1000);
+
+        d->error_code = r.interrupted ? "interrupted" : "timeout";
+        d->error_message = gate_arena_printf(
+            a, "%s: stopped `prisma migrate deploy` (process group %ld) with SIGTERM%s", why, r.pid,
+            r.killed ? ", then SIGKILL" : "");
+        gate_errorf("%s", d->error_message);
+        gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_FAIL, d->error_message);
+        d->failed_migration = failed_row(dp);
+        guide(dp, "the deploy was stopped part-way: run `prisma-gate status` to see what was "
+                  "applied");
+        guide(dp, "a statement the server was already running may still finish or roll back "
+                  "on its own: check pg_stat_activity on the target before resolving");
+        if (d->failed_migration)
+            guide(dp,
+                  "migration %s was cut off: check what it changed, then %s migrate resolve "
+                  "--rolled-back \"%s\" (or --applied if it completed) before deploying again",
+                  d->failed_migration, dp->prisma, d->failed_migration);
+        gate_proc_result_release(&r);
+        return GATE_EXIT_DEPLOY_FAILED;
+    }
+    if (r.exit_code != 0) {
+        map_failure(dp, r.output);
+        gate_errorf("`prisma migrate deploy` failed (exit %d%s%s)", r.exit_code,
+                    d->error_code ? ", " : "", d->error_code ? d->error_code : "");
+        gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_FAIL,
+                           gate_arena_printf(a, "prisma migrate deploy failed (%s): %s",
+                                             d->error_code,
+                                             d->error_message ? d->error_message : "see output"));
+        gate_proc_result_release(&r);
+        return GATE_EXIT_DEPLOY_FAILED;
+    }
+    gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_PASS,
+                       gate_arena_printf(a, "prisma migrate deploy succeeded in %.1f s",
+                                         (double)r.elapsed_ms / 1000.0));
+    gate_proc_result_release(&r);
+    return GATE_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ verify */
+
+static void add_str(struct gate_arena *a, const char ***arr, size_t *n, size_t *cap, const char *s)
+{
+    if (*n >= *cap) {
+        size_t nc = *cap ? 2 * *cap : 8;
+        const char **na = gate_arena_alloc(a, nc * sizeof(*na));
+
+        if (*n)
+            memcpy(na, *arr, *n * sizeof(*na));
+        *arr = na;
+        *cap = nc;
+    }
+    (*arr)[(*n)++] = gate_arena_strdup(a, s);
+}
+
+/* Mark what is applied; with strict, record what is not (exit 5). */
+static enum gate_exit verify(struct deploy *dp, bool strict)
+{
+    struct gate_run *run = dp->run;
+    struct gate_run_deploy *d = dp->d;
+    struct gate_hist_db h;
+    struct gate_err err = {0};
+    size_t capa = 0, capp = 0;
+
+    if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
+        gate_hist_db_release(&h);
+        if (strict) {
+            add_str(&run->arena, &d->verify_problems, &d->nverify_problems, &capp, err.msg);
+            gate_errorf("cannot verify the deploy: %s", err.msg);
+        }
+        return strict ? GATE_EXIT_VERIFY_FAILED : GATE_EXIT_OK;
+    }
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        struct gate_migration *m = run->migrations[i];
+        const struct gate_hist_row *row = NULL;
+
+        for (size_t k = 0; k < h.nrows; k++) {
+            if (!strcmp(h.rows[k].name, m->name) &&
+                gate_hist_row_state(&h.rows[k]) == GATE_MSTATE_APPLIED)
+                row = &h.rows[k];
+        }
+        if (row && !strcmp(row->checksum, m->checksum)) {
+            m->state = GATE_MSTATE_APPLIED;
+            m->applied_at = gate_arena_strdup(&run->arena, row->finished_at);
+            m->db_checksum = gate_arena_strdup(&run->arena, row->checksum);
+            add_str(&run->arena, &d->applied, &d->napplied, &capa, m->name);
+            continue;
+        }
+        if (!strict) {
+            for (size_t k = 0; k < h.nrows; k++) {
+                if (!strcmp(h.rows[k].name, m->name) &&
+                    gate_hist_row_state(&h.rows[k]) == GATE_MSTATE_FAILED)
+                    m->state = GATE_MSTATE_FAILED;
+            }
+            continue;
+        }
+        if (row)
+            add_str(&run->arena, &d->verify_problems, &d->nverify_problems, &capp,
+                    gate_arena_printf(&run->arena,
+                                      "%s is applied with checksum %.12s..., but the plan had "
+                                      "%.12s...: the file changed between plan and deploy",
+                                      m->name, row->checksum, m->checksum));
+        else
+            add_str(&run->arena, &d->verify_problems, &d->nverify_problems, &capp,
+                    gate_arena_printf(&run->arena,
+                                      "%s is not applied: _prisma_migrations has no finished "
+                                      "row for it",
+                                      m->name));
+    }
+    gate_hist_db_release(&h);
+    if (!strict)
+        return GATE_EXIT_OK;
+    if (d->nverify_problems) {
+        for (size_t i = 0; i < d->nverify_problems; i++)
+            gate_errorf("verify: %s", d->verify_problems[i]);
+        gate_run_add_check(run, "deploy.verify", GATE_STATUS_FAIL,
+                           gate_arena_printf(&run->arena,
+                                             "%zu planned migration%s did not "
+                                             "verify: %s",
+                                             d->nverify_problems,
+                                             d->nverify_problems == 1 ? "" : "s",
+                                             d->verify_problems[0]));
+        guide(dp, "compare `prisma-gate status` with the plan: a migration not applied or "
+                  "applied with other contents needs a look before anything else is deployed");
+        return GATE_EXIT_VERIFY_FAILED;
+    }
+    d->verified = true;
+    gate_run_add_check(run, "deploy.verify", GATE_STATUS_PASS,
+                       gate_arena_printf(&run->arena,
+                                         "%zu planned migration%s applied with the planned "
+                                         "checksum%s",
+                                         d->napplied, d->napplied == 1 ? "" : "s",
+                                         d->napplied == 1 ? "" : "s"));
+    return GATE_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ command */
+
+static const char *argv_line(struct gate_arena *a, const struct gate_policy *pol)
+{
+    struct gate_buf b = {0};
+    const char *s;
+
+    for (size_t i = 0; i < pol->project.nprisma; i++) {
+        if (i)
+            gate_buf_addc(&b, ' ');
+        gate_buf_adds(&b, pol->project.prisma[i]);
+    }
+    s = gate_arena_strdup(a, b.len ? gate_buf_str(&b) : "npx prisma");
+    gate_buf_release(&b);
+    return s;
+}
+
+static enum gate_exit finish(struct deploy *dp, enum gate_exit rc)
+{
+    struct gate_run *run = dp->run;
+    struct gate_err err = {0};
+
+    run->verdict =
+        rc == GATE_EXIT_OK ? GATE_VERDICT_PASS
+        : rc == GATE_EXIT_CLOSED || rc == GATE_EXIT_DEPLOY_FAILED || rc == GATE_EXIT_VERIFY_FAILED
+            ? GATE_VERDICT_FAIL
+            : GATE_VERDICT_ERROR;
+    if (dp->cli->checklist && run->plan &&
+        gate_plan_write_checklist(run, dp->pol, dp->cli->checklist, &err)) {
+        gate_errorf("%s", err.msg);
+        if (!rc)
+            rc = GATE_EXIT_UNAVAILABLE;
+    } else if (dp->cli->checklist && run->plan) {
+        gate_notef("deployment checklist written to %s", dp->cli->checklist);
+    }
+    gate_db_close(dp->db); /* releases the gate lock */
+    dp->db = NULL;
+    gate_db_url_release(&dp->url);
+    return rc;
+}
+
+enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+{
+    struct deploy dp;
+    struct gate_plan_opts opts;
+    struct gate_err err = {0};
+    const struct gate_policy_target *t;
+    enum gate_exit rc;
+
+    (void)out;
+    memset(&dp, 0, sizeof(dp));
+    if (cli->nargs) {
+        gate_errorf("deploy takes no arguments, got '%s'", cli->args[0]);
+        return GATE_EXIT_USAGE;
+    }
+    dp.cli = cli;
+    dp.run = run;
+    dp.pol = cli->pol;
+    dp.d = gate_arena_alloc(&run->arena, sizeof(*dp.d));
+    memset(dp.d, 0, sizeof(*dp.d));
+    dp.d->stage = "lock";
+    dp.d->token_kind = "none";
+    dp.d->token_status = "not-needed";
+    dp.d->prisma_exit = -1;
+    run->deploy = dp.d;
+    dp.prisma = argv_line(&run->arena, dp.pol);
+    rc = gate_plan_connect(cli, &opts, &dp.url, &dp.db);
+    if (rc)
+        return rc;
+    t = gate_policy_target(dp.pol, cli->target, &err);
+    dp.url_value = t ? getenv(t->url_env) : NULL;
+
+    rc = take_lock(&dp);
+    if (rc)
+        return finish(&dp, rc);
+    dp.d->stage = "plan";
+    if (gate_plan_compute(run, &opts, &dp.url, dp.db, &err)) {
+        gate_errorf("%s; nothing was changed", err.msg);
+        gate_run_add_check(run, "plan", GATE_STATUS_ERROR, err.msg);
+        return finish(&dp, GATE_EXIT_UNAVAILABLE);
+    }
+    gate_notef("plan %s: %s", run->plan->digest, run->plan->reason);
+    switch (run->plan->decision) {
+    case GATE_PLAN_REFUSED:
+    case GATE_PLAN_BLOCKED:
+        rc = GATE_EXIT_CLOSED;
+        gate_errorf("deploy refused: %s; nothing was applied", run->plan->reason);
+        break;
+    case GATE_PLAN_CONFIRM:
+        rc = check_token(&dp);
+        if (rc == GATE_EXIT_CLOSED)
+            gate_errorf("deploy refused: %s; nothing was applied", dp.d->token_message);
+        break;
+    default:
+        rc = GATE_EXIT_OK;
+        break;
+    }
+    if (rc) {
+        dp.d->stage = "refused";
+        if (rc == GATE_EXIT_CLOSED)
+            deploy_later(&dp);
+        return finish(&dp, rc);
+    }
+
+    dp.d->stage = "prisma";
+    rc = run_prisma(&dp);
+    if (rc) {
+        if (dp.d->started)
+            (void)verify(&dp, false);
+        return finish(&dp, rc);
+    }
+    dp.d->stage = "verify";
+    rc = verify(&dp, true);
+    if (rc)
+        return finish(&dp, rc);
+    dp.d->stage = "health";
+    if (dp.pol->nhealth) {
+        dp.d->health_failed = gate_health_run(run, dp.pol->health, dp.pol->nhealth);
+        if (dp.d->health_failed) {
+            gate_errorf("%zu health check%s failed after the deploy", dp.d->health_failed,
+                        dp.d->health_failed == 1 ? "" : "s");
+            guide(&dp, "the migrations are applied and verified, but the application is not "
+                       "healthy: check it now (its logs, `prisma-gate health`)");
+            guide(&dp, "rolling back means a new migration that undoes the change (see the "
+                       "checklist's rollback notes); Prisma has no down migrations");
+            return finish(&dp, GATE_EXIT_VERIFY_FAILED);
+        }
+    }
+    dp.d->stage = "done";
+    if (dp.d->napplied)
+        guide(&dp, "applied %zu migration%s; run `prisma-gate status` to see the history",
+              dp.d->napplied, dp.d->napplied == 1 ? "" : "s");
+    else
+        guide(&dp, "nothing was pending: the database is up to date");
+    return finish(&dp, GATE_EXIT_OK);
+}

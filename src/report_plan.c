@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_plan.c - the plan and deploy parts of the reports: text,
+ * Markdown, the JSON `plan` and `deploy` members, and the deployment
+ * checklist (Markdown) with the deploy-later instructions.
+ */
+#include "gate/compat.h"
+#include "gate/plan.h"
+#include "gate/json.h"
+
+#include <string.h>
+
+#define C_RESET "\033[0m"
+#define C_BOLD  "\033[1m"
+#define C_RED   "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YEL   "\033[33m"
+
+static void size_text(char *buf, size_t n, long long bytes)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = (double)bytes;
+    size_t u = 0;
+
+    if (bytes < 0) {
+        (void)snprintf(buf, n, "?");
+        return;
+    }
+    while (v >= 1024.0 && u + 1 < GATE_ARRAY_SIZE(units)) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u)
+        (void)snprintf(buf, n, "%.1f %s", v, units[u]);
+    else
+        (void)snprintf(buf, n, "%lld B", bytes);
+}
+
+static void rows_text(char *buf, size_t n, const struct gate_plan_table *t)
+{
+    if (!t->exists)
+        (void)snprintf(buf, n, "new");
+    else if (t->rows < 0)
+        (void)snprintf(buf, n, "?");
+    else
+        (void)snprintf(buf, n, "~%lld", t->rows);
+}
+
+static const char *target_text(const struct gate_run *run, char *buf, size_t n)
+{
+    const struct gate_target *t = run->target;
+
+    if (!t)
+        return "?";
+    (void)snprintf(buf, n, "%s%s%s:%d/%s (schema %s)", t->name ? t->name : "", t->name ? " " : "",
+                   t->host, t->port, t->database, t->schema);
+    return buf;
+}
+
+/* ------------------------------------------------------------ text */
+
+static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool color)
+{
+    const struct gate_run_deploy *d = run->deploy;
+
+    gate_buf_printf(out, "\nDeploy: %s%s%s\n", color ? C_BOLD : "",
+                    !strcmp(d->stage, "done") ? "done" : d->stage, color ? C_RESET : "");
+    if (d->token_message)
+        gate_buf_printf(out, "  token: %s (%s)\n", d->token_status, d->token_message);
+    if (d->lock_wait_ms > 1000)
+        gate_buf_printf(out, "  waited %.1f s for the gate lock\n",
+                        (double)d->lock_wait_ms / 1000.0);
+    if (d->started) {
+        gate_buf_printf(out, "  prisma migrate deploy: ");
+        if (d->interrupted || d->timed_out)
+            gate_buf_printf(out, "stopped (%s)\n", d->error_message ? d->error_message : "");
+        else if (d->prisma_exit == 0)
+            gate_buf_printf(out, "ok in %.1f s\n", (double)d->prisma_ms / 1000.0);
+        else
+            gate_buf_printf(out, "failed, exit %d (%s)%s%s\n", d->prisma_exit,
+                            d->error_code ? d->error_code : "?", d->error_message ? ": " : "",
+                            d->error_message ? d->error_message : "");
+    }
+    if (d->napplied) {
+        gate_buf_printf(out, "  applied:\n");
+        for (size_t i = 0; i < d->napplied; i++)
+            gate_buf_printf(out, "    %s\n", d->applied[i]);
+    }
+    if (d->failed_migration)
+        gate_buf_printf(out, "  failed: %s\n", d->failed_migration);
+    if (!strcmp(d->stage, "health") || !strcmp(d->stage, "done")) {
+        if (d->verified)
+            gate_buf_printf(out, "  verified: every planned migration is applied with its "
+                                 "planned checksum\n");
+    }
+    for (size_t i = 0; i < d->nverify_problems; i++)
+        gate_buf_printf(out, "  verify: %s\n", d->verify_problems[i]);
+    if (d->health_failed)
+        gate_buf_printf(out, "  health: %zu check%s failed\n", d->health_failed,
+                        d->health_failed == 1 ? "" : "s");
+    if (d->nguidance) {
+        gate_buf_printf(out, "\n%s:\n",
+                        !strcmp(d->stage, "refused") ? "Deploy later" : "Next steps");
+        for (size_t i = 0; i < d->nguidance; i++)
+            gate_buf_printf(out, "  %zu. %s\n", i + 1, d->guidance[i]);
+    }
+    if (d->checklist)
+        gate_buf_printf(out, "\nChecklist: %s\n", d->checklist);
+}
+
+void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, bool color)
+{
+    const struct gate_run_plan *p = run->plan;
+    char tbuf[512];
+
+    for (size_t i = 0; i < run->nchecks; i++) {
+        const struct gate_check *c = &run->checks[i];
+
+        if (c->status != GATE_STATUS_PASS)
+            gate_buf_printf(out, "%-5s %s: %s\n", gate_status_name(c->status), c->id, c->message);
+    }
+    if (!p) {
+        if (run->deploy)
+            deploy_text(run, out, color);
+        return;
+    }
+    gate_buf_printf(out, "Plan for %s\n", target_text(run, tbuf, sizeof(tbuf)));
+    gate_buf_printf(out, "  %zu applied, %zu pending\n", p->applied, p->pending);
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        gate_buf_printf(out, "\n  %s  risk %s, %d statement%s\n", m->name, gate_risk_name(m->risk),
+                        m->statements, m->statements == 1 ? "" : "s");
+        if (m->note)
+            gate_buf_printf(out, "    note: %s\n", m->note);
+        for (size_t k = 0; k < m->nfindings; k++) {
+            const struct gate_finding *f = &m->findings[k];
+
+            if (f->severity == GATE_SEV_INFO)
+                continue;
+            gate_buf_printf(out, "    %d:%d %s %s%s: %s\n", f->line, f->column,
+                            gate_risk_name(f->risk), f->rule, f->suppressed ? " (suppressed)" : "",
+                            f->message);
+        }
+    }
+    if (p->ntables) {
+        gate_buf_printf(out, "\n  Affected tables (live estimates):\n");
+        for (size_t i = 0; i < p->ntables; i++) {
+            const struct gate_plan_table *t = &p->tables[i];
+            char rows[32], size[32];
+
+            rows_text(rows, sizeof(rows), t);
+            size_text(size, sizeof(size), t->bytes);
+            gate_buf_printf(out, "    %s.%s  rows %s  size %s%s\n", t->schema, t->name, rows,
+                            t->exists ? size : "-",
+                            t->large ? "  (large: lock/rewrite findings raised)" : "");
+        }
+    }
+    for (size_t i = 0; i < p->nproblems; i++)
+        gate_buf_printf(out, "\n  problem: %s\n", p->problems[i]);
+    gate_buf_printf(out, "\n  max risk %s; decision %s%s%s: %s\n", gate_risk_name(p->max_risk),
+                    color ? C_BOLD : "", gate_plan_decision_name(p->decision), color ? C_RESET : "",
+                    p->reason);
+    gate_buf_printf(out, "  digest %s\n", p->digest);
+    if (p->decision == GATE_PLAN_CONFIRM && !run->deploy) {
+        if (p->signed_tokens)
+            gate_buf_printf(out, "  approve: prisma-gate approve   (signed token, needs the "
+                                 "secret)\n");
+        else
+            gate_buf_printf(out, "  confirm: prisma-gate deploy --confirm %.16s\n", p->digest + 7);
+    }
+    if (run->deploy)
+        deploy_text(run, out, color);
+}
+
+/* ------------------------------------------------------------ Markdown */
+
+static void md_cell(struct gate_buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '|')
+            gate_buf_adds(out, "\\|");
+        else if (*s == '\n')
+            gate_buf_addc(out, ' ');
+        else
+            gate_buf_addc(out, *s);
+    }
+}
+
+static void md_plan(const struct gate_run *run, struct gate_buf *out)
+{
+    const struct gate_run_plan *p = run->plan;
+    char tbuf[512];
+
+    gate_buf_printf(out, "**Target:** %s  \n", target_text(run, tbuf, sizeof(tbuf)));
+    gate_buf_printf(out, "**Pending:** %zu (applied: %zu)  \n", p->pending, p->applied);
+    gate_buf_printf(out, "**Max risk:** %s  \n", gate_risk_name(p->max_risk));
+    gate_buf_printf(out, "**Decision:** %s — ", gate_plan_decision_name(p->decision));
+    md_cell(out, p->reason);
+    gate_buf_printf(out, "  \n**Plan digest:** `%s`\n\n", p->digest);
+    if (run->nmigrations) {
+        gate_buf_adds(out, "| Migration | Risk | Findings |\n|---|---|---|\n");
+        for (size_t i = 0; i < run->nmigrations; i++) {
+            const struct gate_migration *m = run->migrations[i];
+            const char *sep = "";
+
+            gate_buf_printf(out, "| `%s` | %s | ", m->name, gate_risk_name(m->risk));
+            for (size_t k = 0; k < m->nfindings; k++) {
+                const struct gate_finding *f = &m->findings[k];
+
+                if (f->severity == GATE_SEV_INFO)
+                    continue;
+                gate_buf_printf(out, "%s%s `%s` (line %d): ", sep, gate_risk_name(f->risk), f->rule,
+                                f->line);
+                md_cell(out, f->message);
+                sep = "<br>";
+            }
+            gate_buf_adds(out, *sep ? " |\n" : "none |\n");
+        }
+        gate_buf_addc(out, '\n');
+    }
+    if (p->ntables) {
+        gate_buf_adds(out, "| Table | Rows (estimate) | Size | Large |\n|---|---|---|---|\n");
+        for (size_t i = 0; i < p->ntables; i++) {
+            const struct gate_plan_table *t = &p->tables[i];
+            char rows[32], size[32];
+
+            rows_text(rows, sizeof(rows), t);
+            size_text(size, sizeof(size), t->bytes);
+            gate_buf_printf(out, "| `%s.%s` | %s | %s | %s |\n", t->schema, t->name, rows,
+                            t->exists ? size : "-", t->large ? "yes" : "no");
+        }
+        gate_buf_addc(out, '\n');
+    }
+    for (size_t i = 0; i < p->nproblems; i++) {
+        gate_buf_adds(out, "- **Problem:** ");
+        md_cell(out, p->problems[i]);
+        gate_buf_addc(out, '\n');
+    }
+}
+
+void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
+{
+    gate_buf_printf(out, "## prisma-gate %s\n\n", run->command);
+    if (run->plan)
+        md_plan(run, out);
+    if (run->deploy) {
+        const struct gate_run_deploy *d = run->deploy;
+
+        gate_buf_printf(out, "\n### Deploy: %s\n\n", d->stage);
+        if (d->token_message) {
+            gate_buf_printf(out, "- Token: %s — ", d->token_status);
+            md_cell(out, d->token_message);
+            gate_buf_addc(out, '\n');
+        }
+        for (size_t i = 0; i < d->napplied; i++)
+            gate_buf_printf(out, "- Applied `%s`\n", d->applied[i]);
+        if (d->error_code)
+            gate_buf_printf(out, "- Prisma error: %s\n", d->error_code);
+        for (size_t i = 0; i < d->nguidance; i++) {
+            gate_buf_printf(out, "%zu. ", i + 1);
+            md_cell(out, d->guidance[i]);
+            gate_buf_addc(out, '\n');
+        }
+    }
+}
+
+/* ------------------------------------------------------------ JSON */
+
+void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
+{
+    const struct gate_run_plan *p = run->plan;
+
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "digest");
+    gate_jsonw_str(w, p->digest);
+    gate_jsonw_key(w, "max_risk");
+    gate_jsonw_str(w, gate_risk_name(p->max_risk));
+    gate_jsonw_key(w, "requires_confirmation");
+    gate_jsonw_bool(w, p->requires_confirmation);
+    gate_jsonw_key(w, "decision");
+    gate_jsonw_str(w, gate_plan_decision_name(p->decision));
+    gate_jsonw_key(w, "reason");
+    gate_jsonw_str(w, p->reason);
+    gate_jsonw_key(w, "auto_max_risk");
+    gate_jsonw_str(w, gate_risk_name(p->auto_max_risk));
+    gate_jsonw_key(w, "confirm_max_risk");
+    gate_jsonw_str(w, gate_risk_name(p->confirm_max_risk));
+    gate_jsonw_key(w, "large_table_rows");
+    gate_jsonw_int(w, p->large_table_rows);
+    gate_jsonw_key(w, "signed_tokens");
+    gate_jsonw_bool(w, p->signed_tokens);
+    gate_jsonw_key(w, "token_env");
+    gate_jsonw_str(w, p->token_env);
+    gate_jsonw_key(w, "applied");
+    gate_jsonw_int(w, (long long)p->applied);
+    gate_jsonw_key(w, "pending");
+    gate_jsonw_int(w, (long long)p->pending);
+    gate_jsonw_key(w, "raised_findings");
+    gate_jsonw_int(w, (long long)p->raised);
+    gate_jsonw_key(w, "tables");
+    gate_jsonw_array(w);
+    for (size_t i = 0; i < p->ntables; i++) {
+        const struct gate_plan_table *t = &p->tables[i];
+
+        gate_jsonw_object(w);
+        gate_jsonw_key(w, "schema");
+        gate_jsonw_str(w, t->schema);
+        gate_jsonw_key(w, "name");
+        gate_jsonw_str(w, t->name);
+        gate_jsonw_key(w, "exists");
+        gate_jsonw_bool(w, t->exists);
+        gate_jsonw_key(w, "rows");
+        if (t->exists && t->rows >= 0)
+            gate_jsonw_int(w, t->rows);
+        else
+            gate_jsonw_null(w);
+        gate_jsonw_key(w, "bytes");
+        if (t->exists && t->bytes >= 0)
+            gate_jsonw_int(w, t->bytes);
+        else
+            gate_jsonw_null(w);
+        gate_jsonw_key(w, "large");
+        gate_jsonw_bool(w, t->large);
+        gate_jsonw_end(w);
+    }
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "problems");
+    gate_jsonw_array(w);
+    for (size_t i = 0; i < p->nproblems; i++)
+        gate_jsonw_str(w, p->problems[i]);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "canonical");
+    gate_jsonw_str(w, p->canonical);
+    gate_jsonw_end(w);
+}
+
+static void str_array(struct gate_jsonw *w, const char *key, const char *const *a, size_t n)
+{
+    gate_jsonw_key(w, key);
+    gate_jsonw_array(w);
+    for (size_t i = 0; i < n; i++)
+        gate_jsonw_str(w, a[i]);
+    gate_jsonw_end(w);
+}
+
+void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
+{
+    const struct gate_run_deploy *d = run->deploy;
+
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "stage");
+    gate_jsonw_str(w, d->stage);
+    gate_jsonw_key(w, "token");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "kind");
+    gate_jsonw_str(w, d->token_kind);
+    gate_jsonw_key(w, "status");
+    gate_jsonw_str(w, d->token_status);
+    gate_jsonw_key(w, "message");
+    gate_jsonw_str(w, d->token_message);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "lock_wait_ms");
+    gate_jsonw_int(w, d->lock_wait_ms);
+    gate_jsonw_key(w, "prisma");
+    gate_jsonw_object(w);
+    str_array(w, "argv", d->argv, d->argv ? d->argc : 0);
+    gate_jsonw_key(w, "started");
+    gate_jsonw_bool(w, d->started);
+    gate_jsonw_key(w, "exit_code");
+    if (d->started && d->prisma_exit >= 0)
+        gate_jsonw_int(w, d->prisma_exit);
+    else
+        gate_jsonw_null(w);
+    gate_jsonw_key(w, "signal");
+    gate_jsonw_int(w, d->prisma_signal);
+    gate_jsonw_key(w, "duration_ms");
+    gate_jsonw_int(w, d->prisma_ms);
+    gate_jsonw_key(w, "timed_out");
+    gate_jsonw_bool(w, d->timed_out);
+    gate_jsonw_key(w, "interrupted");
+    gate_jsonw_bool(w, d->interrupted);
+    gate_jsonw_key(w, "interrupt_signal");
+    gate_jsonw_str(w, !d->interrupted ? NULL : d->interrupt_signal == 15 ? "SIGTERM" : "SIGINT");
+    gate_jsonw_key(w, "error_code");
+    gate_jsonw_str(w, d->error_code);
+    gate_jsonw_key(w, "error_message");
+    gate_jsonw_str(w, d->error_message);
+    gate_jsonw_key(w, "output_tail");
+    gate_jsonw_str(w, d->output_tail);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "failed_migration");
+    gate_jsonw_str(w, d->failed_migration);
+    str_array(w, "applied", d->applied, d->napplied);
+    gate_jsonw_key(w, "verified");
+    gate_jsonw_bool(w, d->verified);
+    str_array(w, "verify_problems", d->verify_problems, d->nverify_problems);
+    gate_jsonw_key(w, "health_failed");
+    gate_jsonw_int(w, (long long)d->health_failed);
+    str_array(w, "guidance", d->guidance, d->nguidance);
+    gate_jsonw_key(w, "checklist");
+    gate_jsonw_str(w, d->checklist);
+    gate_jsonw_end(w);
+}
+
+/* ------------------------------------------------------------ checklist */
+
+static const char *rollback_note(const struct gate_migration *m)
+{
+    bool drop = false, rename = false, type = false, index = false, add = false;
+
+    for (size_t k = 0; k < m->nfindings; k++) {
+        const char *r = m->findings[k].rule;
+
+        if (strstr(r, "drop") && !strstr(r, "index") && !strstr(r, "not-null"))
+            drop = true;
+        else if (strstr(r, "truncate") || strstr(r, "delete") || strstr(r, "update-without"))
+            drop = true;
+        else if (strstr(r, "renaming"))
+            rename = true;
+        else if (strstr(r, "column-type") || strstr(r, "enum-value-removal"))
+            type = true;
+        else if (strstr(r, "index"))
+            index = true;
+        else if (strstr(r, "adding"))
+            add = true;
+    }
+    if (drop)
+        return "destroys data: a rollback cannot bring it back. Take a backup (or a copy of the "
+               "affected tables) right before deploying; restoring means a new migration that "
+               "recreates the objects plus a data restore";
+    if (rename)
+        return "renames: roll back with a new migration renaming back; code deployed against "
+               "the new name breaks again, so coordinate with the application deploy";
+    if (type)
+        return "changes a type: roll back with a new migration converting back; values that "
+               "do not fit the old type must be handled first";
+    if (index)
+        return "index change: roll back with a new migration dropping (DROP INDEX "
+               "CONCURRENTLY) or recreating the index";
+    if (add)
+        return "additive: roll back with a new migration dropping what it added (data written "
+               "to new columns is lost then)";
+    return "additive or metadata-only: roll back with a new migration that reverses it; Prisma "
+           "has no down migrations (`prisma migrate diff` can generate the reverse SQL)";
+}
+
+void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *pol,
+                         struct gate_buf *out)
+{
+    const struct gate_run_plan *p = run->plan;
+    const struct gate_run_deploy *d = run->deploy;
+    char tbuf[512];
+    struct gate_buf prisma = {0};
+
+    for (size_t i = 0; i < pol->project.nprisma; i++)
+        gate_buf_printf(&prisma, "%s%s", i ? " " : "", pol->project.prisma[i]);
+    if (!prisma.len)
+        gate_buf_adds(&prisma, "npx prisma");
+
+    gate_buf_adds(out, "# Deployment checklist\n\n");
+    gate_buf_printf(out, "- Target: %s\n", target_text(run, tbuf, sizeof(tbuf)));
+    gate_buf_printf(out, "- Plan digest: `%s`\n", p->digest);
+    gate_buf_printf(out, "- Pending migrations: %zu; max risk: **%s**; decision: **%s**\n",
+                    p->pending, gate_risk_name(p->max_risk), gate_plan_decision_name(p->decision));
+    gate_buf_adds(out, "- Why: ");
+    md_cell(out, p->reason);
+    gate_buf_addc(out, '\n');
+    if (d && !strcmp(d->stage, "refused")) {
+        gate_buf_adds(out, "\n## Deploy later\n\nNothing was applied. ");
+        if (d->token_message) {
+            md_cell(out, d->token_message);
+            gate_buf_addc(out, '.');
+        }
+        gate_buf_adds(out, "\n\n");
+        for (size_t i = 0; i < d->nguidance; i++) {
+            gate_buf_printf(out, "%zu. ", i + 1);
+            md_cell(out, d->guidance[i]);
+            gate_buf_addc(out, '\n');
+        }
+    }
+
+    gate_buf_adds(out, "\n## Plan\n\n");
+    md_plan(run, out);
+
+    gate_buf_adds(out, "\n## Pre-deployment checks\n\n");
+    gate_buf_adds(out, "- [ ] A recent backup of the database exists and a restore was tested\n");
+    gate_buf_printf(out,
+                    "- [ ] `prisma-gate status` is clean apart from the %zu pending "
+                    "migration%s (no failed, edited or missing migrations)\n",
+                    p->pending, p->pending == 1 ? "" : "s");
+    gate_buf_adds(out, "- [ ] The application version that runs after the deploy works with "
+                       "both the old and the new schema (or the downtime is agreed)\n");
+    for (size_t i = 0; i < p->ntables; i++) {
+        const struct gate_plan_table *t = &p->tables[i];
+
+        if (t->large)
+            gate_buf_printf(out,
+                            "- [ ] `%s.%s` has about %lld rows: schedule the deploy in a quiet "
+                            "window; locks and rewrites on it last long\n",
+                            t->schema, t->name, t->rows);
+    }
+    if (p->max_risk >= GATE_RISK_MEDIUM)
+        gate_buf_adds(out, "- [ ] Someone who can act on the database is available during the "
+                           "deploy\n");
+    if (p->max_risk >= GATE_RISK_CRITICAL)
+        gate_buf_adds(out, "- [ ] The data this deploy destroys is backed up separately and "
+                           "its loss is signed off\n");
+
+    gate_buf_adds(out, "\n## Steps\n\n");
+    gate_buf_printf(out,
+                    "1. Check the plan is still the approved one: `prisma-gate plan` shows "
+                    "digest `%s`\n",
+                    p->digest);
+    if (p->decision == GATE_PLAN_CONFIRM) {
+        if (p->signed_tokens)
+            gate_buf_printf(out,
+                            "2. Approve it: `prisma-gate approve` (needs `%s`) and keep "
+                            "the token\n",
+                            pol->deploy.secret_env);
+        else
+            gate_buf_printf(out, "2. The confirmation token for this plan: `%.16s`\n",
+                            p->digest + 7);
+        gate_buf_printf(out,
+                        "3. Deploy: `prisma-gate deploy --confirm TOKEN` (or `%s=TOKEN "
+                        "prisma-gate deploy`)\n",
+                        pol->deploy.token_env);
+    } else if (p->decision == GATE_PLAN_BLOCKED || p->decision == GATE_PLAN_REFUSED) {
+        gate_buf_adds(out, "2. Resolve what blocks the plan (above), then run `prisma-gate "
+                           "plan` again\n3. Deploy: `prisma-gate deploy`\n");
+    } else {
+        gate_buf_adds(out, "2. Deploy: `prisma-gate deploy` (no token needed at this risk)\n");
+    }
+    gate_buf_printf(out,
+                    "   - it takes the gate lock, re-checks the plan, runs `%s migrate "
+                    "deploy`, verifies every migration's checksum in "
+                    "`_prisma_migrations` and runs the health checks\n",
+                    gate_buf_str(&prisma));
+
+    gate_buf_adds(out, "\n## Rollback notes\n\n");
+    if (!run->nmigrations)
+        gate_buf_adds(out, "Nothing pending.\n");
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        gate_buf_printf(out, "- `%s` (risk %s): %s\n", m->name, gate_risk_name(m->risk),
+                        rollback_note(m));
+    }
+
+    gate_buf_adds(out, "\n## Post-deployment checks\n\n");
+    gate_buf_adds(out, "- [ ] `prisma-gate status` shows every migration applied\n");
+    if (pol->nhealth) {
+        for (size_t i = 0; i < pol->nhealth; i++)
+            gate_buf_printf(out, "- [ ] Health check `%s` passes: %s (expects HTTP %d)\n",
+                            pol->health[i].name, pol->health[i].url, pol->health[i].expect_status);
+    } else {
+        gate_buf_adds(out, "- [ ] The application's health endpoint answers (the policy has "
+                           "no `health:` checks: add them so deploy checks this itself)\n");
+    }
+    gate_buf_adds(out, "- [ ] Error rates and slow queries in the application's monitoring "
+                       "look normal\n");
+
+    gate_buf_adds(out, "\n## Troubleshooting\n\n");
+    gate_buf_printf(out,
+                    "- **A migration failed (P3018, or an engine error):** Prisma records it "
+                    "as failed and refuses further deploys (P3009). Undo what it changed if "
+                    "anything (a plain migration runs in one transaction and is rolled back), "
+                    "fix the migration, then `%s migrate resolve --rolled-back \"NAME\"` and "
+                    "deploy again; if you completed it by hand: `%s migrate resolve --applied "
+                    "\"NAME\"`.\n",
+                    gate_buf_str(&prisma), gate_buf_str(&prisma));
+    gate_buf_adds(out, "- **P3005 (schema not empty):** the database was never managed by "
+                       "Prisma Migrate: baseline it by marking the migrations it already has "
+                       "with `migrate resolve --applied` (https://pris.ly/d/migrate-baseline).\n");
+    gate_buf_adds(out, "- **P1002 (advisory lock timeout):** another `prisma migrate` is "
+                       "running against the database; wait for it and retry.\n");
+    gate_buf_adds(out, "- **P3019 (provider mismatch):** `migration_lock.toml` must say "
+                       "`provider = \"postgresql\"`.\n");
+    gate_buf_adds(out, "- **Token refused:** a token approves one plan; when the migrations, "
+                       "the target or the policy change, review the new plan and approve it "
+                       "again. Expired tokens need a new `prisma-gate approve`.\n");
+    gate_buf_adds(out, "- **Health check failed after the deploy (exit 5):** the migrations "
+                       "are applied; look at the application first. Rolling back the schema "
+                       "means a new migration (see the rollback notes).\n");
+    gate_buf_release(&prisma);
+}
