@@ -805,19 +805,38 @@ static void check_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int 
     gate_buf_release(&name);
 }
 
+/*
+ * Set help template tmpl on f for a constraint on one column of st's
+ * table that has no name of its own: {N} is PostgreSQL's default name
+ * (table_column_suffix), {C} the column, {R} ref (NULL: none).
+ */
+static void column_cons_help(struct gate_lint_ctx *ctx, struct gate_finding *f,
+                             const struct gate_stmt *st, const char *column,
+                             const struct gate_qname *ref, const char *suffix, const char *tmpl)
+{
+    struct help_args a = {.table = gate_lint_qname(ctx, &st->rel), .column = column};
+    struct gate_buf name = {0};
+    struct gate_buf b = {0};
+
+    if (!f)
+        return;
+    cons_name(&name, NULL, st->rel.name, &column, 1, suffix);
+    a.name = gate_buf_str(&name);
+    a.ref = ref ? gate_lint_qname(ctx, ref) : NULL;
+    add_help(&b, tmpl, &a);
+    set_help(ctx, f, &b);
+    gate_buf_release(&b);
+    gate_buf_release(&name);
+}
+
 static void check_column_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
                             const struct gate_coldef *cd)
 {
     const char *table = gate_lint_qname(ctx, &st->rel);
     bool self = gate_rules_same_qname(&st->rel, &cd->ref);
     bool ref_new = !self && new_in_file(ctx, &cd->ref, idx);
-    struct help_args a = {.table = table, .column = cd->name};
-    struct gate_buf name = {0};
-    struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cons_name(&name, NULL, st->rel.name, &cd->name, 1, "fkey");
-    a.name = gate_buf_str(&name);
     if (self || ref_new)
         f = gate_lint_emit(ctx, &r_fk, idx, cd->location, tname(st),
                            "adding column \"%s\" with REFERENCES adds a foreign key without NOT "
@@ -830,17 +849,10 @@ static void check_column_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
                            "VALID: %s is scanned under SHARE ROW EXCLUSIVE locks on %s and %s "
                            "that block writes to both",
                            cd->name, table, table, gate_lint_qname(ctx, &cd->ref));
-    if (f) {
-        a.ref = gate_lint_qname(ctx, &cd->ref);
-        add_help(&b,
-                 "add the column without REFERENCES, then the key NOT VALID: ALTER TABLE {T} ADD "
-                 "CONSTRAINT {N} FOREIGN KEY ({C}) REFERENCES {R} NOT VALID; then, in a separate "
-                 "migration: ALTER TABLE {T} VALIDATE CONSTRAINT {N};",
-                 &a);
-        set_help(ctx, f, &b);
-    }
-    gate_buf_release(&b);
-    gate_buf_release(&name);
+    column_cons_help(ctx, f, st, cd->name, &cd->ref, "fkey",
+                     "add the column without REFERENCES, then the key NOT VALID: ALTER TABLE {T} "
+                     "ADD CONSTRAINT {N} FOREIGN KEY ({C}) REFERENCES {R} NOT VALID; then, in a "
+                     "separate migration: ALTER TABLE {T} VALIDATE CONSTRAINT {N};");
 }
 
 static void check_check(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
@@ -874,28 +886,16 @@ static void check_check(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
 static void check_column_check(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
                                const struct gate_coldef *cd)
 {
-    const char *table = gate_lint_qname(ctx, &st->rel);
-    struct help_args a = {.table = table};
-    struct gate_buf name = {0};
-    struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cons_name(&name, NULL, st->rel.name, &cd->name, 1, "check");
-    a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_not_valid, idx, cd->location, tname(st),
                        "adding column \"%s\" with a CHECK constraint scans %s under an ACCESS "
                        "EXCLUSIVE lock, blocking reads and writes until every row is checked",
-                       cd->name, table);
-    if (f) {
-        add_help(&b,
-                 "add the column without the CHECK, then the constraint NOT VALID: ALTER TABLE {T} "
-                 "ADD CONSTRAINT {N} CHECK (...) NOT VALID; then, in a separate migration: ALTER "
-                 "TABLE {T} VALIDATE CONSTRAINT {N};",
-                 &a);
-        set_help(ctx, f, &b);
-    }
-    gate_buf_release(&b);
-    gate_buf_release(&name);
+                       cd->name, gate_lint_qname(ctx, &st->rel));
+    column_cons_help(ctx, f, st, cd->name, NULL, "check",
+                     "add the column without the CHECK, then the constraint NOT VALID: ALTER TABLE "
+                     "{T} ADD CONSTRAINT {N} CHECK (...) NOT VALID; then, in a separate migration: "
+                     "ALTER TABLE {T} VALIDATE CONSTRAINT {N};");
 }
 
 /*
@@ -993,28 +993,16 @@ static void check_unique(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
 static void check_column_unique(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
                                 const struct gate_coldef *cd)
 {
-    const char *table = gate_lint_qname(ctx, &st->rel);
-    struct help_args a = {.table = table, .column = cd->name};
-    struct gate_buf name = {0};
-    struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cons_name(&name, NULL, st->rel.name, &cd->name, 1, "key");
-    a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_unique, idx, cd->location, tname(st),
                        "adding column \"%s\" with UNIQUE builds a unique index under an ACCESS "
                        "EXCLUSIVE lock on %s, blocking reads and writes for the whole build",
-                       cd->name, table);
-    if (f) {
-        add_help(&b,
-                 "add the column without UNIQUE; then, as the only statement of its own "
-                 "migration.sql: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {N} ON {T} ({C}); "
-                 "then: ALTER TABLE {T} ADD CONSTRAINT {N} UNIQUE USING INDEX {N};",
-                 &a);
-        set_help(ctx, f, &b);
-    }
-    gate_buf_release(&b);
-    gate_buf_release(&name);
+                       cd->name, gate_lint_qname(ctx, &st->rel));
+    column_cons_help(ctx, f, st, cd->name, NULL, "key",
+                     "add the column without UNIQUE; then, as the only statement of its own "
+                     "migration.sql: CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {N} ON {T} "
+                     "({C}); then: ALTER TABLE {T} ADD CONSTRAINT {N} UNIQUE USING INDEX {N};");
 }
 
 /*
@@ -1178,14 +1166,9 @@ static bool file_not_null_check(struct gate_lint_ctx *ctx, const struct gate_stm
 static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
                                const struct gate_alter_cmd *c)
 {
-    const char *table = gate_lint_qname(ctx, &st->rel);
-    struct help_args a = {.table = table, .column = c->column};
-    struct gate_buf name = {0};
-    struct gate_buf b = {0};
-    struct gate_finding *f;
-
     const struct gate_cat_table *t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
     const struct gate_cat_column *col = t ? gate_catalog_column(t, c->column) : NULL;
+    struct gate_finding *f;
 
     if (!c->column)
         return;
@@ -1199,21 +1182,14 @@ static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt
                        tname(st),
                        "setting NOT NULL on column \"%s\" scans %s under an ACCESS EXCLUSIVE "
                        "lock, blocking reads and writes, and fails if any row holds NULL",
-                       c->column, table);
-    if (!f)
-        return;
-    cons_name(&name, NULL, st->rel.name, &c->column, 1, "not_null");
-    a.name = gate_buf_str(&name);
-    add_help(
-        &b,
-        "prove it with a CHECK first (PostgreSQL 12+ then skips the scan): ALTER TABLE {T} ADD "
-        "CONSTRAINT {N} CHECK ({C} IS NOT NULL) NOT VALID; then, in a separate migration: "
-        "ALTER TABLE {T} VALIDATE CONSTRAINT {N}; then, in a later one: ALTER TABLE {T} ALTER "
-        "COLUMN {C} SET NOT NULL; ALTER TABLE {T} DROP CONSTRAINT {N};",
-        &a);
-    set_help(ctx, f, &b);
-    gate_buf_release(&b);
-    gate_buf_release(&name);
+                       c->column, gate_lint_qname(ctx, &st->rel));
+    column_cons_help(
+        ctx, f, st, c->column, NULL, "not_null",
+        "prove it with a CHECK first (PostgreSQL 12+ then skips the scan): ALTER TABLE "
+        "{T} ADD CONSTRAINT {N} CHECK ({C} IS NOT NULL) NOT VALID; then, in a separate "
+        "migration: ALTER TABLE {T} VALIDATE CONSTRAINT {N}; then, in a later one: "
+        "ALTER TABLE {T} ALTER COLUMN {C} SET NOT NULL; ALTER TABLE {T} DROP "
+        "CONSTRAINT {N};");
 }
 
 /* ---- ALTER TABLE: the rest ---------------------------------------------- */
