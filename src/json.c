@@ -233,6 +233,74 @@ const struct gate_json *gate_json_array_at(const struct gate_json *v, size_t i)
     return (const struct gate_json *)json_array_get(CJ(v), i);
 }
 
+bool gate_json_is_null(const struct gate_json *v)
+{
+    return v && json_is_null(CJ(v));
+}
+
+bool gate_json_is_bool(const struct gate_json *v)
+{
+    return v && json_is_boolean(CJ(v));
+}
+
+bool gate_json_bool_value(const struct gate_json *v)
+{
+    return v && json_is_true(CJ(v));
+}
+
+bool gate_json_is_number(const struct gate_json *v)
+{
+    return v && json_is_number(CJ(v));
+}
+
+bool gate_json_is_integer(const struct gate_json *v)
+{
+    return v && json_is_integer(CJ(v));
+}
+
+long long gate_json_int_value(const struct gate_json *v)
+{
+    if (!v || !json_is_integer(CJ(v)))
+        return 0;
+    return (long long)json_integer_value(CJ(v));
+}
+
+double gate_json_number_value(const struct gate_json *v)
+{
+    if (!v || !json_is_number(CJ(v)))
+        return 0;
+    return json_number_value(CJ(v));
+}
+
+const struct gate_json *gate_json_path(const struct gate_json *root, const char *path)
+{
+    const json_t *cur = CJ(root);
+    const char *p = path;
+
+    if (!cur || !path || !*path)
+        return NULL;
+    while (cur) {
+        size_t n = strcspn(p, ".");
+        char key[256];
+
+        if (n >= sizeof(key))
+            return NULL;
+        memcpy(key, p, n);
+        key[n] = '\0';
+        if (json_is_object(cur)) {
+            cur = json_object_get(cur, key);
+        } else if (json_is_array(cur) && n && strspn(key, "0123456789") == n && n < 10) {
+            cur = json_array_get(cur, strtoul(key, NULL, 10));
+        } else {
+            return NULL;
+        }
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    return (const struct gate_json *)cur;
+}
+
 /* ---- streaming writer ---------------------------------------------------- */
 
 static void newline_indent(struct gate_buf *out, int depth)

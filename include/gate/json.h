@@ -75,5 +75,18 @@ bool gate_json_is_array(const struct gate_json *v);
 const char *gate_json_str_value(const struct gate_json *v);
 size_t gate_json_array_size(const struct gate_json *v);
 const struct gate_json *gate_json_array_at(const struct gate_json *v, size_t i);
+bool gate_json_is_null(const struct gate_json *v);
+bool gate_json_is_bool(const struct gate_json *v);
+bool gate_json_bool_value(const struct gate_json *v); /* false unless a JSON true */
+bool gate_json_is_number(const struct gate_json *v);  /* integer or real */
+bool gate_json_is_integer(const struct gate_json *v);
+long long gate_json_int_value(const struct gate_json *v); /* 0 unless an integer */
+double gate_json_number_value(const struct gate_json *v); /* 0 unless a number */
+/*
+ * The value at a dotted path: "database.connected" is root.database.connected;
+ * a segment of digits indexes an array ("checks.0.ok"). Keys holding a dot
+ * cannot be reached. Borrowed; NULL when any step is missing.
+ */
+const struct gate_json *gate_json_path(const struct gate_json *root, const char *path);
 
 #endif
