@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/cli.h"
 #include "gate/buf.h"
+#include "gate/http.h"
 #include "gate/msg.h"
 #include "gate/report.h"
 #include "gate/run.h"
@@ -72,6 +73,16 @@ int main(int argc, char **argv)
         gate_cli_release(&cli);
         return GATE_EXIT_USAGE;
     }
+    /* libcurl's global state: before any thread starts (health, deploy) */
+    {
+        struct gate_err herr = {0};
+
+        if (gate_http_global_init(&herr)) {
+            gate_errorf("%s", herr.msg);
+            gate_cli_release(&cli);
+            return GATE_EXIT_UNAVAILABLE;
+        }
+    }
     /* stdout carries only the report: stream it rather than hold it all */
     out.sink = stdout;
     gate_run_init(&run, cmd->name);
@@ -94,5 +105,6 @@ int main(int argc, char **argv)
     gate_run_release(&run);
     gate_cli_release(&cli);
     gate_sql_shutdown();
+    gate_http_global_cleanup();
     return rc;
 }
