@@ -6,10 +6,13 @@
  */
 #include "gate/compat.h"
 #include "gate/report.h"
+#include "gate/health.h"
 #include "gate/json.h"
 #include "gate/plan.h"
 #include "gate/report_status.h"
 #include "gate/version.h"
+
+#include <string.h>
 
 static void finding_json(struct gate_jsonw *w, const struct gate_finding *f)
 {
@@ -73,6 +76,37 @@ static void migration_json(struct gate_jsonw *w, const struct gate_migration *m)
         gate_report_migration_history_json(o, m);
         gate_jsonw_members(w, o);
         gate_json_free(o);
+    }
+    gate_jsonw_end(w);
+}
+
+/* "health": [...] (health.h), in policy order. */
+static void health_json(struct gate_jsonw *w, const struct gate_run *run)
+{
+    gate_jsonw_key(w, "health");
+    gate_jsonw_array(w);
+    for (size_t i = 0; i < run->nhealth; i++) {
+        const struct gate_health_result *h = &run->health[i];
+
+        gate_jsonw_object(w);
+        gate_jsonw_key(w, "name");
+        gate_jsonw_str(w, h->name);
+        gate_jsonw_key(w, "url");
+        gate_jsonw_str(w, h->url);
+        gate_jsonw_key(w, "status");
+        gate_jsonw_str(w, gate_status_name(h->status));
+        gate_jsonw_key(w, "http_status");
+        if (h->http_status)
+            gate_jsonw_int(w, h->http_status);
+        else
+            gate_jsonw_null(w);
+        gate_jsonw_key(w, "attempts");
+        gate_jsonw_int(w, h->attempts);
+        gate_jsonw_key(w, "elapsed_ms");
+        gate_jsonw_int(w, h->elapsed_ms);
+        gate_jsonw_key(w, "message");
+        gate_jsonw_str(w, h->message);
+        gate_jsonw_end(w);
     }
     gate_jsonw_end(w);
 }
@@ -152,5 +186,7 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
         gate_jsonw_key(&w, "deploy");
         gate_report_deploy_json(run, &w);
     }
+    if (run->nhealth || !strcmp(run->command, "health") || !strcmp(run->command, "deploy"))
+        health_json(&w, run);
     gate_jsonw_end(&w);
 }

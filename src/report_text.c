@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/report_status.h"
+#include "gate/health.h"
 #include "gate/plan.h"
 
 #include <string.h>
@@ -49,10 +50,37 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
                         f->prisma_warning);
 }
 
+void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, bool color)
+{
+    size_t counts[GATE_STATUS_ERROR + 1] = {0};
+
+    if (!run->nhealth)
+        return;
+    for (size_t i = 0; i < run->nhealth; i++) {
+        const struct gate_health_result *h = &run->health[i];
+        const char *c = h->status == GATE_STATUS_PASS ? "\033[32m" : "\033[1;31m";
+
+        counts[h->status]++;
+        gate_buf_printf(out, "%s%-5s%s ", color ? c : "", gate_status_name(h->status),
+                        color ? C_RESET : "");
+        if (h->name && h->url && strcmp(h->name, h->url))
+            gate_buf_printf(out, "%s: ", h->name);
+        gate_buf_printf(out, "%s [%lld ms]\n", h->message, h->elapsed_ms);
+    }
+    gate_buf_printf(out,
+                    "health: %zu check%s, %zu passed, %zu failed, %zu could not be evaluated\n",
+                    run->nhealth, run->nhealth == 1 ? "" : "s", counts[GATE_STATUS_PASS],
+                    counts[GATE_STATUS_FAIL], counts[GATE_STATUS_ERROR]);
+}
+
 void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color, bool verbose)
 {
     size_t counts[GATE_RISK_CRITICAL + 1] = {0};
     size_t total = 0, suppressed = 0, hidden = 0;
+    if (!strcmp(run->command, "health")) {
+        gate_report_health_text(run, out, color);
+        return;
+    }
     if (run->history) {
         gate_report_status_text(run, out, color);
         return;
@@ -88,6 +116,7 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
             }
         }
     }
+    gate_report_health_text(run, out, color);
     gate_buf_printf(out, "%zu migration%s, %zu finding%s", run->nmigrations,
                     run->nmigrations == 1 ? "" : "s", total, total == 1 ? "" : "s");
     if (total) {

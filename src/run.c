@@ -22,6 +22,7 @@ void gate_run_release(struct gate_run *run)
         free(run->migrations[i]->findings);
     free(run->migrations);
     free(run->checks);
+    free(run->health);
     gate_arena_release(&run->arena);
     memset(run, 0, sizeof(*run));
 }

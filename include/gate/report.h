@@ -19,4 +19,10 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out);
  */
 void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color, bool verbose);
 
+/*
+ * The health checks' results (run->health), a line each, and a summary
+ * line; gate_report_text() includes it. Nothing when there are none.
+ */
+void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, bool color);
+
 #endif

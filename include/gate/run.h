@@ -162,6 +162,8 @@ struct gate_check {
     int line;
 };
 
+struct gate_health_result; /* health.h */
+
 struct gate_run {
     struct gate_arena arena;
     const char *command;
@@ -181,6 +183,9 @@ struct gate_run {
     struct gate_target *target;          /* arena; NULL when no database is involved */
     struct gate_run_history *history;    /* arena; NULL unless the history was evaluated */
     struct gate_run_plan *plan;          /* arena (plan.h): plan, approve, deploy */
+    struct gate_health_result *health;   /* malloc'd (health.h): health and deploy */
+    size_t nhealth;
+    size_t caphealth;
     struct gate_run_deploy *deploy;      /* arena (plan.h): deploy */
 };
 
