@@ -25,6 +25,9 @@ static const struct gate_command commands[] = {
     {"status", gate_cmd_status, "",
      "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
      GATE_OPT_MIGRATIONS, true},
+    {"health", gate_cmd_health, "",
+     "run the policy's health checks (or --url URL ...): status, JSON values, retries",
+     GATE_OPT_HEALTH, true},
     {"plan", gate_cmd_plan, "",
      "pending migrations for the target: risk, impact, affected tables' live sizes, plan digest",
      GATE_OPT_MIGRATIONS | GATE_OPT_CHECKLIST, true},
@@ -61,6 +64,12 @@ enum {
     OPT_VERSION,
     OPT_FAIL_ON,
     OPT_MIGRATIONS,
+    OPT_URL,
+    OPT_EXPECT,
+    OPT_EXPECT_STATUS,
+    OPT_TIMEOUT,
+    OPT_RETRIES,
+    OPT_BACKOFF,
     OPT_CONFIRM,
     OPT_PLAN,
     OPT_CHECKLIST,
@@ -78,6 +87,12 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"migrations", required_argument, NULL, OPT_MIGRATIONS},
+    {"url", required_argument, NULL, OPT_URL},
+    {"expect", required_argument, NULL, OPT_EXPECT},
+    {"expect-status", required_argument, NULL, OPT_EXPECT_STATUS},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"backoff", required_argument, NULL, OPT_BACKOFF},
     {"confirm", required_argument, NULL, OPT_CONFIRM},
     {"plan", required_argument, NULL, OPT_PLAN},
     {"checklist", required_argument, NULL, OPT_CHECKLIST},
@@ -110,6 +125,14 @@ static void usage(struct gate_buf *out)
                   "none|low|medium|high|critical (default high)\n"
                   "\nstatus options:\n"
                   "      --migrations DIR   migrations directory (default ./prisma/migrations)\n"
+                  "\nhealth options (ad-hoc checks instead of the policy's):\n"
+                  "      --url URL          check this http(s) URL (repeatable)\n"
+                  "      --expect-status N  expected HTTP status (default 200)\n"
+                  "      --expect PATH=VAL  expected JSON value, e.g. database.connected=true "
+                  "(repeatable)\n"
+                  "      --timeout DUR      per request (default 5s)\n"
+                  "      --retries N        attempts after the first (default 3)\n"
+                  "      --backoff DUR      wait before the first retry, doubling (default 2s)\n"
                   "\nplan, approve and deploy options:\n"
                   "      --migrations DIR   migrations directory (default: the policy's "
                   "project.migrations)\n"
@@ -130,6 +153,13 @@ static const struct gate_command *find_command(const char *name)
             return &commands[i];
     }
     return NULL;
+}
+
+/* Append v to a repeatable option's list (malloc'd, argv-borrowed strings). */
+static void push_arg(const char ***list, int *n, const char *v)
+{
+    *list = gate_xrealloc(*list, ((size_t)*n + 1) * sizeof(**list));
+    (*list)[(*n)++] = v;
 }
 
 /* One getopt pass; stop_at_command: stop at the first non-option. */
@@ -203,6 +233,30 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
         case OPT_MIGRATIONS:
             cli->migrations = optarg;
             *seen |= GATE_OPT_MIGRATIONS;
+            break;
+        case OPT_URL:
+            push_arg(&cli->urls, &cli->nurls, optarg);
+            *seen |= GATE_OPT_HEALTH;
+            break;
+        case OPT_EXPECT:
+            push_arg(&cli->expects, &cli->nexpects, optarg);
+            *seen |= GATE_OPT_HEALTH;
+            break;
+        case OPT_EXPECT_STATUS:
+            cli->expect_status = optarg;
+            *seen |= GATE_OPT_HEALTH;
+            break;
+        case OPT_TIMEOUT:
+            cli->timeout = optarg;
+            *seen |= GATE_OPT_HEALTH;
+            break;
+        case OPT_RETRIES:
+            cli->retries = optarg;
+            *seen |= GATE_OPT_HEALTH;
+            break;
+        case OPT_BACKOFF:
+            cli->backoff = optarg;
+            *seen |= GATE_OPT_HEALTH;
             break;
         case OPT_CONFIRM:
             cli->confirm = optarg;
@@ -286,6 +340,8 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
     if (seen & ~(*cmd)->options) {
         gate_errorf("%s is not an option of '%s'",
                     (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)      ? "--fail-on"
+                    : (seen & ~(*cmd)->options & GATE_OPT_HEALTH)
+                        ? "--url/--expect/--expect-status/--timeout/--retries/--backoff"
                     : (seen & ~(*cmd)->options & GATE_OPT_CONFIRM)   ? "--confirm"
                     : (seen & ~(*cmd)->options & GATE_OPT_PLAN)      ? "--plan"
                     : (seen & ~(*cmd)->options & GATE_OPT_CHECKLIST) ? "--checklist"
@@ -300,5 +356,11 @@ void gate_cli_release(struct gate_cli *cli)
 {
     free(cli->args);
     cli->args = NULL;
+    free(cli->urls);
+    cli->urls = NULL;
+    cli->nurls = 0;
+    free(cli->expects);
+    cli->expects = NULL;
+    cli->nexpects = 0;
     cli->nargs = 0;
 }

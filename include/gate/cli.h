@@ -40,6 +40,16 @@ struct gate_cli {
     bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
     const struct gate_policy *pol; /* the policy (policy.h): main.c loads it */
 
+    /* health: ad-hoc checks (argv-borrowed strings; the arrays are malloc'd) */
+    const char **urls; /* --url URL (repeatable) */
+    int nurls;
+    const char **expects; /* --expect PATH=VALUE (repeatable) */
+    int nexpects;
+    const char *expect_status; /* --expect-status N */
+    const char *timeout;       /* --timeout DURATION */
+    const char *retries;       /* --retries N */
+    const char *backoff;       /* --backoff DURATION */
+
     /* plan, approve, deploy (argv-borrowed) */
     const char *confirm;   /* --confirm TOKEN (deploy) */
     const char *plan_file; /* --plan FILE: a JSON plan report (approve) */
@@ -59,6 +69,8 @@ struct gate_command {
 enum gate_cli_opt {
     GATE_OPT_FAIL_ON = 1 << 0,
     GATE_OPT_MIGRATIONS = 1 << 1,
+    /* health: --url --expect --expect-status --timeout --retries --backoff */
+    GATE_OPT_HEALTH = 1 << 12,
     GATE_OPT_CONFIRM = 1 << 20,   /* --confirm (deploy) */
     GATE_OPT_PLAN = 1 << 21,      /* --plan (approve) */
     GATE_OPT_CHECKLIST = 1 << 22, /* --checklist (plan, deploy) */
@@ -83,6 +95,7 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
 enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
