@@ -121,6 +121,12 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@PRISMA_GATE=$(abspath $(BIN)) bench/run.sh all
 
+# The README's first command: the bundled events app gated, deployed and
+# health-checked on a throwaway PostgreSQL (ci/demo.sh; reports in build/demo/).
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@PRISMA_GATE=$(abspath $(BIN)) ci/demo.sh
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d '$(DESTDIR)$(BINDIR)'

@@ -43,6 +43,7 @@ STATUS=0
 SECTIONS=(
     "lint|section_lint|lint the corpus vs squawk and the parse-only floor"
     "status|section_status|status vs \`prisma migrate status\` on one up-to-date database"
+    "deploy|section_deploy|deploy with nothing pending vs a bare \`prisma migrate deploy\`"
 )
 
 usage() {
@@ -492,6 +493,103 @@ EOF_SCHEMA
     printf '  %-4s prisma-gate status >= 50x faster (wall)   (%sx)\n' "$v" "$r_w"
 }
 
+# section_deploy: the gate's overhead. `prisma-gate deploy` with nothing
+# pending (gate lock, plan under it, the same `prisma migrate deploy`,
+# libpq verification) against a bare `prisma migrate deploy`, on one
+# up-to-date database (a corpus project's whole history, ci/pg.sh).
+section_deploy() {
+    local corpus=${BENCH_CORPUS:-$ROOT/../shared/corpus}
+    local name=${BENCH_DEPLOY_PROJECT:-${BENCH_STATUS_PROJECT:-langfuse__langfuse}}
+    local runs=${BENCH_DEPLOY_RUNS:-7}
+    local src proj out rc cli config
+
+    note "== deploy =="
+    corpus=$(abspath "$corpus")
+    src=$corpus/$name
+    if [ ! -d "$src/migrations" ]; then
+        note "deploy: skipped: corpus project $name not found under ${BENCH_CORPUS:-../shared/corpus}"
+        return 0
+    fi
+    if ! find_gate; then
+        note "deploy: skipped: $GATE_WHY"
+        return 0
+    fi
+    out=$("$ROOT/ci/prisma.sh" install 2>&1)
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        note "deploy: skipped: the Prisma CLI fixture could not be installed (ci/prisma.sh install, exit $rc)"
+        return 0
+    fi
+    cli=$(sed -n 2p <<<"$("$ROOT/ci/prisma.sh" argv)")
+    config=$("$ROOT/ci/prisma.sh" config)
+    DEPLOY_PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench-pg.XXXXXX")
+    if ! out=$("$ROOT/ci/pg.sh" start "$DEPLOY_PGDIR" 2>"$WORK/pg-deploy.err"); then
+        note "deploy: skipped: no PostgreSQL 15 cluster (ci/pg.sh start failed)"
+        return 0
+    fi
+    eval "$out"
+    DATABASE_URL=$("$ROOT/ci/pg.sh" createdb "$DEPLOY_PGDIR" benchdeploy 2>>"$WORK/pg-deploy.err") || {
+        note "deploy: skipped: createdb failed"
+        return 0
+    }
+    export DATABASE_URL CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+
+    proj=$WORK/deploy-proj
+    mkdir -p "$proj/prisma"
+    cp -R "$src/migrations" "$proj/prisma/migrations"
+    cat >"$proj/prisma/schema.prisma" <<'EOF_SCHEMA'
+generator client {
+  provider = "prisma-client-js"
+}
+
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+EOF_SCHEMA
+    cat >"$proj/prisma-gate.yml" <<EOF_POLICY
+version: 1
+project:
+  prisma: [node, $cli, --config, $config]
+EOF_POLICY
+    note "deploy: $name, $(find "$proj/prisma/migrations" -mindepth 1 -maxdepth 1 -type d | wc -l) migrations; prisma migrate deploy (untimed) ..."
+    if ! (cd "$proj" && node "$cli" migrate deploy --config "$config" >"$WORK/deploy2.log" 2>&1); then
+        note "deploy: skipped: prisma migrate deploy failed:"
+        tail -n 5 "$WORK/deploy2.log" | sed 's/^/    /'
+        STATUS=1
+        return 0
+    fi
+    ARGV_gdeploy=("$GATE_BIN" deploy --format json)
+    LABEL_gdeploy="prisma-gate deploy"
+    ARGV_pdeploy=(node "$cli" --config "$config" migrate deploy)
+    LABEL_pdeploy="prisma migrate deploy"
+    cd "$proj" || return 1
+    "${ARGV_gdeploy[@]}" >"$WORK/gd.out" 2>&1
+    if [ $? -ne 0 ]; then
+        warn "deploy: prisma-gate deploy with nothing pending should exit 0"
+        tail -n 5 "$WORK/gd.out" | sed 's/^/    /' >&2
+        STATUS=1
+    fi
+    local saved=$RUNS
+    RUNS=$runs
+    measure gdeploy pdeploy
+    RUNS=$saved
+    cd "$ROOT" || return 1
+
+    note "deploy: medians of $runs runs after 1 warm-up; wall/cpu in ms (both run the same Prisma CLI)"
+    printf '%-24s %9s %8s %12s   %s\n' tool 'wall(ms)' 'cpu(ms)' 'maxrss(KiB)' 'wall min-max'
+    status_row "prisma-gate deploy" gdeploy
+    status_row "prisma migrate deploy" pdeploy
+    local gw=${MED_WALL_gdeploy:-} pw=${MED_WALL_pdeploy:-}
+    [ "${OK_gdeploy:-0}" = 1 ] || gw=''
+    [ "${OK_pdeploy:-0}" = 1 ] || pw=''
+    local added
+    added=$(awk -v g="$gw" -v p="$pw" 'BEGIN { if (g == "" || p == "" || p + 0 == 0) print "n/a"; else printf "%.1f\n", (g - p) * 100 / p }')
+    note "gate overhead: ${added}% of a bare prisma migrate deploy (wall)"
+    note "target (informational):"
+    printf '  %-4s prisma-gate deploy adds < 5%% (wall)   (%s%%)\n' "$(verdict "$added" '<' 5)" "$added"
+}
+
 # ---------------------------------------------------------------- main
 
 # bench_cleanup: on any exit, the status section's cluster and the work dir.
@@ -499,6 +597,10 @@ bench_cleanup() {
     if [ -n "${STATUS_PGDIR:-}" ]; then
         "$ROOT/ci/pg.sh" stop "$STATUS_PGDIR" >/dev/null 2>&1
         rm -rf "$STATUS_PGDIR"
+    fi
+    if [ -n "${DEPLOY_PGDIR:-}" ]; then
+        "$ROOT/ci/pg.sh" stop "$DEPLOY_PGDIR" >/dev/null 2>&1
+        rm -rf "$DEPLOY_PGDIR"
     fi
     rm -rf "$WORK"
 }
@@ -542,6 +644,7 @@ main() {
 
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench.XXXXXX")
     STATUS_PGDIR=
+    DEPLOY_PGDIR=
     trap 'bench_cleanup' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM

@@ -232,7 +232,8 @@ expect "H: between them, one applied it" "20240106000000_slow" "$(jget "$WORK/H1
 
 # --- I: SIGTERM during deploy ------------------------------------------------------------
 add_migration "$PROJ" 20240107000000_sleepy 'SELECT pg_sleep(30);\n'
-(cd "$PROJ" && exec "$GATE" deploy --format json) >"$WORK/I.out" 2>"$WORK/I.err" &
+# the binary itself (not a wrapper script), so the signal reaches prisma-gate
+(cd "$PROJ" && exec "${PRISMA_GATE_REAL:-$GATE}" deploy --format json) >"$WORK/I.out" 2>"$WORK/I.err" &
 PI=$!
 for _ in $(seq 1 300); do
 	[ "$(q $DB "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%'")" = 1 ] && break

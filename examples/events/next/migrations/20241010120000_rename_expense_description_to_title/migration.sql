@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Expense" RENAME COLUMN "description" TO "title";
