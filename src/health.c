@@ -207,8 +207,11 @@ static void excerpt(const char *body, size_t len, char *buf, size_t n)
 
     for (size_t i = 0; i < len && k + 4 < n && i < 100; i++) {
         unsigned char ch = (unsigned char)body[i];
+        char c = body[i];
 
-        buf[k++] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
+        if (ch < 0x20 || ch == 0x7f)
+            c = ' ';
+        buf[k++] = c;
     }
     if (len > 100 && k + 4 < n) {
         memcpy(buf + k, "...", 3);

@@ -209,7 +209,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 
     if (n > GATE_HTTP_MAX_BODY - req->body_len) {
         req->too_big_ = true;
-        return n ? 0 : 1; /* anything but n stops the transfer */
+        return 0; /* anything but n stops the transfer */
     }
     if (req->body_len + n + 1 > req->body_cap_) {
         size_t cap = req->body_cap_ ? req->body_cap_ : 4096;
@@ -336,8 +336,8 @@ static void finish(struct gate_http *h, struct gate_http_req *req, CURLcode cc)
                    cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_TOO_MANY_REDIRECTS;
     if (req->too_big_ || cc == CURLE_FILESIZE_EXCEEDED) {
         req->code = gate_fail(&req->err, GATE_E_LIMIT,
-                              "GET '%s': response body larger than %u KiB: refused", req->url,
-                              GATE_HTTP_MAX_BODY / 1024u);
+                              "GET '%s': response body larger than %zu KiB: refused", req->url,
+                              GATE_HTTP_MAX_BODY / 1024);
     } else if (cc == CURLE_UNSUPPORTED_PROTOCOL) {
         req->code = gate_fail(&req->err, GATE_E_HTTP,
                               "GET '%s': redirect to a URL that is not http or https refused (%s)",

@@ -22,7 +22,7 @@
 #include "gate/err.h"
 
 /* Largest response body kept (a cap, not OOM). */
-#define GATE_HTTP_MAX_BODY (1024u * 1024u)
+#define GATE_HTTP_MAX_BODY ((size_t)1024 * 1024)
 
 /* Default whole-request timeout when a request sets none. */
 #define GATE_HTTP_DEFAULT_TIMEOUT_MS 30000

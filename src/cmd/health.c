@@ -135,7 +135,7 @@ enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struc
         struct gate_err err = {0};
 
         if (gate_http_url_check(checks[i].url, &err)) {
-            if (checks[i].name && strcmp(checks[i].name, checks[i].url))
+            if (checks[i].name && strcmp(checks[i].name, checks[i].url) != 0)
                 gate_errorf("health check '%s': %s", checks[i].name, err.msg);
             else
                 gate_errorf("%s", err.msg);
