@@ -256,7 +256,12 @@ static long long to_ll(const char *s)
     return end == s ? -1 : v;
 }
 
-/* Sizes of the noted tables: one catalog query for the whole plan. */
+/*
+ * Sizes of the noted tables: one catalog query for the whole plan. Rows:
+ * the planner's estimate (reltuples, kept current by autovacuum/ANALYZE);
+ * n_live_tup only for a table never analyzed (reltuples -1), as it can
+ * double-count rows inserted in the session that ran ANALYZE.
+ */
 static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
                                      struct gate_err *err)
 {
@@ -268,7 +273,8 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
     if (!p->ntables)
         return GATE_OK;
     gate_buf_adds(&sql, "SELECT n.nspname, c.relname, "
-                        "GREATEST(c.reltuples, COALESCE(s.n_live_tup, 0), 0)::bigint, "
+                        "(CASE WHEN c.reltuples >= 0 THEN c.reltuples "
+                        "ELSE COALESCE(s.n_live_tup, 0) END)::bigint, "
                         "pg_total_relation_size(c.oid) "
                         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
@@ -303,7 +309,7 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
     return GATE_OK;
 }
 
-/* The finding's table ("x" or "s"."x", as lint quotes it) among the measured ones. */
+/* The finding's table (x, s.x, "x" or "s"."x") among the measured ones. */
 static const struct gate_plan_table *table_of(const struct plan_state *st, const char *quoted)
 {
     const struct gate_run_plan *p = st->p;
@@ -312,12 +318,14 @@ static const struct gate_plan_table *table_of(const struct plan_state *st, const
         return NULL;
     for (size_t i = 0; i < p->ntables; i++) {
         const struct gate_plan_table *t = &p->tables[i];
-        char a[512], b[512];
+        char a[512], b[512], c[512];
+        bool here = !strcmp(t->schema, st->run->target->schema);
 
         (void)snprintf(a, sizeof(a), "\"%s\"", t->name);
         (void)snprintf(b, sizeof(b), "\"%s\".\"%s\"", t->schema, t->name);
-        if ((!strcmp(quoted, a) && !strcmp(t->schema, st->run->target->schema)) ||
-            !strcmp(quoted, b))
+        (void)snprintf(c, sizeof(c), "%s.%s", t->schema, t->name);
+        if ((here && (!strcmp(quoted, a) || !strcmp(quoted, t->name))) || !strcmp(quoted, b) ||
+            !strcmp(quoted, c))
             return t;
     }
     return NULL;

@@ -38,7 +38,7 @@ struct gate_plan_table {
     const char *schema;
     const char *name;
     bool exists;     /* false: created by the plan, or not found */
-    long long rows;  /* estimate: max(reltuples, n_live_tup); -1 when unknown */
+    long long rows;  /* estimate: reltuples (n_live_tup if never analyzed); -1 unknown */
     long long bytes; /* pg_total_relation_size; -1 when unknown */
     bool large;      /* rows > risk.large_table_rows */
 };

@@ -177,6 +177,20 @@ expect "E: decision blocked" blocked "$(jget "$WORK/E.out" r.plan.decision)"
 expect "E: nothing applied" 0 "$(rows 20240104000000_drop)"
 rm -r "$PROJ/prisma/migrations/20240104000000_drop"
 
+# --- E2: lock findings on a large table are raised a level ---------------------------
+add_migration "$PROJ" 20240104000001_index 'CREATE INDEX "User_mail_idx" ON "User"("mail");\n'
+gate E2-small plan --format json
+expect "E2: an index build on a small table stays medium (automatic)" "medium auto" "$(jget "$WORK/E2-small.out" "r.migrations[0].risk + ' ' + r.plan.decision")"
+policy "risk:
+  large_table_rows: 1000"
+gate E2-large plan --format json
+expect "E2: above risk.large_table_rows it is raised to high (needs a token)" "high confirm" "$(jget "$WORK/E2-large.out" "r.migrations[0].risk + ' ' + r.plan.decision")"
+expect "E2: the table is marked large" true "$(jget "$WORK/E2-large.out" "r.plan.tables.find(t => t.name === 'User').large")"
+check "E2: the finding says why" grep -q 'raised to high' "$WORK/E2-large.out"
+check "E2: the policy is part of the digest" test "$(digest E2-small)" != "$(digest E2-large)"
+policy ""
+rm -r "$PROJ/prisma/migrations/20240104000001_index"
+
 # --- F: a failing migration ---------------------------------------------------------
 add_migration "$PROJ" 20240105000000_bad 'CREATE TABLE "T" ("x" INTEGER);\nSELECT 1/0;\n'
 gate F deploy --format json
