@@ -36,9 +36,9 @@ bool gate_rules_is_type(const struct gate_type *t, const char *name);
 bool gate_rules_serial_type(const struct gate_type *t);
 
 /*
- * Type t as SQL for a help text, user type names quoted as Prisma writes
- * them ("Role", "app"."Role"); built-in names stay bare. The string is
- * owned by ctx (gate_lint_type()) and lives as long as the file's lint.
+ * Type t as SQL for a help text (varchar(191), "Role"[]): a name that is
+ * not all lower-case letters, digits and _, or one with a schema, is
+ * quoted as Prisma writes it. An arena string (gate_lint_type()).
  */
 const char *gate_rules_sql_type(struct gate_lint_ctx *ctx, const struct gate_type *t);
 

@@ -72,9 +72,8 @@ static bool creates_table(const struct gate_stmt *s, unsigned flags)
            ((flags & GATE_RULES_NEW_MATVIEW) && s->obj == GATE_OBJ_MATVIEW);
 }
 
-static bool creates_type(const struct gate_stmt *s, unsigned unused)
+static bool creates_type(const struct gate_stmt *s, GATE_UNUSED unsigned arg)
 {
-    (void)unused;
     return s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
            s->kind == GATE_STMT_CREATE_DOMAIN;
 }
