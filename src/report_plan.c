@@ -187,7 +187,7 @@ static void md_cell(struct gate_buf *out, const char *s)
     }
 }
 
-static void md_plan(const struct gate_run *run, struct gate_buf *out)
+static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migrations)
 {
     const struct gate_run_plan *p = run->plan;
     char tbuf[512];
@@ -198,7 +198,7 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out)
     gate_buf_printf(out, "**Decision:** %s — ", gate_plan_decision_name(p->decision));
     md_cell(out, p->reason);
     gate_buf_printf(out, "  \n**Plan digest:** `%s`\n\n", p->digest);
-    if (run->nmigrations) {
+    if (migrations && run->nmigrations) {
         gate_buf_adds(out, "| Migration | Risk | Findings |\n|---|---|---|\n");
         for (size_t i = 0; i < run->nmigrations; i++) {
             const struct gate_migration *m = run->migrations[i];
@@ -241,13 +241,14 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out)
 
 void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
 {
-    gate_buf_printf(out, "## prisma-gate %s\n\n", run->command);
-    if (run->plan)
-        md_plan(run, out);
+    if (run->plan) {
+        gate_buf_adds(out, "### Plan\n\n");
+        md_plan(run, out, false);
+    }
     if (run->deploy) {
         const struct gate_run_deploy *d = run->deploy;
 
-        gate_buf_printf(out, "\n### Deploy: %s\n\n", d->stage);
+        gate_buf_printf(out, "### Deploy: %s\n\n", d->stage);
         if (d->token_message) {
             gate_buf_printf(out, "- Token: %s — ", d->token_status);
             md_cell(out, d->token_message);
@@ -262,6 +263,7 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
             md_cell(out, d->guidance[i]);
             gate_buf_addc(out, '\n');
         }
+        gate_buf_addc(out, '\n');
     }
 }
 
@@ -481,7 +483,7 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     }
 
     gate_buf_adds(out, "\n## Plan\n\n");
-    md_plan(run, out);
+    md_plan(run, out, true);
 
     gate_buf_adds(out, "\n## Pre-deployment checks\n\n");
     gate_buf_adds(out, "- [ ] A recent backup of the database exists and a restore was tested\n");

@@ -165,7 +165,11 @@ char *gate_plan_canonical(const struct gate_target *t, const struct gate_plan_it
 void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *pol,
                          struct gate_buf *out);
 
-/* The plan (and deploy, when run->deploy is set) as text / Markdown / JSON members. */
+/*
+ * The plan (and deploy, when run->deploy is set) as text, as Markdown
+ * sections ("### Plan", "### Deploy: ...", for the Markdown report) and as
+ * the JSON report's `plan` and `deploy` members.
+ */
 void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, bool color);
 void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out);
 struct gate_jsonw;
