@@ -127,7 +127,7 @@ sed -e "s|@PRISMA@|\"node\", \"$PRISMA_CLI\", \"--config\", \"$PRISMA_CONFIG\"|"
 (cd "$APP" && git init -q -b main && git add -A && git -c user.name=demo -c user.email=demo@example.com commit -qm "events app: init, add location") ||
 	die "git init of the app failed"
 
-(cd "$APP" && NODE_PATH=$ROOT/tests/prisma/node_modules exec node server.js >"$WORK/server.out" 2>"$WORK/server.err") &
+(cd "$APP" && NODE_PATH=$ROOT/tests/prisma/node_modules exec node "$APP/server.js" >"$WORK/server.out" 2>"$WORK/server.err") &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 1 100); do
