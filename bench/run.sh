@@ -574,6 +574,17 @@ EOF_POLICY
     RUNS=$runs
     measure gdeploy pdeploy
     RUNS=$saved
+    # the gate's own time, free of the CLI's run-to-run noise: each run's
+    # wall time minus the Prisma child's duration from its own JSON report
+    local i t0 t1 child
+    : >"$WORK/gate-own"
+    for ((i = 1; i <= runs; i++)); do
+        t0=$(date +%s%N)
+        "$GATE_BIN" deploy --format json >"$WORK/gd-run.json" 2>/dev/null
+        t1=$(date +%s%N)
+        child=$(sed -n 's/^ *"duration_ms": \([0-9]*\),*$/\1/p' "$WORK/gd-run.json" | head -n 1)
+        [ -n "$child" ] && echo $(((t1 - t0) / 1000000 - child)) >>"$WORK/gate-own"
+    done
     cd "$ROOT" || return 1
 
     note "deploy: medians of $runs runs after 1 warm-up; wall/cpu in ms (both run the same Prisma CLI)"
@@ -585,9 +596,13 @@ EOF_POLICY
     [ "${OK_pdeploy:-0}" = 1 ] || pw=''
     local added
     added=$(awk -v g="$gw" -v p="$pw" 'BEGIN { if (g == "" || p == "" || p + 0 == 0) print "n/a"; else printf "%.1f\n", (g - p) * 100 / p }')
-    note "gate overhead: ${added}% of a bare prisma migrate deploy (wall)"
+    local own own_pct
+    own=$(median "$WORK/gate-own")
+    own_pct=$(awk -v o="$own" -v p="$pw" 'BEGIN { if (o == "nan" || p == "" || p + 0 == 0) print "n/a"; else printf "%.1f\n", o * 100 / p }')
+    note "gate overhead: ${added}% of a bare prisma migrate deploy (difference of the medians, noisy);"
+    note "               the gate's own time (wall minus the Prisma child's, median): ${own} ms = ${own_pct}%"
     note "target (informational):"
-    printf '  %-4s prisma-gate deploy adds < 5%% (wall)   (%s%%)\n' "$(verdict "$added" '<' 5)" "$added"
+    printf '  %-4s prisma-gate deploy adds < 5%% (its own time)   (%s%%)\n' "$(verdict "$own_pct" '<' 5)" "$own_pct"
 }
 
 # ---------------------------------------------------------------- main

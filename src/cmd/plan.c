@@ -24,6 +24,18 @@
 #include <string.h>
 #include <time.h>
 
+/* The URL makes libpq refuse a connection without TLS. */
+static bool tls_required(const struct gate_db_url *u)
+{
+    for (size_t i = 0; i < u->nparams; i++) {
+        const char *k = u->params[2 * i], *v = u->params[2 * i + 1];
+
+        if (!strcmp(k, "sslmode"))
+            return !strcmp(v, "require") || !strcmp(v, "verify-ca") || !strcmp(v, "verify-full");
+    }
+    return false;
+}
+
 enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *opts,
                                  struct gate_db_url *url, struct gate_db **db)
 {
@@ -53,6 +65,13 @@ enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *op
     }
     if (gate_db_url_parse(val, url, &err)) {
         gate_errorf("%s: %s", t->url_env, err.msg);
+        return GATE_EXIT_USAGE;
+    }
+    if (t->require_tls && !tls_required(url)) {
+        gate_errorf("the policy's target%s%s requires TLS, but %s does not ask for it: add "
+                    "sslmode=require (or verify-full) to the URL",
+                    t->name ? " " : "", t->name ? t->name : "", t->url_env);
+        gate_db_url_release(url);
         return GATE_EXIT_USAGE;
     }
     if (gate_db_connect(url, db, &err)) {
