@@ -39,10 +39,15 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+SCHEMA_CHECK := $(B)/tests/json-schema-check
+# Every suite runs prisma-gate through tests/tools/checked-gate.sh, which checks
+# each report a run writes (JSON, SARIF, GitLab, JUnit, GitHub) against its schema.
+CHECKED_GATE = PRISMA_GATE=$(abspath tests/tools/checked-gate.sh) \
+               PRISMA_GATE_REAL=$(abspath $(BIN_PATH)) JSON_SCHEMA_CHECK=$(abspath $(SCHEMA_CHECK))
 
 BIN := prisma-gate
 
-.PHONY: all check unit golden golden-update integration bad-input asan bench demo install uninstall \
+.PHONY: all check unit golden golden-update integration bad-input report-files asan bench demo install uninstall \
         clean deps lint hdrcheck format format-check corpus
 
 all: $(BIN)
@@ -76,6 +81,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libgate.a
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libgate.a \
 	    $(ALL_LDLIBS) $(CMOCKA_LIBS)
 
+# a test tool (not part of prisma-gate): JSON Schema validation with jansson
+$(SCHEMA_CHECK): tests/tools/json-schema-check.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
+
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
 
 # ---- set-up ----------------------------------------------------------------
@@ -88,28 +98,31 @@ deps:
 # ---- tests -----------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden corpus bad-input
+	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
-golden: $(BIN_PATH)
-	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/run-golden.sh
+golden: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/run-golden.sh
 
-golden-update: $(BIN_PATH)
-	@GOLDEN_UPDATE=1 PRISMA_GATE=$(abspath $(BIN_PATH)) tests/run-golden.sh
+golden-update: $(BIN_PATH) $(SCHEMA_CHECK)
+	@GOLDEN_UPDATE=1 $(CHECKED_GATE) tests/run-golden.sh
 
-corpus: $(BIN_PATH)
-	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/corpus.sh
+corpus: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/corpus.sh
 
-bad-input: $(BIN_PATH)
-	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/bad-input.sh
+bad-input: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/bad-input.sh
 
-integration: $(BIN_PATH)
+report-files: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/report-files.sh
+
+integration: $(BIN_PATH) $(SCHEMA_CHECK)
 	@fail=0; for t in tests/integration/*.sh; do [ -x "$$t" ] || continue; \
-	    echo "== $$t"; PRISMA_GATE=$(abspath $(BIN_PATH)) $$t || fail=1; done; exit $$fail
+	    echo "== $$t"; $(CHECKED_GATE) $$t || fail=1; done; exit $$fail
 
 asan: deps
 	@UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

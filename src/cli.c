@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/cli.h"
 #include "gate/msg.h"
+#include "gate/report_out.h"
 #include "gate/suggest.h"
 #include "gate/version.h"
 #include "gate/xalloc.h"
@@ -22,6 +23,8 @@ static const struct gate_command commands[] = {
     {"rules", gate_cmd_rules, "", "list every rule with its default risk", 0, false},
     {"explain", gate_cmd_explain, "RULE", "what a rule flags, why, and the safe alternative", 0,
      false},
+    {"init", gate_cmd_init, "", "write a commented default policy (prisma-gate.yml, or -p FILE)",
+     GATE_OPT_FORCE, false},
     {"status", gate_cmd_status, "",
      "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
      GATE_OPT_MIGRATIONS, true},
@@ -60,6 +63,7 @@ bool gate_format_parse(const char *s, enum gate_format *out)
 
 enum {
     OPT_REPORT = 256,
+    OPT_FORCE = 400,
     OPT_NO_COLOR,
     OPT_VERSION,
     OPT_FAIL_ON,
@@ -80,6 +84,7 @@ static const struct option long_opts[] = {
     {"target", required_argument, NULL, 't'},
     {"format", required_argument, NULL, 'f'},
     {"report", required_argument, NULL, OPT_REPORT},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -113,8 +118,12 @@ static void usage(struct gate_buf *out)
                   "  -p, --policy FILE      policy file (default ./prisma-gate.yml)\n"
                   "  -t, --target NAME      target database from the policy\n"
                   "  -C DIR                 run as if started in DIR\n"
-                  "  -f, --format FORMAT    text | json | markdown (stdout carries only this)\n"
-                  "      --report FMT=PATH  also write a report file (repeatable)\n"
+                  "  -f, --format FORMAT    text | json | junit | sarif | github | gitlab | "
+                  "markdown\n"
+                  "                         (stdout carries only this)\n"
+                  "      --report FMT=PATH  also write a report file: json, junit, sarif, gitlab,\n"
+                  "                         markdown or text (repeatable; atomic; {command} in\n"
+                  "                         PATH is the command's name)\n"
                   "      --no-color         no ANSI colour (also NO_COLOR, non-TTY)\n"
                   "  -q, --quiet            errors only on stderr\n"
                   "  -v, --verbose          more detail on stderr\n"
@@ -123,6 +132,8 @@ static void usage(struct gate_buf *out)
                   "\nlint options:\n"
                   "      --fail-on LEVEL    lowest risk that closes the gate: "
                   "none|low|medium|high|critical (default high)\n"
+                  "\ninit options:\n"
+                  "      --force            overwrite an existing policy file\n"
                   "\nstatus options:\n"
                   "      --migrations DIR   migrations directory (default ./prisma/migrations)\n"
                   "\nhealth options (ad-hoc checks instead of the policy's):\n"
@@ -182,20 +193,32 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             break;
         case 'f':
             if (!gate_format_parse(optarg, &cli->format)) {
-                gate_errorf("unknown format '%s' (valid: text, json, markdown)", optarg);
-                return GATE_EXIT_USAGE;
-            }
-            if (cli->format != GATE_FORMAT_TEXT && cli->format != GATE_FORMAT_JSON &&
-                cli->format != GATE_FORMAT_MARKDOWN) {
-                gate_errorf("format '%s' is not available yet (valid: text, json, markdown)",
-                            optarg);
+                const char *s = gate_suggest(optarg, format_names, GATE_ARRAY_SIZE(format_names));
+
+                gate_errorf("unknown format '%s' (%s%s%svalid: text, json, junit, sarif, github, "
+                            "gitlab, markdown)",
+                            optarg, s ? "did you mean '" : "", s ? s : "", s ? "'? " : "");
                 return GATE_EXIT_USAGE;
             }
             cli->format_set = true;
             break;
-        case OPT_REPORT:
-            gate_errorf("--report is not available yet; use --format json > FILE");
-            return GATE_EXIT_USAGE;
+        case OPT_REPORT: {
+            struct gate_report_spec spec;
+            struct gate_err err = {0};
+
+            if (gate_report_spec_parse(optarg, &spec, &err)) {
+                gate_errorf("%s", err.msg);
+                return GATE_EXIT_USAGE;
+            }
+            cli->reports =
+                gate_xrealloc(cli->reports, ((size_t)cli->nreports + 1) * sizeof(*cli->reports));
+            cli->reports[cli->nreports++] = optarg;
+            break;
+        }
+        case OPT_FORCE:
+            cli->force = true;
+            *seen |= GATE_OPT_FORCE;
+            break;
         case OPT_NO_COLOR:
             cli->no_color = true;
             break;
@@ -337,6 +360,10 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
         }
         cli->args[cli->nargs++] = rest[optind++];
     }
+    if ((seen & GATE_OPT_FORCE) && !((*cmd)->options & GATE_OPT_FORCE)) {
+        gate_errorf("--force is not an option of '%s'", (*cmd)->name);
+        return GATE_EXIT_USAGE;
+    }
     if (seen & ~(*cmd)->options) {
         gate_errorf("%s is not an option of '%s'",
                     (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)      ? "--fail-on"
@@ -356,6 +383,9 @@ void gate_cli_release(struct gate_cli *cli)
 {
     free(cli->args);
     cli->args = NULL;
+    free(cli->reports);
+    cli->reports = NULL;
+    cli->nreports = 0;
     free(cli->urls);
     cli->urls = NULL;
     cli->nurls = 0;

@@ -175,6 +175,30 @@ out:
     return rc;
 }
 
+enum gate_code gate_append_file(const char *path, const char *data, size_t len,
+                                struct gate_err *err)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    size_t off = 0;
+
+    if (fd < 0)
+        return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            (void)close(fd);
+            return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    if (close(fd))
+        return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+    return GATE_OK;
+}
+
 char *gate_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir);

@@ -8,9 +8,12 @@
 #include "gate/buf.h"
 #include "gate/http.h"
 #include "gate/msg.h"
+#include "gate/policy.h"
 #include "gate/report.h"
+#include "gate/report_out.h"
 #include "gate/run.h"
 #include "gate/sql.h"
+#include "gate/xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,12 +49,124 @@ static int write_stdout(struct gate_buf *b)
     return 0;
 }
 
+/*
+ * The policy of a command that evaluates (others get the defaults), with
+ * the flags merged. An invalid policy is exit 2: its errors are printed,
+ * and recorded in the run as a "policy" check, so the --report files
+ * still say why nothing was evaluated.
+ */
+static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
+                       struct gate_policy *pol, struct gate_run *run)
+{
+    struct gate_err err = {0};
+
+    cli->pol = pol;
+    if (!cmd->writes_run) {
+        gate_policy_defaults(pol);
+        return GATE_EXIT_OK;
+    }
+    if (gate_policy_load(pol, cli->policy, &run->arena, &err)) {
+        struct gate_buf b = {0};
+        struct gate_check *c = gate_run_add_check(run, "policy", GATE_STATUS_ERROR, err.msg);
+
+        if (pol->ndiags) {
+            gate_policy_diags_text(pol, &b);
+            gate_msg_raw(b.data, b.len);
+            gate_errorf("invalid policy %s (%zu error%s): nothing was evaluated", pol->path,
+                        pol->ndiags, pol->ndiags == 1 ? "" : "s");
+            c->path = pol->path;
+            c->line = pol->diags[0].line;
+        } else {
+            gate_errorf("%s", err.msg);
+        }
+        gate_buf_release(&b);
+        gate_policy_defaults(pol); /* reports: only what the flags ask for */
+        run->verdict = GATE_VERDICT_ERROR;
+        return GATE_EXIT_USAGE;
+    }
+    if (pol->path)
+        gate_verbosef("policy: %s", pol->path);
+    if (!cli->fail_on_set)
+        cli->fail_on = pol->lint.fail_on;
+    if (!cli->migrations && pol->project.migrations_given)
+        cli->migrations = pol->project.migrations;
+    if (gate_github_active(pol)) {
+        struct gate_buf b = {0};
+
+        gate_github_masks(pol, &b); /* before anything could print a secret */
+        if (b.len)
+            gate_msg_raw(b.data, b.len);
+        gate_buf_release(&b);
+    }
+    return GATE_EXIT_OK;
+}
+
+/*
+ * After an evaluating command: the report on stdout in --format (not
+ * after a usage error, but after an invalid policy: its error is the
+ * report's "policy" check), the
+ * report files (also when the gate is closed or nothing could be
+ * evaluated), and GitHub's annotations, step summary and outputs.
+ */
+static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, bool policy_failed,
+                      struct gate_buf *out)
+{
+    bool github = gate_github_active(cli->pol);
+    struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports + 1, sizeof(*specs));
+    struct gate_report_path *written = NULL;
+    size_t nwritten = 0;
+    bool ok;
+
+    run->exit_code = rc;
+    if ((rc == GATE_EXIT_USAGE || rc == GATE_EXIT_UNAVAILABLE) && run->verdict == GATE_VERDICT_PASS)
+        run->verdict = GATE_VERDICT_ERROR;
+    gate_run_sort_findings(run);
+    if (rc != GATE_EXIT_USAGE || policy_failed) {
+        /* under GitHub, text that quotes SQL must not run workflow commands */
+        bool fence =
+            github && (cli->format == GATE_FORMAT_TEXT || cli->format == GATE_FORMAT_JUNIT ||
+                       cli->format == GATE_FORMAT_MARKDOWN);
+        char token[64];
+
+        if (fence) {
+            gate_github_token(token, sizeof(token));
+            gate_buf_printf(out, "::stop-commands::%s\n", token);
+        }
+        gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0);
+        if (fence)
+            gate_buf_printf(out, "::%s::\n", token);
+    }
+    for (int i = 0; i < cli->nreports; i++) {
+        struct gate_err err = {0};
+
+        (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* checked by cli.c */
+    }
+    ok = gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+    if (github) {
+        struct gate_buf ann = {0};
+
+        /* --format github: annotations are stdout already; else stderr (the runner reads both) */
+        ok &= gate_github_write(run, written, nwritten,
+                                cli->format == GATE_FORMAT_GITHUB ? NULL : &ann);
+        if (ann.len)
+            gate_msg_raw(ann.data, ann.len);
+        gate_buf_release(&ann);
+    }
+    free(written);
+    free(specs);
+    if (!ok && (rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED))
+        rc = GATE_EXIT_UNAVAILABLE;
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct gate_cli cli = {0};
     struct gate_run run;
     struct gate_buf out = {0};
     const struct gate_command *cmd = NULL;
+    struct gate_policy pol;
+    bool policy_failed;
     int rc;
 
     rc = gate_cli_parse(&cli, argc, argv, &out, &cmd);
@@ -68,6 +183,17 @@ int main(int argc, char **argv)
                        : cli.verbosity > 0 ? GATE_MSG_VERBOSE
                                            : GATE_MSG_NORMAL);
     cli.color = want_color(&cli);
+    if (!cmd->writes_run &&
+        (cli.nreports || (cli.format != GATE_FORMAT_TEXT && cli.format != GATE_FORMAT_JSON &&
+                          cli.format != GATE_FORMAT_MARKDOWN))) {
+        if (cli.nreports)
+            gate_errorf("--report: '%s' evaluates nothing, so it writes no report", cmd->name);
+        else
+            gate_errorf("'%s' prints text, json or markdown, not %s", cmd->name,
+                        gate_format_name(cli.format));
+        gate_cli_release(&cli);
+        return GATE_EXIT_USAGE;
+    }
     if (cli.chdir && chdir(cli.chdir)) {
         gate_errorf("cannot change to directory '%s': %s", cli.chdir, strerror(errno));
         gate_cli_release(&cli);
@@ -86,16 +212,15 @@ int main(int argc, char **argv)
     /* stdout carries only the report: stream it rather than hold it all */
     out.sink = stdout;
     gate_run_init(&run, cmd->name);
-    run.fail_on = cli.fail_on;
-    rc = cmd->run(&cli, &run, &out);
-    if (cmd->writes_run && rc != GATE_EXIT_USAGE) {
-        run.exit_code = rc;
-        gate_run_sort_findings(&run);
-        if (cli.format == GATE_FORMAT_JSON)
-            gate_report_json(&run, &out);
-        else
-            gate_report_text(&run, &out, cli.color, cli.verbosity > 0);
+    gate_report_locate(&run);
+    rc = load_policy(&cli, cmd, &pol, &run);
+    policy_failed = rc != GATE_EXIT_OK;
+    if (!rc) {
+        run.fail_on = cli.fail_on;
+        rc = cmd->run(&cli, &run, &out);
     }
+    if (cmd->writes_run)
+        rc = finish_run(&cli, &run, rc, policy_failed, &out);
     if (write_stdout(&out)) {
         gate_errorf("cannot write to standard output: %s", strerror(errno));
         if (!rc)

@@ -38,6 +38,7 @@ struct gate_cli {
     char **args;            /* positional arguments after the command (argv-borrowed) */
     int nargs;
     bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
+    bool force;             /* --force (init: overwrite) */
     const struct gate_policy *pol; /* the policy (policy.h): main.c loads it */
 
     /* health: ad-hoc checks (argv-borrowed strings; the arrays are malloc'd) */
@@ -68,6 +69,7 @@ struct gate_command {
 
 enum gate_cli_opt {
     GATE_OPT_FAIL_ON = 1 << 0,
+    GATE_OPT_FORCE = 1 << 16, /* --force (init) */
     GATE_OPT_MIGRATIONS = 1 << 1,
     /* health: --url --expect --expect-status --timeout --retries --backoff */
     GATE_OPT_HEALTH = 1 << 12,
@@ -94,6 +96,7 @@ bool gate_format_parse(const char *s, enum gate_format *out);
 enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_init(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);

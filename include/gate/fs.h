@@ -38,6 +38,13 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
 enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t len,
                                       struct gate_err *err);
 
+/*
+ * Append data to path (created when missing) with one O_APPEND write
+ * sequence: for files other writers append to too ($GITHUB_OUTPUT).
+ */
+enum gate_code gate_append_file(const char *path, const char *data, size_t len,
+                                struct gate_err *err);
+
 /* path joined with name ("a" + "b" -> "a/b"); malloc'd. */
 char *gate_path_join(const char *dir, const char *name);
 

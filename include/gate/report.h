@@ -25,4 +25,52 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
  */
 void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, bool color);
 
+/*
+ * JUnit XML: a testsuite for the command, a testcase per check and per
+ * migration; <failure> for blocking findings, <error> for what could not
+ * be evaluated. Valid XML 1.0 whatever the SQL holds.
+ */
+void gate_report_junit(const struct gate_run *run, struct gate_buf *out);
+
+/* SARIF 2.1.0: every rule with its help, one result per finding, stable fingerprints. */
+void gate_report_sarif(const struct gate_run *run, struct gate_buf *out);
+
+/* GitLab Code Quality: a JSON array of unsuppressed findings (and located check problems). */
+void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out);
+
+/* The PR-comment budget (GitHub caps a comment at 65,536 characters) and the step summary's. */
+#define GATE_MARKDOWN_COMMENT_MAX 65000u
+#define GATE_MARKDOWN_SUMMARY_MAX (1000u * 1024u)
+
+/*
+ * A Markdown summary (verdict, a table of migrations with risk and
+ * findings, the blocking findings, the checks) of at most max bytes:
+ * what does not fit is counted, never cut mid-line.
+ */
+void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size_t max);
+
+/* A report file written by this run, for $GITHUB_OUTPUT. */
+struct gate_report_path {
+    const char *format; /* "json", "junit", ... */
+    const char *path;
+};
+
+/*
+ * GitHub workflow commands: ::error/::warning annotations (file, line,
+ * col, title; escaped) for the worst ten per kind, then a ::notice with
+ * the count of the rest.
+ */
+void gate_report_github_annotations(const struct gate_run *run, struct gate_buf *out);
+
+/*
+ * $GITHUB_OUTPUT lines: verdict, max-risk, exit-code, blocking, findings,
+ * report-FORMAT paths; each value written as
+ * name<<delim ... delim. delim must not occur in any value (the caller
+ * draws a random one and checks with gate_report_github_delim_ok).
+ */
+void gate_report_github_outputs(const struct gate_run *run, const struct gate_report_path *files,
+                                size_t nfiles, const char *delim, struct gate_buf *out);
+bool gate_report_github_delim_ok(const struct gate_run *run, const struct gate_report_path *files,
+                                 size_t nfiles, const char *delim);
+
 #endif

@@ -187,6 +187,10 @@ struct gate_run {
     size_t nhealth;
     size_t caphealth;
     struct gate_run_deploy *deploy;      /* arena (plan.h): deploy */
+
+    /* Where reports' repository-relative paths start (main.c sets them; NULL: unknown). */
+    const char *repo_root;               /* absolute repository root */
+    const char *repo_prefix;             /* the working directory relative to it: "" or "api/" */
 };
 
 void gate_run_init(struct gate_run *run, const char *command);

@@ -5,7 +5,9 @@
  * A PATH is a migration.sql (or any .sql file), a migration folder (holding
  * migration.sql), or a migrations directory, whose migrations are linted
  * in Prisma's order with each earlier one replayed into the catalog.
- * No PATH means ./prisma/migrations.
+ * No PATH means the policy's project.migrations (default ./prisma/migrations).
+ * The policy's lint.rules (off, on, severity, risk) and
+ * lint.hygiene_on_generated feed the engine.
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
@@ -14,9 +16,11 @@
 #include "gate/lint.h"
 #include "gate/migrations.h"
 #include "gate/msg.h"
+#include "gate/policy.h"
 #include "gate/prefetch.h"
 #include "gate/xalloc.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +52,26 @@ static char *name_of_file(const char *path)
             return gate_xstrndup(start, (size_t)(end - start));
     }
     return gate_xstrdup(b);
+}
+
+/*
+ * An input that could not be evaluated and is no migration: on stderr,
+ * and in the run as a "lint.input" check, so every report says why.
+ */
+GATE_PRINTF(3, 4)
+static void input_error(struct lint_state *ls, const char *path, const char *fmt, ...)
+{
+    struct gate_check *c;
+    va_list ap;
+    char msg[1024];
+
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    gate_errorf("%s", msg);
+    c = gate_run_add_check(ls->run, "lint.input", GATE_STATUS_ERROR, msg);
+    c->path = gate_arena_strdup(&ls->run->arena, path);
+    ls->unavailable = true;
 }
 
 /* Record a prefetched file's read problem on m; returns false when it cannot be linted. */
@@ -113,13 +137,11 @@ static void lint_directory(struct lint_state *ls, const char *dir)
     size_t npaths = 0, next = 0;
 
     if (gate_migrations_list(dir, &list, &err)) {
-        gate_errorf("%s", err.msg);
-        ls->unavailable = true;
+        input_error(ls, dir, "%s", err.msg);
         return;
     }
     if (!list.n) {
-        gate_errorf("no migrations in '%s' (expected folders holding migration.sql)", dir);
-        ls->unavailable = true;
+        input_error(ls, dir, "no migrations in '%s' (expected folders holding migration.sql)", dir);
         gate_migration_list_release(&list);
         return;
     }
@@ -213,13 +235,11 @@ static void lint_path(struct lint_state *ls, struct file_batch *batch, const cha
     }
     case GATE_PATH_MISSING:
         batch_flush(ls, batch);
-        gate_errorf("cannot read '%s': no such file or directory", path);
-        ls->unavailable = true;
+        input_error(ls, path, "cannot read '%s': no such file or directory", path);
         break;
     default:
         batch_flush(ls, batch);
-        gate_errorf("cannot read '%s': not a file or directory", path);
-        ls->unavailable = true;
+        input_error(ls, path, "cannot read '%s': not a file or directory", path);
         break;
     }
 }
@@ -233,15 +253,30 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
     (void)out;
     ls.run = run;
     ls.opts.fail_on = cli->fail_on;
+    if (cli->pol) {
+        ls.opts.rules = cli->pol->lint.rules;
+        ls.opts.nrules = cli->pol->lint.nrules;
+        ls.opts.hygiene_on_generated = cli->pol->lint.hygiene_on_generated;
+    }
     run->fail_on = cli->fail_on;
     if (!cli->nargs) {
-        if (gate_path_kind("prisma/migrations") != GATE_PATH_DIR) {
-            gate_errorf("no PATH given and no ./prisma/migrations directory here "
+        const char *dir = cli->pol ? cli->pol->project.migrations : "prisma/migrations";
+
+        if (gate_path_kind(dir) != GATE_PATH_DIR) {
+            if (strcmp(dir, "prisma/migrations")) {
+                input_error(&ls, dir,
+                            "no PATH given and no %s directory here (project.migrations in %s)",
+                            dir, cli->pol->path ? cli->pol->path : "the policy");
+                run->verdict = GATE_VERDICT_ERROR;
+                return GATE_EXIT_UNAVAILABLE;
+            }
+            input_error(&ls, dir,
+                        "no PATH given and no ./prisma/migrations directory here "
                         "(run in the project root or pass migration paths)");
             run->verdict = GATE_VERDICT_ERROR;
             return GATE_EXIT_UNAVAILABLE;
         }
-        lint_path(&ls, &batch, "prisma/migrations");
+        lint_path(&ls, &batch, dir);
     }
     for (int i = 0; i < cli->nargs; i++)
         lint_path(&ls, &batch, cli->args[i]);

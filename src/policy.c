@@ -1,0 +1,1852 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy.c - prisma-gate.yml: libyaml events -> a small node tree (with
+ * positions, no alias expansion) -> strict validation into struct
+ * gate_policy. The only module that includes libyaml.
+ *
+ * Why events and not yaml_parser_load(): the document loader expands
+ * aliases (the "billion laughs" bomb) and forgets duplicate keys. Here an
+ * alias is an error the moment it is seen, duplicate keys are found while
+ * the mapping is read, and the tree is capped in depth and size.
+ */
+#include "gate/compat.h"
+#include "gate/policy.h"
+#include "gate/fs.h"
+#include "gate/rules.h"
+#include "gate/src.h"
+#include "gate/suggest.h"
+#include "gate/xalloc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#define MAX_DIAGS 20
+#define MAX_DEPTH 32
+#define MAX_NODES 20000
+
+/* ---- the checks a policy can set ------------------------------------------ */
+
+/*
+ * Every check a policy may name, with its default level. A command that
+ * adds a check adds its id here (design.md's `checks:` keys).
+ */
+static const struct gate_policy_check policy_checks[] = {
+    {"uncommitted-schema", GATE_CHECK_ERROR},
+    {"untracked-migrations", GATE_CHECK_ERROR},
+    {"edited-migrations", GATE_CHECK_ERROR},
+    {"out-of-order-migrations", GATE_CHECK_WARNING},
+    {"schema-without-migration", GATE_CHECK_ERROR},
+    {"committed-secrets", GATE_CHECK_ERROR},
+    {"client-sync", GATE_CHECK_WARNING},
+};
+
+static const char *const level_names[] = {"off", "warning", "error"};
+static const char *const risk_names[] = {"none", "low", "medium", "high", "critical"};
+static const char *const severity_names[] = {"info", "warning", "error"};
+
+const char *gate_check_level_name(enum gate_check_level l)
+{
+    return (size_t)l < GATE_ARRAY_SIZE(level_names) ? level_names[l] : "unknown";
+}
+
+size_t gate_policy_check_count(void)
+{
+    return GATE_ARRAY_SIZE(policy_checks);
+}
+
+const char *gate_policy_check_id(size_t i)
+{
+    return i < GATE_ARRAY_SIZE(policy_checks) ? policy_checks[i].id : NULL;
+}
+
+/* ---- defaults ------------------------------------------------------------- */
+
+static const char *const default_prisma[] = {"npx", "prisma"};
+
+static const struct gate_policy_target builtin_target = {NULL, "DATABASE_URL", NULL, false, 0};
+
+void gate_policy_defaults(struct gate_policy *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->version = 1;
+    p->project.schema = "prisma/schema.prisma";
+    p->project.migrations = "prisma/migrations";
+    p->project.prisma = (const char **)(uintptr_t)default_prisma;
+    p->project.nprisma = GATE_ARRAY_SIZE(default_prisma);
+    p->lint.fail_on = GATE_RISK_HIGH;
+    p->risk.large_table_rows = 1000000;
+    p->checks = policy_checks;
+    p->nchecks = GATE_ARRAY_SIZE(policy_checks);
+    p->deploy.auto_max_risk = GATE_RISK_MEDIUM;
+    p->deploy.confirm_max_risk = GATE_RISK_HIGH;
+    p->deploy.token_env = "PRISMA_GATE_CONFIRM";
+    p->deploy.token_max_age_ms = 24LL * 3600 * 1000;
+    p->deploy.timeout_ms = 10LL * 60 * 1000;
+    p->reports.github = true;
+}
+
+/* ---- durations ------------------------------------------------------------ */
+
+bool gate_duration_parse(const char *s, long long *ms)
+{
+    long long total = 0;
+
+    if (!s || !*s)
+        return false;
+    while (*s) {
+        long long n = 0, unit;
+
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9') {
+            if (n > (LLONG_MAX - 9) / 10)
+                return false;
+            n = n * 10 + (*s++ - '0');
+        }
+        if (s[0] == 'm' && s[1] == 's') {
+            unit = 1;
+            s += 2;
+        } else if (*s == 's') {
+            unit = 1000;
+            s++;
+        } else if (*s == 'm') {
+            unit = 60LL * 1000;
+            s++;
+        } else if (*s == 'h') {
+            unit = 3600LL * 1000;
+            s++;
+        } else if (*s == 'd') {
+            unit = 24LL * 3600 * 1000;
+            s++;
+        } else {
+            return false;
+        }
+        if (n > (LLONG_MAX - total) / unit)
+            return false;
+        total += n * unit;
+    }
+    *ms = total;
+    return true;
+}
+
+/* ---- the node tree -------------------------------------------------------- */
+
+enum ykind {
+    Y_SCALAR = 0,
+    Y_MAP,
+    Y_SEQ,
+};
+
+struct ynode {
+    enum ykind kind;
+    int line, col;    /* 1-based */
+    const char *text; /* scalar (NUL-terminated; len excludes it) */
+    size_t len;
+    bool quoted;         /* quoted or block scalar: never null, never a number */
+    struct ynode *first; /* children: a map alternates key, value */
+    struct ynode *last;
+    struct ynode *next;
+    size_t n; /* children */
+};
+
+struct diag_node {
+    struct gate_policy_diag d;
+    struct diag_node *next;
+};
+
+struct ld {
+    struct gate_arena scratch; /* the tree, messages */
+    struct gate_arena *arena;  /* the result */
+    const char *name;
+    const char *text;
+    size_t len;
+    struct gate_src src;
+    struct gate_policy *p;
+    struct diag_node *diags, *diags_last;
+    size_t ndiags;
+    bool too_many;
+    bool fatal; /* stop reading events */
+    size_t nnodes;
+};
+
+static size_t utf8_seq(const unsigned char *s, size_t n);
+
+/* The text of 1-based line (without its line break) into the scratch arena; NULL when too long. */
+static const char *source_line(struct ld *ld, int line)
+{
+    size_t start, end;
+
+    if (line < 1 || (size_t)line > ld->src.nlines)
+        return NULL;
+    start = gate_src_line_start(&ld->src, line);
+    end = start;
+    while (end < ld->len && ld->text[end] != '\n' && ld->text[end] != '\r')
+        end++;
+    if (end - start > 240)
+        return NULL;
+    {
+        /* shown on a terminal: invalid bytes as U+FFFD, one column each (as libyaml counts) */
+        struct gate_buf b = {0};
+        const char *r;
+
+        for (size_t i = start; i < end;) {
+            size_t n = utf8_seq((const unsigned char *)ld->text + i, end - i);
+
+            if (n) {
+                gate_buf_add(&b, ld->text + i, n);
+                i += n;
+            } else {
+                gate_buf_adds(&b, "\xEF\xBF\xBD");
+                i++;
+            }
+        }
+        r = gate_arena_strdup(&ld->scratch, gate_buf_str(&b));
+        gate_buf_release(&b);
+        return r;
+    }
+}
+
+GATE_PRINTF(4, 5)
+static void perr(struct ld *ld, int line, int col, const char *fmt, ...)
+{
+    struct diag_node *dn;
+    va_list ap;
+    char msg[1024];
+
+    for (dn = ld->diags; dn; dn = dn->next) {
+        if (line && dn->d.line == line && dn->d.column == col)
+            return; /* the first error at a place wins */
+    }
+    if (ld->ndiags >= MAX_DIAGS) {
+        ld->too_many = true;
+        return;
+    }
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    dn = gate_arena_alloc(&ld->scratch, sizeof(*dn));
+    dn->d.line = line;
+    dn->d.column = col;
+    dn->d.message = gate_arena_strdup(&ld->scratch, msg);
+    dn->d.source = line ? source_line(ld, line) : NULL;
+    if (ld->diags_last)
+        ld->diags_last->next = dn;
+    else
+        ld->diags = dn;
+    ld->diags_last = dn;
+    ld->ndiags++;
+}
+
+#define PERR_AT(ld, n, ...) perr((ld), (n)->line, (n)->col, __VA_ARGS__)
+
+static void add_child(struct ynode *parent, struct ynode *kid)
+{
+    if (parent->last)
+        parent->last->next = kid;
+    else
+        parent->first = kid;
+    parent->last = kid;
+    parent->n++;
+}
+
+static struct ynode *new_node(struct ld *ld, enum ykind kind, const yaml_mark_t *mark)
+{
+    struct ynode *n;
+
+    if (++ld->nnodes > MAX_NODES) {
+        perr(ld, (int)mark->line + 1, (int)mark->column + 1,
+             "the policy is too large (more than %d YAML nodes)", MAX_NODES);
+        ld->fatal = true;
+        return NULL;
+    }
+    n = gate_arena_alloc(&ld->scratch, sizeof(*n));
+    n->kind = kind;
+    n->line = (int)mark->line + 1;
+    n->col = (int)mark->column + 1;
+    return n;
+}
+
+/* Does line (1-based) have a tab in its indentation? Sets *col to it. */
+static bool tab_in_indent(struct ld *ld, int line, int *col)
+{
+    size_t i;
+
+    if (line < 1 || (size_t)line > ld->src.nlines)
+        return false;
+    i = gate_src_line_start(&ld->src, line);
+    for (int c = 1; i < ld->len && (ld->text[i] == ' ' || ld->text[i] == '\t'); i++, c++) {
+        if (ld->text[i] == '\t') {
+            *col = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Length of the valid UTF-8 sequence at s[0..n), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned int cp;
+    size_t need;
+
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        need = 1;
+        cp = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        need = 2;
+        cp = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        need = 3;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    if (need >= n)
+        return 0;
+    for (size_t k = 1; k <= need; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return need + 1;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or len. */
+static size_t invalid_utf8_at(const char *text, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t n = utf8_seq((const unsigned char *)text + i, len - i);
+
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+/* Indentation (spaces) of 1-based line; -1 for a blank or comment line. */
+static int indent_of(struct ld *ld, int line)
+{
+    size_t i;
+    int n = 0;
+
+    if (line < 1 || (size_t)line > ld->src.nlines)
+        return -1;
+    i = gate_src_line_start(&ld->src, line);
+    while (i < ld->len && ld->text[i] == ' ') {
+        i++;
+        n++;
+    }
+    if (i >= ld->len || ld->text[i] == '\n' || ld->text[i] == '\r' || ld->text[i] == '#')
+        return -1;
+    return n;
+}
+
+/* Translate libyaml's error into one a new user can act on. */
+static void yaml_error(struct ld *ld, const yaml_parser_t *ps)
+{
+    int line = (int)ps->problem_mark.line + 1;
+    int col = (int)ps->problem_mark.column + 1;
+    int tcol;
+    const char *problem = ps->problem ? ps->problem : "unknown error";
+
+    ld->fatal = true;
+    if (ps->error == YAML_READER_ERROR) {
+        size_t bad = invalid_utf8_at(ld->text, ld->len);
+
+        if (bad < ld->len) {
+            gate_src_position(&ld->src, bad, &line, &col);
+            perr(ld, line, col,
+                 "the file is not valid UTF-8 (byte 0x%02X here; Latin-1?): save it as UTF-8",
+                 (unsigned)(unsigned char)ld->text[bad]);
+        } else {
+            gate_src_position(&ld->src, ps->problem_offset, &line, &col);
+            perr(ld, line, col, "cannot read the file: %s", problem);
+        }
+        return;
+    }
+    if (ps->error == YAML_MEMORY_ERROR)
+        GATE_BUG("out of memory in libyaml");
+    /* a tab in the indentation is the classic: libyaml only says "cannot start any token" */
+    for (int l = line; l >= 1 && l >= line - 1; l--) {
+        if (tab_in_indent(ld, l, &tcol)) {
+            perr(ld, l, tcol,
+                 "tab character in the indentation: YAML indents with spaces only (replace the "
+                 "tab with spaces)");
+            return;
+        }
+    }
+    if (ld->text && ps->problem_offset < ld->len && ld->text[ps->problem_offset] == '\t') {
+        perr(ld, line, col, "tab character here: YAML indents with spaces only");
+        return;
+    }
+    if (ps->context && strstr(ps->context, "quoted scalar")) {
+        perr(ld, (int)ps->context_mark.line + 1, (int)ps->context_mark.column + 1,
+             "this quoted value is never closed: add the closing quote");
+        return;
+    }
+    if (ps->context &&
+        (strstr(ps->context, "flow mapping") || strstr(ps->context, "flow sequence"))) {
+        bool map = strstr(ps->context, "mapping");
+
+        perr(ld, (int)ps->context_mark.line + 1, (int)ps->context_mark.column + 1,
+             "this '%c' is not closed with '%c' (or a ',' is missing between its items)",
+             map ? '{' : '[', map ? '}' : ']');
+        return;
+    }
+    if (strstr(problem, "mapping values are not allowed")) {
+        int here = indent_of(ld, line), above = line - 1;
+
+        while (above >= 1 && indent_of(ld, above) < 0)
+            above--;
+        if (above >= 1 && here > indent_of(ld, above)) {
+            perr(ld, line, here + 1,
+                 "this line is indented more than the line above it: keys of one mapping must "
+                 "start in the same column");
+            return;
+        }
+        perr(ld, line, col,
+             "unexpected ':' (a key on the line above may be missing its ':', or a value "
+             "containing ': ' needs quotes, e.g. \"a: b\")");
+        return;
+    }
+    if (strstr(problem, "could not find expected ':'")) {
+        if (ps->context) {
+            line = (int)ps->context_mark.line + 1;
+            col = (int)ps->context_mark.column + 1;
+        }
+        perr(ld, line, col, "this line needs 'key: value' (a ':' followed by a space is missing)");
+        return;
+    }
+    if (strstr(problem, "did not find expected key") ||
+        strstr(problem, "did not find expected '-' indicator")) {
+        perr(ld, line, col,
+             "the indentation does not line up: keys of one mapping (and items of one list) "
+             "must start in the same column");
+        return;
+    }
+    if (strstr(problem, "found undefined tag handle") || strstr(problem, "while parsing a tag")) {
+        perr(ld, line, col, "YAML tags are not supported: quote the value instead");
+        return;
+    }
+    if (ps->context)
+        perr(ld, line, col, "invalid YAML: %s (%s at line %d)", problem, ps->context,
+             (int)ps->context_mark.line + 1);
+    else
+        perr(ld, line, col, "invalid YAML: %s", problem);
+}
+
+static bool next_event(struct ld *ld, yaml_parser_t *ps, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(ps, ev)) {
+        yaml_error(ld, ps);
+        return false;
+    }
+    return true;
+}
+
+/* Reject what the policy never needs: aliases (no expansion, ever) and tags. */
+static bool event_ok(struct ld *ld, const yaml_event_t *ev)
+{
+    const unsigned char *tag = NULL;
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+
+    if (ev->type == YAML_ALIAS_EVENT) {
+        perr(ld, line, col,
+             "YAML aliases (*%s) are not supported in the policy: write the value out "
+             "(anchors and aliases can hide what a key holds, and expand without bound)",
+             (const char *)ev->data.alias.anchor);
+        ld->fatal = true;
+        return false;
+    }
+    if (ev->type == YAML_SCALAR_EVENT)
+        tag = ev->data.scalar.tag;
+    else if (ev->type == YAML_MAPPING_START_EVENT)
+        tag = ev->data.mapping_start.tag;
+    else if (ev->type == YAML_SEQUENCE_START_EVENT)
+        tag = ev->data.sequence_start.tag;
+    if (tag && strcmp((const char *)tag, "tag:yaml.org,2002:str") &&
+        strcmp((const char *)tag, "!")) {
+        perr(ld, line, col, "YAML tags (%s) are not supported: write a plain or quoted value",
+             (const char *)tag);
+        return false;
+    }
+    return true;
+}
+
+/* Build the node of the event ev (already read); reads the events of its children. */
+static struct ynode *build(struct ld *ld, yaml_parser_t *ps, yaml_event_t *ev, int depth)
+{
+    struct ynode *n = NULL;
+    yaml_event_type_t end;
+
+    if (!event_ok(ld, ev) && ld->fatal)
+        return NULL;
+    if (depth > MAX_DEPTH) {
+        perr(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+             "the policy nests deeper than %d levels", MAX_DEPTH);
+        ld->fatal = true;
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        n = new_node(ld, Y_SCALAR, &ev->start_mark);
+        if (!n)
+            return NULL;
+        n->len = ev->data.scalar.length;
+        n->text = gate_arena_strndup(&ld->scratch, (const char *)ev->data.scalar.value, n->len);
+        n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                    (ev->data.scalar.tag && !ev->data.scalar.plain_implicit);
+        return n;
+    case YAML_MAPPING_START_EVENT:
+        n = new_node(ld, Y_MAP, &ev->start_mark);
+        end = YAML_MAPPING_END_EVENT;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        n = new_node(ld, Y_SEQ, &ev->start_mark);
+        end = YAML_SEQUENCE_END_EVENT;
+        break;
+    default:
+        perr(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
+             "unexpected YAML structure");
+        ld->fatal = true;
+        return NULL;
+    }
+    if (!n)
+        return NULL;
+    for (;;) {
+        yaml_event_t kid;
+        struct ynode *k;
+
+        if (!next_event(ld, ps, &kid))
+            return NULL;
+        if (kid.type == end) {
+            yaml_event_delete(&kid);
+            return n;
+        }
+        k = build(ld, ps, &kid, depth + 1);
+        yaml_event_delete(&kid);
+        if (ld->fatal)
+            return NULL;
+        if (k)
+            add_child(n, k);
+        else if (n->kind == Y_MAP)
+            return NULL; /* keys and values would no longer pair up */
+    }
+}
+
+/* Read the stream: NULL root for an empty document. */
+static struct ynode *read_tree(struct ld *ld)
+{
+    yaml_parser_t ps;
+    yaml_event_t ev;
+    struct ynode *root = NULL;
+    int docs = 0;
+
+    if (!yaml_parser_initialize(&ps))
+        GATE_BUG("yaml_parser_initialize failed");
+    yaml_parser_set_input_string(&ps, (const unsigned char *)ld->text, ld->len);
+    yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
+    while (!ld->fatal && next_event(ld, &ps, &ev)) {
+        yaml_event_type_t t = ev.type;
+
+        if (t == YAML_DOCUMENT_START_EVENT) {
+            if (++docs > 1) {
+                perr(ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                     "a second YAML document ('---'): the policy is one document");
+                ld->fatal = true;
+            }
+        } else if (t == YAML_SCALAR_EVENT || t == YAML_MAPPING_START_EVENT ||
+                   t == YAML_SEQUENCE_START_EVENT || t == YAML_ALIAS_EVENT) {
+            root = build(ld, &ps, &ev, 0);
+        }
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    yaml_parser_delete(&ps);
+    return ld->fatal ? NULL : root;
+}
+
+/* ---- node helpers --------------------------------------------------------- */
+
+static bool is_null(const struct ynode *v)
+{
+    if (!v)
+        return true;
+    if (v->kind != Y_SCALAR || v->quoted)
+        return false;
+    return !v->len || !strcmp(v->text, "~") || !strcmp(v->text, "null") ||
+           !strcmp(v->text, "Null") || !strcmp(v->text, "NULL");
+}
+
+/* "a mapping", "a list", "'text'" - what the user wrote, for messages. */
+static const char *what_is(struct ld *ld, const struct ynode *v)
+{
+    if (!v || is_null(v))
+        return "nothing";
+    if (v->kind == Y_MAP)
+        return "a mapping (key: value lines)";
+    if (v->kind == Y_SEQ)
+        return "a list";
+    if (v->len > 40)
+        return gate_arena_printf(&ld->scratch, "'%.37s...'", v->text);
+    return gate_arena_printf(&ld->scratch, "'%s'", v->text);
+}
+
+/* "lint.fail_on" */
+static const char *join(struct ld *ld, const char *where, const char *key)
+{
+    if (!where || !*where)
+        return key;
+    return gate_arena_printf(&ld->scratch, "%s.%s", where, key);
+}
+
+static const char *list_names(struct ld *ld, const char *const *names, size_t n)
+{
+    struct gate_buf b = {0};
+    const char *s;
+
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            gate_buf_adds(&b, ", ");
+        gate_buf_adds(&b, names[i]);
+    }
+    s = gate_arena_strdup(&ld->scratch, gate_buf_str(&b));
+    gate_buf_release(&b);
+    return s;
+}
+
+/* ---- where keys belong (for "did you mean" across sections) --------------- */
+
+static const char *const root_keys[] = {"version", "project", "targets", "default_target",
+                                        "lint",    "risk",    "checks",  "deploy",
+                                        "health",  "reports"};
+static const char *const project_keys[] = {"schema", "migrations", "prisma"};
+static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_tls"};
+static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated"};
+static const char *const rule_keys[] = {"severity", "risk"};
+static const char *const risk_keys[] = {"large_table_rows"};
+static const char *const deploy_keys[] = {"auto_max_risk", "confirm_max_risk", "token_env",
+                                          "secret_env",    "token_max_age",    "timeout"};
+static const char *const health_keys[] = {"name",    "url",     "expect_status", "expect_json",
+                                          "timeout", "retries", "backoff"};
+static const char *const report_keys[] = {"json",     "junit", "sarif", "gitlab",
+                                          "markdown", "text",  "github"};
+
+static const struct {
+    const char *section;
+    const char *const *keys;
+    size_t n;
+} sections[] = {
+    {"the top level (no indentation)", root_keys, GATE_ARRAY_SIZE(root_keys)},
+    {"project", project_keys, GATE_ARRAY_SIZE(project_keys)},
+    {"targets.NAME", target_keys, GATE_ARRAY_SIZE(target_keys)},
+    {"lint", lint_keys, GATE_ARRAY_SIZE(lint_keys)},
+    {"risk", risk_keys, GATE_ARRAY_SIZE(risk_keys)},
+    {"deploy", deploy_keys, GATE_ARRAY_SIZE(deploy_keys)},
+    {"health (each check)", health_keys, GATE_ARRAY_SIZE(health_keys)},
+    {"reports", report_keys, GATE_ARRAY_SIZE(report_keys)},
+};
+
+/* The section other than here whose keys include key. */
+static const char *home_of(const char *key, const char *const *here)
+{
+    for (size_t s = 0; s < GATE_ARRAY_SIZE(sections); s++) {
+        if (sections[s].keys == here)
+            continue;
+        for (size_t i = 0; i < sections[s].n; i++) {
+            if (!strcmp(key, sections[s].keys[i]))
+                return sections[s].section;
+        }
+    }
+    if (gate_rule_find(key))
+        return "lint.rules";
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_checks); i++) {
+        if (!strcmp(key, policy_checks[i].id))
+            return "checks";
+    }
+    return NULL;
+}
+
+static bool secret_key(const char *k)
+{
+    static const char *const words[] = {"password", "passwd", "pwd",          "secret",
+                                        "token",    "apikey", "api_key",      "dsn",
+                                        "url",      "uri",    "database_url", "connection_string"};
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(words); i++) {
+        if (!strcmp(k, words[i]))
+            return true;
+    }
+    return strstr(k, "password") || strstr(k, "passwd");
+}
+
+static void unknown_key(struct ld *ld, const struct ynode *k, const char *where,
+                        const char *const *keys, size_t n)
+{
+    const char *s = gate_suggest(k->text, keys, n);
+    const char *home = home_of(k->text, keys);
+    const char *in =
+        where && *where ? gate_arena_printf(&ld->scratch, "in %s", where) : "at the top level";
+
+    if (secret_key(k->text) && !s) {
+        PERR_AT(ld, k,
+                "'%s' %s: the policy never holds a secret or a connection URL; put it in an "
+                "environment variable and name the variable (e.g. url_env: DATABASE_URL)",
+                k->text, in);
+        return;
+    }
+    if (s)
+        PERR_AT(ld, k, "unknown key '%s' %s (did you mean '%s'?)", k->text, in, s);
+    else if (home)
+        PERR_AT(ld, k, "unknown key '%s' %s: '%s' belongs in %s (check the indentation)", k->text,
+                in, k->text, home);
+    else
+        PERR_AT(ld, k, "unknown key '%s' %s (valid: %s)", k->text, in, list_names(ld, keys, n));
+}
+
+/*
+ * The mapping n at where: every key a scalar, no duplicates. With keys,
+ * every key must be one of them: vals[i]/knodes[i] get the value and key
+ * node of keys[i] (NULL when absent). Returns false when n is not a mapping.
+ */
+static bool map_check(struct ld *ld, const struct ynode *n, const char *where,
+                      const char *const *keys, size_t nkeys, const struct ynode **vals,
+                      const struct ynode **knodes)
+{
+    if (vals) {
+        for (size_t i = 0; i < nkeys; i++) {
+            vals[i] = NULL;
+            if (knodes)
+                knodes[i] = NULL;
+        }
+    }
+    if (is_null(n))
+        return true; /* an empty section: the defaults */
+    if (n->kind != Y_MAP) {
+        if (n->kind == Y_SCALAR && strchr(n->text, ' ') && keys) {
+            char word[64];
+            size_t w = strcspn(n->text, " ");
+
+            if (w < sizeof(word)) {
+                memcpy(word, n->text, w);
+                word[w] = '\0';
+                for (size_t i = 0; i < nkeys; i++) {
+                    if (!strcmp(word, keys[i])) {
+                        PERR_AT(ld, n, "%s must be a mapping; '%s' needs a ':' after it (%s: %s)",
+                                where, word, word, n->text + w + 1);
+                        return false;
+                    }
+                }
+            }
+        }
+        PERR_AT(ld, n, "%s must be a mapping (key: value lines indented under it), not %s", where,
+                what_is(ld, n));
+        return false;
+    }
+    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
+        const struct ynode *v = k->next;
+        bool dup = false;
+        size_t i;
+
+        if (k->kind != Y_SCALAR) {
+            PERR_AT(ld, k, "a key in %s must be a plain name, not %s", where, what_is(ld, k));
+            continue;
+        }
+        for (const struct ynode *e = n->first; e != k; e = e->next->next) {
+            if (e->kind == Y_SCALAR && !strcmp(e->text, k->text)) {
+                PERR_AT(ld, k, "duplicate key '%s' %s%s (first set at line %d): remove one",
+                        k->text, where && *where ? "in " : "at the top level",
+                        where && *where ? where : "", e->line);
+                dup = true;
+                break;
+            }
+        }
+        if (dup || !keys)
+            continue;
+        for (i = 0; i < nkeys; i++) {
+            if (!strcmp(k->text, keys[i]))
+                break;
+        }
+        if (i == nkeys) {
+            unknown_key(ld, k, where, keys, nkeys);
+            continue;
+        }
+        if (vals) {
+            vals[i] = v;
+            if (knodes)
+                knodes[i] = k;
+        }
+    }
+    return true;
+}
+
+/* ---- scalar readers ------------------------------------------------------- */
+
+/* A scalar with a value; reports and returns false otherwise. */
+static bool want_scalar(struct ld *ld, const struct ynode *v, const struct ynode *k,
+                        const char *where, const char *expect)
+{
+    if (!v || is_null(v)) {
+        perr(ld, k ? k->line : 0, k ? k->col : 0, "%s needs a value: %s", where, expect);
+        return false;
+    }
+    if (v->kind != Y_SCALAR) {
+        PERR_AT(ld, v, "%s must be %s, not %s", where, expect, what_is(ld, v));
+        return false;
+    }
+    if (memchr(v->text, '\0', v->len)) {
+        PERR_AT(ld, v, "%s holds a NUL character", where);
+        return false;
+    }
+    return true;
+}
+
+static bool get_string(struct ld *ld, const struct ynode *v, const struct ynode *k,
+                       const char *where, const char **out)
+{
+    if (!want_scalar(ld, v, k, where, "a string"))
+        return false;
+    if (!v->len) {
+        PERR_AT(ld, v, "%s must not be empty", where);
+        return false;
+    }
+    *out = gate_arena_strdup(ld->arena, v->text);
+    return true;
+}
+
+static bool get_bool(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
+                     bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE"};
+    static const char *const no[] = {"false", "False", "FALSE"};
+
+    if (!want_scalar(ld, v, k, where, "true or false"))
+        return false;
+    if (!v->quoted) {
+        for (size_t i = 0; i < 3; i++) {
+            if (!strcmp(v->text, yes[i])) {
+                *out = true;
+                return true;
+            }
+            if (!strcmp(v->text, no[i])) {
+                *out = false;
+                return true;
+            }
+        }
+    }
+    PERR_AT(ld, v, "%s must be true or false, not %s%s", where, what_is(ld, v),
+            v->quoted ? " (a quoted string)" : "");
+    return false;
+}
+
+static bool get_int(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
+                    long long min, long long max, long long *out)
+{
+    long long n = 0;
+    const char *s;
+    bool neg = false, digits = false;
+
+    if (!want_scalar(ld, v, k, where, "a whole number"))
+        return false;
+    s = v->text;
+    if (v->quoted) {
+        PERR_AT(ld, v, "%s must be a number, not a quoted string (write it without quotes)", where);
+        return false;
+    }
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    for (; *s; s++) {
+        if (*s == '_' && digits && s[1] >= '0' && s[1] <= '9')
+            continue;
+        if (*s < '0' || *s > '9')
+            break;
+        digits = true;
+        if (n > (LLONG_MAX - 9) / 10) {
+            PERR_AT(ld, v, "%s: %s is too large", where, v->text);
+            return false;
+        }
+        n = n * 10 + (*s - '0');
+    }
+    if (!digits || *s) {
+        PERR_AT(ld, v, "%s must be a whole number, not %s", where, what_is(ld, v));
+        return false;
+    }
+    if (neg)
+        n = -n;
+    if (n < min || n > max) {
+        PERR_AT(ld, v, "%s must be between %lld and %lld, not %lld", where, min, max, n);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+/* One of names[0..n); *out its index. */
+static bool get_enum(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
+                     const char *const *names, size_t n, const char *what, size_t *out)
+{
+    const char *s;
+    const char *valid = list_names(ld, names, n);
+
+    if (!want_scalar(ld, v, k, where, gate_arena_printf(&ld->scratch, "%s (%s)", what, valid)))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(v->text, names[i])) {
+            *out = i;
+            return true;
+        }
+    }
+    s = gate_suggest(v->text, names, n);
+    for (size_t i = 0; i < n && !s; i++) {
+        /* "High", "HIGH": a case slip; "warn", "med": a prefix */
+        if (!strcasecmp(v->text, names[i]) ||
+            (v->len >= 3 && !strncasecmp(v->text, names[i], v->len)))
+            s = names[i];
+    }
+    if (s)
+        PERR_AT(ld, v, "%s: unknown %s %s (did you mean '%s'? valid: %s)", where, what,
+                what_is(ld, v), s, valid);
+    else
+        PERR_AT(ld, v, "%s: unknown %s %s (valid: %s)", where, what, what_is(ld, v), valid);
+    return false;
+}
+
+static bool get_risk(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
+                     enum gate_risk *out)
+{
+    size_t i;
+
+    if (!get_enum(ld, v, k, where, risk_names, GATE_ARRAY_SIZE(risk_names), "risk level", &i))
+        return false;
+    *out = (enum gate_risk)i;
+    return true;
+}
+
+static bool get_duration(struct ld *ld, const struct ynode *v, const struct ynode *k,
+                         const char *where, bool zero_ok, long long *ms)
+{
+    if (!want_scalar(ld, v, k, where, "a duration (e.g. 30s, 10m, 24h)"))
+        return false;
+    if (!gate_duration_parse(v->text, ms)) {
+        bool digits = v->len && strspn(v->text, "0123456789") == v->len;
+
+        PERR_AT(ld, v,
+                "%s: %s is not a duration%s (write a number with a unit: 250ms, 30s, 10m, "
+                "24h, 7d, or 1h30m)",
+                where, what_is(ld, v), digits ? ": the unit is missing" : "");
+        return false;
+    }
+    if (!zero_ok && !*ms) {
+        PERR_AT(ld, v, "%s must be longer than 0", where);
+        return false;
+    }
+    return true;
+}
+
+static bool env_name_ok(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (s++; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* The NAME of an environment variable - never its value. */
+static bool get_env_name(struct ld *ld, const struct ynode *v, const struct ynode *k,
+                         const char *where, const char **out)
+{
+    if (!want_scalar(ld, v, k, where, "the name of an environment variable"))
+        return false;
+    if (strstr(v->text, "://") || strchr(v->text, '@') || strchr(v->text, '=')) {
+        PERR_AT(ld, v,
+                "%s names an environment variable; it must not hold the value itself (set "
+                "%s: DATABASE_URL and export the URL in that variable)",
+                where, strrchr(where, '.') ? strrchr(where, '.') + 1 : where);
+        return false;
+    }
+    if (v->text[0] == '$' && env_name_ok(v->text + 1)) {
+        PERR_AT(ld, v, "%s: write the variable's name without '$' (%s)", where, v->text + 1);
+        return false;
+    }
+    if (!env_name_ok(v->text)) {
+        PERR_AT(ld, v,
+                "%s: %s is not an environment variable name (letters, digits and '_', not "
+                "starting with a digit)",
+                where, what_is(ld, v));
+        return false;
+    }
+    *out = gate_arena_strdup(ld->arena, v->text);
+    return true;
+}
+
+/* ---- secrets: scanned in every scalar, before anything else -------------- */
+
+/* A URL with a password (user:pass@ after the scheme), or a libpq "password=". */
+static bool holds_credentials(const char *s)
+{
+    const char *p = strstr(s, "://");
+
+    if (p) {
+        const char *auth = p + 3;
+        size_t end = strcspn(auth, "/?#");
+        const char *at = memchr(auth, '@', end);
+
+        if (at && memchr(auth, ':', (size_t)(at - auth)))
+            return true;
+    }
+    for (p = strstr(s, "password"); p; p = strstr(p + 1, "password")) {
+        const char *q = p + 8;
+
+        while (*q == ' ')
+            q++;
+        if (*q == '=' && q[1] && q[1] != ' ')
+            return true;
+    }
+    return false;
+}
+
+static void scan_secrets(struct ld *ld, const struct ynode *n)
+{
+    if (!n)
+        return;
+    if (n->kind == Y_SCALAR) {
+        if (holds_credentials(n->text))
+            PERR_AT(ld, n,
+                    "this value holds credentials (a password in a URL or 'password='): the "
+                    "policy never holds secrets; export it in an environment variable and name "
+                    "the variable (url_env: DATABASE_URL)");
+        return;
+    }
+    for (const struct ynode *k = n->first; k; k = k->next)
+        scan_secrets(ld, k);
+}
+
+/* ---- sections ------------------------------------------------------------- */
+
+static void load_project(struct ld *ld, const struct ynode *n)
+{
+    const struct ynode *v[GATE_ARRAY_SIZE(project_keys)], *k[GATE_ARRAY_SIZE(project_keys)];
+    struct gate_policy *p = ld->p;
+
+    if (!map_check(ld, n, "project", project_keys, GATE_ARRAY_SIZE(project_keys), v, k))
+        return;
+    if (k[0])
+        p->project.schema_given = get_string(ld, v[0], k[0], "project.schema", &p->project.schema);
+    if (k[1])
+        p->project.migrations_given =
+            get_string(ld, v[1], k[1], "project.migrations", &p->project.migrations);
+    if (k[2]) {
+        const struct ynode *a = v[2];
+        const char **argv;
+        size_t i = 0;
+        bool ok = true;
+
+        if (a && a->kind == Y_SCALAR && !is_null(a)) {
+            struct gate_buf b = {0};
+            const char *s = a->text;
+
+            while (*s) {
+                size_t w = strcspn(s, " \t");
+
+                if (w) {
+                    gate_buf_adds(&b, b.len ? ", " : "[");
+                    gate_buf_add(&b, s, w);
+                }
+                s += w;
+                s += strspn(s, " \t");
+            }
+            gate_buf_adds(&b, "]");
+            PERR_AT(ld, a,
+                    "project.prisma is the Prisma CLI's argv as a list, never a shell string: "
+                    "write prisma: %s",
+                    gate_buf_str(&b));
+            gate_buf_release(&b);
+            return;
+        }
+        if (!a || is_null(a) || a->kind != Y_SEQ || !a->n) {
+            perr(ld, k[2]->line, k[2]->col,
+                 "project.prisma must be a non-empty list: the argv prefix that runs the Prisma "
+                 "CLI, e.g. [npx, prisma]");
+            return;
+        }
+        argv = gate_arena_alloc(ld->arena, a->n * sizeof(*argv));
+        for (const struct ynode *e = a->first; e; e = e->next) {
+            const char *where = gate_arena_printf(&ld->scratch, "project.prisma[%zu]", i);
+
+            if (!get_string(ld, e, k[2], where, &argv[i]))
+                ok = false;
+            i++;
+        }
+        if (ok) {
+            p->project.prisma = argv;
+            p->project.nprisma = a->n;
+        }
+    }
+}
+
+static bool name_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-' || *s == '.'))
+            return false;
+    }
+    return true;
+}
+
+static void load_targets(struct ld *ld, const struct ynode *n)
+{
+    struct gate_policy *p = ld->p;
+    size_t i = 0;
+
+    if (!map_check(ld, n, "targets", NULL, 0, NULL, NULL) || is_null(n))
+        return;
+    p->targets = gate_arena_alloc(ld->arena, (n->n / 2) * sizeof(*p->targets));
+    for (const struct ynode *k = n->first; k; k = k->next->next) {
+        const struct ynode *v = k->next;
+        const struct ynode *fv[GATE_ARRAY_SIZE(target_keys)], *fk[GATE_ARRAY_SIZE(target_keys)];
+        struct gate_policy_target *t = &p->targets[i];
+        const char *where;
+        size_t before = ld->ndiags;
+
+        if (k->kind != Y_SCALAR)
+            continue;
+        where = gate_arena_printf(&ld->scratch, "targets.%s", k->text);
+        for (size_t j = 0; j < GATE_ARRAY_SIZE(target_keys); j++) {
+            if (!strcmp(k->text, target_keys[j])) {
+                PERR_AT(ld, k,
+                        "'%s' is a setting of one target: indent it under the target's name "
+                        "(targets: production: %s: ...)",
+                        k->text, k->text);
+                break;
+            }
+        }
+        if (ld->ndiags > before)
+            continue;
+        if (!name_ok(k->text)) {
+            PERR_AT(ld, k, "target name '%s': use letters, digits, '-', '_' and '.'", k->text);
+            continue;
+        }
+        if (is_null(v)) {
+            PERR_AT(ld, k,
+                    "%s needs url_env: the name of the environment variable holding its URL "
+                    "(e.g. url_env: DATABASE_URL)",
+                    where);
+            continue;
+        }
+        if (!map_check(ld, v, where, target_keys, GATE_ARRAY_SIZE(target_keys), fv, fk))
+            continue;
+        t->name = gate_arena_strdup(ld->arena, k->text);
+        t->line = k->line;
+        if (fk[0])
+            (void)get_env_name(ld, fv[0], fk[0], join(ld, where, "url_env"), &t->url_env);
+        else if (ld->ndiags == before) /* (a url: key already said to use url_env) */
+            PERR_AT(ld, k,
+                    "%s needs url_env: the name of the environment variable holding its URL "
+                    "(e.g. url_env: DATABASE_URL)",
+                    where);
+        if (fk[1])
+            (void)get_env_name(ld, fv[1], fk[1], join(ld, where, "shadow_url_env"),
+                               &t->shadow_url_env);
+        if (fk[2])
+            (void)get_bool(ld, fv[2], fk[2], join(ld, where, "require_tls"), &t->require_tls);
+        i++;
+    }
+    p->ntargets = i;
+}
+
+static void load_rules(struct ld *ld, const struct ynode *n)
+{
+    struct gate_policy *p = ld->p;
+    size_t i = 0;
+
+    if (!map_check(ld, n, "lint.rules", NULL, 0, NULL, NULL) || is_null(n))
+        return;
+    p->lint.rules = gate_arena_alloc(ld->arena, (n->n / 2) * sizeof(*p->lint.rules));
+    for (const struct ynode *k = n->first; k; k = k->next->next) {
+        const struct ynode *v = k->next;
+        struct gate_rule_setting *s = &p->lint.rules[i];
+        const struct gate_rule *r;
+        const char *where;
+
+        if (k->kind != Y_SCALAR)
+            continue;
+        where = gate_arena_printf(&ld->scratch, "lint.rules.%s", k->text);
+        r = gate_rule_find(k->text);
+        if (!r) {
+            const char *hint = gate_rule_suggest(k->text);
+
+            if (hint)
+                PERR_AT(ld, k, "unknown rule '%s' in lint.rules (did you mean '%s'?)", k->text,
+                        hint);
+            else
+                PERR_AT(ld, k,
+                        "unknown rule '%s' in lint.rules (prisma-gate rules lists every rule)",
+                        k->text);
+            continue;
+        }
+        if (r == &gate_rule_syntax_error) {
+            PERR_AT(ld, k,
+                    "syntax-error cannot be configured: a file that does not parse is never "
+                    "safe to deploy");
+            continue;
+        }
+        s->id = r->id;
+        if (v && v->kind == Y_SCALAR && !is_null(v) && !v->quoted &&
+            (!strcmp(v->text, "off") || !strcmp(v->text, "on"))) {
+            s->off = v->text[1] == 'f';
+            s->on = !s->off;
+        } else if (v && v->kind == Y_SCALAR && !is_null(v) && !v->quoted &&
+                   gate_severity_parse(v->text, &s->severity)) {
+            s->has_severity = true;
+            s->on = true;
+        } else if (v && v->kind == Y_MAP) {
+            const struct ynode *fv[GATE_ARRAY_SIZE(rule_keys)], *fk[GATE_ARRAY_SIZE(rule_keys)];
+            size_t e;
+
+            if (!map_check(ld, v, where, rule_keys, GATE_ARRAY_SIZE(rule_keys), fv, fk))
+                continue;
+            if (fk[0] && get_enum(ld, fv[0], fk[0], join(ld, where, "severity"), severity_names,
+                                  GATE_ARRAY_SIZE(severity_names), "severity", &e)) {
+                s->has_severity = true;
+                s->severity = (enum gate_severity)e;
+            }
+            if (fk[1] && get_risk(ld, fv[1], fk[1], join(ld, where, "risk"), &s->risk))
+                s->has_risk = true;
+            s->on = true;
+        } else if (v && v->kind == Y_SCALAR && !is_null(v)) {
+            static const char *const forms[] = {"off", "on", "error", "warning", "info"};
+            const char *hint = gate_suggest(v->text, forms, GATE_ARRAY_SIZE(forms));
+
+            if (!strcmp(v->text, "false") || !strcmp(v->text, "no"))
+                hint = "off";
+            else if (!strcmp(v->text, "true") || !strcmp(v->text, "yes"))
+                hint = "on";
+            if (hint)
+                PERR_AT(ld, v,
+                        "%s: %s is not a rule setting (did you mean '%s'? write off, on, a "
+                        "severity (error, warning, info) or {severity: ..., risk: ...})",
+                        where, what_is(ld, v), hint);
+            else
+                PERR_AT(ld, v,
+                        "%s: %s is not a rule setting (write off, on, a severity (error, "
+                        "warning, info) or {severity: ..., risk: ...})",
+                        where, what_is(ld, v));
+            continue;
+        } else {
+            perr(ld, k->line, k->col,
+                 "%s needs a setting: off, on, a severity (error, warning, info) or "
+                 "{severity: ..., risk: ...}",
+                 where);
+            continue;
+        }
+        i++;
+    }
+    p->lint.nrules = i;
+}
+
+static void load_lint(struct ld *ld, const struct ynode *n)
+{
+    const struct ynode *v[GATE_ARRAY_SIZE(lint_keys)], *k[GATE_ARRAY_SIZE(lint_keys)];
+
+    if (!map_check(ld, n, "lint", lint_keys, GATE_ARRAY_SIZE(lint_keys), v, k))
+        return;
+    if (k[0])
+        (void)get_risk(ld, v[0], k[0], "lint.fail_on", &ld->p->lint.fail_on);
+    if (k[1])
+        load_rules(ld, v[1]);
+    if (k[2])
+        (void)get_bool(ld, v[2], k[2], "lint.hygiene_on_generated",
+                       &ld->p->lint.hygiene_on_generated);
+}
+
+static void load_risk(struct ld *ld, const struct ynode *n)
+{
+    const struct ynode *v[GATE_ARRAY_SIZE(risk_keys)], *k[GATE_ARRAY_SIZE(risk_keys)];
+
+    if (!map_check(ld, n, "risk", risk_keys, GATE_ARRAY_SIZE(risk_keys), v, k))
+        return;
+    if (k[0])
+        (void)get_int(ld, v[0], k[0], "risk.large_table_rows", 1, LLONG_MAX / 2,
+                      &ld->p->risk.large_table_rows);
+}
+
+static void load_checks(struct ld *ld, const struct ynode *n)
+{
+    struct gate_policy *p = ld->p;
+    const char *ids[GATE_ARRAY_SIZE(policy_checks)];
+    struct gate_policy_check *checks;
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_checks); i++)
+        ids[i] = policy_checks[i].id;
+    if (!map_check(ld, n, "checks", ids, GATE_ARRAY_SIZE(ids), NULL, NULL) || is_null(n))
+        return;
+    checks = gate_arena_alloc(ld->arena, sizeof(policy_checks));
+    memcpy(checks, policy_checks, sizeof(policy_checks));
+    p->checks = checks;
+    for (const struct ynode *k = n->first; k; k = k->next->next) {
+        size_t i, lv;
+
+        if (k->kind != Y_SCALAR)
+            continue;
+        for (i = 0; i < GATE_ARRAY_SIZE(ids) && strcmp(ids[i], k->text); i++)
+            ;
+        if (i == GATE_ARRAY_SIZE(ids))
+            continue; /* reported by map_check */
+        if (get_enum(ld, k->next, k, join(ld, "checks", k->text), level_names,
+                     GATE_ARRAY_SIZE(level_names), "check level", &lv))
+            checks[i].level = (enum gate_check_level)lv;
+    }
+}
+
+static void load_deploy(struct ld *ld, const struct ynode *n)
+{
+    const struct ynode *v[GATE_ARRAY_SIZE(deploy_keys)], *k[GATE_ARRAY_SIZE(deploy_keys)];
+    struct gate_policy *p = ld->p;
+    bool a = true, c = true;
+
+    if (!map_check(ld, n, "deploy", deploy_keys, GATE_ARRAY_SIZE(deploy_keys), v, k))
+        return;
+    if (k[0])
+        a = get_risk(ld, v[0], k[0], "deploy.auto_max_risk", &p->deploy.auto_max_risk);
+    if (k[1])
+        c = get_risk(ld, v[1], k[1], "deploy.confirm_max_risk", &p->deploy.confirm_max_risk);
+    if (k[2])
+        (void)get_env_name(ld, v[2], k[2], "deploy.token_env", &p->deploy.token_env);
+    if (k[3])
+        (void)get_env_name(ld, v[3], k[3], "deploy.secret_env", &p->deploy.secret_env);
+    if (k[4])
+        (void)get_duration(ld, v[4], k[4], "deploy.token_max_age", false,
+                           &p->deploy.token_max_age_ms);
+    if (k[5])
+        (void)get_duration(ld, v[5], k[5], "deploy.timeout", false, &p->deploy.timeout_ms);
+    if (a && c && p->deploy.confirm_max_risk < p->deploy.auto_max_risk) {
+        const struct ynode *at = k[1] ? v[1] : v[0];
+
+        PERR_AT(ld, at,
+                "deploy.confirm_max_risk (%s) is below deploy.auto_max_risk (%s): a "
+                "confirmation token must allow at least what needs none",
+                gate_risk_name(p->deploy.confirm_max_risk),
+                gate_risk_name(p->deploy.auto_max_risk));
+    }
+}
+
+/* expect_json: nested mappings flatten to dotted paths. */
+static void load_expect(struct ld *ld, const struct ynode *n, const char *where, const char *prefix,
+                        struct gate_health_check *h, size_t *cap)
+{
+    if (!map_check(ld, n, where, NULL, 0, NULL, NULL) || is_null(n))
+        return;
+    for (const struct ynode *k = n->first; k; k = k->next->next) {
+        const struct ynode *v = k->next;
+        const char *path;
+        struct gate_health_expect *e;
+
+        if (k->kind != Y_SCALAR)
+            continue;
+        path = prefix ? gate_arena_printf(&ld->scratch, "%s.%s", prefix, k->text) : k->text;
+        if (v && v->kind == Y_MAP) {
+            load_expect(ld, v, join(ld, where, k->text), path, h, cap);
+            continue;
+        }
+        if (v && v->kind == Y_SEQ) {
+            PERR_AT(ld, v,
+                    "%s.%s: lists are not supported in expect_json (compare scalar fields: "
+                    "strings, numbers, true/false, null)",
+                    where, k->text);
+            continue;
+        }
+        if (h->nexpect >= *cap) {
+            size_t ncap = *cap ? *cap * 2 : 8;
+            struct gate_health_expect *ne = gate_arena_alloc(ld->arena, ncap * sizeof(*ne));
+
+            if (h->nexpect)
+                memcpy(ne, h->expect, h->nexpect * sizeof(*ne));
+            h->expect = ne;
+            *cap = ncap;
+        }
+        e = &h->expect[h->nexpect++];
+        e->path = gate_arena_strdup(ld->arena, path);
+        if (is_null(v)) {
+            e->kind = GATE_EXPECT_NULL;
+            e->value = "null";
+            continue;
+        }
+        e->value = gate_arena_strdup(ld->arena, v->text);
+        if (v->quoted) {
+            e->kind = GATE_EXPECT_STRING;
+        } else if (!strcmp(v->text, "true") || !strcmp(v->text, "false")) {
+            e->kind = GATE_EXPECT_BOOL;
+        } else {
+            char *end = NULL;
+
+            errno = 0;
+            (void)strtod(v->text, &end);
+            e->kind =
+                end && !*end && end != v->text && !errno ? GATE_EXPECT_NUMBER : GATE_EXPECT_STRING;
+        }
+    }
+}
+
+static bool http_url_ok(const char *u)
+{
+    const char *host;
+
+    if (!strncmp(u, "http://", 7))
+        host = u + 7;
+    else if (!strncmp(u, "https://", 8))
+        host = u + 8;
+    else
+        return false;
+    return *host && *host != '/' && *host != ':' && !strpbrk(u, " \t\r\n");
+}
+
+static void load_health(struct ld *ld, const struct ynode *n)
+{
+    struct gate_policy *p = ld->p;
+    size_t i = 0;
+
+    if (is_null(n))
+        return;
+    if (n->kind != Y_SEQ) {
+        PERR_AT(ld, n, "health must be a list of checks, each starting with '- name: ...' (got %s)",
+                what_is(ld, n));
+        return;
+    }
+    p->health = gate_arena_alloc(ld->arena, n->n * sizeof(*p->health));
+    for (const struct ynode *e = n->first; e; e = e->next) {
+        const struct ynode *v[GATE_ARRAY_SIZE(health_keys)], *k[GATE_ARRAY_SIZE(health_keys)];
+        struct gate_health_check *h = &p->health[i];
+        const char *where = gate_arena_printf(&ld->scratch, "health[%zu]", i);
+        long long num;
+        size_t cap = 0;
+
+        h->expect_status = 200;
+        h->timeout_ms = 5000;
+        h->retries = 3;
+        h->backoff_ms = 2000;
+        if (e->kind != Y_MAP) {
+            PERR_AT(ld, e, "%s must be a mapping with name and url, not %s", where, what_is(ld, e));
+            i++;
+            continue;
+        }
+        if (!map_check(ld, e, where, health_keys, GATE_ARRAY_SIZE(health_keys), v, k)) {
+            i++;
+            continue;
+        }
+        if (k[0] && get_string(ld, v[0], k[0], join(ld, where, "name"), &h->name)) {
+            for (size_t j = 0; j < i; j++) {
+                if (p->health[j].name && !strcmp(p->health[j].name, h->name))
+                    PERR_AT(ld, v[0], "duplicate health check name '%s'", h->name);
+            }
+        } else if (!k[0]) {
+            PERR_AT(ld, e, "%s needs a name", where);
+        }
+        if (k[1] && get_string(ld, v[1], k[1], join(ld, where, "url"), &h->url) &&
+            !http_url_ok(h->url))
+            PERR_AT(ld, v[1], "%s.url must be an http:// or https:// URL with a host, not %s",
+                    where, what_is(ld, v[1]));
+        else if (!k[1])
+            PERR_AT(ld, e, "%s needs a url (http:// or https://)", where);
+        if (k[2] && get_int(ld, v[2], k[2], join(ld, where, "expect_status"), 100, 599, &num))
+            h->expect_status = (int)num;
+        if (k[3])
+            load_expect(ld, v[3], join(ld, where, "expect_json"), NULL, h, &cap);
+        if (k[4])
+            (void)get_duration(ld, v[4], k[4], join(ld, where, "timeout"), false, &h->timeout_ms);
+        if (k[5] && get_int(ld, v[5], k[5], join(ld, where, "retries"), 0, 100, &num))
+            h->retries = (int)num;
+        if (k[6])
+            (void)get_duration(ld, v[6], k[6], join(ld, where, "backoff"), true, &h->backoff_ms);
+        i++;
+    }
+    p->nhealth = i;
+}
+
+static void load_reports(struct ld *ld, const struct ynode *n)
+{
+    const struct ynode *v[GATE_ARRAY_SIZE(report_keys)], *k[GATE_ARRAY_SIZE(report_keys)];
+    struct gate_policy_reports *r = &ld->p->reports;
+    const char **slots[] = {&r->json, &r->junit, &r->sarif, &r->gitlab, &r->markdown, &r->text};
+
+    if (is_null(n))
+        return;
+    if (n->kind == Y_MAP) {
+        for (const struct ynode *kk = n->first; kk; kk = kk->next->next) {
+            if (kk->kind == Y_SCALAR && !strcmp(kk->text, "codequality"))
+                PERR_AT(ld, kk, "unknown report 'codequality': GitLab Code Quality is 'gitlab'");
+        }
+    }
+    if (!map_check(ld, n, "reports", report_keys, GATE_ARRAY_SIZE(report_keys), v, k))
+        return;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(slots); i++) {
+        const char *where;
+
+        if (!k[i])
+            continue;
+        where = join(ld, "reports", report_keys[i]);
+        if (!get_string(ld, v[i], k[i], where, slots[i]))
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            if (*slots[j] && k[j] && !strcmp(*slots[j], *slots[i]))
+                PERR_AT(ld, v[i], "%s writes '%s', which reports.%s writes too", where, *slots[i],
+                        report_keys[j]);
+        }
+    }
+    if (k[6])
+        (void)get_bool(ld, v[6], k[6], "reports.github", &r->github);
+}
+
+static void load_root(struct ld *ld, const struct ynode *root)
+{
+    const struct ynode *v[GATE_ARRAY_SIZE(root_keys)], *k[GATE_ARRAY_SIZE(root_keys)];
+    struct gate_policy *p = ld->p;
+    long long version;
+
+    if (root->kind != Y_MAP) {
+        PERR_AT(ld, root, "the policy must be a mapping of keys (version: 1, lint: ...), not %s",
+                what_is(ld, root));
+        return;
+    }
+    if (!map_check(ld, root, "", root_keys, GATE_ARRAY_SIZE(root_keys), v, k))
+        return;
+    if (k[0] && get_int(ld, v[0], k[0], "version", 0, INT_MAX, &version)) {
+        if (version != 1)
+            PERR_AT(ld, v[0], "unsupported policy version %lld: this prisma-gate reads version 1",
+                    version);
+    }
+    if (k[1])
+        load_project(ld, v[1]);
+    if (k[2])
+        load_targets(ld, v[2]);
+    if (k[3] && get_string(ld, v[3], k[3], "default_target", &p->default_target)) {
+        const char **names = gate_arena_alloc(&ld->scratch, (p->ntargets + 1) * sizeof(char *));
+        size_t i;
+
+        for (i = 0; i < p->ntargets; i++) {
+            names[i] = p->targets[i].name;
+            if (!strcmp(p->targets[i].name, p->default_target))
+                break;
+        }
+        if (!p->ntargets) {
+            PERR_AT(ld, v[3],
+                    "default_target '%s' names a target, but there is no targets: "
+                    "section",
+                    p->default_target);
+        } else if (i == p->ntargets) {
+            const char *s = gate_suggest(p->default_target, names, p->ntargets);
+
+            if (s)
+                PERR_AT(ld, v[3], "default_target '%s' is not in targets (did you mean '%s'?)",
+                        p->default_target, s);
+            else
+                PERR_AT(ld, v[3], "default_target '%s' is not in targets (defined: %s)",
+                        p->default_target, list_names(ld, names, p->ntargets));
+        }
+    }
+    if (k[4])
+        load_lint(ld, v[4]);
+    if (k[5])
+        load_risk(ld, v[5]);
+    load_checks(ld, k[6] ? v[6] : NULL);
+    if (k[7])
+        load_deploy(ld, v[7]);
+    if (k[8])
+        load_health(ld, v[8]);
+    if (k[9])
+        load_reports(ld, v[9]);
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+static enum gate_code finish(struct ld *ld, struct gate_err *err)
+{
+    struct gate_policy *p = ld->p;
+    enum gate_code rc = GATE_OK;
+
+    if (ld->ndiags) {
+        size_t i = 0;
+
+        p->diags = gate_arena_alloc(ld->arena, (ld->ndiags + 1) * sizeof(*p->diags));
+        for (struct diag_node *dn = ld->diags; dn; dn = dn->next) {
+            struct gate_policy_diag *d = &p->diags[i++];
+
+            d->line = dn->d.line;
+            d->column = dn->d.column;
+            d->message = gate_arena_strdup(ld->arena, dn->d.message);
+            d->source = dn->d.source ? gate_arena_strdup(ld->arena, dn->d.source) : NULL;
+        }
+        if (ld->too_many) {
+            p->diags[i].message =
+                gate_arena_printf(ld->arena, "more than %d errors; fix these first", MAX_DIAGS);
+            i++;
+        }
+        p->ndiags = i;
+        /* file order (insertion sort: stable, and there are at most MAX_DIAGS) */
+        for (size_t a = 1; a < ld->ndiags; a++) {
+            struct gate_policy_diag d = p->diags[a];
+            size_t b = a;
+
+            while (b > 0 &&
+                   (p->diags[b - 1].line > d.line ||
+                    (p->diags[b - 1].line == d.line && p->diags[b - 1].column > d.column))) {
+                p->diags[b] = p->diags[b - 1];
+                b--;
+            }
+            p->diags[b] = d;
+        }
+        if (p->diags[0].line)
+            rc = gate_fail(err, GATE_E_POLICY, "%s:%d:%d: %s", ld->name, p->diags[0].line,
+                           p->diags[0].column, p->diags[0].message);
+        else
+            rc = gate_fail(err, GATE_E_POLICY, "%s: %s", ld->name, p->diags[0].message);
+    }
+    gate_src_release(&ld->src);
+    gate_arena_release(&ld->scratch);
+    return rc;
+}
+
+enum gate_code gate_policy_parse(struct gate_policy *p, const char *name, const char *text,
+                                 size_t len, struct gate_arena *arena, struct gate_err *err)
+{
+    struct ld ld;
+    struct ynode *root;
+
+    gate_policy_defaults(p);
+    memset(&ld, 0, sizeof(ld));
+    ld.arena = arena;
+    ld.name = name;
+    ld.text = text;
+    ld.len = len;
+    ld.p = p;
+    p->path = gate_arena_strdup(arena, name);
+    gate_src_init(&ld.src, text, len);
+    if (len > GATE_POLICY_MAX_BYTES) {
+        perr(&ld, 0, 0, "the policy file is too large (%zu bytes; the limit is %u KiB)", len,
+             GATE_POLICY_MAX_BYTES / 1024);
+        return finish(&ld, err);
+    }
+    root = read_tree(&ld);
+    if (ld.fatal || !root) {
+        return finish(&ld, err); /* an empty file: the defaults */
+    }
+    scan_secrets(&ld, root);
+    load_root(&ld, root);
+    return finish(&ld, err);
+}
+
+enum gate_code gate_policy_load(struct gate_policy *p, const char *path, struct gate_arena *arena,
+                                struct gate_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct gate_err rerr = {0};
+    enum gate_code rc;
+
+    if (!path) {
+        bool yml = gate_path_kind(GATE_POLICY_FILE) != GATE_PATH_MISSING;
+        bool yaml = gate_path_kind("prisma-gate.yaml") != GATE_PATH_MISSING;
+
+        if (yml && yaml) {
+            gate_policy_defaults(p);
+            return gate_fail(err, GATE_E_POLICY,
+                             "both prisma-gate.yml and prisma-gate.yaml are here: keep one");
+        }
+        if (!yml && !yaml) {
+            gate_policy_defaults(p);
+            return GATE_OK;
+        }
+        path = yml ? GATE_POLICY_FILE : "prisma-gate.yaml";
+    }
+    rc = gate_read_file(path, GATE_POLICY_MAX_BYTES, &text, &len, &rerr);
+    if (rc) {
+        gate_policy_defaults(p);
+        if (gate_path_kind(path) == GATE_PATH_MISSING)
+            return gate_fail(err, GATE_E_POLICY, "policy file '%s' not found", path);
+        return gate_fail(err, rc == GATE_E_LIMIT ? GATE_E_LIMIT : GATE_E_POLICY, "policy: %s",
+                         rerr.msg);
+    }
+    rc = gate_policy_parse(p, path, text, len, arena, err);
+    free(text);
+    return rc;
+}
+
+const struct gate_policy_target *gate_policy_target(const struct gate_policy *p, const char *name,
+                                                    struct gate_err *err)
+{
+    const char *want = name ? name : p->default_target;
+
+    if (!p->ntargets) {
+        if (name) {
+            gate_fail(err, GATE_E_USAGE,
+                      "-t %s: the policy defines no targets (add a targets: section to %s)", name,
+                      p->path ? p->path : GATE_POLICY_FILE);
+            return NULL;
+        }
+        return &builtin_target;
+    }
+    if (!want) {
+        if (p->ntargets == 1)
+            return &p->targets[0];
+        gate_fail(err, GATE_E_USAGE,
+                  "the policy defines %zu targets and no default_target: pass -t NAME "
+                  "(e.g. -t %s) or set default_target",
+                  p->ntargets, p->targets[0].name);
+        return NULL;
+    }
+    for (size_t i = 0; i < p->ntargets; i++) {
+        if (!strcmp(p->targets[i].name, want))
+            return &p->targets[i];
+    }
+    {
+        const char **names = gate_xcalloc(p->ntargets, sizeof(*names));
+        const char *s;
+        struct gate_buf b = {0};
+
+        for (size_t i = 0; i < p->ntargets; i++) {
+            names[i] = p->targets[i].name;
+            if (i)
+                gate_buf_adds(&b, ", ");
+            gate_buf_adds(&b, names[i]);
+        }
+        s = gate_suggest(want, names, p->ntargets);
+        if (s)
+            gate_fail(err, GATE_E_USAGE, "unknown target '%s' (did you mean '%s'?)", want, s);
+        else
+            gate_fail(err, GATE_E_USAGE, "unknown target '%s' (the policy defines: %s)", want,
+                      gate_buf_str(&b));
+        gate_buf_release(&b);
+        free(names);
+    }
+    return NULL;
+}
+
+enum gate_check_level gate_policy_check(const struct gate_policy *p, const char *id)
+{
+    for (size_t i = 0; i < p->nchecks; i++) {
+        if (!strcmp(p->checks[i].id, id))
+            return p->checks[i].level;
+    }
+    GATE_BUG("gate_policy_check: check id not in policy_checks[]");
+}
+
+void gate_policy_diags_text(const struct gate_policy *p, struct gate_buf *out)
+{
+    const char *name = p->path ? p->path : GATE_POLICY_FILE;
+
+    for (size_t i = 0; i < p->ndiags; i++) {
+        const struct gate_policy_diag *d = &p->diags[i];
+
+        if (!d->line) {
+            gate_buf_printf(out, "%s: error: %s\n", name, d->message);
+            continue;
+        }
+        gate_buf_printf(out, "%s:%d:%d: error: %s\n", name, d->line, d->column, d->message);
+        if (d->source) {
+            int c = 1;
+
+            gate_buf_printf(out, "%5d | %s\n      | ", d->line, d->source);
+            /* the caret under the column: tabs kept so it lines up */
+            for (const unsigned char *s = (const unsigned char *)d->source; *s && c < d->column;
+                 s++) {
+                if ((*s & 0xC0) == 0x80)
+                    continue;
+                gate_buf_addc(out, *s == '\t' ? '\t' : ' ');
+                c++;
+            }
+            gate_buf_adds(out, "^\n");
+        }
+    }
+}
+
+/* ---- the file `init` writes ---------------------------------------------- */
+
+static const char policy_template[] =
+    "# prisma-gate.yml - the policy prisma-gate follows (docs/policy.md lists every key).\n"
+    "# Every value below is the built-in default unless it says otherwise; delete what\n"
+    "# you do not change. Secrets never go in this file: name environment variables.\n"
+    "version: 1\n"
+    "\n"
+    "project:\n"
+    "  schema: prisma/schema.prisma\n"
+    "  migrations: prisma/migrations\n"
+    "  prisma: [npx, prisma]          # argv prefix of the Prisma CLI; never a shell string\n"
+    "\n"
+    "# Databases, by name (-t NAME picks one). Only the NAMES of environment variables:\n"
+    "# export the URLs in CI secrets. Without targets, DATABASE_URL is used.\n"
+    "targets:\n"
+    "  production:\n"
+    "    url_env: DATABASE_URL\n"
+    "    # shadow_url_env: SHADOW_DATABASE_URL   # an empty scratch database (check, drift)\n"
+    "    require_tls: false           # true: refuse a connection without TLS\n"
+    "default_target: production\n"
+    "\n"
+    "lint:\n"
+    "  fail_on: high                  # lowest risk that closes the gate: none|low|medium|high|critical\n"
+    "  hygiene_on_generated: false    # run hygiene rules on Prisma-generated statements too\n"
+    "  rules: {}                      # per rule: off | on | error|warning|info | {severity: ..., risk: ...}\n"
+    "  # rules:\n"
+    "  #   prefer-text-field: off\n"
+    "  #   ban-drop-column: {severity: error}\n"
+    "\n"
+    "risk:\n"
+    "  large_table_rows: 1000000      # lock/rewrite findings on bigger tables get more serious\n"
+    "\n"
+    "checks:                          # repository and database checks: error | warning | off\n"
+    "  uncommitted-schema: error\n"
+    "  untracked-migrations: error\n"
+    "  edited-migrations: error\n"
+    "  out-of-order-migrations: warning\n"
+    "  schema-without-migration: error\n"
+    "  committed-secrets: error\n"
+    "  client-sync: warning\n"
+    "\n"
+    "deploy:\n"
+    "  auto_max_risk: medium          # deploy without a confirmation token up to this risk\n"
+    "  confirm_max_risk: high         # up to this risk with a valid token; above: blocked\n"
+    "  token_env: PRISMA_GATE_CONFIRM # where deploy finds the token (or --confirm)\n"
+    "  # secret_env: PRISMA_GATE_SECRET  # when set, tokens must be signed by `approve`\n"
+    "  token_max_age: 24h\n"
+    "  timeout: 10m                   # for `prisma migrate deploy`\n"
+    "\n"
+    "health: []                       # checks run after a deploy, e.g.:\n"
+    "#  - name: api\n"
+    "#    url: https://example.com/api/health\n"
+    "#    expect_status: 200\n"
+    "#    expect_json: {status: healthy}\n"
+    "#    timeout: 5s\n"
+    "#    retries: 3\n"
+    "#    backoff: 2s\n"
+    "\n"
+    "reports:                         # files written after every command, also when the gate\n"
+    "  github: true                   # fails; {command} in a path is the command's name\n"
+    "  # json: prisma-gate-report.json\n"
+    "  # junit: prisma-gate-junit.xml\n"
+    "  # sarif: prisma-gate.sarif\n"
+    "  # gitlab: gl-code-quality-report.json\n"
+    "  # markdown: prisma-gate-summary.md\n";
+
+const char *gate_policy_template(void)
+{
+    return policy_template;
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_common.c - helpers shared by the report writers.
+ */
+#include "gate/compat.h"
+#include "gate/report_common.h"
+#include "gate/digest.h"
+#include "gate/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REPLACEMENT "\xEF\xBF\xBD"
+
+bool gate_finding_blocking(const struct gate_finding *f)
+{
+    return !f->suppressed && f->severity == GATE_SEV_ERROR;
+}
+
+/* ---- paths ----------------------------------------------------------------- */
+
+/* Start of the last segment of out (at or after floor). */
+static size_t last_segment(const struct gate_buf *out, size_t floor)
+{
+    size_t i = out->len;
+
+    while (i > floor && out->data[i - 1] != '/')
+        i--;
+    return i;
+}
+
+/* Append path to out segment by segment, dropping "." and resolving ".." lexically. */
+static void add_normalised(struct gate_buf *out, size_t floor, const char *path)
+{
+    const char *s = path;
+
+    while (*s) {
+        size_t n = strcspn(s, "/");
+
+        if (n == 2 && s[0] == '.' && s[1] == '.' && out->len > floor &&
+            strcmp(out->data + last_segment(out, floor), "..")) {
+            size_t at = last_segment(out, floor);
+
+            out->len = at > floor ? at - 1 : floor; /* drop the segment and its '/' */
+            out->data[out->len] = '\0';
+        } else if (n && !(n == 1 && s[0] == '.')) {
+            if (out->len > floor && out->data[out->len - 1] != '/')
+                gate_buf_addc(out, '/');
+            gate_buf_add(out, s, n);
+        }
+        s += n;
+        if (*s == '/')
+            s++;
+    }
+}
+
+void gate_report_relpath(const struct gate_run *run, const char *path, struct gate_buf *out)
+{
+    size_t floor = out->len;
+
+    if (!path)
+        return;
+    if (path[0] == '/') {
+        const char *root = run->repo_root;
+        size_t rn = root ? strlen(root) : 0;
+
+        while (rn > 1 && root[rn - 1] == '/')
+            rn--;
+        if (rn && !strncmp(path, root, rn) && (path[rn] == '/' || !path[rn])) {
+            add_normalised(out, floor, path + rn);
+            return;
+        }
+        gate_buf_addc(out, '/');
+        add_normalised(out, floor + 1, path);
+        return;
+    }
+    if (run->repo_prefix)
+        add_normalised(out, floor, run->repo_prefix);
+    add_normalised(out, floor, path);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+/* Code point of the valid UTF-8 sequence at s (*len its length), or -1 when invalid. */
+static long utf8_decode(const unsigned char *s, size_t *len)
+{
+    unsigned long cp;
+    size_t need;
+
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        need = 1;
+        cp = s[0] & 0x1Fu;
+    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        need = 2;
+        cp = s[0] & 0x0Fu;
+    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        need = 3;
+        cp = s[0] & 0x07u;
+    } else {
+        *len = 1;
+        return -1;
+    }
+    for (size_t k = 1; k <= need; k++) {
+        if ((s[k] & 0xC0) != 0x80) {
+            *len = 1;
+            return -1;
+        }
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *len = 1;
+        return -1;
+    }
+    *len = need + 1;
+    return (long)cp;
+}
+
+void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *start = p;
+
+    if (!s)
+        return;
+    while (*p) {
+        size_t n;
+        long cp = utf8_decode(p, &n);
+
+        if (max && (size_t)(p - start) + n > max) {
+            gate_buf_adds(out, "...");
+            return;
+        }
+        if (cp < 0) {
+            gate_buf_adds(out, REPLACEMENT);
+        } else if (cp == '\r' || cp == '\n' || cp == '\t') {
+            if (!(flags & GATE_CLEAN_NEWLINES))
+                gate_buf_addc(out, ' ');
+            else if (cp == '\r' && p[1] == '\n')
+                ; /* CRLF: the LF follows */
+            else
+                gate_buf_addc(out, cp == '\t' ? '\t' : '\n');
+        } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+                   ((flags & GATE_CLEAN_XML) && (cp == 0xFFFE || cp == 0xFFFF))) {
+            gate_buf_adds(out, REPLACEMENT);
+        } else {
+            gate_buf_add(out, p, n);
+        }
+        p += n;
+    }
+}
+
+void gate_md_text(struct gate_buf *out, const char *s, size_t max)
+{
+    struct gate_buf clean = {0};
+
+    gate_text_clean(&clean, s, GATE_CLEAN_NEWLINES, max);
+    for (const char *p = gate_buf_str(&clean); *p; p++) {
+        switch (*p) {
+        case '<':
+            gate_buf_adds(out, "&lt;");
+            break;
+        case '>':
+            gate_buf_adds(out, "&gt;");
+            break;
+        case '&':
+            gate_buf_adds(out, "&amp;");
+            break;
+        case '|':
+            gate_buf_adds(out, "&#124;");
+            break;
+        case '\n':
+            gate_buf_adds(out, "<br>");
+            break;
+        case '\t':
+            gate_buf_addc(out, ' ');
+            break;
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '#':
+        case '~':
+        case '!':
+        case '@':
+            gate_buf_addc(out, '\\');
+            gate_buf_addc(out, *p);
+            break;
+        default:
+            gate_buf_addc(out, *p);
+            break;
+        }
+    }
+    gate_buf_release(&clean);
+}
+
+/* ---- fingerprints ---------------------------------------------------------- */
+
+static void fp_key(const struct gate_run *run, const struct gate_migration *m,
+                   const struct gate_finding *f, struct gate_buf *b)
+{
+    gate_buf_adds(b, "prisma-gate/v1");
+    gate_buf_addc(b, '\n');
+    gate_buf_adds(b, f->rule);
+    gate_buf_addc(b, '\n');
+    gate_report_relpath(run, m->path, b);
+    gate_buf_addc(b, '\n');
+    gate_buf_adds(b, f->table ? f->table : "");
+    gate_buf_addc(b, '\n');
+    gate_buf_adds(b, f->message ? f->message : "");
+}
+
+void gate_finding_fingerprint(const struct gate_run *run, const struct gate_migration *m,
+                              const struct gate_finding *f, char out[65])
+{
+    struct gate_buf key = {0}, other = {0};
+    size_t ordinal = 0;
+
+    fp_key(run, m, f, &key);
+    for (size_t i = 0; i < m->nfindings && &m->findings[i] != f; i++) {
+        gate_buf_reset(&other);
+        fp_key(run, m, &m->findings[i], &other);
+        if (other.len == key.len && !memcmp(other.data, key.data, key.len))
+            ordinal++;
+    }
+    gate_buf_printf(&key, "\n%zu", ordinal);
+    gate_sha256_hex(key.data, key.len, out);
+    gate_buf_release(&key);
+    gate_buf_release(&other);
+}
+
+/* ---- ordering and counts --------------------------------------------------- */
+
+struct ref_sort {
+    struct gate_finding_ref ref;
+    size_t mi; /* migration index, for a stable order */
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+    const struct ref_sort *x = a, *y = b;
+    bool bx = gate_finding_blocking(x->ref.f), by = gate_finding_blocking(y->ref.f);
+
+    if (bx != by)
+        return bx ? -1 : 1;
+    if (x->ref.f->suppressed != y->ref.f->suppressed)
+        return x->ref.f->suppressed ? 1 : -1;
+    if (x->ref.f->risk != y->ref.f->risk)
+        return x->ref.f->risk > y->ref.f->risk ? -1 : 1;
+    if (x->ref.f->severity != y->ref.f->severity)
+        return x->ref.f->severity > y->ref.f->severity ? -1 : 1;
+    if (x->mi != y->mi)
+        return x->mi < y->mi ? -1 : 1;
+    if (x->ref.f->line != y->ref.f->line)
+        return x->ref.f->line < y->ref.f->line ? -1 : 1;
+    if (x->ref.f->column != y->ref.f->column)
+        return x->ref.f->column < y->ref.f->column ? -1 : 1;
+    return strcmp(x->ref.f->rule, y->ref.f->rule);
+}
+
+struct gate_finding_ref *gate_findings_worst_first(const struct gate_run *run,
+                                                   enum gate_severity min, bool with_suppressed,
+                                                   size_t *n)
+{
+    struct ref_sort *tmp = NULL;
+    struct gate_finding_ref *out;
+    size_t cnt = 0, cap = 0;
+
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        for (size_t k = 0; k < m->nfindings; k++) {
+            const struct gate_finding *f = &m->findings[k];
+
+            if (f->severity < min || (f->suppressed && !with_suppressed))
+                continue;
+            GATE_GROW(tmp, cap, cnt + 1);
+            tmp[cnt].ref.m = m;
+            tmp[cnt].ref.f = f;
+            tmp[cnt].mi = i;
+            cnt++;
+        }
+    }
+    if (cnt > 1)
+        qsort(tmp, cnt, sizeof(*tmp), cmp_ref);
+    out = gate_xcalloc(cnt ? cnt : 1, sizeof(*out));
+    for (size_t i = 0; i < cnt; i++)
+        out[i] = tmp[i].ref;
+    free(tmp);
+    *n = cnt;
+    return out;
+}
+
+void gate_run_count(const struct gate_run *run, struct gate_run_counts *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        if (m->error)
+            c->errors++;
+        for (size_t k = 0; k < m->nfindings; k++) {
+            const struct gate_finding *f = &m->findings[k];
+
+            if (f->suppressed) {
+                c->suppressed++;
+                continue;
+            }
+            c->findings++;
+            if ((size_t)f->risk < GATE_ARRAY_SIZE(c->by_risk))
+                c->by_risk[f->risk]++;
+            if (f->severity == GATE_SEV_ERROR)
+                c->blocking++;
+            else if (f->severity == GATE_SEV_WARNING)
+                c->warnings++;
+            else
+                c->infos++;
+        }
+    }
+}

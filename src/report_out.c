@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_out.c - report destinations: format dispatch, report files
+ * (atomic), the repository root for relative paths, and GitHub Actions'
+ * environment files and masks.
+ */
+#include "gate/compat.h"
+#include "gate/report_out.h"
+#include "gate/fs.h"
+#include "gate/msg.h"
+#include "gate/report.h"
+#include "gate/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct {
+    const char *name;
+    enum gate_format format;
+} file_formats[] = {
+    {"json", GATE_FORMAT_JSON},         {"junit", GATE_FORMAT_JUNIT},
+    {"sarif", GATE_FORMAT_SARIF},       {"gitlab", GATE_FORMAT_GITLAB},
+    {"markdown", GATE_FORMAT_MARKDOWN}, {"text", GATE_FORMAT_TEXT},
+};
+
+enum gate_code gate_report_spec_parse(const char *arg, struct gate_report_spec *out,
+                                      struct gate_err *err)
+{
+    const char *eq = strchr(arg, '=');
+    size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(file_formats); i++) {
+        if (strlen(file_formats[i].name) == n && !strncmp(arg, file_formats[i].name, n)) {
+            if (!eq || !eq[1])
+                return gate_fail(err, GATE_E_USAGE, "--report %s needs a path: --report %s=PATH",
+                                 arg, file_formats[i].name);
+            out->format = file_formats[i].format;
+            out->path = eq + 1;
+            return GATE_OK;
+        }
+    }
+    if (!strncmp(arg, "github", n) && n == 6)
+        return gate_fail(err, GATE_E_USAGE,
+                         "--report github: GitHub output is not a file; under "
+                         "GITHUB_ACTIONS=true annotations, the step summary and outputs are "
+                         "written by themselves (--format github prints the annotations)");
+    if (!eq) {
+        const char *colon = strchr(arg, ':');
+
+        if (colon)
+            return gate_fail(err, GATE_E_USAGE, "--report '%s': write FORMAT=PATH (e.g. %.*s=%s)",
+                             arg, (int)(colon - arg), arg, colon + 1);
+        return gate_fail(err, GATE_E_USAGE,
+                         "--report '%s': write FORMAT=PATH (FORMAT: json, junit, sarif, gitlab, "
+                         "markdown, text)",
+                         arg);
+    }
+    return gate_fail(err, GATE_E_USAGE,
+                     "--report: unknown format '%.*s' (valid: json, junit, sarif, gitlab, "
+                     "markdown, text)",
+                     (int)n, arg);
+}
+
+void gate_report_render(const struct gate_run *run, enum gate_format f, struct gate_buf *out,
+                        bool color, bool verbose)
+{
+    switch (f) {
+    case GATE_FORMAT_JSON:
+        gate_report_json(run, out);
+        break;
+    case GATE_FORMAT_JUNIT:
+        gate_report_junit(run, out);
+        break;
+    case GATE_FORMAT_SARIF:
+        gate_report_sarif(run, out);
+        break;
+    case GATE_FORMAT_GITLAB:
+        gate_report_gitlab(run, out);
+        break;
+    case GATE_FORMAT_MARKDOWN:
+        gate_report_markdown(run, out, GATE_MARKDOWN_COMMENT_MAX);
+        break;
+    case GATE_FORMAT_GITHUB:
+        gate_report_github_annotations(run, out);
+        break;
+    default:
+        gate_report_text(run, out, color, verbose);
+        break;
+    }
+}
+
+/* ---- the repository root --------------------------------------------------- */
+
+/* dir is cwd or one of its ancestors: set root and the prefix of cwd under it. */
+static void set_root(struct gate_run *run, const char *cwd, const char *root)
+{
+    size_t rn = strlen(root);
+
+    while (rn > 1 && root[rn - 1] == '/')
+        rn--;
+    run->repo_root = gate_arena_strndup(&run->arena, root, rn);
+    if (!strncmp(cwd, root, rn) && cwd[rn] == '/' && cwd[rn + 1])
+        run->repo_prefix = gate_arena_printf(&run->arena, "%s/", cwd + rn + 1);
+    else
+        run->repo_prefix = "";
+}
+
+static bool under(const char *cwd, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return dir[0] == '/' && !strncmp(cwd, dir, n) && (cwd[n] == '/' || !cwd[n]);
+}
+
+void gate_report_locate(struct gate_run *run)
+{
+    char cwd[4096];
+    const char *gh = getenv("GITHUB_ACTIONS");
+    const char *gl = getenv("GITLAB_CI");
+    const char *ws;
+
+    if (!getcwd(cwd, sizeof(cwd)))
+        return;
+    ws = getenv("GITHUB_WORKSPACE");
+    if (gh && !strcmp(gh, "true") && ws && under(cwd, ws)) {
+        set_root(run, cwd, ws);
+        return;
+    }
+    ws = getenv("CI_PROJECT_DIR");
+    if (gl && !strcmp(gl, "true") && ws && under(cwd, ws)) {
+        set_root(run, cwd, ws);
+        return;
+    }
+    {
+        char *dir = gate_xstrdup(cwd);
+
+        for (;;) {
+            char *git = gate_path_join(dir, ".git");
+            bool found = gate_path_kind(git) != GATE_PATH_MISSING;
+            char *slash;
+
+            free(git);
+            if (found) {
+                set_root(run, cwd, dir);
+                break;
+            }
+            slash = strrchr(dir, '/');
+            if (!slash || slash == dir) {
+                set_root(run, cwd, cwd);
+                break;
+            }
+            *slash = '\0';
+        }
+        free(dir);
+    }
+}
+
+/* ---- report files ---------------------------------------------------------- */
+
+static const char *format_key(enum gate_format f)
+{
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(file_formats); i++) {
+        if (file_formats[i].format == f)
+            return file_formats[i].name;
+    }
+    return "?";
+}
+
+/* path with every "{command}" replaced (run arena). */
+static const char *expand(struct gate_run *run, const char *path)
+{
+    struct gate_buf b = {0};
+    const char *s = path, *hit;
+    const char *r;
+
+    while ((hit = strstr(s, "{command}"))) {
+        gate_buf_add(&b, s, (size_t)(hit - s));
+        gate_buf_adds(&b, run->command);
+        s = hit + 9;
+    }
+    gate_buf_adds(&b, s);
+    r = gate_arena_strdup(&run->arena, gate_buf_str(&b));
+    gate_buf_release(&b);
+    return r;
+}
+
+bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
+                        const struct gate_report_spec *specs, size_t nspecs,
+                        struct gate_report_path **written, size_t *nwritten)
+{
+    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
+                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
+    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
+                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
+                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
+    struct gate_report_spec *all =
+        gate_xcalloc(nspecs + GATE_ARRAY_SIZE(policy_paths) + 1, sizeof(*all));
+    size_t n = 0, cap = 0;
+    bool ok = true;
+
+    *written = NULL;
+    *nwritten = 0;
+    /* the policy's, unless a flag names the same format (flags override the policy) */
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
+        bool overridden = false;
+
+        if (!policy_paths[i])
+            continue;
+        for (size_t k = 0; k < nspecs; k++)
+            overridden |= specs[k].format == policy_formats[i];
+        if (!overridden) {
+            all[n].format = policy_formats[i];
+            all[n++].path = policy_paths[i];
+        }
+    }
+    for (size_t k = 0; k < nspecs; k++)
+        all[n++] = specs[k];
+    for (size_t i = 0; i < n; i++) {
+        struct gate_buf b = {0};
+        struct gate_err err = {0};
+        const char *path = expand(run, all[i].path);
+
+        switch (all[i].format) {
+        case GATE_FORMAT_TEXT:
+            gate_report_text(run, &b, false, true);
+            break;
+        default:
+            gate_report_render(run, all[i].format, &b, false, false);
+            break;
+        }
+        if (gate_write_file_atomic(path, b.data ? b.data : "", b.len, &err)) {
+            gate_errorf("report: %s", err.msg);
+            ok = false;
+        } else {
+            GATE_GROW(*written, cap, *nwritten + 1);
+            (*written)[*nwritten].format = format_key(all[i].format);
+            (*written)[*nwritten].path = path;
+            (*nwritten)++;
+            gate_verbosef("wrote %s report %s", format_key(all[i].format), path);
+        }
+        gate_buf_release(&b);
+    }
+    free(all);
+    return ok;
+}
+
+/* ---- GitHub Actions -------------------------------------------------------- */
+
+bool gate_github_active(const struct gate_policy *pol)
+{
+    const char *gh = getenv("GITHUB_ACTIONS");
+
+    return gh && !strcmp(gh, "true") && (!pol || pol->reports.github);
+}
+
+void gate_github_token(char *out, size_t size)
+{
+    unsigned char rnd[16];
+    size_t got = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        while (got < sizeof(rnd)) {
+            ssize_t r = read(fd, rnd + got, sizeof(rnd) - got);
+
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        (void)close(fd);
+    }
+    if (got < sizeof(rnd)) {
+        /* no /dev/urandom: time and pid, still unguessable enough for a delimiter */
+        struct timespec ts;
+        unsigned long long x;
+
+        (void)clock_gettime(CLOCK_REALTIME, &ts);
+        x = (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20) ^
+            ((unsigned long long)getpid() << 40);
+        for (size_t i = 0; i < sizeof(rnd); i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            rnd[i] = (unsigned char)(x >> 56);
+        }
+    }
+    {
+        size_t off = (size_t)snprintf(out, size, "ghadelimiter_");
+
+        for (size_t i = 0; i < sizeof(rnd) && off + 2 < size; i++)
+            off += (size_t)snprintf(out + off, size - off, "%02x", rnd[i]);
+    }
+}
+
+/* "::add-mask::value" for each line of value (escaped as command data). */
+static void mask(struct gate_buf *out, const char *value)
+{
+    const char *s = value;
+
+    if (!value || !*value)
+        return;
+    while (*s) {
+        size_t n = strcspn(s, "\r\n");
+
+        if (n) {
+            gate_buf_adds(out, "::add-mask::");
+            for (size_t i = 0; i < n; i++) {
+                if (s[i] == '%')
+                    gate_buf_adds(out, "%25");
+                else
+                    gate_buf_addc(out, s[i]);
+            }
+            gate_buf_addc(out, '\n');
+        }
+        s += n;
+        s += strspn(s, "\r\n");
+    }
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The password of a connection URL or libpq "password=" (raw and percent-decoded). */
+static void mask_password(struct gate_buf *out, const char *url)
+{
+    const char *p = strstr(url, "://");
+
+    if (p) {
+        const char *auth = p + 3;
+        size_t end = strcspn(auth, "/?#");
+        const char *at = NULL, *colon;
+
+        for (size_t i = 0; i < end; i++) {
+            if (auth[i] == '@')
+                at = auth + i;
+        }
+        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        if (colon && at > colon + 1) {
+            char *raw = gate_xstrndup(colon + 1, (size_t)(at - colon - 1));
+            char *dec = gate_xstrdup(raw);
+            size_t k = 0;
+
+            for (size_t i = 0; raw[i]; i++) {
+                if (raw[i] == '%' && hexval(raw[i + 1]) >= 0 && hexval(raw[i + 2]) >= 0) {
+                    dec[k++] = (char)(hexval(raw[i + 1]) * 16 + hexval(raw[i + 2]));
+                    i += 2;
+                } else {
+                    dec[k++] = raw[i];
+                }
+            }
+            dec[k] = '\0';
+            mask(out, raw);
+            if (strcmp(raw, dec))
+                mask(out, dec);
+            free(raw);
+            free(dec);
+        }
+    }
+    for (p = strstr(url, "password"); p; p = strstr(p + 1, "password")) {
+        const char *v = p + 8;
+        size_t n;
+        char *val;
+
+        while (*v == ' ')
+            v++;
+        if (*v != '=')
+            continue;
+        v++;
+        while (*v == ' ')
+            v++;
+        if (*v == '\'') {
+            v++;
+            n = strcspn(v, "'");
+        } else {
+            n = strcspn(v, " &");
+        }
+        if (!n)
+            continue;
+        val = gate_xstrndup(v, n);
+        mask(out, val);
+        free(val);
+    }
+}
+
+static void mask_env(struct gate_buf *out, const char *name, bool url)
+{
+    const char *v = name ? getenv(name) : NULL;
+
+    if (!v || !*v)
+        return;
+    if (url)
+        mask_password(out, v);
+    mask(out, v);
+}
+
+void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
+{
+    if (!pol->ntargets) {
+        mask_env(out, "DATABASE_URL", true);
+        mask_env(out, "SHADOW_DATABASE_URL", true);
+    }
+    for (size_t i = 0; i < pol->ntargets; i++) {
+        mask_env(out, pol->targets[i].url_env, true);
+        mask_env(out, pol->targets[i].shadow_url_env, true);
+    }
+    mask_env(out, "PGPASSWORD", false);
+    mask_env(out, pol->deploy.token_env, false);
+    mask_env(out, pol->deploy.secret_env, false);
+}
+
+bool gate_github_write(const struct gate_run *run, const struct gate_report_path *written,
+                       size_t nwritten, struct gate_buf *annotations_out)
+{
+    const char *summary = getenv("GITHUB_STEP_SUMMARY");
+    const char *outputs = getenv("GITHUB_OUTPUT");
+    struct gate_err err = {0};
+    bool ok = true;
+
+    if (annotations_out)
+        gate_report_github_annotations(run, annotations_out);
+    if (summary && *summary) {
+        struct gate_buf b = {0};
+        struct stat st;
+        size_t budget = GATE_MARKDOWN_SUMMARY_MAX;
+
+        /* the 1 MiB is per step: leave room for what the step wrote before */
+        if (!stat(summary, &st) && st.st_size > 0)
+            budget = (size_t)st.st_size >= budget - 4096 ? 4096 : budget - (size_t)st.st_size;
+        gate_report_markdown(run, &b, budget);
+        if (gate_append_file(summary, b.data ? b.data : "", b.len, &err)) {
+            gate_errorf("GITHUB_STEP_SUMMARY: %s", err.msg);
+            ok = false;
+        }
+        gate_buf_release(&b);
+    }
+    if (outputs && *outputs) {
+        struct gate_buf b = {0};
+        char delim[64];
+
+        do
+            gate_github_token(delim, sizeof(delim));
+        while (!gate_report_github_delim_ok(run, written, nwritten, delim));
+        gate_report_github_outputs(run, written, nwritten, delim, &b);
+        gate_err_clear(&err);
+        if (gate_append_file(outputs, b.data ? b.data : "", b.len, &err)) {
+            gate_errorf("GITHUB_OUTPUT: %s", err.msg);
+            ok = false;
+        }
+        gate_buf_release(&b);
+    }
+    return ok;
+}

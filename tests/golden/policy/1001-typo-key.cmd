@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/typo-key.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/tab-indent.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/duplicate-key.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/alias-bomb.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/url-in-target.yml lint tests/golden/policy/data/ok.sql

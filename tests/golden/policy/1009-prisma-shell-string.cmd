@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/prisma-shell-string.yml lint tests/golden/policy/data/ok.sql

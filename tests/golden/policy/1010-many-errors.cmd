@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/many-errors.yml lint tests/golden/policy/data/ok.sql

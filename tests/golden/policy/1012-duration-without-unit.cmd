@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/duration-without-unit.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/yes-not-bool.yml lint tests/golden/policy/data/ok.sql

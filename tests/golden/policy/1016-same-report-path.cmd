@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/same-report-path.yml lint tests/golden/policy/data/ok.sql

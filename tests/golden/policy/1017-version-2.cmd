@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/version-2.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/invalid-utf8.yml lint tests/golden/policy/data/ok.sql

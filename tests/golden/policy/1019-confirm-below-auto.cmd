@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/confirm-below-auto.yml lint tests/golden/policy/data/ok.sql

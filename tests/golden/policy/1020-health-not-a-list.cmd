@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/health-not-a-list.yml lint tests/golden/policy/data/ok.sql

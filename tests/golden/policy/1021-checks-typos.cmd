@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/checks-typos.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/over-indented.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/empty.yml lint --format json tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/valid.yml lint --format json tests/golden/policy/data/risky.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/valid.yml lint --fail-on critical tests/golden/policy/data/risky.sql

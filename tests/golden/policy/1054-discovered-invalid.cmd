@@ -1,0 +1,1 @@
+-C tests/golden/policy/data/discovered-bad lint ok.sql

@@ -1,0 +1,1 @@
+-C tests/golden/policy/data/both lint ok.sql

@@ -1,0 +1,1 @@
+init --force -p tests/golden/policy/data

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/fail-on-hihg.yml rules

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/fail-on-hihg.yml lint --format json --report junit=tests/out/policy-error.xml tests/golden/policy/data/ok.sql

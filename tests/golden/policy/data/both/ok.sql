@@ -1,0 +1,2 @@
+-- a harmless migration
+CREATE TABLE "Note" ("id" SERIAL PRIMARY KEY, "body" TEXT);

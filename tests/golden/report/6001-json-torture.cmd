@@ -1,0 +1,1 @@
+lint --format json tests/golden/report/data/torture/migrations

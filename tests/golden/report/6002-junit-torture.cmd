@@ -1,0 +1,1 @@
+lint --format junit tests/golden/report/data/torture/migrations

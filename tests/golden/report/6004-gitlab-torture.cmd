@@ -1,0 +1,1 @@
+lint --format gitlab tests/golden/report/data/torture/migrations

@@ -1,0 +1,1 @@
+lint --format github tests/golden/report/data/torture/migrations

@@ -1,0 +1,1 @@
+lint --format markdown tests/golden/report/data/many.sql

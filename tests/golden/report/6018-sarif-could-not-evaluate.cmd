@@ -1,0 +1,1 @@
+lint --format sarif tests/golden/report/data/missing.sql

@@ -1,0 +1,1 @@
+lint --report github=x tests/golden/report/data/ok.sql

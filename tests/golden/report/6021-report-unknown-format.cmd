@@ -1,0 +1,1 @@
+lint --report xml=x.xml tests/golden/report/data/ok.sql

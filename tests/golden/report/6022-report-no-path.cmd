@@ -1,0 +1,1 @@
+lint --report json tests/golden/report/data/ok.sql

@@ -1,0 +1,1 @@
+lint --report junit:out.xml tests/golden/report/data/ok.sql

@@ -1,0 +1,1 @@
+lint --format sarfi tests/golden/report/data/ok.sql

@@ -1,0 +1,1 @@
+rules --report json=tests/out/rules.json

@@ -1,0 +1,1 @@
+lint --format markdown --report json=tests/out/6027/{command}.json --report sarif=tests/out/6027/gate.sarif --report junit=tests/out/6027/junit.xml --report gitlab=tests/out/6027/cq.json --report markdown=tests/out/6027/summary.md --report text=tests/out/6027/gate.txt tests/golden/report/data/torture/migrations

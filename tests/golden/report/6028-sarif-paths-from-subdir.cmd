@@ -1,0 +1,1 @@
+-C tests/golden/report/data/torture lint --format sarif migrations

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_report.c - the report helpers and writers on hand-built runs:
+ * repository-relative paths, text cleaning, Markdown escaping, stable
+ * fingerprints, GitHub escaping and outputs, the Markdown byte budget,
+ * JUnit with hostile strings, the --report argument.
+ */
+#include "gate/compat.h"
+#include "gate/buf.h"
+#include "gate/report.h"
+#include "gate/report_common.h"
+#include "gate/report_out.h"
+#include "gate/run.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+static void test_relpath(void **state)
+{
+    static const struct {
+        const char *root, *prefix, *path, *want;
+    } rows[] = {
+        {"/repo", "", "prisma/migrations/a/migration.sql", "prisma/migrations/a/migration.sql"},
+        {"/repo", "", "./prisma//migrations/./a.sql", "prisma/migrations/a.sql"},
+        {"/repo", "api/", "prisma/a.sql", "api/prisma/a.sql"},
+        {"/repo", "api/", "../web/a.sql", "web/a.sql"},
+        {"/repo", "", "/repo/x/y.sql", "x/y.sql"},
+        {"/repo/", "", "/repo/x/y.sql", "x/y.sql"},
+        {"/repo", "", "/repository/y.sql", "/repository/y.sql"},
+        {"/repo", "", "/other/../repo2/y.sql", "/repo2/y.sql"},
+        {"/repo", "", "../../up.sql", "../../up.sql"},
+        {"/repo", "a/b/", "../../../up.sql", "../up.sql"},
+        {NULL, NULL, "a/b.sql", "a/b.sql"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++) {
+        struct gate_run run;
+        struct gate_buf b = {0};
+
+        gate_run_init(&run, "lint");
+        run.repo_root = rows[i].root;
+        run.repo_prefix = rows[i].prefix;
+        gate_report_relpath(&run, rows[i].path, &b);
+        if (strcmp(gate_buf_str(&b), rows[i].want))
+            print_error("row %zu: %s\n", i, gate_buf_str(&b));
+        assert_string_equal(gate_buf_str(&b), rows[i].want);
+        gate_buf_release(&b);
+        gate_run_release(&run);
+    }
+}
+
+static void test_text_clean(void **state)
+{
+    static const struct {
+        const char *in;
+        unsigned flags;
+        size_t max;
+        const char *want;
+    } rows[] = {
+        {"plain", 0, 0, "plain"},
+        {"a\nb\r\nc\rd\te", 0, 0, "a b  c d e"},
+        {"a\nb\r\nc\rd\te", GATE_CLEAN_NEWLINES, 0, "a\nb\nc\nd\te"},
+        {"esc\x1b[0m del\x7f c1\xc2\x85", 0, 0,
+         "esc\xEF\xBF\xBD[0m del\xEF\xBF\xBD c1\xEF\xBF\xBD"},
+        {"latin1 \xe9t\xe9", 0, 0, "latin1 \xEF\xBF\xBDt\xEF\xBF\xBD"},
+        {"overlong \xc0\xaf surrogate \xed\xa0\x80", 0, 0,
+         "overlong \xEF\xBF\xBD\xEF\xBF\xBD surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+        {"nonchar \xef\xbf\xbe", GATE_CLEAN_XML, 0, "nonchar \xEF\xBF\xBD"},
+        {"nonchar \xef\xbf\xbe", 0, 0, "nonchar \xef\xbf\xbe"},
+        {"\xc3\xa9\xc3\xa9\xc3\xa9", 0, 3, "\xc3\xa9..."}, /* never half a character */
+        {"abcdef", 0, 3, "abc..."},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++) {
+        struct gate_buf b = {0};
+
+        gate_text_clean(&b, rows[i].in, rows[i].flags, rows[i].max);
+        if (strcmp(gate_buf_str(&b), rows[i].want))
+            print_error("row %zu: [%s]\n", i, gate_buf_str(&b));
+        assert_string_equal(gate_buf_str(&b), rows[i].want);
+        gate_buf_release(&b);
+    }
+}
+
+static void test_md_text(void **state)
+{
+    struct gate_buf b = {0};
+
+    (void)state;
+    gate_md_text(&b, "<img src=x> a|b `c` *d* _e_ [f](g) #1 @h & \\\nnext", 0);
+    assert_string_equal(gate_buf_str(&b), "&lt;img src=x&gt; a&#124;b \\`c\\` \\*d\\* \\_e\\_ "
+                                          "\\[f\\](g) \\#1 \\@h &amp; \\\\<br>next");
+    gate_buf_release(&b);
+}
+
+/* A run with one migration and findings (strings static; the run owns the arrays). */
+static struct gate_migration *one_migration(struct gate_run *run, const char *path)
+{
+    struct gate_migration *m = gate_run_add_migration(run, "20240101000000_x", path);
+
+    run->repo_root = "/repo";
+    run->repo_prefix = "";
+    return m;
+}
+
+static struct gate_finding *finding(struct gate_migration *m, const char *rule, int line,
+                                    const char *msg, enum gate_severity sev)
+{
+    struct gate_finding *f = gate_migration_add_finding(m);
+
+    f->rule = rule;
+    f->risk = sev == GATE_SEV_ERROR ? GATE_RISK_CRITICAL : GATE_RISK_MEDIUM;
+    f->severity = sev;
+    f->category = GATE_CAT_DATA_LOSS;
+    f->table = "T";
+    f->line = line;
+    f->column = 1;
+    f->message = msg;
+    f->help = "do the safe thing";
+    return f;
+}
+
+static void test_fingerprints(void **state)
+{
+    struct gate_run run;
+    struct gate_migration *m;
+    char a[65], b[65], c[65], d[65];
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = one_migration(&run, "m.sql");
+    finding(m, "ban-drop-table", 3, "dropping table \"T\"", GATE_SEV_ERROR);
+    finding(m, "ban-drop-table", 9, "dropping table \"T\"", GATE_SEV_ERROR);
+    gate_finding_fingerprint(&run, m, &m->findings[0], a);
+    gate_finding_fingerprint(&run, m, &m->findings[1], b);
+    assert_string_not_equal(a, b); /* identical findings: told apart by their ordinal */
+    m->findings[0].line = 30;      /* an edit above moves it */
+    gate_finding_fingerprint(&run, m, &m->findings[0], c);
+    assert_string_equal(a, c);
+    run.repo_prefix = "api/"; /* another file is another finding */
+    gate_finding_fingerprint(&run, m, &m->findings[0], d);
+    assert_string_not_equal(a, d);
+    assert_int_equal(strlen(a), 64);
+    gate_run_release(&run);
+}
+
+static void test_github_annotations(void **state)
+{
+    struct gate_run run;
+    struct gate_migration *m;
+    struct gate_buf b = {0};
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = one_migration(&run, "dir, with: 100%/m.sql");
+    finding(m, "ban-drop-table", 2, "line1\nline2\r::warning::x 50% a,b:c", GATE_SEV_ERROR);
+    gate_report_github_annotations(&run, &b);
+    assert_string_equal(
+        gate_buf_str(&b),
+        "::error file=dir%2C with%3A 100%25/m.sql,line=2,col=1,title=prisma-gate%3A "
+        "ban-drop-table (critical risk)::line1%0Aline2%0A::warning::x 50%25 "
+        "a,b:c%0Ahelp: do the safe thing\n");
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
+static void test_github_outputs(void **state)
+{
+    struct gate_run run;
+    struct gate_buf b = {0};
+    struct gate_report_path files[] = {{"json", "out/r.json"}, {"sarif", "odd\npath"}};
+    char delim[64];
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    run.verdict = GATE_VERDICT_FAIL;
+    run.exit_code = 1;
+    run.max_risk = GATE_RISK_HIGH;
+    gate_report_github_outputs(&run, files, 2, "D", &b);
+    assert_string_equal(gate_buf_str(&b),
+                        "verdict<<D\nfail\nD\nmax-risk<<D\nhigh\nD\n"
+                        "exit-code<<D\n1\nD\nblocking<<D\n0\nD\nfindings<<D\n0\nD\n"
+                        "report-json<<D\nout/r.json\nD\n"
+                        "report-sarif<<D\nodd path\nD\n");
+    assert_false(gate_report_github_delim_ok(&run, files, 2, "r.json"));
+    gate_github_token(delim, sizeof(delim));
+    assert_int_equal(strlen(delim), 13 + 32);
+    assert_true(gate_report_github_delim_ok(&run, files, 2, delim));
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
+/* The Markdown summary never exceeds its budget, and says what it left out. */
+static void test_markdown_budget(void **state)
+{
+    struct gate_run run;
+    struct gate_migration *m;
+    static const size_t budgets[] = {4000, 20000, 65000};
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = one_migration(&run, "m.sql");
+    for (int i = 0; i < 2000; i++)
+        finding(m, "ban-drop-table", i + 1, "dropping table \"a_long_table_name_for_the_budget\"",
+                i % 3 ? GATE_SEV_ERROR : GATE_SEV_WARNING);
+    run.verdict = GATE_VERDICT_FAIL;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(budgets); i++) {
+        struct gate_buf b = {0};
+
+        gate_report_markdown(&run, &b, budgets[i]);
+        if (b.len > budgets[i])
+            print_error("budget %zu: %zu bytes\n", budgets[i], b.len);
+        assert_true(b.len <= budgets[i]);
+        assert_non_null(strstr(gate_buf_str(&b), "more blocking finding"));
+        assert_non_null(strstr(gate_buf_str(&b), "</sub>\n"));
+        gate_buf_release(&b);
+    }
+    gate_run_release(&run);
+}
+
+static void test_junit_hostile(void **state)
+{
+    struct gate_run run;
+    struct gate_migration *m;
+    struct gate_buf b = {0};
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = one_migration(&run, "m.sql");
+    finding(m, "ban-drop-table", 1, "]]> <x> & \"q\" \x1b[31m \xff\xfe \xef\xbf\xbf",
+            GATE_SEV_ERROR);
+    m->error = NULL;
+    gate_run_add_check(&run, "x.check", GATE_STATUS_SKIP, "skipped \x01 because");
+    run.verdict = GATE_VERDICT_FAIL;
+    run.exit_code = 1;
+    gate_report_junit(&run, &b);
+    assert_non_null(strstr(gate_buf_str(&b),
+                           "]]&gt; &lt;x&gt; &amp; &quot;q&quot; \xEF\xBF\xBD[31m "
+                           "\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD"));
+    assert_non_null(
+        strstr(gate_buf_str(&b), "<skipped message=\"skipped \xEF\xBF\xBD because\"/>"));
+    assert_non_null(
+        strstr(gate_buf_str(&b), "tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"1\""));
+    assert_null(strchr(gate_buf_str(&b), '\x1b'));
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
+static void test_report_spec(void **state)
+{
+    struct gate_report_spec s;
+    struct gate_err err = {0};
+
+    (void)state;
+    assert_int_equal(gate_report_spec_parse("sarif=a=b.sarif", &s, &err), GATE_OK);
+    assert_int_equal(s.format, GATE_FORMAT_SARIF);
+    assert_string_equal(s.path, "a=b.sarif");
+    assert_int_equal(gate_report_spec_parse("gitlab=x", &s, &err), GATE_OK);
+    assert_int_equal(s.format, GATE_FORMAT_GITLAB);
+    assert_int_equal(gate_report_spec_parse("json=", &s, &err), GATE_E_USAGE);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_report_spec_parse("github=x", &s, &err), GATE_E_USAGE);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_report_spec_parse("junit:x.xml", &s, &err), GATE_E_USAGE);
+    assert_non_null(strstr(err.msg, "junit=x.xml"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_relpath),
+        cmocka_unit_test(test_text_clean),
+        cmocka_unit_test(test_md_text),
+        cmocka_unit_test(test_fingerprints),
+        cmocka_unit_test(test_github_annotations),
+        cmocka_unit_test(test_github_outputs),
+        cmocka_unit_test(test_markdown_budget),
+        cmocka_unit_test(test_junit_hostile),
+        cmocka_unit_test(test_report_spec),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
