@@ -73,7 +73,12 @@ static void capture(struct gate_proc_result *r, size_t *cap, size_t max, const c
             r->truncated = true;
             want = r->output_len + n + 1;
         }
-        GATE_GROW(r->output, *cap, want);
+        {
+            size_t c = *cap;
+
+            GATE_GROW(r->output, c, want);
+            *cap = c;
+        }
     }
     memcpy(r->output + r->output_len, data, n);
     r->output_len += n;

@@ -414,9 +414,8 @@ static const char *rollback_note(const struct gate_migration *m)
     for (size_t k = 0; k < m->nfindings; k++) {
         const char *r = m->findings[k].rule;
 
-        if (strstr(r, "drop") && !strstr(r, "index") && !strstr(r, "not-null"))
-            drop = true;
-        else if (strstr(r, "truncate") || strstr(r, "delete") || strstr(r, "update-without"))
+        if ((strstr(r, "drop") && !strstr(r, "index") && !strstr(r, "not-null")) ||
+            strstr(r, "truncate") || strstr(r, "delete") || strstr(r, "update-without"))
             drop = true;
         else if (strstr(r, "renaming"))
             rename = true;

@@ -38,7 +38,7 @@
 extern char **environ;
 
 /* Output of `prisma migrate deploy` kept for the report and the error mapping. */
-#define CAPTURE_MAX (256u * 1024u)
+#define CAPTURE_MAX ((size_t)256 * 1024)
 
 struct deploy {
     struct gate_cli *cli;

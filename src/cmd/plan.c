@@ -168,7 +168,7 @@ static enum gate_exit plan_from_file(const char *path, char *digest, const char 
     }
     plan = gate_json_get(root, "plan");
     d = plan ? gate_json_get_str(plan, "digest") : NULL;
-    if (!d || strncmp(d, "sha256:", 7) || strlen(d) != 71) {
+    if (!d || strncmp(d, "sha256:", 7) != 0 || strlen(d) != 71) {
         gate_errorf("--plan: %s is not a JSON plan report (no plan.digest \"sha256:...\"; make "
                     "one with `prisma-gate plan --format json > %s`)",
                     path, path);
