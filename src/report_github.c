@@ -17,6 +17,7 @@
  */
 #include "gate/compat.h"
 #include "gate/report.h"
+#include "gate/plan.h"
 #include "gate/report_common.h"
 
 #include <stdlib.h>
@@ -190,6 +191,8 @@ void gate_report_github_outputs(const struct gate_run *run, const struct gate_re
     output(out, "blocking", num, delim);
     (void)snprintf(num, sizeof(num), "%zu", c.findings);
     output(out, "findings", num, delim);
+    if (run->plan && run->plan->digest[0])
+        output(out, "plan-digest", run->plan->digest, delim);
     for (size_t i = 0; i < nfiles; i++) {
         char name[64];
 
@@ -201,7 +204,8 @@ void gate_report_github_outputs(const struct gate_run *run, const struct gate_re
 bool gate_report_github_delim_ok(const struct gate_run *run, const struct gate_report_path *files,
                                  size_t nfiles, const char *delim)
 {
-    (void)run; /* the outputs' other values are fixed words and numbers */
+    if (run->plan && strstr(run->plan->digest, delim))
+        return false; /* the other values are fixed words and numbers */
     for (size_t i = 0; i < nfiles; i++) {
         if (strstr(files[i].path, delim))
             return false;

@@ -14,6 +14,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/err.h"
+#include "gate/plan.h"
 #include "gate/report_common.h"
 #include "gate/version.h"
 #include "gate/xalloc.h"
@@ -334,6 +335,8 @@ void gate_report_junit(const struct gate_run *run, struct gate_buf *out)
         property(&j, "target.database", run->target->database);
         property(&j, "target.host", run->target->host);
     }
+    if (run->plan && run->plan->digest[0])
+        property(&j, "plan.digest", run->plan->digest);
     end(&j);
 
     gate_buf_reset(&cls);

@@ -64,7 +64,7 @@ void gate_report_github_annotations(const struct gate_run *run, struct gate_buf 
 
 /*
  * $GITHUB_OUTPUT lines: verdict, max-risk, exit-code, blocking, findings,
- * report-FORMAT paths; each value written as
+ * plan-digest (when the run has a plan), report-FORMAT paths; each value written as
  * name<<delim ... delim. delim must not occur in any value (the caller
  * draws a random one and checks with gate_report_github_delim_ok).
  */

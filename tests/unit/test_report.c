@@ -7,6 +7,7 @@
  */
 #include "gate/compat.h"
 #include "gate/buf.h"
+#include "gate/plan.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/report_out.h"
@@ -195,6 +196,25 @@ static void test_github_outputs(void **state)
     gate_run_release(&run);
 }
 
+static void test_github_outputs_plan(void **state)
+{
+    struct gate_run run;
+    struct gate_run_plan plan;
+    struct gate_buf b = {0};
+
+    (void)state;
+    gate_run_init(&run, "plan");
+    memset(&plan, 0, sizeof(plan));
+    (void)snprintf(plan.digest, sizeof(plan.digest), "sha256:%064d", 7);
+    run.plan = &plan;
+    gate_report_github_outputs(&run, NULL, 0, "D", &b);
+    assert_non_null(strstr(gate_buf_str(&b), "plan-digest<<D\nsha256:0000"));
+    assert_false(gate_report_github_delim_ok(&run, NULL, 0, "sha256"));
+    run.plan = NULL;
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
 /* The Markdown summary never exceeds its budget, and says what it left out. */
 static void test_markdown_budget(void **state)
 {
@@ -279,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_fingerprints),
         cmocka_unit_test(test_github_annotations),
         cmocka_unit_test(test_github_outputs),
+        cmocka_unit_test(test_github_outputs_plan),
         cmocka_unit_test(test_markdown_budget),
         cmocka_unit_test(test_junit_hostile),
         cmocka_unit_test(test_report_spec),
