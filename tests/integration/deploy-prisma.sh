@@ -244,6 +244,40 @@ expect "H: the migration was applied exactly once" "1" "$(rows 20240106000000_sl
 check "H: one of them waited for the gate lock" grep -q 'holds the gate lock' "$WORK/H1.err" "$WORK/H2.err"
 expect "H: between them, one applied it" "20240106000000_slow" "$(jget "$WORK/H1.out" "r.deploy.applied.join(' ')")$(jget "$WORK/H2.out" "r.deploy.applied.join(' ')")"
 
+# --- H2: the gate lock held too long: fail cleanly, nothing changed -----------------
+add_migration "$PROJ" 20240106000001_after 'ALTER TABLE "T" ADD COLUMN "z" INTEGER;\n'
+policy "  timeout: 1s" # deploy.timeout: also how long to wait for the gate lock
+sed -i 's/^  timeout: 2m$//' "$PROJ/prisma-gate.yml"
+psql -X -q -d $DB -c "SELECT pg_advisory_lock(7270736901); SELECT pg_sleep(8)" >/dev/null 2>&1 &
+HOLDER=$!
+for _ in $(seq 1 50); do
+	[ "$(q $DB "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = (7270736901 % 4294967296)")" = 1 ] && break
+	sleep 0.1
+done
+gate H2 deploy --format json
+expect "H2: a deploy that cannot get the gate lock in time exits 3" 3 "$RC" || show "$WORK/H2.err"
+check "H2: says another deploy holds the lock" grep -q 'held the gate lock for more than' "$WORK/H2.err"
+expect "H2: nothing applied" 0 "$(rows 20240106000001_after)"
+kill "$HOLDER" 2>/dev/null
+wait "$HOLDER" 2>/dev/null
+q $DB "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_advisory_lock(7270736901)%' AND pid <> pg_backend_pid()" >/dev/null
+policy ""
+gate H2-after deploy
+expect "H2: once the lock is free, the deploy goes through" 0 "$RC" || show "$WORK/H2-after.err"
+
+# --- I0: deploy.timeout stops a hanging prisma migrate deploy ------------------------------
+add_migration "$PROJ" 20240106000002_hang 'SELECT pg_sleep(20);\n'
+policy "  timeout: 3s"
+sed -i 's/^  timeout: 2m$//' "$PROJ/prisma-gate.yml"
+gate I0 deploy --format json
+expect "I0: a deploy past deploy.timeout exits 4" 4 "$RC" || show "$WORK/I0.err"
+expect "I0: the report says it timed out" "true timeout" "$(jget "$WORK/I0.out" "r.deploy.prisma.timed_out + ' ' + r.deploy.prisma.error_code")"
+q $DB "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(20)%'" >/dev/null
+sleep 0.5
+prisma "$PROJ" "$WORK/I0-resolve" migrate resolve --rolled-back 20240106000002_hang
+add_migration "$PROJ" 20240106000002_hang 'SELECT 1;\n' # fixed: deployed again below
+policy ""
+
 # --- I: SIGTERM during deploy ------------------------------------------------------------
 add_migration "$PROJ" 20240107000000_sleepy 'SELECT pg_sleep(30);\n'
 # the binary itself (not a wrapper script), so the signal reaches prisma-gate
