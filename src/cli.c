@@ -206,6 +206,12 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             struct gate_report_spec spec;
             struct gate_err err = {0};
 
+            if (!strncmp(optarg, "checklist=", 10) && optarg[10]) {
+                /* plan, deploy: the Markdown deployment checklist (= --checklist PATH) */
+                cli->checklist = optarg + 10;
+                *seen |= GATE_OPT_CHECKLIST;
+                break;
+            }
             if (gate_report_spec_parse(optarg, &spec, &err)) {
                 gate_errorf("%s", err.msg);
                 return GATE_EXIT_USAGE;
