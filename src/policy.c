@@ -43,6 +43,7 @@ static const struct gate_policy_check policy_checks[] = {
     {"schema-without-migration", GATE_CHECK_ERROR},
     {"committed-secrets", GATE_CHECK_ERROR},
     {"client-sync", GATE_CHECK_WARNING},
+    {"migration-lock", GATE_CHECK_ERROR},
 };
 
 static const char *const level_names[] = {"off", "warning", "error"};
@@ -477,8 +478,8 @@ static bool event_ok(struct ld *ld, const yaml_event_t *ev)
         tag = ev->data.mapping_start.tag;
     else if (ev->type == YAML_SEQUENCE_START_EVENT)
         tag = ev->data.sequence_start.tag;
-    if (tag && strcmp((const char *)tag, "tag:yaml.org,2002:str") &&
-        strcmp((const char *)tag, "!")) {
+    if (tag && strcmp((const char *)tag, "tag:yaml.org,2002:str") != 0 &&
+        strcmp((const char *)tag, "!") != 0) {
         perr(ld, line, col, "YAML tags (%s) are not supported: write a plain or quoted value",
              (const char *)tag);
         return false;
@@ -1122,7 +1123,7 @@ static void load_targets(struct ld *ld, const struct ynode *n)
     if (!map_check(ld, n, "targets", NULL, 0, NULL, NULL) || is_null(n))
         return;
     p->targets = gate_arena_alloc(ld->arena, (n->n / 2) * sizeof(*p->targets));
-    for (const struct ynode *k = n->first; k; k = k->next->next) {
+    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
         const struct ynode *v = k->next;
         const struct ynode *fv[GATE_ARRAY_SIZE(target_keys)], *fk[GATE_ARRAY_SIZE(target_keys)];
         struct gate_policy_target *t = &p->targets[i];
@@ -1183,7 +1184,7 @@ static void load_rules(struct ld *ld, const struct ynode *n)
     if (!map_check(ld, n, "lint.rules", NULL, 0, NULL, NULL) || is_null(n))
         return;
     p->lint.rules = gate_arena_alloc(ld->arena, (n->n / 2) * sizeof(*p->lint.rules));
-    for (const struct ynode *k = n->first; k; k = k->next->next) {
+    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
         const struct ynode *v = k->next;
         struct gate_rule_setting *s = &p->lint.rules[i];
         const struct gate_rule *r;
@@ -1304,12 +1305,12 @@ static void load_checks(struct ld *ld, const struct ynode *n)
     checks = gate_arena_alloc(ld->arena, sizeof(policy_checks));
     memcpy(checks, policy_checks, sizeof(policy_checks));
     p->checks = checks;
-    for (const struct ynode *k = n->first; k; k = k->next->next) {
+    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
         size_t i, lv;
 
         if (k->kind != Y_SCALAR)
             continue;
-        for (i = 0; i < GATE_ARRAY_SIZE(ids) && strcmp(ids[i], k->text); i++)
+        for (i = 0; i < GATE_ARRAY_SIZE(ids) && strcmp(ids[i], k->text) != 0; i++)
             ;
         if (i == GATE_ARRAY_SIZE(ids))
             continue; /* reported by map_check */
@@ -1357,7 +1358,7 @@ static void load_expect(struct ld *ld, const struct ynode *n, const char *where,
 {
     if (!map_check(ld, n, where, NULL, 0, NULL, NULL) || is_null(n))
         return;
-    for (const struct ynode *k = n->first; k; k = k->next->next) {
+    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
         const struct ynode *v = k->next;
         const char *path;
         struct gate_health_expect *e;
@@ -1387,7 +1388,7 @@ static void load_expect(struct ld *ld, const struct ynode *n, const char *where,
         }
         e = &h->expect[h->nexpect++];
         e->path = gate_arena_strdup(ld->arena, path);
-        if (is_null(v)) {
+        if (!v || is_null(v)) {
             e->kind = GATE_EXPECT_NULL;
             e->value = "null";
             continue;
@@ -1642,7 +1643,7 @@ enum gate_code gate_policy_parse(struct gate_policy *p, const char *name, const 
     p->path = gate_arena_strdup(arena, name);
     gate_src_init(&ld.src, text, len);
     if (len > GATE_POLICY_MAX_BYTES) {
-        perr(&ld, 0, 0, "the policy file is too large (%zu bytes; the limit is %u KiB)", len,
+        perr(&ld, 0, 0, "the policy file is too large (%zu bytes; the limit is %zu KiB)", len,
              GATE_POLICY_MAX_BYTES / 1024);
         return finish(&ld, err);
     }
@@ -1820,6 +1821,7 @@ static const char policy_template[] =
     "  schema-without-migration: error\n"
     "  committed-secrets: error\n"
     "  client-sync: warning\n"
+    "  migration-lock: error\n"
     "\n"
     "deploy:\n"
     "  auto_max_risk: medium          # deploy without a confirmation token up to this risk\n"

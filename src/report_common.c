@@ -38,7 +38,7 @@ static void add_normalised(struct gate_buf *out, size_t floor, const char *path)
         size_t n = strcspn(s, "/");
 
         if (n == 2 && s[0] == '.' && s[1] == '.' && out->len > floor &&
-            strcmp(out->data + last_segment(out, floor), "..")) {
+            strcmp(out->data + last_segment(out, floor), "..") != 0) {
             size_t at = last_segment(out, floor);
 
             out->len = at > floor ? at - 1 : floor; /* drop the segment and its '/' */
@@ -135,18 +135,14 @@ void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t
             gate_buf_adds(out, "...");
             return;
         }
-        if (cp < 0) {
-            gate_buf_adds(out, REPLACEMENT);
-        } else if (cp == '\r' || cp == '\n' || cp == '\t') {
+        if (cp == '\r' || cp == '\n' || cp == '\t') {
             if (!(flags & GATE_CLEAN_NEWLINES))
                 gate_buf_addc(out, ' ');
-            else if (cp == '\r' && p[1] == '\n')
-                ; /* CRLF: the LF follows */
-            else
+            else if (!(cp == '\r' && p[1] == '\n')) /* CRLF: the LF follows */
                 gate_buf_addc(out, cp == '\t' ? '\t' : '\n');
         } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
                    ((flags & GATE_CLEAN_XML) && (cp == 0xFFFE || cp == 0xFFFF))) {
-            gate_buf_adds(out, REPLACEMENT);
+            gate_buf_adds(out, REPLACEMENT); /* invalid UTF-8 (cp -1) too */
         } else {
             gate_buf_add(out, p, n);
         }

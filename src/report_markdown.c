@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ITEM_TEXT_MAX 600 /* bytes of a message or help text in one item */
-#define RESERVE       400 /* kept for the closing lines */
+#define ITEM_TEXT_MAX ((size_t)600) /* bytes of a message or help text in one item */
+#define RESERVE       ((size_t)400) /* kept for the closing lines */
 
 static const char *risk_badge(enum gate_risk r)
 {

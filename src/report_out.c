@@ -363,7 +363,7 @@ static void mask_password(struct gate_buf *out, const char *url)
             }
             dec[k] = '\0';
             mask(out, raw);
-            if (strcmp(raw, dec))
+            if (strcmp(raw, dec) != 0)
                 mask(out, dec);
             free(raw);
             free(dec);

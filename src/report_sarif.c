@@ -79,11 +79,15 @@ static void pascal(const char *id, struct gate_buf *b)
 
     gate_buf_reset(b);
     for (const char *p = id; *p; p++) {
-        if (*p == '-' || *p == '_' || *p == '.') {
+        char c = *p;
+
+        if (c == '-' || c == '_' || c == '.') {
             up = true;
             continue;
         }
-        gate_buf_addc(b, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+        if (up && c >= 'a' && c <= 'z')
+            c = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[c - 'a'];
+        gate_buf_addc(b, c);
         up = false;
     }
 }
@@ -387,6 +391,7 @@ void gate_report_sarif(const struct gate_run *run, struct gate_buf *out)
     }
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
+        size_t idx;
 
         if (!check_result(c))
             continue;
@@ -394,7 +399,8 @@ void gate_report_sarif(const struct gate_run *run, struct gate_buf *out)
         gate_jsonw_key(&w, "ruleId");
         gate_jsonw_str(&w, c->id);
         gate_jsonw_key(&w, "ruleIndex");
-        gate_jsonw_int(&w, (long long)(nrules + check_rule_index(run, i)));
+        idx = nrules + check_rule_index(run, i);
+        gate_jsonw_int(&w, (long long)idx);
         gate_jsonw_key(&w, "level");
         gate_jsonw_str(&w, c->status == GATE_STATUS_FAIL ? "error" : "warning");
         text_obj(&w, "message", c->message);

@@ -40,7 +40,7 @@
 #include "gate/run.h"
 
 /* Largest policy file read (a cap, not OOM). */
-#define GATE_POLICY_MAX_BYTES (1024u * 1024u)
+#define GATE_POLICY_MAX_BYTES ((size_t)1024 * 1024)
 
 /* The file looked for in the working directory when -p is not given. */
 #define GATE_POLICY_FILE "prisma-gate.yml"

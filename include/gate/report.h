@@ -39,8 +39,8 @@ void gate_report_sarif(const struct gate_run *run, struct gate_buf *out);
 void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out);
 
 /* The PR-comment budget (GitHub caps a comment at 65,536 characters) and the step summary's. */
-#define GATE_MARKDOWN_COMMENT_MAX 65000u
-#define GATE_MARKDOWN_SUMMARY_MAX (1000u * 1024u)
+#define GATE_MARKDOWN_COMMENT_MAX ((size_t)65000)
+#define GATE_MARKDOWN_SUMMARY_MAX ((size_t)1000 * 1024)
 
 /*
  * A Markdown summary (verdict, a table of migrations with risk and

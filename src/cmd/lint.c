@@ -263,7 +263,7 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
         const char *dir = cli->pol ? cli->pol->project.migrations : "prisma/migrations";
 
         if (gate_path_kind(dir) != GATE_PATH_DIR) {
-            if (strcmp(dir, "prisma/migrations")) {
+            if (strcmp(dir, "prisma/migrations") != 0) {
                 input_error(&ls, dir,
                             "no PATH given and no %s directory here (project.migrations in %s)",
                             dir, cli->pol->path ? cli->pol->path : "the policy");
