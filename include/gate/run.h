@@ -120,6 +120,35 @@ struct gate_migration {
     bool prisma_edited;          /* Prisma's engine lists it as edited (its first row differs) */
     bool out_of_order;           /* pending, sorts before a migration the database has */
     const char *note;            /* one line: why this state / what to do, NULL */
+    struct gate_impact *impact;  /* check: what a new or edited migration changes, NULL */
+};
+
+/* One change a migration makes, mapped back to the Prisma schema (check). */
+struct gate_impact_change {
+    const char *action;          /* "create-table", "add-column", "alter-column", "drop-table" ... */
+    const char *table;           /* database names; NULL when none */
+    const char *column;
+    const char *model;           /* the Prisma model / enum; NULL when the schema has none */
+    const char *field;           /* the Prisma field / enum value; NULL when none */
+    const char *detail;          /* e.g. "type text -> integer", "required"; NULL */
+};
+
+/* The seed's "Detected Changes" and "Migration Impact" of one migration (check). */
+struct gate_impact {
+    const char *change;                 /* "added" or "edited" (against the base) */
+    struct gate_impact_change *changes; /* arena */
+    size_t nchanges;
+    const char **models;                /* models touched ("table \"x\"" without one); arena */
+    size_t nmodels;
+    const char **fields;                /* fields touched, "Model.field"; arena */
+    size_t nfields;
+    bool breaking;                      /* breaks code that is still running, or loses data */
+    const char *breaking_reason;        /* NULL when not breaking */
+    bool data_migration;                /* existing rows must be backfilled, converted or saved */
+    const char *data_migration_reason;
+    const char *suggested_name;         /* Prisma style: "add_event_location_field" */
+    bool descriptive_name;              /* the name says what the migration does */
+    const char *name_note;              /* why it does not, NULL */
 };
 
 /* The database a command evaluated (never holds the password). */
@@ -154,6 +183,62 @@ struct gate_run_history {
 struct gate_run_plan;   /* plan.h */
 struct gate_run_deploy; /* plan.h */
 
+/* What `check` measured the change against (repository paths, commit ids). */
+struct gate_run_change {
+    const char *base_ref;        /* "origin/main"; NULL when no base was found */
+    const char *base_commit;     /* 40 hex */
+    const char *base_how;        /* one line: how the base was chosen */
+    const char *head_commit;     /* NULL when unborn */
+    const char *head_branch;     /* NULL when detached */
+    bool detached;
+    bool shallow;
+    const char *schema;          /* the schema file or folder (as the process sees it) */
+    const char *migrations_dir;
+    size_t base_migrations;      /* migrations on the base */
+    size_t added;                /* migrations this change adds (renamed ones included) */
+    size_t edited;               /* ... modifies (present on the base) */
+    size_t deleted;              /* ... deletes (present on the base) */
+};
+
+/* A database URL detect found (never holds the password). */
+struct gate_setup_target {
+    const char *name;            /* the policy's target name, NULL */
+    const char *env;             /* the environment variable */
+    const char *role;            /* "target", "direct" (directUrl) or "shadow" */
+    const char *host;            /* NULL when the URL could not be read (error says why) */
+    int port;
+    const char *database;
+    const char *schema;
+    const char *user;
+    const char *same_as;         /* env of an earlier target on the same database, NULL */
+    const char *error;
+};
+
+/* detect: the seed's "Database Setup Analysis". */
+struct gate_run_setup {
+    const char *strategy;        /* "migrate", "db push" or "unknown" */
+    const char *strategy_why;    /* one line */
+    const char *schema;
+    const char *schema_from;
+    const char *provider;        /* the datasource's provider, NULL */
+    const char *migrations_dir;
+    bool migrations_dir_exists;
+    size_t migrations;           /* migrations on disk */
+    const char *first_migration;
+    const char *last_migration;
+    const char *last_migration_at; /* from its timestamp: "2024-10-03 12:00:00 UTC", NULL */
+    bool lock_file;
+    struct gate_setup_target *targets; /* arena */
+    size_t ntargets;
+    bool db_checked;             /* the main target was read */
+    const char *db_env;          /* which one */
+    bool db_has_history;         /* _prisma_migrations exists */
+    size_t db_history_rows;
+    long db_tables;              /* other tables */
+    bool shared;                 /* two targets resolve to one database */
+    const char *advice;          /* separation advice when shared, NULL */
+};
+
 struct gate_check {
     const char *id;              /* "git.uncommitted-schema" */
     enum gate_status status;
@@ -182,6 +267,8 @@ struct gate_run {
 
     struct gate_target *target;          /* arena; NULL when no database is involved */
     struct gate_run_history *history;    /* arena; NULL unless the history was evaluated */
+    struct gate_run_change *change;      /* arena; check: what the change is measured against */
+    struct gate_run_setup *setup;        /* arena; detect */
     struct gate_run_plan *plan;          /* arena (plan.h): plan, approve, deploy */
     struct gate_health_result *health;   /* malloc'd (health.h): health and deploy */
     size_t nhealth;
