@@ -34,7 +34,8 @@ ALL_CFLAGS   = $(GATE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(GATE_LDFLAGS) $(LDFLAGS)
 ALL_LDLIBS   = $(GATE_LDLIBS) $(LDLIBS)
 
-LIB_SRCS  := $(sort $(filter-out src/main.c,$(wildcard src/*.c src/rules/*.c src/cmd/*.c)))
+LIB_SRCS  := $(sort $(filter-out src/main.c,$(wildcard src/*.c src/rules/*.c src/cmd/*.c \
+                                                      src/checks/*.c)))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
