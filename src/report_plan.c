@@ -95,6 +95,11 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
     }
     for (size_t i = 0; i < d->nverify_problems; i++)
         gate_buf_printf(out, "  verify: %s\n", d->verify_problems[i]);
+    if (d->nhistory) {
+        gate_buf_printf(out, "  history (latest first):\n");
+        for (size_t i = 0; i < d->nhistory; i++)
+            gate_buf_printf(out, "    %s\n", d->history[i]);
+    }
     if (d->health_failed)
         gate_buf_printf(out, "  health: %zu check%s failed\n", d->health_failed,
                         d->health_failed == 1 ? "" : "s");
@@ -399,6 +404,7 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     str_array(w, "verify_problems", d->verify_problems, d->nverify_problems);
     gate_jsonw_key(w, "health_failed");
     gate_jsonw_int(w, (long long)d->health_failed);
+    str_array(w, "history", d->history, d->nhistory);
     str_array(w, "guidance", d->guidance, d->nguidance);
     gate_jsonw_key(w, "checklist");
     gate_jsonw_str(w, d->checklist);

@@ -102,8 +102,11 @@ struct gate_run_deploy {
     bool verified;                /* every planned migration is applied with its checksum */
     const char **verify_problems; /* what did not verify (arena) */
     size_t nverify_problems;
-    size_t health_failed;    /* health checks that did not pass */
-    const char *checklist;   /* the Markdown checklist written, NULL */
+    size_t health_failed;  /* health checks that did not pass */
+    const char *checklist; /* the Markdown checklist written, NULL */
+    const char **history;  /* after the deploy: the last applied migrations, newest
+                              first, "NAME (finished_at)" (arena) */
+    size_t nhistory;
     const char *output_tail; /* the last lines of Prisma's output */
 };
 

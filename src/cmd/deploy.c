@@ -604,6 +604,17 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
                                       "row for it",
                                       m->name));
     }
+    if (strict) {
+        size_t caph = 0;
+
+        for (size_t k = h.nrows; k-- > 0 && d->nhistory < 5;) {
+            const struct gate_hist_row *r = &h.rows[k];
+
+            if (gate_hist_row_state(r) == GATE_MSTATE_APPLIED)
+                add_str(&run->arena, &d->history, &d->nhistory, &caph,
+                        gate_arena_printf(&run->arena, "%s (%s)", r->name, r->finished_at));
+        }
+    }
     gate_hist_db_release(&h);
     if (!strict)
         return GATE_EXIT_OK;

@@ -85,6 +85,7 @@ expect "A: deploy exits 0" 0 "$RC" || show "$WORK/A.err"
 expect "A: stage done" done "$(jget "$WORK/A.out" r.deploy.stage)"
 expect "A: verified" true "$(jget "$WORK/A.out" r.deploy.verified)"
 expect "A: applied once" 1 "$(applied_rows 20240101000000_init)"
+expect "A: the summary's history starts with it" 20240101000000_init "$(jget "$WORK/A.out" "r.deploy.history[0].split(' ')[0]")"
 check "A: Prisma's output streamed to stderr" grep -q 'All migrations have been successfully applied' "$WORK/A.err"
 gate A-status status --format json
 expect "A: status clean after deploy" 0 "$RC"
