@@ -708,6 +708,11 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
     dp.d->prisma_exit = -1;
     run->deploy = dp.d;
     dp.prisma = argv_line(&run->arena, dp.pol);
+    if (!dp.pol->project.nprisma || !dp.pol->project.prisma[0] || !*dp.pol->project.prisma[0]) {
+        gate_errorf("the policy's project.prisma is empty: deploy needs the Prisma CLI's argv, "
+                    "e.g. [npx, prisma]");
+        return GATE_EXIT_USAGE;
+    }
     rc = gate_plan_connect(cli, &opts, &dp.url, &dp.db);
     if (rc)
         return rc;
