@@ -28,6 +28,12 @@ static const struct gate_command commands[] = {
     {"status", gate_cmd_status, "",
      "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
      GATE_OPT_MIGRATIONS, true},
+    {"check", gate_cmd_check, "",
+     "pre-merge gate: repository checks + lint of the migrations this change adds or edits",
+     GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true},
+    {"detect", gate_cmd_detect, "",
+     "describe the setup: migrate vs db push, targets, shared database, migrations",
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
     {"health", gate_cmd_health, "",
      "run the policy's health checks (or --url URL ...): status, JSON values, retries",
      GATE_OPT_HEALTH, true},
@@ -68,6 +74,8 @@ enum {
     OPT_VERSION,
     OPT_FAIL_ON,
     OPT_MIGRATIONS,
+    OPT_SCHEMA,
+    OPT_BASE,
     OPT_URL,
     OPT_EXPECT,
     OPT_EXPECT_STATUS,
@@ -92,6 +100,8 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"migrations", required_argument, NULL, OPT_MIGRATIONS},
+    {"schema", required_argument, NULL, OPT_SCHEMA},
+    {"base", required_argument, NULL, OPT_BASE},
     {"url", required_argument, NULL, OPT_URL},
     {"expect", required_argument, NULL, OPT_EXPECT},
     {"expect-status", required_argument, NULL, OPT_EXPECT_STATUS},
@@ -136,6 +146,13 @@ static void usage(struct gate_buf *out)
                   "      --force            overwrite an existing policy file\n"
                   "\nstatus options:\n"
                   "      --migrations DIR   migrations directory (default ./prisma/migrations)\n"
+                  "\ncheck and detect options:\n"
+                  "      --schema PATH      Prisma schema file or folder (default: found as "
+                  "Prisma finds it)\n"
+                  "      --migrations DIR   migrations directory (default: next to the schema)\n"
+                  "      --base REF         check: compare with REF (default: "
+                  "origin/$GITHUB_BASE_REF,\n"
+                  "                         else the merge-base with the default branch)\n"
                   "\nhealth options (ad-hoc checks instead of the policy's):\n"
                   "      --url URL          check this http(s) URL (repeatable)\n"
                   "      --expect-status N  expected HTTP status (default 200)\n"
@@ -263,6 +280,14 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             cli->migrations = optarg;
             *seen |= GATE_OPT_MIGRATIONS;
             break;
+        case OPT_SCHEMA:
+            cli->schema = optarg;
+            *seen |= GATE_OPT_SCHEMA;
+            break;
+        case OPT_BASE:
+            cli->base = optarg;
+            *seen |= GATE_OPT_BASE;
+            break;
         case OPT_URL:
             push_arg(&cli->urls, &cli->nurls, optarg);
             *seen |= GATE_OPT_HEALTH;
@@ -372,7 +397,9 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
     }
     if (seen & ~(*cmd)->options) {
         gate_errorf("%s is not an option of '%s'",
-                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)      ? "--fail-on"
+                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)  ? "--fail-on"
+                    : (seen & ~(*cmd)->options & GATE_OPT_SCHEMA) ? "--schema"
+                    : (seen & ~(*cmd)->options & GATE_OPT_BASE)   ? "--base"
                     : (seen & ~(*cmd)->options & GATE_OPT_HEALTH)
                         ? "--url/--expect/--expect-status/--timeout/--retries/--backoff"
                     : (seen & ~(*cmd)->options & GATE_OPT_CONFIRM)   ? "--confirm"

@@ -10,6 +10,7 @@
 #include "gate/json.h"
 #include "gate/plan.h"
 #include "gate/report_status.h"
+#include "gate/report_check.h"
 #include "gate/version.h"
 
 #include <string.h>
@@ -76,6 +77,13 @@ static void migration_json(struct gate_jsonw *w, const struct gate_migration *m)
         gate_report_migration_history_json(o, m);
         gate_jsonw_members(w, o);
         gate_json_free(o);
+    }
+    if (m->impact) {
+        struct gate_json *imp = gate_report_impact_json(m->impact);
+
+        gate_jsonw_key(w, "impact");
+        gate_jsonw_value(w, imp);
+        gate_json_free(imp);
     }
     gate_jsonw_end(w);
 }
@@ -149,6 +157,20 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
         gate_jsonw_key(&w, "history");
         gate_jsonw_value(&w, h);
         gate_json_free(h);
+    }
+    if (run->change) {
+        struct gate_json *c = gate_report_change_json(run->change);
+
+        gate_jsonw_key(&w, "change");
+        gate_jsonw_value(&w, c);
+        gate_json_free(c);
+    }
+    if (run->setup) {
+        struct gate_json *s = gate_report_setup_json(run->setup);
+
+        gate_jsonw_key(&w, "setup");
+        gate_jsonw_value(&w, s);
+        gate_json_free(s);
     }
     gate_jsonw_key(&w, "checks");
     gate_jsonw_array(&w);

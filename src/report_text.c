@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/report_status.h"
+#include "gate/report_check.h"
 #include "gate/health.h"
 #include "gate/plan.h"
 
@@ -83,6 +84,14 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
     }
     if (run->history) {
         gate_report_status_text(run, out, color);
+        return;
+    }
+    if (run->setup) {
+        gate_report_detect_text(run, out, color);
+        return;
+    }
+    if (run->change) {
+        gate_report_check_text(run, out, color, verbose);
         return;
     }
     if (run->plan || run->deploy) {

@@ -34,7 +34,9 @@ struct gate_cli {
     int verbosity;          /* -1 quiet, 0, 1 verbose */
     enum gate_risk fail_on;
     bool fail_on_set;
-    const char *migrations; /* --migrations DIR (status) */
+    const char *migrations; /* --migrations DIR (status, check, detect) */
+    const char *schema;     /* --schema PATH (check, detect) */
+    const char *base;       /* --base REF (check) */
     char **args;            /* positional arguments after the command (argv-borrowed) */
     int nargs;
     bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
@@ -71,6 +73,8 @@ enum gate_cli_opt {
     GATE_OPT_FAIL_ON = 1 << 0,
     GATE_OPT_FORCE = 1 << 16, /* --force (init) */
     GATE_OPT_MIGRATIONS = 1 << 1,
+    GATE_OPT_SCHEMA = 1 << 8, /* --schema */
+    GATE_OPT_BASE = 1 << 9,   /* --base */
     /* health: --url --expect --expect-status --timeout --retries --backoff */
     GATE_OPT_HEALTH = 1 << 12,
     GATE_OPT_CONFIRM = 1 << 20,   /* --confirm (deploy) */
@@ -98,6 +102,8 @@ enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct
 enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_init(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_detect(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);

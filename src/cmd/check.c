@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd/check.c - `prisma-gate check`: the pre-merge gate. Runs the
+ * repository checks (checks.h) against the base of the change, then lints
+ * only the migrations this change adds or edits, with every migration
+ * that exists on the base replayed first (as the base has it: that is
+ * what the databases already ran), and describes each new migration's
+ * impact in the schema's terms (impact.h).
+ *
+ * Exit: 0 gate open; 1 a check failed or a finding is at or above
+ * --fail-on; 2 usage (no schema found, bad option); 3 something could
+ * not be evaluated (no git repository, no base, an unreadable file).
+ */
+#include "gate/compat.h"
+#include "gate/checks.h"
+#include "gate/cli.h"
+#include "gate/digest.h"
+#include "gate/fs.h"
+#include "gate/impact.h"
+#include "gate/lint.h"
+#include "gate/msg.h"
+#include "gate/policy.h"
+#include "gate/project.h"
+#include "gate/sql.h"
+#include "gate/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The policy main.c loaded (cli->pol), or the built-in defaults. Its
+ * project paths count only when a policy file was loaded and the schema
+ * it names exists (the defaults name prisma/schema.prisma, which would
+ * hide the search for a project in a subfolder).
+ */
+static const struct gate_policy *policy_of(const struct gate_cli *cli, struct gate_policy *defaults,
+                                           const char **schema, const char **migrations)
+{
+    const struct gate_policy *pol = cli->pol;
+
+    if (!pol) {
+        gate_policy_defaults(defaults);
+        pol = defaults;
+    }
+    *schema = cli->schema;
+    *migrations = cli->migrations;
+    if (!*schema && pol->path && pol->project.schema &&
+        gate_path_kind(pol->project.schema) != GATE_PATH_MISSING) {
+        *schema = pol->project.schema;
+        if (!*migrations)
+            *migrations = pol->project.migrations;
+    }
+    return pol;
+}
+
+/* What the run records about the change (for the reports). */
+static void describe_change(struct gate_check_ctx *ctx)
+{
+    struct gate_run *run = ctx->run;
+    struct gate_arena *a = &run->arena;
+    struct gate_run_change *c = gate_arena_alloc(a, sizeof(*c));
+
+    c->schema = gate_arena_strdup(a, ctx->proj->schema);
+    c->migrations_dir = gate_arena_strdup(a, ctx->proj->migrations);
+    if (ctx->repo) {
+        c->shallow = gate_repo_shallow(ctx->repo);
+        c->detached = ctx->head.detached;
+        if (ctx->head.commit[0])
+            c->head_commit = gate_arena_strdup(a, ctx->head.commit);
+        if (ctx->head.branch)
+            c->head_branch = gate_arena_strdup(a, ctx->head.branch);
+    }
+    if (ctx->have_base) {
+        c->base_ref = gate_arena_strdup(a, ctx->base.ref);
+        c->base_commit = gate_arena_strdup(a, ctx->base.commit);
+        c->base_how = gate_arena_strdup(a, ctx->base.how);
+    }
+    if (ctx->change_ok) {
+        c->base_migrations = ctx->nbase;
+        c->added = gate_check_count(ctx, GATE_CHANGE_ADDED);
+        c->edited = gate_check_count(ctx, GATE_CHANGE_EDITED);
+        c->deleted = gate_check_count(ctx, GATE_CHANGE_DELETED);
+    }
+    run->change = c;
+}
+
+/* Replay the base's migrations (the base's text) into the linter's catalog. */
+static bool replay_base(struct gate_check_ctx *ctx, struct gate_linter *l)
+{
+    for (size_t i = 0; i < ctx->nmigs; i++) {
+        const struct gate_change_mig *cm = &ctx->migs[i];
+        struct gate_migration scratch;
+        struct gate_err err = {0};
+        char *data = NULL;
+        size_t len = 0;
+
+        if (!cm->on_base)
+            continue;
+        if (gate_repo_blob(ctx->repo, cm->base_oid, GATE_MAX_SQL_FILE, &data, &len, &err)) {
+            gate_errorf("cannot read migration %s on the base: %s", cm->name, err.msg);
+            return false;
+        }
+        memset(&scratch, 0, sizeof(scratch));
+        scratch.name = cm->name;
+        scratch.path = cm->name;
+        gate_lint_source(l, ctx->run, &scratch, data, len, true);
+        free(scratch.findings);
+        free(data);
+    }
+    return true;
+}
+
+/* Lint one added or edited migration and describe its impact; false when unreadable. */
+static bool lint_one(struct gate_check_ctx *ctx, struct gate_linter *l,
+                     const struct gate_change_mig *cm)
+{
+    struct gate_run *run = ctx->run;
+    struct gate_migration *m = gate_run_add_migration(run, cm->name, cm->sql_path);
+    struct gate_sql_file file;
+    struct gate_err err = {0};
+    char *data = NULL;
+    size_t len = 0;
+    const char *change = cm->kind == GATE_CHANGE_ADDED ? "added" : "edited";
+
+    m->state = cm->kind == GATE_CHANGE_ADDED ? GATE_MSTATE_PENDING : GATE_MSTATE_MODIFIED;
+    if (!cm->has_sql) {
+        m->error = gate_arena_printf(&run->arena,
+                                     "migration folder '%s/%s' has no migration.sql: Prisma "
+                                     "fails on it with P3015",
+                                     ctx->proj->migrations, cm->name);
+        gate_errorf("%s", m->error);
+        return false;
+    }
+    if (gate_read_file(cm->sql_path, GATE_MAX_SQL_FILE, &data, &len, &err)) {
+        m->error = gate_arena_strdup(&run->arena, err.msg);
+        gate_errorf("%s", err.msg);
+        return false;
+    }
+    gate_sha256_hex(data, len, m->checksum);
+    memset(&file, 0, sizeof(file));
+    gate_err_clear(&err);
+    if (gate_sql_parse(data, len, &file, &err)) {
+        gate_lint_failed(l, run, m, err.msg, false);
+        gate_impact_analyse(run, m, NULL, ctx->schema_ok ? &ctx->proj->parsed : NULL, change);
+    } else {
+        gate_lint_parsed(l, run, m, data, len, &file, false);
+        gate_impact_analyse(run, m, &file, ctx->schema_ok ? &ctx->proj->parsed : NULL, change);
+    }
+    gate_sql_file_release(&file);
+    free(data);
+    return true;
+}
+
+/* Lint the migrations this change adds or edits; false when one could not be read. */
+static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
+{
+    struct gate_lint_opts opts = {0};
+    struct gate_linter *l;
+    bool ok = true;
+
+    if (!ctx->have_base || !ctx->change_ok)
+        return true; /* git.base says why */
+    opts.fail_on = fail_on;
+    if (ctx->policy) {
+        opts.hygiene_on_generated = ctx->policy->lint.hygiene_on_generated;
+        opts.rules = ctx->policy->lint.rules;
+        opts.nrules = ctx->policy->lint.nrules;
+    }
+    l = gate_linter_new(&opts);
+    if (!replay_base(ctx, l)) {
+        gate_linter_free(l);
+        return false;
+    }
+    for (size_t i = 0; i < ctx->nmigs; i++) {
+        const struct gate_change_mig *cm = &ctx->migs[i];
+
+        if (cm->kind != GATE_CHANGE_ADDED && cm->kind != GATE_CHANGE_EDITED)
+            continue;
+        if (!cm->on_disk)
+            continue;
+        if (!lint_one(ctx, l, cm))
+            ok = false;
+    }
+    gate_linter_free(l);
+    return ok;
+}
+
+enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+{
+    struct gate_project proj;
+    struct gate_check_ctx ctx;
+    struct gate_check_opts opts = {0};
+    struct gate_policy defaults;
+    const struct gate_policy *pol;
+    const char *schema, *migrations;
+    struct gate_err err = {0};
+    bool readable, failed = false, error = false, blocking = false;
+
+    (void)out;
+    pol = policy_of(cli, &defaults, &schema, &migrations);
+    run->fail_on = cli->fail_on;
+    if (gate_project_find(schema, migrations, &proj, &err)) {
+        gate_errorf("%s", err.msg);
+        gate_project_release(&proj);
+        run->verdict = GATE_VERDICT_ERROR;
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+    }
+    gate_verbosef("schema %s (%s), migrations %s (%s)", proj.schema, proj.schema_from,
+                  proj.migrations, proj.migrations_from);
+    opts.base = cli->base;
+    opts.pr_base = getenv("GITHUB_BASE_REF");
+    opts.policy = pol;
+    gate_check_ctx_init(&ctx, run, &proj, &opts);
+    describe_change(&ctx);
+    gate_checks_run(&ctx);
+    readable = lint_change(&ctx, cli->fail_on);
+
+    for (size_t i = 0; i < run->nchecks; i++) {
+        const struct gate_check *c = &run->checks[i];
+
+        if (c->status == GATE_STATUS_FAIL)
+            failed = true;
+        else if (c->status == GATE_STATUS_ERROR)
+            error = true;
+        if (c->status == GATE_STATUS_ERROR)
+            gate_errorf("%s: %s", c->id, c->message);
+        else if (c->status == GATE_STATUS_FAIL)
+            gate_verbosef("%s: %s", c->id, c->message);
+    }
+    run->max_risk = GATE_RISK_NONE;
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        if (m->risk > run->max_risk)
+            run->max_risk = m->risk;
+        for (size_t k = 0; k < m->nfindings; k++) {
+            if (!m->findings[k].suppressed && m->findings[k].severity == GATE_SEV_ERROR)
+                blocking = true;
+        }
+    }
+    gate_check_ctx_release(&ctx);
+    gate_project_release(&proj);
+    if (error || !readable) {
+        run->verdict = GATE_VERDICT_ERROR;
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    if (failed || blocking) {
+        run->verdict = GATE_VERDICT_FAIL;
+        return GATE_EXIT_CLOSED;
+    }
+    run->verdict = GATE_VERDICT_PASS;
+    return GATE_EXIT_OK;
+}
