@@ -228,6 +228,28 @@ policy "health:
 gate G-ok deploy --format json
 expect "G: nothing pending and healthy: exit 0" 0 "$RC" || show "$WORK/G-ok.err"
 expect "G: health pass" pass "$(jget "$WORK/G-ok.out" "(r.health[0] || {}).status")"
+policy "health:
+  - name: flapping
+    url: http://127.0.0.1:$HPORT/flapping?client=deploy-g&fail=2
+    expect_status: 200
+    timeout: 2s
+    retries: 3
+    backoff: 100ms
+  - name: slow
+    url: http://127.0.0.1:$HPORT/slow?ms=300
+    expect_status: 200
+    timeout: 2s"
+gate G-flap deploy --format json
+expect "G: a flapping endpoint that recovers within the retries passes (exit 0)" 0 "$RC" || show "$WORK/G-flap.err"
+expect "G: it took 3 attempts; the slow one passed too" "3 pass" "$(jget "$WORK/G-flap.out" "r.health[0].attempts + ' ' + r.health[1].status")"
+policy "health:
+  - name: too-slow
+    url: http://127.0.0.1:$HPORT/slow?ms=5000
+    expect_status: 200
+    timeout: 500ms
+    retries: 0"
+gate G-slow deploy --format json
+expect "G: an endpoint slower than its timeout fails the deploy (exit 5)" 5 "$RC"
 policy ""
 
 # --- H: two deploys at once -----------------------------------------------------------
