@@ -516,7 +516,7 @@ section_deploy() {
     fi
     out=$("$ROOT/ci/prisma.sh" install 2>&1)
     rc=$?
-    if [ $rc -ne 0 ]; then
+    if [ "$rc" -ne 0 ]; then
         note "deploy: skipped: the Prisma CLI fixture could not be installed (ci/prisma.sh install, exit $rc)"
         return 0
     fi
@@ -564,8 +564,7 @@ EOF_POLICY
     ARGV_pdeploy=(node "$cli" --config "$config" migrate deploy)
     LABEL_pdeploy="prisma migrate deploy"
     cd "$proj" || return 1
-    "${ARGV_gdeploy[@]}" >"$WORK/gd.out" 2>&1
-    if [ $? -ne 0 ]; then
+    if ! "${ARGV_gdeploy[@]}" >"$WORK/gd.out" 2>&1; then
         warn "deploy: prisma-gate deploy with nothing pending should exit 0"
         tail -n 5 "$WORK/gd.out" | sed 's/^/    /' >&2
         STATUS=1

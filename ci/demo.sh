@@ -201,6 +201,7 @@ run 1 "$GATE" deploy --checklist "$REPORTS/5-deploy-later.md"
 why "the deployment checklist: $REPORTS/5-deploy-later.md"
 
 step "approve: someone who may deploy signs this exact plan"
+# shellcheck disable=SC2016 # the command as the user would type it
 printf '%s$ TOKEN=$(prisma-gate approve)%s\n' "$B" "$N"
 TOKEN=$(cd "$APP" && "$GATE" approve) || {
 	say "${R}approve failed${N}"
@@ -223,6 +224,6 @@ else
 	say "${R}${B}demo: $FAILED step(s) did not behave as expected${N} (see above)."
 fi
 say "reports in $REPORTS:"
-(cd "$REPORTS" && ls -1 | sed 's/^/  /')
+for f in "$REPORTS"/*; do say "  ${f##*/}"; done
 say "stopping the app and PostgreSQL; the throwaway database is deleted."
 [ "$FAILED" -eq 0 ]

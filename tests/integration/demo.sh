@@ -32,7 +32,7 @@ finish() {
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gate-demo-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-ls -d "${TMPDIR:-/tmp}"/prisma-gate-demo* 2>/dev/null | sort >"$TMP/dirs.before"
+find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'prisma-gate-demo*' | sort >"$TMP/dirs.before"
 
 DEMO_REPORTS=$TMP/reports "$ROOT/ci/demo.sh" >"$TMP/demo.out" 2>&1
 rc=$?
@@ -58,6 +58,6 @@ check "the signed token deployed the rename" grep -q '"status": "valid"' "$TMP/r
 sleep 0.5
 check "no demo process is left (server, PostgreSQL, Prisma CLI)" \
 	test -z "$(pgrep -f 'prisma-gate-demo' | grep -v "^$$\$")"
-ls -d "${TMPDIR:-/tmp}"/prisma-gate-demo* 2>/dev/null | sort >"$TMP/dirs.after"
+find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'prisma-gate-demo*' | sort >"$TMP/dirs.after"
 check "no temporary directory is left" test -z "$(comm -13 "$TMP/dirs.before" "$TMP/dirs.after")"
 finish

@@ -82,7 +82,7 @@ gate A-md plan --format markdown
 check "A: markdown plan has the digest" grep -qF 'Plan digest:** `sha256:' "$WORK/A-md.out"
 gate A deploy --format json
 expect "A: deploy exits 0" 0 "$RC" || show "$WORK/A.err"
-expect "A: stage done" done "$(jget "$WORK/A.out" r.deploy.stage)"
+expect "A: stage done" "done" "$(jget "$WORK/A.out" r.deploy.stage)"
 expect "A: verified" true "$(jget "$WORK/A.out" r.deploy.verified)"
 expect "A: applied once" 1 "$(applied_rows 20240101000000_init)"
 expect "A: the summary's history starts with it" 20240101000000_init "$(jget "$WORK/A.out" "r.deploy.history[0].split(' ')[0]")"
@@ -316,6 +316,7 @@ wait "$PI"
 RI=$?
 expect "I: SIGTERM during deploy exits 4" 4 "$RI"
 expect "I: report says interrupted by SIGTERM" "true SIGTERM" "$(jget "$WORK/I.out" "r.deploy.prisma.interrupted + ' ' + r.deploy.prisma.interrupt_signal")"
+# shellcheck disable=SC2016 # backquotes are literal text of the message
 check "I: report names the process group" grep -q 'stopped `prisma migrate deploy` (process group' "$WORK/I.out"
 if [ -n "$CHILD" ]; then
 	sleep 0.5
