@@ -657,7 +657,31 @@ static void group_tables(const struct gate_impact *imp, const char *action, cons
         part_add(p, NULL, "%s_%s_and_%zu_more_%ss", verb, names[0], count - 1, noun);
 }
 
-static const char *suggest(struct gate_run *run, const struct gate_impact *imp)
+/* The fields of a multi-column index ("a, b" in detail) as a_b, by their Prisma names. */
+static void index_fields(const struct gate_schema *schema, const struct gate_impact_change *c,
+                         char *out, size_t size)
+{
+    const struct gate_schema_block *blk =
+        schema && c->table ? gate_schema_find_table(schema, c->table) : NULL;
+    const char *p = c->detail;
+    struct gate_buf b = {0};
+
+    while (p && *p) {
+        const char *e = strstr(p, ", ");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *col = gate_xstrndup(p, n);
+        const struct gate_schema_field *f = blk ? gate_schema_find_column(blk, col) : NULL;
+
+        gate_buf_printf(&b, "%s%s", b.len ? " " : "", f ? f->name : col);
+        free(col);
+        p = e ? e + 2 : NULL;
+    }
+    gate_impact_snake(gate_buf_str(&b), out, size);
+    gate_buf_release(&b);
+}
+
+static const char *suggest(struct gate_run *run, const struct gate_impact *imp,
+                           const struct gate_schema *schema)
 {
     bool *used = gate_xcalloc(imp->nchanges + 1, sizeof(*used));
     struct parts p = {0};
@@ -695,10 +719,13 @@ static const char *suggest(struct gate_run *run, const struct gate_impact *imp)
             gate_impact_snake(c->table ? c->table : "", subj, sizeof(subj));
             gate_impact_snake(d + (strncmp(d, "-> ", 3) ? 0 : 3), to, sizeof(to));
             part_add(&p, c->table, "rename_%s_to_%s", subj, to);
-        } else if (!strcmp(c->action, "add-index")) {
-            part_add(&p, c->table, "add_%s_%s_index", subj, f);
-        } else if (!strcmp(c->action, "add-unique-index") || !strcmp(c->action, "add-unique")) {
-            part_add(&p, c->table, "add_%s_%s_unique", subj, f);
+        } else if (!strcmp(c->action, "add-index") || !strcmp(c->action, "add-unique-index") ||
+                   !strcmp(c->action, "add-unique")) {
+            /* every column of a multi-column index: "a, b" -> a_b */
+            if (strcmp(c->action, "add-unique") && strchr(d, ','))
+                index_fields(schema, c, f, sizeof(f));
+            part_add(&p, c->table, "add_%s_%s_%s", subj, f,
+                     strcmp(c->action, "add-index") ? "unique" : "index");
         } else if (!strcmp(c->action, "add-foreign-key")) {
             part_add(&p, c->table, "add_%s_%s_relation", subj, f);
         } else if (!strcmp(c->action, "create-enum")) {
@@ -779,7 +806,7 @@ void gate_impact_analyse(struct gate_run *run, struct gate_migration *m,
     imp->breaking = imp->breaking_reason;
     imp->data_migration_reason = reasons(run, m, true);
     imp->data_migration = imp->data_migration_reason;
-    imp->suggested_name = suggest(run, imp);
+    imp->suggested_name = suggest(run, imp, schema);
     imp->descriptive_name = gate_impact_descriptive(m->name, &why);
     if (!imp->descriptive_name)
         imp->name_note = gate_arena_printf(

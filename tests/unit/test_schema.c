@@ -291,6 +291,8 @@ static void test_impact(void **state)
          "\"Venue\"(\"id\");",
          "add_venue_model", "Venue"},
         {"CREATE INDEX \"e_t\" ON \"events\"(\"event_title\");", "add_event_title_index", "Event"},
+        {"CREATE UNIQUE INDEX \"e_ts\" ON \"events\"(\"event_title\", \"starts_at\");",
+         "add_event_title_starts_at_unique", "Event"},
         {"CREATE TYPE \"role\" AS ENUM ('user', 'ADMIN');", "add_role_enum", "Role"},
         {"ALTER TYPE \"role\" ADD VALUE 'guest';", "add_guest_to_role", "Role"},
         {"ALTER TABLE \"events\" RENAME COLUMN \"event_title\" TO \"name\";",
