@@ -406,6 +406,12 @@ static void map_failure(struct deploy *dp, const char *out)
     } else if (!strcmp(code, "P3015")) {
         guide(dp, "P3015: a migration folder has no migration.sql: restore it from version "
                   "control");
+    } else if (!failed && !strcmp(code, "P3018")) {
+        guide(dp,
+              "P3018: a migration failed to apply (%s); `prisma-gate status` shows which; "
+              "undo what it changed, fix it, then %s migrate resolve --rolled-back \"NAME\" "
+              "and deploy again",
+              d->error_message ? d->error_message : "see its output", dp->prisma);
     } else if (!failed) {
         guide(dp,
               "`prisma migrate deploy` failed without an error code (%s); its output is "

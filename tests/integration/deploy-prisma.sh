@@ -207,6 +207,40 @@ check "F: says P3009" grep -q 'P3009' "$WORK/F-again.err"
 prisma "$PROJ" "$WORK/F-resolve" migrate resolve --rolled-back 20240105000000_bad
 add_migration "$PROJ" 20240105000000_bad 'CREATE TABLE "T" ("x" INTEGER);\n'
 
+# --- F2: every Prisma error code maps to its recovery guidance (a stand-in CLI) ------
+# The real CLI reaches these states only through set-ups the plan already refuses
+# (P3005, P3009, P3019) or races (P1002); a stand-in prints what Prisma prints.
+cat >"$WORK/fake-prisma.sh" <<'EOF_FAKE'
+#!/bin/sh
+# prints Prisma's error for $FAKE_CODE, exits 1
+echo "1 migration found in prisma/migrations"
+case $FAKE_CODE in
+none) printf 'Error: something went wrong in the engine\n' ;;
+*) printf 'Error: %s\n\nthe message of %s\n\n' "$FAKE_CODE" "$FAKE_CODE" ;;
+esac
+exit 1
+EOF_FAKE
+add_migration "$PROJ" 20240105000001_pending 'ALTER TABLE "User" ADD COLUMN "note" TEXT;\n'
+cat >"$PROJ/prisma-gate.yml" <<EOF_POLICY
+version: 1
+project:
+  prisma: [sh, $WORK/fake-prisma.sh]
+EOF_POLICY
+for pair in "P1002:advisory lock" "P3005:baseline" "P3009:blocks every deploy" "P3019:provider" \
+	"P3018:failed to apply" "none:without an error code"; do
+	code=${pair%%:*}
+	FAKE_CODE=$code gate "F2-$code" deploy --format json
+	expect "F2: $code: exit 4" 4 "$RC"
+	want=$code
+	[ "$code" = none ] && want=engine
+	expect "F2: $code: error code in the report" "$want" "$(jget "$WORK/F2-$code.out" r.deploy.prisma.error_code)"
+	check "F2: $code: guidance mentions '${pair#*:}'" grep -q "${pair#*:}" "$WORK/F2-$code.out"
+done
+check "F2: P3005 guidance: migrate resolve --applied" grep -q 'migrate resolve --applied' "$WORK/F2-P3005.out"
+expect "F2: nothing was applied by the stand-in" 0 "$(rows 20240105000001_pending)"
+rm -r "$PROJ/prisma/migrations/20240105000001_pending"
+policy ""
+
 # --- G: health checks after a good deploy --------------------------------------------
 policy "health:
   - name: api
