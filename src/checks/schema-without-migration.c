@@ -22,6 +22,13 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
     size_t added = 0;
     char *diff = NULL;
 
+    if (!ctx->disk_exists && !ctx->nbase) {
+        gate_check_report(ctx, def, GATE_OUTCOME_SKIP, NULL, 0,
+                          "no migrations directory (%s), here or on the base: the schema is "
+                          "applied with `prisma db push`, not with migrations",
+                          ctx->proj->migrations);
+        return;
+    }
     for (size_t i = 0; i < ctx->nmigs; i++) {
         const struct gate_change_mig *m = &ctx->migs[i];
 

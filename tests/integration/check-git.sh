@@ -215,6 +215,20 @@ expect "migration without schema change: exit 0" 0 "$RC"
 expect "data migration: impact names the model" Event "$(impact sqlonly 20240201000000_backfill_titles "i.models.join(',')")"
 expect "data migration: suggested name" backfill_event_data "$(impact sqlonly 20240201000000_backfill_titles i.suggested_name)"
 
+# a db push project (no migrations directory anywhere): nothing to pair with
+mkdir -p "$W/push"
+cd "$W/push" || exit 1
+git init -q -b main .
+write_schema prisma
+commit_all . "db push project"
+git checkout -q -b feature
+write_schema prisma '  location  String?'
+commit_all . "schema change"
+gate push check --format json
+expect "db push project: schema-without-migration skipped" skip "$(statuses push git.schema-without-migration)"
+expect "db push project: lock check skipped" skip "$(statuses push prisma.migration-lock)"
+expect "db push project: exit 0" 0 "$RC"
+
 # ------------------------------------------------------------ migration lock
 R=$(clone lock)
 cd "$R" || exit 1
