@@ -97,7 +97,7 @@ size_t gate_check_count(const struct gate_check_ctx *ctx, enum gate_change_kind 
 
 /* --------------------------------------------------------------- collect */
 
-static struct gate_change_mig *mig_get(struct gate_check_ctx *ctx, size_t *cap, const char *name)
+static struct gate_change_mig *mig_get(struct gate_check_ctx *ctx, const char *name)
 {
     struct gate_change_mig *m;
 
@@ -105,7 +105,7 @@ static struct gate_change_mig *mig_get(struct gate_check_ctx *ctx, size_t *cap, 
         if (!strcmp(ctx->migs[i].name, name))
             return &ctx->migs[i];
     }
-    GATE_GROW(ctx->migs, *cap, ctx->nmigs + 1);
+    GATE_GROW(ctx->migs, ctx->capmigs, ctx->nmigs + 1);
     m = &ctx->migs[ctx->nmigs++];
     memset(m, 0, sizeof(*m));
     m->name = gate_xstrdup(name);
@@ -126,7 +126,7 @@ static const char *under(const char *path, const char *dir)
 
     if (!n)
         return path;
-    if (strncmp(path, dir, n) || path[n] != '/')
+    if (strncmp(path, dir, n) != 0 || path[n] != '/')
         return NULL;
     return path + n + 1;
 }
@@ -139,7 +139,6 @@ static char *repo_join(const char *dir, const char *name)
 static void collect_change(struct gate_check_ctx *ctx)
 {
     struct gate_repo_tree t;
-    size_t cap = 0;
 
     if (!ctx->r_migrations) {
         gate_fail(&ctx->change_err, GATE_E_GIT,
@@ -164,7 +163,7 @@ static void collect_change(struct gate_check_ctx *ctx)
         slash = strchr(rest, '/');
         if (slash && !strcmp(slash + 1, "migration.sql") && t.items[i].kind == GATE_RK_FILE) {
             char *name = gate_xstrndup(rest, (size_t)(slash - rest));
-            struct gate_change_mig *m = mig_get(ctx, &cap, name);
+            struct gate_change_mig *m = mig_get(ctx, name);
 
             m->on_base = true;
             memcpy(m->base_oid, t.items[i].oid, sizeof(m->base_oid));
@@ -176,7 +175,7 @@ static void collect_change(struct gate_check_ctx *ctx)
 
     for (size_t i = 0; i < ctx->disk.n; i++) {
         const struct gate_migration_dir *d = &ctx->disk.items[i];
-        struct gate_change_mig *m = mig_get(ctx, &cap, d->name);
+        struct gate_change_mig *m = mig_get(ctx, d->name);
 
         m->on_disk = true;
         m->has_sql = d->has_sql;
@@ -201,7 +200,7 @@ static void collect_change(struct gate_check_ctx *ctx)
             m->kind = GATE_CHANGE_ADDED;
         else if (!m->on_disk || !m->has_sql)
             m->kind = GATE_CHANGE_DELETED;
-        else if (strcmp(m->base_oid, m->disk_oid))
+        else if (strcmp(m->base_oid, m->disk_oid) != 0)
             m->kind = GATE_CHANGE_EDITED;
         else
             m->kind = GATE_CHANGE_UNCHANGED;
@@ -260,7 +259,7 @@ static void collect_base_schema(struct gate_check_ctx *ctx)
                 size_t len = 0, pl = strlen(t.items[i].path);
 
                 if (t.items[i].kind != GATE_RK_FILE || pl < 7 ||
-                    strcmp(t.items[i].path + pl - 7, ".prisma") ||
+                    strcmp(t.items[i].path + pl - 7, ".prisma") != 0 ||
                     strstr(t.items[i].path, "/node_modules/"))
                     continue;
                 if (!gate_repo_blob(ctx->repo, t.items[i].oid, GATE_MAX_SCHEMA_FILE, &data, &len,

@@ -559,7 +559,7 @@ static bool side_effect(const struct gate_impact *imp, const struct gate_impact_
         const struct gate_impact_change *o = &imp->changes[i];
 
         if (o->table && !strcmp(o->table, c->table) && !strcmp(o->action, "add-column") &&
-            strcmp(c->action, "add-index") && strcmp(c->action, "add-unique-index"))
+            strcmp(c->action, "add-index") != 0 && strcmp(c->action, "add-unique-index") != 0)
             return true;
     }
     return false;
@@ -582,7 +582,7 @@ static void part_add(struct parts *p, const char *table, const char *fmt, ...)
     if (table) {
         if (!p->one_model && !p->mixed)
             p->one_model = table;
-        else if (p->one_model && strcmp(p->one_model, table))
+        else if (p->one_model && strcmp(p->one_model, table) != 0)
             p->mixed = true;
     }
     if (p->n >= GATE_ARRAY_SIZE(p->items)) {
@@ -604,7 +604,7 @@ static void group_fields(const struct gate_impact *imp, const char *action, cons
         char subj[64], f1[64], f2[64];
         size_t count = 0, second = 0;
 
-        if (used[i] || strcmp(c->action, action) || !c->column)
+        if (used[i] || strcmp(c->action, action) != 0 || !c->column)
             continue;
         for (size_t k = i; k < imp->nchanges; k++) {
             const struct gate_impact_change *o = &imp->changes[k];
@@ -640,7 +640,7 @@ static void group_tables(const struct gate_impact *imp, const char *action, cons
     for (size_t i = 0; i < imp->nchanges; i++) {
         const struct gate_impact_change *c = &imp->changes[i];
 
-        if (used[i] || strcmp(c->action, action))
+        if (used[i] || strcmp(c->action, action) != 0)
             continue;
         used[i] = true;
         if (count < 2)
@@ -722,7 +722,7 @@ static const char *suggest(struct gate_run *run, const struct gate_impact *imp,
         } else if (!strcmp(c->action, "add-index") || !strcmp(c->action, "add-unique-index") ||
                    !strcmp(c->action, "add-unique")) {
             /* every column of a multi-column index: "a, b" -> a_b */
-            if (strcmp(c->action, "add-unique") && strchr(d, ','))
+            if (strcmp(c->action, "add-unique") != 0 && strchr(d, ','))
                 index_fields(schema, c, f, sizeof(f));
             part_add(&p, c->table, "add_%s_%s_%s", subj, f,
                      strcmp(c->action, "add-index") ? "unique" : "index");

@@ -83,8 +83,8 @@ static void collect_prisma(const char *dir, int depth, char ***out, size_t *n, s
             continue;
         path = gate_path_join(dir, e->d_name);
         if (!stat(path, &st)) {
-            if (S_ISDIR(st.st_mode) && e->d_name[0] != '.' && strcmp(e->d_name, "node_modules") &&
-                strcmp(e->d_name, "migrations")) {
+            if (S_ISDIR(st.st_mode) && e->d_name[0] != '.' &&
+                strcmp(e->d_name, "node_modules") != 0 && strcmp(e->d_name, "migrations") != 0) {
                 collect_prisma(path, depth + 1, out, n, cap);
             } else if (S_ISREG(st.st_mode) && ends_with(e->d_name, ".prisma")) {
                 GATE_GROW(*out, *cap, *n + 1);
@@ -154,7 +154,7 @@ static void read_prisma_config(char **schema, char **migrations, char **file)
         struct gate_err err = {0};
         const char *m;
 
-        if (gate_read_file(names[i], 1024 * 1024, &text, &len, &err))
+        if (gate_read_file(names[i], (size_t)1024 * 1024, &text, &len, &err))
             continue;
         *file = gate_xstrdup(names[i]);
         *schema = ts_string_after(text, text, "schema");
@@ -178,7 +178,7 @@ static char *read_package_json(void)
     const struct gate_json *p;
     const char *s;
 
-    if (gate_read_file("package.json", 4 * 1024 * 1024, &text, &len, &err))
+    if (gate_read_file("package.json", (size_t)4 * 1024 * 1024, &text, &len, &err))
         return NULL;
     if (!gate_json_parse(text, len, "package.json", &j, &err)) {
         p = gate_json_get(j, "prisma");
@@ -239,7 +239,7 @@ static void search(const char *dir, int depth, struct found *f)
             free(path);
             continue;
         }
-        if (S_ISDIR(st.st_mode) && !skip_dir(e->d_name) && strcmp(e->d_name, "migrations")) {
+        if (S_ISDIR(st.st_mode) && !skip_dir(e->d_name) && strcmp(e->d_name, "migrations") != 0) {
             GATE_GROW(subdirs, capsub, nsub + 1);
             subdirs[nsub++] = path;
             continue;

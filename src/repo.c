@@ -185,7 +185,7 @@ char *gate_repo_path(const struct gate_repo *r, const char *path)
             }
         }
     }
-    if (strncmp(abs, r->workdir, wl) || (abs[wl] && abs[wl] != '/' && wl > 1)) {
+    if (strncmp(abs, r->workdir, wl) != 0 || (abs[wl] && abs[wl] != '/' && wl > 1)) {
         free(abs);
         return NULL;
     }
@@ -425,7 +425,7 @@ static void read_shallow(git_repository *git, struct oidset *out)
     size_t len = 0;
     struct gate_err err = {0};
 
-    if (!gate_read_file(path, 16u * 1024u * 1024u, &data, &len, &err)) {
+    if (!gate_read_file(path, (size_t)16 * 1024 * 1024, &data, &len, &err)) {
         for (char *line = data; line && *line;) {
             char *nl = strchr(line, '\n');
             git_oid o;
@@ -572,7 +572,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
 
                 free(full);
                 if (split_remote(explicit, remote, sizeof(remote), &branch) &&
-                    strcmp(remote, "refs")) {
+                    strcmp(remote, "refs") != 0) {
                     char *what = gate_xasprintf("--base %s", explicit);
 
                     free(ref);

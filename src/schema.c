@@ -316,7 +316,7 @@ static void read_setting(struct gate_schema_block *b, const char *text)
     free(key);
     if (!slot || *slot)
         return;
-    if (want_env && slot != &b->url && strncmp(p, "env(", 4))
+    if (want_env && slot != &b->url && strncmp(p, "env(", 4) != 0)
         return; /* a literal directUrl / shadowDatabaseUrl: nothing to name */
     *slot = first_string(p);
 }
@@ -367,7 +367,7 @@ void gate_schema_parse(struct gate_schema *s, const char *file, const char *text
             if (!word)
                 continue;
             for (size_t k = 0; k < GATE_ARRAY_SIZE(keywords); k++) {
-                if (strcmp(word, keywords[k].word))
+                if (strcmp(word, keywords[k].word) != 0)
                     continue;
                 name = take_ident(&p);
                 while (*p == ' ')

@@ -89,6 +89,7 @@ struct gate_check_ctx {
     struct gate_err change_err;
     struct gate_change_mig *migs; /* the base's and the working tree's, Prisma's order */
     size_t nmigs;
+    size_t capmigs;
     size_t nbase;            /* migrations on the base */
     const char *newest_base; /* the last one in Prisma's order, NULL */
     bool base_lock;          /* migration_lock.toml on the base */

@@ -26,7 +26,7 @@
 #include "gate/schema.h"
 
 /* Largest schema file read (a cap, not OOM). */
-#define GATE_MAX_SCHEMA_FILE (8u * 1024u * 1024u)
+#define GATE_MAX_SCHEMA_FILE ((size_t)8 * 1024 * 1024)
 
 struct gate_project {
     char *schema;       /* the schema file or folder */

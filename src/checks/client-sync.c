@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CLIENT_FILE (64u * 1024u * 1024u)
+#define MAX_CLIENT_FILE ((size_t)64 * 1024 * 1024)
 
 static char *dir_of(const char *path)
 {

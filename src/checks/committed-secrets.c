@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* Files larger than this are not read (lock files, fixtures). */
-#define MAX_SCAN (2u * 1024u * 1024u)
+#define MAX_SCAN ((size_t)2 * 1024 * 1024)
 /* Results reported one by one; the rest are counted. */
 #define MAX_REPORTED 50
 
@@ -131,7 +131,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
         }
         gate_err_clear(&err);
         /* the working-tree file, when it differs from what is staged */
-        if (!gate_repo_hash_file(ctx->repo, e->path, oid, &err) && strcmp(oid, e->oid)) {
+        if (!gate_repo_hash_file(ctx->repo, e->path, oid, &err) && strcmp(oid, e->oid) != 0) {
             char *abs = gate_xasprintf("%s/%s", gate_repo_workdir(ctx->repo), e->path);
 
             if (!gate_read_file(abs, MAX_SCAN, &data, &len, &err)) {

@@ -52,7 +52,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
         free(path);
         return;
     }
-    if (gate_read_file(path, 1024 * 1024, &data, &len, &err)) {
+    if (gate_read_file(path, (size_t)1024 * 1024, &data, &len, &err)) {
         gate_check_report(ctx, def, GATE_OUTCOME_ERROR, path, 0, "%s", err.msg);
         free(path);
         return;
@@ -66,7 +66,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
                           "%s has no line starting with \"provider\": Prisma reads that as %s and "
                           "`migrate deploy` fails with P3019; write provider = \"%s\"",
                           path, GATE_LOCK_NO_PROVIDER, want);
-    } else if (strcmp(got, want)) {
+    } else if (strcmp(got, want) != 0) {
         bool spacing = got[0] == '=' || got[0] == ' ' || !strncmp(got, "provider", 8);
 
         gate_check_report(ctx, def, GATE_OUTCOME_VIOLATION, path, provider_line(data, len),

@@ -52,7 +52,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
         size_t n = strlen(f->path);
 
         /* a schema folder may hold other files: only .prisma files are the schema */
-        if (ctx->proj->schema_folder && (n < 7 || strcmp(f->path + n - 7, ".prisma")))
+        if (ctx->proj->schema_folder && (n < 7 || strcmp(f->path + n - 7, ".prisma") != 0))
             continue;
         found++;
         gate_check_report(ctx, def, GATE_OUTCOME_VIOLATION, f->path, 0,

@@ -54,7 +54,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
         const char *slash = strchr(rest, '/');
         bool sql = slash && !strcmp(slash + 1, "migration.sql");
 
-        if (!sql && strcmp(rest, "migration_lock.toml"))
+        if (!sql && strcmp(rest, "migration_lock.toml") != 0)
             continue;
         found++;
         if (sql)

@@ -96,7 +96,7 @@ static bool replay_base(struct gate_check_ctx *ctx, struct gate_linter *l)
 
         if (!cm->on_base)
             continue;
-        if (gate_repo_blob(ctx->repo, cm->base_oid, GATE_MAX_SQL_FILE, &data, &len, &err)) {
+        if (gate_repo_blob(ctx->repo, cm->base_oid, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
             gate_errorf("cannot read migration %s on the base: %s", cm->name, err.msg);
             return false;
         }
@@ -131,7 +131,7 @@ static bool lint_one(struct gate_check_ctx *ctx, struct gate_linter *l,
         gate_errorf("%s", m->error);
         return false;
     }
-    if (gate_read_file(cm->sql_path, GATE_MAX_SQL_FILE, &data, &len, &err)) {
+    if (gate_read_file(cm->sql_path, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
         m->error = gate_arena_strdup(&run->arena, err.msg);
         gate_errorf("%s", err.msg);
         return false;

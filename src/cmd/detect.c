@@ -332,6 +332,7 @@ enum gate_exit gate_cmd_detect(struct gate_cli *cli, struct gate_run *run, struc
     const char *main_env = DEFAULT_URL_ENV;
     const struct gate_policy *pol = cli->pol;
     const char *schema = cli->schema, *migrations = cli->migrations;
+    const char *val;
 
     (void)out;
     /* a policy file's project paths, when it names a schema that exists (see check.c) */
@@ -428,7 +429,8 @@ enum gate_exit gate_cmd_detect(struct gate_cli *cli, struct gate_run *run, struc
         check(&d, "setup.targets", GATE_STATUS_PASS, "%zu database URL%s in the environment",
               s->ntargets, s->ntargets == 1 ? "" : "s");
     compare_targets(&d);
-    if (getenv(main_env) && *getenv(main_env))
+    val = getenv(main_env);
+    if (val && *val)
         read_db(&d, main_env);
     strategy(&d);
     gate_project_release(&proj);

@@ -316,12 +316,12 @@ static void test_impact(void **state)
             (void)snprintf(models + n, sizeof(models) - n, "%s%s", k ? "," : "", imp->models[k]);
         }
         if (rows[i].suggested &&
-            (!imp->suggested_name || strcmp(imp->suggested_name, rows[i].suggested)))
+            (!imp->suggested_name || strcmp(imp->suggested_name, rows[i].suggested) != 0))
             fail_msg("row %zu: suggested '%s', want '%s'", i,
                      imp->suggested_name ? imp->suggested_name : "(null)", rows[i].suggested);
         if (!rows[i].suggested && imp->suggested_name)
             fail_msg("row %zu: suggested '%s', want none", i, imp->suggested_name);
-        if (strcmp(models, rows[i].models))
+        if (strcmp(models, rows[i].models) != 0)
             fail_msg("row %zu: models '%s', want '%s'", i, models, rows[i].models);
     }
     gate_run_release(&run);
