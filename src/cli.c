@@ -397,15 +397,16 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
     }
     if (seen & ~(*cmd)->options) {
         gate_errorf("%s is not an option of '%s'",
-                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)  ? "--fail-on"
-                    : (seen & ~(*cmd)->options & GATE_OPT_SCHEMA) ? "--schema"
-                    : (seen & ~(*cmd)->options & GATE_OPT_BASE)   ? "--base"
+                    (seen & ~(*cmd)->options & GATE_OPT_FAIL_ON)      ? "--fail-on"
+                    : (seen & ~(*cmd)->options & GATE_OPT_MIGRATIONS) ? "--migrations"
+                    : (seen & ~(*cmd)->options & GATE_OPT_SCHEMA)     ? "--schema"
+                    : (seen & ~(*cmd)->options & GATE_OPT_BASE)       ? "--base"
                     : (seen & ~(*cmd)->options & GATE_OPT_HEALTH)
                         ? "--url/--expect/--expect-status/--timeout/--retries/--backoff"
                     : (seen & ~(*cmd)->options & GATE_OPT_CONFIRM)   ? "--confirm"
                     : (seen & ~(*cmd)->options & GATE_OPT_PLAN)      ? "--plan"
                     : (seen & ~(*cmd)->options & GATE_OPT_CHECKLIST) ? "--checklist"
-                                                                     : "--migrations",
+                                                                     : "an option given",
                     (*cmd)->name);
         return GATE_EXIT_USAGE;
     }
