@@ -4,6 +4,7 @@
  */
 #include "gate/compat.h"
 #include "gate/json.h"
+#include "gate/utf8.h"
 #include "gate/buf.h"
 #include "gate/xalloc.h"
 
@@ -32,56 +33,14 @@ struct gate_json *gate_json_array(void)
     return wrap(json_array());
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    unsigned int cp;
-    size_t need;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        need = 1;
-        cp = s[0] & 0x1Fu;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        need = 2;
-        cp = s[0] & 0x0Fu;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        need = 3;
-        cp = s[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3Fu);
-    }
-    if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return need + 1;
-}
-
 static json_t *utf8_string(const char *s)
 {
     json_t *j = json_string(s);
     struct gate_buf b = {0};
-    const unsigned char *p = (const unsigned char *)s;
 
     if (j)
         return j;
-    while (*p) {
-        size_t n = utf8_seq(p);
-
-        if (n) {
-            gate_buf_add(&b, p, n);
-            p += n;
-        } else {
-            gate_buf_adds(&b, "\xEF\xBF\xBD");
-            p++;
-        }
-    }
+    gate_utf8_repair(&b, s, strlen(s));
     j = json_string(gate_buf_str(&b));
     gate_buf_release(&b);
     return j;

@@ -12,6 +12,7 @@
 #include "gate/buf.h"
 #include "gate/catalog.h"
 #include "gate/src.h"
+#include "gate/utf8.h"
 #include "gate/xalloc.h"
 
 #include <ctype.h>
@@ -994,45 +995,6 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
 
 /* ---- encoding ---------------------------------------------------------- */
 
-/* Offset of the first invalid UTF-8 byte, or -1. */
-static long first_invalid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t need;
-        unsigned int cp;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            return (long)i;
-        }
-        for (size_t k = 1; k <= need; k++) {
-            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-                return (long)i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return (long)i;
-        i += need + 1;
-    }
-    return -1;
-}
-
 /* ---- statement classes ---------------------------------------------- */
 
 /* The risk of a statement before any finding: what the risk model calls low. */
@@ -1126,7 +1088,7 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
     }
     if (ctx.file.syntax_error)
         syntax_finding(&ctx);
-    bad = first_invalid_utf8((const unsigned char *)src, len);
+    bad = gate_utf8_first_invalid(src, len);
     if (bad >= 0)
         emit(&ctx, &gate_rule_invalid_utf8, -1, (int)bad,
              "byte 0x%02X is not valid UTF-8: Prisma replaces it with U+FFFD before it runs "

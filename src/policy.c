@@ -11,6 +11,7 @@
  */
 #include "gate/compat.h"
 #include "gate/policy.h"
+#include "gate/utf8.h"
 #include "gate/fs.h"
 #include "gate/rules.h"
 #include "gate/src.h"
@@ -175,8 +176,6 @@ struct ld {
     size_t nnodes;
 };
 
-static size_t utf8_seq(const unsigned char *s, size_t n);
-
 /* The text of 1-based line (without its line break) into the scratch arena; NULL when too long. */
 static const char *source_line(struct ld *ld, int line)
 {
@@ -195,17 +194,7 @@ static const char *source_line(struct ld *ld, int line)
         struct gate_buf b = {0};
         const char *r;
 
-        for (size_t i = start; i < end;) {
-            size_t n = utf8_seq((const unsigned char *)ld->text + i, end - i);
-
-            if (n) {
-                gate_buf_add(&b, ld->text + i, n);
-                i += n;
-            } else {
-                gate_buf_adds(&b, "\xEF\xBF\xBD");
-                i++;
-            }
-        }
+        gate_utf8_repair(&b, ld->text + start, end - start);
         r = gate_arena_strdup(&ld->scratch, gate_buf_str(&b));
         gate_buf_release(&b);
         return r;
@@ -289,52 +278,12 @@ static bool tab_in_indent(struct ld *ld, int line, int *col)
     return false;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned int cp;
-    size_t need;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        need = 1;
-        cp = s[0] & 0x1Fu;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        need = 2;
-        cp = s[0] & 0x0Fu;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        need = 3;
-        cp = s[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    if (need >= n)
-        return 0;
-    for (size_t k = 1; k <= need; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3Fu);
-    }
-    if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return need + 1;
-}
-
 /* Offset of the first byte that is not valid UTF-8, or len. */
 static size_t invalid_utf8_at(const char *text, size_t len)
 {
-    size_t i = 0;
+    long at = gate_utf8_first_invalid(text, len);
 
-    while (i < len) {
-        size_t n = utf8_seq((const unsigned char *)text + i, len - i);
-
-        if (!n)
-            return i;
-        i += n;
-    }
-    return len;
+    return at < 0 ? len : (size_t)at;
 }
 
 /* Indentation (spaces) of 1-based line; -1 for a blank or comment line. */

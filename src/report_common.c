@@ -5,6 +5,7 @@
 #include "gate/compat.h"
 #include "gate/report_common.h"
 #include "gate/digest.h"
+#include "gate/utf8.h"
 #include "gate/xalloc.h"
 
 #include <stdlib.h>
@@ -81,45 +82,6 @@ void gate_report_relpath(const struct gate_run *run, const char *path, struct ga
 
 /* ---- text ------------------------------------------------------------------ */
 
-/* Code point of the valid UTF-8 sequence at s (*len its length), or -1 when invalid. */
-static long utf8_decode(const unsigned char *s, size_t *len)
-{
-    unsigned long cp;
-    size_t need;
-
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        need = 1;
-        cp = s[0] & 0x1Fu;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        need = 2;
-        cp = s[0] & 0x0Fu;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        need = 3;
-        cp = s[0] & 0x07u;
-    } else {
-        *len = 1;
-        return -1;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((s[k] & 0xC0) != 0x80) {
-            *len = 1;
-            return -1;
-        }
-        cp = (cp << 6) | (s[k] & 0x3Fu);
-    }
-    if ((need == 2 && cp < 0x800) || (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-        *len = 1;
-        return -1;
-    }
-    *len = need + 1;
-    return (long)cp;
-}
-
 void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -129,7 +91,7 @@ void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t
         return;
     while (*p) {
         size_t n;
-        long cp = utf8_decode(p, &n);
+        long cp = gate_utf8_decode(p, SIZE_MAX, &n);
 
         if (max && (size_t)(p - start) + n > max) {
             gate_buf_adds(out, "...");

@@ -12,6 +12,7 @@
 #include "gate/run.h"
 #include "gate/src.h"
 #include "gate/suggest.h"
+#include "gate/utf8.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -230,6 +231,37 @@ static void test_atomic_write(void **state)
     }
 }
 
+static void test_utf8(void **state)
+{
+    static const struct {
+        const char *s;
+        long first_invalid;
+    } rows[] = {
+        {"plain ascii", -1},
+        {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", -1},
+        {"x\xC0\x80", 1},        /* overlong NUL */
+        {"ab\xED\xA0\x80", 2},   /* surrogate */
+        {"\xF4\x90\x80\x80", 0}, /* above U+10FFFF */
+        {"euro \xE2\x82", 5},    /* truncated */
+        {"\x80", 0},             /* lone continuation byte */
+        {"caf\xE9!", 3},         /* latin-1 */
+    };
+    struct gate_buf b = {0};
+    size_t len;
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++)
+        assert_int_equal(gate_utf8_first_invalid(rows[i].s, strlen(rows[i].s)),
+                         rows[i].first_invalid);
+    assert_int_equal(gate_utf8_decode((const unsigned char *)"\xE2\x82\xAC", 3, &len), 0x20AC);
+    assert_int_equal(len, 3);
+    assert_int_equal(gate_utf8_decode((const unsigned char *)"\xE2\x82\xAC", 2, &len), -1);
+    assert_int_equal(len, 1);
+    gate_utf8_repair(&b, "caf\xE9!", 5);
+    assert_string_equal(gate_buf_str(&b), "caf\xEF\xBF\xBD!");
+    gate_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_digest),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_utf8),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
