@@ -12,6 +12,7 @@
 #include "gate/compat.h"
 #include "gate/policy.h"
 #include "gate/utf8.h"
+#include "gate/secrets.h"
 #include "gate/fs.h"
 #include "gate/rules.h"
 #include "gate/src.h"
@@ -176,7 +177,27 @@ struct ld {
     size_t nnodes;
 };
 
-/* The text of 1-based line (without its line break) into the scratch arena; NULL when too long. */
+/* A line that may carry a secret in a form the URL masker does not know. */
+static bool names_secret(const char *line)
+{
+    static const char *const words[] = {"password", "passwd", "pwd=", "secret", "token_env"};
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(words); i++) {
+        const char *w = words[i];
+        size_t n = strlen(w);
+
+        for (const char *p = line; *p; p++) {
+            if (!strncasecmp(p, w, n))
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The text of 1-based line (without its line break) into the scratch
+ * arena; NULL when too long or when it may hold a secret.
+ */
 static const char *source_line(struct ld *ld, int line)
 {
     size_t start, end;
@@ -194,9 +215,15 @@ static const char *source_line(struct ld *ld, int line)
         struct gate_buf b = {0};
         const char *r;
 
+        char masked[1024];
+
         gate_utf8_repair(&b, ld->text + start, end - start);
-        r = gate_arena_strdup(&ld->scratch, gate_buf_str(&b));
+        /* never echo a secret: URL passwords masked, a line naming one not shown at all */
+        gate_secret_mask(gate_buf_str(&b), masked, sizeof(masked));
         gate_buf_release(&b);
+        if (names_secret(masked))
+            return NULL;
+        r = gate_arena_strdup(&ld->scratch, masked);
         return r;
     }
 }
@@ -937,10 +964,11 @@ static bool get_env_name(struct ld *ld, const struct ynode *v, const struct ynod
         return false;
     }
     if (!env_name_ok(v->text)) {
+        /* the value is not quoted back: it may be the secret itself */
         PERR_AT(ld, v,
-                "%s: %s is not an environment variable name (letters, digits and '_', not "
-                "starting with a digit)",
-                where, what_is(ld, v));
+                "%s: the value is not an environment variable name (letters, digits and '_', "
+                "not starting with a digit); name the variable that holds the secret",
+                where);
         return false;
     }
     *out = gate_arena_strdup(ld->arena, v->text);
