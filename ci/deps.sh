@@ -9,7 +9,7 @@ libpq-dev libgit2-dev libyaml-dev libcurl4-openssl-dev libjansson-dev
 libxml2-dev libxml2-utils libssl-dev
 libcmocka-dev
 postgresql-15 postgresql-client-15
-git time"
+git time python3 python3-jsonschema"
 
 # Node.js and npm (for the Prisma CLI fixture and the squawk benchmark) may
 # come from NodeSource, whose nodejs package bundles npm and conflicts with
