@@ -151,16 +151,21 @@ struct gate_prefetch_item *gate_prefetch_get(struct gate_prefetch *p, size_t i)
         return &p->items[slot];
     }
     pthread_mutex_lock(&p->mu);
-    if (!p->ready[slot] && p->next == i) {
-        /* no worker has taken it yet: parse it here rather than wait */
-        p->next++;
-        pthread_mutex_unlock(&p->mu);
-        slot_load(p, i);
-        pthread_mutex_lock(&p->mu);
-        p->ready[slot] = true;
-    }
-    while (!p->ready[slot])
+    while (!p->ready[slot]) {
+        size_t k = p->next;
+
+        if (k < p->n && k < p->consumed + p->window) {
+            /* rather than wait, parse the next item nobody has taken (maybe i itself) */
+            p->next++;
+            pthread_mutex_unlock(&p->mu);
+            slot_load(p, k);
+            pthread_mutex_lock(&p->mu);
+            p->ready[k % p->window] = true;
+            pthread_cond_broadcast(&p->cv_ready);
+            continue;
+        }
         pthread_cond_wait(&p->cv_ready, &p->mu);
+    }
     pthread_mutex_unlock(&p->mu);
     return &p->items[slot];
 }

@@ -42,5 +42,16 @@ for proj in "$CORPUS"/*/; do
         pass=$((pass + 1))
     fi
 done
+# the report must not depend on how many threads parsed the files
+first=$(ls -d "$CORPUS"/*/migrations | head -1)
+PRISMA_GATE_THREADS=0 "$PG" lint --format json "$first" >"$tmp/t0" 2>/dev/null
+PRISMA_GATE_THREADS=3 "$PG" lint --format json "$first" >"$tmp/t3" 2>/dev/null
+if cmp -s "$tmp/t0" "$tmp/t3" && [ -s "$tmp/t0" ]; then
+    echo "ok   same report with 0 and 3 parser threads"
+    pass=$((pass + 1))
+else
+    echo "FAIL the report differs between 0 and 3 parser threads"
+    fail=$((fail + 1))
+fi
 echo "corpus: $pass passed, $fail failed"
 [ $fail -eq 0 ]
