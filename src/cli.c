@@ -169,6 +169,7 @@ static void usage(struct gate_buf *out)
                   "      --plan FILE        approve: sign the plan in this JSON plan report\n"
                   "      --checklist PATH   plan, deploy: write the Markdown deployment "
                   "checklist\n"
+                  "                         (also --report checklist=PATH)\n"
                   "\nexit status: 0 gate open, 1 gate closed, 2 usage error, "
                   "3 could not evaluate,\n"
                   "4 deploy failed, 5 deployed but verification or a health check failed\n");
