@@ -5,16 +5,9 @@
  */
 #include "gate/compat.h"
 #include "gate/report_check.h"
+#include "gate/report_common.h"
 
 #include <string.h>
-
-#define C_RESET "\033[0m"
-#define C_BOLD  "\033[1m"
-#define C_DIM   "\033[2m"
-#define C_RED   "\033[1;31m"
-#define C_GREEN "\033[32m"
-#define C_YEL   "\033[33m"
-#define C_MAG   "\033[1;35m"
 
 /* ------------------------------------------------------------------ JSON */
 
@@ -137,14 +130,14 @@ static const char *status_color(enum gate_status s)
 {
     switch (s) {
     case GATE_STATUS_PASS:
-        return C_GREEN;
+        return GATE_C_GREEN;
     case GATE_STATUS_WARN:
-        return C_YEL;
+        return GATE_C_YEL;
     case GATE_STATUS_FAIL:
     case GATE_STATUS_ERROR:
-        return C_RED;
+        return GATE_C_RED;
     default:
-        return C_DIM;
+        return GATE_C_DIM;
     }
 }
 
@@ -164,22 +157,6 @@ static const char *status_word(enum gate_status s)
     }
 }
 
-static const char *risk_color(enum gate_risk r)
-{
-    switch (r) {
-    case GATE_RISK_CRITICAL:
-        return C_MAG;
-    case GATE_RISK_HIGH:
-        return C_RED;
-    case GATE_RISK_MEDIUM:
-        return C_YEL;
-    case GATE_RISK_LOW:
-        return "\033[36m";
-    default:
-        return C_DIM;
-    }
-}
-
 static void checks_text(const struct gate_run *run, struct gate_buf *out, bool color)
 {
     size_t w = 0;
@@ -194,7 +171,8 @@ static void checks_text(const struct gate_run *run, struct gate_buf *out, bool c
         const struct gate_check *c = &run->checks[i];
 
         gate_buf_printf(out, "  %s%s%s %-*s  %s\n", color ? status_color(c->status) : "",
-                        status_word(c->status), color ? C_RESET : "", (int)w, c->id, c->message);
+                        status_word(c->status), color ? GATE_C_RESET : "", (int)w, c->id,
+                        c->message);
     }
 }
 
@@ -222,11 +200,12 @@ static void change_line(struct gate_buf *out, const struct gate_impact_change *c
 
 static void impact_text(struct gate_buf *out, const struct gate_impact *imp, bool color)
 {
-    gate_buf_printf(out, "    %sDetected changes:%s%s\n", color ? C_BOLD : "", color ? C_RESET : "",
-                    imp->nchanges ? "" : " none (no schema statement)");
+    gate_buf_printf(out, "    %sDetected changes:%s%s\n", color ? GATE_C_BOLD : "",
+                    color ? GATE_C_RESET : "", imp->nchanges ? "" : " none (no schema statement)");
     for (size_t i = 0; i < imp->nchanges; i++)
         change_line(out, &imp->changes[i]);
-    gate_buf_printf(out, "    %sMigration impact:%s\n", color ? C_BOLD : "", color ? C_RESET : "");
+    gate_buf_printf(out, "    %sMigration impact:%s\n", color ? GATE_C_BOLD : "",
+                    color ? GATE_C_RESET : "");
     if (imp->nmodels) {
         gate_buf_adds(out, "      models touched: ");
         for (size_t i = 0; i < imp->nmodels; i++)
@@ -239,26 +218,28 @@ static void impact_text(struct gate_buf *out, const struct gate_impact *imp, boo
             gate_buf_printf(out, "%s%s", i ? ", " : "", imp->fields[i]);
         gate_buf_addc(out, '\n');
     }
-    gate_buf_printf(out, "      breaking change: %s%s%s%s%s\n", color && imp->breaking ? C_RED : "",
-                    imp->breaking ? "yes" : "no", color && imp->breaking ? C_RESET : "",
-                    imp->breaking ? " - " : "", imp->breaking ? imp->breaking_reason : "");
-    gate_buf_printf(out, "      data migration needed: %s%s%s%s%s\n",
-                    color && imp->data_migration ? C_YEL : "", imp->data_migration ? "yes" : "no",
-                    color && imp->data_migration ? C_RESET : "", imp->data_migration ? " - " : "",
-                    imp->data_migration ? imp->data_migration_reason : "");
+    gate_buf_printf(out, "      breaking change: %s%s%s%s%s\n",
+                    color && imp->breaking ? GATE_C_RED : "", imp->breaking ? "yes" : "no",
+                    color && imp->breaking ? GATE_C_RESET : "", imp->breaking ? " - " : "",
+                    imp->breaking ? imp->breaking_reason : "");
+    gate_buf_printf(
+        out, "      data migration needed: %s%s%s%s%s\n",
+        color && imp->data_migration ? GATE_C_YEL : "", imp->data_migration ? "yes" : "no",
+        color && imp->data_migration ? GATE_C_RESET : "", imp->data_migration ? " - " : "",
+        imp->data_migration ? imp->data_migration_reason : "");
     if (imp->suggested_name)
         gate_buf_printf(out, "      suggested name: %s\n", imp->suggested_name);
     if (!imp->descriptive_name)
-        gate_buf_printf(out, "      %sname:%s not descriptive: %s\n", color ? C_YEL : "",
-                        color ? C_RESET : "", imp->name_note);
+        gate_buf_printf(out, "      %sname:%s not descriptive: %s\n", color ? GATE_C_YEL : "",
+                        color ? GATE_C_RESET : "", imp->name_note);
 }
 
 static void finding_text(struct gate_buf *out, const struct gate_migration *m,
                          const struct gate_finding *f, bool color)
 {
     gate_buf_printf(out, "    %s:%d:%d: %s%s%s %s: %s", m->path, f->line, f->column,
-                    color ? risk_color(f->risk) : "", gate_risk_name(f->risk), color ? C_RESET : "",
-                    f->rule, f->message);
+                    color ? gate_ansi_risk(f->risk) : "", gate_risk_name(f->risk),
+                    color ? GATE_C_RESET : "", f->rule, f->message);
     if (f->suppressed)
         gate_buf_printf(out, " [suppressed: %s]",
                         f->suppression_reason ? f->suppression_reason : "");
@@ -274,8 +255,9 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
     size_t counts[GATE_STATUS_ERROR + 1] = {0};
     size_t hidden = 0;
 
-    gate_buf_printf(out, "%sprisma-gate check%s  schema %s, migrations %s\n", color ? C_BOLD : "",
-                    color ? C_RESET : "", c->schema, c->migrations_dir);
+    gate_buf_printf(out, "%sprisma-gate check%s  schema %s, migrations %s\n",
+                    color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "", c->schema,
+                    c->migrations_dir);
     if (c->base_ref)
         gate_buf_printf(out, "  base: %s @ %.12s (%s)\n", c->base_ref, c->base_commit, c->base_how);
     if (c->head_commit)
@@ -288,21 +270,22 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
                         "the base)\n",
                         c->added, c->added == 1 ? "" : "s", c->edited, c->deleted,
                         c->base_migrations);
-    gate_buf_printf(out, "\n%sChecks%s\n", color ? C_BOLD : "", color ? C_RESET : "");
+    gate_buf_printf(out, "\n%sChecks%s\n", color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
     checks_text(run, out, color);
     for (size_t i = 0; i < run->nchecks; i++)
         counts[run->checks[i].status]++;
 
     if (run->nmigrations)
-        gate_buf_printf(out, "\n%sMigrations this change adds or edits%s\n", color ? C_BOLD : "",
-                        color ? C_RESET : "");
+        gate_buf_printf(out, "\n%sMigrations this change adds or edits%s\n",
+                        color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        gate_buf_printf(out, "  %s%s%s  %s, risk %s%s%s, %d statement%s\n", color ? C_BOLD : "",
-                        m->name, color ? C_RESET : "", m->impact ? m->impact->change : "",
-                        color ? risk_color(m->risk) : "", gate_risk_name(m->risk),
-                        color ? C_RESET : "", m->statements, m->statements == 1 ? "" : "s");
+        gate_buf_printf(out, "  %s%s%s  %s, risk %s%s%s, %d statement%s\n",
+                        color ? GATE_C_BOLD : "", m->name, color ? GATE_C_RESET : "",
+                        m->impact ? m->impact->change : "", color ? gate_ansi_risk(m->risk) : "",
+                        gate_risk_name(m->risk), color ? GATE_C_RESET : "", m->statements,
+                        m->statements == 1 ? "" : "s");
         if (m->error)
             gate_buf_printf(out, "    error: %s\n", m->error);
         if (m->impact)
@@ -315,16 +298,16 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
                 continue;
             }
             if (!shown++)
-                gate_buf_printf(out, "    %sFindings:%s\n", color ? C_BOLD : "",
-                                color ? C_RESET : "");
+                gate_buf_printf(out, "    %sFindings:%s\n", color ? GATE_C_BOLD : "",
+                                color ? GATE_C_RESET : "");
             finding_text(out, m, f, color);
         }
     }
-    gate_buf_printf(out, "\n%sgate %s%s: ", color ? C_BOLD : "",
+    gate_buf_printf(out, "\n%sgate %s%s: ", color ? GATE_C_BOLD : "",
                     run->verdict == GATE_VERDICT_PASS   ? "open"
                     : run->verdict == GATE_VERDICT_FAIL ? "closed"
                                                         : "error (could not evaluate)",
-                    color ? C_RESET : "");
+                    color ? GATE_C_RESET : "");
     gate_buf_printf(out, "%zu passed, %zu failed, %zu warning%s, %zu skipped, %zu error%s; ",
                     counts[GATE_STATUS_PASS], counts[GATE_STATUS_FAIL], counts[GATE_STATUS_WARN],
                     counts[GATE_STATUS_WARN] == 1 ? "" : "s", counts[GATE_STATUS_SKIP],
@@ -343,10 +326,10 @@ void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, b
     size_t w = 0;
     bool warned = false;
 
-    gate_buf_printf(out, "%sDatabase Setup Analysis%s\n", color ? C_BOLD : "",
-                    color ? C_RESET : "");
-    gate_buf_printf(out, "  strategy:         %s%s%s (%s)\n", color ? C_BOLD : "",
-                    s->strategy ? s->strategy : "unknown", color ? C_RESET : "",
+    gate_buf_printf(out, "%sDatabase Setup Analysis%s\n", color ? GATE_C_BOLD : "",
+                    color ? GATE_C_RESET : "");
+    gate_buf_printf(out, "  strategy:         %s%s%s (%s)\n", color ? GATE_C_BOLD : "",
+                    s->strategy ? s->strategy : "unknown", color ? GATE_C_RESET : "",
                     s->strategy_why ? s->strategy_why : "");
     gate_buf_printf(out, "  schema:           %s (%s)%s%s\n", s->schema, s->schema_from,
                     s->provider ? ", provider " : "", s->provider ? s->provider : "");
@@ -389,8 +372,8 @@ void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, b
         if (t->name)
             gate_buf_printf(out, "  (policy target %s)", t->name);
         if (t->same_as)
-            gate_buf_printf(out, "  %s= same database as %s%s", color ? C_YEL : "", t->same_as,
-                            color ? C_RESET : "");
+            gate_buf_printf(out, "  %s= same database as %s%s", color ? GATE_C_YEL : "", t->same_as,
+                            color ? GATE_C_RESET : "");
         gate_buf_addc(out, '\n');
     }
     for (size_t i = 0; i < run->nchecks; i++) {
@@ -402,7 +385,7 @@ void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, b
             gate_buf_addc(out, '\n');
         warned = true;
         gate_buf_printf(out, "%s%s%s %s: %s\n", color ? status_color(c->status) : "",
-                        c->status == GATE_STATUS_WARN ? "warning:" : "error:", color ? C_RESET : "",
-                        c->id, c->message);
+                        c->status == GATE_STATUS_WARN ? "warning:" : "error:",
+                        color ? GATE_C_RESET : "", c->id, c->message);
     }
 }

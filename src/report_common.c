@@ -282,3 +282,19 @@ void gate_run_count(const struct gate_run *run, struct gate_run_counts *c)
         }
     }
 }
+
+const char *gate_ansi_risk(enum gate_risk r)
+{
+    switch (r) {
+    case GATE_RISK_CRITICAL:
+        return GATE_C_MAG;
+    case GATE_RISK_HIGH:
+        return GATE_C_RED;
+    case GATE_RISK_MEDIUM:
+        return "\033[1;33m";
+    case GATE_RISK_LOW:
+        return GATE_C_CYAN;
+    default:
+        return GATE_C_DIM;
+    }
+}

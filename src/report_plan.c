@@ -6,15 +6,10 @@
  */
 #include "gate/compat.h"
 #include "gate/plan.h"
+#include "gate/report_common.h"
 #include "gate/json.h"
 
 #include <string.h>
-
-#define C_RESET "\033[0m"
-#define C_BOLD  "\033[1m"
-#define C_RED   "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YEL   "\033[33m"
 
 static void size_text(char *buf, size_t n, long long bytes)
 {
@@ -63,8 +58,8 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
 {
     const struct gate_run_deploy *d = run->deploy;
 
-    gate_buf_printf(out, "\nDeploy: %s%s%s\n", color ? C_BOLD : "",
-                    !strcmp(d->stage, "done") ? "done" : d->stage, color ? C_RESET : "");
+    gate_buf_printf(out, "\nDeploy: %s%s%s\n", color ? GATE_C_BOLD : "",
+                    !strcmp(d->stage, "done") ? "done" : d->stage, color ? GATE_C_RESET : "");
     if (d->token_message)
         gate_buf_printf(out, "  token: %s (%s)\n", d->token_status, d->token_message);
     if (d->lock_wait_ms > 1000)
@@ -164,8 +159,8 @@ void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, boo
     for (size_t i = 0; i < p->nproblems; i++)
         gate_buf_printf(out, "\n  problem: %s\n", p->problems[i]);
     gate_buf_printf(out, "\n  max risk %s; decision %s%s%s: %s\n", gate_risk_name(p->max_risk),
-                    color ? C_BOLD : "", gate_plan_decision_name(p->decision), color ? C_RESET : "",
-                    p->reason);
+                    color ? GATE_C_BOLD : "", gate_plan_decision_name(p->decision),
+                    color ? GATE_C_RESET : "", p->reason);
     gate_buf_printf(out, "  digest %s\n", p->digest);
     if (p->decision == GATE_PLAN_CONFIRM && !run->deploy) {
         if (p->signed_tokens)

@@ -5,15 +5,9 @@
  */
 #include "gate/compat.h"
 #include "gate/report_status.h"
+#include "gate/report_common.h"
 
 #include <string.h>
-
-#define C_RESET "\033[0m"
-#define C_BOLD  "\033[1m"
-#define C_DIM   "\033[2m"
-#define C_RED   "\033[1;31m"
-#define C_GREEN "\033[32m"
-#define C_YEL   "\033[33m"
 
 /* ------------------------------------------------------------------ JSON */
 
@@ -104,13 +98,13 @@ static const char *state_color(enum gate_mstate s)
 {
     switch (s) {
     case GATE_MSTATE_APPLIED:
-        return C_GREEN;
+        return GATE_C_GREEN;
     case GATE_MSTATE_PENDING:
-        return C_YEL;
+        return GATE_C_YEL;
     case GATE_MSTATE_UNKNOWN:
-        return C_DIM;
+        return GATE_C_DIM;
     default:
-        return C_RED;
+        return GATE_C_RED;
     }
 }
 
@@ -128,7 +122,7 @@ static void short_time(const char *iso, char out[20])
 
 static void field(struct gate_buf *out, const char *label, bool color)
 {
-    gate_buf_printf(out, "  %s%-17s%s", color ? C_BOLD : "", label, color ? C_RESET : "");
+    gate_buf_printf(out, "  %s%-17s%s", color ? GATE_C_BOLD : "", label, color ? GATE_C_RESET : "");
 }
 
 void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, bool color)
@@ -148,8 +142,8 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
         if (len > width)
             width = len > 64 ? 64 : len;
     }
-    gate_buf_printf(out, "%sDatabase migration status%s\n", color ? C_BOLD : "",
-                    color ? C_RESET : "");
+    gate_buf_printf(out, "%sDatabase migration status%s\n", color ? GATE_C_BOLD : "",
+                    color ? GATE_C_RESET : "");
     if (t) {
         field(out, "Target", color);
         gate_buf_printf(out, "database \"%s\" on %s:%d, schema \"%s\"", t->database, t->host,
@@ -186,14 +180,14 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
     gate_buf_addc(out, '\n');
 
     if (run->nmigrations) {
-        gate_buf_printf(out, "\n  %s%-16s %-*s %s%s\n", color ? C_BOLD : "", "STATE", width,
-                        "MIGRATION", "APPLIED (UTC)", color ? C_RESET : "");
+        gate_buf_printf(out, "\n  %s%-16s %-*s %s%s\n", color ? GATE_C_BOLD : "", "STATE", width,
+                        "MIGRATION", "APPLIED (UTC)", color ? GATE_C_RESET : "");
         for (size_t i = 0; i < run->nmigrations; i++) {
             const struct gate_migration *m = run->migrations[i];
 
             short_time(m->applied_at, when);
             gate_buf_printf(out, "  %s%-16s%s ", color ? state_color(m->state) : "",
-                            gate_mstate_name(m->state), color ? C_RESET : "");
+                            gate_mstate_name(m->state), color ? GATE_C_RESET : "");
             if (*when)
                 gate_buf_printf(out, "%-*s %s\n", width, m->name, when);
             else
@@ -201,8 +195,8 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
             if (m->error)
                 gate_buf_printf(out, "  %-16s   %s\n", "", m->error);
             else if (m->note)
-                gate_buf_printf(out, "  %-16s   %s%s%s\n", "", color ? C_DIM : "", m->note,
-                                color ? C_RESET : "");
+                gate_buf_printf(out, "  %-16s   %s%s%s\n", "", color ? GATE_C_DIM : "", m->note,
+                                color ? GATE_C_RESET : "");
         }
     }
 
@@ -212,14 +206,15 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
         if (c->status == GATE_STATUS_PASS)
             continue;
         if (!any)
-            gate_buf_printf(out, "\n  %sChecks%s\n", color ? C_BOLD : "", color ? C_RESET : "");
+            gate_buf_printf(out, "\n  %sChecks%s\n", color ? GATE_C_BOLD : "",
+                            color ? GATE_C_RESET : "");
         any = true;
         gate_buf_printf(out, "  %s%-5s%s %s: %s\n",
-                        color ? (c->status == GATE_STATUS_WARN ? C_YEL : C_RED) : "",
-                        gate_status_name(c->status), color ? C_RESET : "", c->id, c->message);
+                        color ? (c->status == GATE_STATUS_WARN ? GATE_C_YEL : GATE_C_RED) : "",
+                        gate_status_name(c->status), color ? GATE_C_RESET : "", c->id, c->message);
     }
     if (h->nnext) {
-        gate_buf_printf(out, "\n  %sNext%s\n", color ? C_BOLD : "", color ? C_RESET : "");
+        gate_buf_printf(out, "\n  %sNext%s\n", color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
         for (size_t i = 0; i < h->nnext; i++)
             gate_buf_printf(out, "  %s\n", h->next[i]);
     }
@@ -238,9 +233,9 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
                     n[GATE_MSTATE_MISSING_LOCALLY]);
     if (n[GATE_MSTATE_UNKNOWN])
         gate_buf_printf(out, ", %zu unknown", n[GATE_MSTATE_UNKNOWN]);
-    gate_buf_printf(out, "; status %s%s%s\n", color ? C_BOLD : "",
+    gate_buf_printf(out, "; status %s%s%s\n", color ? GATE_C_BOLD : "",
                     run->verdict == GATE_VERDICT_PASS   ? "clean"
                     : run->verdict == GATE_VERDICT_FAIL ? "not clean"
                                                         : "could not be evaluated",
-                    color ? C_RESET : "");
+                    color ? GATE_C_RESET : "");
 }

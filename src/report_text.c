@@ -5,6 +5,7 @@
  */
 #include "gate/compat.h"
 #include "gate/report.h"
+#include "gate/report_common.h"
 #include "gate/report_status.h"
 #include "gate/report_check.h"
 #include "gate/health.h"
@@ -12,43 +13,24 @@
 
 #include <string.h>
 
-#define C_RESET "\033[0m"
-#define C_BOLD  "\033[1m"
-#define C_DIM   "\033[2m"
-
-static const char *risk_color(enum gate_risk r)
-{
-    switch (r) {
-    case GATE_RISK_CRITICAL:
-        return "\033[1;35m";
-    case GATE_RISK_HIGH:
-        return "\033[1;31m";
-    case GATE_RISK_MEDIUM:
-        return "\033[1;33m";
-    case GATE_RISK_LOW:
-        return "\033[36m";
-    default:
-        return "\033[2m";
-    }
-}
-
 static void finding_text(struct gate_buf *out, const struct gate_migration *m,
                          const struct gate_finding *f, bool color)
 {
-    gate_buf_printf(out, "%s%s:%d:%d:%s ", color ? C_BOLD : "", m->path, f->line, f->column,
-                    color ? C_RESET : "");
-    gate_buf_printf(out, "%s%s%s %s: %s", color ? risk_color(f->risk) : "", gate_risk_name(f->risk),
-                    color ? C_RESET : "", f->rule, f->message);
+    gate_buf_printf(out, "%s%s:%d:%d:%s ", color ? GATE_C_BOLD : "", m->path, f->line, f->column,
+                    color ? GATE_C_RESET : "");
+    gate_buf_printf(out, "%s%s%s %s: %s", color ? gate_ansi_risk(f->risk) : "",
+                    gate_risk_name(f->risk), color ? GATE_C_RESET : "", f->rule, f->message);
     if (f->suppressed)
-        gate_buf_printf(out, " %s[suppressed: %s]%s", color ? C_DIM : "",
-                        f->suppression_reason ? f->suppression_reason : "", color ? C_RESET : "");
+        gate_buf_printf(out, " %s[suppressed: %s]%s", color ? GATE_C_DIM : "",
+                        f->suppression_reason ? f->suppression_reason : "",
+                        color ? GATE_C_RESET : "");
     gate_buf_addc(out, '\n');
     if (f->help && !f->suppressed)
-        gate_buf_printf(out, "  %shelp:%s %s\n", color ? C_BOLD : "", color ? C_RESET : "",
-                        f->help);
+        gate_buf_printf(out, "  %shelp:%s %s\n", color ? GATE_C_BOLD : "",
+                        color ? GATE_C_RESET : "", f->help);
     if (f->prisma_warning && !f->suppressed)
-        gate_buf_printf(out, "  %sprisma warned:%s %s\n", color ? C_BOLD : "", color ? C_RESET : "",
-                        f->prisma_warning);
+        gate_buf_printf(out, "  %sprisma warned:%s %s\n", color ? GATE_C_BOLD : "",
+                        color ? GATE_C_RESET : "", f->prisma_warning);
 }
 
 void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, bool color)
@@ -63,7 +45,7 @@ void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, b
 
         counts[h->status]++;
         gate_buf_printf(out, "%s%-5s%s ", color ? c : "", gate_status_name(h->status),
-                        color ? C_RESET : "");
+                        color ? GATE_C_RESET : "");
         if (h->name && h->url && strcmp(h->name, h->url))
             gate_buf_printf(out, "%s: ", h->name);
         gate_buf_printf(out, "%s [%lld ms]\n", h->message, h->elapsed_ms);
@@ -144,10 +126,10 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
     if (hidden)
         gate_buf_printf(out, ", %zu info (-v shows)", hidden);
     gate_buf_printf(out, "; max risk %s%s%s; gate %s%s%s (fail-on %s)\n",
-                    color ? risk_color(run->max_risk) : "", gate_risk_name(run->max_risk),
-                    color ? C_RESET : "", color ? C_BOLD : "",
+                    color ? gate_ansi_risk(run->max_risk) : "", gate_risk_name(run->max_risk),
+                    color ? GATE_C_RESET : "", color ? GATE_C_BOLD : "",
                     run->verdict == GATE_VERDICT_PASS   ? "open"
                     : run->verdict == GATE_VERDICT_FAIL ? "closed"
                                                         : "error",
-                    color ? C_RESET : "", gate_risk_name(run->fail_on));
+                    color ? GATE_C_RESET : "", gate_risk_name(run->fail_on));
 }

@@ -12,6 +12,19 @@
 #include "gate/buf.h"
 #include "gate/run.h"
 
+/* ANSI colours of the text reports (used only when the run asks for colour). */
+#define GATE_C_RESET "\033[0m"
+#define GATE_C_BOLD  "\033[1m"
+#define GATE_C_DIM   "\033[2m"
+#define GATE_C_RED   "\033[1;31m"
+#define GATE_C_GREEN "\033[32m"
+#define GATE_C_YEL   "\033[33m"
+#define GATE_C_MAG   "\033[1;35m"
+#define GATE_C_CYAN  "\033[36m"
+
+/* The colour of a risk level (critical magenta ... none dim). */
+const char *gate_ansi_risk(enum gate_risk r);
+
 /* A finding that closes the gate: unsuppressed, severity error. */
 bool gate_finding_blocking(const struct gate_finding *f);
 

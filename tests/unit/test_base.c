@@ -9,6 +9,7 @@
 #include "gate/digest.h"
 #include "gate/fs.h"
 #include "gate/migrations.h"
+#include "gate/report.h"
 #include "gate/run.h"
 #include "gate/src.h"
 #include "gate/suggest.h"
@@ -262,6 +263,34 @@ static void test_utf8(void **state)
     gate_buf_release(&b);
 }
 
+/* Colour only when asked, and then risk-coloured (NO_COLOR/TTY are decided in main.c). */
+static void test_text_colour(void **state)
+{
+    struct gate_run run;
+    struct gate_buf plain = {0}, col = {0};
+    struct gate_migration *m;
+    struct gate_finding *f;
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = gate_run_add_migration(&run, "a", "a.sql");
+    f = gate_migration_add_finding(m);
+    f->rule = "ban-drop-table";
+    f->risk = GATE_RISK_CRITICAL;
+    f->severity = GATE_SEV_ERROR;
+    f->line = 1;
+    f->column = 1;
+    f->message = "dropping table";
+    gate_report_text(&run, &plain, false, false);
+    gate_report_text(&run, &col, true, false);
+    assert_null(strchr(gate_buf_str(&plain), '\033'));
+    assert_non_null(strstr(gate_buf_str(&plain), "a.sql:1:1: critical ban-drop-table"));
+    assert_non_null(strstr(gate_buf_str(&col), "\033[1;35mcritical\033[0m"));
+    gate_buf_release(&plain);
+    gate_buf_release(&col);
+    gate_run_release(&run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_text_colour),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
