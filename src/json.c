@@ -328,31 +328,84 @@ void gate_jsonw_key(struct gate_jsonw *w, const char *key)
     w->after_key = true;
 }
 
+/*
+ * Append s as a JSON string literal: the escapes jansson writes (\" \\ \b
+ * \f \n \r \t, \u00XX for other control characters), UTF-8 kept as is,
+ * every invalid byte replaced by U+FFFD. Runs of plain bytes are copied in
+ * one go: reports are mostly such runs.
+ */
+static void put_string(struct gate_buf *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *run = p;
+
+    gate_buf_addc(out, '"');
+    for (;;) {
+        unsigned char ch = *p;
+        const char *esc;
+        size_t len;
+
+        if (ch >= 0x20 && ch != '"' && ch != '\\' && ch < 0x80) {
+            p++;
+            continue;
+        }
+        if (ch == '\0')
+            break;
+        if (ch >= 0x80) {
+            if (gate_utf8_decode(p, SIZE_MAX, &len) >= 0) {
+                p += len;
+                continue;
+            }
+            gate_buf_add(out, run, (size_t)(p - run));
+            gate_buf_add(out, "\xEF\xBF\xBD", 3);
+            run = ++p;
+            continue;
+        }
+        gate_buf_add(out, run, (size_t)(p - run));
+        switch (ch) {
+        case '"':
+            esc = "\\\"";
+            break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\b':
+            esc = "\\b";
+            break;
+        case '\f':
+            esc = "\\f";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        default:
+            esc = NULL;
+            break;
+        }
+        if (esc)
+            gate_buf_adds(out, esc);
+        else
+            gate_buf_printf(out, "\\u%04X", ch);
+        run = ++p;
+    }
+    gate_buf_add(out, run, (size_t)(p - run));
+    gate_buf_addc(out, '"');
+}
+
 void gate_jsonw_str(struct gate_jsonw *w, const char *s)
 {
-    json_t *j;
-    char small[512];
-    size_t n;
-
     if (!s) {
         gate_jsonw_null(w);
         return;
     }
     before_value(w);
-    j = utf8_string(s);
-    if (!j)
-        GATE_BUG("out of memory in jansson");
-    n = json_dumpb(j, small, sizeof(small), JSON_ENCODE_ANY);
-    if (n <= sizeof(small)) {
-        gate_buf_add(w->out, small, n);
-    } else {
-        char *big = gate_xmalloc(n);
-
-        (void)json_dumpb(j, big, n, JSON_ENCODE_ANY);
-        gate_buf_add(w->out, big, n);
-        free(big);
-    }
-    json_decref(j);
+    put_string(w->out, s);
 }
 
 void gate_jsonw_int(struct gate_jsonw *w, long long v)

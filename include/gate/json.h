@@ -39,7 +39,7 @@ void gate_json_free(struct gate_json *v);
 /*
  * A streaming writer for large reports: the same bytes as gate_json_dump()
  * of the equivalent tree (2-space indent, "key": value), without building
- * the tree. Strings are escaped by jansson. A zeroed struct with out set
+ * the tree. Strings are escaped as jansson escapes them. A zeroed struct with out set
  * is ready to use.
  */
 struct gate_jsonw {

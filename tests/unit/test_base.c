@@ -8,6 +8,7 @@
 #include "gate/buf.h"
 #include "gate/digest.h"
 #include "gate/fs.h"
+#include "gate/json.h"
 #include "gate/migrations.h"
 #include "gate/report.h"
 #include "gate/run.h"
@@ -263,6 +264,47 @@ static void test_utf8(void **state)
     gate_buf_release(&b);
 }
 
+/* The JSON writer escapes as jansson does, and repairs invalid UTF-8. */
+static void test_json_strings(void **state)
+{
+    static const struct {
+        const char *in;
+        const char *out;
+    } rows[] = {
+        {"", "\"\""},
+        {"plain", "\"plain\""},
+        {"q\"b\\s/", "\"q\\\"b\\\\s/\""},
+        {"\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\""},
+        {"\x01\x1b\x1f\x7f", "\"\\u0001\\u001B\\u001F\x7f\""},
+        {"caf\xC3\xA9 \xF0\x9F\x98\x80", "\"caf\xC3\xA9 \xF0\x9F\x98\x80\""},
+        {"caf\xE9!", "\"caf\xEF\xBF\xBD!\""},
+        {"\xED\xA0\x80x", "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx\""},
+        {"end \xE2\x82", "\"end \xEF\xBF\xBD\xEF\xBF\xBD\""},
+    };
+    struct gate_buf arr = {0};
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++) {
+        struct gate_buf b = {0};
+        struct gate_jsonw w = {.out = &b};
+        struct gate_json *j = NULL;
+        struct gate_err err = {0};
+
+        gate_jsonw_str(&w, rows[i].in);
+        assert_string_equal(gate_buf_str(&b), rows[i].out);
+        /* and it reads back (through jansson) as the repaired string */
+        gate_buf_reset(&arr);
+        gate_buf_printf(&arr, "[%s]", gate_buf_str(&b));
+        assert_int_equal(gate_json_parse(gate_buf_str(&arr), arr.len, "test", &j, &err), GATE_OK);
+        assert_true(gate_json_is_string(gate_json_array_at(j, 0)));
+        if (gate_utf8_first_invalid(rows[i].in, strlen(rows[i].in)) < 0)
+            assert_string_equal(gate_json_str_value(gate_json_array_at(j, 0)), rows[i].in);
+        gate_json_free(j);
+        gate_buf_release(&b);
+    }
+    gate_buf_release(&arr);
+}
+
 /* Colour only when asked, and then risk-coloured (NO_COLOR/TTY are decided in main.c). */
 static void test_text_colour(void **state)
 {
@@ -303,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_atomic_write),
         cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_json_strings),
         cmocka_unit_test(test_text_colour),
     };
 
