@@ -110,7 +110,12 @@ struct ctx {
     int len;
     struct tok *toks; /* scanner tokens in order; NULL when the scanner gave nothing */
     size_t ntoks;
-    bool use_toks;           /* the statement being translated is covered by toks */
+    size_t tokcap;
+    bool use_toks; /* the statement being translated is covered by toks */
+    bool lazy_lex; /* lex statement by statement (see lex_region) */
+    int lexed_to;  /* lazy_lex: the source before this offset is lexed */
+    char *piece;   /* lazy_lex: NUL-terminated copy of the text being lexed */
+    size_t piececap;
     int base;                /* added to node locations of that statement */
     struct gate_stmt *stmts; /* malloc'd while building; copied to the arena at the end */
     size_t nstmts;
@@ -2254,6 +2259,10 @@ static void add_bodies(struct ctx *c, size_t idx, const PgQuery__Node *n, int a,
         add_nested(c, idx, value, bd.start, bd.quoted);
 }
 
+/* Lazy lexing (below, with the scanner). */
+static void lex_region(struct ctx *c, int a, int b, bool all);
+static bool needs_tokens(const PgQuery__Node *n);
+
 /*
  * Append the statements of one parse; the parsed text is src[base..base+tlen).
  */
@@ -2270,7 +2279,10 @@ static void add_parsed(struct ctx *c, const PgQuery__ParseResult *pr, int base, 
         if (b > base + tlen)
             b = base + tlen;
         c->base = base;
-        c->use_toks = !!c->toks;
+        if (c->lazy_lex)
+            lex_region(c, a, b, needs_tokens(rs->stmt));
+        else
+            c->use_toks = !!c->toks;
         stmt_span(c, a, b, &st->location, &end);
         st->length = end - st->location;
         translate(c, st, rs->stmt, end);
@@ -2344,11 +2356,11 @@ static bool read_field(const uint8_t **p, const uint8_t *end, uint64_t *field, u
  * Tokens of a pg_query.ScanResult (field 2, ScanToken: start 1, end 2,
  * token 4), decoded straight off the wire: one array, no message per token.
  */
-static bool decode_tokens(struct ctx *c, const PgQueryProtobuf *pb)
+static bool decode_tokens(struct ctx *c, const PgQueryProtobuf *pb, int offset)
 {
     const uint8_t *p = (const uint8_t *)pb->data;
     const uint8_t *end = p + pb->len;
-    size_t cap = 0;
+    size_t first = c->ntoks;
 
     while (p < end) {
         uint64_t field;
@@ -2358,27 +2370,33 @@ static bool decode_tokens(struct ctx *c, const PgQueryProtobuf *pb)
         struct tok *t;
 
         if (!read_field(&p, end, &field, &val, &q, &qend))
-            return false;
+            goto bad;
         if (field != 2 || !q)
             continue;
-        GATE_GROW(c->toks, cap, c->ntoks + 1);
+        GATE_GROW(c->toks, c->tokcap, c->ntoks + 1);
         t = &c->toks[c->ntoks++];
-        memset(t, 0, sizeof(*t));
+        /* zero-valued fields are not on the wire */
+        t->start = offset;
+        t->end = offset;
+        t->type = 0;
         while (q < qend) {
             const uint8_t *r;
             const uint8_t *rend;
 
             if (!read_field(&q, qend, &field, &val, &r, &rend))
-                return false;
+                goto bad;
             if (field == 1)
-                t->start = (int)(int32_t)(uint32_t)val;
+                t->start = offset + (int)(int32_t)(uint32_t)val;
             else if (field == 2)
-                t->end = (int)(int32_t)(uint32_t)val;
+                t->end = offset + (int)(int32_t)(uint32_t)val;
             else if (field == 4)
                 t->type = (int)(int32_t)(uint32_t)val;
         }
     }
     return true;
+bad:
+    c->ntoks = first;
+    return false;
 }
 
 /* ---- comments --------------------------------------------------------- */
@@ -2389,10 +2407,11 @@ static void scan_text(struct ctx *c, const char *text)
     PgQueryScanResult r = pg_query_scan(text);
     int limit = -1;
 
-    if (!r.error && r.pbuf.data && !decode_tokens(c, &r.pbuf)) {
+    if (!r.error && r.pbuf.data && !decode_tokens(c, &r.pbuf, 0)) {
         free(c->toks);
         c->toks = NULL;
         c->ntoks = 0;
+        c->tokcap = 0;
     }
     if (r.error)
         limit = cursor_to_byte(text, to_int(strlen(text)), r.error->cursorpos);
@@ -2404,6 +2423,89 @@ static void scan_text(struct ctx *c, const char *text)
         scan_text(c, prefix);
         free(prefix);
     }
+}
+
+/*
+ * Lazy lexing. The scanner's tokens give a statement's comments and
+ * extent, and where each command of a multi-command ALTER TABLE starts.
+ * Lexing the whole file costs a third as much as parsing it, and most of
+ * a file is statement bodies without a comment in them. So, once the
+ * parser has accepted the file, its statements are lexed one at a time:
+ * a statement whose body (after its first token) may hold a comment, or
+ * whose tokens are needed, is scanned whole; otherwise only its leading
+ * blanks and comments go to the scanner, and its extent is its first to
+ * its last non-blank byte. Text between statements (';', empty statements)
+ * is scanned when it may hold a comment. Statement boundaries are token
+ * boundaries, so each piece scans as it would within the whole file.
+ */
+
+/* May s[a..b) hold a comment? (Any "--" or slash-star, even in a literal.) */
+static bool may_comment(const char *s, int a, int b)
+{
+    for (int i = a; i + 1 < b; i++) {
+        if ((s[i] == '-' && s[i + 1] == '-') || (s[i] == '/' && s[i + 1] == '*'))
+            return true;
+    }
+    return false;
+}
+
+/* Append the tokens of src[a..b). False when the scanner rejects the piece. */
+static bool scan_piece(struct ctx *c, int a, int b)
+{
+    PgQueryScanResult r;
+    bool ok;
+
+    GATE_GROW(c->piece, c->piececap, (size_t)(b - a) + 1);
+    memcpy(c->piece, c->src + a, (size_t)(b - a));
+    c->piece[b - a] = '\0';
+    r = pg_query_scan(c->piece);
+    ok = !r.error && r.pbuf.data && decode_tokens(c, &r.pbuf, a);
+    pg_query_free_scan_result(r);
+    return ok;
+}
+
+/* Give up lexing piece by piece: lex the whole file, as for a syntax error. */
+static void lex_all(struct ctx *c)
+{
+    c->ntoks = 0;
+    c->lazy_lex = false;
+    scan_text(c, c->src);
+}
+
+/* Lex the text before offset a that is not lexed yet, when it may hold a comment. */
+static void lex_gap(struct ctx *c, int a)
+{
+    if (c->lexed_to < a && may_comment(c->src, c->lexed_to, a) && !scan_piece(c, c->lexed_to, a))
+        lex_all(c);
+    if (c->lexed_to < a)
+        c->lexed_to = a;
+}
+
+/* Lex the statement src[a..b); all: its tokens are needed. Sets use_toks. */
+static void lex_region(struct ctx *c, int a, int b, bool all)
+{
+    int first;
+
+    lex_gap(c, a);
+    if (!c->lazy_lex) {
+        c->use_toks = !!c->toks;
+        return;
+    }
+    c->lexed_to = b;
+    first = skip_blank(c->src, a, b);
+    if (all || first >= b || may_comment(c->src, first, b)) {
+        if (!scan_piece(c, a, b))
+            lex_all(c);
+    } else if (first > a && may_comment(c->src, a, first) && !scan_piece(c, a, first)) {
+        lex_all(c);
+    }
+    c->use_toks = !!c->toks || c->lazy_lex;
+}
+
+/* Does translating this statement need all its tokens? */
+static bool needs_tokens(const PgQuery__Node *n)
+{
+    return n && n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT;
 }
 
 static void comments(struct ctx *c, struct gate_sql_file *out)
@@ -2496,6 +2598,12 @@ static void parse_pieces(struct ctx *c, struct gate_sql_file *out)
 enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file *out,
                               struct gate_err *err)
 {
+    return gate_sql_parse_flags(src, len, out, err, 0);
+}
+
+enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql_file *out,
+                                    struct gate_err *err, unsigned flags)
+{
     struct ctx c = {0};
     const char *nul = NULL;
     char *text;
@@ -2523,24 +2631,29 @@ enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file 
     c.pba.free = pb_free;
     c.pba.allocator_data = &c.scratch;
 
-    scan_text(&c, text);
-    comments(&c, out);
     r = pg_query_parse_protobuf(text);
     if (!r.error) {
         PgQuery__ParseResult *pr = unpack_parse(&c, &r.parse_tree);
 
+        c.lazy_lex = !(flags & GATE_SQL_FULL_SCAN);
+        if (!c.lazy_lex)
+            scan_text(&c, text);
         if (pr) {
             add_parsed(&c, pr, 0, c.len);
         } else {
             ret = gate_fail(err, GATE_E_INTERNAL, "cannot decode the parse tree from libpg_query");
         }
+        if (c.lazy_lex)
+            lex_gap(&c, c.len);
     } else {
+        scan_text(&c, text);
         out->syntax_error = true;
         out->error_msg = value_dup(&c, r.error->message);
         out->error_offset = cursor_to_byte(text, c.len, r.error->cursorpos);
         parse_pieces(&c, out);
     }
     pg_query_free_protobuf_parse_result(r);
+    comments(&c, out);
 
     if (c.nstmts) {
         out->stmts = arena_array(&c, c.nstmts, sizeof(*out->stmts));
@@ -2550,6 +2663,7 @@ enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file 
     free(c.stmts);
     free(c.strs);
     free(c.toks);
+    free(c.piece);
     gate_arena_release(&c.scratch);
     free(text);
     return ret;

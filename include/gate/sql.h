@@ -306,6 +306,15 @@ struct gate_sql_file {
 enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file *out,
                               struct gate_err *err);
 
+/*
+ * gate_sql_parse() with flags. GATE_SQL_FULL_SCAN: run the scanner over the
+ * whole file instead of only the statements that may hold a comment (the
+ * reference the fast path is tested against; the results are the same).
+ */
+#define GATE_SQL_FULL_SCAN 1u
+enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql_file *out,
+                                    struct gate_err *err, unsigned flags);
+
 /* Parse only, nothing else: the benchmark floor. Returns statements parsed or -1. */
 int gate_sql_parse_only(const char *src);
 

@@ -7,6 +7,11 @@
 #include "gate/compat.h"
 #include "gate/sql.h"
 #include "gate/err.h"
+#include "gate/fs.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -83,6 +88,137 @@ static bool has_string(const struct gate_stmt *st, const char *s)
             return true;
     }
     return false;
+}
+
+/* ---- lazy lexing = full scan ------------------------------------------ */
+
+/* Parse src both ways (statement by statement, and the scanner over all of it): same result. */
+static void same_as_full_scan(const char *what, const char *src, size_t len)
+{
+    struct gate_sql_file a;
+    struct gate_sql_file b;
+    struct gate_err ea = {0};
+    struct gate_err eb = {0};
+
+    assert_int_equal(gate_sql_parse_flags(src, len, &a, &ea, 0),
+                     gate_sql_parse_flags(src, len, &b, &eb, GATE_SQL_FULL_SCAN));
+    if (a.ncomments != b.ncomments)
+        fail_msg("%s: %d comments, full scan %d", what, a.ncomments, b.ncomments);
+    for (int i = 0; i < a.ncomments; i++) {
+        const struct gate_sql_comment *x = &a.comments[i];
+        const struct gate_sql_comment *y = &b.comments[i];
+
+        if (x->start != y->start || x->end != y->end || x->block != y->block ||
+            strcmp(x->text, y->text))
+            fail_msg("%s: comment %d at %d-%d, full scan %d-%d", what, i, x->start, x->end,
+                     y->start, y->end);
+    }
+    if (a.nstmts != b.nstmts)
+        fail_msg("%s: %d statements, full scan %d", what, a.nstmts, b.nstmts);
+    for (int i = 0; i < a.nstmts; i++) {
+        const struct gate_stmt *x = &a.stmts[i];
+        const struct gate_stmt *y = &b.stmts[i];
+
+        if (x->location != y->location || x->length != y->length || x->kind != y->kind ||
+            x->depth != y->depth || x->ncmds != y->ncmds)
+            fail_msg("%s: statement %d at %d+%d, full scan %d+%d", what, i, x->location, x->length,
+                     y->location, y->length);
+        for (int k = 0; k < x->ncmds; k++) {
+            if (x->cmds[k].location != y->cmds[k].location)
+                fail_msg("%s: statement %d command %d at %d, full scan %d", what, i, k,
+                         x->cmds[k].location, y->cmds[k].location);
+        }
+    }
+    gate_sql_file_release(&a);
+    gate_sql_file_release(&b);
+}
+
+/* Every *.sql (or migrations/<dir>/migration.sql) under dir; returns files checked. */
+static int same_in_dir(const char *dir, bool migrations)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        char path[4096];
+        char *data = NULL;
+        size_t len = 0;
+        struct gate_err err = {0};
+        size_t nl = strlen(e->d_name);
+
+        if (e->d_name[0] == '.')
+            continue;
+        if (migrations) {
+            (void)snprintf(path, sizeof(path), "%s/%s/migration.sql", dir, e->d_name);
+        } else {
+            if (nl < 4 || strcmp(e->d_name + nl - 4, ".sql"))
+                continue;
+            (void)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        }
+        if (gate_read_file(path, 64u << 20, &data, &len, &err))
+            continue;
+        if (!memchr(data, '\0', len))
+            same_as_full_scan(path, data, len);
+        free(data);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_lazy_lex_edges(void **state)
+{
+    static const char *const cases[] = {
+        "SELECT 1;; -- between\n;/* x */ SELECT 2 -- tail\n;\n-- end\n",
+        "ALTER TABLE \"a\" ADD COLUMN \"b\" TEXT DEFAULT '--no', ADD COLUMN c int /* c */;",
+        "ALTER TABLE \"a\" DROP COLUMN \"b\";\nALTER TABLE ONLY s.\"a\" * ADD COLUMN c int;",
+        "/* a /* b */ c */ CREATE TABLE t (a int);",
+        "CREATE TABLE t (a int) -- trailing",
+        "-- prisma-gate-ignore-file ban-drop-column: x\nCREATE TABLE t (\n  a int -- inline\n);",
+        "-- c\r\nSELECT 1;\r\n\r\n-- d\r\nSELECT 2;\r\n",
+        "DO $$ BEGIN -- x\n PERFORM 1; END $$;\nSELECT '/*';",
+        "SELECT $q$ -- $q$; SELECT 2 /* */;",
+        "CREATE TABLE \"x--y\" (\"a/*b\" int);",
+        "SELECT 1 /* unterminated",
+        "SELECT 1; SELEC 2; -- after an error\n",
+        "",
+        "-- only a comment",
+        ";;;",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(cases); i++)
+        same_as_full_scan(cases[i], cases[i], strlen(cases[i]));
+}
+
+static void test_lazy_lex_files(void **state)
+{
+    int n;
+    int corpus = 0;
+    DIR *d;
+
+    (void)state;
+    n = same_in_dir("tests/golden/sql", false);
+    assert_true(n > 100);
+    d = opendir("../shared/corpus");
+    if (!d) {
+        print_message(
+            "[ SKIPPED  ] ../shared/corpus is absent: only the golden SQL was compared\n");
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d));) {
+        char dir[4096];
+
+        if (e->d_name[0] == '.')
+            continue;
+        (void)snprintf(dir, sizeof(dir), "../shared/corpus/%s/migrations", e->d_name);
+        corpus += same_in_dir(dir, true);
+    }
+    closedir(d);
+    assert_true(corpus > 1000);
 }
 
 /* ---- Prisma shapes ---------------------------------------------------- */
@@ -1338,6 +1474,8 @@ int main(void)
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_crlf_utf8_offsets),
         cmocka_unit_test(test_comments),
+        cmocka_unit_test(test_lazy_lex_edges),
+        cmocka_unit_test(test_lazy_lex_files),
         cmocka_unit_test(test_empty_and_comment_only),
         cmocka_unit_test(test_do_block),
         cmocka_unit_test(test_select_into),
