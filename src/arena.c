@@ -58,20 +58,34 @@ char *gate_arena_strdup(struct gate_arena *a, const char *s)
     return gate_arena_strndup(a, s, strlen(s));
 }
 
-char *gate_arena_printf(struct gate_arena *a, const char *fmt, ...)
+char *gate_arena_vprintf(struct gate_arena *a, const char *fmt, va_list ap)
 {
-    va_list ap;
+    char small[1024];
+    va_list aq;
     int n;
     char *p;
 
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    /* one pass when the text fits (almost always), two otherwise */
+    va_copy(aq, ap);
+    n = vsnprintf(small, sizeof(small), fmt, aq);
+    va_end(aq);
     if (n < 0)
         GATE_BUG("vsnprintf failed");
     p = gate_arena_alloc(a, (size_t)n + 1);
+    if ((size_t)n < sizeof(small))
+        memcpy(p, small, (size_t)n + 1);
+    else
+        (void)vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *gate_arena_printf(struct gate_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *p;
+
     va_start(ap, fmt);
-    (void)vsnprintf(p, (size_t)n + 1, fmt, ap);
+    p = gate_arena_vprintf(a, fmt, ap);
     va_end(ap);
     return p;
 }

@@ -268,9 +268,6 @@ static struct gate_finding *vemit(struct gate_lint_ctx *ctx, const struct gate_r
 {
     const struct gate_rule_setting *s = setting(ctx->l, r->id);
     struct gate_finding *f;
-    int n;
-    char *msg;
-    va_list aq;
 
     if (s && s->off)
         return NULL;
@@ -291,13 +288,7 @@ static struct gate_finding *vemit(struct gate_lint_ctx *ctx, const struct gate_r
         offset = 0;
     f->offset = offset;
     gate_src_position(&ctx->src, (size_t)offset, &f->line, &f->column);
-    va_copy(aq, ap);
-    n = vsnprintf(NULL, 0, fmt, aq);
-    va_end(aq);
-    msg = gate_arena_alloc(ctx->arena, (size_t)(n < 0 ? 0 : n) + 1);
-    if (n > 0)
-        (void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    f->message = msg;
+    f->message = gate_arena_vprintf(ctx->arena, fmt, ap);
     f->help = r->help;
     return f;
 }
@@ -317,21 +308,16 @@ struct gate_finding *gate_lint_emit(struct gate_lint_ctx *ctx, const struct gate
 void gate_lint_help(struct gate_lint_ctx *ctx, struct gate_finding *f, const char *fmt, ...)
 {
     va_list ap;
-    int n;
-    char *p;
 
     if (!f)
         return;
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
+    if (!strchr(fmt, '%')) {
+        f->help = fmt; /* a literal with nothing to format: use it as is */
         return;
-    p = gate_arena_alloc(ctx->arena, (size_t)n + 1);
+    }
     va_start(ap, fmt);
-    (void)vsnprintf(p, (size_t)n + 1, fmt, ap);
+    f->help = gate_arena_vprintf(ctx->arena, fmt, ap);
     va_end(ap);
-    f->help = p;
 }
 
 /* Findings the engine makes itself go through the same path. */

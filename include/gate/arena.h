@@ -10,6 +10,8 @@
 
 #include "gate/compat.h"
 
+#include <stdarg.h>
+
 struct gate_arena_chunk;
 
 struct gate_arena {
@@ -23,6 +25,7 @@ void *gate_arena_alloc(struct gate_arena *a, size_t n);
 char *gate_arena_strdup(struct gate_arena *a, const char *s);
 char *gate_arena_strndup(struct gate_arena *a, const char *s, size_t n);
 char *gate_arena_printf(struct gate_arena *a, const char *fmt, ...) GATE_PRINTF(2, 3);
+char *gate_arena_vprintf(struct gate_arena *a, const char *fmt, va_list ap) GATE_PRINTF(2, 0);
 /* Free every chunk; the arena is empty again. */
 void gate_arena_release(struct gate_arena *a);
 
