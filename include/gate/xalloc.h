@@ -19,6 +19,8 @@ char *gate_xstrndup(const char *s, size_t n);
 /* malloc'd printf; the caller frees */
 char *gate_xasprintf(const char *fmt, ...) GATE_PRINTF(1, 2);
 
-#define GATE_GROW(arr, cap, need) gate_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* need is evaluated twice; the common case (room left) costs no call */
+#define GATE_GROW(arr, cap, need) \
+ ((need) > (cap) ? gate_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr))) : (void)0)
 
 #endif
