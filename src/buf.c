@@ -64,6 +64,11 @@ void gate_buf_adds(struct gate_buf *b, const char *s)
 
 void gate_buf_addc(struct gate_buf *b, char c)
 {
+    if (b->len + 2 <= b->cap && !b->sink) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
     gate_buf_add(b, &c, 1);
 }
 
