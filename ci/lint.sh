@@ -39,6 +39,7 @@ check_header 'curl/' src/http.c
 check_header 'jansson.h' src/json.c
 check_header 'libxml/' src/report_junit.c
 check_header 'openssl/' src/digest.c
+check_header 'protobuf-c/' src/pbdecode.c
 
 # no // comments (outside strings: a crude check that ignores lines with quotes)
 grep -n '^[^"]*//' $SRC | grep -v '[A-Za-z0-9+.-]://' | grep . &&
