@@ -112,10 +112,14 @@ struct ctx {
     struct tok *toks; /* scanner tokens in order; NULL when the scanner gave nothing */
     size_t ntoks;
     size_t tokcap;
-    bool use_toks; /* the statement being translated is covered by toks */
-    bool lazy_lex; /* lex statement by statement (see lex_region) */
-    int lexed_to;  /* lazy_lex: the source before this offset is lexed */
-    char *piece;   /* lazy_lex: NUL-terminated copy of the text being lexed */
+    bool use_toks;  /* the statement being translated is covered by toks */
+    bool lazy_lex;  /* lex statement by statement (see lex_region) */
+    int lexed_to;   /* lazy_lex: the source before this offset is lexed */
+    bool head_only; /* the statement's tokens stop after its first command word */
+    int stmt_a;     /* lazy_lex: the statement being translated is src[stmt_a..stmt_b) */
+    int stmt_b;
+    size_t stmt_tok0; /* lazy_lex: index of its first token */
+    char *piece;      /* lazy_lex: NUL-terminated copy of the text being lexed */
     size_t piececap;
     int base;                /* added to node locations of that statement */
     struct gate_stmt *stmts; /* malloc'd while building; copied to the arena at the end */
@@ -127,6 +131,9 @@ struct ctx {
     struct gate_arena scratch; /* unpacked protobuf trees; released at the end */
     ProtobufCAllocator pba;    /* allocates from scratch, frees nothing */
 };
+
+/* Lazy lexing (with the scanner, below): lex the rest of the statement. */
+static void lex_rest(struct ctx *c);
 
 /*
  * Builtins that are not volatile (pg_proc.provolatile 'i' or 's'), by
@@ -511,7 +518,7 @@ static size_t tok_lower(const struct ctx *c, int pos)
 /* The first and last real token of src[a..b): the statement's extent. */
 static void stmt_span(const struct ctx *c, int a, int b, int *start, int *end)
 {
-    if (c->use_toks && c->toks) {
+    if (c->use_toks && c->toks && !c->head_only) {
         const struct tok *t = c->toks;
         size_t n = c->ntoks;
         size_t i = tok_lower(c, a);
@@ -1230,6 +1237,7 @@ static void alter_table(struct ctx *c, struct gate_stmt *st, const PgQuery__Alte
                         int end)
 {
     int *starts;
+    bool ok;
 
     st->kind = GATE_STMT_ALTER_TABLE;
     qname_from_rangevar(c, s->relation, &st->rel);
@@ -1245,7 +1253,12 @@ static void alter_table(struct ctx *c, struct gate_stmt *st, const PgQuery__Alte
     if (!st->ncmds)
         return;
     starts = gate_xmalloc((size_t)st->ncmds * sizeof(*starts));
-    if (alter_cmd_starts(c, s->relation, end, starts, (size_t)st->ncmds)) {
+    ok = alter_cmd_starts(c, s->relation, end, starts, (size_t)st->ncmds);
+    if (!ok && c->head_only) {
+        lex_rest(c);
+        ok = alter_cmd_starts(c, s->relation, end, starts, (size_t)st->ncmds);
+    }
+    if (ok) {
         for (int i = 0; i < st->ncmds; i++)
             st->cmds[i].location = starts[i];
     }
@@ -1924,6 +1937,7 @@ static void add_nested(struct ctx *c, size_t parent, const char *text, int raw, 
             c->base = st->location;
         }
         c->use_toks = false;
+        c->head_only = false;
         translate(c, st, rs->stmt, st->location + st->length);
     }
     pg_query_free_protobuf_parse_result(r);
@@ -2263,8 +2277,7 @@ static void add_bodies(struct ctx *c, size_t idx, const PgQuery__Node *n, int a,
 }
 
 /* Lazy lexing (below, with the scanner). */
-static void lex_region(struct ctx *c, int a, int b, bool all);
-static bool needs_tokens(const PgQuery__Node *n);
+static void lex_region(struct ctx *c, const PgQuery__Node *n, int a, int b);
 
 /*
  * Append the statements of one parse; the parsed text is src[base..base+tlen).
@@ -2283,7 +2296,7 @@ static void add_parsed(struct ctx *c, const PgQuery__ParseResult *pr, int base, 
             b = base + tlen;
         c->base = base;
         if (c->lazy_lex)
-            lex_region(c, a, b, needs_tokens(rs->stmt));
+            lex_region(c, rs->stmt, a, b);
         else
             c->use_toks = !!c->toks;
         stmt_span(c, a, b, &st->location, &end);
@@ -2436,8 +2449,9 @@ static void scan_text(struct ctx *c, const char *text)
  * parser has accepted the file, its statements are lexed one at a time:
  * a statement whose body (after its first token) may hold a comment, or
  * whose tokens are needed, is scanned whole; otherwise only its leading
- * blanks and comments go to the scanner, and its extent is its first to
- * its last non-blank byte. Text between statements (';', empty statements)
+ * blanks and comments go to the scanner (with, for an ALTER TABLE of one
+ * command, its tokens up to that command's first word), and its extent is
+ * its first to its last non-blank byte. Text between statements (';', empty statements)
  * is scanned when it may hold a comment. Statement boundaries are token
  * boundaries, so each piece scans as it would within the whole file.
  */
@@ -2472,6 +2486,7 @@ static void lex_all(struct ctx *c)
 {
     c->ntoks = 0;
     c->lazy_lex = false;
+    c->head_only = false;
     scan_text(c, c->src);
 }
 
@@ -2484,31 +2499,100 @@ static void lex_gap(struct ctx *c, int a)
         c->lexed_to = a;
 }
 
-/* Lex the statement src[a..b); all: its tokens are needed. Sets use_toks. */
-static void lex_region(struct ctx *c, int a, int b, bool all)
+/*
+ * Where the tokens of an ALTER TABLE with one command may stop: past its
+ * relation name (identifiers, dots, a '*') and the command's first word.
+ * A guess from the bytes; alter_cmd_starts() on the scanner's tokens
+ * decides, and lex_rest() lexes the whole statement when it was short.
+ */
+static int alter_head_end(const char *s, int p, int b)
+{
+    for (;;) {
+        if (p < b && s[p] == '"') {
+            for (p++; p < b; p++) {
+                if (s[p] == '"' && !(p + 1 < b && s[p + 1] == '"'))
+                    break;
+                if (s[p] == '"')
+                    p++;
+            }
+            p++;
+        }
+        while (p < b && is_ident_char(s[p]))
+            p++;
+        while (p < b && is_space(s[p]))
+            p++;
+        if (p >= b || s[p] != '.')
+            break;
+        for (p++; p < b && is_space(s[p]); p++)
+            ;
+    }
+    if (p < b && s[p] == '*')
+        p++;
+    while (p < b && is_space(s[p]))
+        p++;
+    while (p < b && is_ident_char(s[p]))
+        p++;
+    return p < b ? p : b;
+}
+
+/* How far the statement's tokens are needed: to b, a little way (ALTER TABLE), or not (-1). */
+static int tokens_needed(const struct ctx *c, const PgQuery__Node *n, int b)
+{
+    const PgQuery__AlterTableStmt *s;
+
+    if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_STMT || !n->alter_table_stmt)
+        return -1;
+    s = n->alter_table_stmt;
+    if (s->n_cmds != 1 || !s->relation || s->relation->location < 0)
+        return b;
+    return alter_head_end(c->src, loc(c, s->relation->location), b);
+}
+
+/* Lex the statement n, src[a..b). Sets use_toks and head_only. */
+static void lex_region(struct ctx *c, const PgQuery__Node *n, int a, int b)
 {
     int first;
+    int upto;
 
+    c->head_only = false;
     lex_gap(c, a);
     if (!c->lazy_lex) {
         c->use_toks = !!c->toks;
         return;
     }
     c->lexed_to = b;
+    c->stmt_a = a;
+    c->stmt_b = b;
+    c->stmt_tok0 = c->ntoks;
     first = skip_blank(c->src, a, b);
-    if (all || first >= b || may_comment(c->src, first, b)) {
-        if (!scan_piece(c, a, b))
+    upto = tokens_needed(c, n, b);
+    if (first >= b || may_comment(c->src, first, b))
+        upto = b;
+    if (upto > first) {
+        bool ok = scan_piece(c, a, upto);
+
+        if (!ok && upto < b) {
+            upto = b; /* the cut fell inside a quoted name or a literal */
+            ok = scan_piece(c, a, b);
+        }
+        if (!ok)
             lex_all(c);
+        else
+            c->head_only = upto < b;
     } else if (first > a && may_comment(c->src, a, first) && !scan_piece(c, a, first)) {
         lex_all(c);
     }
     c->use_toks = !!c->toks || c->lazy_lex;
 }
 
-/* Does translating this statement need all its tokens? */
-static bool needs_tokens(const PgQuery__Node *n)
+/* The statement's head was not enough: lex all of it. */
+static void lex_rest(struct ctx *c)
 {
-    return n && n->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT;
+    c->ntoks = c->stmt_tok0;
+    c->head_only = false;
+    if (!scan_piece(c, c->stmt_a, c->stmt_b))
+        lex_all(c);
+    c->use_toks = !!c->toks;
 }
 
 static void comments(struct ctx *c, struct gate_sql_file *out)

@@ -187,6 +187,13 @@ static void test_lazy_lex_edges(void **state)
         "",
         "-- only a comment",
         ";;;",
+        "ALTER TABLE \"a\"\"b\" ADD CONSTRAINT \"c\" FOREIGN KEY (\"x\") REFERENCES \"d\"(\"id\");",
+        "ALTER TABLE s . \"t\" DROP COLUMN x;\nALTER TABLE IF EXISTS ONLY \"s\".t * ADD COLUMN y int;",
+        "ALTER TABLE \"a\"ADD COLUMN b int;\nALTER TABLE U&\"d\\0061t\" ADD COLUMN c int;",
+        "ALTER TABLE \"caf\xC3\xA9\" ALTER COLUMN \"n\" SET DEFAULT 'x''y';",
+        "ALTER TABLE \"a_very_long_table_name_that_goes_on_and_on_and_on\".\"and_on\" "
+        "ADD CONSTRAINT \"k\" CHECK (\"v\" <> ';');",
+        "ALTER TABLE t\n\tRENAME COLUMN a TO b;\nALTER TABLE t RENAME TO u;",
     };
 
     (void)state;
