@@ -8,7 +8,7 @@ PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 B          ?= build
 
-PKGS          := libpq yaml-0.1 libgit2 libcurl jansson libxml-2.0 libcrypto
+PKGS          := libpq yaml-0.1 libgit2 libcurl jansson libxml-2.0 nettle
 PG_QUERY_LIBS ?= -l:libpg_query.a -lprotobuf-c
 CMOCKA_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
