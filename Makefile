@@ -12,7 +12,28 @@ PKGS          := libpq yaml-0.1 libgit2 libcurl jansson libxml-2.0 nettle
 PG_QUERY_LIBS ?= -l:libpg_query.a -lprotobuf-c
 CMOCKA_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# Loaded on first use (dl.h), not linked: libpq, libgit2, libcurl, libxml2.
+# Each wrapper dlopens the sonames listed here, in order; the first is read
+# from the development library the headers come from (Debian 12's when it
+# cannot be), and the package is the one the error tells the user to
+# install. Both can be set: make LIBCURL_SONAMES='libcurl.so.4'.
+dev_soname = $(shell objdump -p '$(shell $(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2)' \
+                 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+LIBPQ_SONAMES   ?= $(or $(call dev_soname,libpq,libpq.so),libpq.so.5)
+LIBPQ_PACKAGE   ?= libpq5
+LIBGIT2_SONAMES ?= $(or $(call dev_soname,libgit2,libgit2.so),libgit2.so.1.5)
+LIBGIT2_PACKAGE ?= $(patsubst libgit2.so.%,libgit2-%,$(firstword $(LIBGIT2_SONAMES)))
+LIBCURL_SONAMES ?= $(or $(call dev_soname,libcurl,libcurl.so),libcurl.so.4) libcurl-gnutls.so.4
+LIBCURL_PACKAGE ?= libcurl4
+LIBXML2_SONAMES ?= $(or $(call dev_soname,libxml-2.0,libxml2.so),libxml2.so.2)
+LIBXML2_PACKAGE ?= libxml2
+comma := ,
+# -DGATE_LIBPQ_SONAMES='"libpq.so.5"' -DGATE_LIBPQ_PACKAGE='"libpq5"' (a list: "a", "b")
+dl_defs = -DGATE_$(1)_SONAMES='$(subst " ","$(comma) ",$(patsubst %,"%",$(strip $($(1)_SONAMES))))' \
+          -DGATE_$(1)_PACKAGE='"$(strip $($(1)_PACKAGE))"'
+DL_CPPFLAGS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,$(call dl_defs,$(l)))
+
+GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(DL_CPPFLAGS)
 GATE_CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
                  -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
                  -Wpointer-arith -Wcast-qual -Wformat=2 -Wundef -Wvla \
