@@ -8,7 +8,8 @@ PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 B          ?= build
 
-PKGS          := libpq yaml-0.1 libgit2 libcurl jansson libxml-2.0 nettle
+PKGS          := yaml-0.1 libgit2 libcurl jansson libxml-2.0 nettle
+DL_PKGS       := libpq
 PG_QUERY_LIBS ?= -l:libpg_query.a -lprotobuf-c
 CMOCKA_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -33,7 +34,7 @@ dl_defs = -DGATE_$(1)_SONAMES='$(subst " ","$(comma) ",$(patsubst %,"%",$(strip 
           -DGATE_$(1)_PACKAGE='"$(strip $($(1)_PACKAGE))"'
 DL_CPPFLAGS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,$(call dl_defs,$(l)))
 
-GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(DL_CPPFLAGS)
+GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DL_PKGS) 2>/dev/null) $(DL_CPPFLAGS)
 GATE_CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
                  -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
                  -Wpointer-arith -Wcast-qual -Wformat=2 -Wundef -Wvla \
