@@ -199,16 +199,6 @@ int main(int argc, char **argv)
         gate_cli_release(&cli);
         return GATE_EXIT_USAGE;
     }
-    /* libcurl's global state: before any thread starts (health, deploy) */
-    {
-        struct gate_err herr = {0};
-
-        if (gate_http_global_init(&herr)) {
-            gate_errorf("%s", herr.msg);
-            gate_cli_release(&cli);
-            return GATE_EXIT_UNAVAILABLE;
-        }
-    }
     /* stdout carries only the report: stream it rather than hold it all */
     out.sink = stdout;
     gate_run_init(&run, cmd->name);
@@ -230,6 +220,6 @@ int main(int argc, char **argv)
     gate_run_release(&run);
     gate_cli_release(&cli);
     gate_sql_shutdown();
-    gate_http_global_cleanup();
+    gate_http_global_cleanup(); /* when a command set libcurl up (http.h) */
     return rc;
 }
