@@ -8,8 +8,8 @@ PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 B          ?= build
 
-PKGS          := yaml-0.1 jansson libxml-2.0 nettle
-DL_PKGS       := libpq libgit2 libcurl
+PKGS          := yaml-0.1 jansson nettle
+DL_PKGS       := libpq libgit2 libcurl libxml-2.0
 PG_QUERY_LIBS ?= -l:libpg_query.a -lprotobuf-c
 CMOCKA_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 

@@ -115,7 +115,7 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
     struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports + 1, sizeof(*specs));
     struct gate_report_path *written = NULL;
     size_t nwritten = 0;
-    bool ok;
+    bool ok = true;
 
     run->exit_code = rc;
     if ((rc == GATE_EXIT_USAGE || rc == GATE_EXIT_UNAVAILABLE) && run->verdict == GATE_VERDICT_PASS)
@@ -127,12 +127,16 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
             github && (cli->format == GATE_FORMAT_TEXT || cli->format == GATE_FORMAT_JUNIT ||
                        cli->format == GATE_FORMAT_MARKDOWN);
         char token[64];
+        struct gate_err err = {0};
 
         if (fence) {
             gate_github_token(token, sizeof(token));
             gate_buf_printf(out, "::stop-commands::%s\n", token);
         }
-        gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0);
+        if (gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0, &err)) {
+            gate_errorf("%s", err.msg); /* a JUnit report without libxml2 */
+            ok = false;
+        }
         if (fence)
             gate_buf_printf(out, "::%s::\n", token);
     }
@@ -141,7 +145,7 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
 
         (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* checked by cli.c */
     }
-    ok = gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+    ok &= gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
     if (github) {
         struct gate_buf ann = {0};
 

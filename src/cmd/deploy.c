@@ -28,6 +28,8 @@
 #include "gate/plan.h"
 #include "gate/policy.h"
 #include "gate/proc.h"
+#include "gate/report.h"
+#include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
 
@@ -721,11 +723,13 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         return GATE_EXIT_USAGE;
     }
     /*
-     * The health checks run after the deploy: libcurl is loaded and set up
-     * now, so that a missing one stops the deploy before anything is
-     * changed, and before any thread starts (curl_global_init).
+     * The health checks and the reports come after the deploy: libcurl and
+     * libxml2 are loaded now, so that a missing one stops the deploy
+     * before anything is changed; libcurl also before any thread starts
+     * (curl_global_init).
      */
-    if (dp.pol->nhealth && gate_http_global_init(&err)) {
+    if ((dp.pol->nhealth && gate_http_global_init(&err)) ||
+        (gate_reports_want(cli, dp.pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&err))) {
         gate_errorf("%s; nothing was changed", err.msg);
         return GATE_EXIT_UNAVAILABLE;
     }
