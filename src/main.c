@@ -115,8 +115,13 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
     struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports + 1, sizeof(*specs));
     struct gate_report_path *written = NULL;
     size_t nwritten = 0;
-    bool ok = true;
+    bool ok;
+    struct gate_err xerr = {0};
 
+    /* a JUnit report without libxml2 cannot be written: every other report says so */
+    if ((rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED) &&
+        gate_reports_want(cli, cli->pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&xerr))
+        rc = GATE_EXIT_UNAVAILABLE;
     run->exit_code = rc;
     if ((rc == GATE_EXIT_USAGE || rc == GATE_EXIT_UNAVAILABLE) && run->verdict == GATE_VERDICT_PASS)
         run->verdict = GATE_VERDICT_ERROR;
@@ -133,10 +138,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
             gate_github_token(token, sizeof(token));
             gate_buf_printf(out, "::stop-commands::%s\n", token);
         }
-        if (gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0, &err)) {
-            gate_errorf("%s", err.msg); /* a JUnit report without libxml2 */
-            ok = false;
-        }
+        if (gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0, &err))
+            gate_errorf("%s", err.msg); /* JUnit without libxml2: rc says so already */
         if (fence)
             gate_buf_printf(out, "::%s::\n", token);
     }
@@ -145,7 +148,7 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
 
         (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* checked by cli.c */
     }
-    ok &= gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+    ok = gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
     if (github) {
         struct gate_buf ann = {0};
 
