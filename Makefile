@@ -70,8 +70,8 @@ CHECKED_GATE = PRISMA_GATE=$(abspath tests/tools/checked-gate.sh) \
 
 BIN := prisma-gate
 
-.PHONY: all check unit golden golden-update integration bad-input report-files asan bench demo install uninstall \
-        clean deps lint hdrcheck format format-check corpus
+.PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
+        bench demo install uninstall clean deps lint hdrcheck format format-check corpus
 
 all: $(BIN)
 
@@ -104,12 +104,27 @@ $(B)/tests/%: tests/unit/%.c $(B)/libgate.a
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libgate.a \
 	    $(ALL_LDLIBS) $(CMOCKA_LIBS)
 
+# prisma-gate as on a machine without libpq, libgit2, libcurl and libxml2
+# (tests/missing-libs.sh): their wrappers built to load a soname that does
+# not exist, every other object as in the real one
+NOLIB_BIN  := $(B)/nolib/$(BIN)
+NOLIB_OBJS := $(patsubst %,$(B)/nolib/src/%.o,db repo http report_junit)
+NOLIB_DEFS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,-UGATE_$(l)_SONAMES \
+                  -DGATE_$(l)_SONAMES='"libgate-missing.so.0"')
+
+$(B)/nolib/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(NOLIB_DEFS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(NOLIB_BIN): $(MAIN_OBJ) $(NOLIB_OBJS) $(B)/libgate.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(NOLIB_OBJS) $(B)/libgate.a $(ALL_LDLIBS)
+
 # a test tool (not part of prisma-gate): JSON Schema validation with jansson
 $(SCHEMA_CHECK): tests/tools/json-schema-check.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(NOLIB_OBJS:.o=.d)
 
 # ---- set-up ----------------------------------------------------------------
 # make check works on a fresh machine: it runs the deps step itself
@@ -121,7 +136,7 @@ deps:
 # ---- tests -----------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files
+	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files missing-libs
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -142,6 +157,9 @@ bad-input: $(BIN_PATH) $(SCHEMA_CHECK)
 
 report-files: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/report-files.sh
+
+missing-libs: $(BIN_PATH) $(NOLIB_BIN) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) PRISMA_GATE_NOLIB=$(abspath $(NOLIB_BIN)) tests/missing-libs.sh
 
 integration: $(BIN_PATH) $(SCHEMA_CHECK)
 	@fail=0; for t in tests/integration/*.sh; do [ -x "$$t" ] || continue; \
