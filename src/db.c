@@ -28,41 +28,35 @@
  * gate_db_url_parse() when a URL has a parameter that only libpq can
  * say it knows. Everything else takes a connection or a result.
  */
-#define PQ_FUNCS(X)      \
- X(PQclear)              \
- X(PQconndefaults)       \
- X(PQconnectdbParams)    \
- X(PQconninfoFree)       \
- X(PQerrorMessage)       \
- X(PQfinish)             \
- X(PQfname)              \
- X(PQftype)              \
- X(PQgetResult)          \
- X(PQgetisnull)          \
- X(PQgetvalue)           \
- X(PQnfields)            \
- X(PQntuples)            \
- X(PQparameterStatus)    \
- X(PQresultErrorField)   \
- X(PQresultErrorMessage) \
- X(PQresultStatus)       \
- X(PQsendQuery)          \
- X(PQsetNoticeProcessor) \
- X(PQstatus)
-static struct {
-    PQ_FUNCS(GATE_DL_FN)
-} pq;
-#define PQ_SYM(f) GATE_DL_SYM(pq, f)
-static const struct gate_dl_sym pq_syms[] = {PQ_FUNCS(PQ_SYM)};
-static const char *const pq_sonames[] = {GATE_LIBPQ_SONAMES, NULL};
+#define PQ_FUNCS(X, t)      \
+ X(t, PQclear)              \
+ X(t, PQconndefaults)       \
+ X(t, PQconnectdbParams)    \
+ X(t, PQconninfoFree)       \
+ X(t, PQerrorMessage)       \
+ X(t, PQfinish)             \
+ X(t, PQfname)              \
+ X(t, PQftype)              \
+ X(t, PQgetResult)          \
+ X(t, PQgetisnull)          \
+ X(t, PQgetvalue)           \
+ X(t, PQnfields)            \
+ X(t, PQntuples)            \
+ X(t, PQparameterStatus)    \
+ X(t, PQresultErrorField)   \
+ X(t, PQresultErrorMessage) \
+ X(t, PQresultStatus)       \
+ X(t, PQsendQuery)          \
+ X(t, PQsetNoticeProcessor) \
+ X(t, PQstatus)
+GATE_DL_TABLE(pq, PQ_FUNCS);
 static struct gate_dl libpq = {
     .name = "libpq",
-    .sonames = pq_sonames,
+    .sonames = (const char *const[]){GATE_LIBPQ_SONAMES, NULL},
     .need = "to connect to the database",
     .package = GATE_LIBPQ_PACKAGE,
     .code = GATE_E_DB,
-    .syms = pq_syms,
-    .nsyms = GATE_ARRAY_SIZE(pq_syms),
+    GATE_DL_SYMS(pq),
 };
 
 struct gate_db {

@@ -26,34 +26,29 @@
  * after, by gate_http_global_init(): gate_http_url_check() and
  * gate_http_new() call it; everything else takes a set or a request.
  */
-#define CURL_FUNCS(X)        \
- X(curl_easy_cleanup)        \
- X(curl_easy_getinfo)        \
- X(curl_easy_init)           \
- X(curl_easy_setopt)         \
- X(curl_easy_strerror)       \
- X(curl_free)                \
- X(curl_global_cleanup)      \
- X(curl_global_init)         \
- X(curl_multi_add_handle)    \
- X(curl_multi_cleanup)       \
- X(curl_multi_info_read)     \
- X(curl_multi_init)          \
- X(curl_multi_perform)       \
- X(curl_multi_poll)          \
- X(curl_multi_remove_handle) \
- X(curl_multi_strerror)      \
- X(curl_url)                 \
- X(curl_url_cleanup)         \
- X(curl_url_get)             \
- X(curl_url_set)             \
- X(curl_url_strerror)
-static struct {
-    CURL_FUNCS(GATE_DL_FN)
-} curl;
-#define CURL_SYM(f) GATE_DL_SYM(curl, f)
-static const struct gate_dl_sym curl_syms[] = {CURL_FUNCS(CURL_SYM)};
-static const char *const curl_sonames[] = {GATE_LIBCURL_SONAMES, NULL};
+#define CURL_FUNCS(X, t)        \
+ X(t, curl_easy_cleanup)        \
+ X(t, curl_easy_getinfo)        \
+ X(t, curl_easy_init)           \
+ X(t, curl_easy_setopt)         \
+ X(t, curl_easy_strerror)       \
+ X(t, curl_free)                \
+ X(t, curl_global_cleanup)      \
+ X(t, curl_global_init)         \
+ X(t, curl_multi_add_handle)    \
+ X(t, curl_multi_cleanup)       \
+ X(t, curl_multi_info_read)     \
+ X(t, curl_multi_init)          \
+ X(t, curl_multi_perform)       \
+ X(t, curl_multi_poll)          \
+ X(t, curl_multi_remove_handle) \
+ X(t, curl_multi_strerror)      \
+ X(t, curl_url)                 \
+ X(t, curl_url_cleanup)         \
+ X(t, curl_url_get)             \
+ X(t, curl_url_set)             \
+ X(t, curl_url_strerror)
+GATE_DL_TABLE(curl, CURL_FUNCS);
 static bool curl_ready; /* curl_global_init() succeeded: cleanup is due */
 
 static enum gate_code curl_init(struct gate_err *err)
@@ -69,12 +64,11 @@ static enum gate_code curl_init(struct gate_err *err)
 
 static struct gate_dl libcurl = {
     .name = "libcurl",
-    .sonames = curl_sonames,
+    .sonames = (const char *const[]){GATE_LIBCURL_SONAMES, NULL},
     .need = "to run the HTTP health checks",
     .package = GATE_LIBCURL_PACKAGE,
     .code = GATE_E_HTTP,
-    .syms = curl_syms,
-    .nsyms = GATE_ARRAY_SIZE(curl_syms),
+    GATE_DL_SYMS(curl),
     .init = curl_init,
 };
 

@@ -21,82 +21,76 @@
  * libgit2 is loaded on first use (dl.h), by gate_repo_open(): everything
  * else takes an open repository.
  */
-#define GIT2_FUNCS(X)             \
- X(git_blob_free)                 \
- X(git_blob_lookup)               \
- X(git_blob_rawcontent)           \
- X(git_blob_rawsize)              \
- X(git_commit_free)               \
- X(git_commit_lookup)             \
- X(git_commit_parent_id)          \
- X(git_commit_parentcount)        \
- X(git_commit_time)               \
- X(git_commit_tree)               \
- X(git_error_clear)               \
- X(git_error_last)                \
- X(git_index_entry_stage)         \
- X(git_index_entrycount)          \
- X(git_index_free)                \
- X(git_index_get_byindex)         \
- X(git_libgit2_init)              \
- X(git_libgit2_shutdown)          \
- X(git_merge_base)                \
- X(git_object_free)               \
- X(git_object_id)                 \
- X(git_object_peel)               \
- X(git_oid_cpy)                   \
- X(git_oid_equal)                 \
- X(git_oid_fromstr)               \
- X(git_oid_fromstrn)              \
- X(git_oid_tostr)                 \
- X(git_reference_free)            \
- X(git_reference_lookup)          \
- X(git_reference_name_to_id)      \
- X(git_reference_shorthand)       \
- X(git_reference_symbolic_target) \
- X(git_reference_type)            \
- X(git_repository_commondir)      \
- X(git_repository_free)           \
- X(git_repository_hashfile)       \
- X(git_repository_head)           \
- X(git_repository_head_detached)  \
- X(git_repository_head_unborn)    \
- X(git_repository_index)          \
- X(git_repository_is_bare)        \
- X(git_repository_is_shallow)     \
- X(git_repository_open_ext)       \
- X(git_repository_workdir)        \
- X(git_revparse_single)           \
- X(git_status_byindex)            \
- X(git_status_list_entrycount)    \
- X(git_status_list_free)          \
- X(git_status_list_new)           \
- X(git_status_options_init)       \
- X(git_tree_entry_byindex)        \
- X(git_tree_entry_bypath)         \
- X(git_tree_entry_filemode)       \
- X(git_tree_entry_free)           \
- X(git_tree_entry_id)             \
- X(git_tree_entry_name)           \
- X(git_tree_entry_type)           \
- X(git_tree_entrycount)           \
- X(git_tree_free)                 \
- X(git_tree_lookup)               \
- X(git_tree_walk)
-static struct {
-    GIT2_FUNCS(GATE_DL_FN)
-} git2;
-#define GIT2_SYM(f) GATE_DL_SYM(git2, f)
-static const struct gate_dl_sym git2_syms[] = {GIT2_FUNCS(GIT2_SYM)};
-static const char *const git2_sonames[] = {GATE_LIBGIT2_SONAMES, NULL};
+#define GIT2_FUNCS(X, t)             \
+ X(t, git_blob_free)                 \
+ X(t, git_blob_lookup)               \
+ X(t, git_blob_rawcontent)           \
+ X(t, git_blob_rawsize)              \
+ X(t, git_commit_free)               \
+ X(t, git_commit_lookup)             \
+ X(t, git_commit_parent_id)          \
+ X(t, git_commit_parentcount)        \
+ X(t, git_commit_time)               \
+ X(t, git_commit_tree)               \
+ X(t, git_error_clear)               \
+ X(t, git_error_last)                \
+ X(t, git_index_entry_stage)         \
+ X(t, git_index_entrycount)          \
+ X(t, git_index_free)                \
+ X(t, git_index_get_byindex)         \
+ X(t, git_libgit2_init)              \
+ X(t, git_libgit2_shutdown)          \
+ X(t, git_merge_base)                \
+ X(t, git_object_free)               \
+ X(t, git_object_id)                 \
+ X(t, git_object_peel)               \
+ X(t, git_oid_cpy)                   \
+ X(t, git_oid_equal)                 \
+ X(t, git_oid_fromstr)               \
+ X(t, git_oid_fromstrn)              \
+ X(t, git_oid_tostr)                 \
+ X(t, git_reference_free)            \
+ X(t, git_reference_lookup)          \
+ X(t, git_reference_name_to_id)      \
+ X(t, git_reference_shorthand)       \
+ X(t, git_reference_symbolic_target) \
+ X(t, git_reference_type)            \
+ X(t, git_repository_commondir)      \
+ X(t, git_repository_free)           \
+ X(t, git_repository_hashfile)       \
+ X(t, git_repository_head)           \
+ X(t, git_repository_head_detached)  \
+ X(t, git_repository_head_unborn)    \
+ X(t, git_repository_index)          \
+ X(t, git_repository_is_bare)        \
+ X(t, git_repository_is_shallow)     \
+ X(t, git_repository_open_ext)       \
+ X(t, git_repository_workdir)        \
+ X(t, git_revparse_single)           \
+ X(t, git_status_byindex)            \
+ X(t, git_status_list_entrycount)    \
+ X(t, git_status_list_free)          \
+ X(t, git_status_list_new)           \
+ X(t, git_status_options_init)       \
+ X(t, git_tree_entry_byindex)        \
+ X(t, git_tree_entry_bypath)         \
+ X(t, git_tree_entry_filemode)       \
+ X(t, git_tree_entry_free)           \
+ X(t, git_tree_entry_id)             \
+ X(t, git_tree_entry_name)           \
+ X(t, git_tree_entry_type)           \
+ X(t, git_tree_entrycount)           \
+ X(t, git_tree_free)                 \
+ X(t, git_tree_lookup)               \
+ X(t, git_tree_walk)
+GATE_DL_TABLE(git2, GIT2_FUNCS);
 static struct gate_dl libgit2 = {
     .name = "libgit2",
-    .sonames = git2_sonames,
+    .sonames = (const char *const[]){GATE_LIBGIT2_SONAMES, NULL},
     .need = "to read the git repository",
     .package = GATE_LIBGIT2_PACKAGE,
     .code = GATE_E_GIT,
-    .syms = git2_syms,
-    .nsyms = GATE_ARRAY_SIZE(git2_syms),
+    GATE_DL_SYMS(git2),
 };
 
 struct gate_repo {

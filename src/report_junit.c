@@ -26,35 +26,29 @@
 #include <libxml/xmlwriter.h>
 
 /* libxml2 is loaded on first use (dl.h), by gate_report_junit(). */
-#define XML_FUNCS(X)             \
- X(xmlBufferContent)             \
- X(xmlBufferCreate)              \
- X(xmlBufferFree)                \
- X(xmlBufferLength)              \
- X(xmlFreeTextWriter)            \
- X(xmlNewTextWriterMemory)       \
- X(xmlTextWriterEndDocument)     \
- X(xmlTextWriterEndElement)      \
- X(xmlTextWriterSetIndent)       \
- X(xmlTextWriterSetIndentString) \
- X(xmlTextWriterStartDocument)   \
- X(xmlTextWriterStartElement)    \
- X(xmlTextWriterWriteAttribute)  \
- X(xmlTextWriterWriteString)
-static struct {
-    XML_FUNCS(GATE_DL_FN)
-} xml;
-#define XML_SYM(f) GATE_DL_SYM(xml, f)
-static const struct gate_dl_sym xml_syms[] = {XML_FUNCS(XML_SYM)};
-static const char *const xml_sonames[] = {GATE_LIBXML2_SONAMES, NULL};
+#define XML_FUNCS(X, t)             \
+ X(t, xmlBufferContent)             \
+ X(t, xmlBufferCreate)              \
+ X(t, xmlBufferFree)                \
+ X(t, xmlBufferLength)              \
+ X(t, xmlFreeTextWriter)            \
+ X(t, xmlNewTextWriterMemory)       \
+ X(t, xmlTextWriterEndDocument)     \
+ X(t, xmlTextWriterEndElement)      \
+ X(t, xmlTextWriterSetIndent)       \
+ X(t, xmlTextWriterSetIndentString) \
+ X(t, xmlTextWriterStartDocument)   \
+ X(t, xmlTextWriterStartElement)    \
+ X(t, xmlTextWriterWriteAttribute)  \
+ X(t, xmlTextWriterWriteString)
+GATE_DL_TABLE(xml, XML_FUNCS);
 static struct gate_dl libxml2 = {
     .name = "libxml2",
-    .sonames = xml_sonames,
+    .sonames = (const char *const[]){GATE_LIBXML2_SONAMES, NULL},
     .need = "to write JUnit reports",
     .package = GATE_LIBXML2_PACKAGE,
     .code = GATE_E_IO,
-    .syms = xml_syms,
-    .nsyms = GATE_ARRAY_SIZE(xml_syms),
+    GATE_DL_SYMS(xml),
 };
 
 struct jw {

@@ -16,11 +16,12 @@
  * A wrapper calls the library through a table of function pointers typed
  * from the library's own prototypes, so a mismatch is a compile error:
  *
- *     #define PQ_FUNCS(X) X(PQclear) X(PQstatus)
- *     static struct { PQ_FUNCS(GATE_DL_FN) } pq;
- *     #define PQ_SYM(f) GATE_DL_SYM(pq, f)
- *     static const struct gate_dl_sym pq_syms[] = {PQ_FUNCS(PQ_SYM)};
+ *     #define PQ_FUNCS(X, t) X(t, PQclear) X(t, PQstatus)
+ *     GATE_DL_TABLE(pq, PQ_FUNCS);
+ *     static struct gate_dl libpq = {.name = "libpq", ..., GATE_DL_SYMS(pq)};
  *     ...
+ *     if (gate_dl_load(&libpq, err))
+ *         return GATE_E_DB;
  *     pq.PQclear(res);
  */
 #ifndef GATE_DL_H
@@ -29,10 +30,20 @@
 #include "gate/compat.h"
 #include "gate/err.h"
 
-/* A member of a wrapper's table: a pointer to the library function f, typed as f is. */
-#define GATE_DL_FN(f) __typeof__(f) *f;
-/* The gate_dl_sym entry that fills member f of the table t. */
+/*
+ * The table t: a static struct with one member per function of the list
+ * FUNCS (FUNCS(X, t) expands to X(t, f) for each function f), a pointer
+ * typed as f is, and t_syms, the gate_dl_sym entries that fill it.
+ */
+#define GATE_DL_TABLE(t, FUNCS) \
+ static struct {                \
+  FUNCS(GATE_DL_FN, t)          \
+ } t;                           \
+ static const struct gate_dl_sym t##_syms[] = {FUNCS(GATE_DL_SYM, t)}
+#define GATE_DL_FN(t, f)  __typeof__(f) *f;
 #define GATE_DL_SYM(t, f) {#f, &(t).f},
+/* The .syms and .nsyms of a struct gate_dl whose symbols are table t's. */
+#define GATE_DL_SYMS(t) .syms = t##_syms, .nsyms = GATE_ARRAY_SIZE(t##_syms)
 
 /* One symbol to resolve. */
 struct gate_dl_sym {

@@ -22,30 +22,41 @@
 
 #define MISSING "libgate-test-missing.so.0"
 
-/* never called: a prototype to type the slot of a symbol no library has */
-static void gate_test_nothing(void)
-{
-}
+/* declared only, to type the slot of a symbol no library has */
+void gate_test_nothing(void);
 
-static struct {
-    GATE_DL_FN(gate_test_nothing)
-} none;
-
-static const struct gate_dl_sym none_syms[] = {
+#define NONE_FUNCS(X, t) X(t, gate_test_nothing)
+GATE_DL_TABLE(none, NONE_FUNCS);
+static const struct gate_dl_sym no_such_syms[] = {
     {"gate_test_no_such_symbol", &none.gate_test_nothing}};
 
-static void test_missing_library(void **state)
+#define PQ_FUNCS(X, t) X(t, PQlibVersion) X(t, PQunescapeBytea)
+GATE_DL_TABLE(pq, PQ_FUNCS);
+
+#define M_FUNCS(X, t) X(t, cos) X(t, sqrt)
+GATE_DL_TABLE(m, M_FUNCS);
+
+/* A library for a test: each test has its own (the outcome is kept in it). */
+static struct gate_dl test_lib(const char *const *sonames, const struct gate_dl_sym *syms,
+                               size_t nsyms)
 {
-    static const char *const sonames[] = {MISSING, NULL};
-    static struct gate_dl lib = {
+    struct gate_dl lib = {
         .name = "libgate-test",
         .sonames = sonames,
         .need = "to run this test",
         .package = "gate-test-pkg",
         .code = GATE_E_DB,
-        .syms = none_syms,
-        .nsyms = GATE_ARRAY_SIZE(none_syms),
+        .syms = syms,
+        .nsyms = nsyms,
     };
+
+    return lib;
+}
+
+static void test_missing_library(void **state)
+{
+    static const char *const sonames[] = {MISSING, NULL};
+    struct gate_dl lib = test_lib(sonames, none_syms, GATE_ARRAY_SIZE(none_syms));
     struct gate_err err = {0};
     struct gate_err again = {0};
     struct gate_err earlier = {0};
@@ -69,43 +80,22 @@ static void test_missing_library(void **state)
 static void test_missing_symbol(void **state)
 {
     static const char *const sonames[] = {"libm.so.6", NULL};
-    static struct gate_dl lib = {
-        .name = "libm",
-        .sonames = sonames,
-        .need = "to run this test",
-        .package = "libc6",
-        .code = GATE_E_HTTP,
-        .syms = none_syms,
-        .nsyms = GATE_ARRAY_SIZE(none_syms),
-    };
+    struct gate_dl lib = test_lib(sonames, no_such_syms, GATE_ARRAY_SIZE(no_such_syms));
     struct gate_err err = {0};
 
     (void)state;
-    assert_int_equal(gate_dl_load(&lib, &err), GATE_E_HTTP);
-    assert_non_null(strstr(err.msg, "libm (libm.so.6) is needed to run this test but cannot be "
-                                    "loaded: "));
-    assert_non_null(strstr(err.msg, "undefined symbol: gate_test_no_such_symbol; install libc6"));
+    assert_int_equal(gate_dl_load(&lib, &err), GATE_E_DB);
+    assert_non_null(strstr(err.msg, "libgate-test (libm.so.6) is needed to run this test but "
+                                    "cannot be loaded: "));
+    assert_non_null(
+        strstr(err.msg, "undefined symbol: gate_test_no_such_symbol; install gate-test-pkg"));
 }
 
-/* the soname the Makefile passes to db.c, and a typed slot from <libpq-fe.h> */
+/* the soname the Makefile passes to db.c, and typed slots from <libpq-fe.h> */
 static void test_real_library(void **state)
 {
     static const char *const sonames[] = {GATE_LIBPQ_SONAMES, NULL};
-    static struct {
-        GATE_DL_FN(PQlibVersion)
-        GATE_DL_FN(PQunescapeBytea)
-    } pq;
-    static const struct gate_dl_sym syms[] = {GATE_DL_SYM(pq, PQlibVersion)
-                                                  GATE_DL_SYM(pq, PQunescapeBytea)};
-    static struct gate_dl lib = {
-        .name = "libpq",
-        .sonames = sonames,
-        .need = "to run this test",
-        .package = GATE_LIBPQ_PACKAGE,
-        .code = GATE_E_DB,
-        .syms = syms,
-        .nsyms = GATE_ARRAY_SIZE(syms),
-    };
+    struct gate_dl lib = test_lib(sonames, pq_syms, GATE_ARRAY_SIZE(pq_syms));
     struct gate_err err = {0};
 
     (void)state;
@@ -119,29 +109,19 @@ static void test_real_library(void **state)
 static void test_candidates(void **state)
 {
     static const char *const sonames[] = {MISSING, "libm.so.6", NULL};
-    static struct {
-        GATE_DL_FN(cos)
-    } m;
-    static const struct gate_dl_sym syms[] = {GATE_DL_SYM(m, cos)};
-    static struct gate_dl lib = {
-        .name = "libm",
-        .sonames = sonames,
-        .need = "to run this test",
-        .package = "libc6",
-        .code = GATE_E_IO,
-        .syms = syms,
-        .nsyms = GATE_ARRAY_SIZE(syms),
-    };
+    struct gate_dl lib = test_lib(sonames, m_syms, GATE_ARRAY_SIZE(m_syms));
     struct gate_err err = {0};
 
     (void)state;
     assert_int_equal(gate_dl_load(&lib, &err), GATE_OK);
     assert_true(m.cos(0.0) == 1.0);
+    assert_true(m.sqrt(4.0) == 2.0);
 }
 
 /* ---- init: once, whatever the threads; its failure is the load's ---------- */
 
 static int inits;
+static struct gate_dl counted;
 
 static enum gate_code count_init(struct gate_err *err)
 {
@@ -155,22 +135,6 @@ static enum gate_code failing_init(struct gate_err *err)
     return gate_fail(err, GATE_E_HTTP, "cannot initialise the test library");
 }
 
-static const char *const libm_only[] = {"libm.so.6", NULL};
-static struct {
-    GATE_DL_FN(sqrt)
-} m2;
-static const struct gate_dl_sym m2_syms[] = {GATE_DL_SYM(m2, sqrt)};
-static struct gate_dl counted = {
-    .name = "libm",
-    .sonames = libm_only,
-    .need = "to run this test",
-    .package = "libc6",
-    .code = GATE_E_IO,
-    .syms = m2_syms,
-    .nsyms = GATE_ARRAY_SIZE(m2_syms),
-    .init = count_init,
-};
-
 static void *load_counted(void *arg)
 {
     struct gate_err err = {0};
@@ -181,22 +145,16 @@ static void *load_counted(void *arg)
 
 static void test_init_once(void **state)
 {
+    static const char *const sonames[] = {"libm.so.6", NULL};
+    struct gate_dl failing = test_lib(sonames, m_syms, GATE_ARRAY_SIZE(m_syms));
     pthread_t t[8];
     enum gate_code rc[8];
-    static struct gate_dl failing = {
-        .name = "libm",
-        .sonames = libm_only,
-        .need = "to run this test",
-        .package = "libc6",
-        .code = GATE_E_IO,
-        .syms = m2_syms,
-        .nsyms = GATE_ARRAY_SIZE(m2_syms),
-        .init = failing_init,
-    };
     struct gate_err err = {0};
     struct gate_err again = {0};
 
     (void)state;
+    counted = test_lib(sonames, m_syms, GATE_ARRAY_SIZE(m_syms));
+    counted.init = count_init;
     for (size_t i = 0; i < GATE_ARRAY_SIZE(t); i++)
         assert_int_equal(pthread_create(&t[i], NULL, load_counted, &rc[i]), 0);
     for (size_t i = 0; i < GATE_ARRAY_SIZE(t); i++) {
@@ -204,8 +162,8 @@ static void test_init_once(void **state)
         assert_int_equal(rc[i], GATE_OK);
     }
     assert_int_equal(inits, 1);
-    assert_true(m2.sqrt(4.0) == 2.0);
 
+    failing.init = failing_init;
     assert_int_equal(gate_dl_load(&failing, &err), GATE_E_HTTP);
     assert_string_equal(err.msg, "cannot initialise the test library");
     assert_int_equal(gate_dl_load(&failing, &again), GATE_E_HTTP);
