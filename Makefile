@@ -8,11 +8,33 @@ PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 B          ?= build
 
-PKGS          := libpq yaml-0.1 libgit2 libcurl jansson libxml-2.0 libcrypto
+PKGS          := yaml-0.1 jansson nettle
+DL_PKGS       := libpq libgit2 libcurl libxml-2.0
 PG_QUERY_LIBS ?= -l:libpg_query.a -lprotobuf-c
 CMOCKA_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# Loaded on first use (dl.h), not linked: libpq, libgit2, libcurl, libxml2.
+# Each wrapper dlopens the sonames listed here, in order; the first is read
+# from the development library the headers come from (Debian 12's when it
+# cannot be), and the package is the one the error tells the user to
+# install. Both can be set: make LIBCURL_SONAMES='libcurl.so.4'.
+dev_soname = $(shell objdump -p '$(shell $(PKG_CONFIG) --variable=libdir $(1) 2>/dev/null)/$(2)' \
+                 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+LIBPQ_SONAMES   ?= $(or $(call dev_soname,libpq,libpq.so),libpq.so.5)
+LIBPQ_PACKAGE   ?= libpq5
+LIBGIT2_SONAMES ?= $(or $(call dev_soname,libgit2,libgit2.so),libgit2.so.1.5)
+LIBGIT2_PACKAGE ?= $(patsubst libgit2.so.%,libgit2-%,$(firstword $(LIBGIT2_SONAMES)))
+LIBCURL_SONAMES ?= $(or $(call dev_soname,libcurl,libcurl.so),libcurl.so.4) libcurl-gnutls.so.4
+LIBCURL_PACKAGE ?= libcurl4
+LIBXML2_SONAMES ?= $(or $(call dev_soname,libxml-2.0,libxml2.so),libxml2.so.2)
+LIBXML2_PACKAGE ?= libxml2
+comma := ,
+# -DGATE_LIBPQ_SONAMES='"libpq.so.5"' -DGATE_LIBPQ_PACKAGE='"libpq5"' (a list: "a", "b")
+dl_defs = -DGATE_$(1)_SONAMES='$(subst " ","$(comma) ",$(patsubst %,"%",$(strip $($(1)_SONAMES))))' \
+          -DGATE_$(1)_PACKAGE='"$(strip $($(1)_PACKAGE))"'
+DL_CPPFLAGS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,$(call dl_defs,$(l)))
+
+GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DL_PKGS) 2>/dev/null) $(DL_CPPFLAGS)
 GATE_CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
                  -Wmissing-prototypes -Wold-style-definition -Wwrite-strings \
                  -Wpointer-arith -Wcast-qual -Wformat=2 -Wundef -Wvla \
@@ -48,8 +70,8 @@ CHECKED_GATE = PRISMA_GATE=$(abspath tests/tools/checked-gate.sh) \
 
 BIN := prisma-gate
 
-.PHONY: all check unit golden golden-update integration bad-input report-files asan bench demo install uninstall \
-        clean deps lint hdrcheck format format-check corpus
+.PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
+        bench demo install uninstall clean deps lint hdrcheck format format-check corpus
 
 all: $(BIN)
 
@@ -82,12 +104,27 @@ $(B)/tests/%: tests/unit/%.c $(B)/libgate.a
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libgate.a \
 	    $(ALL_LDLIBS) $(CMOCKA_LIBS)
 
+# prisma-gate as on a machine without libpq, libgit2, libcurl and libxml2
+# (tests/missing-libs.sh): their wrappers built to load a soname that does
+# not exist, every other object as in the real one
+NOLIB_BIN  := $(B)/nolib/$(BIN)
+NOLIB_OBJS := $(patsubst %,$(B)/nolib/src/%.o,db repo http report_junit)
+NOLIB_DEFS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,-UGATE_$(l)_SONAMES \
+                  -DGATE_$(l)_SONAMES='"libgate-missing.so.0"')
+
+$(B)/nolib/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(NOLIB_DEFS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(NOLIB_BIN): $(MAIN_OBJ) $(NOLIB_OBJS) $(B)/libgate.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(NOLIB_OBJS) $(B)/libgate.a $(ALL_LDLIBS)
+
 # a test tool (not part of prisma-gate): JSON Schema validation with jansson
 $(SCHEMA_CHECK): tests/tools/json-schema-check.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null || echo -ljansson)
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(NOLIB_OBJS:.o=.d)
 
 # ---- set-up ----------------------------------------------------------------
 # make check works on a fresh machine: it runs the deps step itself
@@ -99,7 +136,7 @@ deps:
 # ---- tests -----------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files
+	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files missing-libs
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -120,6 +157,9 @@ bad-input: $(BIN_PATH) $(SCHEMA_CHECK)
 
 report-files: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/report-files.sh
+
+missing-libs: $(BIN_PATH) $(NOLIB_BIN) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) PRISMA_GATE_NOLIB=$(abspath $(NOLIB_BIN)) tests/missing-libs.sh
 
 integration: $(BIN_PATH) $(SCHEMA_CHECK)
 	@fail=0; for t in tests/integration/*.sh; do [ -x "$$t" ] || continue; \

@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config
 libpg-query-dev libprotobuf-c-dev
 libpq-dev libgit2-dev libyaml-dev libcurl4-openssl-dev libjansson-dev
-libxml2-dev libxml2-utils libssl-dev
+libxml2-dev libxml2-utils nettle-dev
 libcmocka-dev
 postgresql-15 postgresql-client-15
 git time python3 python3-jsonschema"

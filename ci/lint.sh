@@ -38,7 +38,7 @@ check_header 'yaml.h' src/policy.c
 check_header 'curl/' src/http.c
 check_header 'jansson.h' src/json.c
 check_header 'libxml/' src/report_junit.c
-check_header 'openssl/' src/digest.c
+check_header 'nettle/' src/digest.c
 check_header 'protobuf-c/' src/pbdecode.c
 
 # no // comments (outside strings: a crude check that ignores lines with quotes)

@@ -13,6 +13,7 @@
 #include "gate/compat.h"
 #include "gate/db.h"
 #include "gate/buf.h"
+#include "gate/dl.h"
 #include "gate/msg.h"
 #include "gate/xalloc.h"
 
@@ -21,6 +22,42 @@
 #include <string.h>
 
 #include <libpq-fe.h>
+
+/*
+ * libpq is loaded on first use (dl.h): by gate_db_connect(), and by
+ * gate_db_url_parse() when a URL has a parameter that only libpq can
+ * say it knows. Everything else takes a connection or a result.
+ */
+#define PQ_FUNCS(X, t)      \
+ X(t, PQclear)              \
+ X(t, PQconndefaults)       \
+ X(t, PQconnectdbParams)    \
+ X(t, PQconninfoFree)       \
+ X(t, PQerrorMessage)       \
+ X(t, PQfinish)             \
+ X(t, PQfname)              \
+ X(t, PQftype)              \
+ X(t, PQgetResult)          \
+ X(t, PQgetisnull)          \
+ X(t, PQgetvalue)           \
+ X(t, PQnfields)            \
+ X(t, PQntuples)            \
+ X(t, PQparameterStatus)    \
+ X(t, PQresultErrorField)   \
+ X(t, PQresultErrorMessage) \
+ X(t, PQresultStatus)       \
+ X(t, PQsendQuery)          \
+ X(t, PQsetNoticeProcessor) \
+ X(t, PQstatus)
+GATE_DL_TABLE(pq, PQ_FUNCS);
+static struct gate_dl libpq = {
+    .name = "libpq",
+    .sonames = (const char *const[]){GATE_LIBPQ_SONAMES, NULL},
+    .need = "to connect to the database",
+    .package = GATE_LIBPQ_PACKAGE,
+    .code = GATE_E_DB,
+    GATE_DL_SYMS(pq),
+};
 
 struct gate_db {
     PGconn *conn;
@@ -142,7 +179,7 @@ static void add_ignored(struct gate_db_url *u, const char *k)
 
 static bool libpq_knows(const char *k)
 {
-    PQconninfoOption *opts = PQconndefaults();
+    PQconninfoOption *opts = pq.PQconndefaults();
     bool found = false;
 
     if (!opts)
@@ -153,7 +190,7 @@ static bool libpq_knows(const char *k)
             break;
         }
     }
-    PQconninfoFree(opts);
+    pq.PQconninfoFree(opts);
     return found;
 }
 
@@ -203,10 +240,15 @@ static enum gate_code query_param(struct gate_db_url *u, const char *k, const ch
     } else if (in_list(k, prisma_only, GATE_ARRAY_SIZE(prisma_only))) {
         if (strcmp(k, "sslaccept") != 0)
             add_ignored(u, k);
-    } else if (!in_list(k, identity_params, GATE_ARRAY_SIZE(identity_params)) && libpq_knows(k)) {
-        add_param(u, k, v);
-    } else {
+    } else if (in_list(k, identity_params, GATE_ARRAY_SIZE(identity_params))) {
         add_ignored(u, k);
+    } else {
+        if (gate_dl_load(&libpq, err))
+            return GATE_E_DB;
+        if (libpq_knows(k))
+            add_param(u, k, v);
+        else
+            add_ignored(u, k);
     }
     return GATE_OK;
 }
@@ -534,6 +576,8 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
     size_t n = 0;
 
     *out = NULL;
+    if (gate_dl_load(&libpq, err))
+        return GATE_E_DB;
     (void)snprintf(port, sizeof(port), "%d", u->port);
     (void)snprintf(timeout, sizeof(timeout), "%d", u->connect_timeout);
     for (size_t i = 0; i < u->nparams; i++) {
@@ -589,14 +633,14 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
     db = gate_xcalloc(1, sizeof(*db));
     db->url = u;
     db->where = gate_xasprintf("database '%s' on %s:%d", u->database, u->host, u->port);
-    db->conn = PQconnectdbParams(keys, vals, 0);
+    db->conn = pq.PQconnectdbParams(keys, vals, 0);
     gate_buf_release(&options);
     free(search_path);
-    if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+    if (!db->conn || pq.PQstatus(db->conn) != CONNECTION_OK) {
         char msg[400];
         const char *code;
 
-        one_line(db->conn ? PQerrorMessage(db->conn) : "out of memory", msg, sizeof(msg));
+        one_line(db->conn ? pq.PQerrorMessage(db->conn) : "out of memory", msg, sizeof(msg));
         gate_db_scrub(msg, sizeof(msg), u->secrets, u->nsecrets);
         code = prisma_code(msg);
         gate_fail(err, GATE_E_DB, "cannot connect to %s as user '%s': %s%s%s%s", db->where,
@@ -606,7 +650,7 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
         gate_db_close(db);
         return GATE_E_DB;
     }
-    PQsetNoticeProcessor(db->conn, notice, db);
+    pq.PQsetNoticeProcessor(db->conn, notice, db);
     if (u->schema && u->pgbouncer) {
         /* quaint with pgbouncer: SET search_path after connecting */
         char *q = gate_db_quote_ident(u->schema);
@@ -631,14 +675,14 @@ void gate_db_close(struct gate_db *db)
     if (!db)
         return;
     if (db->conn)
-        PQfinish(db->conn);
+        pq.PQfinish(db->conn);
     free(db->where);
     free(db);
 }
 
 const char *gate_db_server_version(const struct gate_db *db)
 {
-    const char *v = PQparameterStatus(db->conn, "server_version");
+    const char *v = pq.PQparameterStatus(db->conn, "server_version");
 
     return v ? v : "?";
 }
@@ -647,12 +691,12 @@ const char *gate_db_server_version(const struct gate_db *db)
 
 static void result_error(struct gate_db *db, const PGresult *res, struct gate_err *err)
 {
-    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    const char *state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *primary = pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
     char msg[400];
 
     (void)snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
-    one_line(primary ? primary : PQresultErrorMessage(res), msg, sizeof(msg));
+    one_line(primary ? primary : pq.PQresultErrorMessage(res), msg, sizeof(msg));
     gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
     gate_fail(err, GATE_E_DB, "query failed on %s: %s%s%s%s", db->where, msg,
               state ? " (SQLSTATE " : "", state ? state : "", state ? ")" : "");
@@ -667,19 +711,19 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
 
     *out = NULL;
     db->sqlstate[0] = '\0';
-    if (!PQsendQuery(db->conn, sql)) {
+    if (!pq.PQsendQuery(db->conn, sql)) {
         char msg[400];
 
-        one_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
         gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
         gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
         return GATE_E_DB;
     }
-    while ((res = PQgetResult(db->conn))) {
-        ExecStatusType st = PQresultStatus(res);
+    while ((res = pq.PQgetResult(db->conn))) {
+        ExecStatusType st = pq.PQresultStatus(res);
 
         if (st == PGRES_TUPLES_OK && !failed) {
-            PQclear(keep);
+            pq.PQclear(keep);
             keep = res;
             continue;
         }
@@ -689,17 +733,17 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
             if (failed)
                 result_error(db, res, err);
         }
-        PQclear(res);
+        pq.PQclear(res);
     }
     if (failed) {
-        PQclear(keep);
+        pq.PQclear(keep);
         return GATE_E_DB;
     }
-    if (PQstatus(db->conn) != CONNECTION_OK) {
+    if (pq.PQstatus(db->conn) != CONNECTION_OK) {
         char msg[400];
 
-        PQclear(keep);
-        one_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+        pq.PQclear(keep);
+        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
         gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
         gate_fail(err, GATE_E_DB, "lost the connection to %s: %s", db->where, msg);
         return GATE_E_DB;
@@ -715,36 +759,36 @@ void gate_db_result_free(struct gate_db_result *r)
 {
     if (!r)
         return;
-    PQclear(r->res);
+    pq.PQclear(r->res);
     free(r);
 }
 
 int gate_db_result_rows(const struct gate_db_result *r)
 {
-    return r ? PQntuples(r->res) : 0;
+    return r ? pq.PQntuples(r->res) : 0;
 }
 
 int gate_db_result_cols(const struct gate_db_result *r)
 {
-    return r ? PQnfields(r->res) : 0;
+    return r ? pq.PQnfields(r->res) : 0;
 }
 
 const char *gate_db_result_value(const struct gate_db_result *r, int row, int col)
 {
-    if (!r || row < 0 || col < 0 || row >= PQntuples(r->res) || col >= PQnfields(r->res) ||
-        PQgetisnull(r->res, row, col))
+    if (!r || row < 0 || col < 0 || row >= pq.PQntuples(r->res) || col >= pq.PQnfields(r->res) ||
+        pq.PQgetisnull(r->res, row, col))
         return NULL;
-    return PQgetvalue(r->res, row, col);
+    return pq.PQgetvalue(r->res, row, col);
 }
 
 const char *gate_db_result_colname(const struct gate_db_result *r, int col)
 {
-    return r && col >= 0 && col < PQnfields(r->res) ? PQfname(r->res, col) : NULL;
+    return r && col >= 0 && col < pq.PQnfields(r->res) ? pq.PQfname(r->res, col) : NULL;
 }
 
 unsigned gate_db_result_coltype(const struct gate_db_result *r, int col)
 {
-    return r && col >= 0 && col < PQnfields(r->res) ? (unsigned)PQftype(r->res, col) : 0;
+    return r && col >= 0 && col < pq.PQnfields(r->res) ? (unsigned)pq.PQftype(r->res, col) : 0;
 }
 
 const char *gate_db_last_sqlstate(const struct gate_db *db)

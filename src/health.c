@@ -299,14 +299,22 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
 {
     struct hstate *st;
     struct gate_http *h;
+    struct gate_err err = {0};
     size_t left = n, bad = 0;
 
     if (!n)
         return 0;
     st = gate_xcalloc(n, sizeof(*st));
-    h = gate_http_new();
     for (size_t i = 0; i < n; i++)
         st[i].c = &checks[i];
+    if (gate_http_new(&h, &err)) {
+        /* no libcurl: every check could not be evaluated, no request was made */
+        for (size_t i = 0; i < n; i++) {
+            st[i].status = GATE_STATUS_ERROR;
+            (void)snprintf(st[i].msg, sizeof(st[i].msg), "%s", err.msg);
+        }
+        left = 0;
+    }
     while (left) {
         long long now = gate_http_now_ms();
         long long wait = 1000;

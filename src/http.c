@@ -7,6 +7,7 @@
  */
 #include "gate/compat.h"
 #include "gate/http.h"
+#include "gate/dl.h"
 #include "gate/version.h"
 #include "gate/xalloc.h"
 
@@ -16,7 +17,60 @@
 #include <strings.h>
 #include <time.h>
 
+/* curl.h's typecheck macros (curl_easy_setopt ...) would expand at the calls through the table */
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+
+/*
+ * libcurl is loaded on first use (dl.h), and curl_global_init() run right
+ * after, by gate_http_global_init(): gate_http_url_check() and
+ * gate_http_new() call it; everything else takes a set or a request.
+ */
+#define CURL_FUNCS(X, t)        \
+ X(t, curl_easy_cleanup)        \
+ X(t, curl_easy_getinfo)        \
+ X(t, curl_easy_init)           \
+ X(t, curl_easy_setopt)         \
+ X(t, curl_easy_strerror)       \
+ X(t, curl_free)                \
+ X(t, curl_global_cleanup)      \
+ X(t, curl_global_init)         \
+ X(t, curl_multi_add_handle)    \
+ X(t, curl_multi_cleanup)       \
+ X(t, curl_multi_info_read)     \
+ X(t, curl_multi_init)          \
+ X(t, curl_multi_perform)       \
+ X(t, curl_multi_poll)          \
+ X(t, curl_multi_remove_handle) \
+ X(t, curl_multi_strerror)      \
+ X(t, curl_url)                 \
+ X(t, curl_url_cleanup)         \
+ X(t, curl_url_get)             \
+ X(t, curl_url_set)             \
+ X(t, curl_url_strerror)
+GATE_DL_TABLE(curl, CURL_FUNCS);
+static bool curl_ready; /* curl_global_init() succeeded: cleanup is due */
+
+static enum gate_code curl_init(struct gate_err *err)
+{
+    CURLcode cc = curl.curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    if (cc != CURLE_OK)
+        return gate_fail(err, GATE_E_HTTP, "cannot initialise libcurl: %s",
+                         curl.curl_easy_strerror(cc));
+    curl_ready = true;
+    return GATE_OK;
+}
+
+static struct gate_dl libcurl = {
+    .name = "libcurl",
+    .sonames = (const char *const[]){GATE_LIBCURL_SONAMES, NULL},
+    .need = "to run the HTTP health checks",
+    .package = GATE_LIBCURL_PACKAGE,
+    .code = GATE_E_HTTP,
+    GATE_DL_SYMS(curl),
+    .init = curl_init,
+};
 
 _Static_assert(CURL_ERROR_SIZE <= sizeof(((struct gate_http_req *)0)->errbuf_),
                "errbuf_ must hold CURL_ERROR_SIZE bytes");
@@ -42,16 +96,14 @@ long long gate_http_now_ms(void)
 
 enum gate_code gate_http_global_init(struct gate_err *err)
 {
-    CURLcode cc = curl_global_init(CURL_GLOBAL_DEFAULT);
-
-    if (cc != CURLE_OK)
-        return gate_fail(err, GATE_E_HTTP, "cannot initialise libcurl: %s", curl_easy_strerror(cc));
-    return GATE_OK;
+    return gate_dl_load(&libcurl, err);
 }
 
 void gate_http_global_cleanup(void)
 {
-    curl_global_cleanup();
+    if (curl_ready)
+        curl.curl_global_cleanup();
+    curl_ready = false;
 }
 
 char *gate_http_url_redact(const char *url)
@@ -107,40 +159,50 @@ enum gate_code gate_http_url_check(const char *url, struct gate_err *err)
             goto out;
         }
     }
-    u = curl_url();
+    if (gate_http_global_init(err)) {
+        rc = GATE_E_HTTP;
+        goto out;
+    }
+    u = curl.curl_url();
     if (!u)
         GATE_BUG("out of memory in libcurl");
-    uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    uc = curl.curl_url_set(u, CURLUPART_URL, url, 0);
     if (uc != CURLUE_OK) {
-        rc = gate_fail(err, GATE_E_USAGE, "invalid URL '%s': %s", shown, curl_url_strerror(uc));
+        rc =
+            gate_fail(err, GATE_E_USAGE, "invalid URL '%s': %s", shown, curl.curl_url_strerror(uc));
         goto out_u;
     }
-    if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
-        curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
+    if (curl.curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK ||
+        curl.curl_url_get(u, CURLUPART_PASSWORD, &part, 0) == CURLUE_OK) {
         rc = gate_fail(err, GATE_E_USAGE,
                        "URL '%s' has credentials: refused (put no user or "
                        "password in a health check URL)",
                        shown);
         goto out_u;
     }
-    if (curl_url_get(u, CURLUPART_HOST, &part, 0) != CURLUE_OK || !part || !*part)
+    if (curl.curl_url_get(u, CURLUPART_HOST, &part, 0) != CURLUE_OK || !part || !*part)
         rc = gate_fail(err, GATE_E_USAGE, "URL '%s' has no host", shown);
 out_u:
-    curl_free(part);
-    curl_url_cleanup(u);
+    curl.curl_free(part);
+    curl.curl_url_cleanup(u);
 out:
     free(shown);
     return rc;
 }
 
-struct gate_http *gate_http_new(void)
+enum gate_code gate_http_new(struct gate_http **out, struct gate_err *err)
 {
-    struct gate_http *h = gate_xcalloc(1, sizeof(*h));
+    struct gate_http *h;
 
-    h->multi = curl_multi_init();
+    *out = NULL;
+    if (gate_http_global_init(err))
+        return GATE_E_HTTP;
+    h = gate_xcalloc(1, sizeof(*h));
+    h->multi = curl.curl_multi_init();
     if (!h->multi)
         GATE_BUG("out of memory in libcurl");
-    return h;
+    *out = h;
+    return GATE_OK;
 }
 
 static void drop_handle(struct gate_http *h, struct gate_http_req *req)
@@ -149,8 +211,8 @@ static void drop_handle(struct gate_http *h, struct gate_http_req *req)
 
     if (!c)
         return;
-    (void)curl_multi_remove_handle(h->multi, c);
-    curl_easy_cleanup(c);
+    (void)curl.curl_multi_remove_handle(h->multi, c);
+    curl.curl_easy_cleanup(c);
     req->handle_ = NULL;
     for (size_t i = 0; i < h->nlive; i++) {
         if (h->live[i] == req) {
@@ -168,7 +230,7 @@ void gate_http_free(struct gate_http *h)
         drop_handle(h, h->live[h->nlive - 1]);
     free(h->live);
     free(h->done);
-    (void)curl_multi_cleanup(h->multi);
+    (void)curl.curl_multi_cleanup(h->multi);
     free(h);
 }
 
@@ -261,48 +323,48 @@ void gate_http_start(struct gate_http *h, struct gate_http_req *req)
         finish_failed(h, req, req->err.code);
         return;
     }
-    c = curl_easy_init();
+    c = curl.curl_easy_init();
     if (!c)
         GATE_BUG("out of memory in libcurl");
     /* the first failing option wins; each is checked */
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_ERRORBUFFER, req->errbuf_);
+        cc = curl.curl_easy_setopt(c, CURLOPT_ERRORBUFFER, req->errbuf_);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_URL, req->url);
+        cc = curl.curl_easy_setopt(c, CURLOPT_URL, req->url);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        cc = curl.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        cc = curl.curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+        cc = curl.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRS);
+        cc = curl.curl_easy_setopt(c, CURLOPT_MAXREDIRS, MAX_REDIRS);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo);
+        cc = curl.curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        cc = curl.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)GATE_HTTP_MAX_BODY);
+        cc = curl.curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)GATE_HTTP_MAX_BODY);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_USERAGENT, GATE_NAME "/" GATE_VERSION);
+        cc = curl.curl_easy_setopt(c, CURLOPT_USERAGENT, GATE_NAME "/" GATE_VERSION);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        cc = curl.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_WRITEDATA, req);
+        cc = curl.curl_easy_setopt(c, CURLOPT_WRITEDATA, req);
     if (!cc)
-        cc = curl_easy_setopt(c, CURLOPT_PRIVATE, (void *)req);
+        cc = curl.curl_easy_setopt(c, CURLOPT_PRIVATE, (void *)req);
     if (cc != CURLE_OK) {
-        curl_easy_cleanup(c);
+        curl.curl_easy_cleanup(c);
         (void)gate_fail(&req->err, GATE_E_HTTP, "GET '%s': cannot set up the request: %s", req->url,
-                        curl_easy_strerror(cc));
+                        curl.curl_easy_strerror(cc));
         finish_failed(h, req, GATE_E_HTTP);
         return;
     }
-    mc = curl_multi_add_handle(h->multi, c);
+    mc = curl.curl_multi_add_handle(h->multi, c);
     if (mc != CURLM_OK) {
-        curl_easy_cleanup(c);
+        curl.curl_easy_cleanup(c);
         (void)gate_fail(&req->err, GATE_E_HTTP, "GET '%s': cannot start the request: %s", req->url,
-                        curl_multi_strerror(mc));
+                        curl.curl_multi_strerror(mc));
         finish_failed(h, req, GATE_E_HTTP);
         return;
     }
@@ -323,10 +385,10 @@ static void format_secs(char *buf, size_t n, long long ms)
 static void finish(struct gate_http *h, struct gate_http_req *req, CURLcode cc)
 {
     long code = 0;
-    const char *why = req->errbuf_[0] ? req->errbuf_ : curl_easy_strerror(cc);
+    const char *why = req->errbuf_[0] ? req->errbuf_ : curl.curl_easy_strerror(cc);
     char secs[32];
 
-    if (curl_easy_getinfo(req->handle_, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK)
+    if (curl.curl_easy_getinfo(req->handle_, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK)
         code = 0;
     req->status = (int)code;
     req->reached = code > 0;
@@ -360,17 +422,17 @@ static void drive(struct gate_http *h)
 {
     int running = 0;
 
-    (void)curl_multi_perform(h->multi, &running);
+    (void)curl.curl_multi_perform(h->multi, &running);
     for (;;) {
         int left = 0;
-        CURLMsg *m = curl_multi_info_read(h->multi, &left);
+        CURLMsg *m = curl.curl_multi_info_read(h->multi, &left);
         char *priv = NULL;
 
         if (!m)
             break;
         if (m->msg != CURLMSG_DONE)
             continue;
-        if (curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv) != CURLE_OK || !priv)
+        if (curl.curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv) != CURLE_OK || !priv)
             GATE_BUG("http: a transfer without its request");
         finish(h, (struct gate_http_req *)(void *)priv, m->data.result);
     }
@@ -386,7 +448,7 @@ struct gate_http_req *gate_http_next(struct gate_http *h, long long wait_ms)
     req = take_done(h);
     if (req || wait_ms <= 0)
         return req;
-    (void)curl_multi_poll(h->multi, NULL, 0, wait_ms > INT_MAX ? INT_MAX : (int)wait_ms, NULL);
+    (void)curl.curl_multi_poll(h->multi, NULL, 0, wait_ms > INT_MAX ? INT_MAX : (int)wait_ms, NULL);
     drive(h);
     return take_done(h);
 }

@@ -116,7 +116,12 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
     struct gate_report_path *written = NULL;
     size_t nwritten = 0;
     bool ok;
+    struct gate_err xerr = {0};
 
+    /* a JUnit report without libxml2 cannot be written: every other report says so */
+    if ((rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED) &&
+        gate_reports_want(cli, cli->pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&xerr))
+        rc = GATE_EXIT_UNAVAILABLE;
     run->exit_code = rc;
     if ((rc == GATE_EXIT_USAGE || rc == GATE_EXIT_UNAVAILABLE) && run->verdict == GATE_VERDICT_PASS)
         run->verdict = GATE_VERDICT_ERROR;
@@ -127,12 +132,14 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
             github && (cli->format == GATE_FORMAT_TEXT || cli->format == GATE_FORMAT_JUNIT ||
                        cli->format == GATE_FORMAT_MARKDOWN);
         char token[64];
+        struct gate_err err = {0};
 
         if (fence) {
             gate_github_token(token, sizeof(token));
             gate_buf_printf(out, "::stop-commands::%s\n", token);
         }
-        gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0);
+        if (gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0, &err))
+            gate_errorf("%s", err.msg); /* JUnit without libxml2: rc says so already */
         if (fence)
             gate_buf_printf(out, "::%s::\n", token);
     }
@@ -199,16 +206,6 @@ int main(int argc, char **argv)
         gate_cli_release(&cli);
         return GATE_EXIT_USAGE;
     }
-    /* libcurl's global state: before any thread starts (health, deploy) */
-    {
-        struct gate_err herr = {0};
-
-        if (gate_http_global_init(&herr)) {
-            gate_errorf("%s", herr.msg);
-            gate_cli_release(&cli);
-            return GATE_EXIT_UNAVAILABLE;
-        }
-    }
     /* stdout carries only the report: stream it rather than hold it all */
     out.sink = stdout;
     gate_run_init(&run, cmd->name);
@@ -230,6 +227,6 @@ int main(int argc, char **argv)
     gate_run_release(&run);
     gate_cli_release(&cli);
     gate_sql_shutdown();
-    gate_http_global_cleanup();
+    gate_http_global_cleanup(); /* when a command set libcurl up (http.h) */
     return rc;
 }

@@ -5,6 +5,7 @@
  */
 #include "gate/compat.h"
 #include "gate/repo.h"
+#include "gate/dl.h"
 #include "gate/fs.h"
 #include "gate/xalloc.h"
 
@@ -16,6 +17,82 @@
 
 #include <git2.h>
 
+/*
+ * libgit2 is loaded on first use (dl.h), by gate_repo_open(): everything
+ * else takes an open repository.
+ */
+#define GIT2_FUNCS(X, t)             \
+ X(t, git_blob_free)                 \
+ X(t, git_blob_lookup)               \
+ X(t, git_blob_rawcontent)           \
+ X(t, git_blob_rawsize)              \
+ X(t, git_commit_free)               \
+ X(t, git_commit_lookup)             \
+ X(t, git_commit_parent_id)          \
+ X(t, git_commit_parentcount)        \
+ X(t, git_commit_time)               \
+ X(t, git_commit_tree)               \
+ X(t, git_error_clear)               \
+ X(t, git_error_last)                \
+ X(t, git_index_entry_stage)         \
+ X(t, git_index_entrycount)          \
+ X(t, git_index_free)                \
+ X(t, git_index_get_byindex)         \
+ X(t, git_libgit2_init)              \
+ X(t, git_libgit2_shutdown)          \
+ X(t, git_merge_base)                \
+ X(t, git_object_free)               \
+ X(t, git_object_id)                 \
+ X(t, git_object_peel)               \
+ X(t, git_oid_cpy)                   \
+ X(t, git_oid_equal)                 \
+ X(t, git_oid_fromstr)               \
+ X(t, git_oid_fromstrn)              \
+ X(t, git_oid_tostr)                 \
+ X(t, git_reference_free)            \
+ X(t, git_reference_lookup)          \
+ X(t, git_reference_name_to_id)      \
+ X(t, git_reference_shorthand)       \
+ X(t, git_reference_symbolic_target) \
+ X(t, git_reference_type)            \
+ X(t, git_repository_commondir)      \
+ X(t, git_repository_free)           \
+ X(t, git_repository_hashfile)       \
+ X(t, git_repository_head)           \
+ X(t, git_repository_head_detached)  \
+ X(t, git_repository_head_unborn)    \
+ X(t, git_repository_index)          \
+ X(t, git_repository_is_bare)        \
+ X(t, git_repository_is_shallow)     \
+ X(t, git_repository_open_ext)       \
+ X(t, git_repository_workdir)        \
+ X(t, git_revparse_single)           \
+ X(t, git_status_byindex)            \
+ X(t, git_status_list_entrycount)    \
+ X(t, git_status_list_free)          \
+ X(t, git_status_list_new)           \
+ X(t, git_status_options_init)       \
+ X(t, git_tree_entry_byindex)        \
+ X(t, git_tree_entry_bypath)         \
+ X(t, git_tree_entry_filemode)       \
+ X(t, git_tree_entry_free)           \
+ X(t, git_tree_entry_id)             \
+ X(t, git_tree_entry_name)           \
+ X(t, git_tree_entry_type)           \
+ X(t, git_tree_entrycount)           \
+ X(t, git_tree_free)                 \
+ X(t, git_tree_lookup)               \
+ X(t, git_tree_walk)
+GATE_DL_TABLE(git2, GIT2_FUNCS);
+static struct gate_dl libgit2 = {
+    .name = "libgit2",
+    .sonames = (const char *const[]){GATE_LIBGIT2_SONAMES, NULL},
+    .need = "to read the git repository",
+    .package = GATE_LIBGIT2_PACKAGE,
+    .code = GATE_E_GIT,
+    GATE_DL_SYMS(git2),
+};
+
 struct gate_repo {
     git_repository *git;
     char *workdir; /* realpath, no trailing '/' */
@@ -25,14 +102,14 @@ struct gate_repo {
 /* libgit2's last error text, or fallback. */
 static const char *git_msg(const char *fallback)
 {
-    const git_error *e = git_error_last();
+    const git_error *e = git2.git_error_last();
 
     return e && e->message && *e->message ? e->message : fallback;
 }
 
 static void oid_hex(const git_oid *oid, char *out)
 {
-    git_oid_tostr(out, 41, oid);
+    git2.git_oid_tostr(out, 41, oid);
 }
 
 /* ------------------------------------------------------------ open, paths */
@@ -47,11 +124,13 @@ enum gate_code gate_repo_open(const char *dir, struct gate_repo **out, struct ga
     int rc;
 
     *out = NULL;
-    git_libgit2_init();
-    rc = git_repository_open_ext(&git, dir, 0, NULL);
+    if (gate_dl_load(&libgit2, err))
+        return GATE_E_GIT;
+    git2.git_libgit2_init();
+    rc = git2.git_repository_open_ext(&git, dir, 0, NULL);
     if (rc) {
         if (rc == GIT_ENOTFOUND) {
-            git_libgit2_shutdown();
+            git2.git_libgit2_shutdown();
             return gate_fail(err, GATE_E_GIT,
                              "'%s' is not in a git repository (no .git here or in any parent "
                              "directory)",
@@ -66,29 +145,29 @@ enum gate_code gate_repo_open(const char *dir, struct gate_repo **out, struct ga
                            " (if you trust it: git config --global --add safe.directory '%s')",
                            dir);
         }
-        git_libgit2_shutdown();
+        git2.git_libgit2_shutdown();
         return GATE_E_GIT;
     }
-    wd = git_repository_workdir(git);
-    if (!wd || git_repository_is_bare(git)) {
-        git_repository_free(git);
-        git_libgit2_shutdown();
+    wd = git2.git_repository_workdir(git);
+    if (!wd || git2.git_repository_is_bare(git)) {
+        git2.git_repository_free(git);
+        git2.git_libgit2_shutdown();
         return gate_fail(err, GATE_E_GIT, "the git repository at '%s' is bare (no working tree)",
                          dir);
     }
     if (!realpath(wd, real)) {
         int e = errno;
 
-        git_repository_free(git);
-        git_libgit2_shutdown();
+        git2.git_repository_free(git);
+        git2.git_libgit2_shutdown();
         return gate_fail(err, GATE_E_GIT, "cannot resolve the working tree '%s': %s", wd,
                          strerror(e));
     }
     if (!getcwd(cwd, sizeof(cwd))) {
         int e = errno;
 
-        git_repository_free(git);
-        git_libgit2_shutdown();
+        git2.git_repository_free(git);
+        git2.git_libgit2_shutdown();
         return gate_fail(err, GATE_E_IO, "cannot read the current directory: %s", strerror(e));
     }
     r = gate_xcalloc(1, sizeof(*r));
@@ -105,11 +184,11 @@ void gate_repo_free(struct gate_repo *r)
 {
     if (!r)
         return;
-    git_repository_free(r->git);
+    git2.git_repository_free(r->git);
     free(r->workdir);
     free(r->cwd);
     free(r);
-    git_libgit2_shutdown();
+    git2.git_libgit2_shutdown();
 }
 
 const char *gate_repo_workdir(const struct gate_repo *r)
@@ -199,7 +278,7 @@ char *gate_repo_path(const struct gate_repo *r, const char *path)
 
 bool gate_repo_shallow(struct gate_repo *r)
 {
-    return git_repository_is_shallow(r->git) == 1;
+    return git2.git_repository_is_shallow(r->git) == 1;
 }
 
 /* ------------------------------------------------------------------ HEAD */
@@ -211,20 +290,20 @@ enum gate_code gate_repo_head(struct gate_repo *r, struct gate_repo_head *out, s
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = git_repository_head_unborn(r->git);
+    rc = git2.git_repository_head_unborn(r->git);
     if (rc == 1) {
         out->unborn = true;
         return GATE_OK;
     }
     if (rc < 0)
         return gate_fail(err, GATE_E_GIT, "cannot read HEAD: %s", git_msg("unknown error"));
-    out->detached = git_repository_head_detached(r->git) == 1;
-    if (git_reference_name_to_id(&oid, r->git, "HEAD"))
+    out->detached = git2.git_repository_head_detached(r->git) == 1;
+    if (git2.git_reference_name_to_id(&oid, r->git, "HEAD"))
         return gate_fail(err, GATE_E_GIT, "cannot resolve HEAD: %s", git_msg("unknown error"));
     oid_hex(&oid, out->commit);
-    if (!out->detached && !git_repository_head(&ref, r->git)) {
-        out->branch = gate_xstrdup(git_reference_shorthand(ref));
-        git_reference_free(ref);
+    if (!out->detached && !git2.git_repository_head(&ref, r->git)) {
+        out->branch = gate_xstrdup(git2.git_reference_shorthand(ref));
+        git2.git_reference_free(ref);
     }
     return GATE_OK;
 }
@@ -243,15 +322,15 @@ static char *origin_head(git_repository *git)
     git_reference *ref = NULL;
     char *name = NULL;
 
-    if (git_reference_lookup(&ref, git, "refs/remotes/origin/HEAD"))
+    if (git2.git_reference_lookup(&ref, git, "refs/remotes/origin/HEAD"))
         return NULL;
-    if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
-        const char *t = git_reference_symbolic_target(ref);
+    if (git2.git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) {
+        const char *t = git2.git_reference_symbolic_target(ref);
 
         if (t && !strncmp(t, "refs/remotes/", 13))
             name = gate_xstrdup(t + 13);
     }
-    git_reference_free(ref);
+    git2.git_reference_free(ref);
     return name;
 }
 
@@ -259,7 +338,7 @@ static bool ref_exists(git_repository *git, const char *full)
 {
     git_oid oid;
 
-    return git_reference_name_to_id(&oid, git, full) == 0;
+    return git2.git_reference_name_to_id(&oid, git, full) == 0;
 }
 
 /* Resolve spec to a commit id; false when it names none. */
@@ -268,14 +347,14 @@ static bool resolve_commit(git_repository *git, const char *spec, git_oid *out)
     git_object *obj = NULL, *peeled = NULL;
     bool ok = false;
 
-    if (git_revparse_single(&obj, git, spec))
+    if (git2.git_revparse_single(&obj, git, spec))
         return false;
-    if (!git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) {
-        git_oid_cpy(out, git_object_id(peeled));
+    if (!git2.git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) {
+        git2.git_oid_cpy(out, git2.git_object_id(peeled));
         ok = true;
-        git_object_free(peeled);
+        git2.git_object_free(peeled);
     }
-    git_object_free(obj);
+    git2.git_object_free(obj);
     return ok;
 }
 
@@ -336,15 +415,15 @@ static bool is_parent(git_repository *git, const git_oid *head, const git_oid *t
     git_commit *c = NULL;
     bool found = false;
 
-    if (git_commit_lookup(&c, git, head))
+    if (git2.git_commit_lookup(&c, git, head))
         return false;
-    for (unsigned i = 0; i < git_commit_parentcount(c); i++) {
-        const git_oid *p = git_commit_parent_id(c, i);
+    for (unsigned i = 0; i < git2.git_commit_parentcount(c); i++) {
+        const git_oid *p = git2.git_commit_parent_id(c, i);
 
-        if (p && git_oid_equal(p, tip))
+        if (p && git2.git_oid_equal(p, tip))
             found = true;
     }
-    git_commit_free(c);
+    git2.git_commit_free(c);
     return found;
 }
 
@@ -377,7 +456,7 @@ static bool oidset_has(const struct oidset *s, const git_oid *o)
     for (size_t i = oid_hash(o) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (!s->used[i])
             return false;
-        if (git_oid_equal(&s->slots[i], o))
+        if (git2.git_oid_equal(&s->slots[i], o))
             return true;
     }
 }
@@ -401,11 +480,11 @@ static bool oidset_add(struct oidset *s, const git_oid *o)
         *s = bigger;
     }
     for (i = oid_hash(o) & (s->cap - 1); s->used[i]; i = (i + 1) & (s->cap - 1)) {
-        if (git_oid_equal(&s->slots[i], o))
+        if (git2.git_oid_equal(&s->slots[i], o))
             return false;
     }
     s->used[i] = 1;
-    git_oid_cpy(&s->slots[i], o);
+    git2.git_oid_cpy(&s->slots[i], o);
     s->n++;
     return true;
 }
@@ -420,7 +499,7 @@ static void oidset_release(struct oidset *s)
 /* The commits .git/shallow lists (empty when not shallow). */
 static void read_shallow(git_repository *git, struct oidset *out)
 {
-    char *path = gate_xasprintf("%sshallow", git_repository_commondir(git));
+    char *path = gate_xasprintf("%sshallow", git2.git_repository_commondir(git));
     char *data = NULL;
     size_t len = 0;
     struct gate_err err = {0};
@@ -432,7 +511,7 @@ static void read_shallow(git_repository *git, struct oidset *out)
 
             if (nl)
                 *nl = '\0';
-            if (strlen(line) >= GIT_OID_HEXSZ && !git_oid_fromstrn(&o, line, GIT_OID_HEXSZ))
+            if (strlen(line) >= GIT_OID_HEXSZ && !git2.git_oid_fromstrn(&o, line, GIT_OID_HEXSZ))
                 oidset_add(out, &o);
             line = nl ? nl + 1 : NULL;
         }
@@ -464,13 +543,13 @@ static void walk_history(git_repository *git, const git_oid *start, const struct
             oidset_add(hits, &o);
             continue;
         }
-        if (oidset_has(shallow, &o) || git_commit_lookup(&c, git, &o))
+        if (oidset_has(shallow, &o) || git2.git_commit_lookup(&c, git, &o))
             continue;
-        for (unsigned i = 0; i < git_commit_parentcount(c); i++) {
+        for (unsigned i = 0; i < git2.git_commit_parentcount(c); i++) {
             GATE_GROW(stack, cap, n + 1);
-            stack[n++] = *git_commit_parent_id(c, i);
+            stack[n++] = *git2.git_commit_parent_id(c, i);
         }
-        git_commit_free(c);
+        git2.git_commit_free(c);
     }
     free(stack);
 }
@@ -505,13 +584,14 @@ static bool shallow_merge_base(git_repository *git, const git_oid *a, const git_
 
             if (k == i)
                 continue;
-            if (!git_commit_lookup(&c, git, &cand[k])) {
-                for (unsigned p = 0; p < git_commit_parentcount(c) && !dominated; p++) {
+            if (!git2.git_commit_lookup(&c, git, &cand[k])) {
+                for (unsigned p = 0; p < git2.git_commit_parentcount(c) && !dominated; p++) {
                     if (!oidset_has(&shallow, &cand[k]))
-                        walk_history(git, git_commit_parent_id(c, p), &shallow, &reach, NULL, NULL);
+                        walk_history(git, git2.git_commit_parent_id(c, p), &shallow, &reach, NULL,
+                                     NULL);
                     dominated = oidset_has(&reach, &cand[i]);
                 }
-                git_commit_free(c);
+                git2.git_commit_free(c);
             }
             oidset_release(&reach);
         }
@@ -519,9 +599,9 @@ static bool shallow_merge_base(git_repository *git, const git_oid *a, const git_
             git_commit *c = NULL;
             git_time_t t = 0;
 
-            if (!git_commit_lookup(&c, git, &cand[i])) {
-                t = git_commit_time(c);
-                git_commit_free(c);
+            if (!git2.git_commit_lookup(&c, git, &cand[i])) {
+                t = git2.git_commit_time(c);
+                git2.git_commit_free(c);
             }
             if (!found || t > best_time) {
                 best = i;
@@ -531,7 +611,7 @@ static bool shallow_merge_base(git_repository *git, const git_oid *a, const git_
         }
     }
     if (found)
-        git_oid_cpy(out, &cand[best]);
+        git2.git_oid_cpy(out, &cand[best]);
     free(cand);
     oidset_release(&shallow);
     oidset_release(&from_b);
@@ -549,9 +629,9 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (git_repository_head_unborn(r->git) == 1)
+    if (git2.git_repository_head_unborn(r->git) == 1)
         return gate_fail(err, GATE_E_GIT, "HEAD has no commit yet: commit first, or pass --base");
-    if (git_reference_name_to_id(&head, r->git, "HEAD"))
+    if (git2.git_reference_name_to_id(&head, r->git, "HEAD"))
         return gate_fail(err, GATE_E_GIT, "cannot resolve HEAD: %s", git_msg("unknown error"));
 
     if (explicit && *explicit) {
@@ -593,7 +673,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
 
         ref = gate_xasprintf("origin/%s", pr_base);
         how = "GITHUB_BASE_REF (pull request)";
-        rc = git_reference_name_to_id(&tip, r->git, full);
+        rc = git2.git_reference_name_to_id(&tip, r->git, full);
         free(full);
         if (rc) {
             char *what = gate_xasprintf("GITHUB_BASE_REF is '%s'", pr_base);
@@ -615,7 +695,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
         for (size_t i = 0; !ref && i < GATE_ARRAY_SIZE(fallbacks); i++) {
             char *full = gate_xasprintf(i < 2 ? "refs/remotes/%s" : "refs/heads/%s", fallbacks[i]);
 
-            if (!git_reference_name_to_id(&tip, r->git, full)) {
+            if (!git2.git_reference_name_to_id(&tip, r->git, full)) {
                 ref = gate_xstrdup(fallbacks[i]);
                 how = "the default branch";
             }
@@ -631,7 +711,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
 
     oid_hex(&tip, out->tip);
     out->ref = ref;
-    if (git_oid_equal(&head, &tip)) {
+    if (git2.git_oid_equal(&head, &tip)) {
         oid_hex(&tip, out->commit);
         out->is_head = true;
         out->how = gate_xasprintf("%s: %s is HEAD itself, so the change is the uncommitted work",
@@ -644,7 +724,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
         out->how = gate_xasprintf("%s: %s, a parent of HEAD", how, ref);
         return GATE_OK;
     }
-    git_error_clear();
+    git2.git_error_clear();
     /*
      * A shallow clone: our own walk, which stops at .git/shallow (libgit2
      * 1.5 walks past it into missing objects, and leaks on that path).
@@ -652,7 +732,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
     if (gate_repo_shallow(r))
         rc = shallow_merge_base(r->git, &head, &tip, &base) ? 0 : GIT_ENOTFOUND;
     else
-        rc = git_merge_base(&base, r->git, &head, &tip);
+        rc = git2.git_merge_base(&base, r->git, &head, &tip);
     if (rc) {
         char why[256];
 
@@ -668,7 +748,7 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
         }
     }
     oid_hex(&base, out->commit);
-    out->is_head = git_oid_equal(&base, &head);
+    out->is_head = git2.git_oid_equal(&base, &head);
     out->how =
         gate_xasprintf("%s: merge-base of HEAD and %s%s", how, ref,
                        out->is_head ? " (HEAD itself: the change is the uncommitted work)" : "");
@@ -730,7 +810,7 @@ enum gate_code gate_repo_status(struct gate_repo *r, const char *const *paths, s
     memset(out, 0, sizeof(*out));
     if (!npaths)
         return GATE_OK;
-    git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+    git2.git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
     opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
     opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                  GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
@@ -746,7 +826,7 @@ enum gate_code gate_repo_status(struct gate_repo *r, const char *const *paths, s
         specs[i] = gate_xstrdup(paths[i]);
     opts.pathspec.strings = specs;
     opts.pathspec.count = npaths;
-    rc = git_status_list_new(&list, r->git, &opts);
+    rc = git2.git_status_list_new(&list, r->git, &opts);
     for (size_t i = 0; i < npaths; i++)
         free(specs[i]);
     free(specs);
@@ -754,9 +834,9 @@ enum gate_code gate_repo_status(struct gate_repo *r, const char *const *paths, s
         return gate_fail(err, GATE_E_GIT, "cannot read the git status: %s",
                          git_msg("unknown error"));
     }
-    n = git_status_list_entrycount(list);
+    n = git2.git_status_list_entrycount(list);
     for (size_t i = 0; i < n; i++) {
-        const git_status_entry *e = git_status_byindex(list, i);
+        const git_status_entry *e = git2.git_status_byindex(list, i);
         const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
         struct gate_repo_fstatus *s;
         const char *path, *old = NULL;
@@ -778,7 +858,7 @@ enum gate_code gate_repo_status(struct gate_repo *r, const char *const *paths, s
         s->old_path = old ? gate_xstrdup(old) : NULL;
         s->flags = status_flags(e->status);
     }
-    git_status_list_free(list);
+    git2.git_status_list_free(list);
     if (out->n > 1)
         qsort(out->items, out->n, sizeof(*out->items), cmp_fstatus);
     return GATE_OK;
@@ -804,13 +884,13 @@ static enum gate_code commit_tree(struct gate_repo *r, const char *commit, git_t
     int rc;
 
     *tree = NULL;
-    if (git_oid_fromstr(&oid, commit))
+    if (git2.git_oid_fromstr(&oid, commit))
         return gate_fail(err, GATE_E_GIT, "'%s' is not a commit id", commit);
-    if (git_commit_lookup(&c, r->git, &oid))
+    if (git2.git_commit_lookup(&c, r->git, &oid))
         return gate_fail(err, GATE_E_GIT, "commit %.12s is not in this clone: %s", commit,
                          git_msg("not found"));
-    rc = git_commit_tree(tree, c);
-    git_commit_free(c);
+    rc = git2.git_commit_tree(tree, c);
+    git2.git_commit_free(c);
     if (rc)
         return gate_fail(err, GATE_E_GIT, "cannot read the tree of commit %.12s: %s", commit,
                          git_msg("unknown error"));
@@ -851,7 +931,7 @@ struct walk_ctx {
 static int walk_cb(const char *root, const git_tree_entry *entry, void *payload)
 {
     struct walk_ctx *w = payload;
-    enum gate_repo_kind kind = kind_of(git_tree_entry_filemode(entry));
+    enum gate_repo_kind kind = kind_of(git2.git_tree_entry_filemode(entry));
     char *sub;
 
     if (kind == GATE_RK_DIR)
@@ -860,7 +940,7 @@ static int walk_cb(const char *root, const git_tree_entry *entry, void *payload)
     sub = *w->dir ? gate_xasprintf("%s/%s", w->dir, root) : gate_xstrdup(root);
     if (*sub && sub[strlen(sub) - 1] == '/')
         sub[strlen(sub) - 1] = '\0';
-    tree_add(w->t, sub, git_tree_entry_name(entry), git_tree_entry_id(entry), kind);
+    tree_add(w->t, sub, git2.git_tree_entry_name(entry), git2.git_tree_entry_id(entry), kind);
     free(sub);
     return 0;
 }
@@ -877,20 +957,20 @@ enum gate_code gate_repo_ls(struct gate_repo *r, const char *commit, const char 
     if (rc)
         return rc;
     if (*dir) {
-        int grc = git_tree_entry_bypath(&te, root, dir);
+        int grc = git2.git_tree_entry_bypath(&te, root, dir);
 
-        if (grc == GIT_ENOTFOUND || (!grc && git_tree_entry_type(te) != GIT_OBJECT_TREE)) {
-            git_tree_entry_free(te);
-            git_tree_free(root);
+        if (grc == GIT_ENOTFOUND || (!grc && git2.git_tree_entry_type(te) != GIT_OBJECT_TREE)) {
+            git2.git_tree_entry_free(te);
+            git2.git_tree_free(root);
             return GATE_OK;
         }
-        if (grc || git_tree_lookup(&tree, r->git, git_tree_entry_id(te))) {
-            git_tree_entry_free(te);
-            git_tree_free(root);
+        if (grc || git2.git_tree_lookup(&tree, r->git, git2.git_tree_entry_id(te))) {
+            git2.git_tree_entry_free(te);
+            git2.git_tree_free(root);
             return gate_fail(err, GATE_E_GIT, "cannot read '%s' in commit %.12s: %s", dir, commit,
                              git_msg("unknown error"));
         }
-        git_tree_entry_free(te);
+        git2.git_tree_entry_free(te);
     } else {
         tree = root;
         root = NULL;
@@ -899,21 +979,21 @@ enum gate_code gate_repo_ls(struct gate_repo *r, const char *commit, const char 
     if (recursive) {
         struct walk_ctx w = {out, dir};
 
-        if (git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w))
+        if (git2.git_tree_walk(tree, GIT_TREEWALK_PRE, walk_cb, &w))
             rc = gate_fail(err, GATE_E_GIT, "cannot walk '%s' in commit %.12s: %s", dir, commit,
                            git_msg("unknown error"));
     } else {
-        size_t n = git_tree_entrycount(tree);
+        size_t n = git2.git_tree_entrycount(tree);
 
         for (size_t i = 0; i < n; i++) {
-            const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+            const git_tree_entry *e = git2.git_tree_entry_byindex(tree, i);
 
-            tree_add(out, dir, git_tree_entry_name(e), git_tree_entry_id(e),
-                     kind_of(git_tree_entry_filemode(e)));
+            tree_add(out, dir, git2.git_tree_entry_name(e), git2.git_tree_entry_id(e),
+                     kind_of(git2.git_tree_entry_filemode(e)));
         }
     }
-    git_tree_free(tree);
-    git_tree_free(root);
+    git2.git_tree_free(tree);
+    git2.git_tree_free(root);
     return rc;
 }
 
@@ -924,24 +1004,24 @@ enum gate_code gate_repo_tracked(struct gate_repo *r, struct gate_repo_tree *out
     size_t n;
 
     memset(out, 0, sizeof(*out));
-    if (git_repository_index(&idx, r->git))
+    if (git2.git_repository_index(&idx, r->git))
         return gate_fail(err, GATE_E_GIT, "cannot read the git index: %s",
                          git_msg("unknown error"));
-    n = git_index_entrycount(idx);
+    n = git2.git_index_entrycount(idx);
     for (size_t i = 0; i < n; i++) {
-        const git_index_entry *e = git_index_get_byindex(idx, i);
+        const git_index_entry *e = git2.git_index_get_byindex(idx, i);
         enum gate_repo_kind kind;
 
         if (!e)
             continue;
         /* a conflicted path has up to three stages: list it once */
-        if (i && out->n && git_index_entry_stage(e) &&
+        if (i && out->n && git2.git_index_entry_stage(e) &&
             !strcmp(out->items[out->n - 1].path, e->path))
             continue;
         kind = kind_of((git_filemode_t)e->mode);
         tree_add(out, "", e->path, &e->id, kind);
     }
-    git_index_free(idx);
+    git2.git_index_free(idx);
     out->found = true;
     return GATE_OK;
 }
@@ -966,17 +1046,17 @@ enum gate_code gate_repo_find(struct gate_repo *r, const char *commit, const cha
     rc = commit_tree(r, commit, &root, err);
     if (rc)
         return rc;
-    grc = git_tree_entry_bypath(&te, root, path);
-    if (!grc && git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
+    grc = git2.git_tree_entry_bypath(&te, root, path);
+    if (!grc && git2.git_tree_entry_type(te) == GIT_OBJECT_BLOB) {
         *found = true;
         if (oid)
-            oid_hex(git_tree_entry_id(te), oid);
+            oid_hex(git2.git_tree_entry_id(te), oid);
     } else if (grc && grc != GIT_ENOTFOUND) {
         rc = gate_fail(err, GATE_E_GIT, "cannot read '%s' in commit %.12s: %s", path, commit,
                        git_msg("unknown error"));
     }
-    git_tree_entry_free(te);
-    git_tree_free(root);
+    git2.git_tree_entry_free(te);
+    git2.git_tree_free(root);
     return rc;
 }
 
@@ -989,22 +1069,22 @@ enum gate_code gate_repo_blob(struct gate_repo *r, const char *oid, size_t max, 
 
     *data = NULL;
     *len = 0;
-    if (git_oid_fromstr(&id, oid))
+    if (git2.git_oid_fromstr(&id, oid))
         return gate_fail(err, GATE_E_GIT, "'%s' is not a blob id", oid);
-    if (git_blob_lookup(&b, r->git, &id))
+    if (git2.git_blob_lookup(&b, r->git, &id))
         return gate_fail(err, GATE_E_GIT, "blob %.12s is not in this clone: %s", oid,
                          git_msg("not found"));
-    n = (size_t)git_blob_rawsize(b);
+    n = (size_t)git2.git_blob_rawsize(b);
     if (n > max) {
-        git_blob_free(b);
+        git2.git_blob_free(b);
         return gate_fail(err, GATE_E_LIMIT, "blob %.12s is larger than %zu bytes", oid, max);
     }
     *data = gate_xmalloc(n + 1);
     if (n)
-        memcpy(*data, git_blob_rawcontent(b), n);
+        memcpy(*data, git2.git_blob_rawcontent(b), n);
     (*data)[n] = '\0';
     *len = n;
-    git_blob_free(b);
+    git2.git_blob_free(b);
     return GATE_OK;
 }
 
@@ -1015,7 +1095,7 @@ enum gate_code gate_repo_hash_file(struct gate_repo *r, const char *path, char *
     char *abs = gate_xasprintf("%s/%s", r->workdir, path);
     int rc;
 
-    rc = git_repository_hashfile(&id, r->git, abs, GIT_OBJECT_BLOB, path);
+    rc = git2.git_repository_hashfile(&id, r->git, abs, GIT_OBJECT_BLOB, path);
     free(abs);
     if (rc)
         return gate_fail(err, GATE_E_IO, "cannot read '%s': %s", path, git_msg("unknown error"));

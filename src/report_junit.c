@@ -14,6 +14,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/err.h"
+#include "gate/dl.h"
 #include "gate/plan.h"
 #include "gate/report_common.h"
 #include "gate/version.h"
@@ -23,6 +24,32 @@
 #include <string.h>
 
 #include <libxml/xmlwriter.h>
+
+/* libxml2 is loaded on first use (dl.h), by gate_report_junit(). */
+#define XML_FUNCS(X, t)             \
+ X(t, xmlBufferContent)             \
+ X(t, xmlBufferCreate)              \
+ X(t, xmlBufferFree)                \
+ X(t, xmlBufferLength)              \
+ X(t, xmlFreeTextWriter)            \
+ X(t, xmlNewTextWriterMemory)       \
+ X(t, xmlTextWriterEndDocument)     \
+ X(t, xmlTextWriterEndElement)      \
+ X(t, xmlTextWriterSetIndent)       \
+ X(t, xmlTextWriterSetIndentString) \
+ X(t, xmlTextWriterStartDocument)   \
+ X(t, xmlTextWriterStartElement)    \
+ X(t, xmlTextWriterWriteAttribute)  \
+ X(t, xmlTextWriterWriteString)
+GATE_DL_TABLE(xml, XML_FUNCS);
+static struct gate_dl libxml2 = {
+    .name = "libxml2",
+    .sonames = (const char *const[]){GATE_LIBXML2_SONAMES, NULL},
+    .need = "to write JUnit reports",
+    .package = GATE_LIBXML2_PACKAGE,
+    .code = GATE_E_IO,
+    GATE_DL_SYMS(xml),
+};
 
 struct jw {
     xmlTextWriterPtr w;
@@ -51,17 +78,17 @@ static const char *clean(struct jw *j, const char *s, size_t max)
 
 static void start(struct jw *j, const char *name)
 {
-    check_rc(j, xmlTextWriterStartElement(j->w, X(name)));
+    check_rc(j, xml.xmlTextWriterStartElement(j->w, X(name)));
 }
 
 static void end(struct jw *j)
 {
-    check_rc(j, xmlTextWriterEndElement(j->w));
+    check_rc(j, xml.xmlTextWriterEndElement(j->w));
 }
 
 static void attr(struct jw *j, const char *name, const char *value, size_t max)
 {
-    check_rc(j, xmlTextWriterWriteAttribute(j->w, X(name), X(clean(j, value, max))));
+    check_rc(j, xml.xmlTextWriterWriteAttribute(j->w, X(name), X(clean(j, value, max))));
 }
 
 static void attr_int(struct jw *j, const char *name, long long v)
@@ -69,12 +96,12 @@ static void attr_int(struct jw *j, const char *name, long long v)
     char num[32];
 
     (void)snprintf(num, sizeof(num), "%lld", v);
-    check_rc(j, xmlTextWriterWriteAttribute(j->w, X(name), X(num)));
+    check_rc(j, xml.xmlTextWriterWriteAttribute(j->w, X(name), X(num)));
 }
 
 static void text(struct jw *j, const char *s)
 {
-    check_rc(j, xmlTextWriterWriteString(j->w, X(clean(j, s, 0))));
+    check_rc(j, xml.xmlTextWriterWriteString(j->w, X(clean(j, s, 0))));
 }
 
 static void property(struct jw *j, const char *name, const char *value)
@@ -287,24 +314,33 @@ static void migration_case(struct jw *j, const struct gate_run *run, const struc
     gate_buf_release(&out);
 }
 
-void gate_report_junit(const struct gate_run *run, struct gate_buf *out)
+enum gate_code gate_report_junit_load(struct gate_err *err)
 {
-    xmlBufferPtr xb = xmlBufferCreate();
+    return gate_dl_load(&libxml2, err);
+}
+
+enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *out,
+                                 struct gate_err *err)
+{
+    xmlBufferPtr xb;
     struct jw j = {0};
     struct counts c;
     struct gate_buf suite = {0}, cls = {0}, seen = {0};
 
+    if (gate_report_junit_load(err))
+        return GATE_E_IO;
+    xb = xml.xmlBufferCreate();
     if (!xb)
         GATE_BUG("out of memory in libxml2");
-    j.w = xmlNewTextWriterMemory(xb, 0);
+    j.w = xml.xmlNewTextWriterMemory(xb, 0);
     if (!j.w)
         GATE_BUG("out of memory in libxml2");
-    check_rc(&j, xmlTextWriterSetIndent(j.w, 1));
-    check_rc(&j, xmlTextWriterSetIndentString(j.w, X("  ")));
+    check_rc(&j, xml.xmlTextWriterSetIndent(j.w, 1));
+    check_rc(&j, xml.xmlTextWriterSetIndentString(j.w, X("  ")));
     count(run, &c);
     gate_buf_printf(&suite, "prisma-gate %s", run->command);
 
-    check_rc(&j, xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL));
+    check_rc(&j, xml.xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL));
     start(&j, "testsuites");
     attr(&j, "name", "prisma-gate", 0);
     attr_int(&j, "tests", c.tests);
@@ -362,14 +398,15 @@ void gate_report_junit(const struct gate_run *run, struct gate_buf *out)
     }
     end(&j); /* testsuite */
     end(&j); /* testsuites */
-    check_rc(&j, xmlTextWriterEndDocument(j.w));
-    xmlFreeTextWriter(j.w);
+    check_rc(&j, xml.xmlTextWriterEndDocument(j.w));
+    xml.xmlFreeTextWriter(j.w);
     if (j.failed)
         GATE_BUG("libxml2 xmlwriter failed");
-    gate_buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-    xmlBufferFree(xb);
+    gate_buf_add(out, xml.xmlBufferContent(xb), (size_t)xml.xmlBufferLength(xb));
+    xml.xmlBufferFree(xb);
     gate_buf_release(&j.tmp);
     gate_buf_release(&suite);
     gate_buf_release(&cls);
     gate_buf_release(&seen);
+    return GATE_OK;
 }

@@ -66,16 +66,16 @@ enum gate_code gate_report_spec_parse(const char *arg, struct gate_report_spec *
                      (int)n, arg);
 }
 
-void gate_report_render(const struct gate_run *run, enum gate_format f, struct gate_buf *out,
-                        bool color, bool verbose)
+enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f,
+                                  struct gate_buf *out, bool color, bool verbose,
+                                  struct gate_err *err)
 {
     switch (f) {
     case GATE_FORMAT_JSON:
         gate_report_json(run, out);
         break;
     case GATE_FORMAT_JUNIT:
-        gate_report_junit(run, out);
-        break;
+        return gate_report_junit(run, out, err);
     case GATE_FORMAT_SARIF:
         gate_report_sarif(run, out);
         break;
@@ -92,6 +92,23 @@ void gate_report_render(const struct gate_run *run, enum gate_format f, struct g
         gate_report_text(run, out, color, verbose);
         break;
     }
+    return GATE_OK;
+}
+
+bool gate_reports_want(const struct gate_cli *cli, const struct gate_policy *pol,
+                       enum gate_format f)
+{
+    bool want = cli->format == f;
+
+    if (f == GATE_FORMAT_JUNIT && pol && pol->reports.junit)
+        want = true;
+    for (int i = 0; i < cli->nreports && !want; i++) {
+        struct gate_report_spec spec = {0};
+        struct gate_err err = {0};
+
+        want = !gate_report_spec_parse(cli->reports[i], &spec, &err) && spec.format == f;
+    }
+    return want;
 }
 
 /* ---- the repository root --------------------------------------------------- */
@@ -232,10 +249,13 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
             gate_report_text(run, &b, false, true);
             break;
         default:
-            gate_report_render(run, all[i].format, &b, false, false);
+            (void)gate_report_render(run, all[i].format, &b, false, false, &err);
             break;
         }
-        if (gate_write_file_atomic(path, b.data ? b.data : "", b.len, &err)) {
+        if (err.code) {
+            gate_errorf("report: %s: %s", path, err.msg);
+            ok = false;
+        } else if (gate_write_file_atomic(path, b.data ? b.data : "", b.len, &err)) {
             gate_errorf("report: %s", err.msg);
             ok = false;
         } else {

@@ -13,6 +13,11 @@
  * `sslrootcert`; every other parameter libpq knows (sslmode, sslrootcert,
  * target_session_attrs, ...) is passed through unchanged.
  *
+ * libpq is not linked: it is loaded on first use (dl.h), by
+ * gate_db_connect() and by gate_db_url_parse() for a parameter only
+ * libpq can say it knows. When it cannot be loaded they fail with
+ * GATE_E_DB and a message that names the package to install (libpq5).
+ *
  * Secrets: the password (and sslpassword) never appears in a message.
  * Every message that carries libpq or server text is scrubbed of the
  * password, its URL-encoded form and the URL itself before it leaves
@@ -48,8 +53,9 @@ struct gate_db_url {
 
 /*
  * Parse a Prisma PostgreSQL URL into out (zeroed first). Fails with
- * GATE_E_USAGE and a message that never quotes the URL or the password.
- * On failure out holds nothing that needs releasing.
+ * GATE_E_USAGE and a message that never quotes the URL or the password,
+ * or GATE_E_DB when libpq is needed and cannot be loaded. On failure out
+ * holds nothing that needs releasing.
  */
 enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struct gate_err *err);
 void gate_db_url_release(struct gate_db_url *u);
@@ -71,8 +77,9 @@ struct gate_db;
  * Connect (libpq, blocking, with u->connect_timeout). On failure returns
  * GATE_E_DB with a scrubbed message that names host, port, database and
  * user (never the password), plus Prisma's error code where one applies
- * (P1000 authentication failed, P1001 cannot reach, P1003 no database).
- * *out is NULL on failure. u must outlive the connection.
+ * (P1000 authentication failed, P1001 cannot reach, P1003 no database),
+ * or the message of dl.h when libpq cannot be loaded. *out is NULL on
+ * failure. u must outlive the connection.
  */
 enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out,
                                struct gate_err *err);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * digest.h - SHA-256 and HMAC-SHA-256 (OpenSSL libcrypto), constant-time
- * comparison. The only module that includes OpenSSL.
+ * digest.h - SHA-256 and HMAC-SHA-256 (GNU Nettle), constant-time
+ * comparison. The only module that includes Nettle.
  */
 #ifndef GATE_DIGEST_H
 #define GATE_DIGEST_H

@@ -29,7 +29,8 @@ struct gate_health_result {
  * Run checks[0..n) concurrently and append one result per check to
  * run->health (in policy order). Returns the number of checks that did
  * not pass. Never fails as a whole: an unreachable endpoint is a result
- * with status error, a wrong answer a result with status fail.
+ * with status error, a wrong answer a result with status fail (and when
+ * libcurl cannot be loaded, every check is an error that says so).
  */
 size_t gate_health_run(struct gate_run *run, const struct gate_health_check *checks, size_t n);
 

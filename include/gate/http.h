@@ -60,23 +60,37 @@ struct gate_http_req {
 struct gate_http;
 
 /*
- * Global set-up and teardown of libcurl: call once from main.c, before
- * any thread starts / after every request is done.
+ * libcurl is not linked: it is loaded on first use (dl.h), and its global
+ * set-up (curl_global_init) runs right after, once per process. That is
+ * this function; gate_http_url_check() and gate_http_new() call it. As
+ * curl_global_init() must not run while another thread runs, a command
+ * that starts threads before its first request calls it first (deploy;
+ * health starts none). Fails with GATE_E_HTTP: libcurl cannot be loaded
+ * (dl.h's message, naming the package) or initialised; every later call
+ * fails the same way.
  */
 enum gate_code gate_http_global_init(struct gate_err *err);
+
+/* Global teardown, from main.c once every request is done; nothing when libcurl was never set up.
+ */
 void gate_http_global_cleanup(void);
 
 /*
  * Check that url is http:// or https:// with a host and no credentials.
- * GATE_E_USAGE with a message (credentials shown as ***) when it is not.
+ * GATE_E_USAGE with a message (credentials shown as ***) when it is not;
+ * GATE_E_HTTP when libcurl cannot be loaded (gate_http_global_init).
  */
 enum gate_code gate_http_url_check(const char *url, struct gate_err *err);
 
 /* A copy of url safe to print: user:password@ replaced by ***@; the caller frees. */
 char *gate_http_url_redact(const char *url);
 
-/* New set; gate_http_free() releases it (and every request still in flight). */
-struct gate_http *gate_http_new(void);
+/*
+ * A new set into *out; gate_http_free() releases it (and every request
+ * still in flight). Fails only when libcurl cannot be loaded
+ * (gate_http_global_init); *out is then NULL.
+ */
+enum gate_code gate_http_new(struct gate_http **out, struct gate_err *err);
 void gate_http_free(struct gate_http *h);
 
 /*

@@ -15,6 +15,8 @@
  * libgit2's global state is reference-counted: each open repository holds
  * one reference (git_libgit2_init in gate_repo_open, shutdown in
  * gate_repo_free), so no other module ever sees libgit2.
+ *
+ * libgit2 is not linked: gate_repo_open() loads it on first use (dl.h).
  */
 #ifndef GATE_REPO_H
 #define GATE_REPO_H
@@ -29,8 +31,9 @@ struct gate_repo;
  * git does). Fails with GATE_E_GIT when dir is in no repository, the
  * repository is bare, or libgit2 refuses it (the message carries
  * libgit2's reason and, for a repository owned by another user, the
- * `git config --global --add safe.directory` line to run). *out is NULL
- * on failure.
+ * `git config --global --add safe.directory` line to run), or when
+ * libgit2 cannot be loaded (the message of dl.h, naming the package to
+ * install). *out is NULL on failure.
  */
 enum gate_code gate_repo_open(const char *dir, struct gate_repo **out, struct gate_err *err);
 void gate_repo_free(struct gate_repo *r);

@@ -8,6 +8,7 @@
 
 #include "gate/compat.h"
 #include "gate/buf.h"
+#include "gate/err.h"
 #include "gate/run.h"
 
 /* The canonical JSON report (format_version 1, design.md); appended to out. */
@@ -28,9 +29,19 @@ void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, b
 /*
  * JUnit XML: a testsuite for the command, a testcase per check and per
  * migration; <failure> for blocking findings, <error> for what could not
- * be evaluated. Valid XML 1.0 whatever the SQL holds.
+ * be evaluated. Valid XML 1.0 whatever the SQL holds. Written with
+ * libxml2, which is not linked but loaded on first use (dl.h): fails
+ * only when it cannot be loaded, with GATE_E_IO and a message naming the
+ * package to install (out is then unchanged).
  */
-void gate_report_junit(const struct gate_run *run, struct gate_buf *out);
+enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *out,
+                                 struct gate_err *err);
+
+/*
+ * Load libxml2 now (gate_report_junit would on first use): for a command
+ * that must not start what it cannot report (deploy). GATE_E_IO as above.
+ */
+enum gate_code gate_report_junit_load(struct gate_err *err);
 
 /* SARIF 2.1.0: every rule with its help, one result per finding, stable fingerprints. */
 void gate_report_sarif(const struct gate_run *run, struct gate_buf *out);

@@ -32,9 +32,17 @@ struct gate_report_spec {
 enum gate_code gate_report_spec_parse(const char *arg, struct gate_report_spec *out,
                                       struct gate_err *err);
 
-/* Render run in format f (text: with color/verbose as given). */
-void gate_report_render(const struct gate_run *run, enum gate_format f, struct gate_buf *out,
-                        bool color, bool verbose);
+/*
+ * Render run in format f (text: with color/verbose as given). Fails only
+ * for JUnit, when libxml2 cannot be loaded (gate_report_junit).
+ */
+enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f,
+                                  struct gate_buf *out, bool color, bool verbose,
+                                  struct gate_err *err);
+
+/* The run ends in a report in format f: on stdout (--format), or a file (--report, the policy). */
+bool gate_reports_want(const struct gate_cli *cli, const struct gate_policy *pol,
+                       enum gate_format f);
 
 /*
  * Set run->repo_root and run->repo_prefix: GITHUB_WORKSPACE under GitHub
@@ -56,8 +64,9 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
 /*
  * Write every report file the run asks for: the policy's reports, each
  * format overridden by a --report of the same format, plus the other
- * --report files. Atomic (temp file + rename). Every failure is
- * reported on stderr; returns false when any file could not be written.
+ * --report files. Atomic (temp file + rename). Every failure (also a
+ * JUnit report without libxml2) is reported on stderr; returns false
+ * when any file could not be written.
  * written/nwritten (malloc'd, paths in run's arena) list what was
  * written, for $GITHUB_OUTPUT.
  */

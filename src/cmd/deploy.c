@@ -22,11 +22,14 @@
 #include "gate/cli.h"
 #include "gate/db.h"
 #include "gate/health.h"
+#include "gate/http.h"
 #include "gate/history.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
 #include "gate/proc.h"
+#include "gate/report.h"
+#include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
 
@@ -718,6 +721,17 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         gate_errorf("the policy's project.prisma is empty: deploy needs the Prisma CLI's argv, "
                     "e.g. [npx, prisma]");
         return GATE_EXIT_USAGE;
+    }
+    /*
+     * The health checks and the reports come after the deploy: libcurl and
+     * libxml2 are loaded now, so that a missing one stops the deploy
+     * before anything is changed; libcurl also before any thread starts
+     * (curl_global_init).
+     */
+    if ((dp.pol->nhealth && gate_http_global_init(&err)) ||
+        (gate_reports_want(cli, dp.pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&err))) {
+        gate_errorf("%s; nothing was changed", err.msg);
+        return GATE_EXIT_UNAVAILABLE;
     }
     rc = gate_plan_connect(cli, &opts, &dp.url, &dp.db);
     if (rc)

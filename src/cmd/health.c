@@ -131,6 +131,15 @@ enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struc
     }
     if (rc)
         return rc;
+    {
+        struct gate_err err = {0};
+
+        /* libcurl, loaded and set up before any request (no thread runs yet) */
+        if (gate_http_global_init(&err)) {
+            gate_errorf("%s", err.msg);
+            return GATE_EXIT_UNAVAILABLE;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         struct gate_err err = {0};
 
@@ -139,7 +148,7 @@ enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struc
                 gate_errorf("health check '%s': %s", checks[i].name, err.msg);
             else
                 gate_errorf("%s", err.msg);
-            return GATE_EXIT_USAGE;
+            return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
         }
     }
     gate_verbosef("health: %zu check%s, concurrently", n, n == 1 ? "" : "s");

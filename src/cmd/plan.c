@@ -65,7 +65,7 @@ enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *op
     }
     if (gate_db_url_parse(val, url, &err)) {
         gate_errorf("%s: %s", t->url_env, err.msg);
-        return GATE_EXIT_USAGE;
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
     }
     if (t->require_tls && !tls_required(url)) {
         gate_errorf("the policy's target%s%s requires TLS, but %s does not ask for it: add "

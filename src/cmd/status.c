@@ -666,7 +666,7 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
     }
     if (gate_db_url_parse(url, &st.url, &err)) {
         gate_errorf("%s: %s", URL_ENV, err.msg);
-        return GATE_EXIT_USAGE;
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
     }
     st.run = run;
     st.dir = cli->migrations ? cli->migrations : "prisma/migrations";

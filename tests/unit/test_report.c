@@ -248,6 +248,7 @@ static void test_junit_hostile(void **state)
     struct gate_run run;
     struct gate_migration *m;
     struct gate_buf b = {0};
+    struct gate_err err = {0};
 
     (void)state;
     gate_run_init(&run, "lint");
@@ -258,7 +259,7 @@ static void test_junit_hostile(void **state)
     gate_run_add_check(&run, "x.check", GATE_STATUS_SKIP, "skipped \x01 because");
     run.verdict = GATE_VERDICT_FAIL;
     run.exit_code = 1;
-    gate_report_junit(&run, &b);
+    assert_int_equal(gate_report_junit(&run, &b, &err), GATE_OK);
     assert_non_null(strstr(gate_buf_str(&b),
                            "]]&gt; &lt;x&gt; &amp; &quot;q&quot; \xEF\xBF\xBD[31m "
                            "\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD"));
