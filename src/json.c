@@ -264,6 +264,14 @@ const struct gate_json *gate_json_path(const struct gate_json *root, const char 
 
 static void newline_indent(struct gate_buf *out, int depth)
 {
+    static const char blanks[] =
+        "\n                                                                ";
+    size_t n = 1 + 2 * (size_t)depth;
+
+    if (n <= sizeof(blanks) - 1) {
+        gate_buf_add(out, blanks, n);
+        return;
+    }
     gate_buf_addc(out, '\n');
     for (int i = 0; i < depth; i++)
         gate_buf_add(out, "  ", 2);
