@@ -9,7 +9,7 @@ libpq-dev libgit2-dev libyaml-dev libcurl4-openssl-dev libjansson-dev
 libxml2-dev libxml2-utils nettle-dev
 libcmocka-dev
 postgresql-15 postgresql-client-15
-git time python3 python3-jsonschema"
+git time python3 python3-jsonschema openssl"
 
 # Node.js and npm (for the Prisma CLI fixture and the squawk benchmark) may
 # come from NodeSource, whose nodejs package bundles npm and conflicts with
