@@ -13,24 +13,42 @@
 
 #include <string.h>
 
+/*
+ * Text that came from the input (paths, messages quoting SQL, reasons) goes
+ * to a terminal: control characters (an ESC in a quoted identifier, say)
+ * and invalid UTF-8 become U+FFFD, line breaks become spaces.
+ */
+static void put(struct gate_buf *out, const char *s)
+{
+    gate_text_clean(out, s, 0, 0);
+}
+
 static void finding_text(struct gate_buf *out, const struct gate_migration *m,
                          const struct gate_finding *f, bool color)
 {
-    gate_buf_printf(out, "%s%s:%d:%d:%s ", color ? GATE_C_BOLD : "", m->path, f->line, f->column,
-                    color ? GATE_C_RESET : "");
-    gate_buf_printf(out, "%s%s%s %s: %s", color ? gate_ansi_risk(f->risk) : "",
-                    gate_risk_name(f->risk), color ? GATE_C_RESET : "", f->rule, f->message);
-    if (f->suppressed)
-        gate_buf_printf(out, " %s[suppressed: %s]%s", color ? GATE_C_DIM : "",
-                        f->suppression_reason ? f->suppression_reason : "",
-                        color ? GATE_C_RESET : "");
+    gate_buf_adds(out, color ? GATE_C_BOLD : "");
+    put(out, m->path);
+    gate_buf_printf(out, ":%d:%d:%s ", f->line, f->column, color ? GATE_C_RESET : "");
+    gate_buf_printf(out, "%s%s%s %s: ", color ? gate_ansi_risk(f->risk) : "",
+                    gate_risk_name(f->risk), color ? GATE_C_RESET : "", f->rule);
+    put(out, f->message);
+    if (f->suppressed) {
+        gate_buf_printf(out, " %s[suppressed: ", color ? GATE_C_DIM : "");
+        put(out, f->suppression_reason);
+        gate_buf_printf(out, "]%s", color ? GATE_C_RESET : "");
+    }
     gate_buf_addc(out, '\n');
-    if (f->help && !f->suppressed)
-        gate_buf_printf(out, "  %shelp:%s %s\n", color ? GATE_C_BOLD : "",
-                        color ? GATE_C_RESET : "", f->help);
-    if (f->prisma_warning && !f->suppressed)
-        gate_buf_printf(out, "  %sprisma warned:%s %s\n", color ? GATE_C_BOLD : "",
-                        color ? GATE_C_RESET : "", f->prisma_warning);
+    if (f->help && !f->suppressed) {
+        gate_buf_printf(out, "  %shelp:%s ", color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
+        put(out, f->help);
+        gate_buf_addc(out, '\n');
+    }
+    if (f->prisma_warning && !f->suppressed) {
+        gate_buf_printf(out, "  %sprisma warned:%s ", color ? GATE_C_BOLD : "",
+                        color ? GATE_C_RESET : "");
+        put(out, f->prisma_warning);
+        gate_buf_addc(out, '\n');
+    }
 }
 
 void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, bool color)
@@ -46,9 +64,12 @@ void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, b
         counts[h->status]++;
         gate_buf_printf(out, "%s%-5s%s ", color ? c : "", gate_status_name(h->status),
                         color ? GATE_C_RESET : "");
-        if (h->name && h->url && strcmp(h->name, h->url))
-            gate_buf_printf(out, "%s: ", h->name);
-        gate_buf_printf(out, "%s [%lld ms]\n", h->message, h->elapsed_ms);
+        if (h->name && h->url && strcmp(h->name, h->url)) {
+            put(out, h->name);
+            gate_buf_adds(out, ": ");
+        }
+        put(out, h->message);
+        gate_buf_printf(out, " [%lld ms]\n", h->elapsed_ms);
     }
     gate_buf_printf(out,
                     "health: %zu check%s, %zu passed, %zu failed, %zu could not be evaluated\n",
@@ -84,13 +105,19 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
 
-        gate_buf_printf(out, "%-5s %s: %s\n", gate_status_name(c->status), c->id, c->message);
+        gate_buf_printf(out, "%-5s %s: ", gate_status_name(c->status), c->id);
+        put(out, c->message);
+        gate_buf_addc(out, '\n');
     }
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        if (m->error && !m->nfindings)
-            gate_buf_printf(out, "%s: error: %s\n", m->path, m->error);
+        if (m->error && !m->nfindings) {
+            put(out, m->path);
+            gate_buf_adds(out, ": error: ");
+            put(out, m->error);
+            gate_buf_addc(out, '\n');
+        }
         for (size_t k = 0; k < m->nfindings; k++) {
             const struct gate_finding *f = &m->findings[k];
 

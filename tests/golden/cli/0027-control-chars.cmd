@@ -1,0 +1,1 @@
+lint tests/golden/cli/data/control-chars.sql

@@ -1,0 +1,3 @@
+DROP TABLE "a[31mb";
+ALTER TABLE "t" DROP COLUMN "x
+y";
