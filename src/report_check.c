@@ -171,30 +171,30 @@ static void checks_text(const struct gate_run *run, struct gate_buf *out, bool c
         const struct gate_check *c = &run->checks[i];
 
         gate_buf_printf(out, "  %s%s%s %-*s  %s\n", color ? status_color(c->status) : "",
-                        status_word(c->status), color ? GATE_C_RESET : "", (int)w, c->id,
-                        c->message);
+                        gate_text_safe(status_word(c->status)), color ? GATE_C_RESET : "", (int)w,
+                        gate_text_safe(c->id), gate_text_safe(c->message));
     }
 }
 
 static void change_line(struct gate_buf *out, const struct gate_impact_change *c)
 {
-    gate_buf_printf(out, "      %-18s ", c->action);
+    gate_buf_printf(out, "      %-18s ", gate_text_safe(c->action));
     if (c->model && c->field)
-        gate_buf_printf(out, "%s.%s", c->model, c->field);
+        gate_buf_printf(out, "%s.%s", gate_text_safe(c->model), gate_text_safe(c->field));
     else if (c->model)
-        gate_buf_printf(out, "%s", c->model);
+        gate_buf_printf(out, "%s", gate_text_safe(c->model));
     else if (c->table && c->column)
-        gate_buf_printf(out, "\"%s\".\"%s\"", c->table, c->column);
+        gate_buf_printf(out, "\"%s\".\"%s\"", gate_text_safe(c->table), gate_text_safe(c->column));
     else if (c->table)
-        gate_buf_printf(out, "\"%s\"", c->table);
+        gate_buf_printf(out, "\"%s\"", gate_text_safe(c->table));
     if (c->model && c->table) {
-        gate_buf_printf(out, "  (table \"%s\"", c->table);
+        gate_buf_printf(out, "  (table \"%s\"", gate_text_safe(c->table));
         if (c->column)
-            gate_buf_printf(out, ", column \"%s\"", c->column);
+            gate_buf_printf(out, ", column \"%s\"", gate_text_safe(c->column));
         gate_buf_addc(out, ')');
     }
     if (c->detail)
-        gate_buf_printf(out, "%s%s", c->table ? ": " : "", c->detail);
+        gate_buf_printf(out, "%s%s", c->table ? ": " : "", gate_text_safe(c->detail));
     gate_buf_addc(out, '\n');
 }
 
@@ -209,43 +209,43 @@ static void impact_text(struct gate_buf *out, const struct gate_impact *imp, boo
     if (imp->nmodels) {
         gate_buf_adds(out, "      models touched: ");
         for (size_t i = 0; i < imp->nmodels; i++)
-            gate_buf_printf(out, "%s%s", i ? ", " : "", imp->models[i]);
+            gate_buf_printf(out, "%s%s", i ? ", " : "", gate_text_safe(imp->models[i]));
         gate_buf_addc(out, '\n');
     }
     if (imp->nfields) {
         gate_buf_adds(out, "      fields touched: ");
         for (size_t i = 0; i < imp->nfields; i++)
-            gate_buf_printf(out, "%s%s", i ? ", " : "", imp->fields[i]);
+            gate_buf_printf(out, "%s%s", i ? ", " : "", gate_text_safe(imp->fields[i]));
         gate_buf_addc(out, '\n');
     }
     gate_buf_printf(out, "      breaking change: %s%s%s%s%s\n",
                     color && imp->breaking ? GATE_C_RED : "", imp->breaking ? "yes" : "no",
                     color && imp->breaking ? GATE_C_RESET : "", imp->breaking ? " - " : "",
-                    imp->breaking ? imp->breaking_reason : "");
+                    gate_text_safe(imp->breaking ? imp->breaking_reason : ""));
     gate_buf_printf(
         out, "      data migration needed: %s%s%s%s%s\n",
         color && imp->data_migration ? GATE_C_YEL : "", imp->data_migration ? "yes" : "no",
         color && imp->data_migration ? GATE_C_RESET : "", imp->data_migration ? " - " : "",
-        imp->data_migration ? imp->data_migration_reason : "");
+        gate_text_safe(imp->data_migration ? imp->data_migration_reason : ""));
     if (imp->suggested_name)
-        gate_buf_printf(out, "      suggested name: %s\n", imp->suggested_name);
+        gate_buf_printf(out, "      suggested name: %s\n", gate_text_safe(imp->suggested_name));
     if (!imp->descriptive_name)
         gate_buf_printf(out, "      %sname:%s not descriptive: %s\n", color ? GATE_C_YEL : "",
-                        color ? GATE_C_RESET : "", imp->name_note);
+                        color ? GATE_C_RESET : "", gate_text_safe(imp->name_note));
 }
 
 static void finding_text(struct gate_buf *out, const struct gate_migration *m,
                          const struct gate_finding *f, bool color)
 {
-    gate_buf_printf(out, "    %s:%d:%d: %s%s%s %s: %s", m->path, f->line, f->column,
+    gate_buf_printf(out, "    %s:%d:%d: %s%s%s %s: %s", gate_text_safe(m->path), f->line, f->column,
                     color ? gate_ansi_risk(f->risk) : "", gate_risk_name(f->risk),
-                    color ? GATE_C_RESET : "", f->rule, f->message);
+                    color ? GATE_C_RESET : "", gate_text_safe(f->rule), gate_text_safe(f->message));
     if (f->suppressed)
         gate_buf_printf(out, " [suppressed: %s]",
-                        f->suppression_reason ? f->suppression_reason : "");
+                        gate_text_safe(f->suppression_reason ? f->suppression_reason : ""));
     gate_buf_addc(out, '\n');
     if (f->help && !f->suppressed)
-        gate_buf_printf(out, "      help: %s\n", f->help);
+        gate_buf_printf(out, "      help: %s\n", gate_text_safe(f->help));
 }
 
 void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bool color,
@@ -256,13 +256,15 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
     size_t hidden = 0;
 
     gate_buf_printf(out, "%sprisma-gate check%s  schema %s, migrations %s\n",
-                    color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "", c->schema,
-                    c->migrations_dir);
+                    color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "", gate_text_safe(c->schema),
+                    gate_text_safe(c->migrations_dir));
     if (c->base_ref)
-        gate_buf_printf(out, "  base: %s @ %.12s (%s)\n", c->base_ref, c->base_commit, c->base_how);
+        gate_buf_printf(out, "  base: %s @ %.12s (%s)\n", gate_text_safe(c->base_ref),
+                        gate_text_safe(c->base_commit), gate_text_safe(c->base_how));
     if (c->head_commit)
-        gate_buf_printf(out, "  head: %s%s%.12s%s\n", c->head_branch ? c->head_branch : "",
-                        c->head_branch ? " @ " : "(detached) ", c->head_commit,
+        gate_buf_printf(out, "  head: %s%s%.12s%s\n",
+                        gate_text_safe(c->head_branch ? c->head_branch : ""),
+                        c->head_branch ? " @ " : "(detached) ", gate_text_safe(c->head_commit),
                         c->shallow ? " (shallow clone)" : "");
     if (c->base_ref)
         gate_buf_printf(out,
@@ -282,12 +284,13 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
         const struct gate_migration *m = run->migrations[i];
 
         gate_buf_printf(out, "  %s%s%s  %s, risk %s%s%s, %d statement%s\n",
-                        color ? GATE_C_BOLD : "", m->name, color ? GATE_C_RESET : "",
-                        m->impact ? m->impact->change : "", color ? gate_ansi_risk(m->risk) : "",
-                        gate_risk_name(m->risk), color ? GATE_C_RESET : "", m->statements,
-                        m->statements == 1 ? "" : "s");
+                        color ? GATE_C_BOLD : "", gate_text_safe(m->name),
+                        color ? GATE_C_RESET : "",
+                        gate_text_safe(m->impact ? m->impact->change : ""),
+                        color ? gate_ansi_risk(m->risk) : "", gate_risk_name(m->risk),
+                        color ? GATE_C_RESET : "", m->statements, m->statements == 1 ? "" : "s");
         if (m->error)
-            gate_buf_printf(out, "    error: %s\n", m->error);
+            gate_buf_printf(out, "    error: %s\n", gate_text_safe(m->error));
         if (m->impact)
             impact_text(out, m->impact, color);
         for (size_t k = 0, shown = 0; k < m->nfindings; k++) {
@@ -329,27 +332,32 @@ void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, b
     gate_buf_printf(out, "%sDatabase Setup Analysis%s\n", color ? GATE_C_BOLD : "",
                     color ? GATE_C_RESET : "");
     gate_buf_printf(out, "  strategy:         %s%s%s (%s)\n", color ? GATE_C_BOLD : "",
-                    s->strategy ? s->strategy : "unknown", color ? GATE_C_RESET : "",
-                    s->strategy_why ? s->strategy_why : "");
-    gate_buf_printf(out, "  schema:           %s (%s)%s%s\n", s->schema, s->schema_from,
-                    s->provider ? ", provider " : "", s->provider ? s->provider : "");
+                    gate_text_safe(s->strategy ? s->strategy : "unknown"),
+                    color ? GATE_C_RESET : "",
+                    gate_text_safe(s->strategy_why ? s->strategy_why : ""));
+    gate_buf_printf(out, "  schema:           %s (%s)%s%s\n", gate_text_safe(s->schema),
+                    gate_text_safe(s->schema_from), s->provider ? ", provider " : "",
+                    gate_text_safe(s->provider ? s->provider : ""));
     if (s->migrations_dir_exists)
-        gate_buf_printf(out, "  migrations:       %zu in %s%s\n", s->migrations, s->migrations_dir,
-                        s->migrations ? (s->lock_file ? ", migration_lock.toml present"
-                                                      : ", no migration_lock.toml")
-                                      : "");
+        gate_buf_printf(out, "  migrations:       %zu in %s%s\n", s->migrations,
+                        gate_text_safe(s->migrations_dir),
+                        gate_text_safe(s->migrations
+                                           ? (s->lock_file ? ", migration_lock.toml present"
+                                                           : ", no migration_lock.toml")
+                                           : ""));
     else
-        gate_buf_printf(out, "  migrations:       none (no folder %s)\n", s->migrations_dir);
+        gate_buf_printf(out, "  migrations:       none (no folder %s)\n",
+                        gate_text_safe(s->migrations_dir));
     if (s->first_migration)
-        gate_buf_printf(out, "  first migration:  %s\n", s->first_migration);
+        gate_buf_printf(out, "  first migration:  %s\n", gate_text_safe(s->first_migration));
     if (s->last_migration)
-        gate_buf_printf(out, "  last migration:   %s%s%s%s\n", s->last_migration,
+        gate_buf_printf(out, "  last migration:   %s%s%s%s\n", gate_text_safe(s->last_migration),
                         s->last_migration_at ? " (" : "",
-                        s->last_migration_at ? s->last_migration_at : "",
+                        gate_text_safe(s->last_migration_at ? s->last_migration_at : ""),
                         s->last_migration_at ? ")" : "");
     if (s->db_checked)
         gate_buf_printf(out, "  database (%s): %s, %zu history row%s, %ld other table%s\n",
-                        s->db_env,
+                        gate_text_safe(s->db_env),
                         s->db_has_history ? "_prisma_migrations present" : "no _prisma_migrations",
                         s->db_history_rows, s->db_history_rows == 1 ? "" : "s", s->db_tables,
                         s->db_tables == 1 ? "" : "s");
@@ -363,17 +371,19 @@ void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, b
     for (size_t i = 0; i < s->ntargets; i++) {
         const struct gate_setup_target *t = &s->targets[i];
 
-        gate_buf_printf(out, "    %-*s  %-6s  ", (int)w, t->env, t->role);
+        gate_buf_printf(out, "    %-*s  %-6s  ", (int)w, gate_text_safe(t->env),
+                        gate_text_safe(t->role));
         if (t->host)
-            gate_buf_printf(out, "%s:%d/%s (schema %s%s%s)", t->host, t->port, t->database,
-                            t->schema, *t->user ? ", user " : "", t->user);
+            gate_buf_printf(out, "%s:%d/%s (schema %s%s%s)", gate_text_safe(t->host), t->port,
+                            gate_text_safe(t->database), gate_text_safe(t->schema),
+                            *t->user ? ", user " : "", gate_text_safe(t->user));
         else
-            gate_buf_printf(out, "unreadable: %s", t->error ? t->error : "?");
+            gate_buf_printf(out, "unreadable: %s", gate_text_safe(t->error ? t->error : "?"));
         if (t->name)
-            gate_buf_printf(out, "  (policy target %s)", t->name);
+            gate_buf_printf(out, "  (policy target %s)", gate_text_safe(t->name));
         if (t->same_as)
-            gate_buf_printf(out, "  %s= same database as %s%s", color ? GATE_C_YEL : "", t->same_as,
-                            color ? GATE_C_RESET : "");
+            gate_buf_printf(out, "  %s= same database as %s%s", color ? GATE_C_YEL : "",
+                            gate_text_safe(t->same_as), color ? GATE_C_RESET : "");
         gate_buf_addc(out, '\n');
     }
     for (size_t i = 0; i < run->nchecks; i++) {
@@ -384,8 +394,9 @@ void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, b
         if (!warned)
             gate_buf_addc(out, '\n');
         warned = true;
-        gate_buf_printf(out, "%s%s%s %s: %s\n", color ? status_color(c->status) : "",
-                        c->status == GATE_STATUS_WARN ? "warning:" : "error:",
-                        color ? GATE_C_RESET : "", c->id, c->message);
+        gate_buf_printf(
+            out, "%s%s%s %s: %s\n", color ? status_color(c->status) : "",
+            c->status == GATE_STATUS_WARN ? "warning:" : "error:", color ? GATE_C_RESET : "",
+            gate_text_safe(c->id), gate_text_safe(c->message));
     }
 }

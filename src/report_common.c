@@ -112,6 +112,32 @@ void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t
     }
 }
 
+/* Does s need gate_text_clean? Plain printable ASCII, LF and TAB do not. */
+static bool needs_clean(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p >= 0x7F)
+            return true;
+    }
+    return false;
+}
+
+#define SAFE_RING 16
+
+const char *gate_text_safe(const char *s)
+{
+    static struct gate_buf ring[SAFE_RING];
+    static unsigned next;
+    struct gate_buf *b;
+
+    if (!s || !needs_clean(s))
+        return s;
+    b = &ring[next++ % SAFE_RING];
+    gate_buf_reset(b);
+    gate_text_clean(b, s, GATE_CLEAN_NEWLINES, 0);
+    return gate_buf_str(b);
+}
+
 void gate_md_text(struct gate_buf *out, const char *s, size_t max)
 {
     struct gate_buf clean = {0};

@@ -59,53 +59,58 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
     const struct gate_run_deploy *d = run->deploy;
 
     gate_buf_printf(out, "\nDeploy: %s%s%s\n", color ? GATE_C_BOLD : "",
-                    !strcmp(d->stage, "done") ? "done" : d->stage, color ? GATE_C_RESET : "");
+                    gate_text_safe(!strcmp(d->stage, "done") ? "done" : d->stage),
+                    color ? GATE_C_RESET : "");
     if (d->token_message)
-        gate_buf_printf(out, "  token: %s (%s)\n", d->token_status, d->token_message);
+        gate_buf_printf(out, "  token: %s (%s)\n", gate_text_safe(d->token_status),
+                        gate_text_safe(d->token_message));
     if (d->lock_wait_ms > 1000)
         gate_buf_printf(out, "  waited %.1f s for the gate lock\n",
                         (double)d->lock_wait_ms / 1000.0);
     if (d->started) {
         gate_buf_printf(out, "  prisma migrate deploy: ");
         if (d->interrupted || d->timed_out)
-            gate_buf_printf(out, "stopped (%s)\n", d->error_message ? d->error_message : "");
+            gate_buf_printf(out, "stopped (%s)\n",
+                            gate_text_safe(d->error_message ? d->error_message : ""));
         else if (d->prisma_exit == 0)
             gate_buf_printf(out, "ok in %.1f s\n", (double)d->prisma_ms / 1000.0);
         else
             gate_buf_printf(out, "failed, exit %d (%s)%s%s\n", d->prisma_exit,
-                            d->error_code ? d->error_code : "?", d->error_message ? ": " : "",
-                            d->error_message ? d->error_message : "");
+                            gate_text_safe(d->error_code ? d->error_code : "?"),
+                            d->error_message ? ": " : "",
+                            gate_text_safe(d->error_message ? d->error_message : ""));
     }
     if (d->napplied) {
         gate_buf_printf(out, "  applied:\n");
         for (size_t i = 0; i < d->napplied; i++)
-            gate_buf_printf(out, "    %s\n", d->applied[i]);
+            gate_buf_printf(out, "    %s\n", gate_text_safe(d->applied[i]));
     }
     if (d->failed_migration)
-        gate_buf_printf(out, "  failed: %s\n", d->failed_migration);
+        gate_buf_printf(out, "  failed: %s\n", gate_text_safe(d->failed_migration));
     if (!strcmp(d->stage, "health") || !strcmp(d->stage, "done")) {
         if (d->verified)
             gate_buf_printf(out, "  verified: every planned migration is applied with its "
                                  "planned checksum\n");
     }
     for (size_t i = 0; i < d->nverify_problems; i++)
-        gate_buf_printf(out, "  verify: %s\n", d->verify_problems[i]);
+        gate_buf_printf(out, "  verify: %s\n", gate_text_safe(d->verify_problems[i]));
     if (d->nhistory) {
         gate_buf_printf(out, "  history (latest first):\n");
         for (size_t i = 0; i < d->nhistory; i++)
-            gate_buf_printf(out, "    %s\n", d->history[i]);
+            gate_buf_printf(out, "    %s\n", gate_text_safe(d->history[i]));
     }
     if (d->health_failed)
         gate_buf_printf(out, "  health: %zu check%s failed\n", d->health_failed,
                         d->health_failed == 1 ? "" : "s");
     if (d->nguidance) {
-        gate_buf_printf(out, "\n%s:\n",
-                        !strcmp(d->stage, "refused") ? "Deploy later" : "Next steps");
+        gate_buf_printf(
+            out, "\n%s:\n",
+            gate_text_safe(!strcmp(d->stage, "refused") ? "Deploy later" : "Next steps"));
         for (size_t i = 0; i < d->nguidance; i++)
-            gate_buf_printf(out, "  %zu. %s\n", i + 1, d->guidance[i]);
+            gate_buf_printf(out, "  %zu. %s\n", i + 1, gate_text_safe(d->guidance[i]));
     }
     if (d->checklist)
-        gate_buf_printf(out, "\nChecklist: %s\n", d->checklist);
+        gate_buf_printf(out, "\nChecklist: %s\n", gate_text_safe(d->checklist));
 }
 
 void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, bool color)
@@ -117,30 +122,31 @@ void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, boo
         const struct gate_check *c = &run->checks[i];
 
         if (c->status != GATE_STATUS_PASS)
-            gate_buf_printf(out, "%-5s %s: %s\n", gate_status_name(c->status), c->id, c->message);
+            gate_buf_printf(out, "%-5s %s: %s\n", gate_status_name(c->status),
+                            gate_text_safe(c->id), gate_text_safe(c->message));
     }
     if (!p) {
         if (run->deploy)
             deploy_text(run, out, color);
         return;
     }
-    gate_buf_printf(out, "Plan for %s\n", target_text(run, tbuf, sizeof(tbuf)));
+    gate_buf_printf(out, "Plan for %s\n", gate_text_safe(target_text(run, tbuf, sizeof(tbuf))));
     gate_buf_printf(out, "  %zu applied, %zu pending\n", p->applied, p->pending);
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        gate_buf_printf(out, "\n  %s  risk %s, %d statement%s\n", m->name, gate_risk_name(m->risk),
-                        m->statements, m->statements == 1 ? "" : "s");
+        gate_buf_printf(out, "\n  %s  risk %s, %d statement%s\n", gate_text_safe(m->name),
+                        gate_risk_name(m->risk), m->statements, m->statements == 1 ? "" : "s");
         if (m->note)
-            gate_buf_printf(out, "    note: %s\n", m->note);
+            gate_buf_printf(out, "    note: %s\n", gate_text_safe(m->note));
         for (size_t k = 0; k < m->nfindings; k++) {
             const struct gate_finding *f = &m->findings[k];
 
             if (f->severity == GATE_SEV_INFO)
                 continue;
             gate_buf_printf(out, "    %d:%d %s %s%s: %s\n", f->line, f->column,
-                            gate_risk_name(f->risk), f->rule, f->suppressed ? " (suppressed)" : "",
-                            f->message);
+                            gate_risk_name(f->risk), gate_text_safe(f->rule),
+                            f->suppressed ? " (suppressed)" : "", gate_text_safe(f->message));
         }
     }
     if (p->ntables) {
@@ -151,23 +157,25 @@ void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, boo
 
             rows_text(rows, sizeof(rows), t);
             size_text(size, sizeof(size), t->bytes);
-            gate_buf_printf(out, "    %s.%s  rows %s  size %s%s\n", t->schema, t->name, rows,
-                            t->exists ? size : "-",
+            gate_buf_printf(out, "    %s.%s  rows %s  size %s%s\n", gate_text_safe(t->schema),
+                            gate_text_safe(t->name), gate_text_safe(rows),
+                            gate_text_safe(t->exists ? size : "-"),
                             t->large ? "  (large: lock/rewrite findings raised)" : "");
         }
     }
     for (size_t i = 0; i < p->nproblems; i++)
-        gate_buf_printf(out, "\n  problem: %s\n", p->problems[i]);
+        gate_buf_printf(out, "\n  problem: %s\n", gate_text_safe(p->problems[i]));
     gate_buf_printf(out, "\n  max risk %s; decision %s%s%s: %s\n", gate_risk_name(p->max_risk),
                     color ? GATE_C_BOLD : "", gate_plan_decision_name(p->decision),
-                    color ? GATE_C_RESET : "", p->reason);
-    gate_buf_printf(out, "  digest %s\n", p->digest);
+                    color ? GATE_C_RESET : "", gate_text_safe(p->reason));
+    gate_buf_printf(out, "  digest %s\n", gate_text_safe(p->digest));
     if (p->decision == GATE_PLAN_CONFIRM && !run->deploy) {
         if (p->signed_tokens)
             gate_buf_printf(out, "  approve: prisma-gate approve   (signed token, needs the "
                                  "secret)\n");
         else
-            gate_buf_printf(out, "  confirm: prisma-gate deploy --confirm %.16s\n", p->digest + 7);
+            gate_buf_printf(out, "  confirm: prisma-gate deploy --confirm %.16s\n",
+                            gate_text_safe(p->digest + 7));
     }
     if (run->deploy)
         deploy_text(run, out, color);
@@ -192,26 +200,28 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migra
     const struct gate_run_plan *p = run->plan;
     char tbuf[512];
 
-    gate_buf_printf(out, "**Target:** %s  \n", target_text(run, tbuf, sizeof(tbuf)));
+    gate_buf_printf(out, "**Target:** %s  \n",
+                    gate_text_safe(target_text(run, tbuf, sizeof(tbuf))));
     gate_buf_printf(out, "**Pending:** %zu (applied: %zu)  \n", p->pending, p->applied);
     gate_buf_printf(out, "**Max risk:** %s  \n", gate_risk_name(p->max_risk));
     gate_buf_printf(out, "**Decision:** %s — ", gate_plan_decision_name(p->decision));
     md_cell(out, p->reason);
-    gate_buf_printf(out, "  \n**Plan digest:** `%s`\n\n", p->digest);
+    gate_buf_printf(out, "  \n**Plan digest:** `%s`\n\n", gate_text_safe(p->digest));
     if (migrations && run->nmigrations) {
         gate_buf_adds(out, "| Migration | Risk | Findings |\n|---|---|---|\n");
         for (size_t i = 0; i < run->nmigrations; i++) {
             const struct gate_migration *m = run->migrations[i];
             const char *sep = "";
 
-            gate_buf_printf(out, "| `%s` | %s | ", m->name, gate_risk_name(m->risk));
+            gate_buf_printf(out, "| `%s` | %s | ", gate_text_safe(m->name),
+                            gate_risk_name(m->risk));
             for (size_t k = 0; k < m->nfindings; k++) {
                 const struct gate_finding *f = &m->findings[k];
 
                 if (f->severity == GATE_SEV_INFO)
                     continue;
-                gate_buf_printf(out, "%s%s `%s` (line %d): ", sep, gate_risk_name(f->risk), f->rule,
-                                f->line);
+                gate_buf_printf(out, "%s%s `%s` (line %d): ", sep, gate_risk_name(f->risk),
+                                gate_text_safe(f->rule), f->line);
                 md_cell(out, f->message);
                 sep = "<br>";
             }
@@ -227,8 +237,9 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migra
 
             rows_text(rows, sizeof(rows), t);
             size_text(size, sizeof(size), t->bytes);
-            gate_buf_printf(out, "| `%s.%s` | %s | %s | %s |\n", t->schema, t->name, rows,
-                            t->exists ? size : "-", t->large ? "yes" : "no");
+            gate_buf_printf(out, "| `%s.%s` | %s | %s | %s |\n", gate_text_safe(t->schema),
+                            gate_text_safe(t->name), gate_text_safe(rows),
+                            gate_text_safe(t->exists ? size : "-"), t->large ? "yes" : "no");
         }
         gate_buf_addc(out, '\n');
     }
@@ -248,16 +259,16 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
     if (run->deploy) {
         const struct gate_run_deploy *d = run->deploy;
 
-        gate_buf_printf(out, "### Deploy: %s\n\n", d->stage);
+        gate_buf_printf(out, "### Deploy: %s\n\n", gate_text_safe(d->stage));
         if (d->token_message) {
-            gate_buf_printf(out, "- Token: %s — ", d->token_status);
+            gate_buf_printf(out, "- Token: %s — ", gate_text_safe(d->token_status));
             md_cell(out, d->token_message);
             gate_buf_addc(out, '\n');
         }
         for (size_t i = 0; i < d->napplied; i++)
-            gate_buf_printf(out, "- Applied `%s`\n", d->applied[i]);
+            gate_buf_printf(out, "- Applied `%s`\n", gate_text_safe(d->applied[i]));
         if (d->error_code)
-            gate_buf_printf(out, "- Prisma error: %s\n", d->error_code);
+            gate_buf_printf(out, "- Prisma error: %s\n", gate_text_safe(d->error_code));
         for (size_t i = 0; i < d->nguidance; i++) {
             gate_buf_printf(out, "%zu. ", i + 1);
             md_cell(out, d->guidance[i]);
@@ -456,13 +467,13 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     struct gate_buf prisma = {0};
 
     for (size_t i = 0; i < pol->project.nprisma; i++)
-        gate_buf_printf(&prisma, "%s%s", i ? " " : "", pol->project.prisma[i]);
+        gate_buf_printf(&prisma, "%s%s", i ? " " : "", gate_text_safe(pol->project.prisma[i]));
     if (!prisma.len)
         gate_buf_adds(&prisma, "npx prisma");
 
     gate_buf_adds(out, "# Deployment checklist\n\n");
-    gate_buf_printf(out, "- Target: %s\n", target_text(run, tbuf, sizeof(tbuf)));
-    gate_buf_printf(out, "- Plan digest: `%s`\n", p->digest);
+    gate_buf_printf(out, "- Target: %s\n", gate_text_safe(target_text(run, tbuf, sizeof(tbuf))));
+    gate_buf_printf(out, "- Plan digest: `%s`\n", gate_text_safe(p->digest));
     gate_buf_printf(out, "- Pending migrations: %zu; max risk: **%s**; decision: **%s**\n",
                     p->pending, gate_risk_name(p->max_risk), gate_plan_decision_name(p->decision));
     gate_buf_adds(out, "- Why: ");
@@ -500,7 +511,7 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
             gate_buf_printf(out,
                             "- [ ] `%s.%s` has about %lld rows: schedule the deploy in a quiet "
                             "window; locks and rewrites on it last long\n",
-                            t->schema, t->name, t->rows);
+                            gate_text_safe(t->schema), gate_text_safe(t->name), t->rows);
     }
     if (p->max_risk >= GATE_RISK_MEDIUM)
         gate_buf_adds(out, "- [ ] Someone who can act on the database is available during the "
@@ -513,20 +524,20 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     gate_buf_printf(out,
                     "1. Check the plan is still the approved one: `prisma-gate plan` shows "
                     "digest `%s`\n",
-                    p->digest);
+                    gate_text_safe(p->digest));
     if (p->decision == GATE_PLAN_CONFIRM) {
         if (p->signed_tokens)
             gate_buf_printf(out,
                             "2. Approve it: `prisma-gate approve` (needs `%s`) and keep "
                             "the token\n",
-                            pol->deploy.secret_env);
+                            gate_text_safe(pol->deploy.secret_env));
         else
             gate_buf_printf(out, "2. The confirmation token for this plan: `%.16s`\n",
-                            p->digest + 7);
+                            gate_text_safe(p->digest + 7));
         gate_buf_printf(out,
                         "3. Deploy: `prisma-gate deploy --confirm TOKEN` (or `%s=TOKEN "
                         "prisma-gate deploy`)\n",
-                        pol->deploy.token_env);
+                        gate_text_safe(pol->deploy.token_env));
     } else if (p->decision == GATE_PLAN_BLOCKED || p->decision == GATE_PLAN_REFUSED) {
         gate_buf_adds(out, "2. Resolve what blocks the plan (above), then run `prisma-gate "
                            "plan` again\n3. Deploy: `prisma-gate deploy`\n");
@@ -537,7 +548,7 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
                     "   - it takes the gate lock, re-checks the plan, runs `%s migrate "
                     "deploy`, verifies every migration's checksum in "
                     "`_prisma_migrations` and runs the health checks\n",
-                    gate_buf_str(&prisma));
+                    gate_text_safe(gate_buf_str(&prisma)));
 
     gate_buf_adds(out, "\n## Rollback notes\n\n");
     if (!run->nmigrations)
@@ -545,8 +556,8 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        gate_buf_printf(out, "- `%s` (risk %s): %s\n", m->name, gate_risk_name(m->risk),
-                        rollback_note(m));
+        gate_buf_printf(out, "- `%s` (risk %s): %s\n", gate_text_safe(m->name),
+                        gate_risk_name(m->risk), gate_text_safe(rollback_note(m)));
     }
 
     gate_buf_adds(out, "\n## Post-deployment checks\n\n");
@@ -554,7 +565,8 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     if (pol->nhealth) {
         for (size_t i = 0; i < pol->nhealth; i++)
             gate_buf_printf(out, "- [ ] Health check `%s` passes: %s (expects HTTP %d)\n",
-                            pol->health[i].name, pol->health[i].url, pol->health[i].expect_status);
+                            gate_text_safe(pol->health[i].name), gate_text_safe(pol->health[i].url),
+                            pol->health[i].expect_status);
     } else {
         gate_buf_adds(out, "- [ ] The application's health endpoint answers (the policy has "
                            "no `health:` checks: add them so deploy checks this itself)\n");
@@ -570,7 +582,7 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
                     "fix the migration, then `%s migrate resolve --rolled-back \"NAME\"` and "
                     "deploy again; if you completed it by hand: `%s migrate resolve --applied "
                     "\"NAME\"`.\n",
-                    gate_buf_str(&prisma), gate_buf_str(&prisma));
+                    gate_text_safe(gate_buf_str(&prisma)), gate_text_safe(gate_buf_str(&prisma)));
     gate_buf_adds(out, "- **P3005 (schema not empty):** the database was never managed by "
                        "Prisma Migrate: baseline it by marking the migrations it already has "
                        "with `migrate resolve --applied` (https://pris.ly/d/migrate-baseline).\n");

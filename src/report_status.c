@@ -146,14 +146,14 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
                     color ? GATE_C_RESET : "");
     if (t) {
         field(out, "Target", color);
-        gate_buf_printf(out, "database \"%s\" on %s:%d, schema \"%s\"", t->database, t->host,
-                        t->port, t->schema);
+        gate_buf_printf(out, "database \"%s\" on %s:%d, schema \"%s\"", gate_text_safe(t->database),
+                        gate_text_safe(t->host), t->port, gate_text_safe(t->schema));
         if (t->user && *t->user)
-            gate_buf_printf(out, ", user \"%s\"", t->user);
+            gate_buf_printf(out, ", user \"%s\"", gate_text_safe(t->user));
         if (h->server_version) /* "15.18 (Debian 15.18-0+deb12u1)": the number */
             gate_buf_printf(out, " (PostgreSQL %.*s)", (int)strcspn(h->server_version, " "),
-                            h->server_version);
-        gate_buf_printf(out, " [%s]\n", t->url_env);
+                            gate_text_safe(h->server_version));
+        gate_buf_printf(out, " [%s]\n", gate_text_safe(t->url_env));
     }
     field(out, "Strategy", color);
     if (!strcmp(h->strategy, "migrate"))
@@ -167,15 +167,16 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
     else
         gate_buf_adds(out, "unknown (the database was not read)\n");
     field(out, "Migrations found", color);
-    gate_buf_printf(out, "%zu in %s\n", h->local_migrations, h->migrations_dir);
+    gate_buf_printf(out, "%zu in %s\n", h->local_migrations, gate_text_safe(h->migrations_dir));
     field(out, "Last migration", color);
-    gate_buf_printf(out, "%s", h->last_local ? h->last_local : "(none on disk)");
+    gate_buf_printf(out, "%s", gate_text_safe(h->last_local ? h->last_local : "(none on disk)"));
     if (h->last_applied) {
         short_time(h->last_applied_at, when);
         if (h->last_local && !strcmp(h->last_applied, h->last_local))
             gate_buf_printf(out, ", applied %s UTC", when);
         else
-            gate_buf_printf(out, "; last applied: %s at %s UTC", h->last_applied, when);
+            gate_buf_printf(out, "; last applied: %s at %s UTC", gate_text_safe(h->last_applied),
+                            when);
     }
     gate_buf_addc(out, '\n');
 
@@ -189,14 +190,14 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
             gate_buf_printf(out, "  %s%-16s%s ", color ? state_color(m->state) : "",
                             gate_mstate_name(m->state), color ? GATE_C_RESET : "");
             if (*when)
-                gate_buf_printf(out, "%-*s %s\n", width, m->name, when);
+                gate_buf_printf(out, "%-*s %s\n", width, gate_text_safe(m->name), when);
             else
-                gate_buf_printf(out, "%s\n", m->name);
+                gate_buf_printf(out, "%s\n", gate_text_safe(m->name));
             if (m->error)
-                gate_buf_printf(out, "  %-16s   %s\n", "", m->error);
+                gate_buf_printf(out, "  %-16s   %s\n", "", gate_text_safe(m->error));
             else if (m->note)
-                gate_buf_printf(out, "  %-16s   %s%s%s\n", "", color ? GATE_C_DIM : "", m->note,
-                                color ? GATE_C_RESET : "");
+                gate_buf_printf(out, "  %-16s   %s%s%s\n", "", color ? GATE_C_DIM : "",
+                                gate_text_safe(m->note), color ? GATE_C_RESET : "");
         }
     }
 
@@ -211,16 +212,17 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
         any = true;
         gate_buf_printf(out, "  %s%-5s%s %s: %s\n",
                         color ? (c->status == GATE_STATUS_WARN ? GATE_C_YEL : GATE_C_RED) : "",
-                        gate_status_name(c->status), color ? GATE_C_RESET : "", c->id, c->message);
+                        gate_status_name(c->status), color ? GATE_C_RESET : "",
+                        gate_text_safe(c->id), gate_text_safe(c->message));
     }
     if (h->nnext) {
         gate_buf_printf(out, "\n  %sNext%s\n", color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
         for (size_t i = 0; i < h->nnext; i++)
-            gate_buf_printf(out, "  %s\n", h->next[i]);
+            gate_buf_printf(out, "  %s\n", gate_text_safe(h->next[i]));
     }
     if (h->prisma_exit >= 0 && (h->prisma_exit != 0) != (run->exit_code != 0))
         gate_buf_printf(out, "\n  Prisma's `migrate status` would say \"%s\" and exit %d%s\n",
-                        h->prisma_says, h->prisma_exit,
+                        gate_text_safe(h->prisma_says), h->prisma_exit,
                         h->prisma_exit == 0 ? ": it does not check edited, missing-locally or "
                                               "rolled-back migrations"
                                             : "");

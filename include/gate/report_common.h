@@ -49,6 +49,14 @@ enum gate_clean_flags {
 void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t max);
 
 /*
+ * s, or when it holds a control character or invalid UTF-8 a copy cleaned
+ * by gate_text_clean (LF and TAB kept): for the %s arguments of text
+ * reports, which go to terminals and CI logs. A copy lives until 16 more
+ * calls; not thread-safe (reports are rendered on the main thread).
+ */
+const char *gate_text_safe(const char *s);
+
+/*
  * Append s as inline GitHub-flavoured Markdown text: cleaned, Markdown
  * and HTML specials escaped, newlines as <br>, so a cell of a table or a
  * list item cannot break out of it. At most max bytes of s (0: all).

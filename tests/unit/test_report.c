@@ -11,6 +11,7 @@
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/report_out.h"
+#include "gate/report_status.h"
 #include "gate/run.h"
 
 #include <setjmp.h>
@@ -272,6 +273,49 @@ static void test_junit_hostile(void **state)
     gate_run_release(&run);
 }
 
+/* Text reports never pass an input's control characters to the terminal. */
+static void test_text_hostile(void **state)
+{
+    static const char evil[] = "2024_x\x1b]0;owned\x07\x1b[2J\r\n";
+    struct gate_run run;
+    struct gate_run_history h = {0};
+    struct gate_migration *m;
+    struct gate_buf b = {0};
+    const char *next[] = {"run \x1b[31mthis\x1b[0m"};
+
+    (void)state;
+    gate_run_init(&run, "status");
+    m = gate_run_add_migration(&run, evil, "m/migration.sql");
+    m->state = GATE_MSTATE_FAILED;
+    m->error = "failed: \x1b[1mboom\x9b";
+    m = gate_run_add_migration(&run, "plain", "p/migration.sql");
+    m->note = "a note\twith a tab";
+    h.strategy = "migrate";
+    h.migrations_dir = "prisma/\x1bmigrations";
+    h.last_local = evil;
+    h.next = next;
+    h.nnext = 1;
+    h.prisma_exit = -1;
+    run.history = &h;
+    gate_run_add_check(&run, "status.failed", GATE_STATUS_FAIL, "x \x1b[8m hidden");
+    run.verdict = GATE_VERDICT_FAIL;
+    gate_report_status_text(&run, &b, false);
+    assert_null(strchr(gate_buf_str(&b), '\x1b'));
+    assert_null(strchr(gate_buf_str(&b), '\x07'));
+    assert_null(strchr(gate_buf_str(&b), '\r'));
+    assert_null(strchr(gate_buf_str(&b), (char)0x9b));
+    assert_non_null(strstr(gate_buf_str(&b), "a note\twith a tab"));
+    assert_non_null(strstr(gate_buf_str(&b), "run \xEF\xBF\xBD[31mthis"));
+    /* with colour, only our own sequences remain */
+    gate_buf_reset(&b);
+    gate_report_status_text(&run, &b, true);
+    assert_null(strstr(gate_buf_str(&b), "\x1b]0;"));
+    assert_null(strstr(gate_buf_str(&b), "\x1b[2J"));
+    run.history = NULL;
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
 static void test_report_spec(void **state)
 {
     struct gate_report_spec s;
@@ -303,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_github_outputs_plan),
         cmocka_unit_test(test_markdown_budget),
         cmocka_unit_test(test_junit_hostile),
+        cmocka_unit_test(test_text_hostile),
         cmocka_unit_test(test_report_spec),
     };
 
