@@ -120,17 +120,16 @@ PG_SH=$ROOT/ci/pg.sh
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/gate-detect-pg.XXXXXX")
 # shellcheck disable=SC2317 # called through trap
 cleanup() {
-	"$PG_SH" stop "$PGDIR" >/dev/null 2>&1 || true
-	rm -rf "$PGDIR" "$W"
+	pg_stop "$PGDIR"
+	rm -rf "$W"
 }
-if ! env_out=$("$PG_SH" start "$PGDIR" 2>"$W/pg.err"); then
+if ! pg_start "$PGDIR" "$W/pg.err"; then
 	sed 's/^/# /' "$W/pg.err"
 	rm -rf "$PGDIR"
 	PGDIR=
 	echo "# no PostgreSQL 15 cluster: the database cases are skipped"
 	finish
 fi
-eval "$env_out"
 unset DATABASE_URL
 q() { psql -X -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" >/dev/null 2>&1; }
 

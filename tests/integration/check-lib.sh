@@ -22,52 +22,11 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
 export GIT_AUTHOR_NAME=gate GIT_AUTHOR_EMAIL=gate@example.com
 export GIT_COMMITTER_NAME=gate GIT_COMMITTER_EMAIL=gate@example.com
 
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-# expect NAME WANT GOT
-expect() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1 (want '$2', got '$3')"
-		[ -n "${LAST_RUN:-}" ] && show_last
-	fi
-	return 0
-}
-# expect_has NAME FILE TEXT: FILE contains TEXT (fixed string)
-expect_has() {
-	if grep -qF -- "$3" "$2"; then
-		ok "$1"
-	else
-		not_ok "$1 ('$3' not in $(basename "$2"))"
-		sed 's/^/#   /' "$2" | head -n 40
-	fi
-}
-# expect_lacks NAME FILE TEXT
-expect_lacks() {
-	if grep -qF -- "$3" "$2"; then
-		not_ok "$1 ('$3' found in $(basename "$2"))"
-		grep -nF -- "$3" "$2" | sed 's/^/#   /' | head -n 5
-	else
-		ok "$1"
-	fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	if [ "$failed" -eq 0 ]; then exit 0; fi
-	exit 1
-}
-skip_all() {
-	echo "$passed passed, $failed failed (skipped: $*)"
-	exit 0
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+# a failed expect shows the last prisma-gate run (see gate)
+expect_failed() {
+	if [ -n "${LAST_RUN:-}" ]; then show_last; fi
 }
 show_last() {
 	echo "#   --- $LAST_RUN.out"

@@ -9,26 +9,8 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export PRISMA_GATE=${PRISMA_GATE:-$ROOT/prisma-gate}
 export NO_COLOR=1
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-finish() {
-	echo "$passed passed, $failed failed${1:+ (skipped: $1)}"
-	[ "$failed" -eq 0 ]
-	exit
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gate-demo-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT

@@ -18,20 +18,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${PRISMA_GATE:-$ROOT/prisma-gate}
 SERVER_JS=$ROOT/tests/integration/http-server.js
 
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 if ! command -v node >/dev/null 2>&1; then
-	echo "0 passed, 0 failed (skipped: node not found; ci/deps.sh installs it)"
-	exit 0
+	skip_all "node not found; ci/deps.sh installs it"
 fi
 if [ ! -x "$BIN" ]; then
 	echo "health-http: $BIN is not built" >&2
@@ -44,6 +35,7 @@ export NO_COLOR=1
 
 TMP=$(mktemp -d)
 SERVER_PID=
+# shellcheck disable=SC2317 # called through trap
 cleanup() {
 	if [ -n "$SERVER_PID" ]; then
 		kill "$SERVER_PID" 2>/dev/null
@@ -71,8 +63,7 @@ for _ in $(seq 1 100); do
 done
 if [ -z "$PORT" ]; then
 	not_ok "start the HTTP server ($(cat "$TMP/server.err"))"
-	echo "$passed passed, $failed failed"
-	exit 1
+	finish
 fi
 ok "HTTP server listening on 127.0.0.1:$PORT"
 B="http://127.0.0.1:$PORT"
@@ -311,5 +302,4 @@ else
 	ok "no background job left running"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -19,21 +19,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PG_SH=$ROOT/ci/pg.sh
 PRISMA_SH=$ROOT/ci/prisma.sh
 
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 # --- the Prisma fixture (skip when it cannot be installed) -------------------
 set +e
@@ -48,8 +35,7 @@ if [ $rc -eq 77 ]; then
 elif [ $rc -ne 0 ]; then
 	printf '%s\n' "$install_out" | sed 's/^/# /'
 	not_ok "install the Prisma CLI fixture (ci/prisma.sh install, exit $rc)"
-	echo "$passed passed, $failed failed"
-	exit 1
+	finish
 fi
 ok "Prisma CLI fixture installed"
 
@@ -60,25 +46,18 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/gate-smoke.XXXXXX")
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/gate-smoke-pg.XXXXXX")
 # shellcheck disable=SC2317 # called through trap
 cleanup() {
-	"$PG_SH" stop "$PGDIR" >/dev/null 2>&1 || true
-	rm -rf "$WORK" "$PGDIR"
+	pg_stop "$PGDIR"
+	rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-finish() {
-	echo "$passed passed, $failed failed"
-	if [ "$failed" -eq 0 ]; then exit 0; fi
-	exit 1
-}
-
-if ! env_out=$("$PG_SH" start "$PGDIR" 2>"$WORK/pg-start.err"); then
+if ! pg_start "$PGDIR" "$WORK/pg-start.err"; then
 	sed 's/^/# /' "$WORK/pg-start.err"
 	not_ok "start a PostgreSQL cluster (ci/pg.sh start)"
 	finish
 fi
-eval "$env_out"
 ok "cluster started on port $PGPORT"
 
 check "PGHOST/PGPORT/PGUSER reach the cluster" \

@@ -18,40 +18,8 @@ GATE=${PRISMA_GATE:-$ROOT/prisma-gate}
 export NO_COLOR=1
 unset GITHUB_ACTIONS
 
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok - $*"
-}
-not_ok() {
-	failed=$((failed + 1))
-	echo "not ok - $*"
-}
-# check NAME COMMAND...: ok when COMMAND succeeds
-check() {
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-# expect NAME WANT GOT
-expect() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1 (want '$2', got '$3')"
-	fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	if [ "$failed" -eq 0 ]; then exit 0; fi
-	exit 1
-}
-skip_all() {
-	echo "$passed passed, $failed failed (skipped: $*)"
-	exit 0
-}
-show() { sed 's/^/#   /' "$@"; }
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 [ -x "$GATE" ] || {
 	not_ok "prisma-gate binary at $GATE (run make)"
@@ -63,10 +31,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/gate-status.XXXXXX")
 PGDIR=
 # shellcheck disable=SC2317 # called through trap
 cleanup() {
-	if [ -n "$PGDIR" ]; then
-		"$PG_SH" stop "$PGDIR" >/dev/null 2>&1 || true
-		rm -rf "$PGDIR"
-	fi
+	pg_stop "$PGDIR"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -91,18 +56,14 @@ need_prisma() {
 # start_cluster: a throwaway PostgreSQL 15; sets PGHOST PGPORT PGUSER and
 # GATE_TEST_PG_* (see ci/pg.sh). Skips when the server binaries are missing.
 start_cluster() {
-	local env_out
+	local rc=0
 	PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/gate-status-pg.XXXXXX")
-	if ! env_out=$("$PG_SH" start "$PGDIR" 2>"$WORK/pg-start.err"); then
-		if grep -q 'not found' "$WORK/pg-start.err"; then
-			show "$WORK/pg-start.err"
-			skip_all "PostgreSQL 15 server binaries not found"
-		fi
-		show "$WORK/pg-start.err"
-		not_ok "start a PostgreSQL cluster (ci/pg.sh start)"
-		finish
-	fi
-	eval "$env_out"
+	pg_start "$PGDIR" "$WORK/pg-start.err" || rc=$?
+	[ $rc -eq 0 ] && return 0
+	show "$WORK/pg-start.err"
+	[ $rc -eq 77 ] && skip_all "PostgreSQL 15 server binaries not found"
+	not_ok "start a PostgreSQL cluster (ci/pg.sh start)"
+	finish
 }
 
 # createdb NAME [OWNER]: prints the database URL
