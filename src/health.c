@@ -220,12 +220,35 @@ static void excerpt(const char *body, size_t len, char *buf, size_t n)
     buf[k] = '\0';
 }
 
+enum gate_status gate_health_verdict(const struct gate_health_check *c, int status,
+                                     const char *body, size_t len, char *msg, size_t msglen)
+{
+    char why[400];
+
+    if (status != c->expect_status) {
+        char ex[128];
+
+        excerpt(body ? body : "", len, ex, sizeof(ex));
+        (void)snprintf(msg, msglen, "GET '%s': HTTP %d, expected %d%s%s", c->url, status,
+                       c->expect_status, *ex ? ": " : "", ex);
+        return GATE_STATUS_FAIL;
+    }
+    if (!gate_health_match(body, len, c->expect, c->nexpect, why, sizeof(why))) {
+        (void)snprintf(msg, msglen, "GET '%s': HTTP %d, but %s", c->url, status, why);
+        return GATE_STATUS_FAIL;
+    }
+    if (c->nexpect)
+        (void)snprintf(msg, msglen, "GET '%s': HTTP %d, %zu JSON value%s as expected", c->url,
+                       status, c->nexpect, c->nexpect == 1 ? "" : "s");
+    else
+        (void)snprintf(msg, msglen, "GET '%s': HTTP %d as expected", c->url, status);
+    return GATE_STATUS_PASS;
+}
+
 /* Judge the finished attempt of s. */
 static void judge(struct hstate *s)
 {
     const struct gate_http_req *r = &s->req;
-    const struct gate_health_check *c = s->c;
-    char why[400];
 
     s->http_status = r->status;
     s->permanent = false;
@@ -236,26 +259,7 @@ static void judge(struct hstate *s)
         (void)snprintf(s->msg, sizeof(s->msg), "%s", r->err.msg);
         return;
     }
-    if (r->status != c->expect_status) {
-        char ex[128];
-
-        excerpt(r->body ? r->body : "", r->body_len, ex, sizeof(ex));
-        s->status = GATE_STATUS_FAIL;
-        (void)snprintf(s->msg, sizeof(s->msg), "GET '%s': HTTP %d, expected %d%s%s", c->url,
-                       r->status, c->expect_status, *ex ? ": " : "", ex);
-        return;
-    }
-    if (!gate_health_match(r->body, r->body_len, c->expect, c->nexpect, why, sizeof(why))) {
-        s->status = GATE_STATUS_FAIL;
-        (void)snprintf(s->msg, sizeof(s->msg), "GET '%s': HTTP %d, but %s", c->url, r->status, why);
-        return;
-    }
-    s->status = GATE_STATUS_PASS;
-    if (c->nexpect)
-        (void)snprintf(s->msg, sizeof(s->msg), "GET '%s': HTTP %d, %zu JSON value%s as expected",
-                       c->url, r->status, c->nexpect, c->nexpect == 1 ? "" : "s");
-    else
-        (void)snprintf(s->msg, sizeof(s->msg), "GET '%s': HTTP %d as expected", c->url, r->status);
+    s->status = gate_health_verdict(s->c, r->status, r->body, r->body_len, s->msg, sizeof(s->msg));
 }
 
 static void start(struct gate_http *h, struct hstate *s)

@@ -58,6 +58,16 @@ bool gate_health_match(const char *body, size_t len, const struct gate_health_ex
                        size_t n, char *why, size_t whylen);
 
 /*
+ * The verdict on one response to check c: HTTP status and body[0..len)
+ * (body NULL: none) against c->expect_status and c->expect. Returns
+ * GATE_STATUS_PASS or GATE_STATUS_FAIL, never anything else, and always
+ * writes what was seen to msg (NUL-terminated, cut at msglen), naming
+ * c->url. Pure: no I/O; c and body are only read.
+ */
+enum gate_status gate_health_verdict(const struct gate_health_check *c, int status,
+                                     const char *body, size_t len, char *msg, size_t msglen);
+
+/*
  * Parse a command-line expectation "PATH=VALUE" into e (strings in
  * arena): VALUE true/false is a bool, null is null, a number is a number,
  * "quoted" is that string, anything else a string. GATE_E_USAGE when it

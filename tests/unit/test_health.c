@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_health.c - the health checks' pure parts: the backoff schedule,
- * the dotted-path JSON matcher, --expect parsing, URL rules (http.c) and
- * a check that is refused before any request. Real HTTP is exercised by
- * tests/integration/health-http.sh against a local server.
+ * the verdict on a response, the dotted-path JSON matcher, --expect
+ * parsing, URL rules (http.c) and a check that is refused before any
+ * request. Real HTTP is exercised by tests/integration/health-http.sh
+ * against a local server.
  */
 #include "gate/compat.h"
 #include "gate/arena.h"
@@ -126,6 +127,46 @@ static void test_match_several_and_bodies(void **state)
     assert_non_null(strstr(why, "not JSON"));
     assert_false(gate_health_match("{\"status\": ", 11, two, 1, why, sizeof(why)));
     assert_non_null(strstr(why, "not JSON"));
+}
+
+/* gate_health_verdict: the status first, then the body; the message says what was seen */
+static void test_verdict(void **state)
+{
+    struct gate_health_expect ok[] = {{"status", GATE_EXPECT_STRING, "healthy"}};
+    struct gate_health_check c = {0};
+    static const struct {
+        int status;
+        const char *body;
+        size_t nexpect;
+        enum gate_status want;
+        const char *msg;
+    } rows[] = {
+        {200, BODY, 0, GATE_STATUS_PASS, "GET 'http://h/health': HTTP 200 as expected"},
+        {200, BODY, 1, GATE_STATUS_PASS,
+         "GET 'http://h/health': HTTP 200, 1 JSON value as expected"},
+        {200, NULL, 0, GATE_STATUS_PASS, "GET 'http://h/health': HTTP 200 as expected"},
+        {503, "down\n\x01", 1, GATE_STATUS_FAIL,
+         "GET 'http://h/health': HTTP 503, expected 200: down  "},
+        {404, NULL, 0, GATE_STATUS_FAIL, "GET 'http://h/health': HTTP 404, expected 200"},
+        {200, "<html>", 1, GATE_STATUS_FAIL,
+         "GET 'http://h/health': HTTP 200, but the body is not JSON (at 1:1"},
+    };
+
+    (void)state;
+    c.url = "http://h/health";
+    c.expect_status = 200;
+    c.expect = ok;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rows); i++) {
+        char msg[512];
+        const char *b = rows[i].body;
+
+        c.nexpect = rows[i].nexpect;
+        assert_int_equal(
+            gate_health_verdict(&c, rows[i].status, b, b ? strlen(b) : 0, msg, sizeof(msg)),
+            rows[i].want);
+        if (strncmp(msg, rows[i].msg, strlen(rows[i].msg)))
+            fail_msg("row %zu: '%s', want '%s...'", i, msg, rows[i].msg);
+    }
 }
 
 static void test_expect_parse(void **state)
@@ -282,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_backoff_schedule),
         cmocka_unit_test(test_match_paths),
         cmocka_unit_test(test_match_several_and_bodies),
+        cmocka_unit_test(test_verdict),
         cmocka_unit_test(test_expect_parse),
         cmocka_unit_test(test_url_rules),
         cmocka_unit_test(test_url_redact),
