@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # prisma-gate - hand-written GNU make. Targets: all check asan bench demo
-# install uninstall clean golden golden-update unit lint hdrcheck format.
+# install uninstall clean golden golden-update unit lint hdrcheck format
+# fuzz fuzz-smoke.
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -71,7 +72,8 @@ CHECKED_GATE = PRISMA_GATE=$(abspath tests/tools/checked-gate.sh) \
 BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
-        bench demo install uninstall clean deps lint hdrcheck format format-check corpus
+        bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
+        fuzz fuzz-toolchain fuzz-bins fuzz-smoke
 
 all: $(BIN)
 
@@ -103,6 +105,8 @@ $(B)/tests/%: tests/unit/%.c $(B)/libgate.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(B)/libgate.a \
 	    $(ALL_LDLIBS) $(CMOCKA_LIBS)
+
+$(B)/tests/test_sql: tests/unit/sql_same.h
 
 # prisma-gate as on a machine without libpq, libgit2, libcurl and libxml2
 # (tests/missing-libs.sh): their wrappers built to load a soname that does
@@ -136,7 +140,7 @@ deps:
 # ---- tests -----------------------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files missing-libs
+	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files missing-libs fuzz-smoke
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -181,6 +185,45 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@PRISMA_GATE=$(abspath $(BIN)) ci/demo.sh
 
+# ---- fuzzing ---------------------------------------------------------------
+# libFuzzer harnesses (tests/fuzz/fuzz_<target>.c, tests/fuzz/README.md):
+# libgate built again with FUZZ_CC (clang: libFuzzer is clang's) and
+# ASan + UBSan into build-fuzz/, linked as the unit tests are.
+# fuzz-smoke runs each for FUZZ_SECONDS on a scratch corpus seeded from
+# the golden inputs (ci/fuzz-smoke.sh).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_B       := build-fuzz
+FUZZ_SRCS    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz: fuzz-toolchain
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC='$(FUZZ_CC)' \
+	    SANITIZE=fuzzer-no-link,address,undefined fuzz-bins
+
+fuzz-toolchain:
+	@command -v '$(FUZZ_CC)' >/dev/null 2>&1 || { echo "fuzz: '$(FUZZ_CC)' not found:" \
+	    "fuzzing needs clang with libFuzzer (Debian: clang libclang-rt-14-dev; ci/deps.sh)" >&2; \
+	    exit 1; }
+	@mkdir -p $(FUZZ_B)
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\n%s\n' \
+	    'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
+	    >$(FUZZ_B)/probe.c
+	@$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $(FUZZ_B)/probe $(FUZZ_B)/probe.c \
+	    >$(FUZZ_B)/probe.log 2>&1 || { cat $(FUZZ_B)/probe.log >&2; echo "fuzz: '$(FUZZ_CC)'" \
+	    "cannot link -fsanitize=fuzzer: libFuzzer is missing (Debian: libclang-rt-14-dev;" \
+	    "ci/deps.sh)" >&2; exit 1; }
+
+# with B=build-fuzz (make fuzz sets it)
+fuzz-bins: $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/unit/sql_same.h $(B)/libgate.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libgate.a \
+	    $(ALL_LDLIBS)
+
+fuzz-smoke: fuzz
+	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) ci/fuzz-smoke.sh
+
 # ---- install ---------------------------------------------------------------
 install: $(BIN)
 	install -d '$(DESTDIR)$(BINDIR)'
@@ -199,10 +242,10 @@ hdrcheck:
 	    $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
 
 format:
-	clang-format -i include/gate/*.h src/*.c src/*/*.c tests/unit/*.c
+	clang-format -i include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c tests/unit/*.c
+	clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build build-* $(BIN)

@@ -8,6 +8,7 @@
 #include "gate/sql.h"
 #include "gate/err.h"
 #include "gate/fs.h"
+#include "sql_same.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -99,36 +100,12 @@ static void same_as_full_scan(const char *what, const char *src, size_t len)
     struct gate_sql_file b;
     struct gate_err ea = {0};
     struct gate_err eb = {0};
+    char why[256];
 
     assert_int_equal(gate_sql_parse_flags(src, len, &a, &ea, 0),
                      gate_sql_parse_flags(src, len, &b, &eb, GATE_SQL_FULL_SCAN));
-    if (a.ncomments != b.ncomments)
-        fail_msg("%s: %d comments, full scan %d", what, a.ncomments, b.ncomments);
-    for (int i = 0; i < a.ncomments; i++) {
-        const struct gate_sql_comment *x = &a.comments[i];
-        const struct gate_sql_comment *y = &b.comments[i];
-
-        if (x->start != y->start || x->end != y->end || x->block != y->block ||
-            strcmp(x->text, y->text))
-            fail_msg("%s: comment %d at %d-%d, full scan %d-%d", what, i, x->start, x->end,
-                     y->start, y->end);
-    }
-    if (a.nstmts != b.nstmts)
-        fail_msg("%s: %d statements, full scan %d", what, a.nstmts, b.nstmts);
-    for (int i = 0; i < a.nstmts; i++) {
-        const struct gate_stmt *x = &a.stmts[i];
-        const struct gate_stmt *y = &b.stmts[i];
-
-        if (x->location != y->location || x->length != y->length || x->kind != y->kind ||
-            x->depth != y->depth || x->ncmds != y->ncmds)
-            fail_msg("%s: statement %d at %d+%d, full scan %d+%d", what, i, x->location, x->length,
-                     y->location, y->length);
-        for (int k = 0; k < x->ncmds; k++) {
-            if (x->cmds[k].location != y->cmds[k].location)
-                fail_msg("%s: statement %d command %d at %d, full scan %d", what, i, k,
-                         x->cmds[k].location, y->cmds[k].location);
-        }
-    }
+    if (!sql_same_as_full_scan(&a, &b, why, sizeof(why)))
+        fail_msg("%s: %s", what, why);
     gate_sql_file_release(&a);
     gate_sql_file_release(&b);
 }
