@@ -940,7 +940,9 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
             size_t len;
             bool matched = false;
 
-            s = skip_ws(s + 1);
+            s++;
+            while (s < line + n && is_space(*s)) /* not past the line: "-" alone is no warning */
+                s++;
             len = (size_t)(line + n - s);
             while (len && is_space(s[len - 1]))
                 len--;
