@@ -260,8 +260,7 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             return -1;
         case OPT_FAIL_ON:
             if (!gate_risk_parse(optarg, &cli->fail_on)) {
-                static const char *const levels[] = {"none", "low", "medium", "high",
-                                                     "critical"};
+                static const char *const levels[] = {"none", "low", "medium", "high", "critical"};
                 const char *s = gate_suggest(optarg, levels, GATE_ARRAY_SIZE(levels));
 
                 if (s)

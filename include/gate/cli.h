@@ -23,15 +23,15 @@ enum gate_format {
 
 struct gate_cli {
     const char *command;
-    const char *policy;     /* -p/--policy */
-    const char *target;     /* -t/--target */
-    const char *chdir;      /* -C */
+    const char *policy; /* -p/--policy */
+    const char *target; /* -t/--target */
+    const char *chdir;  /* -C */
     enum gate_format format;
     bool format_set;
-    const char **reports;   /* --report FORMAT=PATH, argv-borrowed */
+    const char **reports; /* --report FORMAT=PATH, argv-borrowed */
     int nreports;
     bool no_color;
-    int verbosity;          /* -1 quiet, 0, 1 verbose */
+    int verbosity; /* -1 quiet, 0, 1 verbose */
     enum gate_risk fail_on;
     bool fail_on_set;
     const char *migrations; /* --migrations DIR (status, check, detect) */
@@ -39,8 +39,8 @@ struct gate_cli {
     const char *base;       /* --base REF (check) */
     char **args;            /* positional arguments after the command (argv-borrowed) */
     int nargs;
-    bool color;             /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
-    bool force;             /* --force (init: overwrite) */
+    bool color;                    /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
+    bool force;                    /* --force (init: overwrite) */
     const struct gate_policy *pol; /* the policy (policy.h): main.c loads it */
 
     /* health: ad-hoc checks (argv-borrowed strings; the arrays are malloc'd) */
@@ -63,10 +63,10 @@ struct gate_cli {
 struct gate_command {
     const char *name;
     enum gate_exit (*run)(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
-    const char *args;    /* usage after the name, e.g. "[PATH...]" */
+    const char *args; /* usage after the name, e.g. "[PATH...]" */
     const char *summary;
-    unsigned options;    /* enum gate_cli_opt bits the command accepts */
-    bool writes_run;     /* stdout is the run model in --format */
+    unsigned options; /* enum gate_cli_opt bits the command accepts */
+    bool writes_run;  /* stdout is the run model in --format */
 };
 
 enum gate_cli_opt {

@@ -71,20 +71,20 @@ enum gate_exit {
 };
 
 struct gate_finding {
-    const char *rule;            /* static rule id */
+    const char *rule; /* static rule id */
     enum gate_risk risk;
     enum gate_severity severity;
     enum gate_category category;
-    const char *table;           /* NULL when no table is involved */
-    int line;                    /* 1-based */
-    int column;                  /* 1-based, in characters */
-    int offset;                  /* byte offset in the file */
-    int stmt;                    /* statement index, -1 for file-level findings */
+    const char *table; /* NULL when no table is involved */
+    int line;          /* 1-based */
+    int column;        /* 1-based, in characters */
+    int offset;        /* byte offset in the file */
+    int stmt;          /* statement index, -1 for file-level findings */
     const char *message;
     const char *help;
     bool suppressed;
     const char *suppression_reason;
-    const char *prisma_warning;  /* the Prisma header warning this finding confirms */
+    const char *prisma_warning; /* the Prisma header warning this finding confirms */
 };
 
 /* One `_prisma_migrations` row of a migration (status and later commands). */
@@ -95,42 +95,42 @@ struct gate_mrow {
     const char *finished_at;    /* NULL while unfinished */
     const char *rolled_back_at; /* NULL unless rolled back */
     int applied_steps_count;
-    enum gate_mstate state;     /* applied | failed | rolled-back */
+    enum gate_mstate state; /* applied | failed | rolled-back */
 };
 
 struct gate_migration {
     const char *name;
-    const char *path;            /* as given / relative to the working directory */
-    char checksum[65];           /* lowercase SHA-256 hex of the raw bytes, "" unknown */
+    const char *path;  /* as given / relative to the working directory */
+    char checksum[65]; /* lowercase SHA-256 hex of the raw bytes, "" unknown */
     enum gate_mstate state;
-    enum gate_risk risk;         /* highest unsuppressed finding or statement class */
+    enum gate_risk risk; /* highest unsuppressed finding or statement class */
     int statements;
     struct gate_finding *findings;
     size_t nfindings;
-    size_t capfindings;          /* findings is malloc'd, owned by the migration */
-    const char *error;           /* set when the file could not be evaluated */
+    size_t capfindings; /* findings is malloc'd, owned by the migration */
+    const char *error;  /* set when the file could not be evaluated */
 
     /* Database history: set by commands that read the target (status). */
-    bool has_history;            /* the fields below are meaningful */
-    bool local;                  /* the folder exists on disk (false: only in the database) */
-    const char *applied_at;      /* finished_at of the row deploy relies on, NULL */
-    const char *db_checksum;     /* that row's checksum (or the failed row's), NULL */
-    struct gate_mrow *rows;      /* every row of this name, started_at order (arena) */
+    bool has_history;        /* the fields below are meaningful */
+    bool local;              /* the folder exists on disk (false: only in the database) */
+    const char *applied_at;  /* finished_at of the row deploy relies on, NULL */
+    const char *db_checksum; /* that row's checksum (or the failed row's), NULL */
+    struct gate_mrow *rows;  /* every row of this name, started_at order (arena) */
     size_t nrows;
-    bool prisma_edited;          /* Prisma's engine lists it as edited (its first row differs) */
-    bool out_of_order;           /* pending, sorts before a migration the database has */
-    const char *note;            /* one line: why this state / what to do, NULL */
-    struct gate_impact *impact;  /* check: what a new or edited migration changes, NULL */
+    bool prisma_edited;         /* Prisma's engine lists it as edited (its first row differs) */
+    bool out_of_order;          /* pending, sorts before a migration the database has */
+    const char *note;           /* one line: why this state / what to do, NULL */
+    struct gate_impact *impact; /* check: what a new or edited migration changes, NULL */
 };
 
 /* One change a migration makes, mapped back to the Prisma schema (check). */
 struct gate_impact_change {
-    const char *action;          /* "create-table", "add-column", "alter-column", "drop-table" ... */
-    const char *table;           /* database names; NULL when none */
+    const char *action; /* "create-table", "add-column", "alter-column", "drop-table" ... */
+    const char *table;  /* database names; NULL when none */
     const char *column;
-    const char *model;           /* the Prisma model / enum; NULL when the schema has none */
-    const char *field;           /* the Prisma field / enum value; NULL when none */
-    const char *detail;          /* e.g. "type text -> integer", "required"; NULL */
+    const char *model;  /* the Prisma model / enum; NULL when the schema has none */
+    const char *field;  /* the Prisma field / enum value; NULL when none */
+    const char *detail; /* e.g. "type text -> integer", "required"; NULL */
 };
 
 /* The seed's "Detected Changes" and "Migration Impact" of one migration (check). */
@@ -138,45 +138,45 @@ struct gate_impact {
     const char *change;                 /* "added" or "edited" (against the base) */
     struct gate_impact_change *changes; /* arena */
     size_t nchanges;
-    const char **models;                /* models touched ("table \"x\"" without one); arena */
+    const char **models; /* models touched ("table \"x\"" without one); arena */
     size_t nmodels;
-    const char **fields;                /* fields touched, "Model.field"; arena */
+    const char **fields; /* fields touched, "Model.field"; arena */
     size_t nfields;
-    bool breaking;                      /* breaks code that is still running, or loses data */
-    const char *breaking_reason;        /* NULL when not breaking */
-    bool data_migration;                /* existing rows must be backfilled, converted or saved */
+    bool breaking;               /* breaks code that is still running, or loses data */
+    const char *breaking_reason; /* NULL when not breaking */
+    bool data_migration;         /* existing rows must be backfilled, converted or saved */
     const char *data_migration_reason;
-    const char *suggested_name;         /* Prisma style: "add_event_location_field" */
-    bool descriptive_name;              /* the name says what the migration does */
-    const char *name_note;              /* why it does not, NULL */
+    const char *suggested_name; /* Prisma style: "add_event_location_field" */
+    bool descriptive_name;      /* the name says what the migration does */
+    const char *name_note;      /* why it does not, NULL */
 };
 
 /* The database a command evaluated (never holds the password). */
 struct gate_target {
-    const char *name;            /* policy target name; NULL without a policy */
-    const char *url_env;         /* environment variable the URL came from */
+    const char *name;    /* policy target name; NULL without a policy */
+    const char *url_env; /* environment variable the URL came from */
     const char *host;
     int port;
     const char *database;
-    const char *schema;          /* Prisma's schema: ?schema= or "public" */
+    const char *schema; /* Prisma's schema: ?schema= or "public" */
     const char *user;
 };
 
 /* The database side of `status` (prisma-semantics.md 1, 5). */
 struct gate_run_history {
-    const char *strategy;        /* "migrate", "unmanaged" (tables, no history), "empty",
-                                    "unknown" (not reached) */
-    bool table;                  /* _prisma_migrations exists */
-    size_t rows;                 /* its rows */
-    const char *server_version;  /* NULL when not connected */
+    const char *strategy;       /* "migrate", "unmanaged" (tables, no history), "empty",
+                                   "unknown" (not reached) */
+    bool table;                 /* _prisma_migrations exists */
+    size_t rows;                /* its rows */
+    const char *server_version; /* NULL when not connected */
     const char *migrations_dir;
-    size_t local_migrations;     /* folders on disk */
-    const char *last_local;      /* last migration on disk, NULL */
-    const char *last_applied;    /* last applied migration (by finished_at), NULL */
+    size_t local_migrations;  /* folders on disk */
+    const char *last_local;   /* last migration on disk, NULL */
+    const char *last_applied; /* last applied migration (by finished_at), NULL */
     const char *last_applied_at;
-    int prisma_exit;             /* what `prisma migrate status` would exit with, -1 unknown */
-    const char *prisma_says;     /* ... and its first line */
-    const char **next;           /* what to do next, in order (arena) */
+    int prisma_exit;         /* what `prisma migrate status` would exit with, -1 unknown */
+    const char *prisma_says; /* ... and its first line */
+    const char **next;       /* what to do next, in order (arena) */
     size_t nnext;
 };
 
@@ -185,65 +185,65 @@ struct gate_run_deploy; /* plan.h */
 
 /* What `check` measured the change against (repository paths, commit ids). */
 struct gate_run_change {
-    const char *base_ref;        /* "origin/main"; NULL when no base was found */
-    const char *base_commit;     /* 40 hex */
-    const char *base_how;        /* one line: how the base was chosen */
-    const char *head_commit;     /* NULL when unborn */
-    const char *head_branch;     /* NULL when detached */
+    const char *base_ref;    /* "origin/main"; NULL when no base was found */
+    const char *base_commit; /* 40 hex */
+    const char *base_how;    /* one line: how the base was chosen */
+    const char *head_commit; /* NULL when unborn */
+    const char *head_branch; /* NULL when detached */
     bool detached;
     bool shallow;
-    const char *schema;          /* the schema file or folder (as the process sees it) */
+    const char *schema; /* the schema file or folder (as the process sees it) */
     const char *migrations_dir;
-    size_t base_migrations;      /* migrations on the base */
-    size_t added;                /* migrations this change adds (renamed ones included) */
-    size_t edited;               /* ... modifies (present on the base) */
-    size_t deleted;              /* ... deletes (present on the base) */
+    size_t base_migrations; /* migrations on the base */
+    size_t added;           /* migrations this change adds (renamed ones included) */
+    size_t edited;          /* ... modifies (present on the base) */
+    size_t deleted;         /* ... deletes (present on the base) */
 };
 
 /* A database URL detect found (never holds the password). */
 struct gate_setup_target {
-    const char *name;            /* the policy's target name, NULL */
-    const char *env;             /* the environment variable */
-    const char *role;            /* "target", "direct" (directUrl) or "shadow" */
-    const char *host;            /* NULL when the URL could not be read (error says why) */
+    const char *name; /* the policy's target name, NULL */
+    const char *env;  /* the environment variable */
+    const char *role; /* "target", "direct" (directUrl) or "shadow" */
+    const char *host; /* NULL when the URL could not be read (error says why) */
     int port;
     const char *database;
     const char *schema;
     const char *user;
-    const char *same_as;         /* env of an earlier target on the same database, NULL */
+    const char *same_as; /* env of an earlier target on the same database, NULL */
     const char *error;
 };
 
 /* detect: the seed's "Database Setup Analysis". */
 struct gate_run_setup {
-    const char *strategy;        /* "migrate", "db push" or "unknown" */
-    const char *strategy_why;    /* one line */
+    const char *strategy;     /* "migrate", "db push" or "unknown" */
+    const char *strategy_why; /* one line */
     const char *schema;
     const char *schema_from;
-    const char *provider;        /* the datasource's provider, NULL */
+    const char *provider; /* the datasource's provider, NULL */
     const char *migrations_dir;
     bool migrations_dir_exists;
-    size_t migrations;           /* migrations on disk */
+    size_t migrations; /* migrations on disk */
     const char *first_migration;
     const char *last_migration;
     const char *last_migration_at; /* from its timestamp: "2024-10-03 12:00:00 UTC", NULL */
     bool lock_file;
     struct gate_setup_target *targets; /* arena */
     size_t ntargets;
-    bool db_checked;             /* the main target was read */
-    const char *db_env;          /* which one */
-    bool db_has_history;         /* _prisma_migrations exists */
+    bool db_checked;     /* the main target was read */
+    const char *db_env;  /* which one */
+    bool db_has_history; /* _prisma_migrations exists */
     size_t db_history_rows;
-    long db_tables;              /* other tables */
-    bool shared;                 /* two targets resolve to one database */
-    const char *advice;          /* separation advice when shared, NULL */
+    long db_tables;     /* other tables */
+    bool shared;        /* two targets resolve to one database */
+    const char *advice; /* separation advice when shared, NULL */
 };
 
 struct gate_check {
-    const char *id;              /* "git.uncommitted-schema" */
+    const char *id; /* "git.uncommitted-schema" */
     enum gate_status status;
     const char *message;
-    const char *path;            /* optional location */
+    const char *path; /* optional location */
     int line;
 };
 
@@ -261,23 +261,23 @@ struct gate_run {
     size_t nmigrations;
     size_t capmigrations;
 
-    struct gate_check *checks;           /* malloc'd */
+    struct gate_check *checks; /* malloc'd */
     size_t nchecks;
     size_t capchecks;
 
-    struct gate_target *target;          /* arena; NULL when no database is involved */
-    struct gate_run_history *history;    /* arena; NULL unless the history was evaluated */
-    struct gate_run_change *change;      /* arena; check: what the change is measured against */
-    struct gate_run_setup *setup;        /* arena; detect */
-    struct gate_run_plan *plan;          /* arena (plan.h): plan, approve, deploy */
-    struct gate_health_result *health;   /* malloc'd (health.h): health and deploy */
+    struct gate_target *target;        /* arena; NULL when no database is involved */
+    struct gate_run_history *history;  /* arena; NULL unless the history was evaluated */
+    struct gate_run_change *change;    /* arena; check: what the change is measured against */
+    struct gate_run_setup *setup;      /* arena; detect */
+    struct gate_run_plan *plan;        /* arena (plan.h): plan, approve, deploy */
+    struct gate_health_result *health; /* malloc'd (health.h): health and deploy */
     size_t nhealth;
     size_t caphealth;
-    struct gate_run_deploy *deploy;      /* arena (plan.h): deploy */
+    struct gate_run_deploy *deploy; /* arena (plan.h): deploy */
 
     /* Where reports' repository-relative paths start (main.c sets them; NULL: unknown). */
-    const char *repo_root;               /* absolute repository root */
-    const char *repo_prefix;             /* the working directory relative to it: "" or "api/" */
+    const char *repo_root;   /* absolute repository root */
+    const char *repo_prefix; /* the working directory relative to it: "" or "api/" */
 };
 
 void gate_run_init(struct gate_run *run, const char *command);
@@ -289,8 +289,8 @@ struct gate_migration *gate_run_add_migration(struct gate_run *run, const char *
 /* Append a zeroed finding to m; the pointer is valid until the next append. */
 struct gate_finding *gate_migration_add_finding(struct gate_migration *m);
 /* Append a check result; strings are copied into the run arena. */
-struct gate_check *gate_run_add_check(struct gate_run *run, const char *id,
-                                      enum gate_status status, const char *message);
+struct gate_check *gate_run_add_check(struct gate_run *run, const char *id, enum gate_status status,
+                                      const char *message);
 
 /* Sort each migration's findings by (line, column, rule). */
 void gate_run_sort_findings(struct gate_run *run);
