@@ -139,6 +139,7 @@ deps:
 
 # ---- tests -----------------------------------------------------------------
 check: deps
+	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
 	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files missing-libs fuzz-smoke
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
@@ -245,7 +246,8 @@ format:
 	clang-format -i include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 format-check:
-	clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
+	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
+	@echo "format: ok"
 
 clean:
 	rm -rf build build-* $(BIN)

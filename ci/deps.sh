@@ -8,7 +8,7 @@ libpg-query-dev libprotobuf-c-dev
 libpq-dev libgit2-dev libyaml-dev libcurl4-openssl-dev libjansson-dev
 libxml2-dev libxml2-utils nettle-dev
 libcmocka-dev
-clang libclang-rt-14-dev
+clang libclang-rt-14-dev clang-format
 postgresql-15 postgresql-client-15
 git time python3 python3-jsonschema openssl"
 
