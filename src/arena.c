@@ -25,6 +25,8 @@ void *gate_arena_alloc(struct gate_arena *a, size_t n)
     struct gate_arena_chunk *c;
     void *p;
 
+    if (n > SIZE_MAX / 2)
+        GATE_BUG("arena allocation over SIZE_MAX / 2: a length computed wrong");
     n = (n + 15) & ~(size_t)15;
     if (!a->head || a->head->size - a->used < n) {
         size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
@@ -44,8 +46,11 @@ void *gate_arena_alloc(struct gate_arena *a, size_t n)
 
 char *gate_arena_strndup(struct gate_arena *a, const char *s, size_t n)
 {
-    char *p = gate_arena_alloc(a, n + 1);
+    char *p;
 
+    if (n > SIZE_MAX / 2)
+        GATE_BUG("arena copy over SIZE_MAX / 2: a length computed wrong");
+    p = gate_arena_alloc(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
