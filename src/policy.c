@@ -35,7 +35,7 @@
 
 /*
  * Every check a policy may name, with its default level. A command that
- * adds a check adds its id here (design.md's `checks:` keys).
+ * adds a check adds its id here (the policy's `checks:` keys, docs/policy.md).
  */
 static const struct gate_policy_check policy_checks[] = {
     {"uncommitted-schema", GATE_CHECK_ERROR},

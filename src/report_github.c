@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report_github.c - GitHub Actions workflow commands and step outputs
- * (ci-conventions.md 1.3, 1.4), pure functions of the run model:
+ * (docs/internals/ci-formats.md, GitHub), pure functions of the run model:
  *
  * - annotations: ::error / ::warning with file, line, col and title, for
  *   the worst ten of each kind (a step shows ten per kind), then one

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report_gitlab.c - GitLab Code Quality (ci-conventions.md 5): a JSON
+ * report_gitlab.c - GitLab Code Quality (docs/internals/ci-formats.md): a JSON
  * array of issues with description, check_name, fingerprint, severity
  * and location.path/lines.begin. Unsuppressed findings, files that
  * could not be evaluated, and checks with a file that did not pass.

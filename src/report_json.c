@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report_json.c - the canonical JSON serialisation of the run model
- * (format_version 1, design.md). Streamed with the json.c writer: a report
+ * (format_version 1, docs/report.schema.json). Streamed with the json.c writer: a report
  * over thousands of migrations never exists as one tree.
  */
 #include "gate/compat.h"

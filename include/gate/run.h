@@ -60,7 +60,7 @@ enum gate_verdict {
     GATE_VERDICT_ERROR,
 };
 
-/* Exit statuses (design.md): only main.c returns them. */
+/* Exit statuses (README, "Exit status"): only main.c returns them. */
 enum gate_exit {
     GATE_EXIT_OK = 0,
     GATE_EXIT_CLOSED = 1,
@@ -162,7 +162,7 @@ struct gate_target {
     const char *user;
 };
 
-/* The database side of `status` (prisma-semantics.md 1, 5). */
+/* The database side of `status` (docs/internals/prisma-migrate.md 1, 5). */
 struct gate_run_history {
     const char *strategy;       /* "migrate", "unmanaged" (tables, no history), "empty",
                                    "unknown" (not reached) */
