@@ -385,10 +385,10 @@ static const char *step_name(const char *comment)
 }
 
 /*
- * Transaction blocks, as Prisma runs a file (docs/internals/prisma-migrate.md): the whole file is one
- * implicit block; BEGIN makes the current block explicit (statements
- * before it included); COMMIT/ROLLBACK end the block; what follows is a
- * new implicit block. Nested statements share their parent's block.
+ * Transaction blocks, as Prisma runs a file (docs/internals/prisma-migrate.md): the whole file is
+ * one implicit block; BEGIN makes the current block explicit (statements before it included);
+ * COMMIT/ROLLBACK end the block; what follows is a new implicit block. Nested statements share
+ * their parent's block.
  */
 static void model_transactions(struct gate_lint_ctx *ctx)
 {
