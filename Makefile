@@ -75,7 +75,7 @@ BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
-        man docs-check \
+        man docs-check github-mask \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke
 
 all: $(BIN)
@@ -144,8 +144,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden docs-check corpus bad-input report-files missing-libs \
-	    fuzz-smoke
+	@$(MAKE) --no-print-directory unit golden docs-check github-mask corpus bad-input report-files \
+	    missing-libs fuzz-smoke
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -169,6 +169,9 @@ report-files: $(BIN_PATH) $(SCHEMA_CHECK)
 
 docs-check: $(BIN_PATH)
 	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/docs.sh
+
+github-mask: $(BIN_PATH)
+	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/github-mask.sh
 
 missing-libs: $(BIN_PATH) $(NOLIB_BIN) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) PRISMA_GATE_NOLIB=$(abspath $(NOLIB_BIN)) tests/missing-libs.sh

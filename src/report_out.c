@@ -441,6 +441,11 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
     mask_env(out, pol->deploy.secret_env, false);
 }
 
+void gate_github_mask_value(const char *value, struct gate_buf *out)
+{
+    mask(out, value);
+}
+
 bool gate_github_write(const struct gate_run *run, const struct gate_report_path *written,
                        size_t nwritten, struct gate_buf *annotations_out)
 {

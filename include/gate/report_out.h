@@ -61,6 +61,9 @@ bool gate_github_active(const struct gate_policy *pol);
  */
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
 
+/* "::add-mask::" lines for one secret value (each of its lines). */
+void gate_github_mask_value(const char *value, struct gate_buf *out);
+
 /*
  * Write every report file the run asks for: the policy's reports, each
  * format overridden by a --report of the same format, plus the other

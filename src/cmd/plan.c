@@ -17,6 +17,7 @@
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
+#include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
 
@@ -227,6 +228,15 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         return GATE_EXIT_USAGE;
     }
     cli->pol = pol;
+    if (gate_github_active(pol)) {
+        /* main.c does this for the commands whose policy it loads */
+        struct gate_buf b = {0};
+
+        gate_github_masks(pol, &b);
+        if (b.len)
+            gate_msg_raw(b.data, b.len);
+        gate_buf_release(&b);
+    }
     if (pol->deploy.secret_env && *pol->deploy.secret_env) {
         secret = getenv(pol->deploy.secret_env);
         if (!secret || !*secret) {
@@ -274,6 +284,18 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
 
         expiry = (long long)time(NULL) + (age > 0 ? age : 86400);
         token = gate_token_sign(digest, expiry, secret, strlen(secret));
+        if (gate_github_active(pol)) {
+            /*
+             * A signed token is a credential until it expires: mask it in
+             * the job's log (stderr) before it is printed. A plain token is
+             * the plan digest's prefix, which every plan report shows.
+             */
+            struct gate_buf b = {0};
+
+            gate_github_mask_value(token, &b);
+            gate_msg_raw(b.data, b.len);
+            gate_buf_release(&b);
+        }
         iso_time(expiry, expires, sizeof(expires));
         gate_notef("signed token for plan sha256:%.12s..., valid until %s", digest, expires);
     } else {
