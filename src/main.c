@@ -55,6 +55,18 @@ static int write_stdout(struct gate_buf *b)
  * and recorded in the run as a "policy" check, so the --report files
  * still say why nothing was evaluated.
  */
+/*
+ * Whether the command reads the project's files (every evaluating command
+ * but health, and lint given no PATH): then the project paths the policy
+ * sets must exist (gate_policy_check_paths), unless a flag replaces them.
+ */
+static bool reads_project(const struct gate_cli *cli, const struct gate_command *cmd)
+{
+    if (!strcmp(cmd->name, "lint"))
+        return cli->nargs == 0;
+    return strcmp(cmd->name, "health") != 0;
+}
+
 static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
                        struct gate_policy *pol, struct gate_run *run)
 {
@@ -65,7 +77,9 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         gate_policy_defaults(pol);
         return GATE_EXIT_OK;
     }
-    if (gate_policy_load(pol, cli->policy, &run->arena, &err)) {
+    if (gate_policy_load(pol, cli->policy, &run->arena, &err) ||
+        (reads_project(cli, cmd) &&
+         gate_policy_check_paths(pol, !cli->schema, !cli->migrations, &run->arena, &err))) {
         struct gate_buf b = {0};
         struct gate_check *c = gate_run_add_check(run, "policy", GATE_STATUS_ERROR, err.msg);
 

@@ -118,8 +118,10 @@ struct gate_policy {
         const char *migrations; /* prisma/migrations */
         const char **prisma;    /* argv prefix of the Prisma CLI: {"npx", "prisma"} */
         size_t nprisma;
-        bool schema_given;     /* the file sets schema (else: find it as Prisma does) */
-        bool migrations_given; /* the file sets migrations */
+        bool schema_given;                 /* the file sets schema (else: find it as Prisma does) */
+        bool migrations_given;             /* the file sets migrations */
+        struct gate_policy_diag schema_at; /* where the file sets schema (message NULL) */
+        struct gate_policy_diag migrations_at; /* where the file sets migrations */
     } project;
 
     struct gate_policy_target *targets; /* in file order */
@@ -179,6 +181,20 @@ enum gate_code gate_policy_parse(struct gate_policy *p, const char *name, const 
  */
 enum gate_code gate_policy_load(struct gate_policy *p, const char *path, struct gate_arena *arena,
                                 struct gate_err *err);
+
+/*
+ * For a command that reads the project: the paths the file sets
+ * (project.schema when check_schema, project.migrations when
+ * check_migrations - false where a flag overrides the key) must exist,
+ * relative to the working directory (the project root). A missing path
+ * would let a gate compare nothing, so it is an error at the key's
+ * file:line:column: GATE_E_POLICY, err and p->diags as for a failed
+ * load. Paths the file does not set are not checked (they are found as
+ * Prisma finds them).
+ */
+enum gate_code gate_policy_check_paths(struct gate_policy *p, bool check_schema,
+                                       bool check_migrations, struct gate_arena *arena,
+                                       struct gate_err *err);
 
 /*
  * The target to use: name (from -t), else default_target, else the only

@@ -217,7 +217,9 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
     }
     /* approve prints only the token, so main.c does not load the policy for it */
     pol = gate_arena_alloc(&run->arena, sizeof(*pol));
-    if (gate_policy_load(pol, cli->policy, &run->arena, &perr)) {
+    if (gate_policy_load(pol, cli->policy, &run->arena, &perr) ||
+        (!cli->plan_file &&
+         gate_policy_check_paths(pol, true, !cli->migrations, &run->arena, &perr))) {
         struct gate_buf b = {0};
 
         gate_policy_diags_text(pol, &b);
