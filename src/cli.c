@@ -27,7 +27,7 @@ static const struct gate_command commands[] = {
     {"init", gate_cmd_init, "", "write a commented default policy (prisma-gate.yml, or -p FILE)",
      GATE_OPT_FORCE, false},
     {"status", gate_cmd_status, "",
-     "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
+     "local migrations vs the target's _prisma_migrations (-t NAME, else the default target)",
      GATE_OPT_MIGRATIONS, true},
     {"check", gate_cmd_check, "",
      "pre-merge gate: repository checks + lint of the migrations this change adds or edits",

@@ -131,13 +131,29 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
                                  struct gate_err *err);
 
 /*
- * For the commands (src/cmd/plan.c): the target from the policy and -t,
- * its URL from the environment, connected (exit status on failure,
- * already reported; url and *db are then released / NULL).
+ * The one target resolution of status, plan, approve and deploy
+ * (src/cmd/plan.c): the policy's target named name (-t), else its
+ * default_target, else its only target, else the built-in DATABASE_URL;
+ * the URL read from the target's url_env and parsed into url; a target
+ * with require_tls refused when the URL does not ask for TLS (sslmode=
+ * require, verify-ca or verify-full). command names the command in
+ * messages. Returns the exit status; on failure it is reported already,
+ * url released and *target NULL.
  */
-struct gate_cli;
-enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *opts,
-                                 struct gate_db_url *url, struct gate_db **db);
+enum gate_exit gate_target_resolve(const struct gate_policy *pol, const char *name,
+                                   const char *command, const struct gate_policy_target **target,
+                                   struct gate_db_url *url);
+
+/*
+ * gate_target_resolve, then connected, with opts filled for
+ * gate_plan_compute (migrations: the --migrations override, NULL for the
+ * policy's). Exit status on failure, already reported; url and *db are
+ * then released / NULL.
+ */
+enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *target,
+                                 const char *migrations, const char *command,
+                                 struct gate_plan_opts *opts, struct gate_db_url *url,
+                                 struct gate_db **db);
 /* plan's exit status for run->plan (sets run->verdict). */
 enum gate_exit gate_plan_exit(struct gate_run *run);
 /* Write the checklist (gate_plan_checklist) to path atomically; recorded in run->deploy. */

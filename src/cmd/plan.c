@@ -37,30 +37,26 @@ static bool tls_required(const struct gate_db_url *u)
     return false;
 }
 
-enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *opts,
-                                 struct gate_db_url *url, struct gate_db **db)
+enum gate_exit gate_target_resolve(const struct gate_policy *pol, const char *name,
+                                   const char *command, const struct gate_policy_target **target,
+                                   struct gate_db_url *url)
 {
-    const struct gate_policy *pol = cli->pol;
     const struct gate_policy_target *t;
     struct gate_err err = {0};
     const char *val;
 
-    *db = NULL;
-    memset(opts, 0, sizeof(*opts));
-    opts->pol = pol;
-    opts->migrations_dir = cli->migrations;
-    t = gate_policy_target(pol, cli->target, &err);
+    memset(url, 0, sizeof(*url));
+    *target = NULL;
+    t = gate_policy_target(pol, name, &err);
     if (!t) {
         gate_errorf("%s", err.msg);
         return GATE_EXIT_USAGE;
     }
-    opts->url_env = t->url_env;
-    opts->target_name = t->name;
     val = getenv(t->url_env);
     if (!val || !*val) {
         gate_errorf("%s is not set: %s reads the %s%s%sdatabase URL from it (e.g. "
                     "postgresql://USER:PASSWORD@HOST:5432/DATABASE?schema=public)",
-                    t->url_env, cli->command, t->name ? "'" : "", t->name ? t->name : "",
+                    t->url_env, command, t->name ? "'" : "", t->name ? t->name : "",
                     t->name ? "' " : "target ");
         return GATE_EXIT_USAGE;
     }
@@ -75,6 +71,28 @@ enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *op
         gate_db_url_release(url);
         return GATE_EXIT_USAGE;
     }
+    *target = t;
+    return GATE_EXIT_OK;
+}
+
+enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *target,
+                                 const char *migrations, const char *command,
+                                 struct gate_plan_opts *opts, struct gate_db_url *url,
+                                 struct gate_db **db)
+{
+    const struct gate_policy_target *t;
+    struct gate_err err = {0};
+    enum gate_exit rc;
+
+    *db = NULL;
+    memset(opts, 0, sizeof(*opts));
+    opts->pol = pol;
+    opts->migrations_dir = migrations;
+    rc = gate_target_resolve(pol, target, command, &t, url);
+    if (rc)
+        return rc;
+    opts->url_env = t->url_env;
+    opts->target_name = t->name;
     if (gate_db_connect(url, db, &err)) {
         gate_errorf("%s", err.msg);
         gate_db_url_release(url);
@@ -123,7 +141,7 @@ enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct 
         gate_errorf("plan takes no arguments, got '%s'", cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    rc = gate_plan_connect(cli, &opts, &url, &db);
+    rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url, &db);
     if (rc)
         return rc;
     if (gate_plan_compute(run, &opts, &url, db, &err)) {
@@ -258,7 +276,8 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         struct gate_db *db = NULL;
         struct gate_err err = {0};
 
-        rc = gate_plan_connect(cli, &opts, &url, &db);
+        rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url,
+                               &db);
         if (rc)
             return rc;
         if (gate_plan_compute(run, &opts, &url, db, &err)) {
