@@ -24,10 +24,10 @@ SUM=$(sha256sum "$PROJ/prisma/migrations/20240101000000_init/migration.sql" | cu
 
 PROD=$(createdb gate_prod)
 STAGING=$(createdb gate_staging)
-[ -n "$PROD" ] && [ -n "$STAGING" ] || {
+if [ -z "$PROD" ] || [ -z "$STAGING" ]; then
 	not_ok "create two databases"
 	finish
-}
+fi
 # staging: the migration applied (Prisma's table, written with psql)
 q "$STAGING" 'CREATE TABLE _prisma_migrations (
     id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL,
@@ -59,6 +59,9 @@ expect "default_target staging: exit 0 (its history is complete)" 0 "$RC"
 expect "default_target: the report's target is named" "staging STAGING_URL gate_staging" \
 	"$(jget "$WORK/D1.out" "r.target.name + ' ' + r.target.url_env + ' ' + r.target.database")"
 expect "default_target: the migration is applied there" applied "$(state "$WORK/D1.out" 20240101000000_init)"
+
+gate D1text status
+expect_has "default_target, text: the target's name and variable" "$WORK/D1text.out" "[staging: STAGING_URL]"
 
 # DATABASE_URL pointing elsewhere does not win over the policy's target
 DATABASE_URL=$PROD gate D2
