@@ -999,6 +999,11 @@ static enum gate_risk base_risk(const struct gate_stmt *st)
     }
 }
 
+enum gate_risk gate_lint_stmt_risk(const struct gate_stmt *st)
+{
+    return base_risk(st);
+}
+
 /* ---- driver ----------------------------------------------------------- */
 
 static void severity_of(const struct gate_linter *l, struct gate_finding *f)

@@ -616,8 +616,9 @@ static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_
 static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated"};
 static const char *const rule_keys[] = {"severity", "risk"};
 static const char *const risk_keys[] = {"large_table_rows"};
-static const char *const deploy_keys[] = {"auto_max_risk", "confirm_max_risk", "token_env",
-                                          "secret_env",    "token_max_age",    "timeout"};
+static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk", "token_env",
+                                          "secret_env",        "token_max_age",    "timeout",
+                                          "honor_suppressions"};
 static const char *const health_keys[] = {"name",    "url",     "expect_status", "expect_json",
                                           "timeout", "retries", "backoff"};
 static const char *const report_keys[] = {"json",     "junit", "sarif", "gitlab",
@@ -1332,6 +1333,8 @@ static void load_deploy(struct ld *ld, const struct ynode *n)
                            &p->deploy.token_max_age_ms);
     if (k[5])
         (void)get_duration(ld, v[5], k[5], "deploy.timeout", false, &p->deploy.timeout_ms);
+    if (k[6])
+        (void)get_bool(ld, v[6], k[6], "deploy.honor_suppressions", &p->deploy.honor_suppressions);
     if (a && c && p->deploy.confirm_max_risk < p->deploy.auto_max_risk) {
         const struct ynode *at = k[1] ? v[1] : v[0];
 

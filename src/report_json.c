@@ -44,6 +44,12 @@ static void finding_json(struct gate_jsonw *w, const struct gate_finding *f)
         gate_jsonw_key(w, "prisma_warning");
         gate_jsonw_str(w, f->prisma_warning);
     }
+    if (f->rerated) {
+        gate_jsonw_key(w, "lint_risk");
+        gate_jsonw_str(w, gate_risk_name(f->lint_risk));
+        gate_jsonw_key(w, "risk_reason");
+        gate_jsonw_str(w, f->risk_reason);
+    }
     gate_jsonw_end(w);
 }
 

@@ -12,14 +12,20 @@
  *
  * The digest is SHA-256 over a canonical text (gate_plan_canonical):
  *
- *   prisma-gate plan 1
+ *   prisma-gate plan 2
  *   target <host> <port> <database> <schema>
  *   migration <name> <checksum> <risk>          one line per pending migration, in order
  *   max_risk <risk>
  *   policy <auto_max_risk> <confirm_max_risk> <large_table_rows>
+ *   suppressions counted|honored                deploy.honor_suppressions
  *
  * so a token approves exactly these migrations, with these contents, on
- * this database, under these rules.
+ * this database, under these rules. A migration's <risk> is the one the
+ * decision uses: rated against what the target holds (new and empty
+ * tables rated lower, large ones higher) and, unless
+ * deploy.honor_suppressions is true, counting suppressed findings.
+ * Version 2 added the suppressions line (and plan-time rating): a token
+ * for a version 1 plan never matches.
  */
 #ifndef GATE_PLAN_H
 #define GATE_PLAN_H
@@ -41,6 +47,9 @@ struct gate_plan_table {
     long long rows;  /* estimate: reltuples (n_live_tup if never analyzed); -1 unknown */
     long long bytes; /* pg_total_relation_size; -1 when unknown */
     bool large;      /* rows > risk.large_table_rows */
+    bool other;      /* the name is another kind of relation (view, sequence ...) */
+    bool probed;     /* emptiness checked: SELECT EXISTS (SELECT 1 FROM it) */
+    bool empty;      /* probed and holds no row */
 };
 
 enum gate_plan_decision {
@@ -68,6 +77,9 @@ struct gate_run_plan {
     size_t applied; /* migrations already applied */
     size_t pending;
     size_t raised;                  /* findings raised a level for a large table */
+    size_t softened;                /* findings rated lower: new or empty tables */
+    bool honor_suppressions;        /* deploy.honor_suppressions, copied */
+    size_t suppressed_counted;      /* suppressed findings counted toward the decision */
     struct gate_plan_table *tables; /* arena */
     size_t ntables;
     const char **problems; /* history problems that refuse the deploy (arena) */
@@ -174,7 +186,21 @@ struct gate_plan_item {
 };
 char *gate_plan_canonical(const struct gate_target *t, const struct gate_plan_item *items, size_t n,
                           enum gate_risk max_risk, enum gate_risk auto_max,
-                          enum gate_risk confirm_max, long long large_rows);
+                          enum gate_risk confirm_max, long long large_rows,
+                          bool honor_suppressions);
+
+/*
+ * The risk of pending migration m for the deploy decision: base (its
+ * statements' own risk) and every finding's, suppressed ones included
+ * unless honor_suppressions. Pure.
+ */
+enum gate_risk gate_plan_migration_risk(const struct gate_migration *m, enum gate_risk base,
+                                        bool honor_suppressions);
+
+/* The policy's decision for a plan (pure): refused, nothing, auto, confirm or blocked. */
+enum gate_plan_decision gate_plan_decide(enum gate_risk max_risk, enum gate_risk auto_max,
+                                         enum gate_risk confirm_max, size_t pending,
+                                         size_t nproblems);
 
 /*
  * The deployment checklist (Markdown): pre-deployment checks, steps,

@@ -150,6 +150,7 @@ struct gate_policy {
         const char *secret_env;          /* NULL: plain tokens accepted */
         long long token_max_age_ms;      /* 24h */
         long long timeout_ms;            /* 10m */
+        bool honor_suppressions; /* false: suppressed findings count toward the deploy decision */
     } deploy;
 
     struct gate_health_check *health;

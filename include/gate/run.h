@@ -85,6 +85,10 @@ struct gate_finding {
     bool suppressed;
     const char *suppression_reason;
     const char *prisma_warning; /* the Prisma header warning this finding confirms */
+    /* plan: rated against what the target holds (risk differs from lint_risk) */
+    bool rerated;
+    enum gate_risk lint_risk; /* the risk lint gives it, without the database */
+    const char *risk_reason;  /* why the plan rates it risk, not lint_risk */
 };
 
 /* One `_prisma_migrations` row of a migration (status and later commands). */
