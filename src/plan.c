@@ -3,7 +3,8 @@
  * plan.c - the deployment plan (plan.h): pending migrations from the
  * status engine's classification, linted with the applied history
  * replayed first, affected tables measured in pg_class and
- * pg_stat_user_tables, large-table lock and rewrite findings raised, the
+ * pg_stat_user_tables, every finding rated against what the target holds
+ * (new and empty tables lower, large ones higher: "rating" below), the
  * policy's decision and the plan digest.
  */
 #include "gate/compat.h"

@@ -3,9 +3,12 @@
  * plan.h - the deployment plan: the target's pending migrations (the
  * status engine's classification), each linted with the history before
  * it replayed, the live size of every table they touch (pg_class,
- * pg_stat_user_tables), lock and rewrite findings on large tables raised
- * a level, the policy's decision (automatic, needs a confirmation token,
- * blocked) and the plan digest a confirmation token is bound to.
+ * pg_stat_user_tables), each finding rated against what the target holds
+ * (lower on tables created earlier in the plan or empty in the target,
+ * lock and rewrite findings on large tables raised a level), the
+ * policy's decision (automatic, needs a confirmation token, blocked;
+ * suppressed findings count unless deploy.honor_suppressions) and the
+ * plan digest a confirmation token is bound to.
  *
  * Used by `plan`, `approve` and `deploy` (which recomputes it under its
  * advisory lock), so the three always agree on the digest.
