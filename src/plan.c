@@ -606,15 +606,59 @@ static void finding_qname(struct plan_state *st, const struct gate_stmt *s, cons
     }
 }
 
+/*
+ * enum-value-removal (reported at the CREATE TYPE of Prisma's enum swap)
+ * names one table but covers every column retyped to the new enum later
+ * in the file: rate it only when that is one table, or when each of them
+ * is created earlier in the plan and not filled.
+ */
+static bool enum_swap_ratable(struct plan_state *st, const struct gate_sql_file *file, int idx)
+{
+    const struct gate_stmt *cr = &file->stmts[idx];
+    const char *first = NULL;
+    bool several = false, all_new = true;
+
+    for (int k = idx + 1; k < file->nstmts; k++) {
+        const struct gate_stmt *s = &file->stmts[k];
+
+        if (s->kind != GATE_STMT_ALTER_TABLE || !s->rel.name)
+            continue;
+        for (int c = 0; c < s->ncmds; c++) {
+            const struct gate_alter_cmd *cmd = &s->cmds[c];
+            struct live_rel *r;
+
+            if (cmd->kind != GATE_ALTER_COLUMN_TYPE || !cmd->newtype.name || !cr->rel.name ||
+                strcmp(cmd->newtype.name, cr->rel.name) != 0)
+                continue;
+            r = live_lookup(st, &s->rel, false);
+            if (!r || r->dropped || r->origin != LIVE_PLAN || r->filled)
+                all_new = false;
+            if (!first)
+                first = s->rel.name;
+            else if (strcmp(first, s->rel.name) != 0)
+                several = true;
+        }
+    }
+    return !several || all_new;
+}
+
 /* Remember finding f of statement s, with its table as the plan has it before s runs. */
 static void rating_add(struct plan_state *st, struct gate_migration *m, struct gate_finding *f,
-                       const struct gate_stmt *s)
+                       const struct gate_sql_file *file, int idx)
 {
+    const struct gate_stmt *s = &file->stmts[idx];
     struct gate_qname q;
     struct live_rel *r;
     struct rating *x;
     bool type = false;
 
+    if (s->depth > 0 && s->parent >= 0 && s->parent < file->nstmts &&
+        file->stmts[s->parent].kind == GATE_STMT_CREATE_FUNCTION)
+        return; /* runs when the function is called, against tables as they are then */
+    if (!strcmp(f->rule, "enum-value-removal") && !enum_swap_ratable(st, file, idx))
+        return;
+    if (s->kind == GATE_STMT_TRUNCATE && s->cascade)
+        return; /* also empties every table that references it, new or not */
     if (f->category != GATE_CAT_LOCK && f->category != GATE_CAT_REWRITE &&
         f->category != GATE_CAT_DATA_LOSS && f->category != GATE_CAT_DATA_DEPENDENT &&
         f->category != GATE_CAT_BREAKING)
@@ -655,7 +699,7 @@ static void rate_file(struct plan_state *st, struct gate_migration *m,
             base = b;
         for (size_t k = 0; k < m->nfindings; k++) {
             if (m->findings[k].stmt == i)
-                rating_add(st, m, &m->findings[k], &file->stmts[i]);
+                rating_add(st, m, &m->findings[k], file, i);
         }
         live_apply(st, file, i);
     }

@@ -157,6 +157,32 @@ add_migration "$PROJ" 20240104000000_fill 'DO $$ BEGIN EXECUTE format('"'"'INSER
 gate N-opaque plan --format json
 expect "N: a DO block with computed SQL counts as filling every table: critical" critical "$(finding "$WORK/N-opaque.out" ban-drop-column f.risk)"
 
+# Prisma's enum swap retypes a new table and a table with rows: the one finding
+# names the new table first, and must keep its risk for the other
+newdb enumt
+PROJ=$WORK/enumt
+new_project "$PROJ"
+policy "$PROJ" ""
+add_migration "$PROJ" 20240101000000_init 'CREATE TYPE "Role" AS ENUM ('"'"'a'"'"', '"'"'b'"'"');
+CREATE TABLE "User" ("id" INTEGER NOT NULL, "role" "Role");
+'
+gate E-init deploy
+expect "N: enum init deployed" 0 "$RC" || show "$WORK/E-init.err"
+q "$DB" "INSERT INTO \"User\" VALUES (1, 'b')" >/dev/null
+add_migration "$PROJ" 20240102000000_fresh 'CREATE TABLE "Fresh" ("id" INTEGER NOT NULL, "role" "Role");
+'
+add_migration "$PROJ" 20240103000000_swap 'BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('"'"'a'"'"');
+ALTER TABLE "Fresh" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+COMMIT;
+'
+gate E-swap plan --format json
+expect "N: an enum swap over a new table and a table with rows keeps high" "high Fresh" "$(finding "$WORK/E-swap.out" enum-value-removal "f.risk + ' ' + f.table")"
+
 # --- C: first deploy of real histories -----------------------------------------------
 if [ ! -d "$CORPUS/hoppscotch__hoppscotch/migrations" ] || [ ! -d "$CORPUS/formbricks__formbricks/migrations" ]; then
 	finish "part C: corpus $CORPUS not found (it is only present in CI)"
