@@ -77,6 +77,7 @@ struct rating {
     struct gate_migration *m;
     struct gate_finding *f;
     struct live_rel at; /* a copy: the state before the statement */
+    bool exact;         /* the statement names the table itself (not the table of an index) */
 };
 
 struct plan_state {
@@ -575,35 +576,56 @@ static void live_apply(struct plan_state *st, const struct gate_sql_file *file, 
     }
 }
 
-/* The name a finding's table string refers to, qualified as its statement wrote it. */
-static void finding_qname(struct plan_state *st, const struct gate_stmt *s, const char *table,
+/*
+ * The name a finding's table string refers to, qualified as its statement
+ * wrote it. Returns true when the statement names that table itself;
+ * false when the schema is a guess (the target's), e.g. the table of an
+ * index the statement drops.
+ */
+static bool finding_qname(struct plan_state *st, const struct gate_stmt *s, const char *table,
                           struct gate_qname *q)
 {
+    const char *e;
+
     q->schema = NULL;
     q->name = table;
     if (s->rel.name && !strcmp(s->rel.name, table)) {
         *q = s->rel;
-        return;
+        return true;
     }
     for (int i = 0; i < s->nobjects; i++) {
         if (s->objects[i].name && !strcmp(s->objects[i].name, table)) {
             *q = s->objects[i];
-            return;
+            return true;
         }
     }
-    if (table[0] == '"') { /* "t" or "s"."t", as gate_lint_qname writes it */
-        const char *e = strchr(table + 1, '"');
+    if (table[0] != '"') /* "t" or "s"."t", as gate_lint_qname writes it */
+        return false;
+    e = strchr(table + 1, '"');
+    if (!e)
+        return false;
+    if (e[1] == '.' && e[2] == '"' && strchr(e + 3, '"')) {
+        q->schema = gate_arena_strndup(&st->run->arena, table + 1, (size_t)(e - table - 1));
+        q->name =
+            gate_arena_strndup(&st->run->arena, e + 3, (size_t)(strchr(e + 3, '"') - (e + 3)));
+        return true;
+    }
+    q->name = gate_arena_strndup(&st->run->arena, table + 1, (size_t)(e - table - 1));
+    return false;
+}
 
-        if (!e)
-            return;
-        if (e[1] == '.' && e[2] == '"' && strchr(e + 3, '"')) {
-            q->schema = gate_arena_strndup(&st->run->arena, table + 1, (size_t)(e - table - 1));
-            q->name =
-                gate_arena_strndup(&st->run->arena, e + 3, (size_t)(strchr(e + 3, '"') - (e + 3)));
-        } else {
-            q->name = gate_arena_strndup(&st->run->arena, table + 1, (size_t)(e - table - 1));
-        }
+/* Does statement s name an object in a schema other than the target's? */
+static bool other_schema(const struct plan_state *st, const struct gate_stmt *s)
+{
+    const char *here = st->run->target->schema;
+
+    if (s->rel.schema && strcmp(s->rel.schema, here) != 0)
+        return true;
+    for (int i = 0; i < s->nobjects; i++) {
+        if (s->objects[i].schema && strcmp(s->objects[i].schema, here) != 0)
+            return true;
     }
+    return false;
 }
 
 /*
@@ -650,7 +672,7 @@ static void rating_add(struct plan_state *st, struct gate_migration *m, struct g
     struct gate_qname q;
     struct live_rel *r;
     struct rating *x;
-    bool type = false;
+    bool type = false, exact = true;
 
     if (s->depth > 0 && s->parent >= 0 && s->parent < file->nstmts &&
         file->stmts[s->parent].kind == GATE_STMT_CREATE_FUNCTION)
@@ -664,7 +686,9 @@ static void rating_add(struct plan_state *st, struct gate_migration *m, struct g
         f->category != GATE_CAT_BREAKING)
         return;
     if (f->table) {
-        finding_qname(st, s, f->table, &q);
+        exact = finding_qname(st, s, f->table, &q);
+        if (!exact && other_schema(st, s))
+            return; /* the table may be in that schema: do not guess */
     } else if (s->kind == GATE_STMT_RENAME && s->obj == GATE_OBJ_TYPE && s->rel.name) {
         q = s->rel;
         type = true;
@@ -679,6 +703,7 @@ static void rating_add(struct plan_state *st, struct gate_migration *m, struct g
     x->m = m;
     x->f = f;
     x->at = *r;
+    x->exact = exact;
     if (!type && x->at.origin != LIVE_PLAN) {
         struct gate_qname tq = {x->at.tschema, x->at.tname};
 
@@ -844,7 +869,7 @@ static void rate_one(struct plan_state *st, const struct rating *x)
         soften(st, f, GATE_RISK_LOW, why);
     } else if (x->at.type || !t) {
         return; /* a type of the target, or a table that was not measured: lint's risk */
-    } else if (!t->exists && !t->other) {
+    } else if (!t->exists && !t->other && x->exact) {
         (void)snprintf(why, sizeof(why),
                        "the target has no table \"%s\": it holds no rows and the running "
                        "release does not use it",

@@ -183,6 +183,23 @@ COMMIT;
 gate E-swap plan --format json
 expect "N: an enum swap over a new table and a table with rows keeps high" "high Fresh" "$(finding "$WORK/E-swap.out" enum-value-removal "f.risk + ' ' + f.table")"
 
+# the table of an index in another schema is not guessed into the target's schema
+newdb schem
+PROJ=$WORK/schem
+new_project "$PROJ"
+policy "$PROJ" ""
+add_migration "$PROJ" 20240101000000_init 'CREATE SCHEMA "audit";
+CREATE TABLE "audit"."Log" ("id" INTEGER NOT NULL, "at" TEXT);
+CREATE INDEX "Log_at_idx" ON "audit"."Log"("at");
+'
+gate A-init deploy
+expect "N: audit schema deployed" 0 "$RC" || show "$WORK/A-init.err"
+q "$DB" "INSERT INTO audit.\"Log\" VALUES (1, 'x')" >/dev/null
+add_migration "$PROJ" 20240102000000_dropidx 'DROP INDEX "audit"."Log_at_idx";
+'
+gate A-drop plan --format json
+expect "N: dropping an index of audit.Log (rows) keeps medium" medium "$(finding "$WORK/A-drop.out" require-concurrent-index-deletion f.risk)"
+
 # --- C: first deploy of real histories -----------------------------------------------
 if [ ! -d "$CORPUS/hoppscotch__hoppscotch/migrations" ] || [ ! -d "$CORPUS/formbricks__formbricks/migrations" ]; then
 	finish "part C: corpus $CORPUS not found (it is only present in CI)"
