@@ -87,6 +87,12 @@ gate S-md plan --format markdown
 expect_has "S: Markdown says suppressed findings count" "$WORK/S-md.out" "Suppressed findings still count toward this decision"
 expect_has "S: Markdown shows the reason, escaped" "$WORK/S-md.out" "suppressed: the DBA &lt;img src=x&gt; signed it off"
 expect_lacks "S: no raw HTML from the reason in Markdown" "$WORK/S-md.out" "<img src=x>"
+gate S-gitlab plan --format gitlab
+expect_has "S: GitLab keeps the counted suppressed finding, with its reason" "$WORK/S-gitlab.out" "[suppressed: the DBA <img src=x> signed it off; counts toward the deploy decision]"
+gate S-sarif plan --format sarif
+expect_has "S: SARIF carries the suppression and its reason" "$WORK/S-sarif.out" '"justification": "the DBA <img src=x> signed it off"'
+gate S-junit plan --format junit
+expect_has "S: JUnit shows the suppression reason" "$WORK/S-junit.out" "suppressed: the DBA &lt;img src=x&gt; signed it off"
 gate S-deploy deploy --format json --confirm "${D:0:16}"
 expect "S: deploy refuses even with a token (exit 1)" 1 "$RC"
 expect "S: nothing applied" 0 "$(applied_rows 20240102000000_drop)"
