@@ -91,6 +91,8 @@ gate S-gitlab plan --format gitlab
 expect_has "S: GitLab keeps the counted suppressed finding, with its reason" "$WORK/S-gitlab.out" "[suppressed: the DBA <img src=x> signed it off; counts toward the deploy decision]"
 gate S-sarif plan --format sarif
 expect_has "S: SARIF carries the suppression and its reason" "$WORK/S-sarif.out" '"justification": "the DBA <img src=x> signed it off"'
+gate S-github plan --format github
+expect_has "S: a GitHub annotation for the counted suppressed finding" "$WORK/S-github.out" "suppressed: the DBA <img src=x> signed it off; counts toward the deploy decision"
 gate S-junit plan --format junit
 expect_has "S: JUnit shows the suppression reason" "$WORK/S-junit.out" "suppressed: the DBA &lt;img src=x&gt; signed it off"
 gate S-deploy deploy --format json --confirm "${D:0:16}"
