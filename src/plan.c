@@ -317,7 +317,8 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
     gate_buf_adds(&sql, "SELECT n.nspname, c.relname, "
                         "(CASE WHEN c.reltuples >= 0 THEN c.reltuples "
                         "ELSE COALESCE(s.n_live_tup, 0) END)::bigint, "
-                        "pg_total_relation_size(c.oid), c.relkind IN ('r', 'p') "
+                        "pg_total_relation_size(c.oid), c.relkind IN ('r', 'p'), "
+                        "c.relrowsecurity "
                         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
                         "WHERE (n.nspname, c.relname) IN (");
@@ -347,6 +348,8 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
             continue;
         }
         t->exists = true;
+        /* row-level security may hide rows from this role: never probed for emptiness */
+        t->rls = !gate_db_result_value(r, i, 5) || strcmp(gate_db_result_value(r, i, 5), "f") != 0;
         t->rows = to_ll(gate_db_result_value(r, i, 2));
         t->bytes = to_ll(gate_db_result_value(r, i, 3));
         t->large = t->rows > p->large_table_rows;
@@ -746,7 +749,7 @@ static void probe_empty(struct plan_state *st, struct gate_db *db)
             x->f->risk <= GATE_RISK_LOW || x->f->category == GATE_CAT_BREAKING)
             continue;
         t = find_table(st->p, x->at.tschema, x->at.tname);
-        if (!t || !t->exists || t->probed)
+        if (!t || !t->exists || t->probed || t->rls)
             continue;
         t->probed = true;
         qs = gate_db_quote_ident(t->schema);

@@ -53,6 +53,7 @@ struct gate_plan_table {
     bool other;      /* the name is another kind of relation (view, sequence ...) */
     bool probed;     /* emptiness checked: SELECT EXISTS (SELECT 1 FROM it) */
     bool empty;      /* probed and holds no row */
+    bool rls;        /* row-level security is on: a probe may not see every row */
 };
 
 enum gate_plan_decision {

@@ -135,6 +135,10 @@ expect "N: the index build on the empty table is low" low "$(finding "$WORK/N-em
 expect "N: the table is reported empty" "true" "$(jget "$WORK/N-empty.out" "r.plan.tables.find(t => t.name === 'User').empty")"
 check "N: the finding says the table is empty" grep -q "the target's \\\\\"User\\\\\" table is empty" "$WORK/N-empty.out"
 DE=$(digest N-empty)
+q "$DB" "ALTER TABLE \"User\" ENABLE ROW LEVEL SECURITY" >/dev/null
+gate N-rls plan --format json
+expect "N: row-level security on the table: not known empty, drop column keeps critical" critical "$(finding "$WORK/N-rls.out" ban-drop-column f.risk)"
+q "$DB" "ALTER TABLE \"User\" DISABLE ROW LEVEL SECURITY" >/dev/null
 q "$DB" "INSERT INTO \"User\" (email, age) VALUES ('a', 1)" >/dev/null
 gate N-rows plan --format json
 expect "N: one row: drop column keeps critical (blocked)" "critical blocked" "$(finding "$WORK/N-rows.out" ban-drop-column f.risk) $(jget "$WORK/N-rows.out" r.plan.decision)"
