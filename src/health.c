@@ -336,6 +336,8 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
                 st[i].verdict_ms = now;
                 (void)snprintf(st[i].msg, sizeof(st[i].msg),
                                "not finished: prisma-gate was stopped by a signal");
+                if (st[i].in_flight)
+                    gate_http_req_release(&st[i].req); /* its handle goes with h */
             }
             break;
         }

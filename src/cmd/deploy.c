@@ -678,6 +678,8 @@ static enum gate_exit cannot_start(struct deploy *dp, const char *why)
               "your @prisma/client uses) and make project.prisma in the policy its argv, e.g. "
               "[npx, prisma] (npx must find it installed: the gate never lets it download one)");
     guide(dp, "check it runs: %s --version, from the directory you deploy in", dp->prisma);
+    gate_notef("%s", d->guidance[d->nguidance - 2]);
+    gate_notef("%s", d->guidance[d->nguidance - 1]);
     return GATE_EXIT_UNAVAILABLE;
 }
 
@@ -746,6 +748,9 @@ static enum gate_exit run_prisma(struct deploy *dp)
     if (r.pipe_held)
         gate_warnf("a process outside Prisma's process group still held its output open %d s "
                    "after the group was killed: stopped reading it",
+                   GATE_PROC_DRAIN_MS / 1000);
+    if (r.group_left)
+        gate_warnf("a process of Prisma's group %ld was still there %d s after SIGKILL", r.pid,
                    GATE_PROC_DRAIN_MS / 1000);
     /* a client that died mid-statement leaves the statement running on the server */
     if (r.interrupted || r.timed_out || r.signal || r.pipe_held)
@@ -1049,8 +1054,10 @@ static enum gate_exit finish(struct deploy *dp, enum gate_exit rc)
     if (dp->cli->checklist && run->plan &&
         gate_plan_write_checklist(run, dp->pol, dp->cli->checklist, &err)) {
         gate_errorf("%s", err.msg);
-        if (!rc)
-            rc = GATE_EXIT_UNAVAILABLE;
+        /* it was writable before the deploy: once Prisma ran, never "nothing changed" */
+        if (rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED)
+            rc = dp->d->started && !dp->d->could_not_start ? GATE_EXIT_VERIFY_FAILED
+                                                           : GATE_EXIT_UNAVAILABLE;
     } else if (dp->cli->checklist && run->plan) {
         gate_notef("deployment checklist written to %s", dp->cli->checklist);
     }
