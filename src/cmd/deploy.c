@@ -67,6 +67,7 @@ struct deploy {
     char appname[64];        /* application_name of Prisma's sessions (PGAPPNAME) */
     const char *spawn_ts;    /* the server's clock just before Prisma started, NULL */
     const char *hist_before; /* _prisma_migrations' fingerprint before, NULL: unknown */
+    bool db_gone;            /* the target could not be reached again: do not retry */
 };
 
 static void guide(struct deploy *dp, const char *fmt, ...) GATE_PRINTF(2, 3);
@@ -358,6 +359,8 @@ static const char *failed_row(struct deploy *dp)
     struct gate_err err = {0};
     const char *name = NULL;
 
+    if (!dp->db)
+        return NULL;
     if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
         gate_hist_db_release(&h);
         return NULL;
@@ -498,7 +501,7 @@ static const char *query_value(struct deploy *dp, const char *sql)
     struct gate_err err = {0};
     const char *v = NULL;
 
-    if (!gate_db_exec(dp->db, sql, &r, &err) && r && gate_db_result_rows(r) == 1 &&
+    if (dp->db && !gate_db_exec(dp->db, sql, &r, &err) && r && gate_db_result_rows(r) == 1 &&
         gate_db_result_value(r, 0, 0))
         v = gate_arena_strdup(&dp->run->arena, gate_db_result_value(r, 0, 0));
     gate_db_result_free(r);
@@ -538,12 +541,15 @@ static bool db_usable(struct deploy *dp)
 
     if (dp->db && query_value(dp, "SELECT 1"))
         return true;
+    if (dp->db_gone)
+        return false;
     gate_warnf("lost the connection to %s:%d/%s; connecting again to read the migration history "
                "(up to %d s)",
                dp->url.host, dp->url.port, dp->url.database, RECONNECT_TRIES);
     gate_db_close(dp->db);
     dp->db = NULL;
     if (gate_db_reconnect(&dp->url, RECONNECT_TRIES, 1000, &db, &err)) {
+        dp->db_gone = true;
         gate_errorf("cannot read the migration history after the deploy: %s", err.msg);
         guide(dp, "the database could not be reached again after the deploy: run `prisma-gate "
                   "status` once it is back to see what was applied");
@@ -551,8 +557,8 @@ static bool db_usable(struct deploy *dp)
     }
     dp->db = db;
     dp->d->reconnected = true;
-    guide(dp, "the connection to the database was lost during the deploy (the server went away); "
-              "prisma-gate connected again to read the history");
+    guide(dp, "the connection to the database was lost during the deploy (the server went away, "
+              "and the gate lock with it); prisma-gate connected again to read the history");
     return true;
 }
 
@@ -639,13 +645,9 @@ static void end_sessions(struct deploy *dp)
  */
 static bool never_reached_prisma(struct deploy *dp, const struct gate_proc_result *r)
 {
-    static const char *const marks[] = {"Prisma schema loaded from",
-                                        "Loaded Prisma config",
-                                        "Datasource \"",
-                                        "migrations found in",
-                                        "migration found in",
-                                        "Error: P",
-                                        "prisma:"};
+    static const char *const marks[] = {
+        "Prisma schema loaded from", "Loaded Prisma config", "Datasource \"", "migrations found in",
+        "migration found in",        "Prisma Schema",        "Error: P",      "prisma:"};
     const char *after;
 
     if (r->exit_code == 126 || r->exit_code == 127)

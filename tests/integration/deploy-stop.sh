@@ -7,12 +7,13 @@
 #
 #   T  a migration past deploy.timeout: Prisma's server session is ended,
 #      nothing of the migration commits later;
-#   S  SIGTERM, SIGINT and SIGHUP while waiting for the gate lock, during
+#   S  SIGTERM, SIGINT and SIGHUP (and SIGPIPE) while waiting for the gate lock, during
 #      Prisma, during verification (a lock held on _prisma_migrations) and
 #      during the health checks: a complete report with the stage, the
 #      exit status documented, the gate lock and Prisma's sessions gone;
 #   K  a CLI that ignores SIGTERM, and one that leaves a process holding
-#      its output pipe: the gate ends within timeout + bounded grace;
+#      its output pipe: the gate ends within timeout + bounded grace; a CLI
+#      killed by a signal is reported by the signal's name;
 #   M  a missing / not executable / not installed CLI: exit 3, the install
 #      hint, nothing changed;
 #   W  an unwritable report file, checklist or $GITHUB_OUTPUT: exit 3
@@ -251,6 +252,8 @@ for sig in TERM INT HUP; do
 	stop_in_verify $sig
 	stop_in_health $sig
 done
+# SIGPIPE (a reader of the gate's output went away) is handled like SIGTERM
+stop_at_lock PIPE
 
 # --- K: a CLI that ignores SIGTERM, one that leaves a process holding its pipe ---
 add_migration "$PROJ" 20240105000000_k 'SELECT 1;\n'
@@ -283,6 +286,12 @@ check "K: ... the gate ended within timeout + bounded grace ($SECS s)" test "$SE
 check "K: ... and said why it stopped reading" grep -q 'still held its output open' "$WORK/K2.err"
 for p in $LEFT_PIDS; do kill "$p" 2>/dev/null; done
 LEFT_PIDS=
+printf '#!/bin/sh\necho "about to crash"\nkill -SEGV $$\n' >"$WORK/segv.sh"
+policy 2m "[sh, $WORK/segv.sh]"
+gate K3 deploy --format json
+expect "K: a CLI killed by a signal: exit 4" 4 "$RC" || show "$WORK/K3.err"
+expect "K: ... reported by the signal's name" "SIGSEGV signal" "$(jget "$WORK/K3.out" "r.deploy.prisma.signal + ' ' + r.deploy.prisma.error_code")"
+check "K: ... stderr names it" grep -q 'killed by SIGSEGV' "$WORK/K3.err"
 rm -r "$PROJ/prisma/migrations/20240105000000_k"
 
 # --- M: a CLI that cannot start: exit 3, nothing changed, what to install ----------
@@ -356,6 +365,9 @@ if [ -x "$BIN/pg_ctl" ]; then
 	policy 2m
 	start P deploy --format json
 	wait_for 30 "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()"
+	# the cluster runs with synchronous_commit off: let the WAL writer flush
+	# the history row Prisma committed before the crash
+	sleep 1
 	pgctl -m immediate -w stop
 	sleep 3
 	pgctl -l "$PGDIR/postgres.log" -w -t 60 start || not_ok "P: start PostgreSQL again"
