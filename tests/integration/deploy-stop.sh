@@ -88,8 +88,7 @@ prisma_sessions() {
 }
 # wait_for SECONDS SQL: until the query prints something other than 0
 wait_for() {
-	local i
-	for i in $(seq 1 $(($1 * 10))); do
+	for _ in $(seq 1 $(($1 * 10))); do
 		[ "$(q $DB "$2")" != 0 ] && return 0
 		sleep 0.1
 	done
@@ -352,7 +351,23 @@ expect "W: checked before the gate lock (no wait for it)" "3 no" "$RC $(grep -q 
 kill "$HOLDER" 2>/dev/null
 wait "$HOLDER" 2>/dev/null
 q $DB "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_advisory_lock($GATE_KEY)%' AND pid <> pg_backend_pid()" >/dev/null
-rm -r "$PROJ/prisma/migrations/20240106000000_m"
+# a report that becomes unwritable while Prisma runs (the real CLI, then the
+# report's directory replaced by a file): exit 5, never 3 once Prisma ran, and
+# stdout says the same
+mkdir -p "$WORK/late"
+cat >"$WORK/then-break.sh" <<EOF
+#!/bin/sh
+node "$CLI" --config "$CONFIG" "\$@"
+rc=\$?
+rm -rf "$WORK/late"
+echo "now a file" >"$WORK/late"
+exit \$rc
+EOF
+policy 2m "[sh, $WORK/then-break.sh]"
+gate W-late deploy --format json --report "json=$WORK/late/r.json"
+expect "W: a report that fails after Prisma applied the migration: exit 5" 5 "$RC" || show "$WORK/W-late.err"
+expect "W: ... the migration was applied" 1 "$(rows 20240106000000_m)"
+expect "W: ... stdout says exit 5 too" 5 "$(jget "$WORK/W-late.out" r.exit_code)"
 
 # --- P: PostgreSQL stopped mid-migration, then started again ----------------------
 BIN=/usr/lib/postgresql/15/bin
