@@ -8,6 +8,7 @@
 #include "gate/plan.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
+#include "gate/stop.h"
 
 #include <string.h>
 
@@ -69,11 +70,22 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
     if (d->lock_wait_ms > 1000)
         gate_buf_printf(out, "  waited %.1f s for the gate lock\n",
                         (double)d->lock_wait_ms / 1000.0);
-    if (d->started) {
+    if (d->stopped_by)
+        gate_buf_printf(out, "  stopped by %s (stage %s)\n", gate_text_safe(d->stopped_by),
+                        gate_text_safe(d->stage));
+    if (d->could_not_start)
+        gate_buf_printf(out, "  prisma migrate deploy: could not start (%s)\n",
+                        gate_text_safe(d->error_message ? d->error_message : "?"));
+    if (d->started && !d->could_not_start) {
+        char sig[32];
+
         gate_buf_printf(out, "  prisma migrate deploy: ");
         if (d->interrupted || d->timed_out)
             gate_buf_printf(out, "stopped (%s)\n",
                             gate_text_safe(d->error_message ? d->error_message : ""));
+        else if (d->prisma_signal)
+            gate_buf_printf(out, "killed by %s\n",
+                            gate_signal_name(d->prisma_signal, sig, sizeof(sig)));
         else if (d->prisma_exit == 0)
             gate_buf_printf(out, "ok in %.1f s\n", (double)d->prisma_ms / 1000.0);
         else
@@ -82,6 +94,8 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
                             d->error_message ? ": " : "",
                             gate_text_safe(d->error_message ? d->error_message : ""));
     }
+    for (size_t i = 0; i < d->nended_sessions; i++)
+        gate_buf_printf(out, "  ended Prisma's server session pid %ld\n", d->ended_sessions[i]);
     if (d->napplied) {
         gate_buf_printf(out, "  applied:\n");
         for (size_t i = 0; i < d->napplied; i++)
@@ -418,10 +432,15 @@ static void str_array(struct gate_jsonw *w, const char *key, const char *const *
 void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
 {
     const struct gate_run_deploy *d = run->deploy;
+    char sig[32];
 
     gate_jsonw_object(w);
     gate_jsonw_key(w, "stage");
     gate_jsonw_str(w, d->stage);
+    gate_jsonw_key(w, "stopped_by");
+    gate_jsonw_str(w, d->stopped_by);
+    gate_jsonw_key(w, "reconnected");
+    gate_jsonw_bool(w, d->reconnected);
     gate_jsonw_key(w, "token");
     gate_jsonw_object(w);
     gate_jsonw_key(w, "kind");
@@ -444,7 +463,8 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     else
         gate_jsonw_null(w);
     gate_jsonw_key(w, "signal");
-    gate_jsonw_int(w, d->prisma_signal);
+    gate_jsonw_str(w,
+                   d->prisma_signal ? gate_signal_name(d->prisma_signal, sig, sizeof(sig)) : NULL);
     gate_jsonw_key(w, "duration_ms");
     gate_jsonw_int(w, d->prisma_ms);
     gate_jsonw_key(w, "timed_out");
@@ -452,7 +472,15 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_key(w, "interrupted");
     gate_jsonw_bool(w, d->interrupted);
     gate_jsonw_key(w, "interrupt_signal");
-    gate_jsonw_str(w, !d->interrupted ? NULL : d->interrupt_signal == 15 ? "SIGTERM" : "SIGINT");
+    gate_jsonw_str(w, !d->interrupted ? NULL
+                                      : gate_signal_name(d->interrupt_signal, sig, sizeof(sig)));
+    gate_jsonw_key(w, "could_not_start");
+    gate_jsonw_bool(w, d->could_not_start);
+    gate_jsonw_key(w, "server_sessions_ended");
+    gate_jsonw_array(w);
+    for (size_t i = 0; i < d->nended_sessions; i++)
+        gate_jsonw_int(w, d->ended_sessions[i]);
+    gate_jsonw_end(w);
     gate_jsonw_key(w, "error_code");
     gate_jsonw_str(w, d->error_code);
     gate_jsonw_key(w, "error_message");

@@ -93,8 +93,9 @@ struct gate_run_plan {
 
 /* How `deploy` went: run->deploy. Strings live in the run arena. */
 struct gate_run_deploy {
-    const char *stage;      /* where it stopped: "refused", "prisma", "verify", "health", "done" */
-    const char *token_kind; /* "none", "plain", "signed" */
+    const char *stage;         /* where it stopped: "lock", "plan", "refused", "prisma", "verify",
+                                  "health", "done" */
+    const char *token_kind;    /* "none", "plain", "signed" */
     const char *token_status;  /* "absent", "valid", "malformed", "stale", "expired",
                                   "forged", "unsigned", "not-needed" */
     const char *token_message; /* one line, NULL */
@@ -105,7 +106,7 @@ struct gate_run_deploy {
     int prisma_exit;   /* its exit status, -1 when killed or not run */
     int prisma_signal; /* the signal that ended it, 0 */
     bool timed_out;    /* killed after deploy.timeout */
-    bool interrupted;  /* prisma-gate got SIGTERM/SIGINT and stopped it */
+    bool interrupted;  /* prisma-gate got a stop signal (stop.h) and stopped it */
     int interrupt_signal;
     long long prisma_ms;
     const char *error_code;       /* "P3009", ... or "engine" (an error without a code), NULL */
@@ -124,6 +125,11 @@ struct gate_run_deploy {
                               first, "NAME (finished_at)" (arena) */
     size_t nhistory;
     const char *output_tail; /* the last lines of Prisma's output */
+    const char *stopped_by;  /* the signal that stopped the deploy ("SIGTERM"), NULL */
+    bool could_not_start;    /* the Prisma CLI never ran (nothing changed, exit 3) */
+    bool reconnected;        /* the connection was lost and made again to read the history */
+    long *ended_sessions;    /* Prisma's server sessions (backend pids) ended after a stop */
+    size_t nended_sessions;
 };
 
 /* What a plan is computed from. */

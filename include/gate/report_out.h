@@ -78,6 +78,16 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
                         struct gate_report_path **written, size_t *nwritten);
 
 /*
+ * Before a command runs: can every file it will write be written - the
+ * report files (--report, the policy's reports:), the --checklist file,
+ * and under GitHub Actions $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY? Each
+ * one that cannot is an error on stderr naming it; false then, and the
+ * command must not run (exit 3: nothing was done). This is what lets the
+ * exit status be final before anything is rendered.
+ */
+bool gate_outputs_writable(struct gate_run *run, const struct gate_cli *cli);
+
+/*
  * Under GitHub Actions: annotations (appended to annotations_out, which
  * the caller sends to stdout with --format github, else to stderr), the
  * step summary appended to $GITHUB_STEP_SUMMARY (within its 1 MiB) and
