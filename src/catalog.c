@@ -188,6 +188,18 @@ void gate_catalog_each_column_of_type(const struct gate_catalog *cat, const stru
     }
 }
 
+void gate_catalog_each_cascade(const struct gate_catalog *cat, const char *table,
+                               void (*fn)(void *arg, const char *referencing), void *arg)
+{
+    for (size_t i = 0; i < cat->ncons; i++) {
+        const struct gate_cat_constraint *c = cat->cons[i];
+
+        if (!c->dropped && c->kind == GATE_CONS_FOREIGN && c->on_delete_cascade &&
+            name_eq(c->ref_table, table))
+            fn(arg, c->table);
+    }
+}
+
 bool gate_catalog_has_not_null_check(const struct gate_catalog *cat, const char *table,
                                      const char *column)
 {
@@ -256,6 +268,10 @@ static void add_constraint(struct gate_catalog *cat, const char *table,
     c->name = dup(cat, k->name);
     c->kind = k->kind;
     c->check_not_null_column = dup(cat, k->check_not_null_column);
+    if (k->kind == GATE_CONS_FOREIGN) {
+        c->ref_table = dup(cat, k->ref.name);
+        c->on_delete_cascade = k->on_delete_cascade;
+    }
     c->validated = !k->not_valid;
     c->created_gen = cat->gen;
     GATE_GROW(cat->cons, cat->capcons, cat->ncons + 1);
@@ -337,8 +353,10 @@ static void alter_table(struct gate_catalog *cat, const struct gate_stmt *st)
 
         switch (c->kind) {
         case GATE_ALTER_ADD_COLUMN:
-            if (c->coldef && !(c->missing_ok && find_column(t, c->coldef->name)))
-                add_column(cat, t, c->coldef);
+            if (c->coldef && !(c->missing_ok && find_column(t, c->coldef->name))) {
+                col = add_column(cat, t, c->coldef);
+                col->added_null = !col->not_null && !col->has_default;
+            }
             break;
         case GATE_ALTER_DROP_COLUMN:
             remove_column(t, c->column);
@@ -356,8 +374,10 @@ static void alter_table(struct gate_catalog *cat, const struct gate_stmt *st)
                 col->has_default = false;
             break;
         case GATE_ALTER_SET_NOT_NULL:
-            if (col)
+            if (col) {
                 col->not_null = true;
+                col->added_null = false;
+            }
             break;
         case GATE_ALTER_DROP_NOT_NULL:
             if (col)
@@ -573,6 +593,19 @@ static void alter_enum(struct gate_catalog *cat, const struct gate_stmt *st)
     enum_add(cat, e, st->values[0]);
 }
 
+/* An UPDATE fills the columns it assigns: they no longer hold only NULL. */
+static void assign_columns(struct gate_catalog *cat, const struct gate_stmt *st)
+{
+    struct gate_cat_table *t = find_table(cat, &st->rel);
+
+    for (int i = 0; t && i < st->nset_columns; i++) {
+        struct gate_cat_column *col = find_column(t, st->set_columns[i]);
+
+        if (col)
+            col->added_null = false;
+    }
+}
+
 void gate_catalog_apply(struct gate_catalog *cat, const struct gate_stmt *st)
 {
     switch (st->kind) {
@@ -601,6 +634,9 @@ void gate_catalog_apply(struct gate_catalog *cat, const struct gate_stmt *st)
         break;
     case GATE_STMT_ALTER_ENUM:
         alter_enum(cat, st);
+        break;
+    case GATE_STMT_UPDATE:
+        assign_columns(cat, st);
         break;
     default:
         break;

@@ -59,6 +59,7 @@ extern const struct gate_rule gate_rule_prisma_warning;
 extern const struct gate_rule gate_rule_empty_migration;
 extern const struct gate_rule gate_rule_utf8_bom;
 extern const struct gate_rule gate_rule_invalid_utf8;
+extern const struct gate_rule gate_rule_held_lock;
 
 /* Every family, NULL-terminated. */
 extern const struct gate_rule_family *const gate_rule_families[];

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * destructive.c - rules for statements that destroy data: DROP TABLE,
- * DROP COLUMN, DROP SCHEMA, DROP DATABASE, TRUNCATE, and DELETE or UPDATE
- * without a WHERE clause.
+ * DROP COLUMN, DROP SCHEMA, DROP DATABASE, TRUNCATE, DELETE or UPDATE
+ * without a WHERE clause, and data changes with one (UPDATE/DELETE ...
+ * WHERE, INSERT ... SELECT) on tables that existed before the migration.
  *
  * Objects created earlier in the same migration hold no data yet, so
  * dropping or emptying them is not reported. A table the catalog does not
@@ -14,6 +15,7 @@
 #include "gate/compat.h"
 #include "gate/rules.h"
 #include "gate/rules_common.h"
+#include "gate/buf.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
 
@@ -142,9 +144,58 @@ static const struct gate_rule ban_update_without_where = {
         "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"plan\" IS NULL AND \"id\" < 10000;",
 };
 
+static const struct gate_rule changing_existing_rows = {
+    .id = "changing-existing-rows",
+    .risk = GATE_RISK_MEDIUM,
+    .category = GATE_CAT_DATA_DEPENDENT,
+    .summary = "UPDATE ... WHERE or INSERT ... SELECT on a table that existed before this "
+               "migration",
+    .why = "A data change in a migration runs inside the migration's transaction: every row it "
+           "writes stays locked until the whole file commits, and how long it takes depends on "
+           "the data, not on the migration - it grows with the table and cannot be reviewed "
+           "from the SQL alone. An earlier ALTER TABLE of the same table in the file makes it "
+           "worse: its ACCESS EXCLUSIVE lock is still held, so reads wait too (the finding then "
+           "says so and is high). A WHERE that matches every row - \"col IS NULL\" on a column "
+           "that was added nullable without a default and never filled - is a whole-table "
+           "write and reported as high. Tables created earlier in the same migration are not "
+           "reported; UPDATE and INSERT in function bodies do not run during the migration.",
+    .help = "backfill in committed batches outside the migration (UPDATE ... WHERE \"id\" "
+            "BETWEEN a AND b, one transaction per batch), or, for a small table, keep it and "
+            "suppress with -- prisma-gate-ignore changing-existing-rows: reason",
+    .example_bad = "UPDATE \"Invoice\" i SET \"paidAt\" = p.\"createdAt\" FROM \"Payment\" p\n"
+                   "WHERE p.\"invoiceId\" = i.\"id\";",
+    .example_good =
+        "-- run after the deploy, in batches of 10000 ids, each in its own transaction:\n"
+        "-- UPDATE \"Invoice\" i SET \"paidAt\" = p.\"createdAt\" FROM \"Payment\" p\n"
+        "--   WHERE p.\"invoiceId\" = i.\"id\" AND i.\"id\" BETWEEN 1 AND 10000;\n"
+        "SELECT 1;",
+};
+
+static const struct gate_rule deleting_existing_rows = {
+    .id = "deleting-existing-rows",
+    .risk = GATE_RISK_HIGH,
+    .category = GATE_CAT_DATA_LOSS,
+    .summary = "DELETE ... WHERE on a table that existed before this migration",
+    .why = "A DELETE in a migration removes rows for good once the migration commits: a rollback "
+           "of the release does not bring them back. How many rows it removes, and how long it "
+           "holds their locks (until the whole file commits), depends on the data of each "
+           "database it runs on. Foreign keys with ON DELETE CASCADE to the table silently "
+           "delete the matching rows of the referencing tables too (the finding lists them, "
+           "from the migration history). A WHERE that matches every row (\"col IS NULL\" on a "
+           "column added nullable without a default and never filled) deletes the whole table "
+           "and is critical. Tables created earlier in the same migration are not reported.",
+    .help = "delete in a reviewed script after a backup of the rows (COPY (SELECT ...) TO ...), "
+            "or suppress with -- prisma-gate-ignore deleting-existing-rows: reason",
+    .example_bad = "DELETE FROM \"Session\" WHERE \"userId\" IS NULL;",
+    .example_good = "-- rows archived to s3://backups/sessions.csv; small table\n"
+                    "-- prisma-gate-ignore deleting-existing-rows: orphans, archived first\n"
+                    "DELETE FROM \"Session\" WHERE \"userId\" IS NULL;",
+};
+
 static const struct gate_rule *const rules[] = {
-    &ban_drop_table,       &ban_drop_column,          &ban_drop_schema,          &ban_drop_database,
-    &ban_truncate_cascade, &ban_delete_without_where, &ban_update_without_where,
+    &ban_drop_table,           &ban_drop_column,        &ban_drop_schema,
+    &ban_drop_database,        &ban_truncate_cascade,   &ban_delete_without_where,
+    &ban_update_without_where, &changing_existing_rows, &deleting_existing_rows,
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -378,6 +429,109 @@ static void check_update(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
                    name, name);
 }
 
+/* ---- UPDATE ... WHERE, DELETE ... WHERE, INSERT ... SELECT --------------- */
+
+/*
+ * The WHERE is "col IS NULL" on a column that holds NULL in every row: it
+ * was added nullable without a default (in this file or earlier in the
+ * history) and nothing has filled it since. Returns the column, else NULL.
+ */
+static const char *where_matches_all(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    const struct gate_cat_table *t;
+    const struct gate_cat_column *c;
+
+    if (!st->where_is_null)
+        return NULL;
+    t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
+    c = gate_catalog_column(t, st->where_is_null);
+    return c && c->added_null ? c->name : NULL;
+}
+
+struct cascade_list {
+    struct gate_lint_ctx *ctx;
+    struct gate_buf *b;
+    int n;
+};
+
+static void cascade_table(void *arg, const char *referencing)
+{
+    struct cascade_list *cl = arg;
+    struct gate_qname q = {NULL, referencing};
+
+    gate_buf_printf(cl->b, "%s%s", cl->n++ ? ", " : "", gate_lint_qname(cl->ctx, &q));
+}
+
+static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    const char *name;
+    const char *all;
+    struct gate_finding *f;
+
+    if (!st->rel.name || gate_rules_in_function_body(ctx, st) || new_table(ctx, &st->rel, idx))
+        return;
+    name = gate_lint_qname(ctx, &st->rel);
+    all = where_matches_all(ctx, st);
+    if (st->kind == GATE_STMT_DELETE) {
+        struct gate_buf b = {0};
+        struct cascade_list cl = {ctx, &b, 0};
+
+        gate_catalog_each_cascade(gate_lint_catalog(ctx), st->rel.name, cascade_table, &cl);
+        if (all)
+            f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
+                               "DELETE from %s WHERE \"%s\" IS NULL deletes every row: \"%s\" was "
+                               "added without a default and never filled, so it is NULL in all "
+                               "of them%s%s",
+                               name, all, all,
+                               cl.n ? "; ON DELETE CASCADE also deletes the rows "
+                                      "of "
+                                    : "",
+                               gate_buf_str(&b));
+        else
+            f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
+                               "DELETE from %s removes existing rows for good; how many, and how "
+                               "long their locks are held until the migration commits, depends "
+                               "on the data%s%s",
+                               name,
+                               cl.n ? "; ON DELETE CASCADE also deletes the matching rows "
+                                      "of "
+                                    : "",
+                               gate_buf_str(&b));
+        if (f && all)
+            f->risk = GATE_RISK_CRITICAL;
+        gate_lint_help(ctx, f,
+                       "back the rows up first (COPY (SELECT * FROM %s WHERE ...) TO ...) and "
+                       "delete them in a reviewed script, or suppress with "
+                       "-- prisma-gate-ignore deleting-existing-rows: reason",
+                       name);
+        gate_buf_release(&b);
+        return;
+    }
+    if (st->kind == GATE_STMT_INSERT)
+        f = gate_lint_emit(ctx, &changing_existing_rows, idx, st->location, st->rel.name,
+                           "INSERT ... SELECT into %s copies rows inside the migration's "
+                           "transaction: how many, and how long it takes, depends on the data",
+                           name);
+    else if (all)
+        f = gate_lint_emit(ctx, &changing_existing_rows, idx, st->location, st->rel.name,
+                           "UPDATE of %s WHERE \"%s\" IS NULL writes every row: \"%s\" was added "
+                           "without a default and never filled, so it is NULL in all of them; "
+                           "a whole-table write, every row locked until the migration commits",
+                           name, all, all);
+    else
+        f = gate_lint_emit(ctx, &changing_existing_rows, idx, st->location, st->rel.name,
+                           "UPDATE of %s changes existing rows inside the migration's "
+                           "transaction: the rows it matches stay locked until the migration "
+                           "commits, and how long it takes grows with the table",
+                           name);
+    if (f && all)
+        f->risk = GATE_RISK_HIGH;
+    gate_lint_help(ctx, f,
+                   "run it after the deploy in committed batches (... WHERE \"id\" BETWEEN a AND "
+                   "b, one transaction each), or, for a small table, suppress with "
+                   "-- prisma-gate-ignore changing-existing-rows: reason");
+}
+
 static void destructive_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     switch (st->kind) {
@@ -392,9 +546,17 @@ static void destructive_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *
         break;
     case GATE_STMT_DELETE:
         check_delete(ctx, st, idx);
+        if (st->has_where)
+            check_data_change(ctx, st, idx);
         break;
     case GATE_STMT_UPDATE:
         check_update(ctx, st, idx);
+        if (st->has_where)
+            check_data_change(ctx, st, idx);
+        break;
+    case GATE_STMT_INSERT:
+        if (st->insert_select)
+            check_data_change(ctx, st, idx);
         break;
     default:
         break;
