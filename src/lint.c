@@ -93,6 +93,8 @@ struct gate_lint_ctx {
     void *family_state[16]; /* per family, per file (gate_lint_state) */
     struct held_lock *held; /* locks the file's transaction blocks hold so far */
     size_t nheld, capheld;
+    int *renames; /* statements that rename a column, in file order */
+    int nrenames;
 };
 
 struct gate_linter *gate_linter_new(const struct gate_lint_opts *opts)
@@ -150,6 +152,22 @@ bool gate_lint_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname
 bool gate_lint_existing_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q)
 {
     return !gate_lint_new_table(ctx, q);
+}
+
+int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                                const char *column, int idx, const char **from)
+{
+    for (int i = 0; column && i < ctx->nrenames; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[ctx->renames[i]];
+
+        if (ctx->renames[i] <= idx || !st->newname || strcmp(st->newname, column) ||
+            !gate_rules_same_qname(&st->rel, q))
+            continue;
+        if (from)
+            *from = st->subname;
+        return ctx->renames[i];
+    }
+    return -1;
 }
 
 int gate_lint_top_count(const struct gate_lint_ctx *ctx)
@@ -459,6 +477,21 @@ static void model_transactions(struct gate_lint_ctx *ctx)
 
         if (st->depth > 0 && st->parent >= 0 && st->parent < n)
             ctx->explicit_tx[i] = ctx->explicit_tx[st->parent];
+    }
+}
+
+/* The file's column renames, for gate_lint_column_renamed_to(). */
+static void model_renames(struct gate_lint_ctx *ctx)
+{
+    int n = ctx->file.nstmts;
+
+    ctx->renames = gate_arena_alloc(&ctx->scratch, sizeof(int) * (size_t)(n + 1));
+    ctx->nrenames = 0;
+    for (int i = 0; i < n; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[i];
+
+        if (st->kind == GATE_STMT_RENAME && st->obj == GATE_OBJ_COLUMN && st->subname)
+            ctx->renames[ctx->nrenames++] = i;
     }
 }
 
@@ -1195,7 +1228,9 @@ static int stmt_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st
     case GATE_STMT_ALTER_TABLE: {
         int own = alter_lock(st);
 
-        if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+        /* a table created in this file is empty: checking its rows takes no time */
+        if ((st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER) ||
+            gate_lint_new_table(ctx, &st->rel))
             break;
         for (int i = 0; i < st->ncmds && n < 2; i++) {
             const struct gate_alter_cmd *c = &st->cmds[i];
@@ -1364,6 +1399,7 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
 
     model_transactions(&ctx);
     model_steps(&ctx);
+    model_renames(&ctx);
     for (int i = 0; i < ctx.file.nstmts; i++) {
         const struct gate_stmt *st = &ctx.file.stmts[i];
 

@@ -52,7 +52,10 @@ static const struct gate_rule ban_drop_column = {
            "(Prisma Client lists every column of a model explicitly) fails until the new "
            "release is out. Prisma also uses DROP COLUMN + ADD COLUMN when it cannot cast a "
            "changed type, which loses the data of the whole column. Columns added earlier in "
-           "the same migration, and columns of tables created in it, are not reported.",
+           "the same migration, and columns of tables created in it, are not reported. A "
+           "column dropped in a swap whose data was copied (ADD COLUMN \"x_new\", UPDATE ... "
+           "SET \"x_new\" = ..., DROP COLUMN \"x\", RENAME COLUMN \"x_new\" TO \"x\") is "
+           "reported as the type change it is (changing-column-type) instead.",
     .help = "expand/contract: remove the field from schema.prisma and the code first (or mark "
             "it @ignore), deploy, then drop the column in a later migration with a suppression "
             "that records why it is safe",
@@ -298,13 +301,20 @@ static void check_drop(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
 
 static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
+    const struct gate_stmt *stmts;
+    int nstmts;
+
     if (!gate_rules_alters_table(st))
         return;
     if (new_table(ctx, &st->rel, idx))
         return;
+    stmts = gate_lint_stmts(ctx, &nstmts);
     for (int i = 0; i < st->ncmds; i++) {
         const struct gate_alter_cmd *c = &st->cmds[i];
         const char *t;
+        const char *from;
+        bool copied;
+        int r;
         struct gate_finding *f;
 
         if (c->kind != GATE_ALTER_DROP_COLUMN || !c->column)
@@ -312,6 +322,21 @@ static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
         if (gate_rules_column_added(ctx, &st->rel, c->column, idx))
             continue;
         t = gate_lint_qname(ctx, &st->rel);
+        r = gate_rules_column_swap(ctx, &st->rel, c->column, idx, &from, &copied);
+        if (r >= 0 && copied)
+            continue; /* the data lives on under the old name: changing-column-type says what */
+        if (r >= 0) {
+            f = gate_lint_emit(ctx, &ban_drop_column, idx, c->location, st->rel.name,
+                               "dropping column %s.\"%s\" destroys its data: \"%s\", renamed to "
+                               "\"%s\" on line %d, is not filled from it in this migration",
+                               t, c->column, from, c->column,
+                               gate_rules_line_of(ctx, stmts[r].location));
+            gate_lint_help(ctx, f,
+                           "copy the data before the drop (UPDATE %s SET \"%s\" = \"%s\"::...), or "
+                           "keep \"%s\" and drop it in a later release",
+                           t, from, c->column, c->column);
+            continue;
+        }
         f = gate_lint_emit(ctx, &ban_drop_column, idx, c->location, st->rel.name,
                            "dropping column %s.\"%s\" destroys its data%s", t, c->column,
                            c->cascade ? "; CASCADE also drops the views and constraints that "
