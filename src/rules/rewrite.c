@@ -719,6 +719,7 @@ static void column_swap(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
     const struct gate_cat_table *t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
     const struct gate_cat_column *old = gate_catalog_column(t, c->column);
     const struct gate_cat_column *neu;
+    const struct gate_type *to;
     const struct gate_stmt *stmts;
     const char *from;
     const char *tn;
@@ -730,9 +731,24 @@ static void column_swap(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
     if (r < 0)
         return;
     neu = gate_catalog_column(t, from);
-    if (!neu || !neu->type.name || (old && old->type.name && same_type(&old->type, &neu->type)))
+    if (!neu || !neu->type.name)
         return;
+    to = &neu->type;
     stmts = gate_lint_stmts(ctx, &nstmts);
+    /* a later ALTER COLUMN ... TYPE of the file decides the type the release sees */
+    for (int i = r + 1; i < nstmts; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, &st->rel))
+            continue;
+        for (int k = 0; k < s->ncmds; k++) {
+            if (s->cmds[k].kind == GATE_ALTER_COLUMN_TYPE && s->cmds[k].newtype.name &&
+                gate_rules_str_eq(s->cmds[k].column, c->column))
+                to = &s->cmds[k].newtype;
+        }
+    }
+    if (old && old->type.name && same_type(&old->type, to))
+        return;
     tn = gate_lint_qname(ctx, &st->rel);
     f = gate_lint_emit(ctx, &changing_column_type, idx, c->location, st->rel.name,
                        "dropping %s.\"%s\" and renaming \"%s\" to it (line %d) changes \"%s\" "
@@ -740,7 +756,7 @@ static void column_swap(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
                        "it as %s breaks when the migration commits",
                        tn, c->column, from, gate_rules_line_of(ctx, stmts[r].location), c->column,
                        old && old->type.name ? gate_lint_type(ctx, &old->type) : "its old type",
-                       gate_lint_type(ctx, &neu->type),
+                       gate_lint_type(ctx, to),
                        old && old->type.name ? gate_lint_type(ctx, &old->type) : "the old type");
     if (f)
         f->category = GATE_CAT_BREAKING;
