@@ -1274,6 +1274,7 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
         enum gate_risk floor;
         int line;
         int col;
+        int at;
         bool amended = false;
 
         if (gate_lint_new_table(ctx, w[k].table))
@@ -1281,7 +1282,8 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
         h = held_find(ctx, w[k].table->schema, w[k].table->name, ctx->block[idx]);
         if (!h || h->stmt == idx || lock_blocks(h->mode) <= lock_blocks(w[k].own))
             continue;
-        gate_src_position(&ctx->src, (size_t)ctx->file.stmts[h->stmt].location, &line, &col);
+        at = ctx->file.stmts[h->stmt].location;
+        gate_src_position(&ctx->src, at > 0 ? (size_t)at : 0, &line, &col);
         what =
             gate_arena_printf(ctx->arena,
                               "runs while line %d's %s lock on %s is held: %s wait for the "

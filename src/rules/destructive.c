@@ -487,13 +487,26 @@ static void cascade_table(void *arg, const char *referencing)
     gate_buf_printf(cl->b, "%s%s", cl->n++ ? ", " : "", gate_lint_qname(cl->ctx, &q));
 }
 
+/* Per-file state (gate_lint_state: fresh for every file). */
+struct file_state {
+    bool temp_seen; /* a CREATE TEMP TABLE so far: only then look for one by name */
+};
+
+static struct file_state *state(struct gate_lint_ctx *ctx)
+{
+    return gate_lint_state(ctx, &gate_rules_destructive, sizeof(struct file_state));
+}
+
 static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     const char *name;
     const char *all;
     struct gate_finding *f;
 
-    if (!st->rel.name || gate_rules_in_function_body(ctx, st) || new_table(ctx, &st->rel, idx))
+    /* data changes can be a file's every statement: no scan of the file per statement */
+    if (!st->rel.name || gate_rules_in_function_body(ctx, st) ||
+        gate_lint_new_table(ctx, &st->rel) ||
+        (state(ctx)->temp_seen && new_table(ctx, &st->rel, idx)))
         return;
     name = gate_lint_qname(ctx, &st->rel);
     all = where_matches_all(ctx, st);
@@ -559,6 +572,8 @@ static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt 
 
 static void destructive_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
+    if ((st->kind == GATE_STMT_CREATE_TABLE || st->kind == GATE_STMT_CREATE_TABLE_AS) && st->temp)
+        state(ctx)->temp_seen = true;
     switch (st->kind) {
     case GATE_STMT_DROP:
         check_drop(ctx, st, idx);
