@@ -270,4 +270,25 @@ if inline enum_add_value 'CREATE TYPE "Role" AS ENUM ('"'"'USER'"'"'); CREATE TA
 	expect "enum_add_value: no lock on the tables using the type" "" "$(lock_of enum_add_value User)"
 fi
 
+# --- the levels the held-lock model records for statements without a finding -------------------
+if inline set_statistics 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT);' \
+	'ALTER TABLE "User" ALTER COLUMN "email" SET STATISTICS 500;'; then
+	expect_lock set_statistics User ShareUpdateExclusiveLock
+fi
+
+if inline rename_column 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "mail" TEXT);' \
+	'ALTER TABLE "User" RENAME COLUMN "mail" TO "email";'; then
+	expect_lock rename_column User AccessExclusiveLock
+fi
+
+if inline disable_trigger 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);' \
+	'ALTER TABLE "User" DISABLE TRIGGER ALL;'; then
+	expect_lock disable_trigger User ShareRowExclusiveLock
+fi
+
+if inline truncate 'CREATE TABLE "Session" ("id" TEXT PRIMARY KEY);' 'TRUNCATE "Session";'; then
+	expect_lock truncate Session AccessExclusiveLock
+	expect_rewrite truncate Session yes
+fi
+
 finish
