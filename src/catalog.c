@@ -237,6 +237,7 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     c->not_null = cd->not_null || cd->primary_key || cd->identity;
     c->has_default = cd->has_default || cd->identity || cd->generated_stored;
     c->identity = cd->identity;
+    c->primary_key = cd->primary_key;
     if (cd->primary_key)
         t->has_pk = true;
     return c;
@@ -256,8 +257,10 @@ static void add_constraint(struct gate_catalog *cat, const char *table,
             for (int i = 0; i < k->ncolumns; i++) {
                 struct gate_cat_column *col = find_column(t, k->columns[i]);
 
-                if (col)
+                if (col) {
                     col->not_null = true;
+                    col->primary_key = k->ncolumns == 1;
+                }
             }
         }
     }
@@ -399,8 +402,11 @@ static void alter_table(struct gate_catalog *cat, const struct gate_stmt *st)
 
             if (k) {
                 k->dropped = true;
-                if (k->kind == GATE_CONS_PRIMARY)
+                if (k->kind == GATE_CONS_PRIMARY) {
                     t->has_pk = false;
+                    for (int j = 0; j < t->ncols; j++)
+                        t->cols[j].primary_key = false;
+                }
             }
             if (k && (k->kind == GATE_CONS_UNIQUE || k->kind == GATE_CONS_PRIMARY)) {
                 struct gate_qname q = {t->schema, c->name};

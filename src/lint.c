@@ -170,6 +170,18 @@ int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct ga
     return -1;
 }
 
+int gate_lint_key_rows(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    const struct gate_cat_table *t;
+    const struct gate_cat_column *c;
+
+    if (!st->where_key || st->where_key_values < 1)
+        return 0;
+    t = gate_catalog_table(ctx->l->cat, &st->rel);
+    c = gate_catalog_column(t, st->where_key);
+    return c && c->primary_key ? st->where_key_values : 0;
+}
+
 int gate_lint_top_count(const struct gate_lint_ctx *ctx)
 {
     return ctx->top;
@@ -1208,10 +1220,12 @@ static int stmt_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st
         return 0;
     switch (st->kind) {
     case GATE_STMT_UPDATE:
-        w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "UPDATE", true};
+        if (!gate_lint_key_rows(ctx, st)) /* a few rows by primary key take no time */
+            w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "UPDATE", true};
         break;
     case GATE_STMT_DELETE:
-        w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "DELETE", true};
+        if (!gate_lint_key_rows(ctx, st))
+            w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "DELETE", true};
         break;
     case GATE_STMT_INSERT:
         if (st->insert_select)

@@ -26,6 +26,7 @@ struct gate_cat_column {
     /* added by ALTER TABLE ... ADD COLUMN, nullable, without a default, and
      * neither assigned nor made NOT NULL since: every older row holds NULL */
     bool added_null;
+    bool primary_key; /* the table's primary key is this column alone */
 };
 
 struct gate_cat_table {

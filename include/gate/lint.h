@@ -82,6 +82,13 @@ bool gate_lint_existing_table(const struct gate_lint_ctx *ctx, const struct gate
 int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
                                 const char *column, int idx, const char **from);
 
+/*
+ * UPDATE/DELETE st selects its rows by the table's primary key ("id" = 'x',
+ * "id" IN (...constants)): at most that many rows, whatever the table's
+ * size. 0 otherwise (or when the catalog does not know the key).
+ */
+int gate_lint_key_rows(const struct gate_lint_ctx *ctx, const struct gate_stmt *st);
+
 /* Number of top-level statements in the file (transaction control included). */
 int gate_lint_top_count(const struct gate_lint_ctx *ctx);
 /* Transaction block of statement idx (0, 1, ...); blocks split at COMMIT/ROLLBACK. */

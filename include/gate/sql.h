@@ -255,6 +255,10 @@ struct gate_stmt {
 
     /* UPDATE/DELETE: the WHERE is exactly "col IS NULL" (col, else NULL) */
     const char *where_is_null;
+    /* UPDATE/DELETE: the WHERE is exactly "col = constant" or "col IN (constants)":
+     * col, else NULL; where_key_values: how many constants */
+    const char *where_key;
+    int where_key_values;
     /* INSERT ... SELECT (rows read from a query, not VALUES) */
     bool insert_select;
 

@@ -160,8 +160,10 @@ static const struct gate_rule changing_existing_rows = {
            "worse: its ACCESS EXCLUSIVE lock is still held, so reads wait too (the finding then "
            "says so and is high). A WHERE that matches every row - \"col IS NULL\" on a column "
            "that was added nullable without a default and never filled - is a whole-table "
-           "write and reported as high. Tables created earlier in the same migration are not "
-           "reported; UPDATE and INSERT in function bodies do not run during the migration.",
+           "write and reported as high. An UPDATE that names its rows by the table's primary "
+           "key (\"id\" = 'x', \"id\" IN ('x', 'y')) touches a bounded number of rows and is "
+           "not reported. Tables created earlier in the same migration are not reported; UPDATE "
+           "and INSERT in function bodies do not run during the migration.",
     .help = "backfill in committed batches outside the migration (UPDATE ... WHERE \"id\" "
             "BETWEEN a AND b, one transaction per batch), or, for a small table, keep it and "
             "suppress with -- prisma-gate-ignore changing-existing-rows: reason",
@@ -186,7 +188,9 @@ static const struct gate_rule deleting_existing_rows = {
            "delete the matching rows of the referencing tables too (the finding lists them, "
            "from the migration history). A WHERE that matches every row (\"col IS NULL\" on a "
            "column added nullable without a default and never filled) deletes the whole table "
-           "and is critical. Tables created earlier in the same migration are not reported.",
+           "and is critical; one that names its rows by the table's primary key is medium (high "
+           "when ON DELETE CASCADE reaches other tables). Tables created earlier in the same "
+           "migration are not reported.",
     .help = "delete in a reviewed script after a backup of the rows (COPY (SELECT ...) TO ...), "
             "or suppress with -- prisma-gate-ignore deleting-existing-rows: reason",
     .example_bad = "DELETE FROM \"Session\" WHERE \"userId\" IS NULL;",
@@ -501,6 +505,7 @@ static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt 
 {
     const char *name;
     const char *all;
+    int keys;
     struct gate_finding *f;
 
     /* data changes can be a file's every statement: no scan of the file per statement */
@@ -510,12 +515,21 @@ static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt 
         return;
     name = gate_lint_qname(ctx, &st->rel);
     all = where_matches_all(ctx, st);
+    keys = gate_lint_key_rows(ctx, st);
+    if (keys && st->kind != GATE_STMT_DELETE)
+        return; /* a few rows by primary key: bounded, not data-dependent */
     if (st->kind == GATE_STMT_DELETE) {
         struct gate_buf b = {0};
         struct cascade_list cl = {ctx, &b, 0};
 
         gate_catalog_each_cascade(gate_lint_catalog(ctx), st->rel.name, cascade_table, &cl);
-        if (all)
+        if (keys)
+            f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
+                               "DELETE from %s removes %s%d row%s by primary key, for good%s%s",
+                               name, keys > 1 ? "up to " : "at most ", keys, keys > 1 ? "s" : "",
+                               cl.n ? "; ON DELETE CASCADE also deletes the matching rows of " : "",
+                               gate_buf_str(&b));
+        else if (all)
             f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
                                "DELETE from %s WHERE \"%s\" IS NULL deletes every row: \"%s\" was "
                                "added without a default and never filled, so it is NULL in all "
@@ -537,6 +551,8 @@ static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt 
                                gate_buf_str(&b));
         if (f && all)
             f->risk = GATE_RISK_CRITICAL;
+        else if (f && keys && !cl.n)
+            f->risk = GATE_RISK_MEDIUM; /* named rows of this table only */
         gate_lint_help(ctx, f,
                        "back the rows up first (COPY (SELECT * FROM %s WHERE ...) TO ...) and "
                        "delete them in a reviewed script, or suppress with "
