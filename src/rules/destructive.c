@@ -119,7 +119,9 @@ static const struct gate_rule ban_delete_without_where = {
     .summary = "DELETE without WHERE on an existing table",
     .why = "A DELETE without a WHERE clause removes every row of the table. In a migration "
            "it runs inside the migration's transaction, holding a row lock on every row until "
-           "the whole file commits, and the data is gone afterwards. It is almost always a "
+           "the whole file commits, and the data is gone afterwards; ON DELETE CASCADE "
+           "foreign keys empty the tables that refer to it too (the finding lists them, "
+           "transitively, from the migration history). It is almost always a "
            "mistake or a forgotten condition. DELETEs inside function bodies (trigger "
            "functions) do not run during the migration and are not reported.",
     .help = "add the WHERE clause that selects the rows to remove; to empty a table on "
@@ -181,16 +183,17 @@ static const struct gate_rule deleting_existing_rows = {
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_DATA_LOSS,
     .summary = "DELETE ... WHERE on a table that existed before this migration",
-    .why = "A DELETE in a migration removes rows for good once the migration commits: a rollback "
-           "of the release does not bring them back. How many rows it removes, and how long it "
-           "holds their locks (until the whole file commits), depends on the data of each "
-           "database it runs on. Foreign keys with ON DELETE CASCADE to the table silently "
-           "delete the matching rows of the referencing tables too (the finding lists them, "
-           "from the migration history). A WHERE that matches every row (\"col IS NULL\" on a "
-           "column added nullable without a default and never filled) deletes the whole table "
-           "and is critical; one that names its rows by the table's primary key is medium (high "
-           "when ON DELETE CASCADE reaches other tables). Tables created earlier in the same "
-           "migration are not reported.",
+    .why =
+        "A DELETE in a migration removes rows for good once the migration commits: a rollback "
+        "of the release does not bring them back. How many rows it removes, and how long it "
+        "holds their locks (until the whole file commits), depends on the data of each "
+        "database it runs on. Foreign keys with ON DELETE CASCADE to the table silently "
+        "delete the matching rows of the referencing tables too, and theirs in turn (the "
+        "finding lists them, from the migration history). A WHERE that matches every row (\"col IS NULL\" on a "
+        "column added nullable without a default and never filled) deletes the whole table "
+        "and is critical; one that names its rows by the table's primary key is medium (high "
+        "when ON DELETE CASCADE reaches other tables). Tables created earlier in the same "
+        "migration are not reported.",
     .help = "delete in a reviewed script after a backup of the rows (COPY (SELECT ...) TO ...), "
             "or suppress with -- prisma-gate-ignore deleting-existing-rows: reason",
     .example_bad = "DELETE FROM \"Session\" WHERE \"userId\" IS NULL;",
@@ -389,9 +392,12 @@ static void check_truncate(struct gate_lint_ctx *ctx, const struct gate_stmt *st
     }
 }
 
+static void cascade_text(struct gate_lint_ctx *ctx, const char *table, struct gate_buf *b);
+
 static void check_delete(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     const char *name;
+    struct gate_buf b = {0};
     struct gate_finding *f;
 
     if (st->has_where || !st->rel.name || gate_rules_in_function_body(ctx, st))
@@ -399,8 +405,10 @@ static void check_delete(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
     if (new_table(ctx, &st->rel, idx))
         return;
     name = gate_lint_qname(ctx, &st->rel);
+    cascade_text(ctx, st->rel.name, &b);
     f = gate_lint_emit(ctx, &ban_delete_without_where, idx, st->location, st->rel.name,
-                       "DELETE without WHERE deletes every row of %s", name);
+                       "DELETE without WHERE deletes every row of %s%s", name, gate_buf_str(&b));
+    gate_buf_release(&b);
     gate_lint_help(ctx, f,
                    "add the condition that selects the rows to delete: DELETE FROM %s WHERE ...; "
                    "if emptying the table is intended, suppress with "
@@ -477,18 +485,46 @@ static const char *where_matches_all(const struct gate_lint_ctx *ctx, const stru
     return c && c->added_null ? c->name : NULL;
 }
 
+enum { CASCADE_MAX = 32 };
+
+/* The tables a DELETE from one table reaches through ON DELETE CASCADE, transitively. */
 struct cascade_list {
-    struct gate_lint_ctx *ctx;
-    struct gate_buf *b;
+    const char *tables[CASCADE_MAX + 1]; /* [0]: the table deleted from */
     int n;
+    bool more; /* more than CASCADE_MAX */
 };
 
 static void cascade_table(void *arg, const char *referencing)
 {
     struct cascade_list *cl = arg;
-    struct gate_qname q = {NULL, referencing};
 
-    gate_buf_printf(cl->b, "%s%s", cl->n++ ? ", " : "", gate_lint_qname(cl->ctx, &q));
+    for (int i = 0; i <= cl->n; i++) {
+        if (!strcmp(cl->tables[i], referencing))
+            return;
+    }
+    if (cl->n >= CASCADE_MAX) {
+        cl->more = true;
+        return;
+    }
+    cl->tables[++cl->n] = referencing;
+}
+
+/* "; ON DELETE CASCADE also deletes the matching rows of "A", "B"" into b (nothing when none). */
+static void cascade_text(struct gate_lint_ctx *ctx, const char *table, struct gate_buf *b)
+{
+    struct cascade_list cl = {.tables = {table}};
+
+    for (int i = 0; i <= cl.n && i <= CASCADE_MAX; i++)
+        gate_catalog_each_cascade(gate_lint_catalog(ctx), cl.tables[i], cascade_table, &cl);
+    for (int i = 1; i <= cl.n; i++) {
+        struct gate_qname q = {NULL, cl.tables[i]};
+
+        gate_buf_printf(b, "%s%s",
+                        i > 1 ? ", " : "; ON DELETE CASCADE also deletes the matching rows of ",
+                        gate_lint_qname(ctx, &q));
+    }
+    if (cl.more)
+        gate_buf_adds(b, " and more");
 }
 
 /* Per-file state (gate_lint_state: fresh for every file). */
@@ -520,38 +556,30 @@ static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt 
         return; /* a few rows by primary key: bounded, not data-dependent */
     if (st->kind == GATE_STMT_DELETE) {
         struct gate_buf b = {0};
-        struct cascade_list cl = {ctx, &b, 0};
+        bool cascades;
 
-        gate_catalog_each_cascade(gate_lint_catalog(ctx), st->rel.name, cascade_table, &cl);
+        cascade_text(ctx, st->rel.name, &b);
+        cascades = b.len > 0;
         if (keys)
             f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
-                               "DELETE from %s removes %s%d row%s by primary key, for good%s%s",
-                               name, keys > 1 ? "up to " : "at most ", keys, keys > 1 ? "s" : "",
-                               cl.n ? "; ON DELETE CASCADE also deletes the matching rows of " : "",
+                               "DELETE from %s removes %s%d row%s by primary key, for good%s", name,
+                               keys > 1 ? "up to " : "at most ", keys, keys > 1 ? "s" : "",
                                gate_buf_str(&b));
         else if (all)
             f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
                                "DELETE from %s WHERE \"%s\" IS NULL deletes every row: \"%s\" was "
                                "added without a default and never filled, so it is NULL in all "
-                               "of them%s%s",
-                               name, all, all,
-                               cl.n ? "; ON DELETE CASCADE also deletes the rows "
-                                      "of "
-                                    : "",
-                               gate_buf_str(&b));
+                               "of them%s",
+                               name, all, all, gate_buf_str(&b));
         else
             f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
                                "DELETE from %s removes existing rows for good; how many, and how "
                                "long their locks are held until the migration commits, depends "
-                               "on the data%s%s",
-                               name,
-                               cl.n ? "; ON DELETE CASCADE also deletes the matching rows "
-                                      "of "
-                                    : "",
-                               gate_buf_str(&b));
+                               "on the data%s",
+                               name, gate_buf_str(&b));
         if (f && all)
             f->risk = GATE_RISK_CRITICAL;
-        else if (f && keys && !cl.n)
+        else if (f && keys && !cascades)
             f->risk = GATE_RISK_MEDIUM; /* named rows of this table only */
         gate_lint_help(ctx, f,
                        "back the rows up first (COPY (SELECT * FROM %s WHERE ...) TO ...) and "
