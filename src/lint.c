@@ -1143,6 +1143,21 @@ static void held_take(struct gate_lint_ctx *ctx, const struct gate_qname *q, int
     }
 }
 
+/* The table a REINDEX TABLE / INDEX rebuilds the indexes of ({NULL, NULL}: unknown). */
+static struct gate_qname reindex_table(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    struct gate_qname t = {NULL, NULL};
+    const struct gate_cat_index *x;
+
+    if (st->obj == GATE_OBJ_TABLE)
+        return st->rel;
+    if (st->obj == GATE_OBJ_INDEX && (x = gate_catalog_index(ctx->l->cat, &st->rel)) && x->table) {
+        t.schema = x->schema;
+        t.name = x->table;
+    }
+    return t;
+}
+
 /* Record the locks statement idx takes (before the catalog applies it). */
 static void held_record(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
@@ -1163,10 +1178,13 @@ static void held_record(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
     case GATE_STMT_CREATE_INDEX:
         held_take(ctx, &st->rel, st->concurrent ? LK_SHARE_UPDATE_EXCLUSIVE : LK_SHARE, idx);
         break;
-    case GATE_STMT_REINDEX:
-        if (st->obj == GATE_OBJ_TABLE)
-            held_take(ctx, &st->rel, LK_SHARE, idx);
+    case GATE_STMT_REINDEX: {
+        struct gate_qname t = reindex_table(ctx, st);
+
+        if (!st->concurrent)
+            held_take(ctx, &t, LK_SHARE, idx);
         break;
+    }
     case GATE_STMT_DROP:
         for (int i = 0; st->obj == GATE_OBJ_INDEX && !st->concurrent && i < st->nobjects; i++) {
             const struct gate_cat_index *x = gate_catalog_index(ctx->l->cat, &st->objects[i]);
@@ -1205,7 +1223,7 @@ static void held_record(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
 
 /* Work on a table whose duration grows with the table. */
 struct table_work {
-    const struct gate_qname *table;
+    struct gate_qname table;
     int own;          /* the lock the statement itself takes on it */
     const char *noun; /* "UPDATE", "index build" */
     bool rows;        /* it writes rows */
@@ -1221,24 +1239,27 @@ static int stmt_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st
     switch (st->kind) {
     case GATE_STMT_UPDATE:
         if (!gate_lint_key_rows(ctx, st)) /* a few rows by primary key take no time */
-            w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "UPDATE", true};
+            w[n++] = (struct table_work){st->rel, LK_ROW_EXCLUSIVE, "UPDATE", true};
         break;
     case GATE_STMT_DELETE:
         if (!gate_lint_key_rows(ctx, st))
-            w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "DELETE", true};
+            w[n++] = (struct table_work){st->rel, LK_ROW_EXCLUSIVE, "DELETE", true};
         break;
     case GATE_STMT_INSERT:
         if (st->insert_select)
-            w[n++] = (struct table_work){&st->rel, LK_ROW_EXCLUSIVE, "INSERT ... SELECT", true};
+            w[n++] = (struct table_work){st->rel, LK_ROW_EXCLUSIVE, "INSERT ... SELECT", true};
         break;
     case GATE_STMT_CREATE_INDEX:
         if (!st->concurrent)
-            w[n++] = (struct table_work){&st->rel, LK_SHARE, "index build", false};
+            w[n++] = (struct table_work){st->rel, LK_SHARE, "index build", false};
         break;
-    case GATE_STMT_REINDEX:
-        if (st->obj == GATE_OBJ_TABLE)
-            w[n++] = (struct table_work){&st->rel, LK_SHARE, "REINDEX", false};
+    case GATE_STMT_REINDEX: {
+        struct gate_qname t = reindex_table(ctx, st);
+
+        if (t.name && !st->concurrent)
+            w[n++] = (struct table_work){t, LK_SHARE, "REINDEX", false};
         break;
+    }
     case GATE_STMT_ALTER_TABLE: {
         int own = alter_lock(st);
 
@@ -1250,12 +1271,12 @@ static int stmt_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st
             const struct gate_alter_cmd *c = &st->cmds[i];
 
             if (c->kind == GATE_ALTER_VALIDATE_CONSTRAINT && !n) {
-                w[n++] = (struct table_work){&st->rel, own, "validation scan", false};
+                w[n++] = (struct table_work){st->rel, own, "validation scan", false};
             } else if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons &&
                        c->cons->kind == GATE_CONS_FOREIGN && !c->cons->not_valid && !n) {
-                w[n++] = (struct table_work){&st->rel, own, "foreign key check", false};
+                w[n++] = (struct table_work){st->rel, own, "foreign key check", false};
                 if (!gate_rules_same_qname(&st->rel, &c->cons->ref))
-                    w[n++] = (struct table_work){&c->cons->ref, LK_SHARE_ROW_EXCLUSIVE,
+                    w[n++] = (struct table_work){c->cons->ref, LK_SHARE_ROW_EXCLUSIVE,
                                                  "foreign key check", false};
             }
         }
@@ -1291,9 +1312,9 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
         int at;
         bool amended = false;
 
-        if (gate_lint_new_table(ctx, w[k].table))
+        if (gate_lint_new_table(ctx, &w[k].table))
             continue;
-        h = held_find(ctx, w[k].table->schema, w[k].table->name, ctx->block[idx]);
+        h = held_find(ctx, w[k].table.schema, w[k].table.name, ctx->block[idx]);
         if (!h || h->stmt == idx || lock_blocks(h->mode) <= lock_blocks(w[k].own))
             continue;
         at = ctx->file.stmts[h->stmt].location;
@@ -1302,14 +1323,19 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
             gate_arena_printf(ctx->arena,
                               "runs while line %d's %s lock on %s is held: %s wait for the "
                               "whole %s",
-                              line, lock_names[h->mode], gate_lint_qname(ctx, w[k].table),
+                              line, lock_names[h->mode], gate_lint_qname(ctx, &w[k].table),
                               lock_blocks(h->mode) == 2 ? "reads and writes" : "writes", w[k].noun);
         floor = w[k].rows && lock_blocks(h->mode) == 2 ? GATE_RISK_HIGH : GATE_RISK_MEDIUM;
         for (size_t i = from; i < ctx->m->nfindings; i++) {
             struct gate_finding *f = &ctx->m->findings[i];
             const struct gate_rule_setting *s = setting(ctx->l, f->rule);
 
-            if (f->stmt != idx || !f->table || strcmp(f->table, w[k].table->name))
+            /* a finding on the table, or on the index a REINDEX INDEX names */
+            bool on_table = f->table && !strcmp(f->table, w[k].table.name);
+            bool on_index = st->kind == GATE_STMT_REINDEX &&
+                            (!f->table || (st->rel.name && !strcmp(f->table, st->rel.name)));
+
+            if (f->stmt != idx || !(on_table || on_index))
                 continue;
             /* only findings about the work's cost; one that names the held lock already stays */
             if (strstr(f->message, "still held")) {
@@ -1326,8 +1352,8 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
         }
         if (!amended) {
             struct gate_finding *f =
-                gate_lint_emit(ctx, &gate_rule_held_lock, idx, st->location, w[k].table->name,
-                               "%s on %s %s", w[k].noun, gate_lint_qname(ctx, w[k].table), what);
+                gate_lint_emit(ctx, &gate_rule_held_lock, idx, st->location, w[k].table.name,
+                               "%s on %s %s", w[k].noun, gate_lint_qname(ctx, &w[k].table), what);
             const struct gate_rule_setting *s = setting(ctx->l, gate_rule_held_lock.id);
 
             if (f && f->risk < floor && !(s && s->has_risk))
@@ -1336,7 +1362,7 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
                            "move the %s to its own migration (after the one that takes the lock), "
                            "or take the lock last: statements that lock %s strongly belong at "
                            "the end of the transaction",
-                           w[k].noun, gate_lint_qname(ctx, w[k].table));
+                           w[k].noun, gate_lint_qname(ctx, &w[k].table));
         }
     }
 }
