@@ -28,6 +28,12 @@ struct gate_rule {
     const char *id;      /* squawk's name where squawk has the hazard */
     enum gate_risk risk; /* default risk */
     enum gate_category category;
+    /*
+     * The table lock PostgreSQL 15 takes for what the rule flags ("ACCESS
+     * EXCLUSIVE"); NULL when the rule claims none. tests/integration/
+     * lint-locks.sh reads each one from pg_locks on a real server.
+     */
+    const char *lock;
     unsigned flags;
     const char *summary;      /* one line: what it flags */
     const char *why;          /* explain: why it is a hazard (a paragraph) */

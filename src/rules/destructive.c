@@ -100,6 +100,7 @@ static const struct gate_rule ban_truncate_cascade = {
     .id = "ban-truncate-cascade",
     .risk = GATE_RISK_CRITICAL,
     .category = GATE_CAT_DATA_LOSS,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "TRUNCATE (with or without CASCADE) of an existing table",
     .why = "TRUNCATE deletes every row of the table at once, under an ACCESS EXCLUSIVE lock, "
            "and the rows are gone once the migration commits. With CASCADE it also empties "
@@ -153,6 +154,7 @@ static const struct gate_rule changing_existing_rows = {
     .id = "changing-existing-rows",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_DATA_DEPENDENT,
+    .lock = "ROW EXCLUSIVE",
     .summary = "UPDATE ... WHERE or INSERT ... SELECT on a table that existed before this "
                "migration",
     .why = "A data change in a migration runs inside the migration's transaction: every row it "
@@ -182,6 +184,7 @@ static const struct gate_rule deleting_existing_rows = {
     .id = "deleting-existing-rows",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_DATA_LOSS,
+    .lock = "ROW EXCLUSIVE",
     .summary = "DELETE ... WHERE on a table that existed before this migration",
     .why =
         "A DELETE in a migration removes rows for good once the migration commits: a rollback "

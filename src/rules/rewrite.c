@@ -28,6 +28,7 @@ static const struct gate_rule changing_column_type = {
     .id = "changing-column-type",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ALTER COLUMN ... TYPE that rewrites an existing table",
     .why = "Unless the old and new types are binary-coercible, ALTER COLUMN ... TYPE copies "
            "the whole table and rebuilds all of its indexes while holding an ACCESS EXCLUSIVE "
@@ -55,6 +56,7 @@ static const struct gate_rule adding_field_with_default = {
     .id = "adding-field-with-default",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ADD COLUMN with a volatile default or GENERATED ... STORED on an existing table",
     .why = "Since PostgreSQL 11 a column added with a constant or stable default (a literal, "
            "now(), CURRENT_TIMESTAMP) is metadata-only. A volatile default (gen_random_uuid(), "
@@ -77,6 +79,7 @@ static const struct gate_rule adding_serial_field = {
     .id = "adding-serial-field",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ADD COLUMN of type serial/bigserial/smallserial or GENERATED AS IDENTITY on an "
                "existing table",
     .why = "A serial or identity column gets its value from a sequence, so adding one to a "

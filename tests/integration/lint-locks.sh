@@ -12,7 +12,8 @@
 # then it cancels the first, which rolls everything back.
 #
 # Each case asserts what PostgreSQL took against what the finding claims
-# (the lock mode named in its message, "rewrites" or not), and the lock
+# (the lock mode named in its message, "rewrites" or not) and against the
+# lock its rule declares (the lock column of docs/rules.md), and the lock
 # levels tools dispute (ADD CHECK, ADD UNIQUE, ADD FOREIGN KEY on both
 # tables, SET NOT NULL, VALIDATE CONSTRAINT, REINDEX, COMMENT, ALTER TYPE
 # ... ADD VALUE) are asserted as PostgreSQL 15 takes them and printed as
@@ -123,6 +124,22 @@ expect_claim() {
 	expect "$1: $2 on $3 claims '$4'" true "$got"
 }
 
+# the rules' declared locks (the lock column of the rules reference)
+"$GATE" rules --format json >"$WORK/rules.json" 2>"$WORK/rules.err"
+
+# expect_declared NAME RULE TABLE: RULE fires in NAME, and the lock it declares
+# is the one PostgreSQL took on TABLE
+expect_declared() {
+	local declared mode fired
+	fired=$(jget "$WORK/$1.json" "r.migrations.flatMap(m => m.findings).some(f => f.rule === '$2')")
+	expect "$1: $2 fires" true "$fired"
+	declared=$(jget "$WORK/rules.json" "(r.find(x => x.rule === '$2') || {}).lock || ''")
+	# "SHARE ROW EXCLUSIVE" -> ShareRowExclusiveLock
+	mode=$(printf '%s\n' "$declared" | tr '[:upper:]' '[:lower:]' |
+		awk '{ s = ""; for (i = 1; i <= NF; i++) s = s toupper(substr($i, 1, 1)) substr($i, 2); print s "Lock" }')
+	expect "$1: $2 declares the lock PostgreSQL takes on $3 ($declared)" "$mode" "$(lock_of "$1" "$3")"
+}
+
 # history_of CASE.d: its migrations but the last, concatenated; last_of: the last
 history_of() {
 	local d
@@ -162,11 +179,13 @@ if golden_sql create_index 2400-create-index-existing-prisma.sql \
 	expect_lock create_index Account ShareLock
 	expect_rewrite create_index Account no
 	expect_claim create_index require-concurrent-index-creation Account "(SHARE lock)"
+	expect_declared create_index require-concurrent-index-creation Account
 fi
 
 if golden_d redefine_index 2902-running-under-held-lock-redefine-index.d; then
 	expect_lock redefine_index Order AccessExclusiveLock
 	expect_claim redefine_index require-concurrent-index-deletion Order "ACCESS EXCLUSIVE lock on \"Order\""
+	expect_declared redefine_index require-concurrent-index-deletion Order
 	expect_claim redefine_index require-concurrent-index-creation Order "line 2's ACCESS EXCLUSIVE lock on \"Order\" is held"
 fi
 
@@ -174,6 +193,7 @@ if golden_sql reindex 2422-reindex.sql \
 	'CREATE TABLE "Post" ("id" TEXT PRIMARY KEY, "authorId" TEXT); CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");'; then
 	expect_lock reindex Post ShareLock
 	expect_rewrite reindex Post no
+	expect_declared reindex require-concurrent-reindex Post
 fi
 
 # --- constraints ------------------------------------------------------------------------
@@ -191,6 +211,8 @@ if inline fk_only 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY); CREATE TABLE "Po
 	expect_lock fk_only Post ShareRowExclusiveLock
 	expect_lock fk_only User ShareRowExclusiveLock
 	expect_claim fk_only adding-foreign-key-constraint Post "SHARE ROW EXCLUSIVE locks on \"Post\" and \"User\""
+	expect_declared fk_only adding-foreign-key-constraint Post
+	expect_declared fk_only adding-foreign-key-constraint User
 fi
 
 if golden_d validate 2411-add-fk-validate-later.d; then
@@ -207,12 +229,14 @@ if golden_sql add_check 2413-check-constraint.sql \
 	expect_lock add_check TaskQueue AccessExclusiveLock # NOT VALID: the same lock, no scan
 	expect_rewrite add_check EmailAccount no
 	expect_claim add_check constraint-missing-not-valid EmailAccount "ACCESS EXCLUSIVE lock"
+	expect_declared add_check constraint-missing-not-valid EmailAccount
 fi
 
 if golden_sql set_not_null 2415-set-not-null-prisma.sql 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT);'; then
 	expect_lock set_not_null User AccessExclusiveLock
 	expect_rewrite set_not_null User no
 	expect_claim set_not_null adding-not-nullable-field User "ACCESS EXCLUSIVE"
+	expect_declared set_not_null adding-not-nullable-field User
 fi
 
 if golden_sql add_unique 2418-unique-constraint.sql \
@@ -221,6 +245,7 @@ if golden_sql add_unique 2418-unique-constraint.sql \
 	expect_lock add_unique TeamCollection AccessExclusiveLock
 	expect_rewrite add_unique TeamCollection no
 	expect_claim add_unique disallowed-unique-constraint TeamCollection "ACCESS EXCLUSIVE lock"
+	expect_declared add_unique disallowed-unique-constraint TeamCollection
 fi
 
 # --- rewrites -------------------------------------------------------------------------
@@ -228,6 +253,7 @@ if golden_d type_bigint 2201-type-int-to-bigint.d; then
 	expect_lock type_bigint DocumentVersion AccessExclusiveLock
 	expect_rewrite type_bigint DocumentVersion yes
 	expect_claim type_bigint changing-column-type DocumentVersion "rewrites the table"
+	expect_declared type_bigint changing-column-type DocumentVersion
 fi
 
 if golden_d type_metadata 2202-type-metadata-only.d; then
@@ -243,6 +269,7 @@ if golden_sql set_logged 2430-set-logged-unlogged.sql \
 	expect_rewrite set_logged Event yes
 	expect_rewrite set_logged AuditLog yes
 	expect_claim set_logged ban-set-logged-unlogged Event "ACCESS EXCLUSIVE"
+	expect_declared set_logged ban-set-logged-unlogged Event
 fi
 
 # --- locks held until commit, data changes, the swap -------------------------------------------
@@ -279,6 +306,7 @@ fi
 if inline rename_column 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "mail" TEXT);' \
 	'ALTER TABLE "User" RENAME COLUMN "mail" TO "email";'; then
 	expect_lock rename_column User AccessExclusiveLock
+	expect_declared rename_column renaming-column User
 fi
 
 if inline disable_trigger 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);' \
@@ -289,6 +317,50 @@ fi
 if inline truncate 'CREATE TABLE "Session" ("id" TEXT PRIMARY KEY);' 'TRUNCATE "Session";'; then
 	expect_lock truncate Session AccessExclusiveLock
 	expect_rewrite truncate Session yes
+	expect_declared truncate ban-truncate-cascade Session
+fi
+
+# --- the other rules that declare a lock -------------------------------------------------------
+if inline add_pk 'CREATE TABLE "Tag" ("id" INTEGER NOT NULL, "name" TEXT);' \
+	'ALTER TABLE "Tag" ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");'; then
+	expect_declared add_pk adding-serial-primary-key-field Tag
+	expect_rewrite add_pk Tag no
+fi
+
+if inline exclusion 'CREATE TABLE "Booking" ("id" INTEGER PRIMARY KEY, "during" TSRANGE);' \
+	'ALTER TABLE "Booking" ADD CONSTRAINT "Booking_no_overlap" EXCLUDE USING gist ("during" WITH &&);'; then
+	expect_declared exclusion adding-exclusion-constraint Booking
+fi
+
+if inline detach 'CREATE TABLE "Event" ("id" INTEGER, "at" DATE NOT NULL) PARTITION BY RANGE ("at");
+	CREATE TABLE "Event_2023" PARTITION OF "Event" FOR VALUES FROM ('"'"'2023-01-01'"'"') TO ('"'"'2024-01-01'"'"');' \
+	'ALTER TABLE "Event" DETACH PARTITION "Event_2023";'; then
+	expect_declared detach require-concurrent-partition-detach Event
+fi
+
+if inline field_default 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY);' \
+	'ALTER TABLE "User" ADD COLUMN "token" UUID DEFAULT gen_random_uuid();'; then
+	expect_declared field_default adding-field-with-default User
+	expect_rewrite field_default User yes
+fi
+
+if inline serial_field 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY);' \
+	'ALTER TABLE "User" ADD COLUMN "seq" SERIAL;'; then
+	expect_declared serial_field adding-serial-field User
+	expect_rewrite serial_field User yes
+fi
+
+if inline rename_table 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY);' \
+	'ALTER TABLE "User" RENAME TO "Account";'; then
+	expect_declared rename_table renaming-table User # the name other sessions still see
+fi
+
+if inline data_change 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "role" TEXT); CREATE TABLE "Session" ("id" INTEGER PRIMARY KEY, "userId" INTEGER);' \
+	'UPDATE "User" SET "role" = '"'"'ADMIN'"'"' WHERE "role" = '"'"'OWNER'"'"';
+	DELETE FROM "Session" WHERE "userId" IS NULL;'; then
+	expect_declared data_change changing-existing-rows User
+	expect_declared data_change deleting-existing-rows Session
+	expect_rewrite data_change User no
 fi
 
 finish
