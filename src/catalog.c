@@ -188,6 +188,18 @@ void gate_catalog_each_column_of_type(const struct gate_catalog *cat, const stru
     }
 }
 
+void gate_catalog_each_cascade(const struct gate_catalog *cat, const char *table,
+                               void (*fn)(void *arg, const char *referencing), void *arg)
+{
+    for (size_t i = 0; i < cat->ncons; i++) {
+        const struct gate_cat_constraint *c = cat->cons[i];
+
+        if (!c->dropped && c->kind == GATE_CONS_FOREIGN && c->on_delete_cascade &&
+            name_eq(c->ref_table, table))
+            fn(arg, c->table);
+    }
+}
+
 bool gate_catalog_has_not_null_check(const struct gate_catalog *cat, const char *table,
                                      const char *column)
 {
@@ -225,6 +237,7 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     c->not_null = cd->not_null || cd->primary_key || cd->identity;
     c->has_default = cd->has_default || cd->identity || cd->generated_stored;
     c->identity = cd->identity;
+    c->primary_key = cd->primary_key;
     if (cd->primary_key)
         t->has_pk = true;
     return c;
@@ -244,8 +257,10 @@ static void add_constraint(struct gate_catalog *cat, const char *table,
             for (int i = 0; i < k->ncolumns; i++) {
                 struct gate_cat_column *col = find_column(t, k->columns[i]);
 
-                if (col)
+                if (col) {
                     col->not_null = true;
+                    col->primary_key = k->ncolumns == 1;
+                }
             }
         }
     }
@@ -256,6 +271,10 @@ static void add_constraint(struct gate_catalog *cat, const char *table,
     c->name = dup(cat, k->name);
     c->kind = k->kind;
     c->check_not_null_column = dup(cat, k->check_not_null_column);
+    if (k->kind == GATE_CONS_FOREIGN) {
+        c->ref_table = dup(cat, k->ref.name);
+        c->on_delete_cascade = k->on_delete_cascade;
+    }
     c->validated = !k->not_valid;
     c->created_gen = cat->gen;
     GATE_GROW(cat->cons, cat->capcons, cat->ncons + 1);
@@ -337,8 +356,10 @@ static void alter_table(struct gate_catalog *cat, const struct gate_stmt *st)
 
         switch (c->kind) {
         case GATE_ALTER_ADD_COLUMN:
-            if (c->coldef && !(c->missing_ok && find_column(t, c->coldef->name)))
-                add_column(cat, t, c->coldef);
+            if (c->coldef && !(c->missing_ok && find_column(t, c->coldef->name))) {
+                col = add_column(cat, t, c->coldef);
+                col->added_null = !col->not_null && !col->has_default;
+            }
             break;
         case GATE_ALTER_DROP_COLUMN:
             remove_column(t, c->column);
@@ -356,8 +377,10 @@ static void alter_table(struct gate_catalog *cat, const struct gate_stmt *st)
                 col->has_default = false;
             break;
         case GATE_ALTER_SET_NOT_NULL:
-            if (col)
+            if (col) {
                 col->not_null = true;
+                col->added_null = false;
+            }
             break;
         case GATE_ALTER_DROP_NOT_NULL:
             if (col)
@@ -379,8 +402,11 @@ static void alter_table(struct gate_catalog *cat, const struct gate_stmt *st)
 
             if (k) {
                 k->dropped = true;
-                if (k->kind == GATE_CONS_PRIMARY)
+                if (k->kind == GATE_CONS_PRIMARY) {
                     t->has_pk = false;
+                    for (int j = 0; j < t->ncols; j++)
+                        t->cols[j].primary_key = false;
+                }
             }
             if (k && (k->kind == GATE_CONS_UNIQUE || k->kind == GATE_CONS_PRIMARY)) {
                 struct gate_qname q = {t->schema, c->name};
@@ -573,6 +599,19 @@ static void alter_enum(struct gate_catalog *cat, const struct gate_stmt *st)
     enum_add(cat, e, st->values[0]);
 }
 
+/* An UPDATE fills the columns it assigns: they no longer hold only NULL. */
+static void assign_columns(struct gate_catalog *cat, const struct gate_stmt *st)
+{
+    struct gate_cat_table *t = find_table(cat, &st->rel);
+
+    for (int i = 0; t && i < st->nset_columns; i++) {
+        struct gate_cat_column *col = find_column(t, st->set_columns[i]);
+
+        if (col)
+            col->added_null = false;
+    }
+}
+
 void gate_catalog_apply(struct gate_catalog *cat, const struct gate_stmt *st)
 {
     switch (st->kind) {
@@ -601,6 +640,9 @@ void gate_catalog_apply(struct gate_catalog *cat, const struct gate_stmt *st)
         break;
     case GATE_STMT_ALTER_ENUM:
         alter_enum(cat, st);
+        break;
+    case GATE_STMT_UPDATE:
+        assign_columns(cat, st);
         break;
     default:
         break;

@@ -11,6 +11,7 @@
 #include "gate/arena.h"
 #include "gate/buf.h"
 #include "gate/catalog.h"
+#include "gate/rules_common.h"
 #include "gate/src.h"
 #include "gate/utf8.h"
 #include "gate/xalloc.h"
@@ -61,6 +62,15 @@ struct prisma_warning {
     bool matched;
 };
 
+/* The strongest lock a transaction block of the file holds on a table so far. */
+struct held_lock {
+    const char *schema;
+    const char *name;
+    int mode;  /* enum lock_mode */
+    int stmt;  /* the statement that took it */
+    int block; /* its transaction block */
+};
+
 struct gate_lint_ctx {
     struct gate_linter *l;
     struct gate_run *run;
@@ -81,6 +91,10 @@ struct gate_lint_ctx {
     struct gate_arena *arena; /* run arena: finding strings */
     struct gate_arena scratch;
     void *family_state[16]; /* per family, per file (gate_lint_state) */
+    struct held_lock *held; /* locks the file's transaction blocks hold so far */
+    size_t nheld, capheld;
+    int *renames; /* statements that rename a column, in file order */
+    int nrenames;
 };
 
 struct gate_linter *gate_linter_new(const struct gate_lint_opts *opts)
@@ -138,6 +152,34 @@ bool gate_lint_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname
 bool gate_lint_existing_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q)
 {
     return !gate_lint_new_table(ctx, q);
+}
+
+int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                                const char *column, int idx, const char **from)
+{
+    for (int i = 0; column && i < ctx->nrenames; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[ctx->renames[i]];
+
+        if (ctx->renames[i] <= idx || !st->newname || strcmp(st->newname, column) ||
+            !gate_rules_same_qname(&st->rel, q))
+            continue;
+        if (from)
+            *from = st->subname;
+        return ctx->renames[i];
+    }
+    return -1;
+}
+
+int gate_lint_key_rows(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    const struct gate_cat_table *t;
+    const struct gate_cat_column *c;
+
+    if (!st->where_key || st->where_key_values < 1)
+        return 0;
+    t = gate_catalog_table(ctx->l->cat, &st->rel);
+    c = gate_catalog_column(t, st->where_key);
+    return c && c->primary_key ? st->where_key_values : 0;
 }
 
 int gate_lint_top_count(const struct gate_lint_ctx *ctx)
@@ -447,6 +489,21 @@ static void model_transactions(struct gate_lint_ctx *ctx)
 
         if (st->depth > 0 && st->parent >= 0 && st->parent < n)
             ctx->explicit_tx[i] = ctx->explicit_tx[st->parent];
+    }
+}
+
+/* The file's column renames, for gate_lint_column_renamed_to(). */
+static void model_renames(struct gate_lint_ctx *ctx)
+{
+    int n = ctx->file.nstmts;
+
+    ctx->renames = gate_arena_alloc(&ctx->scratch, sizeof(int) * (size_t)(n + 1));
+    ctx->nrenames = 0;
+    for (int i = 0; i < n; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[i];
+
+        if (st->kind == GATE_STMT_RENAME && st->obj == GATE_OBJ_COLUMN && st->subname)
+            ctx->renames[ctx->nrenames++] = i;
     }
 }
 
@@ -981,6 +1038,335 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
     }
 }
 
+/* ---- locks held until the transaction block commits ------------------- */
+
+/* PostgreSQL's table lock modes, weakest first. */
+enum lock_mode {
+    LK_NONE = 0,
+    LK_ACCESS_SHARE,
+    LK_ROW_SHARE,
+    LK_ROW_EXCLUSIVE,
+    LK_SHARE_UPDATE_EXCLUSIVE,
+    LK_SHARE,
+    LK_SHARE_ROW_EXCLUSIVE,
+    LK_EXCLUSIVE,
+    LK_ACCESS_EXCLUSIVE,
+};
+
+static const char *const lock_names[] = {
+    "no",    "ACCESS SHARE",        "ROW SHARE", "ROW EXCLUSIVE",    "SHARE UPDATE EXCLUSIVE",
+    "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE",
+};
+
+/* What a lock stops other sessions doing: 0 nothing ordinary, 1 writes, 2 reads and writes. */
+static int lock_blocks(int mode)
+{
+    if (mode >= LK_ACCESS_EXCLUSIVE)
+        return 2;
+    if (mode >= LK_SHARE)
+        return 1;
+    return 0;
+}
+
+/* The lock one ALTER TABLE subcommand takes on its table. */
+static int alter_cmd_lock(const struct gate_alter_cmd *c)
+{
+    switch (c->kind) {
+    case GATE_ALTER_ADD_CONSTRAINT:
+        return c->cons && c->cons->kind == GATE_CONS_FOREIGN ? LK_SHARE_ROW_EXCLUSIVE
+                                                             : LK_ACCESS_EXCLUSIVE;
+    case GATE_ALTER_VALIDATE_CONSTRAINT:
+    case GATE_ALTER_SET_OPTIONS:
+    case GATE_ALTER_ATTACH_PARTITION:
+    case GATE_ALTER_CLUSTER_ON:
+        return LK_SHARE_UPDATE_EXCLUSIVE;
+    case GATE_ALTER_TRIGGER:
+        return LK_SHARE_ROW_EXCLUSIVE;
+    default:
+        return LK_ACCESS_EXCLUSIVE;
+    }
+}
+
+static int alter_lock(const struct gate_stmt *st)
+{
+    int mode = LK_NONE;
+
+    for (int i = 0; i < st->ncmds; i++) {
+        int m = alter_cmd_lock(&st->cmds[i]);
+
+        if (m > mode)
+            mode = m;
+    }
+    return mode;
+}
+
+/* Statement idx runs during the migration (not in the body of a CREATE FUNCTION). */
+static bool runs_now(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    if (st->depth <= 0)
+        return true;
+    return !(st->parent >= 0 && st->parent < ctx->file.nstmts &&
+             ctx->file.stmts[st->parent].kind == GATE_STMT_CREATE_FUNCTION);
+}
+
+static struct held_lock *held_find(struct gate_lint_ctx *ctx, const char *schema, const char *name,
+                                   int block)
+{
+    for (size_t i = 0; i < ctx->nheld; i++) {
+        struct held_lock *h = &ctx->held[i];
+
+        if (h->block == block && !strcmp(h->name, name) &&
+            !strcmp(h->schema ? h->schema : "public", schema ? schema : "public"))
+            return h;
+    }
+    return NULL;
+}
+
+static void held_take(struct gate_lint_ctx *ctx, const struct gate_qname *q, int mode, int idx)
+{
+    struct held_lock *h;
+
+    if (!q || !q->name || mode == LK_NONE || gate_lint_new_table(ctx, q))
+        return;
+    h = held_find(ctx, q->schema, q->name, ctx->block[idx]);
+    if (!h) {
+        GATE_GROW(ctx->held, ctx->capheld, ctx->nheld + 1);
+        h = &ctx->held[ctx->nheld++];
+        h->schema = q->schema;
+        h->name = q->name;
+        h->block = ctx->block[idx];
+        h->mode = LK_NONE;
+    }
+    if (mode > h->mode) {
+        h->mode = mode;
+        h->stmt = idx;
+    }
+}
+
+/* The table a REINDEX TABLE / INDEX rebuilds the indexes of ({NULL, NULL}: unknown). */
+static struct gate_qname reindex_table(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    struct gate_qname t = {NULL, NULL};
+    const struct gate_cat_index *x;
+
+    if (st->obj == GATE_OBJ_TABLE)
+        return st->rel;
+    if (st->obj == GATE_OBJ_INDEX && (x = gate_catalog_index(ctx->l->cat, &st->rel)) && x->table) {
+        t.schema = x->schema;
+        t.name = x->table;
+    }
+    return t;
+}
+
+/* Record the locks statement idx takes (before the catalog applies it). */
+static void held_record(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    if (!runs_now(ctx, st))
+        return;
+    switch (st->kind) {
+    case GATE_STMT_ALTER_TABLE:
+        if (st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER)
+            break;
+        held_take(ctx, &st->rel, alter_lock(st), idx);
+        for (int i = 0; i < st->ncmds; i++) {
+            const struct gate_constraint *k = st->cmds[i].cons;
+
+            if (k && k->kind == GATE_CONS_FOREIGN)
+                held_take(ctx, &k->ref, LK_SHARE_ROW_EXCLUSIVE, idx);
+        }
+        break;
+    case GATE_STMT_CREATE_INDEX:
+        held_take(ctx, &st->rel, st->concurrent ? LK_SHARE_UPDATE_EXCLUSIVE : LK_SHARE, idx);
+        break;
+    case GATE_STMT_REINDEX: {
+        struct gate_qname t = reindex_table(ctx, st);
+
+        if (!st->concurrent)
+            held_take(ctx, &t, LK_SHARE, idx);
+        break;
+    }
+    case GATE_STMT_DROP:
+        for (int i = 0; st->obj == GATE_OBJ_INDEX && !st->concurrent && i < st->nobjects; i++) {
+            const struct gate_cat_index *x = gate_catalog_index(ctx->l->cat, &st->objects[i]);
+
+            if (x && x->table) {
+                struct gate_qname t = {x->schema, x->table};
+
+                held_take(ctx, &t, LK_ACCESS_EXCLUSIVE, idx);
+            }
+        }
+        break;
+    case GATE_STMT_RENAME:
+        if (st->obj == GATE_OBJ_TABLE || st->obj == GATE_OBJ_COLUMN ||
+            st->obj == GATE_OBJ_CONSTRAINT) {
+            struct gate_qname after = {st->rel.schema, st->newname};
+
+            held_take(ctx, &st->rel, LK_ACCESS_EXCLUSIVE, idx);
+            if (st->obj == GATE_OBJ_TABLE && st->newname) /* the lock follows the table */
+                held_take(ctx, &after, LK_ACCESS_EXCLUSIVE, idx);
+        }
+        break;
+    case GATE_STMT_TRUNCATE:
+        for (int i = 0; i < st->nobjects; i++)
+            held_take(ctx, &st->objects[i], LK_ACCESS_EXCLUSIVE, idx);
+        break;
+    case GATE_STMT_CLUSTER:
+        held_take(ctx, &st->rel, LK_ACCESS_EXCLUSIVE, idx);
+        break;
+    case GATE_STMT_CREATE_TRIGGER:
+        held_take(ctx, &st->rel, LK_SHARE_ROW_EXCLUSIVE, idx);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Work on a table whose duration grows with the table. */
+struct table_work {
+    struct gate_qname table;
+    int own;          /* the lock the statement itself takes on it */
+    const char *noun; /* "UPDATE", "index build" */
+    bool rows;        /* it writes rows */
+};
+
+static int stmt_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st,
+                     struct table_work *w)
+{
+    int n = 0;
+
+    if (!runs_now(ctx, st) || !st->rel.name)
+        return 0;
+    switch (st->kind) {
+    case GATE_STMT_UPDATE:
+        if (!gate_lint_key_rows(ctx, st)) /* a few rows by primary key take no time */
+            w[n++] = (struct table_work){st->rel, LK_ROW_EXCLUSIVE, "UPDATE", true};
+        break;
+    case GATE_STMT_DELETE:
+        if (!gate_lint_key_rows(ctx, st))
+            w[n++] = (struct table_work){st->rel, LK_ROW_EXCLUSIVE, "DELETE", true};
+        break;
+    case GATE_STMT_INSERT:
+        if (st->insert_select)
+            w[n++] = (struct table_work){st->rel, LK_ROW_EXCLUSIVE, "INSERT ... SELECT", true};
+        break;
+    case GATE_STMT_CREATE_INDEX:
+        if (!st->concurrent)
+            w[n++] = (struct table_work){st->rel, LK_SHARE, "index build", false};
+        break;
+    case GATE_STMT_REINDEX: {
+        struct gate_qname t = reindex_table(ctx, st);
+
+        if (t.name && !st->concurrent)
+            w[n++] = (struct table_work){t, LK_SHARE, "REINDEX", false};
+        break;
+    }
+    case GATE_STMT_ALTER_TABLE: {
+        int own = alter_lock(st);
+
+        /* a table created in this file is empty: checking its rows takes no time */
+        if ((st->obj != GATE_OBJ_TABLE && st->obj != GATE_OBJ_OTHER) ||
+            gate_lint_new_table(ctx, &st->rel))
+            break;
+        for (int i = 0; i < st->ncmds && n < 2; i++) {
+            const struct gate_alter_cmd *c = &st->cmds[i];
+
+            if (c->kind == GATE_ALTER_VALIDATE_CONSTRAINT && !n) {
+                w[n++] = (struct table_work){st->rel, own, "validation scan", false};
+            } else if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons &&
+                       c->cons->kind == GATE_CONS_FOREIGN && !c->cons->not_valid && !n) {
+                w[n++] = (struct table_work){st->rel, own, "foreign key check", false};
+                if (!gate_rules_same_qname(&st->rel, &c->cons->ref))
+                    w[n++] = (struct table_work){c->cons->ref, LK_SHARE_ROW_EXCLUSIVE,
+                                                 "foreign key check", false};
+            }
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return n;
+}
+
+/*
+ * Statement idx does work on a table an earlier statement of its
+ * transaction block locked more strongly than idx itself does: the work
+ * runs while that lock is held. Say so in idx's findings on the table
+ * (findings from..m->nfindings), and raise their risk: rows written under
+ * an ACCESS EXCLUSIVE lock block reads and writes for as long as a
+ * rewrite does (high), a scan or build under it is medium. With no
+ * finding to amend (lock, rewrite, data findings; not one that already
+ * names the held lock), report running-under-held-lock.
+ */
+static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx, size_t from)
+{
+    struct table_work w[2];
+    int n = stmt_work(ctx, st, w);
+
+    for (int k = 0; k < n; k++) {
+        const struct held_lock *h;
+        const char *what;
+        enum gate_risk floor;
+        int line;
+        int col;
+        int at;
+        bool amended = false;
+
+        if (gate_lint_new_table(ctx, &w[k].table))
+            continue;
+        h = held_find(ctx, w[k].table.schema, w[k].table.name, ctx->block[idx]);
+        if (!h || h->stmt == idx || lock_blocks(h->mode) <= lock_blocks(w[k].own))
+            continue;
+        at = ctx->file.stmts[h->stmt].location;
+        gate_src_position(&ctx->src, at > 0 ? (size_t)at : 0, &line, &col);
+        what =
+            gate_arena_printf(ctx->arena,
+                              "runs while line %d's %s lock on %s is held: %s wait for the "
+                              "whole %s",
+                              line, lock_names[h->mode], gate_lint_qname(ctx, &w[k].table),
+                              lock_blocks(h->mode) == 2 ? "reads and writes" : "writes", w[k].noun);
+        floor = w[k].rows && lock_blocks(h->mode) == 2 ? GATE_RISK_HIGH : GATE_RISK_MEDIUM;
+        for (size_t i = from; i < ctx->m->nfindings; i++) {
+            struct gate_finding *f = &ctx->m->findings[i];
+            const struct gate_rule_setting *s = setting(ctx->l, f->rule);
+
+            /* a finding on the table, or on the index a REINDEX INDEX names */
+            bool on_table = f->table && !strcmp(f->table, w[k].table.name);
+            bool on_index = st->kind == GATE_STMT_REINDEX &&
+                            (!f->table || (st->rel.name && !strcmp(f->table, st->rel.name)));
+
+            if (f->stmt != idx || !(on_table || on_index))
+                continue;
+            /* only findings about the work's cost; one that names the held lock already stays */
+            if (strstr(f->message, "still held")) {
+                amended = true;
+                continue;
+            }
+            if (f->category == GATE_CAT_EXECUTION || f->category == GATE_CAT_HYGIENE ||
+                f->category == GATE_CAT_BREAKING)
+                continue;
+            f->message = gate_arena_printf(ctx->arena, "%s; it %s", f->message, what);
+            if (f->risk < floor && !(s && s->has_risk))
+                f->risk = floor;
+            amended = true;
+        }
+        if (!amended) {
+            struct gate_finding *f =
+                gate_lint_emit(ctx, &gate_rule_held_lock, idx, st->location, w[k].table.name,
+                               "%s on %s %s", w[k].noun, gate_lint_qname(ctx, &w[k].table), what);
+            const struct gate_rule_setting *s = setting(ctx->l, gate_rule_held_lock.id);
+
+            if (f && f->risk < floor && !(s && s->has_risk))
+                f->risk = floor;
+            gate_lint_help(ctx, f,
+                           "move the %s to its own migration (after the one that takes the lock), "
+                           "or take the lock last: statements that lock %s strongly belong at "
+                           "the end of the transaction",
+                           w[k].noun, gate_lint_qname(ctx, &w[k].table));
+        }
+    }
+}
+
 /* ---- encoding ---------------------------------------------------------- */
 
 /* ---- statement classes ---------------------------------------------- */
@@ -1060,15 +1446,20 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
 
     model_transactions(&ctx);
     model_steps(&ctx);
+    model_renames(&ctx);
     for (int i = 0; i < ctx.file.nstmts; i++) {
         const struct gate_stmt *st = &ctx.file.stmts[i];
 
         ctx.cur = i;
         if (!replay_only) {
+            size_t from = m->nfindings;
+
             for (size_t k = 0; gate_rule_families[k]; k++) {
                 if (gate_rule_families[k]->stmt)
                     gate_rule_families[k]->stmt(&ctx, st, i);
             }
+            held_amend(&ctx, st, i, from);
+            held_record(&ctx, st, i);
         }
         gate_catalog_apply(l->cat, st);
     }
@@ -1118,6 +1509,7 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
     }
 out:
     free(ctx.block_size);
+    free(ctx.held);
     gate_src_release(&ctx.src);
     gate_arena_release(&ctx.scratch);
 }

@@ -121,11 +121,36 @@ const struct gate_rule gate_rule_empty_migration = {
     .example_good = "ALTER TABLE \"User\" ADD COLUMN \"nickname\" TEXT;",
 };
 
+const struct gate_rule gate_rule_held_lock = {
+    .id = "running-under-held-lock",
+    .risk = GATE_RISK_MEDIUM,
+    .category = GATE_CAT_LOCK,
+    .summary = "a scan, index build or row change on a table an earlier statement of the same "
+               "transaction locked",
+    .why = "Prisma runs the whole migration.sql as one transaction, and PostgreSQL keeps every "
+           "lock until the transaction commits. Once a statement has taken an ACCESS EXCLUSIVE "
+           "lock on a table (ADD COLUMN, DROP INDEX, RENAME, any ALTER TABLE), every later "
+           "statement of the file that scans the table, builds an index on it or changes its "
+           "rows runs while that lock is held: reads and writes of the table wait for all of "
+           "it, not just for the quick ALTER. SHARE and SHARE ROW EXCLUSIVE locks (CREATE INDEX, "
+           "ADD FOREIGN KEY) likewise keep writes waiting. When the later statement has a "
+           "finding of its own, the finding says so and its risk is raised; this rule reports "
+           "the statements that have none. Tables created earlier in the same file are not "
+           "reported.",
+    .help = "move the long statement to its own migration, after the one that takes the lock, or "
+            "order the file so that the strong lock is taken last",
+    .example_bad = "ALTER TABLE \"Invoice\" ADD COLUMN \"paidAt\" TIMESTAMP(3);\n"
+                   "ALTER TABLE \"Invoice\" VALIDATE CONSTRAINT \"Invoice_customerId_fkey\";",
+    .example_good = "-- migration 1\nALTER TABLE \"Invoice\" ADD COLUMN \"paidAt\" TIMESTAMP(3);\n"
+                    "-- migration 2\nALTER TABLE \"Invoice\" VALIDATE CONSTRAINT "
+                    "\"Invoice_customerId_fkey\";",
+};
+
 static const struct gate_rule *const engine_rules[] = {
     &gate_rule_syntax_error,        &gate_rule_utf8_bom,
     &gate_rule_invalid_utf8,        &gate_rule_unused_suppression,
     &gate_rule_invalid_suppression, &gate_rule_prisma_warning,
-    &gate_rule_empty_migration,
+    &gate_rule_empty_migration,     &gate_rule_held_lock,
 };
 
 const struct gate_rule_family *const gate_rule_families[] = {

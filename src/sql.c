@@ -861,6 +861,64 @@ static enum gate_cons_kind cons_kind(PgQuery__ConstrType t)
     }
 }
 
+/* WHERE col IS NULL (col possibly qualified): col, else NULL. */
+static const char *is_null_column(struct ctx *c, const PgQuery__Node *expr)
+{
+    const PgQuery__NullTest *nt;
+    const PgQuery__ColumnRef *cr;
+
+    if (!expr || expr->node_case != PG_QUERY__NODE__NODE_NULL_TEST || !expr->null_test)
+        return NULL;
+    nt = expr->null_test;
+    if (nt->nulltesttype != PG_QUERY__NULL_TEST_TYPE__IS_NULL || !nt->arg ||
+        nt->arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !nt->arg->column_ref)
+        return NULL;
+    cr = nt->arg->column_ref;
+    if (cr->n_fields < 1 || cr->n_fields > 2)
+        return NULL;
+    return name_dup(c, node_str(cr->fields[cr->n_fields - 1]));
+}
+
+/* A constant, possibly cast ('x'::text, 42). */
+static bool const_expr(const PgQuery__Node *n)
+{
+    while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && n->type_cast)
+        n = n->type_cast->arg;
+    return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const && !n->a_const->isnull;
+}
+
+/* WHERE col = constant or col IN (constants): col (values counted in *nvalues), else NULL. */
+static const char *key_column(struct ctx *c, const PgQuery__Node *expr, int *nvalues)
+{
+    const PgQuery__AExpr *e;
+    const PgQuery__ColumnRef *cr;
+    const char *op;
+
+    *nvalues = 0;
+    if (!expr || expr->node_case != PG_QUERY__NODE__NODE_A_EXPR || !expr->a_expr)
+        return NULL;
+    e = expr->a_expr;
+    if (e->n_name != 1 || !(op = node_str(e->name[0])) || strcmp(op, "=") || !e->lexpr ||
+        e->lexpr->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !e->lexpr->column_ref)
+        return NULL;
+    cr = e->lexpr->column_ref;
+    if (cr->n_fields < 1 || cr->n_fields > 2)
+        return NULL;
+    if (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_OP && const_expr(e->rexpr)) {
+        *nvalues = 1;
+    } else if (e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_IN && e->rexpr &&
+               e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST && e->rexpr->list) {
+        for (size_t i = 0; i < e->rexpr->list->n_items; i++) {
+            if (!const_expr(e->rexpr->list->items[i]))
+                return NULL;
+        }
+        *nvalues = to_int(e->rexpr->list->n_items);
+    } else {
+        return NULL;
+    }
+    return name_dup(c, node_str(cr->fields[cr->n_fields - 1]));
+}
+
 /* CHECK (col IS NOT NULL): col, else NULL. */
 static const char *check_not_null_column(struct ctx *c, const PgQuery__Node *expr)
 {
@@ -891,6 +949,7 @@ static void cons_from(struct ctx *c, const PgQuery__Constraint *k, struct gate_c
     case GATE_CONS_FOREIGN:
         qname_from_rangevar(c, k->pktable, &o->ref);
         o->columns = name_list(c, k->fk_attrs, k->n_fk_attrs, &o->ncolumns);
+        o->on_delete_cascade = k->fk_del_action && k->fk_del_action[0] == 'c';
         break;
     case GATE_CONS_PRIMARY:
     case GATE_CONS_UNIQUE:
@@ -1409,6 +1468,8 @@ static void update_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Upda
     st->obj = GATE_OBJ_TABLE;
     qname_from_rangevar(c, s->relation, &st->rel);
     st->has_where = !!s->where_clause;
+    st->where_is_null = is_null_column(c, s->where_clause);
+    st->where_key = key_column(c, s->where_clause, &st->where_key_values);
     st->set_columns = arena_array(c, s->n_target_list, sizeof(*st->set_columns));
     for (size_t i = 0; i < s->n_target_list; i++) {
         const PgQuery__Node *n = s->target_list[i];
@@ -1640,12 +1701,20 @@ static bool simple_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Node
         st->kind = GATE_STMT_INSERT;
         st->obj = GATE_OBJ_TABLE;
         qname_from_rangevar(c, n->insert_stmt->relation, &st->rel);
+        st->insert_select =
+            n->insert_stmt->select_stmt &&
+            n->insert_stmt->select_stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+            n->insert_stmt->select_stmt->select_stmt &&
+            (n->insert_stmt->select_stmt->select_stmt->n_from_clause > 0 ||
+             n->insert_stmt->select_stmt->select_stmt->larg);
         break;
     case PG_QUERY__NODE__NODE_DELETE_STMT:
         st->kind = GATE_STMT_DELETE;
         st->obj = GATE_OBJ_TABLE;
         qname_from_rangevar(c, n->delete_stmt->relation, &st->rel);
         st->has_where = !!n->delete_stmt->where_clause;
+        st->where_is_null = is_null_column(c, n->delete_stmt->where_clause);
+        st->where_key = key_column(c, n->delete_stmt->where_clause, &st->where_key_values);
         break;
     case PG_QUERY__NODE__NODE_SELECT_STMT:
         if (n->select_stmt->into_clause) {

@@ -23,6 +23,10 @@ struct gate_cat_column {
     bool not_null;
     bool has_default;
     bool identity;
+    /* added by ALTER TABLE ... ADD COLUMN, nullable, without a default, and
+     * neither assigned nor made NOT NULL since: every older row holds NULL */
+    bool added_null;
+    bool primary_key; /* the table's primary key is this column alone */
 };
 
 struct gate_cat_table {
@@ -60,6 +64,8 @@ struct gate_cat_constraint {
     const char *name;
     enum gate_cons_kind kind;
     const char *check_not_null_column; /* CHECK (c IS NOT NULL) */
+    const char *ref_table;             /* FOREIGN KEY: the referenced table */
+    bool on_delete_cascade;            /* FOREIGN KEY ... ON DELETE CASCADE */
     bool validated;
     int created_gen;
     bool dropped;
@@ -94,6 +100,14 @@ void gate_catalog_each_column_of_type(const struct gate_catalog *cat, const stru
                                       void (*fn)(void *arg, const struct gate_cat_table *t,
                                                  const struct gate_cat_column *c),
                                       void *arg);
+
+/*
+ * Call fn for each table with a FOREIGN KEY ... ON DELETE CASCADE to table
+ * (a DELETE from table also deletes the rows of those tables that refer to
+ * the deleted ones).
+ */
+void gate_catalog_each_cascade(const struct gate_catalog *cat, const char *table,
+                               void (*fn)(void *arg, const char *referencing), void *arg);
 
 /* True when a validated CHECK (col IS NOT NULL) exists on table. */
 bool gate_catalog_has_not_null_check(const struct gate_catalog *cat, const char *table,

@@ -80,6 +80,22 @@ bool gate_lint_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname
 /* The table exists from an earlier migration or is unknown (not created in this file). */
 bool gate_lint_existing_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q);
 
+/*
+ * The first statement after idx that renames a column of table q to
+ * column (ALTER TABLE q RENAME COLUMN from TO column): its index, with the
+ * old name in *from; -1 when there is none. Answered from an index of the
+ * file's column renames built once per file.
+ */
+int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                                const char *column, int idx, const char **from);
+
+/*
+ * UPDATE/DELETE st selects its rows by the table's primary key ("id" = 'x',
+ * "id" IN (...constants)): at most that many rows, whatever the table's
+ * size. 0 otherwise (or when the catalog does not know the key).
+ */
+int gate_lint_key_rows(const struct gate_lint_ctx *ctx, const struct gate_stmt *st);
+
 /* Number of top-level statements in the file (transaction control included). */
 int gate_lint_top_count(const struct gate_lint_ctx *ctx);
 /* Transaction block of statement idx (0, 1, ...); blocks split at COMMIT/ROLLBACK. */

@@ -28,6 +28,12 @@ struct gate_rule {
     const char *id;      /* squawk's name where squawk has the hazard */
     enum gate_risk risk; /* default risk */
     enum gate_category category;
+    /*
+     * The table lock PostgreSQL 15 takes for what the rule flags ("ACCESS
+     * EXCLUSIVE"); NULL when the rule claims none. tests/integration/
+     * lint-locks.sh reads each one from pg_locks on a real server.
+     */
+    const char *lock;
     unsigned flags;
     const char *summary;      /* one line: what it flags */
     const char *why;          /* explain: why it is a hazard (a paragraph) */
@@ -59,6 +65,7 @@ extern const struct gate_rule gate_rule_prisma_warning;
 extern const struct gate_rule gate_rule_empty_migration;
 extern const struct gate_rule gate_rule_utf8_bom;
 extern const struct gate_rule gate_rule_invalid_utf8;
+extern const struct gate_rule gate_rule_held_lock;
 
 /* Every family, NULL-terminated. */
 extern const struct gate_rule_family *const gate_rule_families[];

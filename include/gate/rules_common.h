@@ -88,6 +88,16 @@ bool gate_rules_column_added(const struct gate_lint_ctx *ctx, const struct gate_
                              const char *column, int idx);
 
 /*
+ * DROP COLUMN column of table q at statement idx is the middle step of a
+ * swap: a column "from" was added to q earlier in the file and a later
+ * statement renames it to column. Returns that rename's index (else -1),
+ * with the added column in *from and, in *copied, whether an UPDATE of q
+ * between the two assigns it (the old column's data was copied over).
+ */
+int gate_rules_column_swap(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                           const char *column, int idx, const char **from, bool *copied);
+
+/*
  * st is in the body of a CREATE FUNCTION of the file: it runs when the
  * function is called, not during the migration.
  */

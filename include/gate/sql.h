@@ -74,6 +74,7 @@ struct gate_constraint {
     const char **columns;   /* constrained columns (FK: referencing side) */
     int ncolumns;
     const char *check_not_null_column; /* CHECK (col IS NOT NULL): col, else NULL */
+    bool on_delete_cascade;            /* FOREIGN KEY ... ON DELETE CASCADE */
     int location;                      /* byte offset, -1 unknown */
 };
 
@@ -251,6 +252,15 @@ struct gate_stmt {
     /* UPDATE: assigned columns */
     const char **set_columns;
     int nset_columns;
+
+    /* UPDATE/DELETE: the WHERE is exactly "col IS NULL" (col, else NULL) */
+    const char *where_is_null;
+    /* UPDATE/DELETE: the WHERE is exactly "col = constant" or "col IN (constants)":
+     * col, else NULL; where_key_values: how many constants */
+    const char *where_key;
+    int where_key_values;
+    /* INSERT ... SELECT (rows read from a query, not VALUES) */
+    bool insert_select;
 
     /* CREATE TYPE AS ENUM: values; ALTER TYPE ADD VALUE: values[0]; RENAME VALUE: old, new */
     const char **values;

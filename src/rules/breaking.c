@@ -23,6 +23,7 @@ static const struct gate_rule renaming_column = {
     .id = "renaming-column",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_BREAKING,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "RENAME COLUMN on an existing table",
     .why = "Renaming a column is instant, but the release that is still running selects, "
            "inserts and filters by the old name (Prisma Client lists every column explicitly), "
@@ -42,6 +43,7 @@ static const struct gate_rule renaming_table = {
     .id = "renaming-table",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_BREAKING,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "RENAME of an existing table or view",
     .why = "Renaming a table is instant, but the release that is still running queries the "
            "old name, so every query on the table fails from the moment the migration commits "

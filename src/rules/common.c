@@ -147,6 +147,33 @@ bool gate_rules_column_added(const struct gate_lint_ctx *ctx, const struct gate_
     return false;
 }
 
+int gate_rules_column_swap(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
+                           const char *column, int idx, const char **from, bool *copied)
+{
+    const struct gate_stmt *stmts;
+    const char *src = NULL;
+    int n;
+    int r = gate_lint_column_renamed_to(ctx, q, column, idx, &src);
+
+    *from = NULL;
+    *copied = false;
+    if (r < 0 || !gate_rules_column_added(ctx, q, src, idx))
+        return -1;
+    *from = src;
+    stmts = gate_lint_stmts(ctx, &n);
+    for (int i = 0; i < idx && i < n && !*copied; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if (s->kind != GATE_STMT_UPDATE || !gate_rules_same_qname(&s->rel, q))
+            continue;
+        for (int k = 0; k < s->nset_columns; k++) {
+            if (gate_rules_str_eq(s->set_columns[k], src))
+                *copied = true;
+        }
+    }
+    return r;
+}
+
 bool gate_rules_in_function_body(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
 {
     const struct gate_stmt *stmts;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * destructive.c - rules for statements that destroy data: DROP TABLE,
- * DROP COLUMN, DROP SCHEMA, DROP DATABASE, TRUNCATE, and DELETE or UPDATE
- * without a WHERE clause.
+ * DROP COLUMN, DROP SCHEMA, DROP DATABASE, TRUNCATE, DELETE or UPDATE
+ * without a WHERE clause, and data changes with one (UPDATE/DELETE ...
+ * WHERE, INSERT ... SELECT) on tables that existed before the migration.
  *
  * Objects created earlier in the same migration hold no data yet, so
  * dropping or emptying them is not reported. A table the catalog does not
@@ -14,6 +15,7 @@
 #include "gate/compat.h"
 #include "gate/rules.h"
 #include "gate/rules_common.h"
+#include "gate/buf.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
 
@@ -50,7 +52,10 @@ static const struct gate_rule ban_drop_column = {
            "(Prisma Client lists every column of a model explicitly) fails until the new "
            "release is out. Prisma also uses DROP COLUMN + ADD COLUMN when it cannot cast a "
            "changed type, which loses the data of the whole column. Columns added earlier in "
-           "the same migration, and columns of tables created in it, are not reported.",
+           "the same migration, and columns of tables created in it, are not reported. A "
+           "column dropped in a swap whose data was copied (ADD COLUMN \"x_new\", UPDATE ... "
+           "SET \"x_new\" = ..., DROP COLUMN \"x\", RENAME COLUMN \"x_new\" TO \"x\") is "
+           "reported as the type change it is (changing-column-type) instead.",
     .help = "expand/contract: remove the field from schema.prisma and the code first (or mark "
             "it @ignore), deploy, then drop the column in a later migration with a suppression "
             "that records why it is safe",
@@ -95,6 +100,7 @@ static const struct gate_rule ban_truncate_cascade = {
     .id = "ban-truncate-cascade",
     .risk = GATE_RISK_CRITICAL,
     .category = GATE_CAT_DATA_LOSS,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "TRUNCATE (with or without CASCADE) of an existing table",
     .why = "TRUNCATE deletes every row of the table at once, under an ACCESS EXCLUSIVE lock, "
            "and the rows are gone once the migration commits. With CASCADE it also empties "
@@ -114,7 +120,9 @@ static const struct gate_rule ban_delete_without_where = {
     .summary = "DELETE without WHERE on an existing table",
     .why = "A DELETE without a WHERE clause removes every row of the table. In a migration "
            "it runs inside the migration's transaction, holding a row lock on every row until "
-           "the whole file commits, and the data is gone afterwards. It is almost always a "
+           "the whole file commits, and the data is gone afterwards; ON DELETE CASCADE "
+           "foreign keys empty the tables that refer to it too (the finding lists them, "
+           "transitively, from the migration history). It is almost always a "
            "mistake or a forgotten condition. DELETEs inside function bodies (trigger "
            "functions) do not run during the migration and are not reported.",
     .help = "add the WHERE clause that selects the rows to remove; to empty a table on "
@@ -142,9 +150,65 @@ static const struct gate_rule ban_update_without_where = {
         "UPDATE \"User\" SET \"plan\" = 'free' WHERE \"plan\" IS NULL AND \"id\" < 10000;",
 };
 
+static const struct gate_rule changing_existing_rows = {
+    .id = "changing-existing-rows",
+    .risk = GATE_RISK_MEDIUM,
+    .category = GATE_CAT_DATA_DEPENDENT,
+    .lock = "ROW EXCLUSIVE",
+    .summary = "UPDATE ... WHERE or INSERT ... SELECT on a table that existed before this "
+               "migration",
+    .why = "A data change in a migration runs inside the migration's transaction: every row it "
+           "writes stays locked until the whole file commits, and how long it takes depends on "
+           "the data, not on the migration - it grows with the table and cannot be reviewed "
+           "from the SQL alone. An earlier ALTER TABLE of the same table in the file makes it "
+           "worse: its ACCESS EXCLUSIVE lock is still held, so reads wait too (the finding then "
+           "says so and is high). A WHERE that matches every row - \"col IS NULL\" on a column "
+           "that was added nullable without a default and never filled - is a whole-table "
+           "write and reported as high. An UPDATE that names its rows by the table's primary "
+           "key (\"id\" = 'x', \"id\" IN ('x', 'y')) touches a bounded number of rows and is "
+           "not reported. Tables created earlier in the same migration are not reported; UPDATE "
+           "and INSERT in function bodies do not run during the migration.",
+    .help = "backfill in committed batches outside the migration (UPDATE ... WHERE \"id\" "
+            "BETWEEN a AND b, one transaction per batch), or, for a small table, keep it and "
+            "suppress with -- prisma-gate-ignore changing-existing-rows: reason",
+    .example_bad = "UPDATE \"Invoice\" i SET \"paidAt\" = p.\"createdAt\" FROM \"Payment\" p\n"
+                   "WHERE p.\"invoiceId\" = i.\"id\";",
+    .example_good =
+        "-- run after the deploy, in batches of 10000 ids, each in its own transaction:\n"
+        "-- UPDATE \"Invoice\" i SET \"paidAt\" = p.\"createdAt\" FROM \"Payment\" p\n"
+        "--   WHERE p.\"invoiceId\" = i.\"id\" AND i.\"id\" BETWEEN 1 AND 10000;\n"
+        "SELECT 1;",
+};
+
+static const struct gate_rule deleting_existing_rows = {
+    .id = "deleting-existing-rows",
+    .risk = GATE_RISK_HIGH,
+    .category = GATE_CAT_DATA_LOSS,
+    .lock = "ROW EXCLUSIVE",
+    .summary = "DELETE ... WHERE on a table that existed before this migration",
+    .why =
+        "A DELETE in a migration removes rows for good once the migration commits: a rollback "
+        "of the release does not bring them back. How many rows it removes, and how long it "
+        "holds their locks (until the whole file commits), depends on the data of each "
+        "database it runs on. Foreign keys with ON DELETE CASCADE to the table silently "
+        "delete the matching rows of the referencing tables too, and theirs in turn (the "
+        "finding lists them, from the migration history). A WHERE that matches every row (\"col IS NULL\" on a "
+        "column added nullable without a default and never filled) deletes the whole table "
+        "and is critical; one that names its rows by the table's primary key is medium (high "
+        "when ON DELETE CASCADE reaches other tables). Tables created earlier in the same "
+        "migration are not reported.",
+    .help = "delete in a reviewed script after a backup of the rows (COPY (SELECT ...) TO ...), "
+            "or suppress with -- prisma-gate-ignore deleting-existing-rows: reason",
+    .example_bad = "DELETE FROM \"Session\" WHERE \"userId\" IS NULL;",
+    .example_good = "-- rows archived to s3://backups/sessions.csv; small table\n"
+                    "-- prisma-gate-ignore deleting-existing-rows: orphans, archived first\n"
+                    "DELETE FROM \"Session\" WHERE \"userId\" IS NULL;",
+};
+
 static const struct gate_rule *const rules[] = {
-    &ban_drop_table,       &ban_drop_column,          &ban_drop_schema,          &ban_drop_database,
-    &ban_truncate_cascade, &ban_delete_without_where, &ban_update_without_where,
+    &ban_drop_table,           &ban_drop_column,        &ban_drop_schema,
+    &ban_drop_database,        &ban_truncate_cascade,   &ban_delete_without_where,
+    &ban_update_without_where, &changing_existing_rows, &deleting_existing_rows,
 };
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -247,13 +311,20 @@ static void check_drop(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
 
 static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
+    const struct gate_stmt *stmts;
+    int nstmts;
+
     if (!gate_rules_alters_table(st))
         return;
     if (new_table(ctx, &st->rel, idx))
         return;
+    stmts = gate_lint_stmts(ctx, &nstmts);
     for (int i = 0; i < st->ncmds; i++) {
         const struct gate_alter_cmd *c = &st->cmds[i];
         const char *t;
+        const char *from;
+        bool copied;
+        int r;
         struct gate_finding *f;
 
         if (c->kind != GATE_ALTER_DROP_COLUMN || !c->column)
@@ -261,6 +332,21 @@ static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
         if (gate_rules_column_added(ctx, &st->rel, c->column, idx))
             continue;
         t = gate_lint_qname(ctx, &st->rel);
+        r = gate_rules_column_swap(ctx, &st->rel, c->column, idx, &from, &copied);
+        if (r >= 0 && copied)
+            continue; /* the data lives on under the old name: changing-column-type says what */
+        if (r >= 0) {
+            f = gate_lint_emit(ctx, &ban_drop_column, idx, c->location, st->rel.name,
+                               "dropping column %s.\"%s\" destroys its data: \"%s\", renamed to "
+                               "\"%s\" on line %d, is not filled from it in this migration",
+                               t, c->column, from, c->column,
+                               gate_rules_line_of(ctx, stmts[r].location));
+            gate_lint_help(ctx, f,
+                           "copy the data before the drop (UPDATE %s SET \"%s\" = \"%s\"::...), or "
+                           "keep \"%s\" and drop it in a later release",
+                           t, from, c->column, c->column);
+            continue;
+        }
         f = gate_lint_emit(ctx, &ban_drop_column, idx, c->location, st->rel.name,
                            "dropping column %s.\"%s\" destroys its data%s", t, c->column,
                            c->cascade ? "; CASCADE also drops the views and constraints that "
@@ -309,9 +395,12 @@ static void check_truncate(struct gate_lint_ctx *ctx, const struct gate_stmt *st
     }
 }
 
+static void cascade_text(struct gate_lint_ctx *ctx, const char *table, struct gate_buf *b);
+
 static void check_delete(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     const char *name;
+    struct gate_buf b = {0};
     struct gate_finding *f;
 
     if (st->has_where || !st->rel.name || gate_rules_in_function_body(ctx, st))
@@ -319,8 +408,10 @@ static void check_delete(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
     if (new_table(ctx, &st->rel, idx))
         return;
     name = gate_lint_qname(ctx, &st->rel);
+    cascade_text(ctx, st->rel.name, &b);
     f = gate_lint_emit(ctx, &ban_delete_without_where, idx, st->location, st->rel.name,
-                       "DELETE without WHERE deletes every row of %s", name);
+                       "DELETE without WHERE deletes every row of %s%s", name, gate_buf_str(&b));
+    gate_buf_release(&b);
     gate_lint_help(ctx, f,
                    "add the condition that selects the rows to delete: DELETE FROM %s WHERE ...; "
                    "if emptying the table is intended, suppress with "
@@ -378,8 +469,158 @@ static void check_update(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
                    name, name);
 }
 
+/* ---- UPDATE ... WHERE, DELETE ... WHERE, INSERT ... SELECT --------------- */
+
+/*
+ * The WHERE is "col IS NULL" on a column that holds NULL in every row: it
+ * was added nullable without a default (in this file or earlier in the
+ * history) and nothing has filled it since. Returns the column, else NULL.
+ */
+static const char *where_matches_all(const struct gate_lint_ctx *ctx, const struct gate_stmt *st)
+{
+    const struct gate_cat_table *t;
+    const struct gate_cat_column *c;
+
+    if (!st->where_is_null)
+        return NULL;
+    t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
+    c = gate_catalog_column(t, st->where_is_null);
+    return c && c->added_null ? c->name : NULL;
+}
+
+enum { CASCADE_MAX = 32 };
+
+/* The tables a DELETE from one table reaches through ON DELETE CASCADE, transitively. */
+struct cascade_list {
+    const char *tables[CASCADE_MAX + 1]; /* [0]: the table deleted from */
+    int n;
+    bool more; /* more than CASCADE_MAX */
+};
+
+static void cascade_table(void *arg, const char *referencing)
+{
+    struct cascade_list *cl = arg;
+
+    for (int i = 0; i <= cl->n; i++) {
+        if (!strcmp(cl->tables[i], referencing))
+            return;
+    }
+    if (cl->n >= CASCADE_MAX) {
+        cl->more = true;
+        return;
+    }
+    cl->tables[++cl->n] = referencing;
+}
+
+/* "; ON DELETE CASCADE also deletes the matching rows of "A", "B"" into b (nothing when none). */
+static void cascade_text(struct gate_lint_ctx *ctx, const char *table, struct gate_buf *b)
+{
+    struct cascade_list cl = {.tables = {table}};
+
+    for (int i = 0; i <= cl.n && i <= CASCADE_MAX; i++)
+        gate_catalog_each_cascade(gate_lint_catalog(ctx), cl.tables[i], cascade_table, &cl);
+    for (int i = 1; i <= cl.n; i++) {
+        struct gate_qname q = {NULL, cl.tables[i]};
+
+        gate_buf_printf(b, "%s%s",
+                        i > 1 ? ", " : "; ON DELETE CASCADE also deletes the matching rows of ",
+                        gate_lint_qname(ctx, &q));
+    }
+    if (cl.more)
+        gate_buf_adds(b, " and more");
+}
+
+/* Per-file state (gate_lint_state: fresh for every file). */
+struct file_state {
+    bool temp_seen; /* a CREATE TEMP TABLE so far: only then look for one by name */
+};
+
+static struct file_state *state(struct gate_lint_ctx *ctx)
+{
+    return gate_lint_state(ctx, &gate_rules_destructive, sizeof(struct file_state));
+}
+
+static void check_data_change(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    const char *name;
+    const char *all;
+    int keys;
+    struct gate_finding *f;
+
+    /* data changes can be a file's every statement: no scan of the file per statement */
+    if (!st->rel.name || gate_rules_in_function_body(ctx, st) ||
+        gate_lint_new_table(ctx, &st->rel) ||
+        (state(ctx)->temp_seen && new_table(ctx, &st->rel, idx)))
+        return;
+    name = gate_lint_qname(ctx, &st->rel);
+    all = where_matches_all(ctx, st);
+    keys = gate_lint_key_rows(ctx, st);
+    if (keys && st->kind != GATE_STMT_DELETE)
+        return; /* a few rows by primary key: bounded, not data-dependent */
+    if (st->kind == GATE_STMT_DELETE) {
+        struct gate_buf b = {0};
+        bool cascades;
+
+        cascade_text(ctx, st->rel.name, &b);
+        cascades = b.len > 0;
+        if (keys)
+            f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
+                               "DELETE from %s removes %s%d row%s by primary key, for good%s", name,
+                               keys > 1 ? "up to " : "at most ", keys, keys > 1 ? "s" : "",
+                               gate_buf_str(&b));
+        else if (all)
+            f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
+                               "DELETE from %s WHERE \"%s\" IS NULL deletes every row: \"%s\" was "
+                               "added without a default and never filled, so it is NULL in all "
+                               "of them%s",
+                               name, all, all, gate_buf_str(&b));
+        else
+            f = gate_lint_emit(ctx, &deleting_existing_rows, idx, st->location, st->rel.name,
+                               "DELETE from %s removes existing rows for good; how many, and how "
+                               "long their locks are held until the migration commits, depends "
+                               "on the data%s",
+                               name, gate_buf_str(&b));
+        if (f && all)
+            f->risk = GATE_RISK_CRITICAL;
+        else if (f && keys && !cascades)
+            f->risk = GATE_RISK_MEDIUM; /* named rows of this table only */
+        gate_lint_help(ctx, f,
+                       "back the rows up first (COPY (SELECT * FROM %s WHERE ...) TO ...) and "
+                       "delete them in a reviewed script, or suppress with "
+                       "-- prisma-gate-ignore deleting-existing-rows: reason",
+                       name);
+        gate_buf_release(&b);
+        return;
+    }
+    if (st->kind == GATE_STMT_INSERT)
+        f = gate_lint_emit(ctx, &changing_existing_rows, idx, st->location, st->rel.name,
+                           "INSERT ... SELECT into %s copies rows inside the migration's "
+                           "transaction: how many, and how long it takes, depends on the data",
+                           name);
+    else if (all)
+        f = gate_lint_emit(ctx, &changing_existing_rows, idx, st->location, st->rel.name,
+                           "UPDATE of %s WHERE \"%s\" IS NULL writes every row: \"%s\" was added "
+                           "without a default and never filled, so it is NULL in all of them; "
+                           "a whole-table write, every row locked until the migration commits",
+                           name, all, all);
+    else
+        f = gate_lint_emit(ctx, &changing_existing_rows, idx, st->location, st->rel.name,
+                           "UPDATE of %s changes existing rows inside the migration's "
+                           "transaction: the rows it matches stay locked until the migration "
+                           "commits, and how long it takes grows with the table",
+                           name);
+    if (f && all)
+        f->risk = GATE_RISK_HIGH;
+    gate_lint_help(ctx, f,
+                   "run it after the deploy in committed batches (... WHERE \"id\" BETWEEN a AND "
+                   "b, one transaction each), or, for a small table, suppress with "
+                   "-- prisma-gate-ignore changing-existing-rows: reason");
+}
+
 static void destructive_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
+    if ((st->kind == GATE_STMT_CREATE_TABLE || st->kind == GATE_STMT_CREATE_TABLE_AS) && st->temp)
+        state(ctx)->temp_seen = true;
     switch (st->kind) {
     case GATE_STMT_DROP:
         check_drop(ctx, st, idx);
@@ -392,9 +633,17 @@ static void destructive_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *
         break;
     case GATE_STMT_DELETE:
         check_delete(ctx, st, idx);
+        if (st->has_where)
+            check_data_change(ctx, st, idx);
         break;
     case GATE_STMT_UPDATE:
         check_update(ctx, st, idx);
+        if (st->has_where)
+            check_data_change(ctx, st, idx);
+        break;
+    case GATE_STMT_INSERT:
+        if (st->insert_select)
+            check_data_change(ctx, st, idx);
         break;
     default:
         break;

@@ -32,6 +32,7 @@ static const struct gate_rule r_create_index = {
     .id = "require-concurrent-index-creation",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "SHARE",
     .summary = "CREATE INDEX without CONCURRENTLY on an existing table",
     .why = "CREATE INDEX takes a SHARE lock on the table for the whole build: reads go on, but "
            "every INSERT, UPDATE and DELETE waits until the index is built, which grows with the "
@@ -54,6 +55,7 @@ static const struct gate_rule r_drop_index = {
     .id = "require-concurrent-index-deletion",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "DROP INDEX without CONCURRENTLY",
     .why = "DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table. The drop itself is "
            "quick, but the lock request waits for every running query on the table, and every "
@@ -72,6 +74,7 @@ static const struct gate_rule r_fk = {
     .id = "adding-foreign-key-constraint",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "SHARE ROW EXCLUSIVE",
     .summary = "FOREIGN KEY added to an existing table without NOT VALID",
     .why = "Adding a foreign key takes SHARE ROW EXCLUSIVE locks on both the referencing and the "
            "referenced table and then scans the referencing table to check every row, so writes "
@@ -96,6 +99,7 @@ static const struct gate_rule r_not_valid = {
     .id = "constraint-missing-not-valid",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "CHECK constraint added to an existing table without NOT VALID, or validated in "
                "the transaction that added it",
     .why = "Adding a CHECK constraint scans the whole table under an ACCESS EXCLUSIVE lock: no "
@@ -120,6 +124,7 @@ static const struct gate_rule r_not_null = {
     .id = "adding-not-nullable-field",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ALTER COLUMN ... SET NOT NULL on an existing table",
     .why = "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock to prove there is "
            "no NULL, blocking reads and writes, and fails if one row holds NULL (Prisma warns "
@@ -144,6 +149,7 @@ static const struct gate_rule r_unique = {
     .id = "disallowed-unique-constraint",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "UNIQUE constraint added to an existing table without USING INDEX",
     .why = "ADD CONSTRAINT ... UNIQUE (and ADD COLUMN ... UNIQUE) builds the unique index while "
            "holding an ACCESS EXCLUSIVE lock on the table: no reads or writes for the whole "
@@ -166,6 +172,7 @@ static const struct gate_rule r_pk = {
     .id = "adding-serial-primary-key-field",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "PRIMARY KEY added to an existing table without USING INDEX",
     .why = "ADD PRIMARY KEY builds a unique index while holding an ACCESS EXCLUSIVE lock on the "
            "table, and also scans it to make the key columns NOT NULL: no reads or writes for "
@@ -187,6 +194,7 @@ static const struct gate_rule r_exclusion = {
     .id = "adding-exclusion-constraint",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "EXCLUDE constraint added to an existing table",
     .why = "ADD CONSTRAINT ... EXCLUDE builds its index while holding an ACCESS EXCLUSIVE lock "
            "on the table - no reads or writes for the whole build - and fails if existing rows "
@@ -205,6 +213,7 @@ static const struct gate_rule r_reindex = {
     .id = "require-concurrent-reindex",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "SHARE",
     .summary = "REINDEX without CONCURRENTLY",
     .why = "REINDEX takes a SHARE lock on the table (writes wait) and an ACCESS EXCLUSIVE lock on "
            "each index it rebuilds (queries that would use the index wait) for the whole "
@@ -221,6 +230,7 @@ static const struct gate_rule r_detach = {
     .id = "require-concurrent-partition-detach",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "DETACH PARTITION without CONCURRENTLY",
     .why = "ALTER TABLE ... DETACH PARTITION takes an ACCESS EXCLUSIVE lock on the partitioned "
            "table, blocking reads and writes of every partition while it waits and runs. DETACH "
@@ -304,6 +314,7 @@ static const struct gate_rule r_logged = {
     .id = "ban-set-logged-unlogged",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ALTER TABLE ... SET LOGGED / SET UNLOGGED on an existing table",
     .why = "Changing a table's persistence rewrites the whole table and its indexes under an "
            "ACCESS EXCLUSIVE lock (SET LOGGED also writes all of it to the WAL, and replicas "

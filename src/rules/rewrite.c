@@ -28,6 +28,7 @@ static const struct gate_rule changing_column_type = {
     .id = "changing-column-type",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ALTER COLUMN ... TYPE that rewrites an existing table",
     .why = "Unless the old and new types are binary-coercible, ALTER COLUMN ... TYPE copies "
            "the whole table and rebuilds all of its indexes while holding an ACCESS EXCLUSIVE "
@@ -40,7 +41,10 @@ static const struct gate_rule changing_column_type = {
            "timestamptz, time and interval, varbit widening, cidr to inet, and timestamp to "
            "timestamptz after SET TIME ZONE 'UTC' (PostgreSQL 12+). text to citext keeps the "
            "rows but rebuilds the column's indexes (medium). A USING clause is always treated "
-           "as a rewrite.",
+           "as a rewrite. The hand-written swap - ADD COLUMN \"x_new\", UPDATE, DROP COLUMN "
+           "\"x\", RENAME COLUMN \"x_new\" TO \"x\" - avoids the rewrite but still changes "
+           "\"x\"'s type under the running release: it is reported here as a breaking change "
+           "(category breaking), at the DROP.",
     .help = "expand/contract: add a column of the new type, write both from the application, "
             "backfill it in batches, switch reads, and drop the old column in a later release",
     .example_bad = "ALTER TABLE \"Document\" ALTER COLUMN \"fileSize\" SET DATA TYPE BIGINT;",
@@ -52,6 +56,7 @@ static const struct gate_rule adding_field_with_default = {
     .id = "adding-field-with-default",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ADD COLUMN with a volatile default or GENERATED ... STORED on an existing table",
     .why = "Since PostgreSQL 11 a column added with a constant or stable default (a literal, "
            "now(), CURRENT_TIMESTAMP) is metadata-only. A volatile default (gen_random_uuid(), "
@@ -74,6 +79,7 @@ static const struct gate_rule adding_serial_field = {
     .id = "adding-serial-field",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "ADD COLUMN of type serial/bigserial/smallserial or GENERATED AS IDENTITY on an "
                "existing table",
     .why = "A serial or identity column gets its value from a sequence, so adding one to a "
@@ -692,6 +698,79 @@ static void add_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
     }
 }
 
+static bool same_type(const struct gate_type *a, const struct gate_type *b)
+{
+    if (!gate_rules_str_eq(a->name, b->name) || !gate_rules_same_schema(a->schema, b->schema) ||
+        a->array_dims != b->array_dims || a->ntypmods != b->ntypmods)
+        return false;
+    for (int i = 0; i < a->ntypmods; i++) {
+        if (a->typmods[i] != b->typmods[i])
+            return false;
+    }
+    return true;
+}
+
+/*
+ * ADD COLUMN "x_new"; UPDATE ...; DROP COLUMN "x"; RENAME COLUMN "x_new" TO
+ * "x": from the running release's point of view, "x" changes type when the
+ * migration commits. Reported at the DROP, where the catalog still knows
+ * the old type.
+ */
+static void column_swap(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
+                        const struct gate_alter_cmd *c)
+{
+    const struct gate_cat_table *t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
+    const struct gate_cat_column *old = gate_catalog_column(t, c->column);
+    const struct gate_cat_column *neu;
+    const struct gate_type *to;
+    const struct gate_stmt *stmts;
+    const char *from;
+    const char *tn;
+    bool copied;
+    int nstmts;
+    int r = gate_rules_column_swap(ctx, &st->rel, c->column, idx, &from, &copied);
+    struct gate_finding *f;
+
+    if (r < 0)
+        return;
+    neu = gate_catalog_column(t, from);
+    if (!neu || !neu->type.name)
+        return;
+    to = &neu->type;
+    stmts = gate_lint_stmts(ctx, &nstmts);
+    /* a later ALTER COLUMN ... TYPE of the file decides the type the release sees */
+    for (int i = r + 1; i < nstmts; i++) {
+        const struct gate_stmt *s = &stmts[i];
+
+        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, &st->rel))
+            continue;
+        for (int k = 0; k < s->ncmds; k++) {
+            if (s->cmds[k].kind == GATE_ALTER_COLUMN_TYPE && s->cmds[k].newtype.name &&
+                gate_rules_str_eq(s->cmds[k].column, c->column))
+                to = &s->cmds[k].newtype;
+        }
+    }
+    if (old && old->type.name && same_type(&old->type, to))
+        return;
+    tn = gate_lint_qname(ctx, &st->rel);
+    f = gate_lint_emit(ctx, &changing_column_type, idx, c->location, st->rel.name,
+                       "dropping %s.\"%s\" and renaming \"%s\" to it (line %d) changes \"%s\" "
+                       "from %s to %s under the running release: code that still reads or writes "
+                       "it as %s breaks when the migration commits",
+                       tn, c->column, from, gate_rules_line_of(ctx, stmts[r].location), c->column,
+                       old && old->type.name ? gate_lint_type(ctx, &old->type) : "its old type",
+                       gate_lint_type(ctx, to),
+                       old && old->type.name ? gate_lint_type(ctx, &old->type) : "the old type");
+    if (f)
+        f->category = GATE_CAT_BREAKING;
+    gate_lint_help(ctx, f,
+                   "expand/contract: keep \"%s\" and the new column side by side (map the new "
+                   "one with @map in schema.prisma instead of renaming it onto the old name), "
+                   "write both from the application, switch reads in one release, and drop "
+                   "\"%s\" in a later one",
+                   c->column, c->column);
+}
+
 static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     if (!gate_rules_alters_table(st))
@@ -705,6 +784,8 @@ static void check_alter(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
             column_type(ctx, st, idx, c);
         else if (c->kind == GATE_ALTER_ADD_COLUMN)
             add_column(ctx, st, idx, c);
+        else if (c->kind == GATE_ALTER_DROP_COLUMN && c->column)
+            column_swap(ctx, st, idx, c);
     }
 }
 
