@@ -109,6 +109,8 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         struct gate_buf b = {0};
 
         gate_github_masks(pol, &b); /* before anything could print a secret */
+        for (int i = 0; i < cli->nurls; i++)
+            gate_github_mask_url(cli->urls[i], &b);
         if (b.len)
             gate_msg_raw(b.data, b.len);
         gate_buf_release(&b);

@@ -9,6 +9,7 @@
 #include "gate/fs.h"
 #include "gate/msg.h"
 #include "gate/report.h"
+#include "gate/secrets.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -501,53 +502,20 @@ static void mask(struct gate_buf *out, const char *value)
     }
 }
 
-static int hexval(char c)
+static void mask_part(void *ctx, const char *part)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    mask(ctx, part);
 }
 
-/* The password of a connection URL or libpq "password=" (raw and percent-decoded). */
+/*
+ * The secret parts of a connection URL (its userinfo and password, raw and
+ * percent-decoded, whatever they hold: secrets.h) or libpq "password=".
+ */
 static void mask_password(struct gate_buf *out, const char *url)
 {
-    const char *p = strstr(url, "://");
+    const char *p;
 
-    if (p) {
-        const char *auth = p + 3;
-        size_t end = strcspn(auth, "/?#");
-        const char *at = NULL, *colon;
-
-        for (size_t i = 0; i < end; i++) {
-            if (auth[i] == '@')
-                at = auth + i;
-        }
-        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-        if (colon && at > colon + 1) {
-            char *raw = gate_xstrndup(colon + 1, (size_t)(at - colon - 1));
-            char *dec = gate_xstrdup(raw);
-            size_t k = 0;
-
-            for (size_t i = 0; raw[i]; i++) {
-                if (raw[i] == '%' && hexval(raw[i + 1]) >= 0 && hexval(raw[i + 2]) >= 0) {
-                    dec[k++] = (char)(hexval(raw[i + 1]) * 16 + hexval(raw[i + 2]));
-                    i += 2;
-                } else {
-                    dec[k++] = raw[i];
-                }
-            }
-            dec[k] = '\0';
-            mask(out, raw);
-            if (strcmp(raw, dec) != 0)
-                mask(out, dec);
-            free(raw);
-            free(dec);
-        }
-    }
+    gate_url_secret_parts(url, mask_part, out);
     for (p = strstr(url, "password"); p; p = strstr(p + 1, "password")) {
         const char *v = p + 8;
         size_t n;
@@ -585,6 +553,14 @@ static void mask_env(struct gate_buf *out, const char *name, bool url)
     mask(out, v);
 }
 
+void gate_github_mask_url(const char *url, struct gate_buf *out)
+{
+    if (!url || !gate_url_last_at(url))
+        return;
+    mask(out, url);
+    gate_url_secret_parts(url, mask_part, out);
+}
+
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
 {
     if (!pol->ntargets) {
@@ -595,6 +571,8 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
         mask_env(out, pol->targets[i].url_env, true);
         mask_env(out, pol->targets[i].shadow_url_env, true);
     }
+    for (size_t i = 0; i < pol->nhealth; i++)
+        gate_github_mask_url(pol->health[i].url, out);
     mask_env(out, "PGPASSWORD", false);
     mask_env(out, pol->deploy.token_env, false);
     mask_env(out, pol->deploy.secret_env, false);

@@ -56,13 +56,22 @@ bool gate_github_active(const struct gate_policy *pol);
 
 /*
  * ::add-mask:: lines for every secret the run could print: the values of
- * the policy's target URL variables (and their passwords alone), the
+ * the policy's target URL variables (and their userinfo and passwords
+ * alone, whatever they hold), the credentials of health check URLs, the
  * deploy token and secret. Appended to out; nothing when none is set.
  */
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
 
 /* "::add-mask::" lines for one secret value (each of its lines). */
 void gate_github_mask_value(const char *value, struct gate_buf *out);
+
+/*
+ * ::add-mask:: lines for a URL that holds an '@' (a health check's): the
+ * URL, and its userinfo and password whatever they hold (secrets.h).
+ * Nothing for a URL without one. The policy's health URLs are in
+ * gate_github_masks(); main.c adds the --url ones.
+ */
+void gate_github_mask_url(const char *url, struct gate_buf *out);
 
 /*
  * Write every report file the run asks for: the policy's reports, each
