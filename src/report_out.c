@@ -209,6 +209,90 @@ static const char *expand(struct gate_run *run, const char *path)
     return r;
 }
 
+/* path as the file system sees it: realpath where it (or its directory) exists; malloc'd. */
+static char *canonical(const char *path)
+{
+    char *r = realpath(path, NULL);
+    const char *slash;
+    char *dir, *d;
+
+    if (r)
+        return r;
+    slash = strrchr(path, '/');
+    dir =
+        slash ? gate_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : gate_xstrdup(".");
+    d = realpath(dir, NULL);
+    free(dir);
+    if (!d)
+        return gate_xstrdup(path);
+    r = gate_xasprintf("%s/%s", strcmp(d, "/") ? d : "", slash ? slash + 1 : path);
+    free(d);
+    return r;
+}
+
+enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const char *command,
+                                        const struct gate_report_spec *specs, size_t nspecs,
+                                        struct gate_err *err)
+{
+    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
+                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
+    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
+                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
+                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
+    size_t cap = nspecs + GATE_ARRAY_SIZE(policy_paths), n = 0;
+    enum gate_format *fmt = gate_xcalloc(cap + 1, sizeof(*fmt));
+    const char **given = gate_xcalloc(cap + 1, sizeof(*given));
+    char **real = gate_xcalloc(cap + 1, sizeof(*real));
+    enum gate_code rc = GATE_OK;
+
+    /* what gate_reports_write writes: the policy's unless a flag names the format, the flags */
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
+        bool overridden = false;
+
+        for (size_t k = 0; k < nspecs; k++)
+            overridden |= specs[k].format == policy_formats[i];
+        if (policy_paths[i] && !overridden) {
+            fmt[n] = policy_formats[i];
+            given[n++] = policy_paths[i];
+        }
+    }
+    for (size_t k = 0; k < nspecs; k++) {
+        fmt[n] = specs[k].format;
+        given[n++] = specs[k].path;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct gate_buf b = {0};
+        const char *s = given[i], *hit;
+
+        while ((hit = strstr(s, "{command}"))) {
+            gate_buf_add(&b, s, (size_t)(hit - s));
+            gate_buf_adds(&b, command);
+            s = hit + 9;
+        }
+        gate_buf_adds(&b, s);
+        real[i] = canonical(gate_buf_str(&b));
+        gate_buf_release(&b);
+        for (size_t j = 0; j < i && !rc; j++) {
+            if (fmt[j] != fmt[i] && !strcmp(real[j], real[i]))
+                rc = !strcmp(given[i], given[j])
+                         ? gate_fail(err, GATE_E_USAGE,
+                                     "the %s and %s reports would both be written to '%s': give "
+                                     "each report its own path",
+                                     format_key(fmt[j]), format_key(fmt[i]), given[i])
+                         : gate_fail(err, GATE_E_USAGE,
+                                     "the %s report ('%s') and the %s report ('%s') would be "
+                                     "written to one file: give each report its own path",
+                                     format_key(fmt[j]), given[j], format_key(fmt[i]), given[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(real[i]);
+    free(real);
+    free(given);
+    free(fmt);
+    return rc;
+}
+
 bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
                         const struct gate_report_spec *specs, size_t nspecs,
                         struct gate_report_path **written, size_t *nwritten)
@@ -222,9 +306,16 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
         gate_xcalloc(nspecs + GATE_ARRAY_SIZE(policy_paths) + 1, sizeof(*all));
     size_t n = 0, cap = 0;
     bool ok = true;
+    struct gate_err err0 = {0};
 
     *written = NULL;
     *nwritten = 0;
+    if (gate_reports_check_paths(pol, run->command, specs, nspecs, &err0)) {
+        /* said already (main.c: a usage error): no report overwrites another */
+        gate_verbosef("no report file written: %s", err0.msg);
+        free(all);
+        return false;
+    }
     /* the policy's, unless a flag names the same format (flags override the policy) */
     for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
         bool overridden = false;
@@ -256,7 +347,7 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
         if (err.code) {
             gate_errorf("report: %s: %s", path, err.msg);
             ok = false;
-        } else if (gate_write_file_atomic(path, b.data ? b.data : "", b.len, &err)) {
+        } else if (gate_write_report_file(path, b.data ? b.data : "", b.len, &err)) {
             gate_errorf("report: %s", err.msg);
             ok = false;
         } else {
