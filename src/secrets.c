@@ -296,7 +296,10 @@ static int hexval(char c)
     return -1;
 }
 
-/* s[0..n) and its password (after the first ':'), raw and percent-decoded, to add(). */
+/*
+ * s[0..n) and its password (after the first ':'), raw and percent-decoded,
+ * to add(); nothing without a ':'.
+ */
 static void userinfo_parts(const char *s, size_t n, void (*add)(void *ctx, const char *part),
                            void *ctx)
 {
@@ -304,6 +307,8 @@ static void userinfo_parts(const char *s, size_t n, void (*add)(void *ctx, const
     const char *parts[2] = {s, colon ? colon + 1 : NULL};
     size_t lens[2] = {n, colon ? n - (size_t)(colon + 1 - s) : 0};
 
+    if (!colon)
+        return; /* a user name alone is no secret: messages name the user */
     for (size_t k = 0; k < 2; k++) {
         char *raw, *dec;
         size_t o = 0;

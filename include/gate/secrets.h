@@ -61,7 +61,8 @@ const char *gate_url_last_at(const char *url);
  * userinfo up to the last '@' of the URL and its password (after the
  * first ':'), as written and percent-decoded; and the same up to the last
  * '@' before the first '/', '?' or '#' when that is another '@' (the
- * split a strict URL parser makes). Nothing when the URL has no '@'.
+ * split a strict URL parser makes). Nothing when the URL has no '@', or
+ * when the userinfo holds no ':' (a user name alone: messages name it).
  */
 void gate_url_secret_parts(const char *url, void (*add)(void *ctx, const char *part), void *ctx);
 

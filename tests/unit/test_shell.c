@@ -61,6 +61,7 @@ static void test_url_parts(void **state)
         {"postgresql://u:a%2Fb@h", "u:a%2Fb|u:a/b|a%2Fb|a/b|", "@h"},
         {"postgresql://u:pw@h/db?e=a@b", "u:pw@h/db?e=a|pw@h/db?e=a|u:pw|pw|", "@b"},
         {"postgresql://h/db", "", NULL},
+        {"postgresql://gate@h/db", "", "@h/db"}, /* a user name alone is no secret */
         {"no-scheme@x", "", NULL},
     };
 
