@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 static const struct {
     const char *name;
     enum gate_format format;
@@ -579,6 +581,9 @@ static void mask(struct gate_buf *out, const char *value)
         size_t n = strcspn(s, "\r\n");
 
         if (n) {
+            size_t start = out->len;
+            const char *all;
+
             gate_buf_adds(out, "::add-mask::");
             for (size_t i = 0; i < n; i++) {
                 if (s[i] == '%')
@@ -587,6 +592,18 @@ static void mask(struct gate_buf *out, const char *value)
                     gate_buf_addc(out, s[i]);
             }
             gate_buf_addc(out, '\n');
+            /* once is enough: the same line earlier in out (masks only) is dropped */
+            all = gate_buf_str(out);
+            for (const char *p = all; p && p < all + start;) {
+                if (!strncmp(p, all + start, out->len - start)) {
+                    out->len = start;
+                    out->data[start] = '\0';
+                    break;
+                }
+                p = strchr(p, '\n');
+                if (p)
+                    p++;
+            }
         }
         s += n;
         s += strspn(s, "\r\n");
@@ -654,6 +671,16 @@ void gate_github_mask_url(const char *url, struct gate_buf *out)
 
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
 {
+    /* every *DATABASE_URL variable: detect reads them all */
+    for (char **e = environ; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        size_t len = eq ? (size_t)(eq - *e) : 0;
+
+        if (len >= 12 && !strncmp(*e + len - 12, "DATABASE_URL=", 13) && eq[1]) {
+            mask_password(out, eq + 1);
+            mask(out, eq + 1);
+        }
+    }
     if (!pol->ntargets) {
         mask_env(out, "DATABASE_URL", true);
         mask_env(out, "SHADOW_DATABASE_URL", true);

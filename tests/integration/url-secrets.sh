@@ -88,6 +88,10 @@ for pw in 'Hq7Lw2/Zx9Kc' 'Hq7Lw2?Zx9Kc' 'Hq7Lw2#Zx9Kc' 'Hq7Lw2;Zx9Kc/' 'Hq7Lw2/x
 		has_mask "$cmd$i" "$pw"
 	done
 	unset DATABASE_URL SHADOW_DATABASE_URL
+	# detect reads every *DATABASE_URL variable: each is masked
+	REPLICA_DATABASE_URL=$url ghrun "detect-replica$i" detect
+	leak_free "detect-replica$i" Hq7Lw2 Zx9Kc Uv3Nm8
+	has_mask "detect-replica$i" "$pw"
 	# a health check URL with credentials
 	ghrun "health$i" health --url "http://Uv3Nm8:$pw@127.0.0.1:9/health"
 	expect "health, password $i: refused (usage error)" 2 "$RC"
