@@ -99,6 +99,19 @@ for pw in 'Hq7Lw2/Zx9Kc' 'Hq7Lw2?Zx9Kc' 'Hq7Lw2#Zx9Kc' 'Hq7Lw2;Zx9Kc/' 'Hq7Lw2/x
 	has_mask "health$i" "$pw"
 done
 
+# ------------------------------------------- credentials written into the policy
+i=0
+for pw in 'Hq7Lw2/Zx9Kc' 'Hq7Lw2?Zx9Kc' 'Hq7Lw2#Zx9Kc'; do
+	i=$((i + 1))
+	printf 'version: 1\nhealth:\n  - name: api\n    url: https://Uv3Nm8:%s@api.example.com/health\n' "$pw" >prisma-gate.yml
+	ghrun "policy$i" lint prisma/migrations
+	expect "policy, '${pw:6:1}' in the password: an invalid policy (exit 2)" 2 "$RC"
+	expect_has "policy, '${pw:6:1}': the error is at file:line" "$W/policy$i.err" \
+		"prisma-gate.yml:4:10: error: this value holds credentials"
+	leak_free "policy$i" Hq7Lw2 Zx9Kc
+	rm prisma-gate.yml
+done
+
 # ------------------------------------------- a real role: /?#; in its password
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/gate-secrets-pg.XXXXXX")
 trap 'pg_stop "$PGDIR"; rm -rf "$W"' EXIT
