@@ -400,7 +400,7 @@ static char *existing_dir(const char *dir, struct stat *st)
  * neither a file nor a directory (a device, a FIFO) only needs write
  * permission. err says why not.
  */
-static bool path_writable(const char *path, bool append, struct gate_err *err)
+static bool path_writable_at(const char *path, bool append, struct gate_err *err)
 {
     struct stat st;
     char *dir, *slash, *top;
@@ -459,6 +459,42 @@ static bool path_writable(const char *path, bool append, struct gate_err *err)
     }
     free(top);
     free(dir);
+    return ok;
+}
+
+/*
+ * path_writable_at() where gate_write_report_file() writes: what it refuses
+ * (a symlink to nothing, a block device, a socket) fails here too, and a
+ * symlink to a regular file is probed at the file it points to.
+ */
+static bool path_writable(const char *path, bool append, struct gate_err *err)
+{
+    struct stat lst, st;
+    char *target;
+    bool ok;
+
+    if (append || lstat(path, &lst))
+        return path_writable_at(path, append, err);
+    if (stat(path, &st)) {
+        gate_fail(err, GATE_E_IO,
+                  "cannot write '%s': it is a symbolic link to nothing (%s); remove it or "
+                  "point it at a file",
+                  path, strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISCHR(st.st_mode) &&
+        !S_ISFIFO(st.st_mode)) {
+        gate_fail(err, GATE_E_IO,
+                  "cannot write '%s': not a regular file, character device or FIFO (a block "
+                  "device or a socket is never written)",
+                  path);
+        return false;
+    }
+    if (!S_ISLNK(lst.st_mode) || !S_ISREG(st.st_mode))
+        return path_writable_at(path, append, err);
+    target = realpath(path, NULL);
+    ok = path_writable_at(target ? target : path, append, err);
+    free(target);
     return ok;
 }
 
