@@ -194,6 +194,11 @@ static enum gate_code write_all(int fd, const char *path, const char *data, size
     return GATE_OK;
 }
 
+bool gate_path_in_place(const char *path)
+{
+    return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+}
+
 enum gate_code gate_write_report_file(const char *path, const char *data, size_t len,
                                       struct gate_err *err)
 {
@@ -203,7 +208,7 @@ enum gate_code gate_write_report_file(const char *path, const char *data, size_t
     int fd;
 
     if (lstat(path, &lst)) {
-        if (errno == ENOENT)
+        if (errno == ENOENT && !gate_path_in_place(path))
             return gate_write_file_atomic(path, data, len, err); /* a new file */
         return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
     }
@@ -214,9 +219,14 @@ enum gate_code gate_write_report_file(const char *path, const char *data, size_t
                          "point it at a file",
                          path, strerror(errno));
     }
-    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
-        /* /dev/null, /dev/stdout, a FIFO: written in place, never replaced */
-        fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+        (S_ISREG(st.st_mode) && gate_path_in_place(path))) {
+        /*
+         * /dev/null, a FIFO, /dev/stdout (whatever stdout is: appended to, so
+         * a redirected stdout keeps what was printed before): written in
+         * place, never replaced
+         */
+        fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
         if (fd < 0)
             return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
         rc = write_all(fd, path, data, len, err);

@@ -473,6 +473,11 @@ static bool path_writable(const char *path, bool append, struct gate_err *err)
     char *target;
     bool ok;
 
+    if (!append && gate_path_in_place(path) && lstat(path, &lst)) {
+        /* no new file is made under /dev or /proc */
+        gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        return false;
+    }
     if (append || lstat(path, &lst))
         return path_writable_at(path, append, err);
     if (stat(path, &st)) {
@@ -489,6 +494,14 @@ static bool path_writable(const char *path, bool append, struct gate_err *err)
                   "device or a socket is never written)",
                   path);
         return false;
+    }
+    if (gate_path_in_place(path) && !S_ISDIR(st.st_mode)) {
+        /* /dev/stdout and the like: opened and written in place */
+        if (access(path, W_OK)) {
+            gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+            return false;
+        }
+        return true;
     }
     if (!S_ISLNK(lst.st_mode) || !S_ISREG(st.st_mode))
         return path_writable_at(path, append, err);

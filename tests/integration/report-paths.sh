@@ -5,6 +5,9 @@
 #   - a character device is written in place (as root, --report
 #     json=/dev/null used to turn /dev/null into a regular file);
 #   - a FIFO is written in place: its reader gets the report;
+#   - a path under /dev or /proc (/dev/stdout, /dev/fd/N) is opened and
+#     appended to, never replaced (stdout redirected to a file keeps what
+#     was printed), and never created;
 #   - a symlink to a regular file: the file it points to gets the report,
 #     the link stays; a symlink to nothing, a directory: refused, named;
 #   - a regular file or a new path: temp file + rename, as before;
@@ -59,6 +62,18 @@ lint_to null --report "json=$NULL"
 expect "a character device ($NULL): exit 0" 0 "$RC"
 expect "$NULL is still a character device" yes "$([ -c "$NULL" ] && echo yes || echo no)"
 expect "$NULL: no temp file left" "" "$(find "$(dirname "$NULL")" -maxdepth 1 -name 'null.tmp-*' 2>/dev/null)"
+
+# --- a process's stdout (/proc/self/fd/1 rather than /dev/stdout: a gate that
+# --- replaces the path must not take the machine's /dev/stdout with it) ----------
+printf 'before\n' >so.txt
+"$GATE" lint a.sql --report json=/proc/self/fd/1 >>so.txt 2>so.err
+expect "stdout redirected to a file: exit 0" 0 "$?"
+expect "stdout redirected to a file: what was there stays (appended to)" before "$(head -n 1 so.txt)"
+expect_has "stdout redirected to a file: the JSON report is in it" so.txt '"format_version": 1'
+expect_has "stdout redirected to a file: and the text report after it" so.txt "1 migration, "
+lint_to nofd --report json=/proc/self/fd/9
+expect "a descriptor that is not open: exit 3" 3 "$RC"
+expect_has "... named" nofd.err "cannot write '/proc/self/fd/9'"
 
 # --- a FIFO: its reader gets the report ----------------------------------------------
 mkfifo fifo
