@@ -812,8 +812,9 @@ static enum gate_exit run_prisma(struct deploy *dp)
         if (d->failed_migration)
             guide(dp,
                   "migration %s was cut off: check what it changed, then %s migrate resolve "
-                  "--rolled-back \"%s\" (or --applied if it completed) before deploying again",
-                  d->failed_migration, dp->prisma, d->failed_migration);
+                  "--rolled-back %s (or --applied if it completed) before deploying again",
+                  d->failed_migration, dp->prisma,
+                  gate_shell_quote(&dp->run->arena, d->failed_migration));
         gate_proc_result_release(&r);
         return GATE_EXIT_DEPLOY_FAILED;
     }
