@@ -180,7 +180,8 @@ static void collect_change(struct gate_check_ctx *ctx)
         m->on_disk = true;
         m->has_sql = d->has_sql;
         m->sql_path = gate_xstrdup(d->sql_path);
-        if (d->has_sql) {
+        m->sql_outside = d->sql_outside;
+        if (d->has_sql && !d->sql_outside) {
             char *folder = repo_join(ctx->r_migrations, d->name);
             char *rp = gate_xasprintf("%s/migration.sql", folder);
 

@@ -15,6 +15,7 @@
 #include "gate/buf.h"
 #include "gate/dl.h"
 #include "gate/msg.h"
+#include "gate/secrets.h"
 #include "gate/stop.h"
 #include "gate/xalloc.h"
 
@@ -162,6 +163,11 @@ static void add_secret(struct gate_db_url *u, const char *s)
     u->secrets[u->nsecrets++] = gate_xstrdup(s);
 }
 
+static void secret_part(void *ctx, const char *part)
+{
+    add_secret(ctx, part);
+}
+
 static void add_param(struct gate_db_url *u, const char *k, const char *v)
 {
     for (size_t i = 0; i < u->nparams; i++) {
@@ -287,9 +293,23 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
                          "the database URL is not a PostgreSQL URL (expected "
                          "postgresql://USER:PASSWORD@HOST:PORT/DATABASE)");
     }
+    /* mask before parsing: what lies between "://" and the last '@' is secret, whatever it holds */
     add_secret(out, url);
+    gate_url_secret_parts(url, secret_part, out);
     auth = p + 3;
     auth_end = auth + strcspn(auth, "/?#");
+    {
+        const char *last_at = gate_url_last_at(url);
+
+        if (last_at && last_at > auth_end) {
+            /* libpq and Prisma would read part of the password as the host or port: never shown */
+            rc = gate_fail(err, GATE_E_USAGE,
+                           "the database URL has an '@' after its host part: a user name or "
+                           "password holding an unencoded '/', '?' or '#' (percent-encode them: "
+                           "%%2F, %%3F, %%23; an '@' as %%40)");
+            goto fail;
+        }
+    }
     for (const char *q = auth; q < auth_end; q++) {
         if (*q == '@')
             at = q; /* the last '@' ends the userinfo */
@@ -421,6 +441,7 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
     return GATE_OK;
 fail:
     free(sslcert);
+    gate_db_scrub(err->msg, sizeof(err->msg), out->secrets, out->nsecrets);
     gate_db_url_release(out);
     return rc;
 }

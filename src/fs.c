@@ -175,6 +175,83 @@ out:
     return rc;
 }
 
+/* data written whole to the open descriptor fd (path names it in messages). */
+static enum gate_code write_all(int fd, const char *path, const char *data, size_t len,
+                                struct gate_err *err)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        }
+        off += (size_t)w;
+    }
+    return GATE_OK;
+}
+
+bool gate_path_in_place(const char *path)
+{
+    return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
+}
+
+enum gate_code gate_write_report_file(const char *path, const char *data, size_t len,
+                                      struct gate_err *err)
+{
+    struct stat lst, st;
+    enum gate_code rc;
+    char *target;
+    int fd;
+
+    if (lstat(path, &lst)) {
+        if (errno == ENOENT && !gate_path_in_place(path))
+            return gate_write_file_atomic(path, data, len, err); /* a new file */
+        return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+    }
+    if (stat(path, &st)) {
+        /* a dangling symlink: where it points is not ours to create */
+        return gate_fail(err, GATE_E_IO,
+                         "cannot write '%s': it is a symbolic link to nothing (%s); remove it or "
+                         "point it at a file",
+                         path, strerror(errno));
+    }
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+        (S_ISREG(st.st_mode) && gate_path_in_place(path))) {
+        /*
+         * /dev/null, a FIFO, /dev/stdout (whatever stdout is: appended to, so
+         * a redirected stdout keeps what was printed before): written in
+         * place, never replaced
+         */
+        fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+            return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        rc = write_all(fd, path, data, len, err);
+        if (close(fd) && !rc)
+            rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        return rc;
+    }
+    if (S_ISDIR(st.st_mode))
+        return gate_fail(err, GATE_E_IO, "cannot write '%s': it is a directory", path);
+    if (!S_ISREG(st.st_mode))
+        return gate_fail(err, GATE_E_IO,
+                         "cannot write '%s': not a regular file, character device or FIFO "
+                         "(a block device or a socket is never written)",
+                         path);
+    if (!S_ISLNK(lst.st_mode))
+        return gate_write_file_atomic(path, data, len, err);
+    /* a symlink to a regular file: the file it points to is replaced, the link stays */
+    target = realpath(path, NULL);
+    if (!target)
+        return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+    rc = gate_write_file_atomic(target, data, len, err);
+    free(target);
+    return rc;
+}
+
 enum gate_code gate_append_file(const char *path, const char *data, size_t len,
                                 struct gate_err *err)
 {

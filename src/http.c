@@ -9,6 +9,7 @@
 #include "gate/http.h"
 #include "gate/dl.h"
 #include "gate/version.h"
+#include "gate/secrets.h"
 #include "gate/xalloc.h"
 
 #include <limits.h>
@@ -108,21 +109,16 @@ void gate_http_global_cleanup(void)
 
 char *gate_http_url_redact(const char *url)
 {
-    const char *auth, *end, *at = NULL;
+    const char *auth, *at;
 
     if (!url)
         return gate_xstrdup("");
     auth = strstr(url, "://");
-    if (!auth)
+    /* up to the URL's last '@', not its authority's: a password may hold a '/', '?' or '#' */
+    at = gate_url_last_at(url);
+    if (!auth || !at)
         return gate_xstrdup(url);
     auth += 3;
-    end = auth + strcspn(auth, "/?#");
-    for (const char *p = auth; p < end; p++) {
-        if (*p == '@')
-            at = p;
-    }
-    if (!at)
-        return gate_xstrdup(url);
     return gate_xasprintf("%.*s***%s", (int)(auth - url), url, at);
 }
 
@@ -156,6 +152,15 @@ enum gate_code gate_http_url_check(const char *url, struct gate_err *err)
 
         if (!*host || strchr("/?#:@", *host) || strpbrk(url, " \t\r\n")) {
             rc = gate_fail(err, GATE_E_USAGE, "URL '%s' has no host (or has blanks)", shown);
+            goto out;
+        }
+        if (gate_url_last_at(url) > host + strcspn(host, "/?#")) {
+            /* a password with an unencoded '/', '?' or '#', or an '@' in the path or query */
+            rc = gate_fail(err, GATE_E_USAGE,
+                           "URL '%s' has an '@' after its host: credentials are refused (put no "
+                           "user or password in a health check URL; write an '@' of the path or "
+                           "query as %%40)",
+                           shown);
             goto out;
         }
     }

@@ -105,10 +105,27 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         cli->fail_on = pol->lint.fail_on;
     if (!cli->migrations && pol->project.migrations_given)
         cli->migrations = pol->project.migrations;
+    if (cli->nreports) {
+        /* two reports to one path (flags, or a flag and the policy): a usage error */
+        struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports, sizeof(*specs));
+        enum gate_code pc;
+
+        for (int i = 0; i < cli->nreports; i++)
+            (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* cli.c checked */
+        gate_err_clear(&err);
+        pc = gate_reports_check_paths(pol, run->command, specs, (size_t)cli->nreports, &err);
+        free(specs);
+        if (pc) {
+            gate_errorf("--report: %s", err.msg);
+            return GATE_EXIT_USAGE;
+        }
+    }
     if (gate_github_active(pol)) {
         struct gate_buf b = {0};
 
         gate_github_masks(pol, &b); /* before anything could print a secret */
+        for (int i = 0; i < cli->nurls; i++)
+            gate_github_mask_url(cli->urls[i], &b);
         if (b.len)
             gate_msg_raw(b.data, b.len);
         gate_buf_release(&b);

@@ -72,11 +72,59 @@ static int cmp_dir(const void *a, const void *b)
     return gate_migration_name_cmp(x->name, y->name);
 }
 
+/* The repository dir is in (realpath): the nearest directory up holding .git, else dir. */
+static char *repo_root_of(const char *dir)
+{
+    char *real = realpath(dir, NULL);
+    char *root;
+
+    if (!real)
+        return NULL;
+    root = gate_xstrdup(real);
+    for (;;) {
+        char *git = gate_path_join(root, ".git");
+        bool found = gate_path_kind(git) != GATE_PATH_MISSING;
+        char *slash;
+
+        free(git);
+        if (found) {
+            free(real);
+            return root;
+        }
+        slash = strrchr(root, '/');
+        if (!slash || slash == root)
+            break;
+        *slash = '\0';
+    }
+    free(root);
+    return real;
+}
+
+/* sql_path is a symlink whose target (resolved) is not under root. */
+static bool link_outside(const char *sql_path, const char *root)
+{
+    struct stat st;
+    char *target;
+    bool outside;
+    size_t n;
+
+    if (lstat(sql_path, &st) || !S_ISLNK(st.st_mode))
+        return false;
+    target = realpath(sql_path, NULL);
+    if (!target || !root)
+        return true; /* cannot tell where it goes: not read */
+    n = strlen(root);
+    outside = strncmp(target, root, n) != 0 || (target[n] != '/' && strcmp(root, "/") != 0);
+    free(target);
+    return outside;
+}
+
 enum gate_code gate_migrations_list(const char *dir, struct gate_migration_list *out,
                                     struct gate_err *err)
 {
     DIR *d;
     struct dirent *e;
+    char *root = NULL;
 
     memset(out, 0, sizeof(*out));
     d = opendir(dir);
@@ -103,6 +151,11 @@ enum gate_code gate_migrations_list(const char *dir, struct gate_migration_list 
             m->dir = path;
             m->sql_path = gate_path_join(path, "migration.sql");
             m->has_sql = gate_path_kind(m->sql_path) == GATE_PATH_FILE;
+            if (m->has_sql) {
+                if (!root)
+                    root = repo_root_of(dir);
+                m->sql_outside = link_outside(m->sql_path, root);
+            }
             continue;
         }
         if (S_ISREG(st.st_mode) && !strcmp(e->d_name, "migration_lock.toml")) {
@@ -114,6 +167,7 @@ enum gate_code gate_migrations_list(const char *dir, struct gate_migration_list 
         free(path);
     }
     closedir(d);
+    free(root);
     if (out->n > 1)
         qsort(out->items, out->n, sizeof(*out->items), cmp_dir);
     return GATE_OK;

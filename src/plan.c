@@ -17,6 +17,7 @@
 #include "gate/migrations.h"
 #include "gate/msg.h"
 #include "gate/sql.h"
+#include "gate/shell.h"
 #include "gate/xalloc.h"
 
 #include <stdlib.h>
@@ -1006,9 +1007,10 @@ static void history_problems(struct plan_state *st)
         case GATE_MSTATE_FAILED:
             problem(st,
                     "migration %s failed earlier and is not resolved: Prisma refuses to deploy "
-                    "(P3009); run `prisma migrate resolve --rolled-back \"%s\"` once what it "
-                    "changed is undone, or `--applied \"%s\"` if it was finished by hand",
-                    e->name, e->name, e->name);
+                    "(P3009); run `prisma migrate resolve --rolled-back %s` once what it "
+                    "changed is undone, or `--applied %s` if it was finished by hand",
+                    e->name, gate_shell_quote(&st->run->arena, e->name),
+                    gate_shell_quote(&st->run->arena, e->name));
             break;
         case GATE_MSTATE_MODIFIED:
             problem(st,

@@ -984,9 +984,9 @@ static bool holds_credentials(const char *s)
     const char *p = strstr(s, "://");
 
     if (p) {
+        /* up to the last '@': a password may hold an unencoded '/', '?' or '#' */
         const char *auth = p + 3;
-        size_t end = strcspn(auth, "/?#");
-        const char *at = memchr(auth, '@', end);
+        const char *at = gate_url_last_at(s);
 
         if (at && memchr(auth, ':', (size_t)(at - auth)))
             return true;

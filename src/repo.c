@@ -7,6 +7,7 @@
 #include "gate/repo.h"
 #include "gate/dl.h"
 #include "gate/fs.h"
+#include "gate/shell.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -383,13 +384,23 @@ static enum gate_code no_merge_base(struct gate_repo *r, const char *ref, const 
                          "HEAD and '%s' have no common ancestor (%s): pass --base with the commit "
                          "this change should be compared with",
                          ref, why);
-    if (split_remote(ref, remote, sizeof(remote), &branch))
-        return gate_fail(err, GATE_E_GIT,
-                         "this is a shallow clone and the history between HEAD and '%s' is cut "
-                         "(%s): fetch more of it with `git fetch --deepen=50 %s %s` (repeat until "
-                         "they meet, or `git fetch --unshallow %s`; on GitHub Actions: "
-                         "actions/checkout with fetch-depth: 0)",
-                         ref, why, remote, branch, remote);
+    if (split_remote(ref, remote, sizeof(remote), &branch)) {
+        /* a branch name may hold $( ): quoted for the shell */
+        struct gate_buf qr = {0}, qb = {0};
+        enum gate_code rc;
+
+        gate_shell_word_buf(&qr, remote);
+        gate_shell_word_buf(&qb, branch);
+        rc = gate_fail(err, GATE_E_GIT,
+                       "this is a shallow clone and the history between HEAD and '%s' is cut "
+                       "(%s): fetch more of it with `git fetch --deepen=50 %s %s` (repeat until "
+                       "they meet, or `git fetch --unshallow %s`; on GitHub Actions: "
+                       "actions/checkout with fetch-depth: 0)",
+                       ref, why, gate_buf_str(&qr), gate_buf_str(&qb), gate_buf_str(&qr));
+        gate_buf_release(&qr);
+        gate_buf_release(&qb);
+        return rc;
+    }
     return gate_fail(err, GATE_E_GIT,
                      "this is a shallow clone and the history between HEAD and '%s' is cut (%s): "
                      "fetch more of it with `git fetch --deepen=50 origin` (or `git fetch "

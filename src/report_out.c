@@ -9,6 +9,7 @@
 #include "gate/fs.h"
 #include "gate/msg.h"
 #include "gate/report.h"
+#include "gate/secrets.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static const struct {
     const char *name;
@@ -208,6 +211,90 @@ static const char *expand(struct gate_run *run, const char *path)
     return r;
 }
 
+/* path as the file system sees it: realpath where it (or its directory) exists; malloc'd. */
+static char *canonical(const char *path)
+{
+    char *r = realpath(path, NULL);
+    const char *slash;
+    char *dir, *d;
+
+    if (r)
+        return r;
+    slash = strrchr(path, '/');
+    dir =
+        slash ? gate_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : gate_xstrdup(".");
+    d = realpath(dir, NULL);
+    free(dir);
+    if (!d)
+        return gate_xstrdup(path);
+    r = gate_xasprintf("%s/%s", strcmp(d, "/") ? d : "", slash ? slash + 1 : path);
+    free(d);
+    return r;
+}
+
+enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const char *command,
+                                        const struct gate_report_spec *specs, size_t nspecs,
+                                        struct gate_err *err)
+{
+    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
+                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
+    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
+                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
+                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
+    size_t cap = nspecs + GATE_ARRAY_SIZE(policy_paths), n = 0;
+    enum gate_format *fmt = gate_xcalloc(cap + 1, sizeof(*fmt));
+    const char **given = gate_xcalloc(cap + 1, sizeof(*given));
+    char **real = gate_xcalloc(cap + 1, sizeof(*real));
+    enum gate_code rc = GATE_OK;
+
+    /* what gate_reports_write writes: the policy's unless a flag names the format, the flags */
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
+        bool overridden = false;
+
+        for (size_t k = 0; k < nspecs; k++)
+            overridden |= specs[k].format == policy_formats[i];
+        if (policy_paths[i] && !overridden) {
+            fmt[n] = policy_formats[i];
+            given[n++] = policy_paths[i];
+        }
+    }
+    for (size_t k = 0; k < nspecs; k++) {
+        fmt[n] = specs[k].format;
+        given[n++] = specs[k].path;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct gate_buf b = {0};
+        const char *s = given[i], *hit;
+
+        while ((hit = strstr(s, "{command}"))) {
+            gate_buf_add(&b, s, (size_t)(hit - s));
+            gate_buf_adds(&b, command);
+            s = hit + 9;
+        }
+        gate_buf_adds(&b, s);
+        real[i] = canonical(gate_buf_str(&b));
+        gate_buf_release(&b);
+        for (size_t j = 0; j < i && !rc; j++) {
+            if (fmt[j] != fmt[i] && !strcmp(real[j], real[i]))
+                rc = !strcmp(given[i], given[j])
+                         ? gate_fail(err, GATE_E_USAGE,
+                                     "the %s and %s reports would both be written to '%s': give "
+                                     "each report its own path",
+                                     format_key(fmt[j]), format_key(fmt[i]), given[i])
+                         : gate_fail(err, GATE_E_USAGE,
+                                     "the %s report ('%s') and the %s report ('%s') would be "
+                                     "written to one file: give each report its own path",
+                                     format_key(fmt[j]), given[j], format_key(fmt[i]), given[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(real[i]);
+    free(real);
+    free(given);
+    free(fmt);
+    return rc;
+}
+
 bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
                         const struct gate_report_spec *specs, size_t nspecs,
                         struct gate_report_path **written, size_t *nwritten)
@@ -221,9 +308,16 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
         gate_xcalloc(nspecs + GATE_ARRAY_SIZE(policy_paths) + 1, sizeof(*all));
     size_t n = 0, cap = 0;
     bool ok = true;
+    struct gate_err err0 = {0};
 
     *written = NULL;
     *nwritten = 0;
+    if (gate_reports_check_paths(pol, run->command, specs, nspecs, &err0)) {
+        /* said already (main.c: a usage error): no report overwrites another */
+        gate_verbosef("no report file written: %s", err0.msg);
+        free(all);
+        return false;
+    }
     /* the policy's, unless a flag names the same format (flags override the policy) */
     for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
         bool overridden = false;
@@ -255,7 +349,7 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
         if (err.code) {
             gate_errorf("report: %s: %s", path, err.msg);
             ok = false;
-        } else if (gate_write_file_atomic(path, b.data ? b.data : "", b.len, &err)) {
+        } else if (gate_write_report_file(path, b.data ? b.data : "", b.len, &err)) {
             gate_errorf("report: %s", err.msg);
             ok = false;
         } else {
@@ -306,7 +400,7 @@ static char *existing_dir(const char *dir, struct stat *st)
  * neither a file nor a directory (a device, a FIFO) only needs write
  * permission. err says why not.
  */
-static bool path_writable(const char *path, bool append, struct gate_err *err)
+static bool path_writable_at(const char *path, bool append, struct gate_err *err)
 {
     struct stat st;
     char *dir, *slash, *top;
@@ -365,6 +459,55 @@ static bool path_writable(const char *path, bool append, struct gate_err *err)
     }
     free(top);
     free(dir);
+    return ok;
+}
+
+/*
+ * path_writable_at() where gate_write_report_file() writes: what it refuses
+ * (a symlink to nothing, a block device, a socket) fails here too, and a
+ * symlink to a regular file is probed at the file it points to.
+ */
+static bool path_writable(const char *path, bool append, struct gate_err *err)
+{
+    struct stat lst, st;
+    char *target;
+    bool ok;
+
+    if (!append && gate_path_in_place(path) && lstat(path, &lst)) {
+        /* no new file is made under /dev or /proc */
+        gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        return false;
+    }
+    if (append || lstat(path, &lst))
+        return path_writable_at(path, append, err);
+    if (stat(path, &st)) {
+        gate_fail(err, GATE_E_IO,
+                  "cannot write '%s': it is a symbolic link to nothing (%s); remove it or "
+                  "point it at a file",
+                  path, strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISCHR(st.st_mode) &&
+        !S_ISFIFO(st.st_mode)) {
+        gate_fail(err, GATE_E_IO,
+                  "cannot write '%s': not a regular file, character device or FIFO (a block "
+                  "device or a socket is never written)",
+                  path);
+        return false;
+    }
+    if (gate_path_in_place(path) && !S_ISDIR(st.st_mode)) {
+        /* /dev/stdout and the like: opened and written in place */
+        if (access(path, W_OK)) {
+            gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+            return false;
+        }
+        return true;
+    }
+    if (!S_ISLNK(lst.st_mode) || !S_ISREG(st.st_mode))
+        return path_writable_at(path, append, err);
+    target = realpath(path, NULL);
+    ok = path_writable_at(target ? target : path, append, err);
+    free(target);
     return ok;
 }
 
@@ -487,6 +630,9 @@ static void mask(struct gate_buf *out, const char *value)
         size_t n = strcspn(s, "\r\n");
 
         if (n) {
+            size_t start = out->len;
+            const char *all;
+
             gate_buf_adds(out, "::add-mask::");
             for (size_t i = 0; i < n; i++) {
                 if (s[i] == '%')
@@ -495,59 +641,38 @@ static void mask(struct gate_buf *out, const char *value)
                     gate_buf_addc(out, s[i]);
             }
             gate_buf_addc(out, '\n');
+            /* once is enough: the same line earlier in out (masks only) is dropped */
+            all = gate_buf_str(out);
+            for (const char *p = all; p && p < all + start;) {
+                if (!strncmp(p, all + start, out->len - start)) {
+                    out->len = start;
+                    out->data[start] = '\0';
+                    break;
+                }
+                p = strchr(p, '\n');
+                if (p)
+                    p++;
+            }
         }
         s += n;
         s += strspn(s, "\r\n");
     }
 }
 
-static int hexval(char c)
+static void mask_part(void *ctx, const char *part)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    mask(ctx, part);
 }
 
-/* The password of a connection URL or libpq "password=" (raw and percent-decoded). */
+/*
+ * The secret parts of a connection URL (its userinfo and password, raw and
+ * percent-decoded, whatever they hold: secrets.h) or libpq "password=".
+ */
 static void mask_password(struct gate_buf *out, const char *url)
 {
-    const char *p = strstr(url, "://");
+    const char *p;
 
-    if (p) {
-        const char *auth = p + 3;
-        size_t end = strcspn(auth, "/?#");
-        const char *at = NULL, *colon;
-
-        for (size_t i = 0; i < end; i++) {
-            if (auth[i] == '@')
-                at = auth + i;
-        }
-        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-        if (colon && at > colon + 1) {
-            char *raw = gate_xstrndup(colon + 1, (size_t)(at - colon - 1));
-            char *dec = gate_xstrdup(raw);
-            size_t k = 0;
-
-            for (size_t i = 0; raw[i]; i++) {
-                if (raw[i] == '%' && hexval(raw[i + 1]) >= 0 && hexval(raw[i + 2]) >= 0) {
-                    dec[k++] = (char)(hexval(raw[i + 1]) * 16 + hexval(raw[i + 2]));
-                    i += 2;
-                } else {
-                    dec[k++] = raw[i];
-                }
-            }
-            dec[k] = '\0';
-            mask(out, raw);
-            if (strcmp(raw, dec) != 0)
-                mask(out, dec);
-            free(raw);
-            free(dec);
-        }
-    }
+    gate_url_secret_parts(url, mask_part, out);
     for (p = strstr(url, "password"); p; p = strstr(p + 1, "password")) {
         const char *v = p + 8;
         size_t n;
@@ -585,8 +710,26 @@ static void mask_env(struct gate_buf *out, const char *name, bool url)
     mask(out, v);
 }
 
+void gate_github_mask_url(const char *url, struct gate_buf *out)
+{
+    if (!url || !gate_url_last_at(url))
+        return;
+    mask(out, url);
+    gate_url_secret_parts(url, mask_part, out);
+}
+
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
 {
+    /* every *DATABASE_URL variable: detect reads them all */
+    for (char **e = environ; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        size_t len = eq ? (size_t)(eq - *e) : 0;
+
+        if (len >= 12 && !strncmp(*e + len - 12, "DATABASE_URL=", 13) && eq[1]) {
+            mask_password(out, eq + 1);
+            mask(out, eq + 1);
+        }
+    }
     if (!pol->ntargets) {
         mask_env(out, "DATABASE_URL", true);
         mask_env(out, "SHADOW_DATABASE_URL", true);
@@ -595,6 +738,8 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
         mask_env(out, pol->targets[i].url_env, true);
         mask_env(out, pol->targets[i].shadow_url_env, true);
     }
+    for (size_t i = 0; i < pol->nhealth; i++)
+        gate_github_mask_url(pol->health[i].url, out);
     mask_env(out, "PGPASSWORD", false);
     mask_env(out, pol->deploy.token_env, false);
     mask_env(out, pol->deploy.secret_env, false);

@@ -8,6 +8,7 @@
 #include "gate/plan.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
+#include "gate/shell.h"
 #include "gate/stop.h"
 
 #include <string.h>
@@ -552,8 +553,11 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     char tbuf[512];
     struct gate_buf prisma = {0};
 
-    for (size_t i = 0; i < pol->project.nprisma; i++)
-        gate_buf_printf(&prisma, "%s%s", i ? " " : "", gate_text_safe(pol->project.prisma[i]));
+    for (size_t i = 0; i < pol->project.nprisma; i++) {
+        if (i)
+            gate_buf_addc(&prisma, ' ');
+        gate_shell_word_buf(&prisma, pol->project.prisma[i]); /* made text-safe where shown */
+    }
     if (!prisma.len)
         gate_buf_adds(&prisma, "npx prisma");
 

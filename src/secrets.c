@@ -4,8 +4,10 @@
  */
 #include "gate/compat.h"
 #include "gate/secrets.h"
+#include "gate/xalloc.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -14,13 +16,6 @@ static const char *const schemes[] = {
     "prisma+postgres", "mongodb+srv", "cockroachdb", "postgresql", "sqlserver", "postgres",
     "mariadb",         "mongodb",     "prisma",      "rediss",     "mysql",     "redis",
 };
-
-/* Where a URL ends: whitespace, quotes, and what closes it in code or YAML. */
-static bool url_char(char c)
-{
-    return c && !isspace((unsigned char)c) && c != '"' && c != '\'' && c != '`' && c != '<' &&
-           c != '>' && c != ')' && c != ']' && c != '}' && c != ',' && c != ';';
-}
 
 /* The scheme that ends right before "://" at p (line[0..p)); its length or 0. */
 static size_t scheme_before(const char *line, size_t p)
@@ -86,29 +81,57 @@ struct url_parts {
     size_t q_start, q_end; /* a password=/api_key= query value (q_end == q_start: none) */
 };
 
-/* Parse the URL whose "://" is at sep. */
+/* What may follow an unquoted URL in text without being part of it. */
+static bool trailing_punct(char c)
+{
+    return c && strchr("\"'`)]}>,;.", c);
+}
+
+/*
+ * Parse the URL whose "://" is at sep, the way libpq and Prisma accept
+ * it (secrets.h): a quoted URL ends at its closing quote, an unquoted one
+ * at the next blank; the userinfo ends at the authority's last '@', or,
+ * when the authority holds none, at the URL's last '@'.
+ */
 static void parse_url(const char *s, size_t len, size_t scheme_start, size_t sep,
                       struct url_parts *u)
 {
-    size_t a = sep + 3, e = a, at = 0, auth_end;
+    size_t a = sep + 3, e = a, at = 0, auth_end, strict_end;
+    char quote = scheme_start > 0 ? s[scheme_start - 1] : '\0';
     bool has_at = false;
 
     memset(u, 0, sizeof(*u));
     u->start = scheme_start;
-    /* an IPv6 host keeps its brackets: "]" ends a URL only without an open "[" */
-    while (e < len && (url_char(s[e]) || (s[e] == ']' && memchr(s + a, '[', e - a))))
-        e++;
-    u->end = e;
-    /* the authority ends at the first '/', '?' or '#'; its userinfo at its last '@' */
-    auth_end = a;
-    while (auth_end < e && s[auth_end] != '/' && s[auth_end] != '?' && s[auth_end] != '#')
-        auth_end++;
-    for (size_t i = a; i < auth_end; i++) {
+    if (quote == '"' || quote == '\'' || quote == '`') {
+        while (e < len && s[e] != quote && s[e] != '\n')
+            e++;
+    } else {
+        while (e < len && s[e] && !isspace((unsigned char)s[e]))
+            e++;
+    }
+    strict_end = a;
+    while (strict_end < e && s[strict_end] != '/' && s[strict_end] != '?' && s[strict_end] != '#')
+        strict_end++;
+    for (size_t i = a; i < strict_end; i++) {
         if (s[i] == '@') {
             at = i;
             has_at = true;
         }
     }
+    for (size_t i = strict_end; !has_at && i < e; i++) {
+        if (s[i] == '@')
+            at = i; /* the last one: a password with an unencoded '/', '?' or '#' */
+    }
+    has_at = has_at || at > 0;
+    if (quote != '"' && quote != '\'' && quote != '`') {
+        /* "(postgresql://...)," in prose: punctuation after the host part is not the URL's */
+        while (e > (has_at ? at + 1 : a) && trailing_punct(s[e - 1]))
+            e--;
+    }
+    u->end = e;
+    auth_end = has_at ? at + 1 : a;
+    while (auth_end < e && s[auth_end] != '/' && s[auth_end] != '?' && s[auth_end] != '#')
+        auth_end++;
     u->host_start = has_at ? at + 1 : a;
     u->host_end = u->host_start;
     while (u->host_end < auth_end && s[u->host_end] != ':' && s[u->host_end] != ',') {
@@ -211,6 +234,19 @@ bool gate_secret_scan(const char *line, size_t len, size_t *pos, struct gate_sec
     return false;
 }
 
+/* Any URL scheme (a letter, then letters, digits, '+', '-', '.') ending at p; its length or 0. */
+static size_t any_scheme_before(const char *text, size_t p)
+{
+    size_t n = 0;
+
+    while (n < p && (isalnum((unsigned char)text[p - n - 1]) || text[p - n - 1] == '+' ||
+                     text[p - n - 1] == '-' || text[p - n - 1] == '.'))
+        n++;
+    while (n && !isalpha((unsigned char)text[p - n]))
+        n--;
+    return n;
+}
+
 void gate_secret_mask(const char *text, char *out, size_t size)
 {
     size_t len = strlen(text), o = 0, i = 0;
@@ -221,7 +257,7 @@ void gate_secret_mask(const char *text, char *out, size_t size)
         size_t sl = 0;
 
         if (i + 3 <= len && text[i] == ':' && text[i + 1] == '/' && text[i + 2] == '/')
-            sl = scheme_before(text, i);
+            sl = any_scheme_before(text, i);
         if (sl) {
             struct url_parts u;
             char buf[1024];
@@ -240,4 +276,82 @@ void gate_secret_mask(const char *text, char *out, size_t size)
         out[o++] = text[i++];
     }
     out[o] = '\0';
+}
+
+const char *gate_url_last_at(const char *url)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+
+    return p ? strrchr(p + 3, '@') : NULL;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * s[0..n) and its password (after the first ':'), raw and percent-decoded,
+ * to add(); nothing without a ':'.
+ */
+static void userinfo_parts(const char *s, size_t n, void (*add)(void *ctx, const char *part),
+                           void *ctx)
+{
+    const char *colon = memchr(s, ':', n);
+    const char *parts[2] = {s, colon ? colon + 1 : NULL};
+    size_t lens[2] = {n, colon ? n - (size_t)(colon + 1 - s) : 0};
+
+    if (!colon)
+        return; /* a user name alone is no secret: messages name the user */
+    for (size_t k = 0; k < 2; k++) {
+        char *raw, *dec;
+        size_t o = 0;
+
+        if (!parts[k] || !lens[k])
+            continue;
+        raw = gate_xstrndup(parts[k], lens[k]);
+        dec = gate_xmalloc(lens[k] + 1);
+        for (size_t i = 0; raw[i]; i++) {
+            if (raw[i] == '%' && hexval(raw[i + 1]) >= 0 && hexval(raw[i + 2]) >= 0) {
+                dec[o++] = (char)(hexval(raw[i + 1]) * 16 + hexval(raw[i + 2]));
+                i += 2;
+            } else {
+                dec[o++] = raw[i];
+            }
+        }
+        dec[o] = '\0';
+        add(ctx, raw);
+        if (*dec && strcmp(dec, raw) != 0)
+            add(ctx, dec);
+        free(raw);
+        free(dec);
+    }
+}
+
+void gate_url_secret_parts(const char *url, void (*add)(void *ctx, const char *part), void *ctx)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    const char *auth, *last, *strict = NULL;
+    size_t strict_end;
+
+    if (!p)
+        return;
+    auth = p + 3;
+    last = strrchr(auth, '@');
+    if (!last)
+        return;
+    userinfo_parts(auth, (size_t)(last - auth), add, ctx);
+    strict_end = strcspn(auth, "/?#");
+    for (size_t i = 0; i < strict_end; i++) {
+        if (auth[i] == '@')
+            strict = auth + i;
+    }
+    if (strict && strict != last)
+        userinfo_parts(auth, (size_t)(strict - auth), add, ctx);
 }

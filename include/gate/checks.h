@@ -59,6 +59,7 @@ struct gate_change_mig {
     char *renamed_from; /* ADDED with the content of a DELETED base migration, else NULL */
     char *renamed_to;   /* that DELETED migration: the ADDED one's name, else NULL */
     char *sql_path;     /* in the working tree (as the process sees it), NULL when none */
+    bool sql_outside;   /* a symlink out of the repository: never read (migrations.h) */
 };
 
 struct gate_check_ctx {

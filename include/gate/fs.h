@@ -39,6 +39,27 @@ enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t
                                       struct gate_err *err);
 
 /*
+ * Write a report to path, whatever is there: a new path or a regular file
+ * atomically (gate_write_file_atomic); a character device or a FIFO in
+ * place (opened for writing, never replaced: /dev/null stays a device, a
+ * FIFO's reader gets the report; opening a FIFO waits for its reader), and
+ * so is a regular file reached through /dev/ or /proc/ (/dev/stdout
+ * redirected to a file: appended to); a
+ * symlink to a regular file by replacing the file it points to
+ * atomically (the link stays). Refused, with the path named: a directory,
+ * a block device, a socket, a symlink to nothing.
+ */
+enum gate_code gate_write_report_file(const char *path, const char *data, size_t len,
+                                      struct gate_err *err);
+
+/*
+ * path names a process's descriptor or a device (/dev/..., /proc/...:
+ * /dev/stdout, /dev/fd/3): gate_write_report_file() opens what it leads to
+ * and appends, whatever it is, and never replaces it.
+ */
+bool gate_path_in_place(const char *path);
+
+/*
  * Append data to path (created when missing) with one O_APPEND write
  * sequence: for files other writers append to too ($GITHUB_OUTPUT).
  */

@@ -4,6 +4,7 @@
  * (docs/internals/prisma-migrate.md, "Discovery and order"): the immediate real subdirectories of
  * the migrations directory (symlinks skipped, hidden ones included), only migration.sql read from
  * each, ordered as Node's localeCompare orders them (ICU root collation for ASCII, not byte order).
+ * A migration.sql that is a symlink out of the repository is marked (sql_outside).
  */
 #ifndef GATE_MIGRATIONS_H
 #define GATE_MIGRATIONS_H
@@ -16,6 +17,14 @@ struct gate_migration_dir {
     char *dir;      /* path of the directory */
     char *sql_path; /* dir/migration.sql */
     bool has_sql;   /* migration.sql exists and is a regular file */
+    /*
+     * migration.sql is a symbolic link to a file outside the repository
+     * (the nearest directory up from the migrations directory holding
+     * .git; without one, the migrations directory): lint and check never
+     * read it, since in a pull request its content is whatever the
+     * machine holds there (a secret, a device), and report it instead.
+     */
+    bool sql_outside;
 };
 
 struct gate_migration_list {

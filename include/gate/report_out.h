@@ -56,7 +56,8 @@ bool gate_github_active(const struct gate_policy *pol);
 
 /*
  * ::add-mask:: lines for every secret the run could print: the values of
- * the policy's target URL variables (and their passwords alone), the
+ * the policy's target URL variables (and their userinfo and passwords
+ * alone, whatever they hold), the credentials of health check URLs, the
  * deploy token and secret. Appended to out; nothing when none is set.
  */
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
@@ -65,11 +66,33 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
 void gate_github_mask_value(const char *value, struct gate_buf *out);
 
 /*
+ * ::add-mask:: lines for a URL that holds an '@' (a health check's): the
+ * URL, and its userinfo and password whatever they hold (secrets.h).
+ * Nothing for a URL without one. The policy's health URLs are in
+ * gate_github_masks(); main.c adds the --url ones.
+ */
+void gate_github_mask_url(const char *url, struct gate_buf *out);
+
+/*
+ * Two report files of different formats to one path: the policy's
+ * reports (each unless a --report flag names its format) and the flags',
+ * after {command} is replaced with command, compared by realpath where
+ * the file (or its directory) exists, so a symlink or "./x" is the same
+ * path. GATE_E_USAGE naming both; the policy alone is checked when it
+ * is loaded.
+ */
+enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const char *command,
+                                        const struct gate_report_spec *specs, size_t nspecs,
+                                        struct gate_err *err);
+
+/*
  * Write every report file the run asks for: the policy's reports, each
  * format overridden by a --report of the same format, plus the other
- * --report files. Atomic (temp file + rename). Every failure (also a
- * JUnit report without libxml2) is reported on stderr; returns false
- * when any file could not be written.
+ * --report files (gate_write_report_file: atomic for a regular file or
+ * a new path; a device or FIFO in place; through a symlink). Nothing
+ * when two would go to one path (gate_reports_check_paths). Every failure
+ * (also a JUnit report without libxml2) is reported on stderr; returns
+ * false when any file could not be written.
  * written/nwritten (malloc'd, paths in run's arena) list what was
  * written, for $GITHUB_OUTPUT.
  */

@@ -15,6 +15,14 @@
  *    example/default words (password, secret, changeme, postgres, root,
  *    admin, test, prisma, ...);
  *  - a URL whose host is the local machine (localhost, 127.x, ::1).
+ *
+ * The URL is read the way libpq and Prisma accept it, not cut at the
+ * first punctuation: a quoted URL ends at its closing quote, an unquoted
+ * one (a .env value, a YAML plain scalar, a shell word) at the next blank;
+ * its userinfo ends at the last '@' of its authority, or, when the
+ * authority (up to the first '/', '?' or '#') holds no '@', at the last
+ * '@' of the URL: a password may hold ';', ',', ')', '\'', '}' and even an
+ * unencoded '/', '?' or '#'.
  */
 #ifndef GATE_SECRETS_H
 #define GATE_SECRETS_H
@@ -35,8 +43,27 @@ bool gate_secret_scan(const char *line, size_t len, size_t *pos, struct gate_sec
 
 /*
  * Copy text into out (size bytes, always NUL-terminated), with the
- * password of every database URL (whatever its host) replaced by ****.
+ * password of every URL (any scheme, whatever its host) replaced by ****.
  */
 void gate_secret_mask(const char *text, char *out, size_t size);
+
+/*
+ * The last '@' of url after its "://" (NULL when none): everything between
+ * "://" and it is secret, whatever it holds. A parser that stops at the
+ * first '/', '?' or '#' (as a URL parser does) cuts a password holding
+ * one of them in two and would show the first half as a host or port.
+ */
+const char *gate_url_last_at(const char *url);
+
+/*
+ * The secret parts of a SCHEME://... URL, each passed to add() (a
+ * NUL-terminated string, valid during the call; never empty): the
+ * userinfo up to the last '@' of the URL and its password (after the
+ * first ':'), as written and percent-decoded; and the same up to the last
+ * '@' before the first '/', '?' or '#' when that is another '@' (the
+ * split a strict URL parser makes). Nothing when the URL has no '@', or
+ * when the userinfo holds no ':' (a user name alone: messages name it).
+ */
+void gate_url_secret_parts(const char *url, void (*add)(void *ctx, const char *part), void *ctx);
 
 #endif

@@ -187,6 +187,21 @@ static bool lint_one(struct gate_check_ctx *ctx, struct gate_linter *l,
         gate_errorf("%s", m->error);
         return false;
     }
+    if (cm->sql_outside) {
+        /* its content is whatever the machine holds there: not read, a failed check */
+        struct gate_check *c = gate_run_add_check(
+            run, "migrations.symlink", GATE_STATUS_FAIL,
+            gate_arena_printf(&run->arena,
+                              "%s is a symbolic link to a file outside the repository: not read "
+                              "(in a pull request its target is untrusted, and Prisma would apply "
+                              "whatever the deploy machine holds there); commit the SQL itself",
+                              cm->sql_path));
+
+        c->path = gate_arena_strdup(&run->arena, cm->sql_path);
+        c->line = 1; /* the file itself (SARIF and GitLab locations need a line) */
+        m->note = "migration.sql is a symbolic link out of the repository: not read";
+        return true;
+    }
     if (gate_read_file(cm->sql_path, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
         m->error = gate_arena_strdup(&run->arena, err.msg);
         gate_errorf("%s", err.msg);

@@ -32,6 +32,7 @@
 #include "gate/report_out.h"
 #include "gate/stop.h"
 #include "gate/token.h"
+#include "gate/shell.h"
 #include "gate/xalloc.h"
 
 #include <signal.h>
@@ -466,10 +467,10 @@ static void map_failure(struct deploy *dp, const char *out)
                   "resolved; `prisma-gate status` shows it as failed");
         guide(dp,
               "if what it changed is undone (or was rolled back): fix the migration, then "
-              "%s migrate resolve --rolled-back \"%s\" and deploy again",
-              dp->prisma, failed);
-        guide(dp, "if you finished it by hand instead: %s migrate resolve --applied \"%s\"",
-              dp->prisma, failed);
+              "%s migrate resolve --rolled-back %s and deploy again",
+              dp->prisma, gate_shell_quote(&dp->run->arena, failed));
+        guide(dp, "if you finished it by hand instead: %s migrate resolve --applied %s", dp->prisma,
+              gate_shell_quote(&dp->run->arena, failed));
     }
 }
 
@@ -791,8 +792,9 @@ static enum gate_exit run_prisma(struct deploy *dp)
         if (d->failed_migration)
             guide(dp,
                   "migration %s was cut off: check what it changed, then %s migrate resolve "
-                  "--rolled-back \"%s\" (or --applied if it completed) before deploying again",
-                  d->failed_migration, dp->prisma, d->failed_migration);
+                  "--rolled-back %s (or --applied if it completed) before deploying again",
+                  d->failed_migration, dp->prisma,
+                  gate_shell_quote(&dp->run->arena, d->failed_migration));
         gate_proc_result_release(&r);
         return GATE_EXIT_DEPLOY_FAILED;
     }
@@ -810,8 +812,9 @@ static enum gate_exit run_prisma(struct deploy *dp)
         if (d->failed_migration)
             guide(dp,
                   "migration %s was cut off: check what it changed, then %s migrate resolve "
-                  "--rolled-back \"%s\" (or --applied if it completed) before deploying again",
-                  d->failed_migration, dp->prisma, d->failed_migration);
+                  "--rolled-back %s (or --applied if it completed) before deploying again",
+                  d->failed_migration, dp->prisma,
+                  gate_shell_quote(&dp->run->arena, d->failed_migration));
         gate_proc_result_release(&r);
         return GATE_EXIT_DEPLOY_FAILED;
     }
@@ -1036,7 +1039,7 @@ static const char *argv_line(struct gate_arena *a, const struct gate_policy *pol
     for (size_t i = 0; i < pol->project.nprisma; i++) {
         if (i)
             gate_buf_addc(&b, ' ');
-        gate_buf_adds(&b, pol->project.prisma[i]);
+        gate_shell_word_buf(&b, pol->project.prisma[i]);
     }
     s = gate_arena_strdup(a, b.len ? gate_buf_str(&b) : "npx prisma");
     gate_buf_release(&b);

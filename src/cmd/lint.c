@@ -150,7 +150,7 @@ static void lint_directory(struct lint_state *ls, const char *dir)
                       list.skipped[i]);
     paths = gate_xcalloc(list.n, sizeof(*paths));
     for (size_t i = 0; i < list.n; i++) {
-        if (list.items[i].has_sql)
+        if (list.items[i].has_sql && !list.items[i].sql_outside)
             paths[npaths++] = list.items[i].sql_path;
     }
     pf = gate_prefetch_start(paths, npaths, gate_prefetch_threads(npaths));
@@ -164,6 +164,19 @@ static void lint_directory(struct lint_state *ls, const char *dir)
             char *msg = gate_xasprintf("migration folder '%s' has no migration.sql: Prisma "
                                        "fails on it with P3015",
                                        d->dir);
+
+            gate_errorf("%s", msg);
+            m->error = gate_arena_strdup(&ls->run->arena, msg);
+            free(msg);
+            ls->unavailable = true;
+            continue;
+        }
+        if (d->sql_outside) {
+            /* in a pull request its target is untrusted: never read, the gate cannot pass */
+            char *msg = gate_xasprintf("%s is a symbolic link to a file outside the repository: "
+                                       "not read (Prisma would apply whatever the machine holds "
+                                       "there); commit the SQL itself",
+                                       d->sql_path);
 
             gate_errorf("%s", msg);
             m->error = gate_arena_strdup(&ls->run->arena, msg);

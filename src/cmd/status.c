@@ -22,6 +22,7 @@
 #include "gate/migrations.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
+#include "gate/shell.h"
 #include "gate/xalloc.h"
 
 #include <pthread.h>
@@ -132,7 +133,7 @@ static void prisma_time(const char *iso, char *out, size_t size)
 /* A name or path quoted for a shell command line, as Prisma quotes them. */
 static const char *q(struct status *st, const char *s)
 {
-    return gate_arena_printf(&st->run->arena, "\"%s\"", s);
+    return gate_shell_quote(&st->run->arena, s);
 }
 
 static const char *short_sum(const char *s)
@@ -595,7 +596,7 @@ static void next_steps(struct status *st)
     if (!hdb->has_table && hdb->other_tables) {
         next_step(st, "baseline: create prisma/migrations/0_init/migration.sql with `npx prisma "
                       "migrate diff --from-empty --to-schema-datamodel prisma/schema.prisma "
-                      "--script`, then npx prisma migrate resolve --applied \"0_init\"");
+                      "--script`, then npx prisma migrate resolve --applied '0_init'");
         return;
     }
     if (st->res.npending)

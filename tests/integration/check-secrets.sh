@@ -93,4 +93,34 @@ expect "password with @ and :: fails" fail "$(statuses odd git.committed-secrets
 never_echoed "$S2" odd
 never_echoed "p@ss" odd
 
+# passwords libpq and Prisma accept that a cut at the first punctuation
+# missed: ; , ) ' } and an unencoded / # ? (a quoted value ends at its
+# closing quote, an unquoted one at the next blank; the userinfo at the
+# last '@')
+git rm -q odd.yml
+cat >.env.production <<'EOF'
+DATABASE_URL=postgresql://app:Semi;colon2@db.prod.example.com/app
+A_URL="postgresql://app:Com,ma7Kq@db.prod.example.com/app"
+B_URL='postgresql://app:Par)en7Kq@db.prod.example.com/app'
+C_URL="postgresql://app:Apo'str7Kq@db.prod.example.com/app"
+D_URL=postgresql://app:Bra}ce7Kq@db.prod.example.com/app
+E_URL=postgresql://app:Sla/sh7Kq@db.prod.example.com/app
+F_URL="postgresql://app:Ha#sh7Kq@db.prod.example.com:5432/app?schema=public"
+G_URL=postgresql://app:Que?ry7Kq@db.prod.example.com/app
+H_URL=postgresql://app:Mi/x#ed?7Kq@db.prod.example.com/app # the replica
+EOF
+printf 'db: {url: "postgresql://svc:Fl)ow,7Kq@pg.example.net/main"}\n' >flow.yml
+git add -f .env.production
+commit_all . "punctuation in passwords"
+gate punct check --format json
+expect "punctuation in passwords: one failure per URL" \
+	".env.production:1 .env.production:2 .env.production:3 .env.production:4 .env.production:5 .env.production:6 .env.production:7 .env.production:8 .env.production:9 flow.yml:1" \
+	"$(jget "$W/punct.out" "r.checks.filter(c => c.id === 'git.committed-secrets').map(c => c.path + ':' + c.line).sort().join(' ')")"
+expect_has "punctuation: the whole password is masked" "$W/punct.out" "postgresql://app:****@db.prod.example.com/app"
+expect_has "punctuation: host and path kept after the mask" "$W/punct.out" "postgresql://app:****@db.prod.example.com:5432/app?schema=public"
+gate punct-text check
+for s in Semi colon2 Com ma7Kq Par en7Kq Apo str7Kq Bra ce7Kq Sla sh7Kq Ha Que ry7Kq Mi/x ed? Fl ow,7Kq; do
+	never_echoed "$s" punct punct-text
+done
+
 finish

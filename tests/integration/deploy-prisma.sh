@@ -197,8 +197,8 @@ add_migration "$PROJ" 20240105000000_bad 'CREATE TABLE "T" ("x" INTEGER);\nSELEC
 gate F deploy --format json
 expect "F: a failing migration exits 4" 4 "$RC"
 expect "F: failed migration named" 20240105000000_bad "$(jget "$WORK/F.out" r.deploy.failed_migration)"
-check "F: guidance: resolve --rolled-back" grep -q 'migrate resolve --rolled-back \\"20240105000000_bad\\"' "$WORK/F.out"
-check "F: guidance: resolve --applied" grep -q 'migrate resolve --applied \\"20240105000000_bad\\"' "$WORK/F.out"
+check "F: guidance: resolve --rolled-back" grep -q "migrate resolve --rolled-back '20240105000000_bad'" "$WORK/F.out"
+check "F: guidance: resolve --applied" grep -q "migrate resolve --applied '20240105000000_bad'" "$WORK/F.out"
 gate F-status status --format json
 expect "F: status then shows it failed" failed "$(state "$WORK/F-status.out" 20240105000000_bad)"
 gate F-again deploy

@@ -390,8 +390,8 @@ if [ -x "$BIN/pg_ctl" ]; then
 	expect "P: exit 4" 4 "$RC" || show "$WORK/P.err"
 	expect "P: the gate connected again" true "$(jget "$WORK/P.out" r.deploy.reconnected)"
 	expect "P: names the failed migration" 20240107000000_cut "$(jget "$WORK/P.out" r.deploy.failed_migration)"
-	check "P: guidance: resolve --rolled-back NAME" grep -q 'migrate resolve --rolled-back \\"20240107000000_cut\\"' "$WORK/P.out"
-	check "P: guidance: or --applied NAME" grep -q 'migrate resolve --applied \\"20240107000000_cut\\"' "$WORK/P.out"
+	check "P: guidance: resolve --rolled-back NAME" grep -q "migrate resolve --rolled-back '20240107000000_cut'" "$WORK/P.out"
+	check "P: guidance: or --applied NAME" grep -q "migrate resolve --applied '20240107000000_cut'" "$WORK/P.out"
 	check "P: guidance: P3009" grep -q 'P3009' "$WORK/P.out"
 else
 	ok "P: skipped (pg_ctl not found)"

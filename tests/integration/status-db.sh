@@ -263,7 +263,7 @@ expect "baseline needed: exit 1" 1 "$RC"
 expect "baseline needed: strategy unmanaged, history.table fails" "unmanaged fail" \
 	"$(jget "$WORK/B1.out" "r.history.strategy + ' ' + r.checks.find(c => c.id === 'history.table').status")"
 expect "baseline needed: the exact resolve steps, one per local migration, in order" \
-	'npx prisma migrate resolve --applied "20240101000000_init"|npx prisma migrate resolve --applied "20240102000000_post"' \
+	"npx prisma migrate resolve --applied '20240101000000_init'|npx prisma migrate resolve --applied '20240102000000_post'" \
 	"$(jget "$WORK/B1.out" "r.history.next.filter(s => s.startsWith('npx prisma migrate resolve')).join('|')")"
 check "baseline needed: the table count excludes PostGIS's spatial_ref_sys" \
 	grep -q 'has 1 table ("User")' <<<"$(jget "$WORK/B1.out" "r.checks.find(c => c.id === 'history.table').message")"
