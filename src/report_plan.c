@@ -87,6 +87,11 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
     }
     if (d->failed_migration)
         gate_buf_printf(out, "  failed: %s\n", gate_text_safe(d->failed_migration));
+    if (d->nunplanned) {
+        gate_buf_printf(out, "  applied but NOT planned:\n");
+        for (size_t i = 0; i < d->nunplanned; i++)
+            gate_buf_printf(out, "    %s\n", gate_text_safe(d->unplanned[i]));
+    }
     if (!strcmp(d->stage, "health") || !strcmp(d->stage, "done")) {
         if (d->verified)
             gate_buf_printf(out, "  verified: every planned migration is applied with its "
@@ -405,6 +410,7 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_key(w, "failed_migration");
     gate_jsonw_str(w, d->failed_migration);
     str_array(w, "applied", d->applied, d->napplied);
+    str_array(w, "unplanned", d->unplanned, d->nunplanned);
     gate_jsonw_key(w, "verified");
     gate_jsonw_bool(w, d->verified);
     str_array(w, "verify_problems", d->verify_problems, d->nverify_problems);
