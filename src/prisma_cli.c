@@ -488,6 +488,25 @@ static void read_config_text(struct cfg *c)
     }
 }
 
+int gate_prisma_config_migrations(const char *text, size_t len, char **path)
+{
+    struct cfg c;
+    int res;
+
+    memset(&c, 0, sizeof(c));
+    c.text = text;
+    c.len = len;
+    c.code = gate_xstrndup(text, len);
+    read_config_text(&c);
+    res = c.found ? c.mig : -1;
+    *path = res == 1 ? c.mig_path : NULL;
+    if (res != 1)
+        free(c.mig_path);
+    free(c.schema);
+    free(c.code);
+    return res;
+}
+
 /* ------------------------------------------------------------ resolve */
 
 /* The config Prisma loads from the working directory when no --config is given. */

@@ -90,4 +90,12 @@ const char **gate_prisma_argv(const struct gate_policy *pol, const struct gate_p
                               const char *const *extra, size_t nextra, struct gate_arena *a,
                               size_t *argc);
 
+/*
+ * The config reader alone (for tests): what text (a config file's
+ * contents) says about migrations.path. -1 no config object found, 0 no
+ * migrations.path at the top level, 1 a string literal (*path malloc'd,
+ * as written), 2 set but not checkable. *path is NULL unless 1.
+ */
+int gate_prisma_config_migrations(const char *text, size_t len, char **path);
+
 #endif
