@@ -435,6 +435,7 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
     for (size_t i = 0; i < pol->ntargets; i++) {
         mask_env(out, pol->targets[i].url_env, true);
         mask_env(out, pol->targets[i].shadow_url_env, true);
+        mask_env(out, pol->targets[i].direct_url_env, true);
     }
     mask_env(out, "PGPASSWORD", false);
     mask_env(out, pol->deploy.token_env, false);
