@@ -683,8 +683,8 @@ static const char *where_url(struct gate_arena *a, const struct gate_db_url *u)
 /* What the server said, for messages. */
 static const char *where_ident(struct gate_arena *a, const struct gate_db_identity *id)
 {
-    return gate_arena_printf(a, "server %s%sport %d, database %s, system identifier %s",
-                             *id->addr ? id->addr : "(Unix socket)", " ", id->port, id->database,
+    return gate_arena_printf(a, "server %s port %d, database %s, system identifier %s",
+                             *id->addr ? id->addr : "(Unix socket)", id->port, id->database,
                              *id->system_identifier ? id->system_identifier : "unknown");
 }
 
@@ -696,6 +696,34 @@ static enum gate_exit refuse_db(struct deploy *dp, const char *msg)
     guide(dp, "%s", msg);
     dp->d->stage = "refused";
     return GATE_EXIT_CLOSED;
+}
+
+/*
+ * The gate holds its advisory lock (GATE_PLAN_LOCK_KEY) on the target:
+ * a connection that can take it is not on the target database, whatever
+ * its identity says (a copy of the cluster restored elsewhere keeps the
+ * system identifier, and may keep the port and the database name).
+ */
+static bool lock_is_free(struct gate_db *db)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    char sql[128];
+    bool freed;
+
+    (void)snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%lld::bigint)",
+                   GATE_PLAN_LOCK_KEY);
+    if (gate_db_exec(db, sql, &r, &err))
+        return false;
+    freed = r && gate_db_result_rows(r) == 1 && !strcmp(gate_db_result_value(r, 0, 0), "t");
+    gate_db_result_free(r);
+    if (freed) {
+        (void)snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%lld::bigint)",
+                       GATE_PLAN_LOCK_KEY);
+        if (!gate_db_exec(db, sql, &r, &err))
+            gate_db_result_free(r);
+    }
+    return freed;
 }
 
 /*
@@ -757,7 +785,7 @@ static enum gate_exit same_db(struct deploy *dp, const char *value, const char *
         }
         goto out;
     }
-    same = gate_db_same_database(&got, &want);
+    same = gate_db_same_database(&got, &want) && !lock_is_free(db);
     if (shadow && same) {
         rc = refuse_db(
             dp, gate_arena_printf(a,
@@ -769,12 +797,16 @@ static enum gate_exit same_db(struct deploy *dp, const char *value, const char *
         rc = refuse_db(
             dp, gate_arena_printf(a,
                                   "%s points at %s (%s), but the gate checked and planned the "
-                                  "target %s (%s): Prisma Migrate connects through the schema's "
-                                  "directUrl, so it would migrate another database; point it at "
-                                  "the target (or name the target's direct URL variable with "
-                                  "targets.NAME.direct_url_env)",
+                                  "target %s (%s)%s: Prisma Migrate connects through the "
+                                  "schema's directUrl, so it would migrate another database; "
+                                  "point it at the target (or name the target's direct URL "
+                                  "variable with targets.NAME.direct_url_env)",
                                   label, where_url(a, &u), where_ident(a, &got),
-                                  where_url(a, &dp->url), where_ident(a, &want)));
+                                  where_url(a, &dp->url), where_ident(a, &want),
+                                  gate_db_same_database(&got, &want)
+                                      ? " - the same identity, but the gate's lock on the "
+                                        "target is not held there: a copy of the cluster"
+                                      : ""));
     } else if (!shadow) {
         gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_PASS,
                            gate_arena_printf(a, "%s reaches the target database (%s)", label,

@@ -267,4 +267,44 @@ expect "D: hostaddr: Prisma was not started" no "$(started)"
 STAGING_URL="postgresql://gate_pw:secret-pw@localhost:$PORT/d_staging?hostaddr=127.0.0.1" gate_in "$PROJ" D-hostaddr-ok plan -t staging --format json
 expect "D: hostaddr that the host name resolves to is accepted; the server reached is reported" 127.0.0.1 "$(jget "$WORK/D-hostaddr-ok.out" "r.target.server.addr")"
 
+# --- K: a copy of the cluster (same system_identifier, port and database name) -------------
+# pg_basebackup of the test cluster, started on 127.0.0.2 with the same port:
+# by identity alone it looks like the target; the gate's lock says otherwise.
+BIN=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+CLONE=
+# shellcheck disable=SC2317 # called through trap
+stop_clone() {
+	[ -n "$CLONE" ] || return 0
+	as_pg "$BIN/pg_ctl" -D "$CLONE/data" -m immediate -s stop >/dev/null 2>&1
+	rm -rf "$CLONE"
+}
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ -x "$BIN/pg_basebackup" ]; then
+	trap 'stop_clone; cleanup' EXIT
+	CLONE=$(mktemp -d "${TMPDIR:-/tmp}/gate-clone.XXXXXX")
+	chmod 755 "$CLONE"
+	[ "$(id -u)" = 0 ] && chown postgres "$CLONE"
+	if as_pg "$BIN/pg_basebackup" -D "$CLONE/data" -h 127.0.0.1 -p "$PORT" -U postgres -X stream -c fast >"$WORK/clone.log" 2>&1 &&
+		as_pg sh -c "printf 'host all all 127.0.0.0/8 trust\n' >>'$CLONE/data/pg_hba.conf'" &&
+		as_pg "$BIN/pg_ctl" -D "$CLONE/data" -l "$CLONE/log" -w -t 60 -s \
+			-o "-p $PORT -c listen_addresses=127.0.0.2 -c unix_socket_directories=$CLONE" start >>"$WORK/clone.log" 2>&1; then
+		add_migration "$PROJ" 20240105000000_more 'ALTER TABLE "User" ADD COLUMN "v" TEXT;\n'
+		CLONE_URL="postgresql://gate_pw:secret-pw@127.0.0.2:$PORT/d_staging"
+		expect "K: the copy reports the same system_identifier" "$(q d_staging "SELECT system_identifier FROM pg_control_system()")" \
+			"$(psql -X -At -h 127.0.0.2 -p "$PORT" -U postgres -d d_staging -c "SELECT system_identifier FROM pg_control_system()")"
+		DIRECT_URL=$CLONE_URL gate_in "$PROJ" K deploy -t staging --format json
+		expect "K: DIRECT_URL on a copy of the cluster (same identity): refused (exit 1)" 1 "$RC" || show "$WORK/K.err"
+		expect_has "K: says it is a copy" "$WORK/K.err" "a copy of the cluster"
+		expect "K: copy: Prisma was not started" no "$(started)"
+		expect "K: the copy was not migrated" 0 "$(psql -X -At -h 127.0.0.2 -p "$PORT" -U postgres -d d_staging -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '20240105000000_more'")"
+	else
+		show "$WORK/clone.log"
+		not_ok "K: make a copy of the cluster on 127.0.0.2 (pg_basebackup)"
+	fi
+	stop_clone
+	CLONE=
+else
+	echo "# K skipped: $BIN/pg_basebackup not found"
+fi
+
 finish
