@@ -6,6 +6,7 @@
  */
 #include "gate/compat.h"
 #include "gate/plan.h"
+#include "gate/prisma_cli.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
 
@@ -285,6 +286,34 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
 
 /* ------------------------------------------------------------ JSON */
 
+/* What `prisma migrate deploy` would use (prisma_cli.h): the `prisma` member. */
+static void prisma_json(const struct gate_prisma_use *u, struct gate_jsonw *w)
+{
+    gate_jsonw_key(w, "prisma");
+    if (!u) {
+        gate_jsonw_null(w);
+        return;
+    }
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "schema");
+    gate_jsonw_str(w, u->schema);
+    gate_jsonw_key(w, "schema_from");
+    gate_jsonw_str(w, u->schema_from);
+    gate_jsonw_key(w, "config");
+    gate_jsonw_str(w, u->config);
+    gate_jsonw_key(w, "config_from");
+    gate_jsonw_str(w, u->config_from);
+    gate_jsonw_key(w, "migrations");
+    gate_jsonw_str(w, u->migrations);
+    gate_jsonw_key(w, "migrations_from");
+    gate_jsonw_str(w, u->migrations_from);
+    gate_jsonw_key(w, "planned");
+    gate_jsonw_str(w, u->planned);
+    gate_jsonw_key(w, "same");
+    gate_jsonw_bool(w, u->same);
+    gate_jsonw_end(w);
+}
+
 void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
 {
     const struct gate_run_plan *p = run->plan;
@@ -310,6 +339,7 @@ void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_bool(w, p->signed_tokens);
     gate_jsonw_key(w, "token_env");
     gate_jsonw_str(w, p->token_env);
+    prisma_json(p->prisma, w);
     gate_jsonw_key(w, "applied");
     gate_jsonw_int(w, (long long)p->applied);
     gate_jsonw_key(w, "pending");

@@ -88,6 +88,8 @@ policy "$PROJ" ""
 gate_in "$PROJ" S-plan plan --migrations safe --format json
 expect "S: plan of a subset folder is refused (exit 1)" "1 refused" "$RC $(jget "$WORK/S-plan.out" r.plan.decision)"
 expect_has "S: plan names Prisma's folder and the planned one" "$WORK/S-plan.out" "Prisma would apply the migrations in prisma/migrations"
+expect "S: plan.prisma in the JSON report: Prisma's folder, the planned one, not the same" "prisma/migrations safe false" \
+	"$(jget "$WORK/S-plan.out" "[r.plan.prisma.migrations, r.plan.prisma.planned, r.plan.prisma.same].join(' ')")"
 gate_in "$PROJ" S deploy --migrations safe --format json
 expect "S: deploy of a subset folder is refused (exit 1)" 1 "$RC"
 expect "S: stage refused" refused "$(jget "$WORK/S.out" r.deploy.stage)"
@@ -266,6 +268,16 @@ expect_has "D: explains Prisma ignores hostaddr" "$WORK/D-hostaddr.err" "Prisma 
 expect "D: hostaddr: Prisma was not started" no "$(started)"
 STAGING_URL="postgresql://gate_pw:secret-pw@localhost:$PORT/d_staging?hostaddr=127.0.0.1" gate_in "$PROJ" D-hostaddr-ok plan -t staging --format json
 expect "D: hostaddr that the host name resolves to is accepted; the server reached is reported" 127.0.0.1 "$(jget "$WORK/D-hostaddr-ok.out" "r.target.server.addr")"
+
+cp "$PROJ/prisma/schema.prisma" "$WORK/d-schema.prisma"
+sed -i "s|directUrl = env(\"DIRECT_URL\")|directUrl = \"$PROD\"|" "$PROJ/prisma/schema.prisma"
+gate_in "$PROJ" D-literal deploy -t staging --format json
+expect "D: a literal directUrl on production: refused (exit 1)" 1 "$RC" || show "$WORK/D-literal.err"
+expect_has "D: literal: names it" "$WORK/D-literal.err" "the schema's literal directUrl points at 127.0.0.1:$PORT/d_prod"
+expect_lacks "D: literal: no password in stderr" "$WORK/D-literal.err" "secret-pw"
+expect_lacks "D: literal: no password in the report" "$WORK/D-literal.out" "secret-pw"
+expect "D: literal: Prisma was not started" no "$(started)"
+cp "$WORK/d-schema.prisma" "$PROJ/prisma/schema.prisma"
 
 # --- K: a copy of the cluster (same system_identifier, port and database name) -------------
 # pg_basebackup of the test cluster, started on 127.0.0.2 with the same port:
