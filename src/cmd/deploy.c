@@ -752,6 +752,19 @@ static enum gate_exit same_db(struct deploy *dp, const char *value, const char *
     (void)snprintf(want.database, sizeof(want.database), "%s",
                    t->server_database ? t->server_database : "");
     (void)snprintf(want.addr, sizeof(want.addr), "%s", t->server_addr ? t->server_addr : "");
+    if (!*want.system_identifier) {
+        if (shadow) {
+            gate_run_add_check(dp->run, "deploy.shadow", GATE_STATUS_WARN,
+                               "the target's server identity (pg_control_system()) could not be "
+                               "read: the shadow database is not compared with it");
+            return GATE_EXIT_OK;
+        }
+        return refuse_db(dp, gate_arena_printf(a,
+                                               "the target's server identity "
+                                               "(pg_control_system()) could not be read, so %s "
+                                               "cannot be checked against it",
+                                               label));
+    }
     if (gate_db_url_parse(value, &u, &err)) {
         gate_errorf("%s: %s", label, err.msg);
         return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
@@ -835,12 +848,6 @@ static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_tar
 
     if (gate_db_url_check_hostaddr(&dp->url, &err))
         return refuse_db(dp, gate_arena_printf(a, "%s: %s", t->url_env, err.msg));
-    if (!dp->run->target->system_identifier || !*dp->run->target->system_identifier) {
-        if (u && (u->direct_env || u->direct_lit || u->url_lit))
-            return refuse_db(dp, "the target's server identity (pg_control_system()) could not "
-                                 "be read, so the schema's other URLs cannot be checked against "
-                                 "it");
-    }
     if (!u)
         return GATE_EXIT_OK;
     if (u->url_lit) {

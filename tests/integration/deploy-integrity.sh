@@ -129,6 +129,33 @@ expect_has "P: says which --schema" "$WORK/P-schema.out" "project.prisma passes 
 expect "P: Prisma was not started" no "$(started)"
 expect "P: still nothing applied" "" "$(tables "$DB")"
 
+# a multi-file schema folder: Prisma's folder is `migrations` next to the file
+# holding the datasource (prisma/schema/migrations), not prisma/migrations
+DB=$(createdb m_app)
+export DATABASE_URL=$DB
+PROJ=$WORK/m
+new_project "$PROJ"
+add_migration "$PROJ" 20240101000000_init "$INIT"
+add_migration "$PROJ" 20240102000000_drop "$DROP"
+mkdir -p "$PROJ/prisma/schema/migrations/20240101000000_init"
+mv "$PROJ/prisma/schema.prisma" "$PROJ/prisma/schema/schema.prisma"
+sed -i '/^model User/,$d' "$PROJ/prisma/schema/schema.prisma"
+printf 'model User {\n  id Int @id @default(autoincrement())\n}\n' >"$PROJ/prisma/schema/user.prisma"
+cp "$PROJ/prisma/migrations/migration_lock.toml" "$PROJ/prisma/schema/migrations/"
+cp "$PROJ/prisma/migrations/20240101000000_init/migration.sql" "$PROJ/prisma/schema/migrations/20240101000000_init/"
+policy "$PROJ" "  schema: prisma/schema
+  migrations: prisma/migrations"
+gate_in "$PROJ" M-old deploy --format json
+expect "M: a schema folder with the migrations next to the folder (not next to the datasource file): refused" 1 "$RC"
+expect "M: Prisma's folder is next to the datasource file" prisma/schema/migrations "$(jget "$WORK/M-old.out" r.plan.prisma.migrations)"
+expect "M: Prisma was not started" no "$(started)"
+policy "$PROJ" "  schema: prisma/schema
+  migrations: prisma/schema/migrations"
+gate_in "$PROJ" M deploy --format json
+expect "M: planned from Prisma's folder: deploys (exit 0)" 0 "$RC" || show "$WORK/M.err"
+expect "M: Prisma got --schema prisma/schema" 1 "$(recorded ' --schema prisma/schema$')"
+expect "M: only the planned migration applied (Audit kept)" "Audit User _prisma_migrations" "$(tables "$DB")"
+
 # --- C: a Prisma config file in the project --------------------------------------------------
 DB=$(createdb c_app)
 export DATABASE_URL=$DB

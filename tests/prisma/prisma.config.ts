@@ -11,7 +11,9 @@
 // Schema and migrations: like a project without a config file, Prisma takes
 // the schema from `--schema` (else prisma/schema.prisma) and the migrations
 // folder from `migrations` next to the schema file holding the datasource.
-// This config sets `schema` / `migrations.path` only when asked to:
+// This config sets `schema` only to the --schema given (so the CLI's start-up
+// finds a schema folder too) or when asked to, and `migrations.path` only
+// when asked to:
 //   PRISMA_GATE_SCHEMA     schema file or folder, relative to the current
 //                          working directory (the project dir).
 //   PRISMA_GATE_MIGRATIONS migrations dir, relative to the current working
@@ -286,9 +288,9 @@ for (const name of schemaEnv.names) {
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
-  ...(process.env.PRISMA_GATE_SCHEMA
-    ? { schema: path.resolve(process.cwd(), process.env.PRISMA_GATE_SCHEMA) }
-    : {}),
+  // the --schema given (the CLI's flag wins anyway; the CLI's start-up engine
+  // check reads only the config and the default locations), else PRISMA_GATE_SCHEMA
+  ...(schemaArg() || process.env.PRISMA_GATE_SCHEMA ? { schema: schemaPath } : {}),
   ...(process.env.PRISMA_GATE_MIGRATIONS
     ? { migrations: { path: path.resolve(process.cwd(), process.env.PRISMA_GATE_MIGRATIONS) } }
     : {}),
