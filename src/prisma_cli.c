@@ -102,6 +102,13 @@ static const char *argv_flag(const char *const *argv, size_t n, const char *flag
 
 /* ------------------------------------------------------------ config text */
 
+/* A URL setting of the config's datasource. */
+struct cfg_url {
+    int kind;   /* 0 absent, 1 env("X") / process.env.X, 2 a literal, 3 anything else */
+    char *text; /* the variable name (1) or the literal (2, a secret); malloc'd */
+    int line;
+};
+
 struct cfg {
     const char *text; /* original */
     char *code;       /* comments blanked, same length */
@@ -114,6 +121,8 @@ struct cfg {
     int spread_line;     /* a top-level spread mentioning migrations, 0 */
     char *schema;        /* schema: "literal", malloc'd */
     bool found;          /* the config object was found */
+    /* datasource: { url, shadowDatabaseUrl } (Prisma 7) */
+    struct cfg_url url, direct, shadow;
 };
 
 static int line_at(const struct cfg *c, size_t off)
@@ -454,6 +463,101 @@ static size_t find_object(const struct cfg *c)
     return len;
 }
 
+/* An identifier at c[i..]: its end, or i when there is none. */
+static size_t ident_end(const char *c, size_t len, size_t i)
+{
+    while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
+        i++;
+    return i;
+}
+
+/* env("X"), env('X'), process.env.X, process.env["X"], "literal" or something else. */
+static void read_url_value(struct cfg *c, const struct member *m, struct cfg_url *out)
+{
+    const char *s = c->code;
+    size_t b = m->vstart, e = trim_end(s, m->vstart, m->vend), k;
+    char *lit;
+
+    free(out->text);
+    out->text = NULL;
+    out->line = line_at(c, b);
+    out->kind = 3;
+    if (m->shorthand || b >= e)
+        return;
+    lit = literal_value(s, c->len, b, e);
+    if (lit) {
+        out->kind = 2;
+        out->text = lit;
+        return;
+    }
+    if (word_at(s, e, b, "env")) {
+        k = skip_ws(s, e, b + 3);
+        if (k < e && s[k] == '(') {
+            size_t q = skip_ws(s, e, k + 1), qe;
+
+            if (q < e && (s[q] == '"' || s[q] == '\'' || s[q] == '`')) {
+                qe = skip_string(s, e, q);
+                if (skip_ws(s, e, qe) < e && s[skip_ws(s, e, qe)] == ')' &&
+                    skip_ws(s, e, skip_ws(s, e, qe) + 1) == e) {
+                    out->text = literal_value(s, c->len, q, qe);
+                    out->kind = out->text ? 1 : 3;
+                }
+            }
+        }
+        return;
+    }
+    if (e - b > 12 && !strncmp(s + b, "process.env.", 12)) {
+        k = ident_end(s, e, b + 12);
+        if (k == e && k > b + 12) {
+            out->text = gate_xstrndup(s + b + 12, k - b - 12);
+            out->kind = 1;
+        }
+        return;
+    }
+    if (e - b > 12 && !strncmp(s + b, "process.env[", 12)) {
+        size_t q = b + 12, qe;
+
+        if (q < e && (s[q] == '"' || s[q] == '\'')) {
+            qe = skip_string(s, e, q);
+            if (qe + 1 == e && s[qe] == ']') {
+                out->text = literal_value(s, c->len, q, qe);
+                out->kind = out->text ? 1 : 3;
+            }
+        }
+    }
+}
+
+static void read_datasource(struct cfg *c, const struct member *m)
+{
+    const char *s = c->code;
+    size_t vend, i;
+    struct member in;
+
+    if (m->shorthand || m->vstart >= m->vend || s[m->vstart] != '{') {
+        c->url.kind = 3;
+        c->url.line = line_at(c, m->vstart);
+        return;
+    }
+    vend = match_close(s, c->len, m->vstart);
+    for (i = m->vstart + 1; i < vend;) {
+        i = next_member(s, vend, i, &in);
+        if (i > vend)
+            break;
+        if (in.spread) {
+            c->url.kind = 3;
+            c->url.line = line_at(c, in.vstart);
+        } else if (!strcmp(in.key, "url")) {
+            read_url_value(c, &in, &c->url);
+        } else if (!strcmp(in.key, "directUrl")) {
+            read_url_value(c, &in, &c->direct);
+        } else if (!strcmp(in.key, "shadowDatabaseUrl")) {
+            read_url_value(c, &in, &c->shadow);
+        }
+        if (i < vend && s[i] == ',')
+            i++;
+    }
+}
+
 static void read_config_text(struct cfg *c)
 {
     size_t open, end, i;
@@ -471,13 +575,16 @@ static void read_config_text(struct cfg *c)
             break;
         if (m.spread) {
             for (size_t k = m.vstart; k < m.vend; k++) {
-                if (word_at(c->code, m.vend, k, "migrations")) {
+                if (word_at(c->code, m.vend, k, "migrations") ||
+                    word_at(c->code, m.vend, k, "datasource")) {
                     c->spread_line = line_at(c, m.vstart);
                     break;
                 }
             }
         } else if (!strcmp(m.key, "migrations")) {
             read_migrations(c, &m);
+        } else if (!strcmp(m.key, "datasource")) {
+            read_datasource(c, &m);
         } else if (!strcmp(m.key, "schema") && !m.shorthand) {
             free(c->schema);
             c->schema =
@@ -486,6 +593,26 @@ static void read_config_text(struct cfg *c)
         if (i < end && c->code[i] == ',')
             i++;
     }
+}
+
+int gate_prisma_config_url(const char *text, size_t len, char **value)
+{
+    struct cfg c;
+    int res;
+
+    memset(&c, 0, sizeof(c));
+    c.text = text;
+    c.len = len;
+    c.code = gate_xstrndup(text, len);
+    read_config_text(&c);
+    res = c.found ? c.url.kind : -1;
+    *value = c.url.text;
+    free(c.mig_path);
+    free(c.schema);
+    free(c.direct.text);
+    free(c.shadow.text);
+    free(c.code);
+    return res;
 }
 
 int gate_prisma_config_migrations(const char *text, size_t len, char **path)
@@ -503,6 +630,9 @@ int gate_prisma_config_migrations(const char *text, size_t len, char **path)
     if (res != 1)
         free(c.mig_path);
     free(c.schema);
+    free(c.url.text);
+    free(c.direct.text);
+    free(c.shadow.text);
     free(c.code);
     return res;
 }
@@ -597,14 +727,42 @@ static void resolve_migrations(struct res *r, const char *ds_dir)
                 r->a, "migrations.path \"%s\" in %s (line %d), relative to its directory",
                 c.mig_path, u->config, c.mig_line);
         }
+        if (c.url.kind == 1)
+            u->cfg_url_env = gate_arena_strdup(r->a, c.url.text);
+        else if (c.url.kind == 2)
+            u->cfg_url_lit = gate_arena_strdup(r->a, c.url.text);
+        else if (c.url.kind == 3)
+            add(r, true,
+                "the Prisma config file %s (%s) sets datasource.url at line %d in a way the gate "
+                "cannot read: Prisma would connect to a database the gate cannot check; write "
+                "it as url: env(\"NAME\") (or process.env.NAME)",
+                u->config, u->config_from, c.url.line);
+        if (c.direct.kind == 1)
+            u->cfg_direct_env = gate_arena_strdup(r->a, c.direct.text);
+        else if (c.direct.kind == 2)
+            u->cfg_direct_lit = gate_arena_strdup(r->a, c.direct.text);
+        else if (c.direct.kind == 3)
+            add(r, true,
+                "the Prisma config file %s (%s) sets datasource.directUrl at line %d in a way "
+                "the gate cannot read: Prisma Migrate would connect through it to a database "
+                "the gate cannot check; write it as directUrl: env(\"NAME\")",
+                u->config, u->config_from, c.direct.line);
+        if (c.shadow.kind == 1)
+            u->cfg_shadow_env = gate_arena_strdup(r->a, c.shadow.text);
+        else if (c.shadow.kind == 2)
+            u->cfg_shadow_lit = gate_arena_strdup(r->a, c.shadow.text);
         if (c.spread_line)
             add(r, false,
-                "the Prisma config file %s spreads an object that mentions migrations (line %d): "
-                "the gate cannot see keys set that way; write migrations: { path: \"...\" } as "
-                "a literal if it sets one",
+                "the Prisma config file %s spreads an object that mentions migrations or "
+                "datasource (line %d): the gate cannot see keys set that way; write "
+                "migrations: { path: \"...\" } and datasource: { url: env(\"NAME\") } in the "
+                "object itself if it sets them",
                 u->config, c.spread_line);
         free(c.schema);
         free(c.mig_path);
+        free(c.url.text);
+        free(c.direct.text);
+        free(c.shadow.text);
         free(c.code);
         free(text);
         if (!c.found || c.mig == 2)

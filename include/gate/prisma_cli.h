@@ -25,11 +25,13 @@
  * the object passed to defineConfig(...) (or `export default {...}`,
  * `module.exports = {...}`), its top-level keys written literally, and
  * `migrations: { path: "..." }` / `schema: "..."` whose value is one
- * string literal. A `migrations` whose path is anything else (a variable,
- * process.env, a template with ${}, a spread inside it) cannot be
- * checked: a problem, fixed by writing the path as a literal. Keys set
- * through a top-level spread (`...obj`) or computed elsewhere are not
- * seen (a note says so when the spread mentions `migrations`); the
+ * string literal, and `datasource: { url, directUrl, shadowDatabaseUrl }`
+ * (Prisma 7; Prisma 6 with engine 'classic')
+ * written as env("X"), process.env.X or a literal; a datasource.url
+ * written otherwise cannot be checked (a problem). A `migrations` whose path is anything else (a
+ * variable, process.env, a template with ${}, a spread inside it) cannot be checked: a problem,
+ * fixed by writing the path as a literal. Keys set through a top-level spread (`...obj`) or
+ * computed elsewhere are not seen (a note says so when the spread mentions `migrations`); the
  * comparison of the rows Prisma wrote with the plan after the deploy is
  * the backstop for those.
  *
@@ -64,6 +66,13 @@ struct gate_prisma_use {
     const char *url_lit;    /* url = "..." (a secret: never print it) */
     const char *direct_lit; /* directUrl = "..." (a secret) */
     const char *shadow_lit; /* shadowDatabaseUrl = "..." (a secret) */
+    /* the config's datasource (Prisma 7): url / shadowDatabaseUrl */
+    const char *cfg_url_env;    /* env("X") or process.env.X */
+    const char *cfg_url_lit;    /* a literal (a secret) */
+    const char *cfg_direct_env; /* datasource.directUrl (Prisma 6, engine 'classic') */
+    const char *cfg_direct_lit;
+    const char *cfg_shadow_env; /* env("X") or process.env.X */
+    const char *cfg_shadow_lit; /* a literal (a secret) */
 
     const char **problems; /* why Prisma could use something else than planned */
     size_t nproblems;
@@ -97,5 +106,12 @@ const char **gate_prisma_argv(const struct gate_policy *pol, const struct gate_p
  * as written), 2 set but not checkable. *path is NULL unless 1.
  */
 int gate_prisma_config_migrations(const char *text, size_t len, char **path);
+
+/*
+ * The same for datasource.url: -1 no config object, 0 absent, 1 an
+ * environment variable (*value its name), 2 a literal (*value it), 3
+ * not readable. *value malloc'd or NULL.
+ */
+int gate_prisma_config_url(const char *text, size_t len, char **value);
 
 #endif

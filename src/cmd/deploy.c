@@ -300,8 +300,12 @@ static char **child_env(struct deploy *dp)
     env_set(env, &k, "DATABASE_URL", dp->url_value);
     if (u && u->url_env)
         env_set(env, &k, u->url_env, dp->url_value);
+    if (u && u->cfg_url_env) /* Prisma 7: the config's datasource.url */
+        env_set(env, &k, u->cfg_url_env, dp->url_value);
     if (u && u->direct_env)
         env_set(env, &k, u->direct_env, dp->direct_value ? dp->direct_value : dp->url_value);
+    if (u && u->cfg_direct_env) /* Prisma 6 config, engine 'classic' */
+        env_set(env, &k, u->cfg_direct_env, dp->direct_value ? dp->direct_value : dp->url_value);
     if (!getenv("CHECKPOINT_DISABLE"))
         env_set(env, &k, "CHECKPOINT_DISABLE", "1");
     if (!getenv("PRISMA_HIDE_UPDATE_MESSAGE"))
@@ -832,6 +836,63 @@ out:
 }
 
 /*
+ * A directUrl (what: the schema's or the config's) named env_name or
+ * written as literal: the literal must reach the target; else the target's
+ * direct_url_env, else the variable's own value when the environment sets
+ * it, must reach the target; else the variable gets the target's URL.
+ * Sets dp->direct_value. 0, or the exit status (reported).
+ */
+static enum gate_exit check_direct(struct deploy *dp, const struct gate_policy_target *t,
+                                   const char *env_name, const char *literal, const char *what)
+{
+    struct gate_arena *a = &dp->run->arena;
+    enum gate_exit rc;
+    const char *v;
+
+    if (literal) {
+        rc = same_db(dp, literal, gate_arena_printf(a, "%s (a literal)", what), false);
+        if (!rc)
+            dp->direct_value = literal;
+        return rc;
+    }
+    if (!env_name)
+        return GATE_EXIT_OK;
+    if (t->direct_url_env) {
+        v = getenv(t->direct_url_env);
+        if (!v || !*v) {
+            gate_errorf("%s is not set: the target%s%s names it as direct_url_env (what %s, "
+                        "env(\"%s\"), gets); nothing was changed",
+                        t->direct_url_env, t->name ? " " : "", t->name ? t->name : "", what,
+                        env_name);
+            return GATE_EXIT_USAGE;
+        }
+        rc = same_db(dp, v,
+                     gate_arena_printf(a, "%s (the target's direct_url_env, given to Prisma as %s)",
+                                       t->direct_url_env, env_name),
+                     false);
+        if (!rc)
+            dp->direct_value = v;
+        return rc;
+    }
+    v = getenv(env_name);
+    if (v && *v) {
+        rc = same_db(dp, v,
+                     gate_arena_printf(a, "%s (%s = env(\"%s\"), set in the environment)", env_name,
+                                       what, env_name),
+                     false);
+        if (!rc)
+            dp->direct_value = v;
+        return rc;
+    }
+    dp->direct_value = dp->url_value;
+    gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_PASS,
+                       gate_arena_printf(a,
+                                         "%s (%s) is not set: Prisma gets the target's URL in it",
+                                         env_name, what));
+    return GATE_EXIT_OK;
+}
+
+/*
  * Every URL Prisma may use must reach the database the gate checked:
  * the target URL itself (hostaddr), a literal url in the schema, the
  * directUrl (a literal, the target's direct_url_env, or the variable the
@@ -855,54 +916,25 @@ static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_tar
         if (rc)
             return rc;
     }
-    if (u->direct_lit) {
-        rc = same_db(dp, u->direct_lit, "the schema's literal directUrl", false);
+    if (u->cfg_url_lit) {
+        rc = same_db(dp, u->cfg_url_lit, "the Prisma config's literal datasource.url", false);
         if (rc)
             return rc;
-        dp->direct_value = u->direct_lit;
-    } else if (u->direct_env && t->direct_url_env) {
-        v = getenv(t->direct_url_env);
-        if (!v || !*v) {
-            gate_errorf("%s is not set: the target%s%s names it as direct_url_env (what the "
-                        "schema's directUrl = env(\"%s\") gets); nothing was changed",
-                        t->direct_url_env, t->name ? " " : "", t->name ? t->name : "",
-                        u->direct_env);
-            return GATE_EXIT_USAGE;
-        }
-        rc = same_db(dp, v,
-                     gate_arena_printf(a, "%s (the target's direct_url_env, given to Prisma as %s)",
-                                       t->direct_url_env, u->direct_env),
-                     false);
-        if (rc)
-            return rc;
-        dp->direct_value = v;
-    } else if (u->direct_env) {
-        v = getenv(u->direct_env);
-        if (v && *v) {
-            rc = same_db(dp, v,
-                         gate_arena_printf(a,
-                                           "%s (the schema's directUrl = env(\"%s\"), set in "
-                                           "the environment)",
-                                           u->direct_env, u->direct_env),
-                         false);
-            if (rc)
-                return rc;
-            dp->direct_value = v;
-        } else {
-            dp->direct_value = dp->url_value;
-            gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_PASS,
-                               gate_arena_printf(a,
-                                                 "%s (the schema's directUrl) is not set: Prisma "
-                                                 "gets the target's URL in it",
-                                                 u->direct_env));
-        }
-    } else if (t->direct_url_env) {
+    }
+    rc = check_direct(dp, t, u->direct_env, u->direct_lit, "the schema's directUrl");
+    if (!rc)
+        rc = check_direct(dp, t, u->cfg_direct_env, u->cfg_direct_lit,
+                          "the Prisma config's datasource.directUrl");
+    if (rc)
+        return rc;
+    if (t->direct_url_env && !u->direct_env && !u->direct_lit && !u->cfg_direct_env &&
+        !u->cfg_direct_lit)
         gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_WARN,
                            gate_arena_printf(a,
-                                             "the target names direct_url_env %s, but the schema "
-                                             "has no directUrl: Prisma uses the url",
+                                             "the target names direct_url_env %s, but neither "
+                                             "the schema nor the Prisma config has a directUrl: "
+                                             "Prisma uses the url",
                                              t->direct_url_env));
-    }
     v = u->shadow_lit ? u->shadow_lit : u->shadow_env ? getenv(u->shadow_env) : NULL;
     if (v && *v) {
         rc = same_db(dp, v,
@@ -910,6 +942,20 @@ static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_tar
                                    : gate_arena_printf(a, "%s (the schema's shadowDatabaseUrl)",
                                                        u->shadow_env),
                      true);
+        if (rc)
+            return rc;
+    }
+    v = u->cfg_shadow_lit   ? u->cfg_shadow_lit
+        : u->cfg_shadow_env ? getenv(u->cfg_shadow_env)
+                            : NULL;
+    if (v && *v) {
+        rc = same_db(
+            dp, v,
+            u->cfg_shadow_lit
+                ? "the Prisma config's literal datasource.shadowDatabaseUrl"
+                : gate_arena_printf(a, "%s (the Prisma config's datasource.shadowDatabaseUrl)",
+                                    u->cfg_shadow_env),
+            true);
         if (rc)
             return rc;
     }

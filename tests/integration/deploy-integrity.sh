@@ -202,6 +202,24 @@ sed -i '/^  config:/d' "$PROJ/prisma-gate.yml"
 gate_in "$PROJ" C-auto plan --format json
 expect "C: a prisma.config.ts Prisma loads from the working directory counts too: refused" "1 refused" "$RC $(jget "$WORK/C-auto.out" r.plan.decision)"
 expect_has "C: it is named as found in the working directory" "$WORK/C-auto.out" "found in the working directory"
+# the config's datasource (Prisma 7; Prisma 6 with engine 'classic'): url, directUrl
+cat >"$PROJ/prisma.config.ts" <<EOF
+import base from '$CONFIG'
+export default {
+  ...base,
+  migrations: { path: "db/migrations" },
+  datasource: { url: pickUrl() },
+}
+EOF
+gate_in "$PROJ" C-ds-expr plan --format json
+expect "C: a datasource.url the gate cannot read: refused" "1 refused" "$RC $(jget "$WORK/C-ds-expr.out" r.plan.decision)"
+expect_has "C: says where" "$WORK/C-ds-expr.out" "sets datasource.url at line 5"
+sed -i 's|datasource: { url: pickUrl() }|datasource: { url: env("APP_DB_URL"), directUrl: env("DIRECT_URL") }|' "$PROJ/prisma.config.ts"
+OTHER=$(createdb c_other)
+DIRECT_URL=$OTHER gate_in "$PROJ" C-ds-direct deploy --format json
+expect "C: the config's datasource.directUrl on another database: refused (exit 1)" 1 "$RC" || show "$WORK/C-ds-direct.err"
+expect_has "C: names the config's directUrl" "$WORK/C-ds-direct.err" "the Prisma config's datasource.directUrl"
+expect "C: config directUrl: Prisma was not started" no "$(started)"
 
 # --- U: a migration Prisma applies that the plan did not contain -------------------------------
 DB=$(createdb u_app)
@@ -300,7 +318,7 @@ cp "$PROJ/prisma/schema.prisma" "$WORK/d-schema.prisma"
 sed -i "s|directUrl = env(\"DIRECT_URL\")|directUrl = \"$PROD\"|" "$PROJ/prisma/schema.prisma"
 gate_in "$PROJ" D-literal deploy -t staging --format json
 expect "D: a literal directUrl on production: refused (exit 1)" 1 "$RC" || show "$WORK/D-literal.err"
-expect_has "D: literal: names it" "$WORK/D-literal.err" "the schema's literal directUrl points at 127.0.0.1:$PORT/d_prod"
+expect_has "D: literal: names it" "$WORK/D-literal.err" "the schema's directUrl (a literal) points at 127.0.0.1:$PORT/d_prod"
 expect_lacks "D: literal: no password in stderr" "$WORK/D-literal.err" "secret-pw"
 expect_lacks "D: literal: no password in the report" "$WORK/D-literal.out" "secret-pw"
 expect "D: literal: Prisma was not started" no "$(started)"

@@ -68,10 +68,51 @@ static void test_config_reader(void **state)
     }
 }
 
+static const struct {
+    const char *text;
+    int want; /* -1 no object, 0 none, 1 env name, 2 literal, 3 unreadable */
+    const char *value;
+} url_cases[] = {
+    {"export default defineConfig({ datasource: { url: env('DATABASE_URL') } })", 1,
+     "DATABASE_URL"},
+    {"export default defineConfig({ datasource: { url: env(\"PROD\"), shadowDatabaseUrl: "
+     "env('S') } })",
+     1, "PROD"},
+    {"export default defineConfig({ datasource: { url: process.env.DIRECT_URL } })", 1,
+     "DIRECT_URL"},
+    {"export default defineConfig({ datasource: { url: process.env['X_URL'] } })", 1, "X_URL"},
+    {"export default defineConfig({ datasource: { url: 'postgresql://u@h/db' } })", 2,
+     "postgresql://u@h/db"},
+    {"export default defineConfig({ schema: 'x' })", 0, NULL},
+    {"export default defineConfig({ datasource: { url: process.env.A ?? process.env.B } })", 3,
+     NULL},
+    {"export default defineConfig({ datasource: { url: pick() } })", 3, NULL},
+    {"export default defineConfig({ datasource: { ...ds } })", 3, NULL},
+    {"export default defineConfig({ datasource })", 3, NULL},
+};
+
+static void test_config_url(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(url_cases) / sizeof(url_cases[0]); i++) {
+        char *v = NULL;
+        int got = gate_prisma_config_url(url_cases[i].text, strlen(url_cases[i].text), &v);
+
+        if (got != url_cases[i].want)
+            fail_msg("url case %zu: want %d, got %d", i, url_cases[i].want, got);
+        if (url_cases[i].value)
+            assert_string_equal(v, url_cases[i].value);
+        else
+            assert_null(v);
+        free(v);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_reader),
+        cmocka_unit_test(test_config_url),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
