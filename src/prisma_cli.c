@@ -92,6 +92,8 @@ static const char *argv_flag(const char *const *argv, size_t n, const char *flag
     size_t fl = strlen(flag);
 
     for (size_t i = 0; i < n; i++) {
+        if (!argv[i])
+            continue;
         if (!strcmp(argv[i], flag) && i + 1 < n)
             return argv[i + 1];
         if (!strncmp(argv[i], flag, fl) && argv[i][fl] == '=')

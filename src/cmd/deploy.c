@@ -907,6 +907,8 @@ static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_tar
     enum gate_exit rc;
     const char *v;
 
+    if (!t)
+        return GATE_EXIT_USAGE; /* gate_plan_connect reported it */
     if (gate_db_url_check_hostaddr(&dp->url, &err))
         return refuse_db(dp, gate_arena_printf(a, "%s: %s", t->url_env, err.msg));
     if (!u)
