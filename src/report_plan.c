@@ -273,6 +273,9 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
         }
         for (size_t i = 0; i < d->napplied; i++)
             gate_buf_printf(out, "- Applied `%s`\n", gate_text_safe(d->applied[i]));
+        for (size_t i = 0; i < d->nunplanned; i++)
+            gate_buf_printf(out, "- **Applied but not planned:** `%s`\n",
+                            gate_text_safe(d->unplanned[i]));
         if (d->error_code)
             gate_buf_printf(out, "- Prisma error: %s\n", gate_text_safe(d->error_code));
         for (size_t i = 0; i < d->nguidance; i++) {

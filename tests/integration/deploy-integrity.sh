@@ -41,7 +41,7 @@ cat >"$WORK/rec-prisma.sh" <<EOF
 { printf 'ARGV'; for a in "\$@"; do printf ' %s' "\$a"; done; echo; env; } >"$REC"
 if [ -n "\${SNEAK_MIGRATION:-}" ]; then
 	mkdir -p "prisma/migrations/\$SNEAK_MIGRATION"
-	printf 'CREATE TABLE "Sneaky" ("id" INTEGER);\n' >"prisma/migrations/\$SNEAK_MIGRATION/migration.sql"
+	printf 'CREATE TABLE "%s" ("id" INTEGER);\n' "\$SNEAK_MIGRATION" >"prisma/migrations/\$SNEAK_MIGRATION/migration.sql"
 fi
 exec node "$CLI" "\$@"
 EOF
@@ -234,7 +234,11 @@ expect "U: the report names it" 20240101000001_sneaky "$(jget "$WORK/U.out" "(r.
 expect_has "U: recovery: no down migrations" "$WORK/U.out" "Prisma has no down migrations"
 expect_has "U: recovery: how to inspect it" "$WORK/U.out" "SELECT migration_name, started_at, finished_at, logs FROM _prisma_migrations"
 expect_has "U: stderr names it" "$WORK/U.err" "Prisma applied 20240101000001_sneaky, which the plan did not contain"
-SNEAK_MIGRATION='' gate_in "$PROJ" U-text deploy
+add_migration "$PROJ" 20240101000002_more 'ALTER TABLE "User" ADD COLUMN "n" TEXT;\n'
+SNEAK_MIGRATION=20240101000003_sneaky2 gate_in "$PROJ" U-md deploy --format markdown
+expect "U: again with a Markdown report: exit 5" 5 "$RC"
+expect_has "U: the Markdown report names it" "$WORK/U-md.out" "**Applied but not planned:** \`20240101000003_sneaky2\`"
+SNEAK_MIGRATION= gate_in "$PROJ" U-text deploy
 expect_has "U: text report after the next (clean) deploy has no unplanned list" "$WORK/U-text.out" "nothing was pending"
 
 # --- D: directUrl and the database actually migrated -----------------------------------------
