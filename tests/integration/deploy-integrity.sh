@@ -90,6 +90,8 @@ expect "S: plan of a subset folder is refused (exit 1)" "1 refused" "$RC $(jget 
 expect_has "S: plan names Prisma's folder and the planned one" "$WORK/S-plan.out" "Prisma would apply the migrations in prisma/migrations"
 expect "S: plan.prisma in the JSON report: Prisma's folder, the planned one, not the same" "prisma/migrations safe false" \
 	"$(jget "$WORK/S-plan.out" "[r.plan.prisma.migrations, r.plan.prisma.planned, r.plan.prisma.same].join(' ')")"
+gate_in "$PROJ" S-approve approve --migrations safe
+expect "S: approve agrees: no token for a refused plan (exit 1)" 1 "$RC"
 gate_in "$PROJ" S deploy --migrations safe --format json
 expect "S: deploy of a subset folder is refused (exit 1)" 1 "$RC"
 expect "S: stage refused" refused "$(jget "$WORK/S.out" r.deploy.stage)"
