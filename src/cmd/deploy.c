@@ -966,21 +966,26 @@ static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_tar
 
 /* ------------------------------------------------------------ unplanned rows */
 
-/* The ids of the rows _prisma_migrations holds before Prisma runs. */
-static void snapshot_rows(struct deploy *dp)
+/* The ids of the rows _prisma_migrations holds before Prisma runs; 0 or exit 3 (reported). */
+static enum gate_exit snapshot_rows(struct deploy *dp)
 {
     struct gate_hist_db h;
     struct gate_err err = {0};
 
     if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
         gate_hist_db_release(&h);
-        return;
+        gate_errorf("cannot read _prisma_migrations before starting Prisma (needed to tell "
+                    "afterwards what it applied): %s; nothing was changed",
+                    err.msg);
+        gate_run_add_check(dp->run, "deploy.unplanned", GATE_STATUS_ERROR, err.msg);
+        return GATE_EXIT_UNAVAILABLE;
     }
     dp->ids = gate_xcalloc(h.nrows + 1, sizeof(*dp->ids));
     for (size_t i = 0; i < h.nrows; i++)
         dp->ids[dp->nids++] = gate_xstrdup(h.rows[i].id);
     dp->ids_read = true;
     gate_hist_db_release(&h);
+    return GATE_EXIT_OK;
 }
 
 static void free_snapshot(struct deploy *dp)
@@ -1186,7 +1191,9 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
                 dp.d->stage = "refused";
             return finish(&dp, rc);
         }
-        snapshot_rows(&dp);
+        rc = snapshot_rows(&dp);
+        if (rc)
+            return finish(&dp, rc);
         dp.d->stage = "prisma";
         rc = run_prisma(&dp);
         if (dp.d->started && unplanned_rows(&dp))
