@@ -99,6 +99,8 @@ expect "S: Prisma was not started" no "$(started)"
 expect "S: no table at all was created" "" "$(tables "$DB")"
 
 # --- N: nothing planned -----------------------------------------------------------------
+DB=$(createdb n_app) # a fresh database: Prisma would apply prisma/migrations here
+export DATABASE_URL=$DB
 gate_in "$PROJ" N-missing deploy --migrations nowhere --format json
 expect "N: a missing migrations folder: nothing to deploy, exit 0" 0 "$RC"
 expect "N: missing folder: Prisma was not started" no "$(started)"
@@ -111,6 +113,8 @@ expect "N: the deploy report says Prisma did not start" false "$(jget "$WORK/N-e
 expect "N: nothing applied (no table created)" "" "$(tables "$DB")"
 
 # --- P: policy paths that differ from Prisma's ---------------------------------------------
+DB=$(createdb p_app)
+export DATABASE_URL=$DB
 policy "$PROJ" "  migrations: safe"
 gate_in "$PROJ" P-migrations deploy --format json
 expect "P: project.migrations other than Prisma's folder: refused (exit 1)" 1 "$RC"
