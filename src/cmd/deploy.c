@@ -814,10 +814,10 @@ static enum gate_exit same_db(struct deploy *dp, const char *value, const char *
         rc = refuse_db(
             dp, gate_arena_printf(a,
                                   "%s points at %s (%s), but the gate checked and planned the "
-                                  "target %s (%s)%s: Prisma Migrate connects through the "
-                                  "schema's directUrl, so it would migrate another database; "
-                                  "point it at the target (or name the target's direct URL "
-                                  "variable with targets.NAME.direct_url_env)",
+                                  "target %s (%s)%s: Prisma Migrate would connect through "
+                                  "it and migrate another database; point it at the target "
+                                  "(or name the target's direct URL variable with "
+                                  "targets.NAME.direct_url_env)",
                                   label, where_url(a, &u), where_ident(a, &got),
                                   where_url(a, &dp->url), where_ident(a, &want),
                                   gate_db_same_database(&got, &want)
