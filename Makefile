@@ -5,6 +5,8 @@
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/prisma-gate
 PKG_CONFIG ?= pkg-config
 CFLAGS     ?= -O2 -g
 B          ?= build
@@ -73,6 +75,7 @@ BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
+        man docs-check github-mask \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke
 
 all: $(BIN)
@@ -141,7 +144,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden corpus bad-input report-files missing-libs fuzz-smoke
+	@$(MAKE) --no-print-directory unit golden docs-check github-mask corpus bad-input report-files \
+	    missing-libs fuzz-smoke
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -162,6 +166,12 @@ bad-input: $(BIN_PATH) $(SCHEMA_CHECK)
 
 report-files: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/report-files.sh
+
+docs-check: $(BIN_PATH)
+	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/docs.sh
+
+github-mask: $(BIN_PATH)
+	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/github-mask.sh
 
 missing-libs: $(BIN_PATH) $(NOLIB_BIN) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) PRISMA_GATE_NOLIB=$(abspath $(NOLIB_BIN)) tests/missing-libs.sh
@@ -226,12 +236,25 @@ fuzz-smoke: fuzz
 	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) ci/fuzz-smoke.sh
 
 # ---- install ---------------------------------------------------------------
-install: $(BIN)
-	install -d '$(DESTDIR)$(BINDIR)'
+# The man page is generated from the same tables as --help (src/help.c).
+man: $(B)/prisma-gate.1
+
+$(B)/prisma-gate.1: $(BIN_PATH)
+	@mkdir -p $(@D)
+	$(abspath $(BIN_PATH)) help --man >$@.tmp && mv $@.tmp $@
+
+DOCS := README.md docs/policy.md docs/rules.md docs/report.schema.json
+
+install: $(BIN) $(B)/prisma-gate.1
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(DOCDIR)/internals'
 	install -m 0755 $(BIN) '$(DESTDIR)$(BINDIR)/$(BIN)'
+	install -m 0644 $(B)/prisma-gate.1 '$(DESTDIR)$(MANDIR)/man1/prisma-gate.1'
+	install -m 0644 $(DOCS) '$(DESTDIR)$(DOCDIR)/'
+	install -m 0644 docs/internals/*.md '$(DESTDIR)$(DOCDIR)/internals/'
 
 uninstall:
-	rm -f '$(DESTDIR)$(BINDIR)/$(BIN)'
+	rm -f '$(DESTDIR)$(BINDIR)/$(BIN)' '$(DESTDIR)$(MANDIR)/man1/prisma-gate.1'
+	rm -rf '$(DESTDIR)$(DOCDIR)'
 
 # ---- hygiene ---------------------------------------------------------------
 lint:

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# ci/lint.sh - our small checksrc: house rules from c-style.md that the
+# ci/lint.sh - our small checksrc: house rules (docs/internals/style.md) that the
 # compiler does not enforce. Fails (exit 1) listing every violation.
 set -u
 cd "$(dirname "$0")/.." || exit 2

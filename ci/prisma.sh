@@ -1,7 +1,7 @@
 #!/bin/sh
 # ci/prisma.sh — the real Prisma CLI for prisma-gate's integration tests and demo,
 # runnable with only the npm registry reachable ("recipe A" of
-# shared/docs/prisma-cli.md: prisma 6.19.3 + engine 'js' + @prisma/adapter-pg;
+# tests/prisma/README.md: prisma 6.19.3 + engine 'js' + @prisma/adapter-pg;
 # fixture in tests/prisma/, see its README.md).
 #
 # Usage:

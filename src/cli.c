@@ -5,6 +5,7 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
+#include "gate/help.h"
 #include "gate/msg.h"
 #include "gate/report_out.h"
 #include "gate/suggest.h"
@@ -26,7 +27,7 @@ static const struct gate_command commands[] = {
     {"init", gate_cmd_init, "", "write a commented default policy (prisma-gate.yml, or -p FILE)",
      GATE_OPT_FORCE, false},
     {"status", gate_cmd_status, "",
-     "local migrations vs the target's _prisma_migrations (target: DATABASE_URL)",
+     "local migrations vs the target's _prisma_migrations (-t NAME, else the default target)",
      GATE_OPT_MIGRATIONS, true},
     {"check", gate_cmd_check, "",
      "pre-merge gate: repository checks + lint of the migrations this change adds or edits",
@@ -46,6 +47,8 @@ static const struct gate_command commands[] = {
     {"deploy", gate_cmd_deploy, "",
      "gate, then `prisma migrate deploy`, verify and health-check; refused: a checklist",
      GATE_OPT_MIGRATIONS | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
+    {"help", NULL, "[COMMAND]", "one command's synopsis, options, environment and exit statuses",
+     GATE_OPT_MAN, false},
 };
 
 static const char *const format_names[] = {"text",   "json",   "junit",   "sarif",
@@ -85,6 +88,7 @@ enum {
     OPT_CONFIRM,
     OPT_PLAN,
     OPT_CHECKLIST,
+    OPT_MAN,
 };
 
 static const struct option long_opts[] = {
@@ -111,68 +115,13 @@ static const struct option long_opts[] = {
     {"confirm", required_argument, NULL, OPT_CONFIRM},
     {"plan", required_argument, NULL, OPT_PLAN},
     {"checklist", required_argument, NULL, OPT_CHECKLIST},
+    {"man", no_argument, NULL, OPT_MAN},
     {NULL, 0, NULL, 0},
 };
 
 static void usage(struct gate_buf *out)
 {
-    gate_buf_adds(out, "usage: prisma-gate [global options] <command> [options]\n\ncommands:\n");
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(commands); i++) {
-        char head[64];
-
-        (void)snprintf(head, sizeof(head), "%s %s", commands[i].name, commands[i].args);
-        gate_buf_printf(out, "  %-18s %s\n", head, commands[i].summary);
-    }
-    gate_buf_adds(out,
-                  "\nglobal options:\n"
-                  "  -p, --policy FILE      policy file (default ./prisma-gate.yml)\n"
-                  "  -t, --target NAME      target database from the policy\n"
-                  "  -C DIR                 run as if started in DIR\n"
-                  "  -f, --format FORMAT    text | json | junit | sarif | github | gitlab | "
-                  "markdown\n"
-                  "                         (stdout carries only this)\n"
-                  "      --report FMT=PATH  also write a report file: json, junit, sarif, gitlab,\n"
-                  "                         markdown or text (repeatable; atomic; {command} in\n"
-                  "                         PATH is the command's name)\n"
-                  "      --no-color         no ANSI colour (also NO_COLOR, non-TTY)\n"
-                  "  -q, --quiet            errors only on stderr\n"
-                  "  -v, --verbose          more detail on stderr\n"
-                  "      --version          print the version\n"
-                  "  -h, --help             this help\n"
-                  "\nlint options:\n"
-                  "      --fail-on LEVEL    lowest risk that closes the gate: "
-                  "none|low|medium|high|critical (default high)\n"
-                  "\ninit options:\n"
-                  "      --force            overwrite an existing policy file\n"
-                  "\nstatus options:\n"
-                  "      --migrations DIR   migrations directory (default ./prisma/migrations)\n"
-                  "\ncheck and detect options:\n"
-                  "      --schema PATH      Prisma schema file or folder (default: found as "
-                  "Prisma finds it)\n"
-                  "      --migrations DIR   migrations directory (default: next to the schema)\n"
-                  "      --base REF         check: compare with REF (default: "
-                  "origin/$GITHUB_BASE_REF,\n"
-                  "                         else the merge-base with the default branch)\n"
-                  "\nhealth options (ad-hoc checks instead of the policy's):\n"
-                  "      --url URL          check this http(s) URL (repeatable)\n"
-                  "      --expect-status N  expected HTTP status (default 200)\n"
-                  "      --expect PATH=VAL  expected JSON value, e.g. database.connected=true "
-                  "(repeatable)\n"
-                  "      --timeout DUR      per request (default 5s)\n"
-                  "      --retries N        attempts after the first (default 3)\n"
-                  "      --backoff DUR      wait before the first retry, doubling (default 2s)\n"
-                  "\nplan, approve and deploy options:\n"
-                  "      --migrations DIR   migrations directory (default: the policy's "
-                  "project.migrations)\n"
-                  "      --confirm TOKEN    deploy: the confirmation token (or the policy's "
-                  "deploy.token_env)\n"
-                  "      --plan FILE        approve: sign the plan in this JSON plan report\n"
-                  "      --checklist PATH   plan, deploy: write the Markdown deployment "
-                  "checklist\n"
-                  "                         (also --report checklist=PATH)\n"
-                  "\nexit status: 0 gate open, 1 gate closed, 2 usage error, "
-                  "3 could not evaluate,\n"
-                  "4 deploy failed, 5 deployed but verification or a health check failed\n");
+    gate_help_overview(out, commands, GATE_ARRAY_SIZE(commands));
 }
 
 static const struct gate_command *find_command(const char *name)
@@ -184,6 +133,42 @@ static const struct gate_command *find_command(const char *name)
     return NULL;
 }
 
+/* `help [COMMAND]`, `help --man`: printed here, nothing is evaluated. */
+static int help(struct gate_cli *cli, struct gate_buf *out)
+{
+    const struct gate_command *c;
+
+    if (cli->nargs > 1 || (cli->man && cli->nargs)) {
+        gate_errorf("usage: prisma-gate help [COMMAND] | help --man");
+        return GATE_EXIT_USAGE;
+    }
+    if (cli->man) {
+        gate_help_man(out, commands, GATE_ARRAY_SIZE(commands));
+        return -1;
+    }
+    if (!cli->nargs) {
+        usage(out);
+        return -1;
+    }
+    c = find_command(cli->args[0]);
+    if (!c) {
+        const char *names[GATE_ARRAY_SIZE(commands)];
+        const char *s;
+
+        for (size_t i = 0; i < GATE_ARRAY_SIZE(commands); i++)
+            names[i] = commands[i].name;
+        s = gate_suggest(cli->args[0], names, GATE_ARRAY_SIZE(commands));
+        if (s)
+            gate_errorf("no help for '%s': not a command (did you mean '%s'?)", cli->args[0], s);
+        else
+            gate_errorf("no help for '%s': not a command (prisma-gate help lists them)",
+                        cli->args[0]);
+        return GATE_EXIT_USAGE;
+    }
+    gate_help_command(out, c);
+    return -1;
+}
+
 /* Append v to a repeatable option's list (malloc'd, argv-borrowed strings). */
 static void push_arg(const char ***list, int *n, const char *v)
 {
@@ -193,7 +178,7 @@ static void push_arg(const char ***list, int *n, const char *v)
 
 /* One getopt pass; stop_at_command: stop at the first non-option. */
 static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_buf *out,
-                      unsigned *seen)
+                      unsigned *seen, const struct gate_command *cmd)
 {
     int c;
 
@@ -256,7 +241,11 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             gate_buf_printf(out, "%s %s\n", GATE_NAME, GATE_VERSION);
             return -1;
         case 'h':
-            usage(out);
+            /* before the command: the overview; after it: that command's page */
+            if (cmd)
+                gate_help_command(out, cmd);
+            else
+                usage(out);
             return -1;
         case OPT_FAIL_ON:
             if (!gate_risk_parse(optarg, &cli->fail_on)) {
@@ -324,6 +313,10 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             cli->checklist = optarg;
             *seen |= GATE_OPT_CHECKLIST;
             break;
+        case OPT_MAN:
+            cli->man = true;
+            *seen |= GATE_OPT_MAN;
+            break;
         case ':':
             gate_errorf("option '%s' needs a value", argv[optind - 1]);
             return GATE_EXIT_USAGE;
@@ -349,7 +342,7 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
     *cmd = NULL;
     cli->fail_on = GATE_RISK_HIGH;
     optind = 1;
-    rc = parse_opts(cli, argc, argv, out, &seen);
+    rc = parse_opts(cli, argc, argv, out, &seen, NULL);
     if (rc)
         return rc;
     if (optind >= argc) {
@@ -379,7 +372,7 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
     cli->nargs = 0;
     optind = 1;
     for (;;) {
-        rc = parse_opts(cli, rest_argc, rest, out, &seen);
+        rc = parse_opts(cli, rest_argc, rest, out, &seen, *cmd);
         if (rc)
             return rc;
         if (optind >= rest_argc)
@@ -406,10 +399,13 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
                     : (seen & ~(*cmd)->options & GATE_OPT_CONFIRM)   ? "--confirm"
                     : (seen & ~(*cmd)->options & GATE_OPT_PLAN)      ? "--plan"
                     : (seen & ~(*cmd)->options & GATE_OPT_CHECKLIST) ? "--checklist"
+                    : (seen & ~(*cmd)->options & GATE_OPT_MAN)       ? "--man"
                                                                      : "an option given",
                     (*cmd)->name);
         return GATE_EXIT_USAGE;
     }
+    if (!(*cmd)->run)
+        return help(cli, out);
     return GATE_EXIT_OK;
 }
 

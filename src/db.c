@@ -15,6 +15,7 @@
 #include "gate/buf.h"
 #include "gate/dl.h"
 #include "gate/msg.h"
+#include "gate/stop.h"
 #include "gate/xalloc.h"
 
 #include <arpa/inet.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -32,6 +34,7 @@
  * say it knows. Everything else takes a connection or a result.
  */
 #define PQ_FUNCS(X, t)      \
+ X(t, PQcancel)             \
  X(t, PQclear)              \
  X(t, PQconndefaults)       \
  X(t, PQconnectdbParams)    \
@@ -39,7 +42,9 @@
  X(t, PQerrorMessage)       \
  X(t, PQfinish)             \
  X(t, PQfname)              \
+ X(t, PQfreeCancel)         \
  X(t, PQftype)              \
+ X(t, PQgetCancel)          \
  X(t, PQgetResult)          \
  X(t, PQgetisnull)          \
  X(t, PQgetvalue)           \
@@ -67,6 +72,7 @@ struct gate_db {
     const struct gate_db_url *url;
     char *where;      /* "database 'x' on host:port" for messages */
     char sqlstate[6]; /* of the last failed query */
+    bool cancel;      /* armed for gate_db_cancel_on_stop */
 };
 
 struct gate_db_result {
@@ -677,6 +683,8 @@ void gate_db_close(struct gate_db *db)
 {
     if (!db)
         return;
+    if (db->cancel)
+        gate_db_cancel_on_stop(NULL);
     if (db->conn)
         pq.PQfinish(db->conn);
     free(db->where);
@@ -928,4 +936,118 @@ enum gate_code gate_db_url_check_hostaddr(const struct gate_db_url *u, struct ga
                      "make it one of the addresses the host name resolves to",
                      hostaddr, u->host, e ? "does not resolve" : "does not resolve to it", hostaddr,
                      u->host);
+}
+
+/* ------------------------------------------------------ stop and recovery */
+
+static PGcancel *volatile stop_cancel;
+static struct gate_db *stop_db;
+
+/* In the signal handler (stop.h): PQcancel is async-signal-safe with a local buffer. */
+static void cancel_now(void)
+{
+    PGcancel *c = stop_cancel;
+    char errbuf[256];
+
+    if (c)
+        (void)pq.PQcancel(c, errbuf, (int)sizeof(errbuf));
+}
+
+void gate_db_cancel_on_stop(struct gate_db *db)
+{
+    PGcancel *old = stop_cancel;
+
+    gate_stop_set_hook(NULL);
+    stop_cancel = NULL;
+    if (old)
+        pq.PQfreeCancel(old);
+    if (stop_db)
+        stop_db->cancel = false;
+    stop_db = NULL;
+    if (!db || !db->conn)
+        return;
+    stop_cancel = pq.PQgetCancel(db->conn);
+    if (!stop_cancel)
+        return;
+    stop_db = db;
+    db->cancel = true;
+    gate_stop_set_hook(cancel_now);
+}
+
+bool gate_db_alive(const struct gate_db *db)
+{
+    return db && db->conn && pq.PQstatus(db->conn) == CONNECTION_OK;
+}
+
+enum gate_code gate_db_reconnect(const struct gate_db_url *u, int tries, long long delay_ms,
+                                 struct gate_db **out, struct gate_err *err)
+{
+    enum gate_code rc = GATE_E_DB;
+
+    *out = NULL;
+    for (int i = 0; i < tries; i++) {
+        struct timespec ts;
+
+        gate_err_clear(err);
+        rc = gate_db_connect(u, out, err);
+        if (!rc || gate_stop_signal())
+            return rc;
+        ts.tv_sec = (time_t)(delay_ms / 1000);
+        ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
+        (void)nanosleep(&ts, NULL);
+    }
+    return rc;
+}
+
+enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n, long long wait_ms,
+                                 size_t *left, struct gate_err *err)
+{
+    struct gate_buf list = {0};
+    char *sql;
+    struct gate_db_result *r = NULL;
+    enum gate_code rc;
+    struct timespec t0, now;
+
+    *left = n;
+    if (!n)
+        return GATE_OK;
+    for (size_t i = 0; i < n; i++)
+        gate_buf_printf(&list, "%s%ld", i ? "," : "", pids[i]);
+    sql = gate_xasprintf("SELECT count(*) FILTER (WHERE NOT pg_terminate_backend(pid)) "
+                         "FROM pg_stat_activity WHERE pid IN (%s) AND pid <> pg_backend_pid()",
+                         gate_buf_str(&list));
+    rc = gate_db_exec(db, sql, &r, err);
+    free(sql);
+    gate_db_result_free(r);
+    if (rc) {
+        gate_buf_release(&list);
+        return rc;
+    }
+    /* pg_terminate_backend only signals: wait until the backends are gone */
+    sql = gate_xasprintf("SELECT count(*) FROM pg_stat_activity WHERE pid IN (%s)",
+                         gate_buf_str(&list));
+    gate_buf_release(&list);
+    (void)clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        long long ms;
+
+        r = NULL;
+        rc = gate_db_exec(db, sql, &r, err);
+        if (rc)
+            break;
+        *left = r && gate_db_result_rows(r) == 1
+                    ? (size_t)strtoul(gate_db_result_value(r, 0, 0), NULL, 10)
+                    : n;
+        gate_db_result_free(r);
+        if (!*left)
+            break;
+        (void)clock_gettime(CLOCK_MONOTONIC, &now);
+        ms = (long long)(now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms >= wait_ms)
+            break;
+        (void)nanosleep(&ts, NULL);
+    }
+    free(sql);
+    return rc;
 }

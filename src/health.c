@@ -10,6 +10,7 @@
 #include "gate/health.h"
 #include "gate/http.h"
 #include "gate/json.h"
+#include "gate/stop.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -323,6 +324,23 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
         long long now = gate_http_now_ms();
         long long wait = 1000;
         struct gate_http_req *done;
+
+        if (gate_stop_signal()) {
+            /* a stop signal (stop.h): what is not decided yet is not evaluated */
+            for (size_t i = 0; i < n; i++) {
+                if (st[i].done)
+                    continue;
+                st[i].status = GATE_STATUS_ERROR;
+                if (!st[i].attempts)
+                    st[i].first_ms = now;
+                st[i].verdict_ms = now;
+                (void)snprintf(st[i].msg, sizeof(st[i].msg),
+                               "not finished: prisma-gate was stopped by a signal");
+                if (st[i].in_flight)
+                    gate_http_req_release(&st[i].req); /* its handle goes with h */
+            }
+            break;
+        }
 
         for (size_t i = 0; i < n; i++) {
             struct hstate *s = &st[i];

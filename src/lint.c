@@ -385,10 +385,10 @@ static const char *step_name(const char *comment)
 }
 
 /*
- * Transaction blocks, per prisma-semantics.md 4.3: the whole file is one
- * implicit block; BEGIN makes the current block explicit (statements
- * before it included); COMMIT/ROLLBACK end the block; what follows is a
- * new implicit block. Nested statements share their parent's block.
+ * Transaction blocks, as Prisma runs a file (docs/internals/prisma-migrate.md): the whole file is
+ * one implicit block; BEGIN makes the current block explicit (statements before it included);
+ * COMMIT/ROLLBACK end the block; what follows is a new implicit block. Nested statements share
+ * their parent's block.
  */
 static void model_transactions(struct gate_lint_ctx *ctx)
 {
@@ -751,7 +751,7 @@ static const char *nth_backticked(struct gate_lint_ctx *ctx, const char *s, int 
     }
 }
 
-/* Prisma's warning texts (prisma-semantics.md 7.5): which hazard, on what. */
+/* Prisma's Warnings header texts (as `prisma migrate dev` writes them): which hazard, on what. */
 static void classify_warning(struct gate_lint_ctx *ctx, struct prisma_warning *w)
 {
     const char *t = w->text;
@@ -997,6 +997,11 @@ static enum gate_risk base_risk(const struct gate_stmt *st)
     default:
         return GATE_RISK_LOW;
     }
+}
+
+enum gate_risk gate_lint_stmt_risk(const struct gate_stmt *st)
+{
+    return base_risk(st);
 }
 
 /* ---- driver ----------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include "gate/buf.h"
 #include "gate/http.h"
 #include "gate/msg.h"
+#include "gate/plan.h"
 #include "gate/policy.h"
 #include "gate/report.h"
 #include "gate/report_out.h"
@@ -55,6 +56,18 @@ static int write_stdout(struct gate_buf *b)
  * and recorded in the run as a "policy" check, so the --report files
  * still say why nothing was evaluated.
  */
+/*
+ * Whether the command reads the project's files (every evaluating command
+ * but health, and lint given no PATH): then the project paths the policy
+ * sets must exist (gate_policy_check_paths), unless a flag replaces them.
+ */
+static bool reads_project(const struct gate_cli *cli, const struct gate_command *cmd)
+{
+    if (!strcmp(cmd->name, "lint"))
+        return cli->nargs == 0;
+    return strcmp(cmd->name, "health") != 0;
+}
+
 static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
                        struct gate_policy *pol, struct gate_run *run)
 {
@@ -65,7 +78,9 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         gate_policy_defaults(pol);
         return GATE_EXIT_OK;
     }
-    if (gate_policy_load(pol, cli->policy, &run->arena, &err)) {
+    if (gate_policy_load(pol, cli->policy, &run->arena, &err) ||
+        (reads_project(cli, cmd) &&
+         gate_policy_check_paths(pol, !cli->schema, !cli->migrations, &run->arena, &err))) {
         struct gate_buf b = {0};
         struct gate_check *c = gate_run_add_check(run, "policy", GATE_STATUS_ERROR, err.msg);
 
@@ -102,11 +117,38 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
 }
 
 /*
- * After an evaluating command: the report on stdout in --format (not
+ * A report file or GitHub file that could not be written after the run
+ * (they were checked before it: gate_outputs_writable). The exit status
+ * is then 3 ("nothing could be reported"), but never once Prisma ran:
+ * the migrations may be applied, so it is 5.
+ */
+static int late_write_failure(const struct gate_run *run, int rc)
+{
+    if (rc != GATE_EXIT_OK && rc != GATE_EXIT_CLOSED)
+        return rc;
+    if (run->deploy && run->deploy->started && !run->deploy->could_not_start)
+        return GATE_EXIT_VERIFY_FAILED;
+    return GATE_EXIT_UNAVAILABLE;
+}
+
+static void set_status(struct gate_run *run, int rc)
+{
+    run->exit_code = rc;
+    if ((rc == GATE_EXIT_USAGE || rc == GATE_EXIT_UNAVAILABLE) && run->verdict == GATE_VERDICT_PASS)
+        run->verdict = GATE_VERDICT_ERROR;
+    if (rc == GATE_EXIT_VERIFY_FAILED && run->verdict == GATE_VERDICT_PASS)
+        run->verdict = GATE_VERDICT_FAIL;
+}
+
+/*
+ * After an evaluating command: the report files (also when the gate is
+ * closed or nothing could be evaluated), GitHub's annotations, step
+ * summary and outputs, and last the report on stdout in --format (not
  * after a usage error, but after an invalid policy: its error is the
- * report's "policy" check), the
- * report files (also when the gate is closed or nothing could be
- * evaluated), and GitHub's annotations, step summary and outputs.
+ * report's "policy" check). The exit status is final before anything is
+ * rendered: when a file still cannot be written, the status changes and
+ * the files already written are written again, so that no output claims
+ * a status the process does not exit with.
  */
 static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, bool policy_failed,
                       struct gate_buf *out)
@@ -122,10 +164,41 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
     if ((rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED) &&
         gate_reports_want(cli, cli->pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&xerr))
         rc = GATE_EXIT_UNAVAILABLE;
-    run->exit_code = rc;
-    if ((rc == GATE_EXIT_USAGE || rc == GATE_EXIT_UNAVAILABLE) && run->verdict == GATE_VERDICT_PASS)
-        run->verdict = GATE_VERDICT_ERROR;
+    set_status(run, rc);
     gate_run_sort_findings(run);
+    for (int i = 0; i < cli->nreports; i++) {
+        struct gate_err err = {0};
+
+        (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* checked by cli.c */
+    }
+    ok = gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+    if (!ok) {
+        rc = late_write_failure(run, rc);
+        set_status(run, rc);
+    }
+    if (github) {
+        struct gate_buf ann = {0};
+        bool gh_ok;
+
+        /* --format github: annotations are stdout (below); else stderr (the runner reads both) */
+        gh_ok = gate_github_write(run, written, nwritten,
+                                  cli->format == GATE_FORMAT_GITHUB ? NULL : &ann);
+        if (ann.len)
+            gate_msg_raw(ann.data, ann.len);
+        gate_buf_release(&ann);
+        if (!gh_ok) {
+            rc = late_write_failure(run, rc);
+            set_status(run, rc);
+        }
+        ok &= gh_ok;
+    }
+    if (run->exit_code != rc || !ok) {
+        /* the status changed after the files were written: write them again */
+        free(written);
+        written = NULL;
+        nwritten = 0;
+        (void)gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+    }
     if (rc != GATE_EXIT_USAGE || policy_failed) {
         /* under GitHub, text that quotes SQL must not run workflow commands */
         bool fence =
@@ -143,26 +216,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         if (fence)
             gate_buf_printf(out, "::%s::\n", token);
     }
-    for (int i = 0; i < cli->nreports; i++) {
-        struct gate_err err = {0};
-
-        (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* checked by cli.c */
-    }
-    ok = gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
-    if (github) {
-        struct gate_buf ann = {0};
-
-        /* --format github: annotations are stdout already; else stderr (the runner reads both) */
-        ok &= gate_github_write(run, written, nwritten,
-                                cli->format == GATE_FORMAT_GITHUB ? NULL : &ann);
-        if (ann.len)
-            gate_msg_raw(ann.data, ann.len);
-        gate_buf_release(&ann);
-    }
     free(written);
     free(specs);
-    if (!ok && (rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED))
-        rc = GATE_EXIT_UNAVAILABLE;
     return rc;
 }
 
@@ -212,6 +267,15 @@ int main(int argc, char **argv)
     gate_report_locate(&run);
     rc = load_policy(&cli, cmd, &pol, &run);
     policy_failed = rc != GATE_EXIT_OK;
+    if (!rc && cmd->writes_run && !gate_outputs_writable(&run, &cli)) {
+        /* checked before anything runs: a deploy never applies what it cannot report */
+        gate_run_add_check(&run, "reports", GATE_STATUS_ERROR,
+                           "an output file cannot be written (see the errors): nothing was run");
+        gate_errorf("an output file cannot be written: '%s' was not run, nothing was changed",
+                    cmd->name);
+        run.verdict = GATE_VERDICT_ERROR;
+        rc = GATE_EXIT_UNAVAILABLE;
+    }
     if (!rc) {
         run.fail_on = cli.fail_on;
         rc = cmd->run(&cli, &run, &out);

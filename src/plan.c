@@ -3,7 +3,8 @@
  * plan.c - the deployment plan (plan.h): pending migrations from the
  * status engine's classification, linted with the applied history
  * replayed first, affected tables measured in pg_class and
- * pg_stat_user_tables, large-table lock and rewrite findings raised, the
+ * pg_stat_user_tables, every finding rated against what the target holds
+ * (new and empty tables lower, large ones higher: "rating" below), the
  * policy's decision and the plan digest.
  */
 #include "gate/compat.h"
@@ -31,11 +32,11 @@ const char *gate_plan_decision_name(enum gate_plan_decision d)
 
 char *gate_plan_canonical(const struct gate_target *t, const struct gate_plan_item *items, size_t n,
                           enum gate_risk max_risk, enum gate_risk auto_max,
-                          enum gate_risk confirm_max, long long large_rows)
+                          enum gate_risk confirm_max, long long large_rows, bool honor_suppressions)
 {
     struct gate_buf b = {0};
 
-    gate_buf_adds(&b, "prisma-gate plan 1\n");
+    gate_buf_adds(&b, "prisma-gate plan 2\n");
     gate_buf_printf(&b, "target %s %d %s %s\n", t->host ? t->host : "", t->port,
                     t->database ? t->database : "", t->schema ? t->schema : "public");
     for (size_t i = 0; i < n; i++)
@@ -44,10 +45,41 @@ char *gate_plan_canonical(const struct gate_target *t, const struct gate_plan_it
     gate_buf_printf(&b, "max_risk %s\n", gate_risk_name(max_risk));
     gate_buf_printf(&b, "policy %s %s %lld\n", gate_risk_name(auto_max),
                     gate_risk_name(confirm_max), large_rows);
+    gate_buf_printf(&b, "suppressions %s\n", honor_suppressions ? "honored" : "counted");
     return gate_buf_detach(&b);
 }
 
 /* ------------------------------------------------------------ state */
+
+/*
+ * A table (or type) as the pending migrations leave it, statement by
+ * statement: where it comes from (the target, or created by the plan)
+ * and whether the plan may have written rows into it.
+ */
+enum live_origin {
+    LIVE_TARGET = 0,  /* the target's table tschema.tname (if the target has it) */
+    LIVE_PLAN,        /* created by a pending statement */
+    LIVE_PLAN_IF_NEW, /* CREATE ... IF NOT EXISTS: the plan's unless the target has it */
+};
+
+struct live_rel {
+    const char *schema; /* current name */
+    const char *name;
+    const char *tschema; /* the target's name for it (LIVE_TARGET, LIVE_PLAN_IF_NEW) */
+    const char *tname;
+    enum live_origin origin;
+    bool type;    /* an enum or composite type, not a table */
+    bool filled;  /* a pending statement may have written rows into it */
+    bool dropped; /* dropped by a pending statement */
+};
+
+/* A finding and what its table was when its statement ran. */
+struct rating {
+    struct gate_migration *m;
+    struct gate_finding *f;
+    struct live_rel at; /* a copy: the state before the statement */
+    bool exact;         /* the statement names the table itself (not the table of an index) */
+};
 
 struct plan_state {
     struct gate_run *run;
@@ -61,6 +93,13 @@ struct plan_state {
     struct gate_hist_result res;
     size_t capproblems;
     size_t captables;
+    struct live_rel *live; /* tables and types as the pending migrations leave them */
+    size_t nlive, caplive;
+    bool taint_all;         /* a pending statement may have written into any table */
+    struct rating *ratings; /* findings to rate against the target */
+    size_t nratings, capratings;
+    enum gate_risk *base; /* per pending migration: its statements' risk */
+    size_t nbase, capbase;
 };
 
 static void problem(struct plan_state *st, const char *fmt, ...) GATE_PRINTF(2, 3);
@@ -92,6 +131,9 @@ static void release(struct plan_state *st)
     free(st->data);
     free(st->lens);
     free(st->locals);
+    free(st->live);
+    free(st->ratings);
+    free(st->base);
     gate_hist_result_release(&st->res);
     gate_hist_db_release(&st->hdb);
     gate_migration_list_release(&st->list);
@@ -276,10 +318,11 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
     gate_buf_adds(&sql, "SELECT n.nspname, c.relname, "
                         "(CASE WHEN c.reltuples >= 0 THEN c.reltuples "
                         "ELSE COALESCE(s.n_live_tup, 0) END)::bigint, "
-                        "pg_total_relation_size(c.oid) "
+                        "pg_total_relation_size(c.oid), c.relkind IN ('r', 'p'), "
+                        "c.relrowsecurity "
                         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                        "WHERE c.relkind IN ('r', 'p') AND (n.nspname, c.relname) IN (");
+                        "WHERE (n.nspname, c.relname) IN (");
     for (size_t i = 0; i < p->ntables; i++) {
         char *qs = gate_db_quote_literal(p->tables[i].schema);
         char *qn = gate_db_quote_literal(p->tables[i].name);
@@ -301,7 +344,13 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
 
         if (!t)
             continue;
+        if (!gate_db_result_value(r, i, 4) || strcmp(gate_db_result_value(r, i, 4), "t") != 0) {
+            t->other = true; /* a view, sequence, index ...: not measured, never "absent" */
+            continue;
+        }
         t->exists = true;
+        /* row-level security may hide rows from this role: never probed for emptiness */
+        t->rls = !gate_db_result_value(r, i, 5) || strcmp(gate_db_result_value(r, i, 5), "f") != 0;
         t->rows = to_ll(gate_db_result_value(r, i, 2));
         t->bytes = to_ll(gate_db_result_value(r, i, 3));
         t->large = t->rows > p->large_table_rows;
@@ -332,34 +381,548 @@ static const struct gate_plan_table *table_of(const struct plan_state *st, const
     return NULL;
 }
 
-/* Lock and rewrite findings on tables above risk.large_table_rows go up a level. */
-static void raise_large(struct plan_state *st)
+/* ------------------------------------------------------------ rating */
+
+/*
+ * Risk at plan time is rated against what the target holds, statement by
+ * statement (live_apply below walks the pending migrations in order):
+ *
+ *   - a table (or type) created earlier in this plan, or one the target
+ *     does not have, is new: no rows to lose, no lock anyone waits on,
+ *     no running release that uses it. Its lock, rewrite, data-loss,
+ *     data-dependent and breaking findings are rated low.
+ *   - a table the target has and holds no row (checked exactly:
+ *     SELECT EXISTS (SELECT 1 FROM it), never an estimate) has nothing to
+ *     lose, lock for long or rewrite: its lock, rewrite, data-loss and
+ *     data-dependent findings are rated low; the running release still
+ *     uses it, so dropping it or one of its columns, changing a column's
+ *     type or removing an enum value stays high, and breaking findings
+ *     keep their risk.
+ *   - a table the plan may have written rows into before the finding's
+ *     statement keeps the risk lint gives: INSERT, COPY or MERGE into it,
+ *     CREATE TABLE ... AS, ATTACH PARTITION of a table with rows (also
+ *     inside DO blocks and function bodies); a CALL, a top-level SELECT, a
+ *     MERGE or a DO block whose SQL the gate cannot read (EXECUTE of a
+ *     computed string) counts as writing into every table.
+ *   - a table the target has with more than risk.large_table_rows rows
+ *     (estimate) gets its lock and rewrite findings raised a level.
+ */
+
+static const char *target_schema(const struct plan_state *st, const char *schema)
+{
+    return schema ? schema : st->run->target->schema;
+}
+
+/* The newest entry named q (dropped ones included), or NULL. */
+static struct live_rel *live_lookup(struct plan_state *st, const struct gate_qname *q, bool type)
+{
+    const char *schema = target_schema(st, q->schema);
+
+    for (size_t i = st->nlive; i-- > 0;) {
+        struct live_rel *r = &st->live[i];
+
+        if (r->type == type && !strcmp(r->name, q->name) && !strcmp(r->schema, schema))
+            return r;
+    }
+    return NULL;
+}
+
+static struct live_rel *live_add(struct plan_state *st, const struct gate_qname *q, bool type,
+                                 enum live_origin origin)
+{
+    struct live_rel *r;
+
+    GATE_GROW(st->live, st->caplive, st->nlive + 1);
+    r = &st->live[st->nlive++];
+    memset(r, 0, sizeof(*r));
+    r->schema = gate_arena_strdup(&st->run->arena, target_schema(st, q->schema));
+    r->name = gate_arena_strdup(&st->run->arena, q->name);
+    r->tschema = r->schema;
+    r->tname = r->name;
+    r->origin = origin;
+    r->type = type;
+    r->filled = origin == LIVE_TARGET && st->taint_all;
+    return r;
+}
+
+/* The table q as the plan has it now: the target's when the plan has not touched the name. */
+static struct live_rel *live_get(struct plan_state *st, const struct gate_qname *q, bool type)
+{
+    struct live_rel *r;
+
+    if (!q || !q->name || !*q->name)
+        return NULL;
+    r = live_lookup(st, q, type);
+    if (!r)
+        r = live_add(st, q, type, LIVE_TARGET);
+    return r->dropped ? NULL : r;
+}
+
+static void live_taint_all(struct plan_state *st)
+{
+    st->taint_all = true;
+    for (size_t i = 0; i < st->nlive; i++)
+        st->live[i].filled = true;
+}
+
+static void live_fill(struct plan_state *st, const struct gate_qname *q)
+{
+    struct live_rel *r = live_get(st, q, false);
+
+    if (r)
+        r->filled = true;
+}
+
+static void live_create(struct plan_state *st, const struct gate_stmt *s, bool type, bool filled)
+{
+    struct live_rel *r;
+
+    if (!s->rel.name || s->temp)
+        return;
+    r = live_lookup(st, &s->rel, type);
+    if (s->missing_ok && r && !r->dropped)
+        return; /* IF NOT EXISTS on a table the plan already has: nothing happens */
+    r = live_add(st, &s->rel, type, s->missing_ok && !r ? LIVE_PLAN_IF_NEW : LIVE_PLAN);
+    r->filled = filled;
+}
+
+static void live_rename(struct plan_state *st, const struct gate_stmt *s, bool type)
+{
+    struct live_rel *r = s->newname ? live_get(st, &s->rel, type) : NULL;
+    size_t idx;
+
+    if (!r)
+        return;
+    idx = (size_t)(r - st->live);
+    live_add(st, &s->rel, type, LIVE_TARGET)->dropped = true; /* the old name is gone */
+    st->live[idx].name = gate_arena_strdup(&st->run->arena, s->newname);
+}
+
+/* Statement s of file (index idx) runs: what it does to the plan's tables. */
+static void live_apply(struct plan_state *st, const struct gate_sql_file *file, int idx)
+{
+    const struct gate_stmt *s = &file->stmts[idx];
+    bool in_function = s->depth > 0 && s->parent >= 0 && s->parent < file->nstmts &&
+                       file->stmts[s->parent].kind == GATE_STMT_CREATE_FUNCTION;
+
+    switch (s->kind) {
+    case GATE_STMT_INSERT:
+    case GATE_STMT_COPY:
+        live_fill(st, &s->rel); /* in a function body too: it may run later in the plan */
+        return;
+    default:
+        break;
+    }
+    if (in_function)
+        return; /* DDL in a function body runs when the function is called */
+    switch (s->kind) {
+    case GATE_STMT_CALL:
+        live_taint_all(st);
+        break;
+    case GATE_STMT_SELECT:
+        if (!s->depth)
+            live_taint_all(st); /* a top-level SELECT runs functions: they may write */
+        break;
+    case GATE_STMT_DO:
+        if (s->opaque)
+            live_taint_all(st);
+        break;
+    case GATE_STMT_OTHER:
+        if (s->node && !strcmp(s->node, "MergeStmt"))
+            live_taint_all(st);
+        break;
+    case GATE_STMT_CREATE_TABLE:
+        live_create(st, s, false, false);
+        break;
+    case GATE_STMT_CREATE_TABLE_AS:
+        live_create(st, s, false, true);
+        break;
+    case GATE_STMT_CREATE_ENUM:
+    case GATE_STMT_CREATE_TYPE:
+        live_create(st, s, true, false);
+        break;
+    case GATE_STMT_DROP:
+        for (int i = 0; i < s->nobjects; i++) {
+            struct live_rel *r = NULL;
+
+            if (s->obj == GATE_OBJ_TABLE || s->obj == GATE_OBJ_VIEW || s->obj == GATE_OBJ_MATVIEW)
+                r = live_get(st, &s->objects[i], false);
+            else if (s->obj == GATE_OBJ_TYPE)
+                r = live_get(st, &s->objects[i], true);
+            if (r)
+                r->dropped = true;
+        }
+        break;
+    case GATE_STMT_RENAME:
+        if (s->obj == GATE_OBJ_TABLE || s->obj == GATE_OBJ_VIEW || s->obj == GATE_OBJ_MATVIEW)
+            live_rename(st, s, false);
+        else if (s->obj == GATE_OBJ_TYPE)
+            live_rename(st, s, true);
+        break;
+    case GATE_STMT_ALTER_TABLE:
+        for (int i = 0; i < s->ncmds; i++) {
+            const struct gate_alter_cmd *c = &s->cmds[i];
+            struct gate_qname child = {s->rel.schema, c->name};
+            struct live_rel *part, *parent;
+            bool empty_part;
+
+            if (c->kind != GATE_ALTER_ATTACH_PARTITION)
+                continue;
+            part = c->name ? live_get(st, &child, false) : NULL;
+            empty_part = part && part->origin == LIVE_PLAN && !part->filled;
+            parent = live_get(st, &s->rel, false);
+            if (parent && !empty_part)
+                parent->filled = true;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/*
+ * The name a finding's table string refers to, qualified as its statement
+ * wrote it. Returns true when the statement names that table itself;
+ * false when the schema is a guess (the target's), e.g. the table of an
+ * index the statement drops.
+ */
+static bool finding_qname(struct plan_state *st, const struct gate_stmt *s, const char *table,
+                          struct gate_qname *q)
+{
+    const char *e;
+
+    q->schema = NULL;
+    q->name = table;
+    if (s->rel.name && !strcmp(s->rel.name, table)) {
+        *q = s->rel;
+        return true;
+    }
+    for (int i = 0; i < s->nobjects; i++) {
+        if (s->objects[i].name && !strcmp(s->objects[i].name, table)) {
+            *q = s->objects[i];
+            return true;
+        }
+    }
+    if (table[0] != '"') /* "t" or "s"."t", as gate_lint_qname writes it */
+        return false;
+    e = strchr(table + 1, '"');
+    if (!e)
+        return false;
+    if (e[1] == '.' && e[2] == '"' && strchr(e + 3, '"')) {
+        q->schema = gate_arena_strndup(&st->run->arena, table + 1, (size_t)(e - table - 1));
+        q->name =
+            gate_arena_strndup(&st->run->arena, e + 3, (size_t)(strchr(e + 3, '"') - (e + 3)));
+        return true;
+    }
+    q->name = gate_arena_strndup(&st->run->arena, table + 1, (size_t)(e - table - 1));
+    return false;
+}
+
+/* Does statement s name an object in a schema other than the target's? */
+static bool other_schema(const struct plan_state *st, const struct gate_stmt *s)
+{
+    const char *here = st->run->target->schema;
+
+    if (s->rel.schema && strcmp(s->rel.schema, here) != 0)
+        return true;
+    for (int i = 0; i < s->nobjects; i++) {
+        if (s->objects[i].schema && strcmp(s->objects[i].schema, here) != 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * enum-value-removal (reported at the CREATE TYPE of Prisma's enum swap)
+ * names one table but covers every column retyped to the new enum later
+ * in the file: rate it only when that is one table, or when each of them
+ * is created earlier in the plan and not filled.
+ */
+static bool enum_swap_ratable(struct plan_state *st, const struct gate_sql_file *file, int idx)
+{
+    const struct gate_stmt *cr = &file->stmts[idx];
+    const char *first = NULL;
+    bool several = false, all_new = true;
+
+    for (int k = idx + 1; k < file->nstmts; k++) {
+        const struct gate_stmt *s = &file->stmts[k];
+
+        if (s->kind != GATE_STMT_ALTER_TABLE || !s->rel.name)
+            continue;
+        for (int c = 0; c < s->ncmds; c++) {
+            const struct gate_alter_cmd *cmd = &s->cmds[c];
+            struct live_rel *r;
+
+            if (cmd->kind != GATE_ALTER_COLUMN_TYPE || !cmd->newtype.name || !cr->rel.name ||
+                strcmp(cmd->newtype.name, cr->rel.name) != 0)
+                continue;
+            r = live_lookup(st, &s->rel, false);
+            if (!r || r->dropped || r->origin != LIVE_PLAN || r->filled)
+                all_new = false;
+            if (!first)
+                first = s->rel.name;
+            else if (strcmp(first, s->rel.name) != 0)
+                several = true;
+        }
+    }
+    return !several || all_new;
+}
+
+/* Remember finding f of statement s, with its table as the plan has it before s runs. */
+static void rating_add(struct plan_state *st, struct gate_migration *m, struct gate_finding *f,
+                       const struct gate_sql_file *file, int idx)
+{
+    const struct gate_stmt *s = &file->stmts[idx];
+    struct gate_qname q;
+    struct live_rel *r;
+    struct rating *x;
+    bool type = false, exact = true;
+
+    if (s->depth > 0 && s->parent >= 0 && s->parent < file->nstmts &&
+        file->stmts[s->parent].kind == GATE_STMT_CREATE_FUNCTION)
+        return; /* runs when the function is called, against tables as they are then */
+    if (!strcmp(f->rule, "enum-value-removal") && !enum_swap_ratable(st, file, idx))
+        return;
+    if (s->kind == GATE_STMT_TRUNCATE && s->cascade)
+        return; /* also empties every table that references it, new or not */
+    if (f->category != GATE_CAT_LOCK && f->category != GATE_CAT_REWRITE &&
+        f->category != GATE_CAT_DATA_LOSS && f->category != GATE_CAT_DATA_DEPENDENT &&
+        f->category != GATE_CAT_BREAKING)
+        return;
+    if (f->table) {
+        exact = finding_qname(st, s, f->table, &q);
+        if (!exact && other_schema(st, s))
+            return; /* the table may be in that schema: do not guess */
+    } else if (s->kind == GATE_STMT_RENAME && s->obj == GATE_OBJ_TYPE && s->rel.name) {
+        q = s->rel;
+        type = true;
+    } else {
+        return;
+    }
+    r = live_get(st, &q, type);
+    if (!r)
+        return;
+    GATE_GROW(st->ratings, st->capratings, st->nratings + 1);
+    x = &st->ratings[st->nratings++];
+    x->m = m;
+    x->f = f;
+    x->at = *r;
+    x->exact = exact;
+    if (!type && x->at.origin != LIVE_PLAN) {
+        struct gate_qname tq = {x->at.tschema, x->at.tname};
+
+        note_table(st, &tq, false); /* measured with the plan's other tables */
+    }
+}
+
+/* Walk one pending migration: its findings against the state before their statement. */
+static void rate_file(struct plan_state *st, struct gate_migration *m,
+                      const struct gate_sql_file *file)
+{
+    enum gate_risk base = GATE_RISK_NONE;
+
+    for (int i = 0; i < file->nstmts; i++) {
+        enum gate_risk b = gate_lint_stmt_risk(&file->stmts[i]);
+
+        if (b > base)
+            base = b;
+        for (size_t k = 0; k < m->nfindings; k++) {
+            if (m->findings[k].stmt == i)
+                rating_add(st, m, &m->findings[k], file, i);
+        }
+        live_apply(st, file, i);
+    }
+    GATE_GROW(st->base, st->capbase, st->nbase + 1);
+    st->base[st->nbase++] = base;
+}
+
+/* Emptiness of the target tables that a rating could soften: exact, one probe each. */
+static void probe_empty(struct plan_state *st, struct gate_db *db)
+{
+    for (size_t i = 0; i < st->nratings; i++) {
+        const struct rating *x = &st->ratings[i];
+        struct gate_plan_table *t;
+        struct gate_db_result *r = NULL;
+        struct gate_err err = {0};
+        char *qs, *qn, *sql;
+
+        if (x->at.type || x->at.filled || x->at.origin == LIVE_PLAN ||
+            x->f->risk <= GATE_RISK_LOW || x->f->category == GATE_CAT_BREAKING)
+            continue;
+        t = find_table(st->p, x->at.tschema, x->at.tname);
+        if (!t || !t->exists || t->probed || t->rls)
+            continue;
+        t->probed = true;
+        qs = gate_db_quote_ident(t->schema);
+        qn = gate_db_quote_ident(t->name);
+        sql = gate_xasprintf("SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '10s'; "
+                             "SELECT EXISTS (SELECT 1 FROM %s.%s)",
+                             qs, qn);
+        /* a failure (lock held, no privilege) leaves it "not known empty": full risk */
+        if (gate_db_exec(db, sql, &r, &err) == GATE_OK && r && gate_db_result_rows(r) == 1 &&
+            gate_db_result_value(r, 0, 0) && !strcmp(gate_db_result_value(r, 0, 0), "f"))
+            t->empty = true;
+        else if (err.code)
+            t->probed = false;
+        gate_db_result_free(r);
+        free(sql);
+        free(qs);
+        free(qn);
+    }
+}
+
+/* The rules whose hazard stays on an empty table: the running release still uses its shape. */
+static bool shape_rule(const char *rule)
+{
+    static const char *const rules[] = {"ban-drop-table", "ban-drop-column", "changing-column-type",
+                                        "enum-value-removal"};
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(rules); i++) {
+        if (!strcmp(rule, rules[i]))
+            return true;
+    }
+    return false;
+}
+
+static bool policy_sets_severity(const struct plan_state *st, const char *rule)
+{
+    const struct gate_policy *pol = st->opts->pol;
+
+    for (size_t i = 0; i < pol->lint.nrules; i++) {
+        if (!strcmp(pol->lint.rules[i].id, rule))
+            return pol->lint.rules[i].has_severity;
+    }
+    return false;
+}
+
+/* Rate f at risk to (lower or higher than lint's), saying why. */
+static void rerate(struct plan_state *st, struct gate_finding *f, enum gate_risk to,
+                   const char *why)
+{
+    struct gate_run *run = st->run;
+    bool up = to > f->risk;
+
+    if (!f->rerated) {
+        f->rerated = true;
+        f->lint_risk = f->risk;
+    }
+    f->risk = to;
+    f->risk_reason = gate_arena_strdup(&run->arena, why);
+    if (up)
+        f->message = gate_arena_printf(&run->arena, "%s (raised to %s: %s)", f->message,
+                                       gate_risk_name(to), why);
+    else
+        f->message = gate_arena_printf(&run->arena, "%s (rated %s at plan time: %s)", f->message,
+                                       gate_risk_name(to), why);
+    if (!policy_sets_severity(st, f->rule)) {
+        if (up && f->severity < GATE_SEV_ERROR && f->risk >= run->fail_on)
+            f->severity = GATE_SEV_ERROR;
+        else if (!up && f->severity == GATE_SEV_ERROR && f->risk < run->fail_on)
+            f->severity = GATE_SEV_WARNING;
+    }
+}
+
+static void raise_one(struct plan_state *st, struct gate_finding *f,
+                      const struct gate_plan_table *t)
+{
+    char why[1024];
+
+    if (f->category != GATE_CAT_LOCK && f->category != GATE_CAT_REWRITE)
+        return;
+    if (!t || !t->large || f->risk >= GATE_RISK_CRITICAL)
+        return;
+    (void)snprintf(why, sizeof(why), "%s has about %lld rows, above risk.large_table_rows %lld",
+                   f->table, t->rows, st->p->large_table_rows);
+    rerate(st, f, (enum gate_risk)(f->risk + 1), why);
+    st->p->raised++;
+}
+
+static void soften(struct plan_state *st, struct gate_finding *f, enum gate_risk to,
+                   const char *why)
+{
+    if (to >= f->risk)
+        return;
+    rerate(st, f, to, why);
+    st->p->softened++;
+}
+
+static void rate_one(struct plan_state *st, const struct rating *x)
+{
+    struct gate_finding *f = x->f;
+    const struct gate_plan_table *t = NULL;
+    enum live_origin origin = x->at.origin;
+    char why[1024];
+
+    if (!x->at.type && origin != LIVE_PLAN) {
+        t = find_table(st->p, x->at.tschema, x->at.tname);
+        if (origin == LIVE_PLAN_IF_NEW)
+            origin = t && (t->exists || t->other) ? LIVE_TARGET : LIVE_PLAN;
+    }
+    if (x->at.filled) {
+        if (origin == LIVE_TARGET)
+            raise_one(st, f, t);
+        return;
+    }
+    if (origin == LIVE_PLAN) {
+        (void)snprintf(why, sizeof(why),
+                       x->at.type ? "type \"%s\" is created earlier in this plan: the running "
+                                    "release does not use it"
+                                  : "table \"%s\" is created earlier in this plan: it holds no "
+                                    "rows and the running release does not use it",
+                       x->at.name);
+        soften(st, f, GATE_RISK_LOW, why);
+    } else if (x->at.type || !t) {
+        return; /* a type of the target, or a table that was not measured: lint's risk */
+    } else if (!t->exists && !t->other && x->exact) {
+        (void)snprintf(why, sizeof(why),
+                       "the target has no table \"%s\": it holds no rows and the running "
+                       "release does not use it",
+                       x->at.tname);
+        soften(st, f, GATE_RISK_LOW, why);
+    } else if (t->exists && t->probed && t->empty) {
+        bool shape = shape_rule(f->rule);
+
+        if (f->category == GATE_CAT_BREAKING)
+            return;
+        (void)snprintf(why, sizeof(why),
+                       shape ? "the target's \"%s\" table is empty: no rows to lose or rewrite, "
+                               "but the running release still uses it"
+                             : "the target's \"%s\" table is empty: no rows to lose, lock for "
+                               "long or rewrite",
+                       x->at.tname);
+        soften(st, f, shape ? GATE_RISK_HIGH : GATE_RISK_LOW, why);
+    } else if (t->exists) {
+        raise_one(st, f, t);
+    }
+}
+
+static bool rated(const struct plan_state *st, const struct gate_finding *f)
+{
+    for (size_t i = 0; i < st->nratings; i++) {
+        if (st->ratings[i].f == f)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Every finding rated against the target; findings the walk could not tie
+ * to a table keep lint's risk, raised for a large table as before.
+ */
+static void rate_findings(struct plan_state *st)
 {
     struct gate_run *run = st->run;
 
+    for (size_t i = 0; i < st->nratings; i++)
+        rate_one(st, &st->ratings[i]);
     for (size_t i = 0; i < run->nmigrations; i++) {
         struct gate_migration *m = run->migrations[i];
 
         for (size_t k = 0; k < m->nfindings; k++) {
             struct gate_finding *f = &m->findings[k];
-            const struct gate_plan_table *t;
 
-            if (f->category != GATE_CAT_LOCK && f->category != GATE_CAT_REWRITE)
-                continue;
-            t = table_of(st, f->table);
-            if (!t || !t->large || f->risk >= GATE_RISK_CRITICAL)
-                continue;
-            f->risk = (enum gate_risk)(f->risk + 1);
-            f->message = gate_arena_printf(&run->arena,
-                                           "%s (raised to %s: %s has about %lld rows, above "
-                                           "risk.large_table_rows %lld)",
-                                           f->message, gate_risk_name(f->risk), f->table, t->rows,
-                                           st->p->large_table_rows);
-            if (f->severity < GATE_SEV_ERROR && f->risk >= run->fail_on)
-                f->severity = GATE_SEV_ERROR;
-            st->p->raised++;
-            if (!f->suppressed && f->risk > m->risk)
-                m->risk = f->risk;
+            if (!rated(st, f))
+                raise_one(st, f, table_of(st, f->table));
         }
     }
 }
@@ -411,10 +974,14 @@ static void lint_pending(struct plan_state *st)
         memset(&file, 0, sizeof(file));
         if (gate_sql_parse(st->data[e->local], st->lens[e->local], &file, &err) != GATE_OK) {
             gate_lint_failed(l, run, m, err.msg, false);
+            live_taint_all(st); /* what it does is unknown */
+            GATE_GROW(st->base, st->capbase, st->nbase + 1);
+            st->base[st->nbase++] = GATE_RISK_NONE;
         } else {
             for (int k = 0; k < file.nstmts; k++)
                 note_stmt(st, &file.stmts[k]);
             gate_lint_parsed(l, run, m, st->data[e->local], st->lens[e->local], &file, false);
+            rate_file(st, m, &file);
         }
         gate_sql_file_release(&file);
     }
@@ -521,42 +1088,51 @@ static void decide(struct plan_state *st)
     struct gate_plan_item *items = gate_xcalloc(run->nmigrations + 1, sizeof(*items));
     char *canon;
 
+    enum gate_risk honored_max = GATE_RISK_NONE;
+
     p->max_risk = GATE_RISK_NONE;
     for (size_t i = 0; i < run->nmigrations; i++) {
-        const struct gate_migration *m = run->migrations[i];
+        struct gate_migration *m = run->migrations[i];
+        enum gate_risk base = i < st->nbase ? st->base[i] : m->risk;
+        enum gate_risk honored = gate_plan_migration_risk(m, base, true);
 
+        m->risk = gate_plan_migration_risk(m, base, p->honor_suppressions);
+        for (size_t k = 0; k < m->nfindings && !p->honor_suppressions; k++) {
+            if (m->findings[k].suppressed && m->findings[k].risk > GATE_RISK_NONE)
+                p->suppressed_counted++;
+        }
         items[i].name = m->name;
         items[i].checksum = m->checksum;
         items[i].risk = m->risk;
         if (m->risk > p->max_risk)
             p->max_risk = m->risk;
+        if (honored > honored_max)
+            honored_max = honored;
     }
     run->max_risk = p->max_risk;
     canon = gate_plan_canonical(run->target, items, run->nmigrations, p->max_risk, p->auto_max_risk,
-                                p->confirm_max_risk, p->large_table_rows);
+                                p->confirm_max_risk, p->large_table_rows, p->honor_suppressions);
     free(items);
     p->canonical = gate_arena_strdup(&run->arena, canon);
     memcpy(p->digest, "sha256:", 7);
     gate_sha256_hex(canon, strlen(canon), p->digest + 7);
     free(canon);
 
-    if (p->nproblems) {
-        p->decision = GATE_PLAN_REFUSED;
+    p->decision = gate_plan_decide(p->max_risk, p->auto_max_risk, p->confirm_max_risk, p->pending,
+                                   p->nproblems);
+    p->requires_confirmation = p->decision == GATE_PLAN_CONFIRM;
+    if (p->decision == GATE_PLAN_REFUSED) {
         p->reason = gate_arena_printf(&run->arena, "the migration history is not deployable: %s",
                                       p->problems[0]);
-    } else if (!p->pending) {
-        p->decision = GATE_PLAN_NOTHING;
+    } else if (p->decision == GATE_PLAN_NOTHING) {
         p->reason = "nothing to deploy: every migration is applied";
-    } else if (p->max_risk <= p->auto_max_risk) {
-        p->decision = GATE_PLAN_AUTO;
+    } else if (p->decision == GATE_PLAN_AUTO) {
         p->reason =
             gate_arena_printf(&run->arena,
                               "max risk %s is within deploy.auto_max_risk (%s): deploys "
                               "without a token",
                               gate_risk_name(p->max_risk), gate_risk_name(p->auto_max_risk));
-    } else if (p->max_risk <= p->confirm_max_risk) {
-        p->decision = GATE_PLAN_CONFIRM;
-        p->requires_confirmation = true;
+    } else if (p->decision == GATE_PLAN_CONFIRM) {
         p->reason = gate_arena_printf(
             &run->arena,
             "max risk %s is above deploy.auto_max_risk (%s) and within deploy.confirm_max_risk "
@@ -564,13 +1140,46 @@ static void decide(struct plan_state *st)
             gate_risk_name(p->max_risk), gate_risk_name(p->auto_max_risk),
             gate_risk_name(p->confirm_max_risk), p->signed_tokens ? "signed" : "valid");
     } else {
-        p->decision = GATE_PLAN_BLOCKED;
         p->reason =
             gate_arena_printf(&run->arena,
                               "max risk %s is above deploy.confirm_max_risk (%s): the "
                               "policy blocks this deploy, even with a token",
                               gate_risk_name(p->max_risk), gate_risk_name(p->confirm_max_risk));
     }
+    if (p->pending && !p->nproblems && honored_max < p->max_risk)
+        p->reason = gate_arena_printf(&run->arena,
+                                      "%s (suppressed findings count: without them the max risk "
+                                      "is %s; deploy.honor_suppressions is false)",
+                                      p->reason, gate_risk_name(honored_max));
+}
+
+enum gate_risk gate_plan_migration_risk(const struct gate_migration *m, enum gate_risk base,
+                                        bool honor_suppressions)
+{
+    enum gate_risk risk = base;
+
+    for (size_t k = 0; k < m->nfindings; k++) {
+        const struct gate_finding *f = &m->findings[k];
+
+        if ((!f->suppressed || !honor_suppressions) && f->risk > risk)
+            risk = f->risk;
+    }
+    return risk;
+}
+
+enum gate_plan_decision gate_plan_decide(enum gate_risk max_risk, enum gate_risk auto_max,
+                                         enum gate_risk confirm_max, size_t pending,
+                                         size_t nproblems)
+{
+    if (nproblems)
+        return GATE_PLAN_REFUSED;
+    if (!pending)
+        return GATE_PLAN_NOTHING;
+    if (max_risk <= auto_max)
+        return GATE_PLAN_AUTO;
+    if (max_risk <= confirm_max)
+        return GATE_PLAN_CONFIRM;
+    return GATE_PLAN_BLOCKED;
 }
 
 enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_opts *opts,
@@ -594,6 +1203,7 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     p->auto_max_risk = pol->deploy.auto_max_risk;
     p->confirm_max_risk = pol->deploy.confirm_max_risk;
     p->large_table_rows = pol->risk.large_table_rows;
+    p->honor_suppressions = pol->deploy.honor_suppressions;
     p->signed_tokens = pol->deploy.secret_env && *pol->deploy.secret_env;
     p->token_env = pol->deploy.token_env;
     p->migrations_dir = gate_arena_strdup(&run->arena, dir);
@@ -625,7 +1235,8 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     rc = measure_tables(&st, db, err);
     if (rc)
         goto out;
-    raise_large(&st);
+    probe_empty(&st, db);
+    rate_findings(&st);
     decide(&st);
 out:
     release(&st);

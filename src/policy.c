@@ -35,7 +35,7 @@
 
 /*
  * Every check a policy may name, with its default level. A command that
- * adds a check adds its id here (design.md's `checks:` keys).
+ * adds a check adds its id here (the policy's `checks:` keys, docs/policy.md).
  */
 static const struct gate_policy_check policy_checks[] = {
     {"uncommitted-schema", GATE_CHECK_ERROR},
@@ -618,8 +618,9 @@ static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_
 static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated"};
 static const char *const rule_keys[] = {"severity", "risk"};
 static const char *const risk_keys[] = {"large_table_rows"};
-static const char *const deploy_keys[] = {"auto_max_risk", "confirm_max_risk", "token_env",
-                                          "secret_env",    "token_max_age",    "timeout"};
+static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk", "token_env",
+                                          "secret_env",        "token_max_age",    "timeout",
+                                          "honor_suppressions"};
 static const char *const health_keys[] = {"name",    "url",     "expect_status", "expect_json",
                                           "timeout", "retries", "backoff"};
 static const char *const report_keys[] = {"json",     "junit", "sarif", "gitlab",
@@ -1021,6 +1022,16 @@ static void scan_secrets(struct ld *ld, const struct ynode *n)
 
 /* ---- sections ------------------------------------------------------------- */
 
+/* Where key k is, with its source line, kept in the result (for gate_policy_check_paths). */
+static void remember_at(struct ld *ld, const struct ynode *k, struct gate_policy_diag *at)
+{
+    const char *src = source_line(ld, k->line);
+
+    at->line = k->line;
+    at->column = k->col;
+    at->source = src ? gate_arena_strdup(ld->arena, src) : NULL;
+}
+
 static void load_project(struct ld *ld, const struct ynode *n)
 {
     const struct ynode *v[GATE_ARRAY_SIZE(project_keys)], *k[GATE_ARRAY_SIZE(project_keys)];
@@ -1030,9 +1041,13 @@ static void load_project(struct ld *ld, const struct ynode *n)
         return;
     if (k[0])
         p->project.schema_given = get_string(ld, v[0], k[0], "project.schema", &p->project.schema);
+    if (p->project.schema_given)
+        remember_at(ld, k[0], &p->project.schema_at);
     if (k[1])
         p->project.migrations_given =
             get_string(ld, v[1], k[1], "project.migrations", &p->project.migrations);
+    if (p->project.migrations_given)
+        remember_at(ld, k[1], &p->project.migrations_at);
     if (k[2]) {
         const struct ynode *a = v[2];
         const char **argv;
@@ -1325,6 +1340,8 @@ static void load_deploy(struct ld *ld, const struct ynode *n)
                            &p->deploy.token_max_age_ms);
     if (k[5])
         (void)get_duration(ld, v[5], k[5], "deploy.timeout", false, &p->deploy.timeout_ms);
+    if (k[6])
+        (void)get_bool(ld, v[6], k[6], "deploy.honor_suppressions", &p->deploy.honor_suppressions);
     if (a && c && p->deploy.confirm_max_risk < p->deploy.auto_max_risk) {
         const struct ynode *at = k[1] ? v[1] : v[0];
 
@@ -1674,6 +1691,55 @@ enum gate_code gate_policy_load(struct gate_policy *p, const char *path, struct 
     rc = gate_policy_parse(p, path, text, len, arena, err);
     free(text);
     return rc;
+}
+
+/* The error about a project path, or NULL when it is what the key needs. */
+static const char *project_path_error(struct gate_arena *arena, const char *key, const char *path,
+                                      bool dir_only)
+{
+    enum gate_path_kind k = gate_path_kind(path);
+
+    if (k == GATE_PATH_MISSING)
+        return gate_arena_printf(
+            arena,
+            "%s '%s' does not exist, and a gate that reads nothing compares nothing (relative "
+            "paths are read from the directory prisma-gate runs in: the project root, or -C "
+            "DIR): fix the path, or delete the key to find the project as Prisma does",
+            key, path);
+    if (k == GATE_PATH_DIR || (!dir_only && k == GATE_PATH_FILE))
+        return NULL;
+    return gate_arena_printf(arena, "%s '%s' is not a %s", key, path,
+                             dir_only ? "directory" : "file or folder");
+}
+
+enum gate_code gate_policy_check_paths(struct gate_policy *p, bool check_schema,
+                                       bool check_migrations, struct gate_arena *arena,
+                                       struct gate_err *err)
+{
+    struct gate_policy_diag *d = gate_arena_alloc(arena, 2 * sizeof(*d));
+    size_t n = 0;
+    const char *msg;
+
+    msg = check_schema && p->project.schema_given
+              ? project_path_error(arena, "project.schema", p->project.schema, false)
+              : NULL;
+    if (msg) {
+        d[n] = p->project.schema_at;
+        d[n++].message = msg;
+    }
+    msg = check_migrations && p->project.migrations_given
+              ? project_path_error(arena, "project.migrations", p->project.migrations, true)
+              : NULL;
+    if (msg) {
+        d[n] = p->project.migrations_at;
+        d[n++].message = msg;
+    }
+    if (!n)
+        return GATE_OK;
+    p->diags = d;
+    p->ndiags = n;
+    return gate_fail(err, GATE_E_POLICY, "%s:%d:%d: %s", p->path ? p->path : GATE_POLICY_FILE,
+                     d[0].line, d[0].column, d[0].message);
 }
 
 const struct gate_policy_target *gate_policy_target(const struct gate_policy *p, const char *name,

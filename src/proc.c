@@ -2,11 +2,13 @@
 /*
  * proc.c - child programs (proc.h): posix_spawnp into a new process
  * group, output through one pipe (streamed and captured), a deadline,
- * and SIGTERM/SIGINT forwarded to the child's group through a self-pipe.
+ * and a stop signal (stop.h) forwarded to the child's group; every wait
+ * bounded.
  */
 #include "gate/compat.h"
 #include "gate/proc.h"
 #include "gate/msg.h"
+#include "gate/stop.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -23,18 +25,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-static int sig_pipe[2] = {-1, -1};
-
-static void on_signal(int sig)
-{
-    int saved = errno;
-    unsigned char b = (unsigned char)sig;
-
-    if (sig_pipe[1] >= 0)
-        (void)!write(sig_pipe[1], &b, 1);
-    errno = saved;
-}
 
 static long long now_ms(void)
 {
@@ -85,6 +75,23 @@ static void capture(struct gate_proc_result *r, size_t *cap, size_t max, const c
     r->output[r->output_len] = '\0';
 }
 
+/* Wait (bounded) until no process of group pgid is left; SIGKILL it meanwhile. */
+static bool group_gone(pid_t pgid, long long wait_ms)
+{
+    long long until = now_ms() + wait_ms;
+
+    for (;;) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+
+        if (kill(-pgid, 0) && errno == ESRCH)
+            return true;
+        if (now_ms() >= until)
+            return false;
+        (void)kill(-pgid, SIGKILL);
+        (void)nanosleep(&ts, NULL);
+    }
+}
+
 enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_result *r,
                              struct gate_err *err)
 {
@@ -92,27 +99,20 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     sigset_t def, none;
-    struct sigaction sa, old_term, old_int;
     pid_t pid;
     int rc, status = 0;
-    long long t0, deadline = 0, kill_at = 0;
+    long long t0, deadline = 0, kill_at = 0, drain_until = 0;
     size_t cap = 0;
     bool eof = false, reaped = false, stopping = false;
 
     memset(r, 0, sizeof(*r));
     r->exit_code = -1;
+    /* SIGTERM, SIGINT, SIGHUP and SIGPIPE from now on stop the child, not us */
+    gate_stop_install();
     if (pipe(out))
         return gate_fail(err, GATE_E_IO, "cannot create a pipe: %s", strerror(errno));
-    if (pipe(sig_pipe)) {
-        (void)close(out[0]);
-        (void)close(out[1]);
-        return gate_fail(err, GATE_E_IO, "cannot create a pipe: %s", strerror(errno));
-    }
     cloexec(out[0]);
     cloexec(out[1]);
-    cloexec(sig_pipe[0]);
-    cloexec(sig_pipe[1]);
-    (void)fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
 
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -132,13 +132,6 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
                                         POSIX_SPAWN_SETSIGMASK);
 
-    /* SIGTERM / SIGINT from now on stop the child, not us */
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    (void)sigaction(SIGTERM, &sa, &old_term);
-    (void)sigaction(SIGINT, &sa, &old_int);
-
     t0 = now_ms();
     rc = posix_spawnp(&pid, o->argv[0], &fa, &attr, (char *const *)(uintptr_t)o->argv,
                       o->envp ? o->envp : environ);
@@ -147,11 +140,7 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     (void)close(out[1]);
     if (rc) {
         (void)close(out[0]);
-        (void)sigaction(SIGTERM, &old_term, NULL);
-        (void)sigaction(SIGINT, &old_int, NULL);
-        (void)close(sig_pipe[0]);
-        (void)close(sig_pipe[1]);
-        sig_pipe[0] = sig_pipe[1] = -1;
+        r->spawn_errno = rc;
         return gate_fail(err, GATE_E_IO, "cannot run '%s': %s", o->argv[0], strerror(rc));
     }
     r->started = true;
@@ -159,11 +148,24 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     if (o->timeout_ms > 0)
         deadline = t0 + o->timeout_ms;
 
-    while (!eof || !reaped) {
+    /*
+     * Every wait is bounded: the deadline, then the grace period between
+     * SIGTERM and SIGKILL, then GATE_PROC_DRAIN_MS for the pipe after
+     * SIGKILL (a process outside the group may still hold it open: we stop
+     * reading and leave it).
+     */
+    while (!reaped || (!eof && !(drain_until && now_ms() >= drain_until))) {
         struct pollfd pfd[2];
-        int nfd = 0, wait_ms = -1;
+        int nfd = 0, wait_ms = -1, sig;
         long long now = now_ms();
 
+        sig = gate_stop_signal();
+        if (!stopping && sig) {
+            r->interrupted = sig;
+            stopping = true;
+            (void)kill(-pid, SIGTERM);
+            kill_at = now + GATE_PROC_GRACE_MS;
+        }
         if (!stopping && deadline && now >= deadline) {
             r->timed_out = true;
             stopping = true;
@@ -174,34 +176,28 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
             (void)kill(-pid, SIGKILL);
             r->killed = true;
             kill_at = 0;
+            drain_until = now + GATE_PROC_DRAIN_MS;
         }
         if (stopping && kill_at)
             wait_ms = (int)(kill_at - now);
         else if (!stopping && deadline)
             wait_ms = (int)(deadline - now);
-        if (eof && (wait_ms < 0 || wait_ms > 50))
-            wait_ms = 50; /* output closed: poll for the exit */
-        pfd[nfd].fd = sig_pipe[0];
-        pfd[nfd].events = POLLIN;
-        nfd++;
+        if ((eof || drain_until) && (wait_ms < 0 || wait_ms > 50))
+            wait_ms = 50; /* output closed, or the group killed: poll for the end */
+        if (!stopping && gate_stop_fd() >= 0) {
+            pfd[nfd].fd = gate_stop_fd();
+            pfd[nfd].events = POLLIN;
+            nfd++;
+        }
         if (!eof) {
             pfd[nfd].fd = out[0];
             pfd[nfd].events = POLLIN;
+            pfd[nfd].revents = 0;
             nfd++;
         }
         if (poll(pfd, (nfds_t)nfd, wait_ms) < 0 && errno != EINTR)
             break;
-        if (pfd[0].revents & POLLIN) {
-            unsigned char b;
-
-            if (read(sig_pipe[0], &b, 1) == 1 && !stopping) {
-                r->interrupted = b;
-                stopping = true;
-                (void)kill(-pid, SIGTERM);
-                kill_at = now_ms() + GATE_PROC_GRACE_MS;
-            }
-        }
-        if (!eof && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+        if (!eof && (pfd[nfd - 1].revents & (POLLIN | POLLHUP | POLLERR))) {
             char buf[8192];
             ssize_t n = read(out[0], buf, sizeof(buf));
 
@@ -218,6 +214,8 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
 
             if (w == pid || (w < 0 && errno != EINTR))
                 reaped = true;
+            if (reaped && !eof && stopping && !drain_until)
+                drain_until = now_ms() + GATE_PROC_DRAIN_MS; /* stopped: read what is left */
             if (reaped && !eof && !stopping) {
                 /* a grandchild still holds the pipe: drain it for a second, then stop it */
                 stopping = true;
@@ -225,8 +223,11 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
             }
         }
     }
-    if (stopping)
+    if (!eof)
+        r->pipe_held = true; /* a process outside the group kept the output open */
+    if (stopping || r->pipe_held)
         (void)kill(-pid, SIGKILL); /* no straggler survives a stop */
+    r->group_left = !group_gone(pid, GATE_PROC_DRAIN_MS);
     r->elapsed_ms = now_ms() - t0;
     if (WIFEXITED(status)) {
         r->exit_code = WEXITSTATUS(status);
@@ -234,11 +235,6 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
         r->signal = WTERMSIG(status);
     }
     (void)close(out[0]);
-    (void)sigaction(SIGTERM, &old_term, NULL);
-    (void)sigaction(SIGINT, &old_int, NULL);
-    (void)close(sig_pipe[0]);
-    (void)close(sig_pipe[1]);
-    sig_pipe[0] = sig_pipe[1] = -1;
     if (!r->output)
         r->output = gate_xstrdup("");
     return GATE_OK;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report_github.c - GitHub Actions workflow commands and step outputs
- * (ci-conventions.md 1.3, 1.4), pure functions of the run model:
+ * (docs/internals/ci-formats.md, GitHub), pure functions of the run model:
  *
  * - annotations: ::error / ::warning with file, line, col and title, for
  *   the worst ten of each kind (a step shows ten per kind), then one
@@ -90,7 +90,10 @@ static void finding_annotation(struct gate_buf *out, const struct gate_run *run,
 
     gate_buf_printf(&title, "prisma-gate: %s (%s risk)", f->rule, gate_risk_name(f->risk));
     gate_buf_adds(&msg, f->message ? f->message : "");
-    if (f->help)
+    if (f->suppressed)
+        gate_buf_printf(&msg, "\nsuppressed: %s; counts toward the deploy decision",
+                        f->suppression_reason ? f->suppression_reason : "");
+    else if (f->help)
         gate_buf_printf(&msg, "\nhelp: %s", f->help);
     annotate(out, run, kind, r->m->path, f->line, f->column, gate_buf_str(&title),
              gate_buf_str(&msg));
@@ -127,7 +130,9 @@ void gate_report_github_annotations(const struct gate_run *run, struct gate_buf 
         else
             more_e++;
     }
-    refs = gate_findings_worst_first(run, GATE_SEV_WARNING, false, &n);
+    /* plan/deploy: suppressed findings count toward the decision unless the policy honors them */
+    refs = gate_findings_worst_first(run, GATE_SEV_WARNING,
+                                     run->plan && !run->plan->honor_suppressions, &n);
     for (size_t i = 0; i < n; i++) {
         if (refs[i].f->severity != GATE_SEV_ERROR)
             continue;

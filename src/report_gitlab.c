@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report_gitlab.c - GitLab Code Quality (ci-conventions.md 5): a JSON
+ * report_gitlab.c - GitLab Code Quality (docs/internals/ci-formats.md): a JSON
  * array of issues with description, check_name, fingerprint, severity
- * and location.path/lines.begin. Unsuppressed findings, files that
- * could not be evaluated, and checks with a file that did not pass.
+ * and location.path/lines.begin. Unsuppressed findings (for plan and
+ * deploy also suppressed ones, which count toward the deploy decision
+ * unless deploy.honor_suppressions), files that could not be evaluated,
+ * and checks with a file that did not pass.
  * No byte-order mark; repository-relative paths; the fingerprint is
  * stable across edits above the finding.
  */
@@ -12,6 +14,7 @@
 #include "gate/digest.h"
 #include "gate/json.h"
 #include "gate/report_common.h"
+#include "gate/plan.h"
 
 #include <string.h>
 
@@ -89,12 +92,18 @@ void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out)
         for (size_t k = 0; k < m->nfindings; k++) {
             const struct gate_finding *f = &m->findings[k];
 
-            if (f->suppressed || f->severity == GATE_SEV_INFO)
+            /* plan/deploy: a suppressed finding still counts toward the decision unless honored */
+            bool counted = f->suppressed && run->plan && !run->plan->honor_suppressions;
+
+            if ((f->suppressed && !counted) || f->severity == GATE_SEV_INFO)
                 continue;
             gate_finding_fingerprint(run, m, f, fp);
             gate_buf_reset(&d);
             gate_buf_printf(&d, "%s (%s risk): %s", f->rule, gate_risk_name(f->risk),
                             f->message ? f->message : "");
+            if (counted)
+                gate_buf_printf(&d, " [suppressed: %s; counts toward the deploy decision]",
+                                f->suppression_reason ? f->suppression_reason : "");
             issue(&w, run, f->rule, gate_buf_str(&d), fp, severity_of(f), m->path, f->line);
         }
     }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report_json.c - the canonical JSON serialisation of the run model
- * (format_version 1, design.md). Streamed with the json.c writer: a report
+ * (format_version 1, docs/report.schema.json). Streamed with the json.c writer: a report
  * over thousands of migrations never exists as one tree.
  */
 #include "gate/compat.h"
@@ -43,6 +43,12 @@ static void finding_json(struct gate_jsonw *w, const struct gate_finding *f)
     if (f->prisma_warning) {
         gate_jsonw_key(w, "prisma_warning");
         gate_jsonw_str(w, f->prisma_warning);
+    }
+    if (f->rerated) {
+        gate_jsonw_key(w, "lint_risk");
+        gate_jsonw_str(w, gate_risk_name(f->lint_risk));
+        gate_jsonw_key(w, "risk_reason");
+        gate_jsonw_str(w, f->risk_reason);
     }
     gate_jsonw_end(w);
 }

@@ -271,6 +271,165 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
     return ok;
 }
 
+/* ---- writable before the run ---------------------------------------------- */
+
+/* The nearest directory at or above dir that exists (malloc'd), NULL when none does. */
+static char *existing_dir(const char *dir, struct stat *st)
+{
+    char *d = gate_xstrdup(*dir ? dir : ".");
+
+    for (;;) {
+        char *slash;
+
+        if (!stat(d, st))
+            return d;
+        if (errno != ENOENT) {
+            free(d);
+            return NULL;
+        }
+        slash = strrchr(d, '/');
+        if (!slash) {
+            free(d);
+            return stat(".", st) ? NULL : gate_xstrdup(".");
+        }
+        if (slash == d)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+    }
+}
+
+/*
+ * Can path be written the way report_out.c writes it: atomically (a temp
+ * file beside it, renamed; missing directories created) or appended
+ * (GitHub's files: the directory must exist). A path that exists and is
+ * neither a file nor a directory (a device, a FIFO) only needs write
+ * permission. err says why not.
+ */
+static bool path_writable(const char *path, bool append, struct gate_err *err)
+{
+    struct stat st;
+    char *dir, *slash, *top;
+    bool ok = true;
+
+    if (!stat(path, &st)) {
+        if (S_ISDIR(st.st_mode)) {
+            gate_fail(err, GATE_E_IO, "cannot write '%s': it is a directory", path);
+            return false;
+        }
+        if (!S_ISREG(st.st_mode) || append) {
+            if (access(path, W_OK)) {
+                gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+                return false;
+            }
+            if (!S_ISREG(st.st_mode))
+                return true;
+        }
+    } else if (errno != ENOENT) {
+        gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        return false;
+    }
+    dir = gate_xstrdup(strchr(path, '/') ? path : "./");
+    slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (append && stat(dir, &st)) {
+        gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        free(dir);
+        return false;
+    }
+    top = existing_dir(dir, &st);
+    if (!top || !S_ISDIR(st.st_mode)) {
+        gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path,
+                  top ? strerror(ENOTDIR) : strerror(errno));
+        ok = false;
+    } else if (!strcmp(top, dir)) {
+        /* the directory exists: make (and remove) a file the way the writer does */
+        char *probe = gate_xasprintf("%s/.prisma-gate-probe-XXXXXX", dir);
+        int fd = mkstemp(probe);
+
+        if (fd < 0) {
+            gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+            ok = false;
+        } else {
+            (void)close(fd);
+            (void)unlink(probe);
+        }
+        free(probe);
+    } else if (access(top, W_OK | X_OK)) {
+        gate_fail(err, GATE_E_IO, "cannot write '%s': cannot create directories in '%s': %s", path,
+                  top, strerror(errno));
+        ok = false;
+    }
+    free(top);
+    free(dir);
+    return ok;
+}
+
+bool gate_outputs_writable(struct gate_run *run, const struct gate_cli *cli)
+{
+    const struct gate_policy *pol = cli->pol;
+    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
+                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
+    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
+                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
+                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
+    struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports + 1, sizeof(*specs));
+    bool ok = true;
+
+    for (int i = 0; i < cli->nreports; i++) {
+        struct gate_err err = {0};
+
+        if (gate_report_spec_parse(cli->reports[i], &specs[i], &err))
+            specs[i].path = NULL; /* cli.c reports it */
+    }
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
+        struct gate_err err = {0};
+        bool overridden = false;
+
+        for (int k = 0; k < cli->nreports; k++)
+            overridden |= specs[k].path && specs[k].format == policy_formats[i];
+        if (policy_paths[i] && !overridden &&
+            !path_writable(expand(run, policy_paths[i]), false, &err)) {
+            gate_errorf("report (policy reports.%s): %s", format_key(policy_formats[i]), err.msg);
+            ok = false;
+        }
+    }
+    for (int i = 0; i < cli->nreports; i++) {
+        struct gate_err err = {0};
+
+        if (specs[i].path && !path_writable(expand(run, specs[i].path), false, &err)) {
+            gate_errorf("report (--report %s): %s", format_key(specs[i].format), err.msg);
+            ok = false;
+        }
+    }
+    free(specs);
+    if (cli->checklist) {
+        struct gate_err err = {0};
+
+        if (!path_writable(cli->checklist, false, &err)) {
+            gate_errorf("--checklist: %s", err.msg);
+            ok = false;
+        }
+    }
+    if (gate_github_active(pol)) {
+        static const char *const vars[] = {"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"};
+
+        for (size_t i = 0; i < GATE_ARRAY_SIZE(vars); i++) {
+            const char *v = getenv(vars[i]);
+            struct gate_err err = {0};
+
+            if (v && *v && !path_writable(v, true, &err)) {
+                gate_errorf("%s: %s", vars[i], err.msg);
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
 /* ---- GitHub Actions -------------------------------------------------------- */
 
 bool gate_github_active(const struct gate_policy *pol)
@@ -440,6 +599,11 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
     mask_env(out, "PGPASSWORD", false);
     mask_env(out, pol->deploy.token_env, false);
     mask_env(out, pol->deploy.secret_env, false);
+}
+
+void gate_github_mask_value(const char *value, struct gate_buf *out)
+{
+    mask(out, value);
 }
 
 bool gate_github_write(const struct gate_run *run, const struct gate_report_path *written,

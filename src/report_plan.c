@@ -9,6 +9,7 @@
 #include "gate/prisma_cli.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
+#include "gate/stop.h"
 
 #include <string.h>
 
@@ -36,6 +37,8 @@ static void rows_text(char *buf, size_t n, const struct gate_plan_table *t)
 {
     if (!t->exists)
         (void)snprintf(buf, n, "new");
+    else if (t->probed && t->empty)
+        (void)snprintf(buf, n, "0 (empty)");
     else if (t->rows < 0)
         (void)snprintf(buf, n, "?");
     else
@@ -68,11 +71,22 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
     if (d->lock_wait_ms > 1000)
         gate_buf_printf(out, "  waited %.1f s for the gate lock\n",
                         (double)d->lock_wait_ms / 1000.0);
-    if (d->started) {
+    if (d->stopped_by)
+        gate_buf_printf(out, "  stopped by %s (stage %s)\n", gate_text_safe(d->stopped_by),
+                        gate_text_safe(d->stage));
+    if (d->could_not_start)
+        gate_buf_printf(out, "  prisma migrate deploy: could not start (%s)\n",
+                        gate_text_safe(d->error_message ? d->error_message : "?"));
+    if (d->started && !d->could_not_start) {
+        char sig[32];
+
         gate_buf_printf(out, "  prisma migrate deploy: ");
         if (d->interrupted || d->timed_out)
             gate_buf_printf(out, "stopped (%s)\n",
                             gate_text_safe(d->error_message ? d->error_message : ""));
+        else if (d->prisma_signal)
+            gate_buf_printf(out, "killed by %s\n",
+                            gate_signal_name(d->prisma_signal, sig, sizeof(sig)));
         else if (d->prisma_exit == 0)
             gate_buf_printf(out, "ok in %.1f s\n", (double)d->prisma_ms / 1000.0);
         else
@@ -81,6 +95,8 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
                             d->error_message ? ": " : "",
                             gate_text_safe(d->error_message ? d->error_message : ""));
     }
+    for (size_t i = 0; i < d->nended_sessions; i++)
+        gate_buf_printf(out, "  ended Prisma's server session pid %ld\n", d->ended_sessions[i]);
     if (d->napplied) {
         gate_buf_printf(out, "  applied:\n");
         for (size_t i = 0; i < d->napplied; i++)
@@ -150,11 +166,28 @@ void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, boo
 
             if (f->severity == GATE_SEV_INFO)
                 continue;
-            gate_buf_printf(out, "    %d:%d %s %s%s: %s\n", f->line, f->column,
+            gate_buf_printf(out, "    %d:%d %s %s: %s\n", f->line, f->column,
                             gate_risk_name(f->risk), gate_text_safe(f->rule),
-                            f->suppressed ? " (suppressed)" : "", gate_text_safe(f->message));
+                            gate_text_safe(f->message));
+            if (f->suppressed)
+                gate_buf_printf(out, "      suppressed: %s (%s)\n",
+                                gate_text_safe(f->suppression_reason ? f->suppression_reason : ""),
+                                p->honor_suppressions
+                                    ? "not counted: deploy.honor_suppressions is true"
+                                    : "still counts toward the deploy decision");
         }
     }
+    if (p->suppressed_counted)
+        gate_buf_printf(out,
+                        "\n  %zu suppressed finding%s count%s toward the deploy decision "
+                        "(deploy.honor_suppressions is false)\n",
+                        p->suppressed_counted, p->suppressed_counted == 1 ? "" : "s",
+                        p->suppressed_counted == 1 ? "s" : "");
+    if (p->softened)
+        gate_buf_printf(out,
+                        "\n  %zu finding%s rated lower than lint rates %s: new or empty tables "
+                        "of the target\n",
+                        p->softened, p->softened == 1 ? "" : "s", p->softened == 1 ? "it" : "them");
     if (p->ntables) {
         gate_buf_printf(out, "\n  Affected tables (live estimates):\n");
         for (size_t i = 0; i < p->ntables; i++) {
@@ -189,16 +222,38 @@ void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, boo
 
 /* ------------------------------------------------------------ Markdown */
 
-static void md_cell(struct gate_buf *out, const char *s)
+/* Suppressed findings of the plan, with their reasons, and whether they count. */
+static void md_suppressed(const struct gate_run *run, struct gate_buf *out)
 {
-    for (; s && *s; s++) {
-        if (*s == '|')
-            gate_buf_adds(out, "\\|");
-        else if (*s == '\n')
-            gate_buf_addc(out, ' ');
-        else
-            gate_buf_addc(out, *s);
+    const struct gate_run_plan *p = run->plan;
+    bool any = false;
+
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        for (size_t k = 0; k < m->nfindings; k++) {
+            const struct gate_finding *f = &m->findings[k];
+
+            if (!f->suppressed || f->risk == GATE_RISK_NONE)
+                continue;
+            if (!any)
+                gate_buf_adds(out, p->honor_suppressions
+                                       ? "**Suppressed findings** (not counted: "
+                                         "deploy.honor_suppressions is true):\n\n"
+                                       : "**Suppressed findings still count toward this "
+                                         "decision** (deploy.honor_suppressions is false):\n\n");
+            any = true;
+            gate_buf_printf(out, "- %s `%s` in ", gate_risk_name(f->risk), f->rule);
+            gate_md_text(out, m->name, 200);
+            gate_buf_printf(out, " (line %d): ", f->line);
+            gate_md_text(out, f->message, 600);
+            gate_buf_adds(out, " \xE2\x80\x94 suppressed: ");
+            gate_md_text(out, f->suppression_reason ? f->suppression_reason : "", 600);
+            gate_buf_addc(out, '\n');
+        }
     }
+    if (any)
+        gate_buf_addc(out, '\n');
 }
 
 static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migrations)
@@ -211,7 +266,7 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migra
     gate_buf_printf(out, "**Pending:** %zu (applied: %zu)  \n", p->pending, p->applied);
     gate_buf_printf(out, "**Max risk:** %s  \n", gate_risk_name(p->max_risk));
     gate_buf_printf(out, "**Decision:** %s — ", gate_plan_decision_name(p->decision));
-    md_cell(out, p->reason);
+    gate_md_text(out, p->reason, 0);
     gate_buf_printf(out, "  \n**Plan digest:** `%s`\n\n", gate_text_safe(p->digest));
     if (migrations && run->nmigrations) {
         gate_buf_adds(out, "| Migration | Risk | Findings |\n|---|---|---|\n");
@@ -228,7 +283,7 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migra
                     continue;
                 gate_buf_printf(out, "%s%s `%s` (line %d): ", sep, gate_risk_name(f->risk),
                                 gate_text_safe(f->rule), f->line);
-                md_cell(out, f->message);
+                gate_md_text(out, f->message, 0);
                 sep = "<br>";
             }
             gate_buf_adds(out, *sep ? " |\n" : "none |\n");
@@ -249,9 +304,15 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migra
         }
         gate_buf_addc(out, '\n');
     }
+    md_suppressed(run, out);
+    if (p->softened)
+        gate_buf_printf(out,
+                        "%zu finding%s rated lower than lint rates %s: new or empty tables of "
+                        "the target (each says why).\n\n",
+                        p->softened, p->softened == 1 ? "" : "s", p->softened == 1 ? "it" : "them");
     for (size_t i = 0; i < p->nproblems; i++) {
         gate_buf_adds(out, "- **Problem:** ");
-        md_cell(out, p->problems[i]);
+        gate_md_text(out, p->problems[i], 0);
         gate_buf_addc(out, '\n');
     }
 }
@@ -268,7 +329,7 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
         gate_buf_printf(out, "### Deploy: %s\n\n", gate_text_safe(d->stage));
         if (d->token_message) {
             gate_buf_printf(out, "- Token: %s — ", gate_text_safe(d->token_status));
-            md_cell(out, d->token_message);
+            gate_md_text(out, d->token_message, 0);
             gate_buf_addc(out, '\n');
         }
         for (size_t i = 0; i < d->napplied; i++)
@@ -280,7 +341,7 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
             gate_buf_printf(out, "- Prisma error: %s\n", gate_text_safe(d->error_code));
         for (size_t i = 0; i < d->nguidance; i++) {
             gate_buf_printf(out, "%zu. ", i + 1);
-            md_cell(out, d->guidance[i]);
+            gate_md_text(out, d->guidance[i], 0);
             gate_buf_addc(out, '\n');
         }
         gate_buf_addc(out, '\n');
@@ -349,6 +410,12 @@ void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_int(w, (long long)p->pending);
     gate_jsonw_key(w, "raised_findings");
     gate_jsonw_int(w, (long long)p->raised);
+    gate_jsonw_key(w, "softened_findings");
+    gate_jsonw_int(w, (long long)p->softened);
+    gate_jsonw_key(w, "honor_suppressions");
+    gate_jsonw_bool(w, p->honor_suppressions);
+    gate_jsonw_key(w, "suppressed_counted");
+    gate_jsonw_int(w, (long long)p->suppressed_counted);
     gate_jsonw_key(w, "tables");
     gate_jsonw_array(w);
     for (size_t i = 0; i < p->ntables; i++) {
@@ -373,6 +440,11 @@ void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
             gate_jsonw_null(w);
         gate_jsonw_key(w, "large");
         gate_jsonw_bool(w, t->large);
+        gate_jsonw_key(w, "empty");
+        if (t->probed)
+            gate_jsonw_bool(w, t->empty);
+        else
+            gate_jsonw_null(w);
         gate_jsonw_end(w);
     }
     gate_jsonw_end(w);
@@ -398,10 +470,15 @@ static void str_array(struct gate_jsonw *w, const char *key, const char *const *
 void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
 {
     const struct gate_run_deploy *d = run->deploy;
+    char sig[32];
 
     gate_jsonw_object(w);
     gate_jsonw_key(w, "stage");
     gate_jsonw_str(w, d->stage);
+    gate_jsonw_key(w, "stopped_by");
+    gate_jsonw_str(w, d->stopped_by);
+    gate_jsonw_key(w, "reconnected");
+    gate_jsonw_bool(w, d->reconnected);
     gate_jsonw_key(w, "token");
     gate_jsonw_object(w);
     gate_jsonw_key(w, "kind");
@@ -424,7 +501,8 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     else
         gate_jsonw_null(w);
     gate_jsonw_key(w, "signal");
-    gate_jsonw_int(w, d->prisma_signal);
+    gate_jsonw_str(w,
+                   d->prisma_signal ? gate_signal_name(d->prisma_signal, sig, sizeof(sig)) : NULL);
     gate_jsonw_key(w, "duration_ms");
     gate_jsonw_int(w, d->prisma_ms);
     gate_jsonw_key(w, "timed_out");
@@ -432,7 +510,15 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_key(w, "interrupted");
     gate_jsonw_bool(w, d->interrupted);
     gate_jsonw_key(w, "interrupt_signal");
-    gate_jsonw_str(w, !d->interrupted ? NULL : d->interrupt_signal == 15 ? "SIGTERM" : "SIGINT");
+    gate_jsonw_str(w, !d->interrupted ? NULL
+                                      : gate_signal_name(d->interrupt_signal, sig, sizeof(sig)));
+    gate_jsonw_key(w, "could_not_start");
+    gate_jsonw_bool(w, d->could_not_start);
+    gate_jsonw_key(w, "server_sessions_ended");
+    gate_jsonw_array(w);
+    for (size_t i = 0; i < d->nended_sessions; i++)
+        gate_jsonw_int(w, d->ended_sessions[i]);
+    gate_jsonw_end(w);
     gate_jsonw_key(w, "error_code");
     gate_jsonw_str(w, d->error_code);
     gate_jsonw_key(w, "error_message");
@@ -516,18 +602,18 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     gate_buf_printf(out, "- Pending migrations: %zu; max risk: **%s**; decision: **%s**\n",
                     p->pending, gate_risk_name(p->max_risk), gate_plan_decision_name(p->decision));
     gate_buf_adds(out, "- Why: ");
-    md_cell(out, p->reason);
+    gate_md_text(out, p->reason, 0);
     gate_buf_addc(out, '\n');
     if (d && !strcmp(d->stage, "refused")) {
         gate_buf_adds(out, "\n## Deploy later\n\nNothing was applied. ");
         if (d->token_message) {
-            md_cell(out, d->token_message);
+            gate_md_text(out, d->token_message, 0);
             gate_buf_addc(out, '.');
         }
         gate_buf_adds(out, "\n\n");
         for (size_t i = 0; i < d->nguidance; i++) {
             gate_buf_printf(out, "%zu. ", i + 1);
-            md_cell(out, d->guidance[i]);
+            gate_md_text(out, d->guidance[i], 0);
             gate_buf_addc(out, '\n');
         }
     }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report_sarif.c - SARIF 2.1.0 for GitHub code scanning and other
- * consumers (ci-conventions.md 4): tool.driver.rules holds every rule of
+ * consumers (docs/internals/ci-formats.md, SARIF): tool.driver.rules holds every rule of
  * the catalogue with its help, results carry repository-relative URIs,
  * 1-based regions (columns in Unicode code points, as columnKind says)
  * and a stable partial fingerprint that ignores the line. Suppressed

@@ -162,7 +162,8 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
         if (h->server_version) /* "15.18 (Debian 15.18-0+deb12u1)": the number */
             gate_buf_printf(out, " (PostgreSQL %.*s)", (int)strcspn(h->server_version, " "),
                             gate_text_safe(h->server_version));
-        gate_buf_printf(out, " [%s]\n", gate_text_safe(t->url_env));
+        gate_buf_printf(out, " [%s%s%s]\n", t->name ? gate_text_safe(t->name) : "",
+                        t->name ? ": " : "", gate_text_safe(t->url_env));
     }
     field(out, "Strategy", color);
     if (!strcmp(h->strategy, "migrate"))

@@ -2201,6 +2201,9 @@ static void plpgsql_nested(struct ctx *c, size_t parent, int a, int b, const str
     const char *p = r.error ? NULL : r.plpgsql_funcs;
     int cursor = bd->start;
 
+    if (r.error)
+        c->stmts[parent].opaque = true;
+
     while (p) {
         bool dyn;
         int at;
@@ -2225,8 +2228,10 @@ static void plpgsql_nested(struct ctx *c, size_t parent, int a, int b, const str
             int skip;
             bool quoted;
 
-            if (!const_literal(gate_buf_str(&q), &lit, &skip, &quoted))
+            if (!const_literal(gate_buf_str(&q), &lit, &skip, &quoted)) {
+                c->stmts[parent].opaque = true;
                 continue;
+            }
             if (bd->quoted)
                 at = -1; /* a literal inside a literal: give up on offsets */
             add_nested(c, parent, gate_buf_str(&lit), at >= 0 ? at + skip : -1, quoted);
@@ -2274,6 +2279,8 @@ static void add_bodies(struct ctx *c, size_t idx, const PgQuery__Node *n, int a,
         plpgsql_nested(c, idx, a, b, &bd);
     else if (!strcmp(lang, "sql"))
         add_nested(c, idx, value, bd.start, bd.quoted);
+    else
+        c->stmts[idx].opaque = true; /* plv8, plpython ...: not read */
 }
 
 /* Lazy lexing (below, with the scanner). */

@@ -108,6 +108,16 @@ if ls -a "$tmp/p3" | grep -q 'tmp-'; then bad "failed write left a temp file"; e
 touch "$tmp/p3/afile"
 "$PG" -C "$tmp/p3" lint --report json=afile/r.json "$DATA/ok.sql" >/dev/null 2>"$tmp/err"
 [ $? = 3 ] && ok || bad "report under a file: expected exit 3"
+# the exit status is final before anything is rendered: stdout and every file agree with it
+"$PG" -C "$tmp/p3" lint --format json --report json=afile/x.json "$DATA/ok.sql" >"$tmp/out" 2>"$tmp/err"
+st=$?
+{ [ $st = 3 ] && grep -q '"exit_code": 3' "$tmp/out" && ! grep -q '"verdict": "pass"' "$tmp/out" &&
+    grep -q "afile/x.json" "$tmp/err"; } && ok ||
+    bad "unwritable report: exit $st, but stdout says $(grep -o '"exit_code": [0-9]*' "$tmp/out") / $(grep -o '"verdict": "[a-z]*"' "$tmp/out")"
+"$PG" -C "$tmp/p3" lint --report json=good.json --report markdown=afile/x.md "$DATA/ok.sql" >/dev/null 2>"$tmp/err"
+st=$?
+{ [ $st = 3 ] && grep -q '"exit_code": 3' "$tmp/p3/good.json"; } && ok ||
+    bad "unwritable report: exit $st, but the report written says $(grep -o '"exit_code": [0-9]*' "$tmp/p3/good.json")"
 "$PG" -C "$tmp/p3" lint --report json=keep.json "$DATA/ok.sql" >/dev/null 2>"$tmp/err"
 { [ $? = 0 ] && grep -q format_version "$tmp/p3/keep.json"; } && ok ||
     bad "a report replaces the old file (rename), even a read-only one"

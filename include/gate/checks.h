@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * checks.h - the repository checks of `check` (design.md's `checks:`
+ * checks.h - the repository checks of `check` (the policy's `checks:`
  * policy keys), one file per check under src/checks/, each exporting one
  * descriptor gate_check_<id>; src/checks.c keeps the registry and builds
  * the context every check reads: the project, the git facts (HEAD, the

@@ -41,6 +41,7 @@ struct gate_cli {
     int nargs;
     bool color;                    /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
     bool force;                    /* --force (init: overwrite) */
+    bool man;                      /* --man (help: the man page) */
     const struct gate_policy *pol; /* the policy (policy.h): main.c loads it */
 
     /* health: ad-hoc checks (argv-borrowed strings; the arrays are malloc'd) */
@@ -59,7 +60,10 @@ struct gate_cli {
     const char *checklist; /* --checklist PATH: the Markdown deployment checklist */
 };
 
-/* A command fills run (or out directly) and returns its exit status. */
+/*
+ * A command fills run (or out directly) and returns its exit status. run is
+ * NULL for `help`, which gate_cli_parse answers itself.
+ */
 struct gate_command {
     const char *name;
     enum gate_exit (*run)(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
@@ -80,6 +84,7 @@ enum gate_cli_opt {
     GATE_OPT_CONFIRM = 1 << 20,   /* --confirm (deploy) */
     GATE_OPT_PLAN = 1 << 21,      /* --plan (approve) */
     GATE_OPT_CHECKLIST = 1 << 22, /* --checklist (plan, deploy) */
+    GATE_OPT_MAN = 1 << 23,       /* --man (help) */
 };
 
 /*

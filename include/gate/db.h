@@ -139,6 +139,33 @@ bool gate_db_same_database(const struct gate_db_identity *a, const struct gate_d
  */
 enum gate_code gate_db_url_check_hostaddr(const struct gate_db_url *u, struct gate_err *err);
 
+/*
+ * When a stop signal comes (stop.h), cancel the query db is running
+ * (PQcancel from the handler): a blocking wait (a lock, a long read) ends
+ * with SQLSTATE 57014. One connection at a time; NULL disarms.
+ * gate_db_close disarms its own.
+ */
+void gate_db_cancel_on_stop(struct gate_db *db);
+
+/* The connection is still up (false after the server went away). */
+bool gate_db_alive(const struct gate_db *db);
+
+/*
+ * Connect to u again: up to tries attempts, delay_ms apart (bounded; a
+ * stop signal ends it early). The last attempt's error when none worked.
+ */
+enum gate_code gate_db_reconnect(const struct gate_db_url *u, int tries, long long delay_ms,
+                                 struct gate_db **out, struct gate_err *err);
+
+/*
+ * pg_terminate_backend() each of pids (never db's own backend), then wait
+ * up to wait_ms until none is left in pg_stat_activity; *left is how many
+ * still were. GATE_E_DB when a query failed (permission: the role must
+ * own those sessions, be a superuser or have pg_signal_backend).
+ */
+enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n, long long wait_ms,
+                                 size_t *left, struct gate_err *err);
+
 /* 'text' quoted as a SQL literal / "name" as an identifier; malloc'd. */
 char *gate_db_quote_literal(const char *s);
 char *gate_db_quote_ident(const char *s);

@@ -3,7 +3,7 @@
  * history.h - Prisma's migration history: the `_prisma_migrations` table,
  * migration checksums, `migration_lock.toml`, and how Prisma compares the
  * migrations on disk with the rows in the database
- * (prisma-semantics.md 1-5; prisma-engines schema-connector checksum.rs,
+ * (docs/internals/prisma-migrate.md 1-5; prisma-engines schema-connector checksum.rs,
  * migrations_directory.rs, diagnose_migration_history.rs).
  *
  * Reading the history is read-only: one REPEATABLE READ READ ONLY

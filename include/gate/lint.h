@@ -59,6 +59,13 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
 void gate_lint_failed(struct gate_linter *l, struct gate_run *run, struct gate_migration *m,
                       const char *msg, bool replay_only);
 
+/*
+ * The risk statement st carries before any finding (none for transaction
+ * control, SET and SELECT, low for the rest): a migration's risk is the
+ * highest of these and of its findings.
+ */
+enum gate_risk gate_lint_stmt_risk(const struct gate_stmt *st);
+
 /* ---- for rule families ---- */
 
 /* The statement array of the file being linted. */

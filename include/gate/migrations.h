@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * migrations.h - migration directory discovery exactly as Prisma does it
- * (prisma-semantics.md 4.2): the immediate real subdirectories of the
- * migrations directory (symlinks skipped, hidden ones included), only
- * migration.sql read from each, ordered as Node's localeCompare orders
- * them (ICU root collation for ASCII, not byte order).
+ * (docs/internals/prisma-migrate.md, "Discovery and order"): the immediate real subdirectories of
+ * the migrations directory (symlinks skipped, hidden ones included), only migration.sql read from
+ * each, ordered as Node's localeCompare orders them (ICU root collation for ASCII, not byte order).
  */
 #ifndef GATE_MIGRATIONS_H
 #define GATE_MIGRATIONS_H

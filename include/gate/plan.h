@@ -3,23 +3,32 @@
  * plan.h - the deployment plan: the target's pending migrations (the
  * status engine's classification), each linted with the history before
  * it replayed, the live size of every table they touch (pg_class,
- * pg_stat_user_tables), lock and rewrite findings on large tables raised
- * a level, the policy's decision (automatic, needs a confirmation token,
- * blocked) and the plan digest a confirmation token is bound to.
+ * pg_stat_user_tables), each finding rated against what the target holds
+ * (lower on tables created earlier in the plan or empty in the target,
+ * lock and rewrite findings on large tables raised a level), the
+ * policy's decision (automatic, needs a confirmation token, blocked;
+ * suppressed findings count unless deploy.honor_suppressions) and the
+ * plan digest a confirmation token is bound to.
  *
  * Used by `plan`, `approve` and `deploy` (which recomputes it under its
  * advisory lock), so the three always agree on the digest.
  *
  * The digest is SHA-256 over a canonical text (gate_plan_canonical):
  *
- *   prisma-gate plan 1
+ *   prisma-gate plan 2
  *   target <host> <port> <database> <schema>
  *   migration <name> <checksum> <risk>          one line per pending migration, in order
  *   max_risk <risk>
  *   policy <auto_max_risk> <confirm_max_risk> <large_table_rows>
+ *   suppressions counted|honored                deploy.honor_suppressions
  *
  * so a token approves exactly these migrations, with these contents, on
- * this database, under these rules.
+ * this database, under these rules. A migration's <risk> is the one the
+ * decision uses: rated against what the target holds (new and empty
+ * tables rated lower, large ones higher) and, unless
+ * deploy.honor_suppressions is true, counting suppressed findings.
+ * Version 2 added the suppressions line (and plan-time rating): a token
+ * for a version 1 plan never matches.
  */
 #ifndef GATE_PLAN_H
 #define GATE_PLAN_H
@@ -43,6 +52,10 @@ struct gate_plan_table {
     long long rows;  /* estimate: reltuples (n_live_tup if never analyzed); -1 unknown */
     long long bytes; /* pg_total_relation_size; -1 when unknown */
     bool large;      /* rows > risk.large_table_rows */
+    bool other;      /* the name is another kind of relation (view, sequence ...) */
+    bool probed;     /* emptiness checked: SELECT EXISTS (SELECT 1 FROM it) */
+    bool empty;      /* probed and holds no row */
+    bool rls;        /* row-level security is on: a probe may not see every row */
 };
 
 enum gate_plan_decision {
@@ -70,6 +83,9 @@ struct gate_run_plan {
     size_t applied; /* migrations already applied */
     size_t pending;
     size_t raised;                  /* findings raised a level for a large table */
+    size_t softened;                /* findings rated lower: new or empty tables */
+    bool honor_suppressions;        /* deploy.honor_suppressions, copied */
+    size_t suppressed_counted;      /* suppressed findings counted toward the decision */
     struct gate_plan_table *tables; /* arena */
     size_t ntables;
     const char **problems; /* history problems that refuse the deploy (arena) */
@@ -80,8 +96,9 @@ struct gate_run_plan {
 
 /* How `deploy` went: run->deploy. Strings live in the run arena. */
 struct gate_run_deploy {
-    const char *stage;      /* where it stopped: "refused", "prisma", "verify", "health", "done" */
-    const char *token_kind; /* "none", "plain", "signed" */
+    const char *stage;         /* where it stopped: "lock", "plan", "refused", "prisma", "verify",
+                                  "health", "done" */
+    const char *token_kind;    /* "none", "plain", "signed" */
     const char *token_status;  /* "absent", "valid", "malformed", "stale", "expired",
                                   "forged", "unsigned", "not-needed" */
     const char *token_message; /* one line, NULL */
@@ -92,7 +109,7 @@ struct gate_run_deploy {
     int prisma_exit;   /* its exit status, -1 when killed or not run */
     int prisma_signal; /* the signal that ended it, 0 */
     bool timed_out;    /* killed after deploy.timeout */
-    bool interrupted;  /* prisma-gate got SIGTERM/SIGINT and stopped it */
+    bool interrupted;  /* prisma-gate got a stop signal (stop.h) and stopped it */
     int interrupt_signal;
     long long prisma_ms;
     const char *error_code;       /* "P3009", ... or "engine" (an error without a code), NULL */
@@ -113,6 +130,11 @@ struct gate_run_deploy {
                               first, "NAME (finished_at)" (arena) */
     size_t nhistory;
     const char *output_tail; /* the last lines of Prisma's output */
+    const char *stopped_by;  /* the signal that stopped the deploy ("SIGTERM"), NULL */
+    bool could_not_start;    /* the Prisma CLI never ran (nothing changed, exit 3) */
+    bool reconnected;        /* the connection was lost and made again to read the history */
+    long *ended_sessions;    /* Prisma's server sessions (backend pids) ended after a stop */
+    size_t nended_sessions;
 };
 
 /* What a plan is computed from. */
@@ -136,13 +158,29 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
                                  struct gate_err *err);
 
 /*
- * For the commands (src/cmd/plan.c): the target from the policy and -t,
- * its URL from the environment, connected (exit status on failure,
- * already reported; url and *db are then released / NULL).
+ * The one target resolution of status, plan, approve and deploy
+ * (src/cmd/plan.c): the policy's target named name (-t), else its
+ * default_target, else its only target, else the built-in DATABASE_URL;
+ * the URL read from the target's url_env and parsed into url; a target
+ * with require_tls refused when the URL does not ask for TLS (sslmode=
+ * require, verify-ca or verify-full). command names the command in
+ * messages. Returns the exit status; on failure it is reported already,
+ * url released and *target NULL.
  */
-struct gate_cli;
-enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *opts,
-                                 struct gate_db_url *url, struct gate_db **db);
+enum gate_exit gate_target_resolve(const struct gate_policy *pol, const char *name,
+                                   const char *command, const struct gate_policy_target **target,
+                                   struct gate_db_url *url);
+
+/*
+ * gate_target_resolve, then connected, with opts filled for
+ * gate_plan_compute (migrations: the --migrations override, NULL for the
+ * policy's). Exit status on failure, already reported; url and *db are
+ * then released / NULL.
+ */
+enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *target,
+                                 const char *migrations, const char *command,
+                                 struct gate_plan_opts *opts, struct gate_db_url *url,
+                                 struct gate_db **db);
 /* plan's exit status for run->plan (sets run->verdict). */
 enum gate_exit gate_plan_exit(struct gate_run *run);
 /* Write the checklist (gate_plan_checklist) to path atomically; recorded in run->deploy. */
@@ -163,7 +201,21 @@ struct gate_plan_item {
 };
 char *gate_plan_canonical(const struct gate_target *t, const struct gate_plan_item *items, size_t n,
                           enum gate_risk max_risk, enum gate_risk auto_max,
-                          enum gate_risk confirm_max, long long large_rows);
+                          enum gate_risk confirm_max, long long large_rows,
+                          bool honor_suppressions);
+
+/*
+ * The risk of pending migration m for the deploy decision: base (its
+ * statements' own risk) and every finding's, suppressed ones included
+ * unless honor_suppressions. Pure.
+ */
+enum gate_risk gate_plan_migration_risk(const struct gate_migration *m, enum gate_risk base,
+                                        bool honor_suppressions);
+
+/* The policy's decision for a plan (pure): refused, nothing, auto, confirm or blocked. */
+enum gate_plan_decision gate_plan_decide(enum gate_risk max_risk, enum gate_risk auto_max,
+                                         enum gate_risk confirm_max, size_t pending,
+                                         size_t nproblems);
 
 /*
  * The deployment checklist (Markdown): pre-deployment checks, steps,

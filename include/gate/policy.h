@@ -122,6 +122,8 @@ struct gate_policy {
         const char *config;    /* project.config: the Prisma config file; NULL: none named */
         bool schema_given;     /* the file sets schema (else: find it as Prisma does) */
         bool migrations_given; /* the file sets migrations */
+        struct gate_policy_diag schema_at;     /* where the file sets schema (message NULL) */
+        struct gate_policy_diag migrations_at; /* where the file sets migrations */
     } project;
 
     struct gate_policy_target *targets; /* in file order */
@@ -150,6 +152,7 @@ struct gate_policy {
         const char *secret_env;          /* NULL: plain tokens accepted */
         long long token_max_age_ms;      /* 24h */
         long long timeout_ms;            /* 10m */
+        bool honor_suppressions; /* false: suppressed findings count toward the deploy decision */
     } deploy;
 
     struct gate_health_check *health;
@@ -181,6 +184,20 @@ enum gate_code gate_policy_parse(struct gate_policy *p, const char *name, const 
  */
 enum gate_code gate_policy_load(struct gate_policy *p, const char *path, struct gate_arena *arena,
                                 struct gate_err *err);
+
+/*
+ * For a command that reads the project: the paths the file sets
+ * (project.schema when check_schema, project.migrations when
+ * check_migrations - false where a flag overrides the key) must exist,
+ * relative to the working directory (the project root). A missing path
+ * would let a gate compare nothing, so it is an error at the key's
+ * file:line:column: GATE_E_POLICY, err and p->diags as for a failed
+ * load. Paths the file does not set are not checked (they are found as
+ * Prisma finds them).
+ */
+enum gate_code gate_policy_check_paths(struct gate_policy *p, bool check_schema,
+                                       bool check_migrations, struct gate_arena *arena,
+                                       struct gate_err *err);
 
 /*
  * The target to use: name (from -t), else default_target, else the only

@@ -4,9 +4,12 @@
  * a shell; the child in its own process group; stdin from /dev/null;
  * stdout and stderr merged into one pipe, streamed to our stderr
  * (gate_msg_raw) as it arrives and captured (the tail); a timeout; and
- * SIGTERM/SIGINT to prisma-gate while it runs stop the child's whole
- * process group (TERM, then KILL after a grace period) instead of
- * leaving it running unsupervised.
+ * SIGTERM, SIGINT, SIGHUP or SIGPIPE to prisma-gate (stop.h) stop the
+ * child's whole process group (TERM, then KILL after a grace period)
+ * instead of leaving it running unsupervised. Every wait is bounded: a
+ * child that ignores SIGTERM is killed after the grace period, and a
+ * process that escaped the group but holds the output pipe is left
+ * behind GATE_PROC_DRAIN_MS after the group was killed.
  */
 #ifndef GATE_PROC_H
 #define GATE_PROC_H
@@ -16,6 +19,8 @@
 
 /* Between SIGTERM and SIGKILL when stopping the child's group. */
 #define GATE_PROC_GRACE_MS 5000
+/* After SIGKILL: how long the pipe is still read, and the group waited for. */
+#define GATE_PROC_DRAIN_MS 2000
 
 struct gate_proc_opts {
     const char *const *argv; /* argv[0] is looked up in PATH; NULL-terminated */
@@ -31,8 +36,11 @@ struct gate_proc_result {
     int exit_code;   /* -1 when ended by a signal */
     int signal;      /* the signal that ended it, 0 */
     bool timed_out;  /* stopped after timeout_ms */
-    int interrupted; /* SIGTERM or SIGINT prisma-gate received while it ran, 0 */
+    int interrupted; /* the stop signal prisma-gate received while it ran, 0 */
     bool killed;     /* the group needed SIGKILL after the grace period */
+    bool pipe_held;  /* a process outside the group still held the output: not read to the end */
+    bool group_left; /* a process of the group was still there at the end (should not happen) */
+    int spawn_errno; /* why it could not be started (r->started false), 0 */
     long long elapsed_ms;
     char *output; /* captured output, NUL-terminated (malloc'd) */
     size_t output_len;

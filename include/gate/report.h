@@ -11,7 +11,7 @@
 #include "gate/err.h"
 #include "gate/run.h"
 
-/* The canonical JSON report (format_version 1, design.md); appended to out. */
+/* The canonical JSON report (format_version 1, docs/report.schema.json); appended to out. */
 void gate_report_json(const struct gate_run *run, struct gate_buf *out);
 
 /*

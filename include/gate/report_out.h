@@ -61,6 +61,9 @@ bool gate_github_active(const struct gate_policy *pol);
  */
 void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
 
+/* "::add-mask::" lines for one secret value (each of its lines). */
+void gate_github_mask_value(const char *value, struct gate_buf *out);
+
 /*
  * Write every report file the run asks for: the policy's reports, each
  * format overridden by a --report of the same format, plus the other
@@ -73,6 +76,16 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out);
 bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
                         const struct gate_report_spec *specs, size_t nspecs,
                         struct gate_report_path **written, size_t *nwritten);
+
+/*
+ * Before a command runs: can every file it will write be written - the
+ * report files (--report, the policy's reports:), the --checklist file,
+ * and under GitHub Actions $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY? Each
+ * one that cannot is an error on stderr naming it; false then, and the
+ * command must not run (exit 3: nothing was done). This is what lets the
+ * exit status be final before anything is rendered.
+ */
+bool gate_outputs_writable(struct gate_run *run, const struct gate_cli *cli);
 
 /*
  * Under GitHub Actions: annotations (appended to annotations_out, which

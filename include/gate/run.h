@@ -60,7 +60,7 @@ enum gate_verdict {
     GATE_VERDICT_ERROR,
 };
 
-/* Exit statuses (design.md): only main.c returns them. */
+/* Exit statuses (README, "Exit status"): only main.c returns them. */
 enum gate_exit {
     GATE_EXIT_OK = 0,
     GATE_EXIT_CLOSED = 1,
@@ -85,6 +85,10 @@ struct gate_finding {
     bool suppressed;
     const char *suppression_reason;
     const char *prisma_warning; /* the Prisma header warning this finding confirms */
+    /* plan: rated against what the target holds (risk differs from lint_risk) */
+    bool rerated;
+    enum gate_risk lint_risk; /* the risk lint gives it, without the database */
+    const char *risk_reason;  /* why the plan rates it risk, not lint_risk */
 };
 
 /* One `_prisma_migrations` row of a migration (status and later commands). */
@@ -167,7 +171,7 @@ struct gate_target {
     const char *server_addr;       /* inet_server_addr(); "" over a Unix socket */
 };
 
-/* The database side of `status` (prisma-semantics.md 1, 5). */
+/* The database side of `status` (docs/internals/prisma-migrate.md 1, 5). */
 struct gate_run_history {
     const char *strategy;       /* "migrate", "unmanaged" (tables, no history), "empty",
                                    "unknown" (not reached) */

@@ -273,6 +273,9 @@ struct gate_stmt {
 
     /* CREATE FUNCTION / DO: body language ("plpgsql", "sql", ...) */
     const char *language;
+    /* DO / CREATE FUNCTION: the body runs SQL the nested statements do not show
+       (EXECUTE of a computed string, or a plpgsql body that does not parse) */
+    bool opaque;
 };
 
 /* A comment found by the scanner. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * token.h - confirmation tokens: what binds a human's (or a pipeline's)
- * approval to exactly one plan (design.md, Confirmation tokens).
+ * approval to exactly one plan (README, "plan, approve, deploy").
  *
  *   plain:  the first 12 to 64 hex digits of the plan digest;
  *   signed: pgt1.<64 hex digest>.<expiry, Unix seconds>.<64 hex HMAC-SHA-256>

@@ -9,7 +9,9 @@
  *
  * Exit: 0 gate open; 1 a check failed or a finding is at or above
  * --fail-on; 2 usage (no schema found, bad option); 3 something could
- * not be evaluated (no git repository, no base, an unreadable file).
+ * not be evaluated (no git repository, no base, an unreadable file, or a
+ * base that is HEAD itself with nothing uncommitted: see
+ * refuse_empty_change).
  */
 #include "gate/compat.h"
 #include "gate/checks.h"
@@ -21,6 +23,7 @@
 #include "gate/msg.h"
 #include "gate/policy.h"
 #include "gate/project.h"
+#include "gate/repo.h"
 #include "gate/sql.h"
 #include "gate/xalloc.h"
 
@@ -51,6 +54,59 @@ static const struct gate_policy *policy_of(const struct gate_cli *cli, struct ga
             *migrations = pol->project.migrations;
     }
     return pol;
+}
+
+/*
+ * With the base at HEAD itself, the change is the uncommitted work: true
+ * when the working tree adds, edits or deletes a migration, or changes a
+ * schema file (staged, modified, untracked or deleted).
+ */
+static bool uncommitted_change(struct gate_check_ctx *ctx)
+{
+    struct gate_repo_status st;
+    struct gate_err err = {0};
+    const char *paths[1];
+    bool found = false;
+
+    if (gate_check_count(ctx, GATE_CHANGE_ADDED) || gate_check_count(ctx, GATE_CHANGE_EDITED) ||
+        gate_check_count(ctx, GATE_CHANGE_DELETED))
+        return true;
+    if (!ctx->r_schema)
+        return false;
+    paths[0] = ctx->r_schema;
+    if (gate_repo_status(ctx->repo, paths, 1, false, &st, &err))
+        found = true; /* cannot tell: the checks report the error */
+    for (size_t i = 0; i < st.n && !found; i++) {
+        size_t n = strlen(st.items[i].path);
+
+        /* a schema folder may hold other files: only .prisma files are the schema */
+        if (!ctx->proj->schema_folder || (n >= 7 && !strcmp(st.items[i].path + n - 7, ".prisma")))
+            found = true;
+    }
+    gate_repo_status_release(&st);
+    return found;
+}
+
+/*
+ * A base that is HEAD itself (a clone of the branch alone, where
+ * origin/HEAD is the branch; --base HEAD; the default branch checked out)
+ * with nothing uncommitted compares nothing: the base is refused (git.base
+ * is an error, exit 3) and the message says which base to pass, rather
+ * than "0 migrations linted, gate open".
+ */
+static void refuse_empty_change(struct gate_check_ctx *ctx)
+{
+    if (!ctx->have_base || !ctx->change_ok || !ctx->base.is_head || uncommitted_change(ctx))
+        return;
+    ctx->change_ok = false;
+    gate_fail(&ctx->change_err, GATE_E_GIT,
+              "the base %s (%.12s) is HEAD itself and nothing in the project is uncommitted: "
+              "there is no change to check, and a gate that compares nothing does not open. "
+              "Pass the branch this change merges into, e.g. --base origin/main (a clone of the "
+              "branch alone, such as a shallow CI checkout, fetches it first: git fetch "
+              "--no-tags --depth=50 origin main:refs/remotes/origin/main); on the default branch "
+              "after a merge, --base HEAD~1 checks the last commit",
+              ctx->base.ref, ctx->base.commit);
 }
 
 /* What the run records about the change (for the reports). */
@@ -211,6 +267,7 @@ enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct
     opts.pr_base = getenv("GITHUB_BASE_REF");
     opts.policy = pol;
     gate_check_ctx_init(&ctx, run, &proj, &opts);
+    refuse_empty_change(&ctx);
     describe_change(&ctx);
     gate_checks_run(&ctx);
     readable = lint_change(&ctx, cli->fail_on);

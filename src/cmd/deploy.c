@@ -31,6 +31,7 @@
 #include "gate/proc.h"
 #include "gate/report.h"
 #include "gate/report_out.h"
+#include "gate/stop.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
 
@@ -38,11 +39,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 extern char **environ;
 
 /* Output of `prisma migrate deploy` kept for the report and the error mapping. */
 #define CAPTURE_MAX ((size_t)256 * 1024)
+
+/* Prisma Migrate's own advisory lock: pg_advisory_lock(72707369), a bigint key. */
+#define PRISMA_LOCK_KEY 72707369LL
+
+/* How long to wait for Prisma's server sessions to go once terminated. */
+#define SESSION_END_MS 10000
+
+/* After the server went away: connection attempts, one second apart. */
+#define RECONNECT_TRIES 20
 
 struct deploy {
     struct gate_cli *cli;
@@ -58,6 +69,10 @@ struct deploy {
     char **ids; /* _prisma_migrations row ids before Prisma ran (malloc'd) */
     size_t nids;
     bool ids_read;
+    char appname[64];        /* application_name of Prisma's sessions (PGAPPNAME) */
+    const char *spawn_ts;    /* the server's clock just before Prisma started, NULL */
+    const char *hist_before; /* _prisma_migrations' fingerprint before, NULL: unknown */
+    bool db_gone;            /* the target could not be reached again: do not retry */
 };
 
 static void guide(struct deploy *dp, const char *fmt, ...) GATE_PRINTF(2, 3);
@@ -119,8 +134,14 @@ static enum gate_exit take_lock(struct deploy *dp)
                        "RESET lock_timeout",
                        wait_ms, GATE_PLAN_LOCK_KEY);
         r = NULL;
+        gate_db_cancel_on_stop(dp->db); /* a stop signal ends the wait */
         if (gate_db_exec(dp->db, sql, &r, &err)) {
+            gate_db_cancel_on_stop(NULL);
             gate_db_result_free(r);
+            if (gate_stop_signal()) {
+                dp->d->lock_wait_ms = mono_ms() - t0;
+                return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
+            }
             if (!strcmp(gate_db_last_sqlstate(dp->db), "55P03")) {
                 gate_errorf("another prisma-gate deploy held the gate lock for more than %lld s; "
                             "nothing was changed: try again when it is done",
@@ -134,6 +155,7 @@ static enum gate_exit take_lock(struct deploy *dp)
             }
             return GATE_EXIT_UNAVAILABLE;
         }
+        gate_db_cancel_on_stop(NULL);
         gate_db_result_free(r);
     }
     dp->d->lock_wait_ms = mono_ms() - t0;
@@ -364,6 +386,8 @@ static const char *failed_row(struct deploy *dp)
     struct gate_err err = {0};
     const char *name = NULL;
 
+    if (!dp->db)
+        return NULL;
     if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
         gate_hist_db_release(&h);
         return NULL;
@@ -381,7 +405,7 @@ static void map_failure(struct deploy *dp, const char *out)
     struct gate_run_deploy *d = dp->d;
     struct gate_arena *a = &dp->run->arena;
     static const char *const codes[] = {"P3009", "P3005", "P3019", "P3018", "P1002",
-                                        "P1001", "P1000", "P1003", "P3015"};
+                                        "P1001", "P1000", "P1003", "P3015", "P1017"};
     const char *code = NULL;
     const char *failed;
 
@@ -448,7 +472,14 @@ static void map_failure(struct deploy *dp, const char *out)
               "above and in the report; check the database and the CLI, then deploy again",
               d->error_message ? d->error_message : "no message");
     }
-    if (failed && (!strcmp(code, "P3018") || !strcmp(code, "engine") || !strcmp(code, "P3009"))) {
+    if (failed && d->reconnected)
+        guide(dp,
+              "migration %s was running when the database server went away: the server rolled "
+              "back its open transaction (a migration with its own COMMIT, or CREATE INDEX "
+              "CONCURRENTLY, may have left part of its work): check what it left",
+              failed);
+    if (failed && (!strcmp(code, "P3018") || !strcmp(code, "engine") || !strcmp(code, "P3009") ||
+                   d->reconnected)) {
         if (!strcmp(code, "engine"))
             guide(dp,
                   "migration %s failed in the database (the engine reported no code; "
@@ -469,6 +500,218 @@ static void map_failure(struct deploy *dp, const char *out)
     }
 }
 
+/* env with PGAPPNAME=name (replacing one already there); env is consumed. */
+static char **with_appname(char **env, const char *name)
+{
+    size_t n = 0, k = 0;
+    char **out;
+
+    while (env[n])
+        n++;
+    out = gate_xcalloc(n + 2, sizeof(*out));
+    for (size_t i = 0; i < n; i++) {
+        if (!strncmp(env[i], "PGAPPNAME=", 10))
+            free(env[i]);
+        else
+            out[k++] = env[i];
+    }
+    out[k++] = gate_xasprintf("PGAPPNAME=%s", name);
+    out[k] = NULL;
+    free(env);
+    return out;
+}
+
+/* One value of a one-row query on dp->db (arena), NULL on failure. */
+static const char *query_value(struct deploy *dp, const char *sql)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    const char *v = NULL;
+
+    if (dp->db && !gate_db_exec(dp->db, sql, &r, &err) && r && gate_db_result_rows(r) == 1 &&
+        gate_db_result_value(r, 0, 0))
+        v = gate_arena_strdup(&dp->run->arena, gate_db_result_value(r, 0, 0));
+    gate_db_result_free(r);
+    return v;
+}
+
+/* What _prisma_migrations holds, in one line: "absent" or rows/latest start/finish/rollback. */
+static const char *history_fingerprint(struct deploy *dp)
+{
+    char *q = gate_db_quote_ident(gate_db_url_schema(&dp->url));
+    char *lit = gate_db_quote_literal(q);
+    char *sql = gate_xasprintf("SELECT to_regclass(%s || '._prisma_migrations') IS NOT NULL", lit);
+    const char *v = query_value(dp, sql);
+
+    free(sql);
+    if (v && !strcmp(v, "t")) {
+        sql =
+            gate_xasprintf("SELECT count(*) || '/' || coalesce(max(started_at)::text, '-') || "
+                           "'/' || coalesce(max(finished_at)::text, '-') || '/' || "
+                           "count(rolled_back_at) || '/' || count(logs) FROM %s._prisma_migrations",
+                           q);
+        v = query_value(dp, sql);
+        free(sql);
+    } else if (v) {
+        v = "absent";
+    }
+    free(lit);
+    free(q);
+    return v;
+}
+
+/* The connection to the target, connected again when the server went away (bounded). */
+static bool db_usable(struct deploy *dp)
+{
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+
+    if (dp->db && query_value(dp, "SELECT 1"))
+        return true;
+    if (dp->db_gone)
+        return false;
+    gate_warnf("lost the connection to %s:%d/%s; connecting again to read the migration history "
+               "(up to %d s)",
+               dp->url.host, dp->url.port, dp->url.database, RECONNECT_TRIES);
+    gate_db_close(dp->db);
+    dp->db = NULL;
+    if (gate_db_reconnect(&dp->url, RECONNECT_TRIES, 1000, &db, &err)) {
+        dp->db_gone = true;
+        gate_errorf("cannot read the migration history after the deploy: %s", err.msg);
+        guide(dp, "the database could not be reached again after the deploy: run `prisma-gate "
+                  "status` once it is back to see what was applied");
+        return false;
+    }
+    dp->db = db;
+    dp->d->reconnected = true;
+    guide(dp, "the connection to the database was lost during the deploy (the server went away, "
+              "and the gate lock with it); prisma-gate connected again to read the history");
+    return true;
+}
+
+/*
+ * Prisma's server sessions after its process group is gone: a statement
+ * the server is running goes on (and may commit) when its client dies.
+ * They are the backends started after Prisma was (the server's clock)
+ * that carry our application_name (PGAPPNAME, which node-postgres and
+ * libpq honour) or hold Prisma's advisory lock 72707369. Terminated from
+ * the gate's connection, then waited for (bounded); the gate lock is held
+ * all along.
+ */
+static void end_sessions(struct deploy *dp)
+{
+    struct gate_run_deploy *d = dp->d;
+    struct gate_arena *a = &dp->run->arena;
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    char *app, *ts, *sql;
+    long *pids = NULL;
+    size_t n = 0, left = 0;
+
+    if (!dp->spawn_ts || !db_usable(dp))
+        return;
+    app = gate_db_quote_literal(dp->appname);
+    ts = gate_db_quote_literal(dp->spawn_ts);
+    sql = gate_xasprintf(
+        "SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+        "datname = current_database() AND backend_start >= %s::timestamptz AND "
+        "(application_name = %s OR pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' "
+        "AND classid = %lld AND objid = %lld AND objsubid = 1 AND database = (SELECT oid FROM "
+        "pg_database WHERE datname = current_database()))) ORDER BY pid",
+        ts, app, PRISMA_LOCK_KEY >> 32, PRISMA_LOCK_KEY & 0xffffffffLL);
+    free(app);
+    free(ts);
+    if (gate_db_exec(dp->db, sql, &r, &err)) {
+        free(sql);
+        gate_errorf("cannot look for Prisma's server sessions: %s", err.msg);
+        guide(dp, "check pg_stat_activity on the target for a session of Prisma still running "
+                  "a migration, and end it (pg_terminate_backend) before resolving");
+        return;
+    }
+    free(sql);
+    n = r ? (size_t)gate_db_result_rows(r) : 0;
+    if (n) {
+        pids = gate_arena_alloc(a, n * sizeof(*pids));
+        for (size_t i = 0; i < n; i++)
+            pids[i] = strtol(gate_db_result_value(r, (int)i, 0), NULL, 10);
+    }
+    gate_db_result_free(r);
+    if (!n)
+        return;
+    if (gate_db_terminate(dp->db, pids, n, SESSION_END_MS, &left, &err) || left) {
+        const char *why = err.code ? err.msg : "they were still there after 10 s";
+
+        gate_errorf("could not end Prisma's server session%s: %s", n == 1 ? "" : "s", why);
+        gate_run_add_check(dp->run, "deploy.sessions", GATE_STATUS_ERROR,
+                           gate_arena_printf(a, "Prisma's server sessions may still run: %s", why));
+        guide(dp,
+              "Prisma's server session may still be running a migration: end it "
+              "(SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+              "application_name = '%s') before resolving",
+              dp->appname);
+        return;
+    }
+    d->ended_sessions = pids;
+    d->nended_sessions = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *m = gate_arena_printf(a, "ended Prisma's server session pid %ld", pids[i]);
+
+        gate_notef("%s", m);
+        gate_run_add_check(dp->run, "deploy.sessions", GATE_STATUS_PASS, m);
+    }
+}
+
+/*
+ * "Could not start": the CLI never reached Prisma, so nothing changed.
+ * Decided from evidence only: posix_spawnp failed (ENOENT, EACCES ...),
+ * or the command exited 126/127 (a shell's "cannot execute"/"not
+ * found"), or it exited non-zero, _prisma_migrations is exactly as
+ * before, and its output has none of the lines Prisma's CLI prints once
+ * it runs (its config/schema/datasource lines, "N migrations found",
+ * "Error: P<code>").
+ */
+static bool never_reached_prisma(struct deploy *dp, const struct gate_proc_result *r)
+{
+    static const char *const marks[] = {
+        "Prisma schema loaded from", "Loaded Prisma config", "Datasource \"", "migrations found in",
+        "migration found in",        "Prisma Schema",        "Error: P",      "prisma:"};
+    const char *after;
+
+    if (r->exit_code == 126 || r->exit_code == 127)
+        return true;
+    if (r->exit_code <= 0)
+        return false;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(marks); i++) {
+        if (strstr(r->output, marks[i]))
+            return false;
+    }
+    if (!dp->hist_before || !db_usable(dp))
+        return false;
+    after = history_fingerprint(dp);
+    return after && !strcmp(after, dp->hist_before);
+}
+
+static enum gate_exit cannot_start(struct deploy *dp, const char *why)
+{
+    struct gate_run_deploy *d = dp->d;
+
+    d->could_not_start = true;
+    d->error_code = "cannot-start";
+    d->error_message = gate_arena_strdup(&dp->run->arena, why);
+    gate_errorf("the Prisma CLI could not start (%s); nothing was changed", why);
+    gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_ERROR,
+                       gate_arena_printf(&dp->run->arena,
+                                         "the Prisma CLI could not start: %s; nothing was changed",
+                                         why));
+    guide(dp, "install the Prisma CLI in the project (npm install --save-dev prisma, the version "
+              "your @prisma/client uses) and make project.prisma in the policy its argv, e.g. "
+              "[npx, prisma] (npx must find it installed: the gate never lets it download one)");
+    guide(dp, "check it runs: %s --version, from the directory you deploy in", dp->prisma);
+    gate_notef("%s", d->guidance[d->nguidance - 2]);
+    gate_notef("%s", d->guidance[d->nguidance - 1]);
+    return GATE_EXIT_UNAVAILABLE;
+}
+
 static enum gate_exit run_prisma(struct deploy *dp)
 {
     const struct gate_policy *pol = dp->pol;
@@ -482,27 +725,32 @@ static enum gate_exit run_prisma(struct deploy *dp)
     char **env;
     size_t n = 0;
     enum gate_code rc;
+    char sigbuf[32];
 
     /* --schema (and --config) as planned (prisma_cli.h) */
     argv = gate_prisma_argv(pol, dp->run->plan->prisma, cmd, GATE_ARRAY_SIZE(cmd), a, &n);
     d->argv = argv;
     d->argc = n;
     env = child_env(dp);
+    env = with_appname(env, dp->appname);
     o.argv = argv;
     o.envp = env;
     o.timeout_ms = pol->deploy.timeout_ms;
     o.capture_max = CAPTURE_MAX;
     o.stream = true;
+    /* what Prisma's sessions and the history look like before it starts */
+    dp->spawn_ts = query_value(dp, "SELECT clock_timestamp()::text");
+    dp->hist_before = history_fingerprint(dp);
     gate_notef("running %s migrate deploy (timeout %lld s)", dp->prisma,
                pol->deploy.timeout_ms / 1000);
     rc = gate_proc_run(&o, &r, &err);
     free_env(env);
     if (rc) {
-        gate_errorf("%s; nothing was changed (set project.prisma in the policy to the Prisma "
-                    "CLI's argv, e.g. [npx, prisma])",
-                    err.msg);
-        gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_ERROR, err.msg);
         d->stage = "prisma";
+        if (r.spawn_errno)
+            return cannot_start(dp, err.msg);
+        gate_errorf("%s; nothing was changed", err.msg);
+        gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_ERROR, err.msg);
         return GATE_EXIT_UNAVAILABLE;
     }
     d->started = true;
@@ -524,24 +772,47 @@ static enum gate_exit run_prisma(struct deploy *dp)
         }
         d->output_tail = gate_arena_strdup(a, s == r.output ? s : s + 1);
     }
+    if (r.pipe_held)
+        gate_warnf("a process outside Prisma's process group still held its output open %d s "
+                   "after the group was killed: stopped reading it",
+                   GATE_PROC_DRAIN_MS / 1000);
+    if (r.group_left)
+        gate_warnf("a process of Prisma's group %ld was still there %d s after SIGKILL", r.pid,
+                   GATE_PROC_DRAIN_MS / 1000);
+    /* a client that died mid-statement leaves the statement running on the server */
+    if (r.interrupted || r.timed_out || r.signal || r.pipe_held)
+        end_sessions(dp);
     if (r.interrupted || r.timed_out) {
-        const char *why = r.interrupted
-                              ? gate_arena_printf(a, "prisma-gate received %s",
-                                                  r.interrupted == SIGTERM ? "SIGTERM" : "SIGINT")
-                              : gate_arena_printf(a, "deploy.timeout (%lld s) passed",
-                                                  pol->deploy.timeout_ms / 1000);
+        const char *why =
+            r.interrupted
+                ? gate_arena_printf(a, "prisma-gate received %s",
+                                    gate_signal_name(r.interrupted, sigbuf, sizeof(sigbuf)))
+                : gate_arena_printf(a, "deploy.timeout (%lld s) passed",
+                                    pol->deploy.timeout_ms / 1000);
 
+        if (r.interrupted)
+            d->stopped_by =
+                gate_arena_strdup(a, gate_signal_name(r.interrupted, sigbuf, sizeof(sigbuf)));
         d->error_code = r.interrupted ? "interrupted" : "timeout";
         d->error_message = gate_arena_printf(
-            a, "%s: stopped `prisma migrate deploy` (process group %ld) with SIGTERM%s", why, r.pid,
-            r.killed ? ", then SIGKILL" : "");
+            a, "%s: stopped `prisma migrate deploy` (process group %ld) with SIGTERM%s%s%s", why,
+            r.pid, r.killed ? ", then SIGKILL" : "",
+            d->nended_sessions ? ", and ended its server session" : "",
+            d->nended_sessions > 1 ? "s" : "");
         gate_errorf("%s", d->error_message);
         gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_FAIL, d->error_message);
-        d->failed_migration = failed_row(dp);
+        d->failed_migration = db_usable(dp) ? failed_row(dp) : NULL;
         guide(dp, "the deploy was stopped part-way: run `prisma-gate status` to see what was "
                   "applied");
-        guide(dp, "a statement the server was already running may still finish or roll back "
-                  "on its own: check pg_stat_activity on the target before resolving");
+        if (!d->nended_sessions)
+            guide(dp, "a statement the server was already running may still finish or roll "
+                      "back on its own: check pg_stat_activity on the target before resolving");
+        else
+            guide(dp,
+                  "Prisma's server session%s ended: the migration's open transaction was "
+                  "rolled back (a migration with its own COMMIT, or CREATE INDEX "
+                  "CONCURRENTLY, may have left part of its work)",
+                  d->nended_sessions == 1 ? " was" : "s were");
         if (d->failed_migration)
             guide(dp,
                   "migration %s was cut off: check what it changed, then %s migrate resolve "
@@ -550,7 +821,36 @@ static enum gate_exit run_prisma(struct deploy *dp)
         gate_proc_result_release(&r);
         return GATE_EXIT_DEPLOY_FAILED;
     }
+    if (r.signal) {
+        const char *name = gate_signal_name(r.signal, sigbuf, sizeof(sigbuf));
+
+        d->error_code = "signal";
+        d->error_message =
+            gate_arena_printf(a, "`prisma migrate deploy` was killed by %s%s", name,
+                              d->nended_sessions ? "; its server session was ended" : "");
+        gate_errorf("%s", d->error_message);
+        gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_FAIL, d->error_message);
+        d->failed_migration = db_usable(dp) ? failed_row(dp) : NULL;
+        guide(dp, "run `prisma-gate status` to see what was applied before it died");
+        if (d->failed_migration)
+            guide(dp,
+                  "migration %s was cut off: check what it changed, then %s migrate resolve "
+                  "--rolled-back \"%s\" (or --applied if it completed) before deploying again",
+                  d->failed_migration, dp->prisma, d->failed_migration);
+        gate_proc_result_release(&r);
+        return GATE_EXIT_DEPLOY_FAILED;
+    }
+    if (r.exit_code != 0 && never_reached_prisma(dp, &r)) {
+        const char *line = line_with(a, r.output, "rror");
+        enum gate_exit x = cannot_start(
+            dp, gate_arena_printf(a, "`%s` exited %d%s%s", dp->prisma, r.exit_code,
+                                  line ? ": " : " before Prisma ran", line ? line : ""));
+
+        gate_proc_result_release(&r);
+        return x;
+    }
     if (r.exit_code != 0) {
+        (void)db_usable(dp); /* the server may have gone away: read the history again */
         map_failure(dp, r.output);
         gate_errorf("`prisma migrate deploy` failed (exit %d%s%s)", r.exit_code,
                     d->error_code ? ", " : "", d->error_code ? d->error_code : "");
@@ -592,8 +892,33 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
     struct gate_hist_db h;
     struct gate_err err = {0};
     size_t capa = 0, capp = 0;
+    enum gate_code hrc;
+    char sql[128];
+    struct gate_db_result *lr = NULL;
 
-    if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
+    if (!db_usable(dp)) {
+        if (strict)
+            add_str(&run->arena, &d->verify_problems, &d->nverify_problems, &capp,
+                    "the database could not be reached to verify the deploy");
+        return strict ? GATE_EXIT_VERIFY_FAILED : GATE_EXIT_OK;
+    }
+    /* a lock on _prisma_migrations cannot hold the read (and the gate) forever */
+    (void)snprintf(sql, sizeof(sql), "SET lock_timeout = %lld",
+                   dp->pol->deploy.timeout_ms > 0 ? dp->pol->deploy.timeout_ms : 600000);
+    (void)gate_db_exec(dp->db, sql, &lr, &err);
+    gate_db_result_free(lr);
+    gate_err_clear(&err);
+    gate_db_cancel_on_stop(dp->db);
+    hrc = gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err);
+    gate_db_cancel_on_stop(NULL);
+    lr = NULL;
+    {
+        struct gate_err e2 = {0};
+
+        (void)gate_db_exec(dp->db, "RESET lock_timeout", &lr, &e2);
+        gate_db_result_free(lr);
+    }
+    if (hrc) {
         gate_hist_db_release(&h);
         if (strict) {
             add_str(&run->arena, &d->verify_problems, &d->nverify_problems, &capp, err.msg);
@@ -1010,7 +1335,7 @@ static bool unplanned_rows(struct deploy *dp)
     struct gate_err err = {0};
     size_t cap = 0;
 
-    if (!dp->ids_read)
+    if (!dp->ids_read || !db_usable(dp))
         return false;
     if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
         gate_hist_db_release(&h);
@@ -1059,6 +1384,56 @@ static bool unplanned_rows(struct deploy *dp)
     return true;
 }
 
+/* ------------------------------------------------------------ stop */
+
+/*
+ * A stop signal (stop.h) came while the deploy was at d->stage (not
+ * Prisma's run: run_prisma reports that one). Recorded in the report; the
+ * exit status: 3 before Prisma ran (nothing changed), 5 after it (the
+ * migrations are applied, the verification or the health checks did
+ * not finish).
+ */
+static enum gate_exit stopped(struct deploy *dp)
+{
+    struct gate_run_deploy *d = dp->d;
+    struct gate_arena *a = &dp->run->arena;
+    char buf[32];
+    const char *sig = gate_signal_name(gate_stop_signal(), buf, sizeof(buf));
+    const char *msg;
+    enum gate_exit rc;
+
+    d->stopped_by = gate_arena_strdup(a, sig);
+    d->interrupt_signal = gate_stop_signal();
+    if (!strcmp(d->stage, "lock") || !strcmp(d->stage, "plan")) {
+        msg = gate_arena_printf(
+            a,
+            "prisma-gate received %s while %s: Prisma was not started, "
+            "nothing was changed",
+            sig, !strcmp(d->stage, "lock") ? "waiting for the gate lock" : "computing the plan");
+        rc = GATE_EXIT_UNAVAILABLE;
+        guide(dp, "deploy again when ready: nothing was applied");
+    } else if (!strcmp(d->stage, "verify")) {
+        msg = gate_arena_printf(a,
+                                "prisma-gate received %s while verifying the deploy: `prisma "
+                                "migrate deploy` had finished, its result is not verified",
+                                sig);
+        rc = GATE_EXIT_VERIFY_FAILED;
+        guide(dp, "run `prisma-gate status` to see what is applied, and compare it with the "
+                  "plan");
+    } else {
+        msg = gate_arena_printf(a,
+                                "prisma-gate received %s during the health checks: the "
+                                "migrations are applied and verified; the application's health "
+                                "is unknown",
+                                sig);
+        rc = GATE_EXIT_VERIFY_FAILED;
+        guide(dp, "check the application now (its logs, `prisma-gate health`)");
+    }
+    gate_errorf("%s", msg);
+    gate_run_add_check(dp->run, "deploy.stopped", GATE_STATUS_ERROR, msg);
+    return rc;
+}
+
 /* ------------------------------------------------------------ command */
 
 static const char *argv_line(struct gate_arena *a, const struct gate_policy *pol)
@@ -1089,8 +1464,10 @@ static enum gate_exit finish(struct deploy *dp, enum gate_exit rc)
     if (dp->cli->checklist && run->plan &&
         gate_plan_write_checklist(run, dp->pol, dp->cli->checklist, &err)) {
         gate_errorf("%s", err.msg);
-        if (!rc)
-            rc = GATE_EXIT_UNAVAILABLE;
+        /* it was writable before the deploy: once Prisma ran, never "nothing changed" */
+        if (rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED)
+            rc = dp->d->started && !dp->d->could_not_start ? GATE_EXIT_VERIFY_FAILED
+                                                           : GATE_EXIT_UNAVAILABLE;
     } else if (dp->cli->checklist && run->plan) {
         gate_notef("deployment checklist written to %s", dp->cli->checklist);
     }
@@ -1114,6 +1491,8 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         gate_errorf("deploy takes no arguments, got '%s'", cli->args[0]);
         return GATE_EXIT_USAGE;
     }
+    /* from here on SIGTERM, SIGINT, SIGHUP and SIGPIPE end the deploy with its report */
+    gate_stop_install();
     dp.cli = cli;
     dp.run = run;
     dp.pol = cli->pol;
@@ -1141,17 +1520,26 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         gate_errorf("%s; nothing was changed", err.msg);
         return GATE_EXIT_UNAVAILABLE;
     }
-    rc = gate_plan_connect(cli, &opts, &dp.url, &dp.db);
+    rc = gate_plan_connect(dp.pol, cli->target, cli->migrations, cli->command, &opts, &dp.url,
+                           &dp.db);
     if (rc)
         return rc;
     t = gate_policy_target(dp.pol, cli->target, &err);
     dp.url_value = t ? getenv(t->url_env) : NULL;
 
+    (void)snprintf(dp.appname, sizeof(dp.appname), "prisma-gate-deploy-%ld", (long)getpid());
     rc = take_lock(&dp);
+    if (gate_stop_signal())
+        return finish(&dp, stopped(&dp));
     if (rc)
         return finish(&dp, rc);
     dp.d->stage = "plan";
-    if (gate_plan_compute(run, &opts, &dp.url, dp.db, &err)) {
+    gate_db_cancel_on_stop(dp.db);
+    rc = gate_plan_compute(run, &opts, &dp.url, dp.db, &err) ? GATE_EXIT_UNAVAILABLE : GATE_EXIT_OK;
+    gate_db_cancel_on_stop(NULL);
+    if (gate_stop_signal())
+        return finish(&dp, stopped(&dp));
+    if (rc) {
         gate_errorf("%s; nothing was changed", err.msg);
         gate_run_add_check(run, "plan", GATE_STATUS_ERROR, err.msg);
         return finish(&dp, GATE_EXIT_UNAVAILABLE);
@@ -1179,6 +1567,8 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         return finish(&dp, rc);
     }
 
+    if (gate_stop_signal())
+        return finish(&dp, stopped(&dp));
     if (run->plan->decision == GATE_PLAN_NOTHING) {
         /* nothing planned: Prisma is not started at all */
         gate_notef("nothing to deploy: %s; Prisma was not started", run->plan->reason);
@@ -1194,6 +1584,8 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         rc = snapshot_rows(&dp);
         if (rc)
             return finish(&dp, rc);
+        if (gate_stop_signal())
+            return finish(&dp, stopped(&dp));
         dp.d->stage = "prisma";
         rc = run_prisma(&dp);
         if (dp.d->started && unplanned_rows(&dp))
@@ -1207,11 +1599,15 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
     }
     dp.d->stage = "verify";
     rc = verify(&dp, true);
+    if (gate_stop_signal())
+        return finish(&dp, stopped(&dp));
     if (rc)
         return finish(&dp, rc);
     dp.d->stage = "health";
     if (dp.pol->nhealth) {
         dp.d->health_failed = gate_health_run(run, dp.pol->health, dp.pol->nhealth);
+        if (gate_stop_signal())
+            return finish(&dp, stopped(&dp));
         if (dp.d->health_failed) {
             gate_errorf("%zu health check%s failed after the deploy", dp.d->health_failed,
                         dp.d->health_failed == 1 ? "" : "s");

@@ -17,6 +17,7 @@
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
+#include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
 
@@ -36,30 +37,26 @@ static bool tls_required(const struct gate_db_url *u)
     return false;
 }
 
-enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *opts,
-                                 struct gate_db_url *url, struct gate_db **db)
+enum gate_exit gate_target_resolve(const struct gate_policy *pol, const char *name,
+                                   const char *command, const struct gate_policy_target **target,
+                                   struct gate_db_url *url)
 {
-    const struct gate_policy *pol = cli->pol;
     const struct gate_policy_target *t;
     struct gate_err err = {0};
     const char *val;
 
-    *db = NULL;
-    memset(opts, 0, sizeof(*opts));
-    opts->pol = pol;
-    opts->migrations_dir = cli->migrations;
-    t = gate_policy_target(pol, cli->target, &err);
+    memset(url, 0, sizeof(*url));
+    *target = NULL;
+    t = gate_policy_target(pol, name, &err);
     if (!t) {
         gate_errorf("%s", err.msg);
         return GATE_EXIT_USAGE;
     }
-    opts->url_env = t->url_env;
-    opts->target_name = t->name;
     val = getenv(t->url_env);
     if (!val || !*val) {
         gate_errorf("%s is not set: %s reads the %s%s%sdatabase URL from it (e.g. "
                     "postgresql://USER:PASSWORD@HOST:5432/DATABASE?schema=public)",
-                    t->url_env, cli->command, t->name ? "'" : "", t->name ? t->name : "",
+                    t->url_env, command, t->name ? "'" : "", t->name ? t->name : "",
                     t->name ? "' " : "target ");
         return GATE_EXIT_USAGE;
     }
@@ -74,6 +71,28 @@ enum gate_exit gate_plan_connect(struct gate_cli *cli, struct gate_plan_opts *op
         gate_db_url_release(url);
         return GATE_EXIT_USAGE;
     }
+    *target = t;
+    return GATE_EXIT_OK;
+}
+
+enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *target,
+                                 const char *migrations, const char *command,
+                                 struct gate_plan_opts *opts, struct gate_db_url *url,
+                                 struct gate_db **db)
+{
+    const struct gate_policy_target *t;
+    struct gate_err err = {0};
+    enum gate_exit rc;
+
+    *db = NULL;
+    memset(opts, 0, sizeof(*opts));
+    opts->pol = pol;
+    opts->migrations_dir = migrations;
+    rc = gate_target_resolve(pol, target, command, &t, url);
+    if (rc)
+        return rc;
+    opts->url_env = t->url_env;
+    opts->target_name = t->name;
     if (gate_db_connect(url, db, &err)) {
         gate_errorf("%s", err.msg);
         gate_db_url_release(url);
@@ -122,7 +141,7 @@ enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct 
         gate_errorf("plan takes no arguments, got '%s'", cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    rc = gate_plan_connect(cli, &opts, &url, &db);
+    rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url, &db);
     if (rc)
         return rc;
     if (gate_plan_compute(run, &opts, &url, db, &err)) {
@@ -216,7 +235,9 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
     }
     /* approve prints only the token, so main.c does not load the policy for it */
     pol = gate_arena_alloc(&run->arena, sizeof(*pol));
-    if (gate_policy_load(pol, cli->policy, &run->arena, &perr)) {
+    if (gate_policy_load(pol, cli->policy, &run->arena, &perr) ||
+        (!cli->plan_file &&
+         gate_policy_check_paths(pol, true, !cli->migrations, &run->arena, &perr))) {
         struct gate_buf b = {0};
 
         gate_policy_diags_text(pol, &b);
@@ -227,6 +248,15 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         return GATE_EXIT_USAGE;
     }
     cli->pol = pol;
+    if (gate_github_active(pol)) {
+        /* main.c does this for the commands whose policy it loads */
+        struct gate_buf b = {0};
+
+        gate_github_masks(pol, &b);
+        if (b.len)
+            gate_msg_raw(b.data, b.len);
+        gate_buf_release(&b);
+    }
     if (pol->deploy.secret_env && *pol->deploy.secret_env) {
         secret = getenv(pol->deploy.secret_env);
         if (!secret || !*secret) {
@@ -246,7 +276,8 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         struct gate_db *db = NULL;
         struct gate_err err = {0};
 
-        rc = gate_plan_connect(cli, &opts, &url, &db);
+        rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url,
+                               &db);
         if (rc)
             return rc;
         if (gate_plan_compute(run, &opts, &url, db, &err)) {
@@ -274,6 +305,18 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
 
         expiry = (long long)time(NULL) + (age > 0 ? age : 86400);
         token = gate_token_sign(digest, expiry, secret, strlen(secret));
+        if (gate_github_active(pol)) {
+            /*
+             * A signed token is a credential until it expires: mask it in
+             * the job's log (stderr) before it is printed. A plain token is
+             * the plan digest's prefix, which every plan report shows.
+             */
+            struct gate_buf b = {0};
+
+            gate_github_mask_value(token, &b);
+            gate_msg_raw(b.data, b.len);
+            gate_buf_release(&b);
+        }
         iso_time(expiry, expires, sizeof(expires));
         gate_notef("signed token for plan sha256:%.12s..., valid until %s", digest, expires);
     } else {

@@ -6,10 +6,13 @@
  * (migrations edited after they were applied, migrations missing
  * locally, migrations whose only rows are rolled back).
  *
- * The target is DATABASE_URL. Read-only: one READ ONLY transaction, no
- * advisory lock, no write. Exit: 0 clean, 1 not clean, 2 usage (no or
- * bad DATABASE_URL), 3 could not evaluate (database unreachable, table
- * not Prisma's, unreadable migration).
+ * The target is the policy's, chosen as plan and deploy choose it
+ * (gate_target_resolve: -t NAME, default_target, the only target, else
+ * DATABASE_URL; its url_env; require_tls). Read-only: one READ ONLY
+ * transaction, no advisory lock, no write. Exit: 0 clean, 1 not clean, 2
+ * usage (unknown target, no or bad URL, a URL without the TLS the target
+ * requires), 3 could not evaluate (database unreachable or refusing TLS,
+ * table not Prisma's, unreadable migration).
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
@@ -18,14 +21,13 @@
 #include "gate/history.h"
 #include "gate/migrations.h"
 #include "gate/msg.h"
+#include "gate/plan.h"
 #include "gate/xalloc.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define URL_ENV "DATABASE_URL"
 
 /* The database side, run on a worker thread while the files are read. */
 struct db_job {
@@ -50,6 +52,7 @@ struct status {
     bool unavailable;   /* exit 3 */
     bool lock_mismatch;
     struct gate_db_url url;
+    const struct gate_policy_target *target; /* the policy's (gate_target_resolve) */
     struct db_job job;
     struct gate_hist_db hdb;
     bool have_hdb;
@@ -608,7 +611,8 @@ static void set_target(struct status *st)
 {
     struct gate_target *t = gate_arena_alloc(&st->run->arena, sizeof(*t));
 
-    t->url_env = URL_ENV;
+    t->name = st->target->name ? gate_arena_strdup(&st->run->arena, st->target->name) : NULL;
+    t->url_env = gate_arena_strdup(&st->run->arena, st->target->url_env);
     t->host = gate_arena_strdup(&st->run->arena, st->url.host);
     t->port = st->url.port;
     t->database = gate_arena_strdup(&st->run->arena, st->url.database);
@@ -616,7 +620,7 @@ static void set_target(struct status *st)
     t->user = gate_arena_strdup(&st->run->arena, st->url.user);
     st->run->target = t;
     for (size_t i = 0; i < st->url.nignored; i++)
-        gate_verbosef("%s: parameter '%s' is not used for this connection", URL_ENV,
+        gate_verbosef("%s: parameter '%s' is not used for this connection", t->url_env,
                       st->url.ignored[i]);
 }
 
@@ -640,34 +644,19 @@ static void release(struct status *st)
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
 {
     struct status st = {0};
-    struct gate_err err = {0};
-    const char *url = getenv(URL_ENV);
     pthread_t worker;
     bool reached, clean, threaded;
     enum gate_exit rc;
 
     (void)out;
-    if (cli->target) {
-        gate_errorf("-t/--target needs a policy file, which is not supported yet: status reads "
-                    "the target from %s",
-                    URL_ENV);
-        return GATE_EXIT_USAGE;
-    }
     if (cli->nargs) {
         gate_errorf("status takes no arguments (use --migrations DIR or -C DIR), got '%s'",
                     cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    if (!url || !*url) {
-        gate_errorf("%s is not set: status reads the target database from it (e.g. "
-                    "postgresql://USER:PASSWORD@HOST:5432/DATABASE?schema=public)",
-                    URL_ENV);
-        return GATE_EXIT_USAGE;
-    }
-    if (gate_db_url_parse(url, &st.url, &err)) {
-        gate_errorf("%s: %s", URL_ENV, err.msg);
-        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-    }
+    rc = gate_target_resolve(cli->pol, cli->target, cli->command, &st.target, &st.url);
+    if (rc)
+        return rc;
     st.run = run;
     st.dir = cli->migrations ? cli->migrations : "prisma/migrations";
     st.h = gate_arena_alloc(&run->arena, sizeof(*st.h));

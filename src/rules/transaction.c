@@ -3,7 +3,7 @@
  * transaction.c - rules about how Prisma runs a migration.sql: the whole
  * file is sent as one simple-protocol query, which PostgreSQL runs as one
  * implicit transaction block; explicit BEGIN/COMMIT split it into blocks
- * (prisma-semantics.md 4.3). From that follow: commands that refuse a
+ * (docs/internals/prisma-migrate.md, "How a file runs"). From that follow: commands that refuse a
  * transaction block fail unless they are the file's only statement; a new
  * enum value cannot be used in the block that adds it; a COMMIT makes the
  * file non-atomic; an unclosed BEGIN never commits; a ROLLBACK silently

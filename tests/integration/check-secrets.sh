@@ -19,6 +19,8 @@ S5='Tr0ub4dor-and-3'
 R=$W/repo
 new_repo "$R"
 cd "$R" || exit 1
+# a change to check: on main itself the base would be HEAD (check-base-head.sh)
+git checkout -q -b feature
 
 # ------------------------------------------------------------ nothing secret
 mkdir -p deploy scripts .github/workflows

@@ -43,7 +43,7 @@ no_secret() {
 	fi
 }
 
-# make_history DB: Prisma's table (DDL of prisma-semantics.md 1.1)
+# make_history DB: Prisma's table (its DDL: docs/internals/prisma-migrate.md 1)
 make_history() {
 	q "$1" 'CREATE TABLE _prisma_migrations (
 	    id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL,

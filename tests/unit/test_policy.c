@@ -64,6 +64,7 @@ static void test_defaults(void **state)
     assert_null(f->p.deploy.secret_env);
     assert_int_equal(f->p.deploy.token_max_age_ms, 24LL * 3600 * 1000);
     assert_int_equal(f->p.deploy.timeout_ms, 600000);
+    assert_false(f->p.deploy.honor_suppressions);
     assert_true(f->p.reports.github);
     assert_null(f->p.reports.json);
     assert_int_equal(gate_policy_check(&f->p, "edited-migrations"), GATE_CHECK_ERROR);
@@ -118,6 +119,7 @@ static void test_full(void **state)
         "  secret_env: GATE_SECRET\n"
         "  token_max_age: 1h30m\n"
         "  timeout: 90s\n"
+        "  honor_suppressions: true\n"
         "health:\n"
         "  - name: api\n"
         "    url: https://example.com/api/health\n"
@@ -176,6 +178,7 @@ static void test_full(void **state)
     assert_string_equal(f->p.deploy.secret_env, "GATE_SECRET");
     assert_int_equal(f->p.deploy.token_max_age_ms, 5400000);
     assert_int_equal(f->p.deploy.timeout_ms, 90000);
+    assert_true(f->p.deploy.honor_suppressions);
     assert_int_equal(f->p.nhealth, 2);
     assert_string_equal(f->p.health[0].name, "api");
     assert_int_equal(f->p.health[0].expect_status, 204);
@@ -251,6 +254,8 @@ static void test_errors(void **state)
         {"deploy:\n  auto_max_risk: high\n  confirm_max_risk: medium\n", 3, 21,
          "below deploy.auto_max_risk"},
         {"deploy:\n  secret_env: s3cr3t=x\n", 2, 15, "must not hold the value"},
+        {"deploy:\n  honor_suppressions: yes\n", 2, 23, "must be true or false"},
+        {"deploy:\n  honor_suppressions: \"true\"\n", 2, 23, "a quoted string"},
         {"health:\n  name: api\n", 2, 3, "must be a list"},
         {"health:\n  - name: api\n    url: ftp://x\n", 3, 10, "http:// or https://"},
         {"health:\n  - name: api\n", 2, 5, "needs a url"},

@@ -8,6 +8,7 @@
 #include "gate/compat.h"
 #include "gate/buf.h"
 #include "gate/plan.h"
+#include "gate/policy.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/report_out.h"
@@ -216,6 +217,58 @@ static void test_github_outputs_plan(void **state)
     gate_run_release(&run);
 }
 
+/*
+ * Plan and deploy Markdown (PR comment, step summary, checklist) escape
+ * every string with the one Markdown escaper: a reason, problem, finding
+ * message, token message or guidance quoting an identifier cannot inject
+ * HTML, a link or a table cell.
+ */
+static void test_plan_markdown_hostile(void **state)
+{
+    static const char evil[] = "\"<img src=x>\" [x](https://evil.example) a|b";
+    struct gate_run run;
+    struct gate_run_plan plan;
+    struct gate_run_deploy dep;
+    struct gate_policy pol;
+    struct gate_migration *m;
+    const char *problems[1] = {evil};
+    const char *guidance[1] = {evil};
+    struct gate_buf b = {0};
+    const char *out;
+
+    (void)state;
+    gate_run_init(&run, "deploy");
+    gate_policy_defaults(&pol);
+    memset(&plan, 0, sizeof(plan));
+    memset(&dep, 0, sizeof(dep));
+    (void)snprintf(plan.digest, sizeof(plan.digest), "sha256:%064d", 7);
+    plan.reason = evil;
+    plan.problems = problems;
+    plan.nproblems = 1;
+    plan.decision = GATE_PLAN_REFUSED;
+    dep.stage = "refused";
+    dep.token_status = "absent";
+    dep.token_message = evil;
+    dep.guidance = guidance;
+    dep.nguidance = 1;
+    run.plan = &plan;
+    run.deploy = &dep;
+    m = one_migration(&run, "prisma/migrations/20240101000000_x/migration.sql");
+    finding(m, "ban-drop-table", 1, evil, GATE_SEV_ERROR);
+    gate_report_plan_markdown(&run, &b);
+    gate_plan_checklist(&run, &pol, &b);
+    out = gate_buf_str(&b);
+    assert_null(strstr(out, "<img"));
+    assert_null(strstr(out, "x](https://evil")); /* the bracket is escaped: x\\](... */
+    assert_null(strstr(out, "a|b"));
+    assert_non_null(strstr(out, "&lt;img src=x&gt;"));
+    assert_non_null(strstr(out, "\\[x\\](https://evil.example)"));
+    run.plan = NULL;
+    run.deploy = NULL;
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
 /* The Markdown summary never exceeds its budget, and says what it left out. */
 static void test_markdown_budget(void **state)
 {
@@ -346,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_github_outputs),
         cmocka_unit_test(test_github_outputs_plan),
         cmocka_unit_test(test_markdown_budget),
+        cmocka_unit_test(test_plan_markdown_hostile),
         cmocka_unit_test(test_junit_hostile),
         cmocka_unit_test(test_text_hostile),
         cmocka_unit_test(test_report_spec),

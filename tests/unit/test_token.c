@@ -106,16 +106,23 @@ static void test_canonical(void **state)
     t.port = 5432;
     t.database = "app";
     t.schema = "public";
-    a = gate_plan_canonical(&t, items, 2, GATE_RISK_HIGH, GATE_RISK_MEDIUM, GATE_RISK_HIGH, 1000);
-    assert_string_equal(a, "prisma-gate plan 1\n"
+    a = gate_plan_canonical(&t, items, 2, GATE_RISK_HIGH, GATE_RISK_MEDIUM, GATE_RISK_HIGH, 1000,
+                            false);
+    assert_string_equal(a, "prisma-gate plan 2\n"
                            "target db 5432 app public\n"
                            "migration 20240101000000_init aa low\n"
                            "migration 20240102000000_next bb high\n"
                            "max_risk high\n"
-                           "policy medium high 1000\n");
+                           "policy medium high 1000\n"
+                           "suppressions counted\n");
     /* any input changes the text, so the digest */
+    b = gate_plan_canonical(&t, items, 2, GATE_RISK_HIGH, GATE_RISK_MEDIUM, GATE_RISK_HIGH, 1000,
+                            true);
+    assert_string_not_equal(a, b);
+    free(b);
     t.port = 5433;
-    b = gate_plan_canonical(&t, items, 2, GATE_RISK_HIGH, GATE_RISK_MEDIUM, GATE_RISK_HIGH, 1000);
+    b = gate_plan_canonical(&t, items, 2, GATE_RISK_HIGH, GATE_RISK_MEDIUM, GATE_RISK_HIGH, 1000,
+                            false);
     assert_string_not_equal(a, b);
     free(a);
     free(b);

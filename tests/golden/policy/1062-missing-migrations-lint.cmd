@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/missing-migrations.yml lint

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/missing-paths.yml --format json detect
