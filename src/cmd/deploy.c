@@ -884,7 +884,14 @@ static void add_str(struct gate_arena *a, const char ***arr, size_t *n, size_t *
     (*arr)[(*n)++] = gate_arena_strdup(a, s);
 }
 
-/* Mark what is applied; with strict, record what is not (exit 5). */
+static bool unplanned_rows(struct deploy *dp, const struct gate_hist_db *h);
+
+/*
+ * Mark what is applied; with strict, record what is not (exit 5). Rows
+ * Prisma wrote for migrations not in the plan are recorded too
+ * (unplanned_rows): exit 5 with strict, d->nunplanned for the caller
+ * without.
+ */
 static enum gate_exit verify(struct deploy *dp, bool strict)
 {
     struct gate_run *run = dp->run;
@@ -926,6 +933,7 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
         }
         return strict ? GATE_EXIT_VERIFY_FAILED : GATE_EXIT_OK;
     }
+    (void)unplanned_rows(dp, &h);
     for (size_t i = 0; i < run->nmigrations; i++) {
         struct gate_migration *m = run->migrations[i];
         const struct gate_hist_row *row = NULL;
@@ -977,6 +985,8 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
     gate_hist_db_release(&h);
     if (!strict)
         return GATE_EXIT_OK;
+    if (d->nunplanned && !d->nverify_problems)
+        return GATE_EXIT_VERIFY_FAILED; /* unplanned_rows reported it */
     if (d->nverify_problems) {
         for (size_t i = 0; i < d->nverify_problems; i++)
             gate_errorf("verify: %s", d->verify_problems[i]);
@@ -1296,9 +1306,15 @@ static enum gate_exit snapshot_rows(struct deploy *dp)
 {
     struct gate_hist_db h;
     struct gate_err err = {0};
+    enum gate_code rc;
 
-    if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
+    gate_db_cancel_on_stop(dp->db); /* a stop signal ends a wait for a lock */
+    rc = gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err);
+    gate_db_cancel_on_stop(NULL);
+    if (rc) {
         gate_hist_db_release(&h);
+        if (gate_stop_signal())
+            return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
         gate_errorf("cannot read _prisma_migrations before starting Prisma (needed to tell "
                     "afterwards what it applied): %s; nothing was changed",
                     err.msg);
@@ -1323,26 +1339,23 @@ static void free_snapshot(struct deploy *dp)
 }
 
 /*
- * Rows Prisma wrote for migrations the plan did not contain: named in
- * the report (deploy.unplanned) with recovery steps. true when any.
+ * Rows Prisma wrote for migrations the plan did not contain (h: the
+ * history read after Prisma ran; rows whose id was there before are
+ * not Prisma's): named in the report (deploy.unplanned) with recovery
+ * steps. true when any.
  */
-static bool unplanned_rows(struct deploy *dp)
+static bool unplanned_rows(struct deploy *dp, const struct gate_hist_db *h)
 {
     struct gate_run *run = dp->run;
     struct gate_run_deploy *d = dp->d;
     struct gate_arena *a = &run->arena;
-    struct gate_hist_db h;
-    struct gate_err err = {0};
     size_t cap = 0;
 
-    if (!dp->ids_read || !db_usable(dp))
+    if (!dp->ids_read)
         return false;
-    if (gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err)) {
-        gate_hist_db_release(&h);
-        return false;
-    }
-    for (size_t i = 0; i < h.nrows; i++) {
-        const struct gate_hist_row *r = &h.rows[i];
+    dp->ids_read = false; /* once: verify may read the history twice */
+    for (size_t i = 0; i < h->nrows; i++) {
+        const struct gate_hist_row *r = &h->rows[i];
         bool old = false, planned = false;
 
         for (size_t k = 0; k < dp->nids && !old; k++)
@@ -1353,7 +1366,6 @@ static bool unplanned_rows(struct deploy *dp)
             continue;
         add_str(a, &d->unplanned, &d->nunplanned, &cap, r->name);
     }
-    gate_hist_db_release(&h);
     if (!d->nunplanned)
         return false;
     for (size_t i = 0; i < d->nunplanned; i++)
@@ -1471,6 +1483,7 @@ static enum gate_exit finish(struct deploy *dp, enum gate_exit rc)
     } else if (dp->cli->checklist && run->plan) {
         gate_notef("deployment checklist written to %s", dp->cli->checklist);
     }
+    free_snapshot(dp);
     gate_db_close(dp->db); /* releases the gate lock */
     dp->db = NULL;
     gate_db_url_release(&dp->url);
@@ -1582,18 +1595,18 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
             return finish(&dp, rc);
         }
         rc = snapshot_rows(&dp);
-        if (rc)
-            return finish(&dp, rc);
         if (gate_stop_signal())
             return finish(&dp, stopped(&dp));
+        if (rc)
+            return finish(&dp, rc);
         dp.d->stage = "prisma";
         rc = run_prisma(&dp);
-        if (dp.d->started && unplanned_rows(&dp))
-            rc = GATE_EXIT_VERIFY_FAILED;
-        free_snapshot(&dp);
         if (rc) {
-            if (dp.d->started)
+            if (dp.d->started) {
                 (void)verify(&dp, false);
+                if (dp.d->nunplanned)
+                    rc = GATE_EXIT_VERIFY_FAILED;
+            }
             return finish(&dp, rc);
         }
     }
