@@ -113,47 +113,6 @@ static bool in_list(const char *s, const char *const *list, size_t n)
     return false;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/*
- * Percent-decode s[0..n) (malformed escapes are kept as they are, like
- * Rust's percent_decode); form: '+' means space (query pairs).
- */
-static char *decode(const char *s, size_t n, bool form)
-{
-    char *out = gate_xmalloc(n + 1);
-    size_t k = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (c == '%' && i + 2 < n) {
-            int hi = hexval((unsigned char)s[i + 1]);
-            int lo = hexval((unsigned char)s[i + 2]);
-
-            if (hi >= 0 && lo >= 0) {
-                out[k++] = (char)(hi * 16 + lo);
-                i += 2;
-                continue;
-            }
-        }
-        if (form && c == '+')
-            c = ' ';
-        out[k++] = c;
-    }
-    out[k] = '\0';
-    return out;
-}
-
 static void add_secret(struct gate_db_url *u, const char *s)
 {
     if (!s || !*s)
@@ -321,13 +280,13 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
         const char *colon = memchr(auth, ':', (size_t)(at - auth));
 
         if (colon) {
-            out->user = decode(auth, (size_t)(colon - auth), false);
+            out->user = gate_url_decode(auth, (size_t)(colon - auth), false);
             out->password_raw = gate_xstrndup(colon + 1, (size_t)(at - colon - 1));
-            out->password = decode(colon + 1, (size_t)(at - colon - 1), false);
+            out->password = gate_url_decode(colon + 1, (size_t)(at - colon - 1), false);
             add_secret(out, out->password);
             add_secret(out, out->password_raw);
         } else {
-            out->user = decode(auth, (size_t)(at - auth), false);
+            out->user = gate_url_decode(auth, (size_t)(at - auth), false);
         }
         hp = at + 1;
     } else {
@@ -363,7 +322,7 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
             }
             host_end = colon ? colon : auth_end;
             port = colon ? colon + 1 : NULL;
-            out->host = decode(hp, (size_t)(host_end - hp), false);
+            out->host = gate_url_decode(hp, (size_t)(host_end - hp), false);
         }
         if (port && port < auth_end) {
             char buf[16];
@@ -395,7 +354,7 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
         const char *seg = auth_end + 1;
         const char *seg_end = seg + strcspn(seg, "/?#");
 
-        out->database = decode(seg, (size_t)(seg_end - seg), false);
+        out->database = gate_url_decode(seg, (size_t)(seg_end - seg), false);
     }
     if (!out->database || !*out->database) {
         free(out->database);
@@ -416,8 +375,8 @@ enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struc
                 q = pe + 1;
                 continue;
             }
-            k = decode(q, (size_t)((eq ? eq : pe) - q), true);
-            v = eq ? decode(eq + 1, (size_t)(pe - eq - 1), true) : gate_xstrdup("");
+            k = gate_url_decode(q, (size_t)((eq ? eq : pe) - q), true);
+            v = eq ? gate_url_decode(eq + 1, (size_t)(pe - eq - 1), true) : gate_xstrdup("");
             if (!strcmp(k, "sslaccept"))
                 strict = strcmp(v, "accept_invalid_certs") != 0;
             rc = query_param(out, k, v, &sslcert, err);

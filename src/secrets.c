@@ -296,6 +296,27 @@ static int hexval(char c)
     return -1;
 }
 
+char *gate_url_decode(const char *s, size_t n, bool form)
+{
+    char *out = gate_xmalloc(n + 1);
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+            continue;
+        }
+        if (form && c == '+')
+            c = ' ';
+        out[k++] = c;
+    }
+    out[k] = '\0';
+    return out;
+}
+
 /*
  * s[0..n) and its password (after the first ':'), raw and percent-decoded,
  * to add(); nothing without a ':'.
@@ -311,21 +332,11 @@ static void userinfo_parts(const char *s, size_t n, void (*add)(void *ctx, const
         return; /* a user name alone is no secret: messages name the user */
     for (size_t k = 0; k < 2; k++) {
         char *raw, *dec;
-        size_t o = 0;
 
         if (!parts[k] || !lens[k])
             continue;
         raw = gate_xstrndup(parts[k], lens[k]);
-        dec = gate_xmalloc(lens[k] + 1);
-        for (size_t i = 0; raw[i]; i++) {
-            if (raw[i] == '%' && hexval(raw[i + 1]) >= 0 && hexval(raw[i + 2]) >= 0) {
-                dec[o++] = (char)(hexval(raw[i + 1]) * 16 + hexval(raw[i + 2]));
-                i += 2;
-            } else {
-                dec[o++] = raw[i];
-            }
-        }
-        dec[o] = '\0';
+        dec = gate_url_decode(raw, lens[k], false);
         add(ctx, raw);
         if (*dec && strcmp(dec, raw) != 0)
             add(ctx, dec);

@@ -56,6 +56,13 @@ void gate_secret_mask(const char *text, char *out, size_t size);
 const char *gate_url_last_at(const char *url);
 
 /*
+ * Percent-decode s[0..n) into a new string the caller frees: a malformed
+ * escape is kept as written (as Rust's percent_decode and libpq do); with
+ * form, '+' means a space (a query's key=value pairs).
+ */
+char *gate_url_decode(const char *s, size_t n, bool form);
+
+/*
  * The secret parts of a SCHEME://... URL, each passed to add() (a
  * NUL-terminated string, valid during the call; never empty): the
  * userinfo up to the last '@' of the URL and its password (after the
