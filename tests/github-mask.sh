@@ -1,55 +1,47 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: MIT
 # tests/github-mask.sh - under GITHUB_ACTIONS=true, `approve` registers the
 # signed token it prints (and the policy's secrets) with ::add-mask:: on
 # stderr before the token reaches stdout; stdout stays the token alone, so
 # TOKEN=$(prisma-gate approve) still works. A plain token (the plan
 # digest's prefix, shown by every plan report) is not masked.
-# Last line: "github-mask: N passed, M failed".
+# Ends with "N passed, N failed" (tests/lib.sh).
 set -u
-cd "$(dirname "$0")/.." || exit 2
-PG=${PRISMA_GATE:-$(pwd)/prisma-gate}
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-not_ok() { fail=$((fail + 1)); echo "not ok: $1"; }
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+PG=${PRISMA_GATE:-$ROOT/prisma-gate}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 digest=$(printf 'a plan' | sha256sum | cut -c1-64)
 printf '{"format_version": 1, "command": "plan", "plan": {"digest": "sha256:%s", "decision": "confirm"}}\n' \
     "$digest" >"$tmp/plan.json"
-cat >"$tmp/signed.yml" <<YML
-version: 1
-deploy:
-  secret_env: GATE_TEST_SECRET
-YML
+printf 'version: 1\ndeploy:\n  secret_env: GATE_TEST_SECRET\n' >"$tmp/signed.yml"
 printf 'version: 1\n' >"$tmp/plain.yml"
 
 # signed: masked on stderr, the token alone on stdout
 GITHUB_ACTIONS=true GATE_TEST_SECRET=s3cret-value "$PG" -p "$tmp/signed.yml" approve \
     --plan "$tmp/plan.json" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-[ "$rc" -eq 0 ] && ok || not_ok "signed approve exits $rc"
+expect "signed approve exits 0" 0 "$?"
 token=$(cat "$tmp/out")
-case $token in pgt1.*) ok ;; *) not_ok "stdout is not a signed token: $token" ;; esac
-[ "$(wc -l <"$tmp/out")" -eq 1 ] && ok || not_ok "stdout holds more than the token"
-grep -qxF "::add-mask::$token" "$tmp/err" && ok || not_ok "the signed token is not masked"
-grep -qxF "::add-mask::s3cret-value" "$tmp/err" && ok || not_ok "the secret is not masked"
-# the mask comes before any other line that could quote the token
-first=$(grep -n "$token" "$tmp/err" | head -1 | cut -d: -f1)
+check "stdout is a signed token" test "${token#pgt1.}" != "$token"
+expect "stdout holds the token alone" 1 "$(wc -l <"$tmp/out")"
+check "the signed token is masked" grep -qxF "::add-mask::$token" "$tmp/err"
+check "the policy's secret is masked" grep -qxF "::add-mask::s3cret-value" "$tmp/err"
+first=$(grep -n -F "$token" "$tmp/err" | head -1 | cut -d: -f1)
 mline=$(grep -nxF "::add-mask::$token" "$tmp/err" | head -1 | cut -d: -f1)
-[ -n "$first" ] && [ "$first" = "$mline" ] && ok || not_ok "the token appears on stderr before its mask"
+expect "the mask is the first stderr line to hold the token" "$mline" "$first"
 
 # not under GitHub Actions: no workflow commands
 GATE_TEST_SECRET=s3cret-value "$PG" -p "$tmp/signed.yml" approve --plan "$tmp/plan.json" \
     >"$tmp/out2" 2>"$tmp/err2"
-grep -q '::add-mask::' "$tmp/err2" && not_ok "masks printed outside GitHub Actions" || ok
+expect_lacks "no masks outside GitHub Actions" "$tmp/err2" "::add-mask::"
 
 # plain: the digest prefix, not masked
 GITHUB_ACTIONS=true "$PG" -p "$tmp/plain.yml" approve --plan "$tmp/plan.json" >"$tmp/out3" 2>"$tmp/err3"
-[ "$(cat "$tmp/out3")" = "$(printf '%s' "$digest" | cut -c1-16)" ] && ok || not_ok "plain token is not the digest prefix"
-grep -q "::add-mask::$(cat "$tmp/out3")" "$tmp/err3" && not_ok "plain token masked" || ok
+expect "a plain token is the digest's prefix" "${digest:0:16}" "$(cat "$tmp/out3")"
+expect_lacks "a plain token is not masked" "$tmp/err3" "::add-mask::${digest:0:16}"
 
-echo "github-mask: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
