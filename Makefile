@@ -75,7 +75,7 @@ BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
-        man docs-check github-mask \
+        man docs-check github-mask tidy \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke
 
 all: $(BIN)
@@ -259,6 +259,13 @@ uninstall:
 # ---- hygiene ---------------------------------------------------------------
 lint:
 	@ci/lint.sh
+
+# clang-tidy with the repository's .clang-tidy over every source file.
+tidy:
+	@command -v clang-tidy >/dev/null 2>&1 || { echo "tidy: clang-tidy not installed" >&2; exit 1; }
+	@clang-tidy --quiet $(LIB_SRCS) src/main.c -- $(ALL_CPPFLAGS) -std=c11 2>&1 | \
+	    grep -v '^[0-9]* warnings\( and [0-9]* errors\)\? generated\.$$' | \
+	    { grep . && exit 1 || echo "tidy: ok"; }
 
 hdrcheck:
 	@for h in include/gate/*.h; do \

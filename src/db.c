@@ -1009,7 +1009,7 @@ enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n,
     gate_buf_release(&list);
     (void)clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        struct timespec ts = {0, 100 * 1000 * 1000};
+        struct timespec ts = {0, 100L * 1000 * 1000};
         long long ms;
 
         r = NULL;

@@ -17,7 +17,7 @@ static void hex(const uint8_t md[SHA256_DIGEST_SIZE], char out[65])
     static const char digits[] = "0123456789abcdef";
 
     for (unsigned int i = 0; i < SHA256_DIGEST_SIZE; i++) {
-        out[2 * i] = digits[md[i] >> 4];
+        out[(size_t)2 * i] = digits[md[i] >> 4];
         out[2 * i + 1] = digits[md[i] & 15];
     }
     out[64] = '\0';

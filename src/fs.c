@@ -51,7 +51,7 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
     }
     if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
         rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (%.1f MiB; the limit is %zu MiB)",
-                       path, (double)st.st_size / (1024.0 * 1024.0), max / (1024 * 1024));
+                       path, (double)st.st_size / (1024.0 * 1024.0), max / ((size_t)1024 * 1024));
         goto out;
     }
     cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
@@ -62,7 +62,7 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
         if (n + 1 >= cap) {
             if (cap > max + 1) {
                 rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)", path,
-                               max / (1024 * 1024));
+                               max / ((size_t)1024 * 1024));
                 goto out;
             }
             cap *= 2;
@@ -81,7 +81,7 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
     }
     if (n > max) {
         rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)", path,
-                       max / (1024 * 1024));
+                       max / ((size_t)1024 * 1024));
         goto out;
     }
     buf[n] = '\0';

@@ -160,7 +160,7 @@ int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct ga
     for (int i = 0; column && i < ctx->nrenames; i++) {
         const struct gate_stmt *st = &ctx->file.stmts[ctx->renames[i]];
 
-        if (ctx->renames[i] <= idx || !st->newname || strcmp(st->newname, column) ||
+        if (ctx->renames[i] <= idx || !st->newname || strcmp(st->newname, column) != 0 ||
             !gate_rules_same_qname(&st->rel, q))
             continue;
         if (from)
@@ -622,7 +622,7 @@ static bool parse_directive(struct gate_lint_ctx *ctx, int ci, struct directive 
     size_t cap = 0;
 
     memset(d, 0, sizeof(*d));
-    if (strncmp(p, kw, sizeof(kw) - 1))
+    if (strncmp(p, kw, sizeof(kw) - 1) != 0)
         return false;
     p += sizeof(kw) - 1;
     if (!strncmp(p, "-file", 5)) {
@@ -1010,9 +1010,9 @@ static void cross_check_warnings(struct gate_lint_ctx *ctx)
                 struct gate_finding *fi = &ctx->m->findings[k];
 
                 for (int r = 0; w.rules[r]; r++) {
-                    if (strcmp(fi->rule, w.rules[r]))
+                    if (strcmp(fi->rule, w.rules[r]) != 0)
                         continue;
-                    if (w.kind != W_ENUM && w.table && fi->table && strcmp(w.table, fi->table))
+                    if (w.kind != W_ENUM && w.table && fi->table && strcmp(w.table, fi->table) != 0)
                         continue;
                     if (w.rules == w_unique && !unique_stmt(ctx, fi->stmt))
                         continue;

@@ -32,7 +32,7 @@ static bool want_color(const struct gate_cli *cli)
         return false;
     if (!force || !*force || !strcmp(force, "0"))
         force = getenv("FORCE_COLOR");
-    if (force && *force && strcmp(force, "0"))
+    if (force && *force && strcmp(force, "0") != 0)
         return true;
     if (term && !strcmp(term, "dumb"))
         return false;

@@ -924,7 +924,7 @@ static void mark_present(const struct frame *fr, int fi, const ProtobufCFieldDes
     if (f->label != PROTOBUF_C_LABEL_REQUIRED) {
         if (f->quantifier_offset)
             put_bool((char *)fr->m + f->quantifier_offset, true);
-    } else if (fr->t->req_slot && fr->t->req_slot[fi]) {
+    } else if (fr->t->req_slot && fr->t->req_slot[fi] && fr->seen) {
         uint32_t s = fr->t->req_slot[fi] - 1;
 
         fr->seen[s / 64] |= (uint64_t)1 << (s % 64);

@@ -1041,12 +1041,12 @@ static void load_project(struct ld *ld, const struct ynode *n)
         return;
     if (k[0])
         p->project.schema_given = get_string(ld, v[0], k[0], "project.schema", &p->project.schema);
-    if (p->project.schema_given)
+    if (k[0] && p->project.schema_given)
         remember_at(ld, k[0], &p->project.schema_at);
     if (k[1])
         p->project.migrations_given =
             get_string(ld, v[1], k[1], "project.migrations", &p->project.migrations);
-    if (p->project.migrations_given)
+    if (k[1] && p->project.migrations_given)
         remember_at(ld, k[1], &p->project.migrations_at);
     if (k[2]) {
         const struct ynode *a = v[2];

@@ -81,7 +81,7 @@ static bool group_gone(pid_t pgid, long long wait_ms)
     long long until = now_ms() + wait_ms;
 
     for (;;) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
+        struct timespec ts = {0, 20L * 1000 * 1000};
 
         if (kill(-pgid, 0) && errno == ESRCH)
             return true;

@@ -64,7 +64,7 @@ void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, b
         counts[h->status]++;
         gate_buf_printf(out, "%s%-5s%s ", color ? c : "", gate_status_name(h->status),
                         color ? GATE_C_RESET : "");
-        if (h->name && h->url && strcmp(h->name, h->url)) {
+        if (h->name && h->url && strcmp(h->name, h->url) != 0) {
             put(out, h->name);
             gate_buf_adds(out, ": ");
         }

@@ -97,9 +97,11 @@ static void parse_url(const char *s, size_t len, size_t scheme_start, size_t sep
                       struct url_parts *u)
 {
     size_t a = sep + 3, e = a, at = 0, auth_end, strict_end;
-    char quote = scheme_start > 0 ? s[scheme_start - 1] : '\0';
+    char quote = '\0';
     bool has_at = false;
 
+    if (scheme_start > 0)
+        quote = s[scheme_start - 1];
     memset(u, 0, sizeof(*u));
     u->start = scheme_start;
     if (quote == '"' || quote == '\'' || quote == '`') {
@@ -260,7 +262,7 @@ void gate_secret_mask(const char *text, char *out, size_t size)
             sl = any_scheme_before(text, i);
         if (sl) {
             struct url_parts u;
-            char buf[1024];
+            char buf[1024] = "";
             size_t bl, from;
 
             parse_url(text, len, i - sl, i, &u);

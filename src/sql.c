@@ -898,7 +898,7 @@ static const char *key_column(struct ctx *c, const PgQuery__Node *expr, int *nva
     if (!expr || expr->node_case != PG_QUERY__NODE__NODE_A_EXPR || !expr->a_expr)
         return NULL;
     e = expr->a_expr;
-    if (e->n_name != 1 || !(op = node_str(e->name[0])) || strcmp(op, "=") || !e->lexpr ||
+    if (e->n_name != 1 || !(op = node_str(e->name[0])) || strcmp(op, "=") != 0 || !e->lexpr ||
         e->lexpr->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || !e->lexpr->column_ref)
         return NULL;
     cr = e->lexpr->column_ref;
@@ -1410,8 +1410,8 @@ static bool defelem_true(const PgQuery__DefElem *d)
     if (a->node_case == PG_QUERY__NODE__NODE_INTEGER && a->integer)
         return a->integer->ival != 0;
     if (a->node_case == PG_QUERY__NODE__NODE_STRING && a->string)
-        return strcmp(a->string->sval, "false") && strcmp(a->string->sval, "off") &&
-               strcmp(a->string->sval, "0");
+        return strcmp(a->string->sval, "false") != 0 && strcmp(a->string->sval, "off") != 0 &&
+               strcmp(a->string->sval, "0") != 0;
     return true;
 }
 
@@ -1606,8 +1606,10 @@ static void domain_stmt(struct ctx *c, struct gate_stmt *st, const PgQuery__Alte
 {
     struct gate_alter_cmd *a;
     const PgQuery__Node *def = s->def;
-    char sub = s->subtype ? s->subtype[0] : '\0';
+    char sub = '\0';
 
+    if (s->subtype)
+        sub = s->subtype[0];
     st->kind = GATE_STMT_ALTER_DOMAIN;
     st->obj = GATE_OBJ_DOMAIN;
     qname_from_list(c, s->type_name, s->n_type_name, &st->rel);
@@ -2039,7 +2041,7 @@ static bool find_body(const struct ctx *c, int pos, const char *value, struct bo
         tag = t + 1 - pos;
         if ((size_t)(n - (t + 1)) < vlen + (size_t)tag)
             return false;
-        if (memcmp(s + t + 1, value, vlen) || memcmp(s + t + 1 + vlen, s + pos, (size_t)tag))
+        if (memcmp(s + t + 1, value, vlen) != 0 || memcmp(s + t + 1 + vlen, s + pos, (size_t)tag) != 0)
             return false;
         bd->start = t + 1;
         bd->len = to_int(vlen);
@@ -2142,9 +2144,9 @@ static bool hex4(const char *p, unsigned long *v)
         if (ch >= '0' && ch <= '9')
             d = (unsigned long)(ch - '0');
         else if (ch >= 'a' && ch <= 'f')
-            d = (unsigned long)(ch - 'a' + 10);
+            d = (unsigned long)ch - 'a' + 10;
         else if (ch >= 'A' && ch <= 'F')
-            d = (unsigned long)(ch - 'A' + 10);
+            d = (unsigned long)ch - 'A' + 10;
         else
             return false;
         *v = *v << 4 | d;
@@ -2250,7 +2252,7 @@ static bool const_literal(const char *expr, struct gate_buf *out, int *skip, boo
 
         while (t < n && is_ident_char(expr[t]))
             t++;
-        if (t >= n || expr[t] != '$' || n < 2 * (t + 1) || memcmp(expr + n - (t + 1), expr, t + 1))
+        if (t >= n || expr[t] != '$' || n < 2 * (t + 1) || memcmp(expr + n - (t + 1), expr, t + 1) != 0)
             return false;
         gate_buf_add(out, expr + t + 1, n - 2 * (t + 1));
         *skip = (int)t + 1;
@@ -2282,7 +2284,7 @@ static void plpgsql_nested(struct ctx *c, size_t parent, int a, int b, const str
             break;
         p += strlen("\"PLpgSQL_stmt_");
         dyn = !strncmp(p, "dynexecute\"", strlen("dynexecute\""));
-        if (!dyn && strncmp(p, "execsql\"", strlen("execsql\"")))
+        if (!dyn && strncmp(p, "execsql\"", strlen("execsql\"")) != 0)
             continue;
         p = strstr(p, "\"query\":\"");
         if (!p)

@@ -35,6 +35,8 @@
  * FUNCS (FUNCS(X, t) expands to X(t, f) for each function f), a pointer
  * typed as f is, and t_syms, the gate_dl_sym entries that fill it.
  */
+/* t and f are declarators here, which parentheses would break */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define GATE_DL_TABLE(t, FUNCS) \
  static struct {                \
   FUNCS(GATE_DL_FN, t)          \
@@ -42,6 +44,7 @@
  static const struct gate_dl_sym t##_syms[] = {FUNCS(GATE_DL_SYM, t)}
 #define GATE_DL_FN(t, f)  __typeof__(f) *f;
 #define GATE_DL_SYM(t, f) {#f, &(t).f},
+/* NOLINTEND(bugprone-macro-parentheses) */
 /* The .syms and .nsyms of a struct gate_dl whose symbols are table t's. */
 #define GATE_DL_SYMS(t) .syms = t##_syms, .nsyms = GATE_ARRAY_SIZE(t##_syms)
 

@@ -10,7 +10,7 @@
 #include "gate/err.h"
 
 /* Largest migration.sql we read (a cap, not OOM): 32 MiB. */
-#define GATE_MAX_SQL_FILE (32u * 1024u * 1024u)
+#define GATE_MAX_SQL_FILE ((size_t)32 * 1024 * 1024)
 
 enum gate_path_kind {
     GATE_PATH_MISSING = 0,

@@ -408,7 +408,9 @@ static void check_identifiers(struct gate_lint_ctx *ctx, const struct gate_stmt 
             while (p < end && gate_rules_ident_char(t[p])) {
                 char ch = t[p];
 
-                gate_buf_addc(&id, ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch);
+                if (ch >= 'A' && ch <= 'Z')
+                    ch = (char)(ch - 'A' + 'a');
+                gate_buf_addc(&id, ch);
                 p++;
             }
         } else {

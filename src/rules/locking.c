@@ -431,7 +431,7 @@ static int keyword_at(const char *t, int p, int end, const char *kw)
 {
     int n = (int)strlen(kw);
 
-    if (end - p < n || strncasecmp(t + p, kw, (size_t)n))
+    if (end - p < n || strncasecmp(t + p, kw, (size_t)n) != 0)
         return -1;
     if (p + n < end && gate_rules_ident_char(t[p + n]))
         return -1;
