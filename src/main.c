@@ -86,7 +86,7 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
 
         if (pol->ndiags) {
             gate_policy_diags_text(pol, &b);
-            gate_msg_raw(b.data, b.len);
+            gate_msg_text(b.data, b.len);
             gate_errorf("invalid policy %s (%zu error%s): nothing was evaluated", pol->path,
                         pol->ndiags, pol->ndiags == 1 ? "" : "s");
             c->path = pol->path;
