@@ -75,7 +75,11 @@ static void emit(struct gate_safe *st, struct gate_buf *out, long cp)
     if (st->colon) {
         st->colon = false;
         if (cp == ':') {
-            put(st, out, "\\::", 3); /* "::" first on a line: a workflow command */
+            /* "::" first on a line: a workflow command */
+            if (st->flags & GATE_SAFE_XML)
+                put(st, out, "&#58;:", 6);
+            else
+                put(st, out, "\\::", 3);
             st->mid = true;
             st->hashes = 0;
             return;
@@ -95,7 +99,11 @@ static void emit(struct gate_safe *st, struct gate_buf *out, long cp)
         st->mid = true;
     }
     if (cp == '[' && st->hashes >= 2) {
-        put(st, out, "\\[", 2); /* "##[": the older form of a workflow command */
+        /* "##[": the older form of a workflow command */
+        if (st->flags & GATE_SAFE_XML)
+            put(st, out, "&#91;", 5);
+        else
+            put(st, out, "\\[", 2);
         st->hashes = 0;
         return;
     }
@@ -319,7 +327,10 @@ void gate_safe_end(struct gate_safe *st, struct gate_buf *out)
     if (st->colon) {
         /* a lone ':' first on its line: what follows might add the second */
         st->colon = false;
-        put(st, out, "\\:", 2);
+        if (st->flags & GATE_SAFE_XML)
+            put(st, out, "&#58;", 5);
+        else
+            put(st, out, "\\:", 2);
         st->mid = true;
     }
 }

@@ -17,7 +17,9 @@
  * (ESC [ ... final, ESC ] ... BEL or ESC \, ESC + one character) and, with GATE_SAFE_SGR, keeps
  * only colour sequences (ESC [ digits and ';' m);
  * - never has a line whose first non-blank characters are "::" (a
- *   backslash goes before them: "\::error") nor "##[" anywhere ("##\[").
+ *   backslash goes before them: "\::error") nor "##[" anywhere ("##\[");
+ *   in XML (GATE_SAFE_XML) "&#58;:" and "##&#91;", the same text to a
+ *   parser.
  *
  * Only the gate's own workflow commands (its annotations, masks and
  * stop-commands fences) bypass it, through gate_msg_raw.
@@ -33,6 +35,7 @@ enum {
     GATE_SAFE_STRIP = 1 << 1,  /* remove controls and escape sequences (else: U+FFFD) */
     GATE_SAFE_SGR = 1 << 2,    /* with STRIP: keep colour sequences (a terminal) */
     GATE_SAFE_SPACES = 1 << 3, /* without LINES: LF, CR and TAB become a space, not "\n" */
+    GATE_SAFE_XML = 1 << 4,    /* serialised XML: defuse with character references (&#58; &#91;) */
 };
 
 /* Streaming state: text may arrive in pieces split anywhere. Zero it, set flags. */

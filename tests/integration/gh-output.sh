@@ -88,7 +88,9 @@ add_migration "$PROJ" '20240104000000_z ##[error]v1' 'ALTER TABLE "User" DROP CO
 	not_ok "A: git repository"
 DATABASE_URL=$(createdb names) || not_ok "A: createdb names"
 export DATABASE_URL
-for args in "lint" "lint -v" "lint --format github" "check" "status" "plan" "plan --format markdown"; do
+for args in "lint" "lint -v" "lint --format github" "lint --format json" "lint --format sarif" \
+	"lint --format gitlab" "lint --format junit" "check" "status" "status --format json" "plan" \
+	"plan --format markdown" "plan --format json"; do
 	name=A-${args// /_}
 	# shellcheck disable=SC2086 # the words are the arguments
 	ghrun "$name" $args
