@@ -228,11 +228,12 @@ static void handle(struct gate_safe *st, struct gate_buf *out, long cp)
                 newline(st, out);
             return;
         }
+        if (st->flags & GATE_SAFE_SPACES) {
+            emit(st, out, ' '); /* a blank: "\n::x" is still "::" first on its line */
+            return;
+        }
         release_colon(st, out);
-        if (st->flags & GATE_SAFE_SPACES)
-            put(st, out, " ", 1);
-        else
-            put(st, out, cp == '\n' ? "\\n" : "\\r", 2);
+        put(st, out, cp == '\n' ? "\\n" : "\\r", 2);
         st->mid = true;
         st->hashes = 0;
         return;
