@@ -186,6 +186,32 @@ void gate_md_text(struct gate_buf *out, const char *s, size_t max)
     gate_buf_release(&clean);
 }
 
+void gate_md_code(struct gate_buf *out, const char *s)
+{
+    const char *t = gate_text_safe(s ? s : "");
+    size_t run = 0, longest = 0, fence;
+
+    for (const char *p = t; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    fence = longest + 1;
+    for (size_t i = 0; i < fence; i++)
+        gate_buf_addc(out, '`');
+    if (*t == '`' || (*t && t[strlen(t) - 1] == '`'))
+        gate_buf_addc(out, ' ');
+    for (const char *p = t; *p; p++) {
+        if (*p == '|')
+            gate_buf_addc(out, '\\'); /* a table cell ends at '|', even in a code span */
+        gate_buf_addc(out, *p);
+    }
+    if (*t == '`' || (*t && t[strlen(t) - 1] == '`'))
+        gate_buf_addc(out, ' ');
+    for (size_t i = 0; i < fence; i++)
+        gate_buf_addc(out, '`');
+}
+
 /* ---- fingerprints ---------------------------------------------------------- */
 
 static void fp_key(const struct gate_run *run, const struct gate_migration *m,

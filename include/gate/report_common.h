@@ -60,6 +60,13 @@ void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t
 const char *gate_text_safe(const char *s);
 
 /*
+ * Append s as an inline Markdown code span (a migration name, say): one
+ * line (gate_text_safe), fenced with more backticks than any run in it,
+ * '|' escaped so a table cell cannot end inside it.
+ */
+void gate_md_code(struct gate_buf *out, const char *s);
+
+/*
  * Append s as inline GitHub-flavoured Markdown text: cleaned, Markdown
  * and HTML specials escaped, newlines as <br>, so a cell of a table or a
  * list item cannot break out of it. At most max bytes of s (0: all).

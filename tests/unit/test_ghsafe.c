@@ -2,7 +2,8 @@
 /*
  * test_ghsafe.c - the log sanitiser (ghsafe.h): values on one line,
  * workflow commands defused, escape sequences removed from a child's
- * output, the same result however the text is split, and gate_text_safe.
+ * output, the same result however the text is split, gate_text_safe and
+ * gate_md_code (a name as a Markdown code span).
  */
 #include "gate/compat.h"
 #include "gate/buf.h"
@@ -119,12 +120,37 @@ static void test_text_safe(void **state)
     assert_string_equal(gate_text_safe("esc\x1b[31m"), "esc" FFFD "[31m");
 }
 
+static void test_md_code(void **state)
+{
+    static const struct {
+        const char *in, *want;
+    } md[] = {
+        {"20240101000000_init", "`20240101000000_init`"},
+        {"a|b", "`a\\|b`"},
+        {"x`) | ![p](http://e/x.png) `y", "``x`) \\| ![p](http://e/x.png) `y``"},
+        {"`x", "`` `x ``"},
+        {"a\n::error::b", "`a\\n::error::b`"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(md); i++) {
+        struct gate_buf b = {0};
+
+        gate_md_code(&b, md[i].in);
+        if (strcmp(gate_buf_str(&b), md[i].want))
+            print_error("row %zu: '%s'\n", i, gate_buf_str(&b));
+        assert_string_equal(gate_buf_str(&b), md[i].want);
+        gate_buf_release(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_text_safe),
+        cmocka_unit_test(test_md_code),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
