@@ -10,7 +10,8 @@
 # A: real migration folders whose names hold a newline and a workflow
 #    command ("20240102000000_x\n::stop-commands::hideall" used to print a
 #    raw ::stop-commands:: line that silenced the gate's annotations):
-#    lint, lint -v, check, status, plan.
+#    lint, lint -v, check, status, plan, each report format on stdout
+#    (JUnit stays valid XML: it is cleaned, not fenced).
 # B: a real deploy with the real Prisma CLI of a migration that raises
 #    E'boom\n::error title=X::fake\n::add-mask::x\n\x1b[31m': Prisma's
 #    output is inside a fence on stderr, cleaned (no ESC byte anywhere,
@@ -98,6 +99,10 @@ for args in "lint" "lint -v" "lint --format github" "lint --format json" "lint -
 	clean "$name" "A: $args"
 	noesc "$name" "A: $args"
 done
+check "A: --format junit on stdout is valid XML under GitHub Actions (not fenced)" \
+	xmllint --noout "$WORK/A-lint_--format_junit.out"
+expect "A: the JUnit test case keeps the folder name" $'20240102000000_x\n::stop-commands::hideall' \
+	"$(xmllint --xpath 'string(//testcase[contains(@name, "_x")]/@name)' "$WORK/A-lint_--format_junit.out")"
 check "A: lint warns about the empty migration on one line" grep -qF \
 	"20240103000000_y\\n  ::error title=X::pwned/migration.sql' is empty" "$WORK/A-lint.err"
 check "A: the gate's own annotations are still written" grep -q '^::warning file=' "$WORK/A-lint.err"
