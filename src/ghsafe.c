@@ -213,7 +213,6 @@ static void handle(struct gate_safe *st, struct gate_buf *out, long cp)
 {
     bool after_cr = st->cr;
 
-    st->started = true;
     if (st->esc != ESC_NONE && escape_step(st, out, cp))
         return;
     st->cr = false;

@@ -46,12 +46,11 @@ struct gate_safe {
     int esc;               /* where in an escape sequence (STRIP) */
     unsigned char seq[32]; /* the CSI sequence so far (SGR) */
     size_t nseq;
-    bool started; /* something was fed */
-    bool mid;     /* not at the start of a line: something but blanks written */
-    bool colon;   /* a ':' first on its line, held back */
-    bool cr;      /* the last character was CR (LINES: CRLF is one break) */
-    int hashes;   /* how many '#' were just written (0-2) */
-    bool eol;     /* the last character written is LF, or none was */
+    bool mid;   /* not at the start of a line: something but blanks written */
+    bool colon; /* a ':' first on its line, held back */
+    bool cr;    /* the last character was CR (LINES: CRLF is one break) */
+    int hashes; /* how many '#' were just written (0-2) */
+    bool eol;   /* the last character written is LF, or none was */
 };
 
 void gate_safe_init(struct gate_safe *st, unsigned flags);
