@@ -13,7 +13,7 @@ cd "$ROOT" || exit 2
 . "$ROOT/tests/lib.sh"
 B=${FUZZ_B:-build-fuzz}
 SECS=${FUZZ_SECONDS:-20}
-TARGETS=${FUZZ_TARGETS:-policy sql http_status}
+TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe}
 
 # TARGET -> its -max_len (bytes) and seed directories
 seeds() {
@@ -21,6 +21,7 @@ seeds() {
 	policy) echo "4096 tests/golden/policy/data examples/events" ;;
 	sql) echo "8192 tests/golden/sql examples/events/prisma examples/events/next" ;;
 	http_status) echo "8192 tests/golden/sql tests/golden/report tests/data" ;;
+	ghsafe) echo "4096 tests/golden/report tests/golden/sql" ;;
 	*) return 1 ;;
 	esac
 }

@@ -339,7 +339,9 @@ void gate_jsonw_key(struct gate_jsonw *w, const char *key)
 /*
  * Append s as a JSON string literal: the escapes jansson writes (\" \\ \b
  * \f \n \r \t, \u00XX for other control characters), UTF-8 kept as is,
- * every invalid byte replaced by U+FFFD. Runs of plain bytes are copied in
+ * every invalid byte replaced by U+FFFD, and "##[" written "##\u005B" (a
+ * CI log runs "##[name]" anywhere in a line as a GitHub workflow command;
+ * the JSON value is the same). Runs of plain bytes are copied in
  * one go: reports are mostly such runs.
  */
 static void put_string(struct gate_buf *out, const char *s)
@@ -353,7 +355,8 @@ static void put_string(struct gate_buf *out, const char *s)
         const char *esc;
         size_t len;
 
-        if (ch >= 0x20 && ch != '"' && ch != '\\' && ch < 0x80) {
+        if (ch >= 0x20 && ch != '"' && ch != '\\' && ch < 0x80 &&
+            !(ch == '[' && p - (const unsigned char *)s >= 2 && p[-1] == '#' && p[-2] == '#')) {
             p++;
             continue;
         }
@@ -391,6 +394,9 @@ static void put_string(struct gate_buf *out, const char *s)
             break;
         case '\t':
             esc = "\\t";
+            break;
+        case '[':
+            esc = "\\u005B"; /* after "##": the older form of a GitHub workflow command */
             break;
         default:
             esc = NULL;

@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/cli.h"
 #include "gate/buf.h"
+#include "gate/ghsafe.h"
 #include "gate/http.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
@@ -86,7 +87,7 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
 
         if (pol->ndiags) {
             gate_policy_diags_text(pol, &b);
-            gate_msg_raw(b.data, b.len);
+            gate_msg_text(b.data, b.len);
             gate_errorf("invalid policy %s (%zu error%s): nothing was evaluated", pol->path,
                         pol->ndiags, pol->ndiags == 1 ? "" : "s");
             c->path = pol->path;
@@ -217,10 +218,17 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         (void)gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
     }
     if (rc != GATE_EXIT_USAGE || policy_failed) {
-        /* under GitHub, text that quotes SQL must not run workflow commands */
-        bool fence =
-            github && (cli->format == GATE_FORMAT_TEXT || cli->format == GATE_FORMAT_JUNIT ||
-                       cli->format == GATE_FORMAT_MARKDOWN);
+        /*
+         * Under GitHub, text that quotes SQL must not run workflow
+         * commands: the text report is fenced (its values are cleaned
+         * too); JUnit and Markdown are not, so that `--format junit >
+         * junit.xml` stays a valid file: the JUnit writer defuses its
+         * lines itself, Markdown goes through the sanitiser here ("\::"
+         * and "##\[" render as "::" and "##[").
+         */
+        bool fence = github && cli->format == GATE_FORMAT_TEXT;
+        bool clean = github && cli->format == GATE_FORMAT_MARKDOWN;
+        struct gate_buf md = {0};
         char token[64];
         struct gate_err err = {0};
 
@@ -228,8 +236,12 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
             gate_github_token(token, sizeof(token));
             gate_buf_printf(out, "::stop-commands::%s\n", token);
         }
-        if (gate_report_render(run, cli->format, out, cli->color, cli->verbosity > 0, &err))
+        if (gate_report_render(run, cli->format, clean ? &md : out, cli->color, cli->verbosity > 0,
+                               &err))
             gate_errorf("%s", err.msg); /* JUnit without libxml2: rc says so already */
+        if (clean)
+            gate_safe_text(out, gate_buf_str(&md), md.len, GATE_SAFE_LINES);
+        gate_buf_release(&md);
         if (fence)
             gate_buf_printf(out, "::%s::\n", token);
     }

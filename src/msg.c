@@ -1,12 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * msg.c - every diagnostic the tool prints goes through here, to stderr.
+ * msg.c - every diagnostic the tool prints goes through here, to stderr,
+ * cleaned by the one sanitiser (ghsafe.h): a message is one line, the
+ * values it quotes (paths, migration names, database values, error
+ * texts) cannot start another one or a workflow command. A child's
+ * output (gate_msg_stream_*) is cleaned line by line and, under GitHub
+ * Actions, fenced off: ::stop-commands::TOKEN ... ::TOKEN::.
  */
 #include "gate/compat.h"
 #include "gate/msg.h"
+#include "gate/buf.h"
+#include "gate/ghsafe.h"
+#include "gate/report_out.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static enum gate_msg_level msg_level = GATE_MSG_NORMAL;
 
@@ -15,14 +26,49 @@ void gate_msg_set_level(enum gate_msg_level level)
     msg_level = level;
 }
 
+static void put(const struct gate_buf *b)
+{
+    if (b->len)
+        (void)fwrite(b->data, 1, b->len, stderr);
+    (void)fflush(stderr);
+}
+
 GATE_PRINTF(2, 0)
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-    (void)fputs("prisma-gate: ", stderr);
+    struct gate_buf b = {0};
+    char small[1024];
+    char *text = small;
+    va_list aq;
+    int n;
+    size_t len;
+
+    va_copy(aq, ap);
+    n = vsnprintf(small, sizeof(small), fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof(small)) {
+        text = malloc((size_t)n + 1);
+        if (!text) {
+            text = small;
+            n = (int)sizeof(small) - 1;
+        } else {
+            (void)vsnprintf(text, (size_t)n + 1, fmt, ap);
+        }
+    }
+    len = (size_t)n;
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        len--; /* a trailing line break (libpq's messages end in one) */
+    gate_buf_adds(&b, "prisma-gate: ");
     if (prefix)
-        (void)fputs(prefix, stderr);
-    (void)vfprintf(stderr, fmt, ap);
-    (void)fputc('\n', stderr);
+        gate_buf_adds(&b, prefix);
+    gate_safe_text(&b, text, len, 0);
+    gate_buf_addc(&b, '\n');
+    put(&b);
+    gate_buf_release(&b);
+    if (text != small)
+        free(text);
 }
 
 void gate_errorf(const char *fmt, ...)
@@ -71,4 +117,63 @@ void gate_msg_raw(const char *data, size_t len)
 {
     (void)fwrite(data, 1, len, stderr);
     (void)fflush(stderr);
+}
+
+void gate_msg_text(const char *data, size_t len)
+{
+    struct gate_buf b = {0};
+
+    gate_safe_text(&b, data, len, GATE_SAFE_LINES);
+    put(&b);
+    gate_buf_release(&b);
+}
+
+/* ---- a child's output ------------------------------------------------------ */
+
+static bool github_actions(void)
+{
+    const char *gh = getenv("GITHUB_ACTIONS");
+
+    return gh && !strcmp(gh, "true");
+}
+
+void gate_msg_stream_begin(struct gate_msg_stream *s)
+{
+    unsigned flags = GATE_SAFE_LINES | GATE_SAFE_STRIP;
+
+    memset(s, 0, sizeof(*s));
+    s->fenced = github_actions();
+    if (!s->fenced && isatty(STDERR_FILENO) == 1)
+        flags |= GATE_SAFE_SGR; /* its colours, on a terminal only */
+    gate_safe_init(&s->safe, flags);
+    if (s->fenced) {
+        struct gate_buf b = {0};
+
+        gate_github_token(s->token, sizeof(s->token));
+        gate_buf_printf(&b, "::stop-commands::%s\n", s->token);
+        put(&b);
+        gate_buf_release(&b);
+    }
+}
+
+void gate_msg_stream_write(struct gate_msg_stream *s, const char *data, size_t len)
+{
+    struct gate_buf b = {0};
+
+    gate_safe_feed(&s->safe, data, len, &b);
+    put(&b);
+    gate_buf_release(&b);
+}
+
+void gate_msg_stream_end(struct gate_msg_stream *s)
+{
+    struct gate_buf b = {0};
+
+    gate_safe_end(&s->safe, &b);
+    if (!s->safe.eol)
+        gate_buf_addc(&b, '\n'); /* the fence's end starts a line */
+    if (s->fenced)
+        gate_buf_printf(&b, "::%s::\n", s->token);
+    put(&b);
+    gate_buf_release(&b);
 }

@@ -3,10 +3,12 @@
  * proc.c - child programs (proc.h): posix_spawnp into a new process
  * group, output through one pipe (streamed and captured), a deadline,
  * and a stop signal (stop.h) forwarded to the child's group; every wait
- * bounded.
+ * bounded. The output is cleaned (ghsafe.h) both on its way to stderr
+ * (msg.h's stream: fenced under GitHub Actions) and where it is kept.
  */
 #include "gate/compat.h"
 #include "gate/proc.h"
+#include "gate/ghsafe.h"
 #include "gate/msg.h"
 #include "gate/stop.h"
 #include "gate/xalloc.h"
@@ -104,6 +106,9 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     long long t0, deadline = 0, kill_at = 0, drain_until = 0;
     size_t cap = 0;
     bool eof = false, reaped = false, stopping = false;
+    struct gate_msg_stream ms;
+    struct gate_safe keep; /* what is captured is cleaned as what is shown (no colours) */
+    struct gate_buf clean = {0};
 
     memset(r, 0, sizeof(*r));
     r->exit_code = -1;
@@ -145,6 +150,9 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     }
     r->started = true;
     r->pid = (long)pid;
+    gate_safe_init(&keep, GATE_SAFE_LINES | GATE_SAFE_STRIP);
+    if (o->stream)
+        gate_msg_stream_begin(&ms);
     if (o->timeout_ms > 0)
         deadline = t0 + o->timeout_ms;
 
@@ -203,8 +211,10 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
 
             if (n > 0) {
                 if (o->stream)
-                    gate_msg_raw(buf, (size_t)n);
-                capture(r, &cap, o->capture_max, buf, (size_t)n);
+                    gate_msg_stream_write(&ms, buf, (size_t)n);
+                gate_buf_reset(&clean);
+                gate_safe_feed(&keep, buf, (size_t)n, &clean);
+                capture(r, &cap, o->capture_max, gate_buf_str(&clean), clean.len);
             } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
                 eof = true;
             }
@@ -223,6 +233,12 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
             }
         }
     }
+    if (o->stream)
+        gate_msg_stream_end(&ms);
+    gate_buf_reset(&clean);
+    gate_safe_end(&keep, &clean);
+    capture(r, &cap, o->capture_max, gate_buf_str(&clean), clean.len);
+    gate_buf_release(&clean);
     if (!eof)
         r->pipe_held = true; /* a process outside the group kept the output open */
     if (stopping || r->pipe_held)

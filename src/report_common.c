@@ -5,6 +5,7 @@
 #include "gate/compat.h"
 #include "gate/report_common.h"
 #include "gate/digest.h"
+#include "gate/ghsafe.h"
 #include "gate/utf8.h"
 #include "gate/xalloc.h"
 
@@ -112,11 +113,12 @@ void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t
     }
 }
 
-/* Does s need gate_text_clean? Plain printable ASCII, LF and TAB do not. */
+/* Does s need cleaning? Plain printable ASCII and TAB without "::" or "##[" do not. */
 static bool needs_clean(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p >= 0x7F)
+        if ((*p < 0x20 && *p != '\t') || *p >= 0x7F || (p[0] == ':' && p[1] == ':') ||
+            (p[0] == '#' && p[1] == '#' && p[2] == '['))
             return true;
     }
     return false;
@@ -134,7 +136,7 @@ const char *gate_text_safe(const char *s)
         return s;
     b = &ring[next++ % SAFE_RING];
     gate_buf_reset(b);
-    gate_text_clean(b, s, GATE_CLEAN_NEWLINES, 0);
+    gate_safe_text(b, s, strlen(s), 0);
     return gate_buf_str(b);
 }
 
@@ -182,6 +184,32 @@ void gate_md_text(struct gate_buf *out, const char *s, size_t max)
         }
     }
     gate_buf_release(&clean);
+}
+
+void gate_md_code(struct gate_buf *out, const char *s)
+{
+    const char *t = gate_text_safe(s ? s : "");
+    size_t run = 0, longest = 0, fence;
+
+    for (const char *p = t; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    fence = longest + 1;
+    for (size_t i = 0; i < fence; i++)
+        gate_buf_addc(out, '`');
+    if (*t == '`' || (*t && t[strlen(t) - 1] == '`'))
+        gate_buf_addc(out, ' ');
+    for (const char *p = t; *p; p++) {
+        if (*p == '|')
+            gate_buf_addc(out, '\\'); /* a table cell ends at '|', even in a code span */
+        gate_buf_addc(out, *p);
+    }
+    if (*t == '`' || (*t && t[strlen(t) - 1] == '`'))
+        gate_buf_addc(out, ' ');
+    for (size_t i = 0; i < fence; i++)
+        gate_buf_addc(out, '`');
 }
 
 /* ---- fingerprints ---------------------------------------------------------- */

@@ -17,6 +17,7 @@
 #include "gate/dl.h"
 #include "gate/plan.h"
 #include "gate/report_common.h"
+#include "gate/ghsafe.h"
 #include "gate/version.h"
 #include "gate/xalloc.h"
 
@@ -402,7 +403,9 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     xml.xmlFreeTextWriter(j.w);
     if (j.failed)
         GATE_BUG("libxml2 xmlwriter failed");
-    gate_buf_add(out, xml.xmlBufferContent(xb), (size_t)xml.xmlBufferLength(xb));
+    /* text nodes keep line breaks: no line may read as a CI workflow command (ghsafe.h) */
+    gate_safe_text(out, (const char *)xml.xmlBufferContent(xb), (size_t)xml.xmlBufferLength(xb),
+                   GATE_SAFE_LINES | GATE_SAFE_XML);
     xml.xmlBufferFree(xb);
     gate_buf_release(&j.tmp);
     gate_buf_release(&suite);

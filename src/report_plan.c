@@ -275,8 +275,9 @@ static void md_plan(const struct gate_run *run, struct gate_buf *out, bool migra
             const struct gate_migration *m = run->migrations[i];
             const char *sep = "";
 
-            gate_buf_printf(out, "| `%s` | %s | ", gate_text_safe(m->name),
-                            gate_risk_name(m->risk));
+            gate_buf_adds(out, "| ");
+            gate_md_code(out, m->name);
+            gate_buf_printf(out, " | %s | ", gate_risk_name(m->risk));
             for (size_t k = 0; k < m->nfindings; k++) {
                 const struct gate_finding *f = &m->findings[k];
 
@@ -333,11 +334,16 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
             gate_md_text(out, d->token_message, 0);
             gate_buf_addc(out, '\n');
         }
-        for (size_t i = 0; i < d->napplied; i++)
-            gate_buf_printf(out, "- Applied `%s`\n", gate_text_safe(d->applied[i]));
-        for (size_t i = 0; i < d->nunplanned; i++)
-            gate_buf_printf(out, "- **Applied but not planned:** `%s`\n",
-                            gate_text_safe(d->unplanned[i]));
+        for (size_t i = 0; i < d->napplied; i++) {
+            gate_buf_adds(out, "- Applied ");
+            gate_md_code(out, d->applied[i]);
+            gate_buf_addc(out, '\n');
+        }
+        for (size_t i = 0; i < d->nunplanned; i++) {
+            gate_buf_adds(out, "- **Applied but not planned:** ");
+            gate_md_code(out, d->unplanned[i]);
+            gate_buf_addc(out, '\n');
+        }
         if (d->error_code)
             gate_buf_printf(out, "- Prisma error: %s\n", gate_text_safe(d->error_code));
         for (size_t i = 0; i < d->nguidance; i++) {
@@ -685,8 +691,10 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        gate_buf_printf(out, "- `%s` (risk %s): %s\n", gate_text_safe(m->name),
-                        gate_risk_name(m->risk), gate_text_safe(rollback_note(m)));
+        gate_buf_adds(out, "- ");
+        gate_md_code(out, m->name);
+        gate_buf_printf(out, " (risk %s): %s\n", gate_risk_name(m->risk),
+                        gate_text_safe(rollback_note(m)));
     }
 
     gate_buf_adds(out, "\n## Post-deployment checks\n\n");

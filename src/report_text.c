@@ -8,6 +8,7 @@
 #include "gate/report_common.h"
 #include "gate/report_status.h"
 #include "gate/report_check.h"
+#include "gate/ghsafe.h"
 #include "gate/health.h"
 #include "gate/plan.h"
 
@@ -15,12 +16,15 @@
 
 /*
  * Text that came from the input (paths, messages quoting SQL, reasons) goes
- * to a terminal: control characters (an ESC in a quoted identifier, say)
- * and invalid UTF-8 become U+FFFD, line breaks become spaces.
+ * to a terminal or a CI log: the log sanitiser (ghsafe.h) makes control
+ * characters (an ESC in a quoted identifier, say) and invalid UTF-8
+ * U+FFFD, line breaks spaces, and defuses workflow commands ("::" first
+ * on a line, "##[").
  */
 static void put(struct gate_buf *out, const char *s)
 {
-    gate_text_clean(out, s, 0, 0);
+    if (s)
+        gate_safe_text(out, s, strlen(s), GATE_SAFE_SPACES);
 }
 
 static void finding_text(struct gate_buf *out, const struct gate_migration *m,

@@ -7,6 +7,7 @@
 #define GATE_MSG_H
 
 #include "gate/compat.h"
+#include "gate/ghsafe.h"
 
 enum gate_msg_level {
     GATE_MSG_QUIET = -1, /* -q: errors only */
@@ -24,7 +25,32 @@ void gate_warnf(const char *fmt, ...) GATE_PRINTF(1, 2);
 void gate_notef(const char *fmt, ...) GATE_PRINTF(1, 2);
 /* only with -v */
 void gate_verbosef(const char *fmt, ...) GATE_PRINTF(1, 2);
-/* raw text to stderr, no prefix and no newline added (e.g. streamed child output) */
+/*
+ * Text to stderr as it is, no prefix and no newline added: only for the
+ * gate's own workflow commands (annotations, ::add-mask::, fences), which
+ * must reach the runner unchanged. Anything else goes through the
+ * sanitiser (ghsafe.h): the functions above, gate_msg_text, the stream.
+ */
 void gate_msg_raw(const char *data, size_t len);
+/* Lines of text (e.g. the policy's diagnostics), cleaned: line breaks kept. */
+void gate_msg_text(const char *data, size_t len);
+
+/*
+ * A child program's output, streamed to stderr as it arrives: escape
+ * sequences and control characters removed (colour sequences kept when
+ * stderr is a terminal and not under GitHub Actions), lines that would
+ * be workflow commands defused, and under GITHUB_ACTIONS=true all of it
+ * between "::stop-commands::TOKEN" and "::TOKEN::" (TOKEN random per
+ * stream), so nothing it prints is run as a workflow command.
+ */
+struct gate_msg_stream {
+    struct gate_safe safe;
+    bool fenced;
+    char token[64];
+};
+
+void gate_msg_stream_begin(struct gate_msg_stream *s);
+void gate_msg_stream_write(struct gate_msg_stream *s, const char *data, size_t len);
+void gate_msg_stream_end(struct gate_msg_stream *s);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * proc.h - running a child program (the Prisma CLI): posix_spawnp, never
  * a shell; the child in its own process group; stdin from /dev/null;
- * stdout and stderr merged into one pipe, streamed to our stderr
- * (gate_msg_raw) as it arrives and captured (the tail); a timeout; and
+ * stdout and stderr merged into one pipe, streamed to our stderr as it
+ * arrives (msg.h's gate_msg_stream: cleaned, and fenced off under GitHub
+ * Actions) and captured (the tail, cleaned the same way); a timeout; and
  * SIGTERM, SIGINT, SIGHUP or SIGPIPE to prisma-gate (stop.h) stop the
  * child's whole process group (TERM, then KILL after a grace period)
  * instead of leaving it running unsupervised. Every wait is bounded: a

@@ -49,12 +49,22 @@ enum gate_clean_flags {
 void gate_text_clean(struct gate_buf *out, const char *s, unsigned flags, size_t max);
 
 /*
- * s, or when it holds a control character or invalid UTF-8 a copy cleaned
- * by gate_text_clean (LF and TAB kept): for the %s arguments of text
- * reports, which go to terminals and CI logs. A copy lives until 16 more
- * calls; not thread-safe (reports are rendered on the main thread).
+ * s, or when it holds a control character, invalid UTF-8, "::" or "##["
+ * a copy cleaned by the log sanitiser (ghsafe.h, one line: LF and CR
+ * written as "\n" and "\r", other controls U+FFFD, workflow commands
+ * defused): for the %s arguments of text reports, which go to terminals
+ * and CI logs, so a value (a migration name read from the database, a
+ * folder name) never starts a line. A copy lives until 16 more calls;
+ * not thread-safe (reports are rendered on the main thread).
  */
 const char *gate_text_safe(const char *s);
+
+/*
+ * Append s as an inline Markdown code span (a migration name, say): one
+ * line (gate_text_safe), fenced with more backticks than any run in it,
+ * '|' escaped so a table cell cannot end inside it.
+ */
+void gate_md_code(struct gate_buf *out, const char *s);
 
 /*
  * Append s as inline GitHub-flavoured Markdown text: cleaned, Markdown

@@ -242,7 +242,7 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
 
         gate_policy_diags_text(pol, &b);
         if (b.len)
-            gate_msg_raw(b.data, b.len);
+            gate_msg_text(b.data, b.len);
         gate_buf_release(&b);
         gate_errorf("%s", perr.msg);
         return GATE_EXIT_USAGE;
