@@ -2041,7 +2041,8 @@ static bool find_body(const struct ctx *c, int pos, const char *value, struct bo
         tag = t + 1 - pos;
         if ((size_t)(n - (t + 1)) < vlen + (size_t)tag)
             return false;
-        if (memcmp(s + t + 1, value, vlen) != 0 || memcmp(s + t + 1 + vlen, s + pos, (size_t)tag) != 0)
+        if (memcmp(s + t + 1, value, vlen) != 0 ||
+            memcmp(s + t + 1 + vlen, s + pos, (size_t)tag) != 0)
             return false;
         bd->start = t + 1;
         bd->len = to_int(vlen);
@@ -2252,7 +2253,8 @@ static bool const_literal(const char *expr, struct gate_buf *out, int *skip, boo
 
         while (t < n && is_ident_char(expr[t]))
             t++;
-        if (t >= n || expr[t] != '$' || n < 2 * (t + 1) || memcmp(expr + n - (t + 1), expr, t + 1) != 0)
+        if (t >= n || expr[t] != '$' || n < 2 * (t + 1) ||
+            memcmp(expr + n - (t + 1), expr, t + 1) != 0)
             return false;
         gate_buf_add(out, expr + t + 1, n - 2 * (t + 1));
         *skip = (int)t + 1;
