@@ -118,8 +118,9 @@ static const struct cmd_doc cmd_docs[] = {
      "Parse migration SQL with PostgreSQL's own parser and rate every statement the way "
      "Prisma runs the file (one implicit transaction; BEGIN/COMMIT split it). PATH is a "
      "migration.sql, a migration folder or a migrations folder (its history is replayed so "
-     "later migrations know the tables earlier ones made); no PATH lints the project's "
-     "migrations folder. Needs no database.",
+     "later migrations know the tables earlier ones made), or - for SQL on standard input "
+     "(named <stdin> in reports); no PATH lints the project's migrations folder. Needs no "
+     "database.",
      {"no finding at or above --fail-on", "a finding at or above --fail-on, or a syntax error",
       EXIT_USAGE, "a file could not be read", NULL, NULL}},
     {"rules",

@@ -6,6 +6,8 @@
  * migration.sql), or a migrations directory, whose migrations are linted
  * in Prisma's order with each earlier one replayed into the catalog.
  * No PATH means the policy's project.migrations (default ./prisma/migrations).
+ * PATH "-" is SQL read from standard input, named <stdin> in reports, with
+ * a file's size cap and checks.
  * The policy's lint.rules (off, on, severity, risk) and
  * lint.hygiene_on_generated feed the engine.
  */
@@ -20,15 +22,21 @@
 #include "gate/prefetch.h"
 #include "gate/xalloc.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct lint_state {
     struct gate_run *run;
     struct gate_lint_opts opts;
     bool unavailable; /* some input could not be read */
+    bool stdin_read;  /* "-" was linted (standard input is read once) */
 };
+
+/* What reports call SQL read from standard input. */
+#define STDIN_NAME "<stdin>"
 
 static const char *base_name(const char *path)
 {
@@ -200,6 +208,84 @@ static void lint_directory(struct lint_state *ls, const char *dir)
     gate_migration_list_release(&list);
 }
 
+/* Standard input, whole, into *out (NUL-terminated), at most GATE_MAX_SQL_FILE bytes. */
+static enum gate_code read_stdin(char **out, size_t *len, struct gate_err *err)
+{
+    size_t cap = 65536, n = 0;
+    char *buf = gate_xmalloc(cap);
+
+    for (;;) {
+        ssize_t r;
+
+        if (n + 1 >= cap) {
+            if (cap > (size_t)GATE_MAX_SQL_FILE + 1) {
+                free(buf);
+                return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %u MiB)",
+                                 STDIN_NAME, GATE_MAX_SQL_FILE / (1024u * 1024u));
+            }
+            cap *= 2;
+            buf = gate_xrealloc(buf, cap);
+        }
+        r = read(STDIN_FILENO, buf + n, cap - n - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            free(buf);
+            return gate_fail(err, GATE_E_IO, "cannot read %s: %s", STDIN_NAME, strerror(errno));
+        }
+        if (!r)
+            break;
+        n += (size_t)r;
+    }
+    if (n > (size_t)GATE_MAX_SQL_FILE) {
+        free(buf);
+        return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %u MiB)", STDIN_NAME,
+                         GATE_MAX_SQL_FILE / (1024u * 1024u));
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return GATE_OK;
+}
+
+/* "-": one migration from standard input, checked as a file is (size, NUL bytes, UTF-8). */
+static void lint_stdin(struct lint_state *ls)
+{
+    struct gate_prefetch_item it;
+    struct gate_migration *m;
+    const char *nul;
+
+    if (ls->stdin_read) {
+        input_error(ls, "-", "'-' (standard input) given more than once: it is read once");
+        return;
+    }
+    ls->stdin_read = true;
+    m = gate_run_add_migration(ls->run, STDIN_NAME, STDIN_NAME);
+    memset(&it, 0, sizeof(it));
+    it.path = STDIN_NAME;
+    it.read_rc = read_stdin(&it.data, &it.len, &it.read_err);
+    if (!it.read_rc) {
+        gate_sha256_hex(it.data, it.len, it.checksum);
+        nul = memchr(it.data, '\0', it.len);
+        if (nul) {
+            it.has_nul = true;
+            it.nul_at = (size_t)(nul - it.data);
+        }
+    }
+    if (usable(ls, m, &it)) {
+        struct gate_linter *l = gate_linter_new(&ls->opts);
+
+        it.parse_rc = gate_sql_parse(it.data, it.len, &it.file, &it.parse_err);
+        if (it.parse_rc)
+            gate_lint_failed(l, ls->run, m, it.parse_err.msg, false);
+        else
+            gate_lint_parsed(l, ls->run, m, it.data, it.len, &it.file, false);
+        gate_sql_file_release(&it.file);
+        gate_linter_free(l);
+    }
+    free(it.data);
+}
+
 /* Plain files waiting to be linted together (consecutive file arguments). */
 struct file_batch {
     char **names;
@@ -230,6 +316,11 @@ static void batch_flush(struct lint_state *ls, struct file_batch *b)
 
 static void lint_path(struct lint_state *ls, struct file_batch *batch, const char *path)
 {
+    if (!strcmp(path, "-")) {
+        batch_flush(ls, batch);
+        lint_stdin(ls);
+        return;
+    }
     switch (gate_path_kind(path)) {
     case GATE_PATH_FILE:
         batch_add(batch, name_of_file(path), gate_xstrdup(path));
