@@ -114,4 +114,12 @@ enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct 
 enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 
+/*
+ * lint and check: n > 0 migrations lint.exclude matched (first: the first
+ * one's path) become a skipped "lint.exclude" check, so every report says
+ * how many were left out.
+ */
+void gate_lint_excluded_check(struct gate_run *run, const struct gate_policy *pol, size_t n,
+                              const char *first);
+
 #endif

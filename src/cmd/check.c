@@ -222,12 +222,56 @@ static bool lint_one(struct gate_check_ctx *ctx, struct gate_linter *l,
     return true;
 }
 
+/*
+ * Whether lint.exclude matches this added or edited migration (its folder
+ * under the migrations directory). An added one is replayed into the
+ * catalog, for the migrations after it; an edited one's base text already
+ * was. Counted in *n; *first: the first one's folder.
+ */
+static bool excluded_change(struct gate_check_ctx *ctx, struct gate_linter *l,
+                            const struct gate_change_mig *cm, size_t *n, const char **first)
+{
+    struct gate_run *run = ctx->run;
+    char *dir = gate_path_join(ctx->proj->migrations, cm->name);
+    const char *pat = gate_policy_excluded(ctx->policy, dir);
+
+    if (!pat) {
+        free(dir);
+        return false;
+    }
+    gate_verbosef("%s: excluded by lint.exclude '%s'", dir, pat);
+    if (!(*n)++)
+        *first = gate_arena_strdup(&run->arena, dir);
+    free(dir);
+    if (cm->kind == GATE_CHANGE_ADDED && cm->has_sql && !cm->sql_outside) {
+        struct gate_migration scratch;
+        struct gate_err err = {0};
+        char *data = NULL;
+        size_t len = 0;
+
+        if (gate_read_file(cm->sql_path, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
+            gate_warnf("%s (excluded by lint.exclude) cannot be replayed: %s", cm->sql_path,
+                       err.msg);
+            return true;
+        }
+        memset(&scratch, 0, sizeof(scratch));
+        scratch.name = cm->name;
+        scratch.path = cm->sql_path;
+        gate_lint_source(l, run, &scratch, data, len, true);
+        free(scratch.findings);
+        free(data);
+    }
+    return true;
+}
+
 /* Lint the migrations this change adds or edits; false when one could not be read. */
 static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
 {
     struct gate_lint_opts opts = {0};
     struct gate_linter *l;
     bool ok = true;
+    size_t nexcluded = 0;
+    const char *first = NULL;
 
     if (!ctx->have_base || !ctx->change_ok)
         return true; /* git.base says why */
@@ -249,10 +293,13 @@ static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
             continue;
         if (!cm->on_disk)
             continue;
+        if (excluded_change(ctx, l, cm, &nexcluded, &first))
+            continue;
         if (!lint_one(ctx, l, cm))
             ok = false;
     }
     gate_linter_free(l);
+    gate_lint_excluded_check(ctx->run, ctx->policy, nexcluded, first);
     return ok;
 }
 

@@ -9,7 +9,9 @@
  * PATH "-" is SQL read from standard input, named <stdin> in reports, with
  * a file's size cap and checks.
  * The policy's lint.rules (off, on, severity, risk) and
- * lint.hygiene_on_generated feed the engine.
+ * lint.hygiene_on_generated feed the engine. A migration lint.exclude
+ * matches is not reported (in a directory it is still replayed, so later
+ * migrations know its tables); a "lint.exclude" check says how many.
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
@@ -30,10 +32,40 @@
 
 struct lint_state {
     struct gate_run *run;
+    const struct gate_policy *pol;
     struct gate_lint_opts opts;
     bool unavailable; /* some input could not be read */
     bool stdin_read;  /* "-" was linted (standard input is read once) */
+    size_t excluded;  /* migrations lint.exclude matched */
+    const char *excluded_first;
 };
+
+void gate_lint_excluded_check(struct gate_run *run, const struct gate_policy *pol, size_t n,
+                              const char *first)
+{
+    if (!n)
+        return;
+    gate_run_add_check(
+        run, "lint.exclude", GATE_STATUS_SKIP,
+        gate_arena_printf(&run->arena,
+                          "%zu migration%s excluded by lint.exclude in %s (%s%s): replayed for "
+                          "history, not reported",
+                          n, n == 1 ? "" : "s", pol && pol->path ? pol->path : "the policy",
+                          n == 1 ? "" : "first: ", first));
+}
+
+/* Whether lint.exclude matches path (counted). */
+static bool excluded(struct lint_state *ls, const char *path)
+{
+    const char *pat = gate_policy_excluded(ls->pol, path);
+
+    if (!pat)
+        return false;
+    gate_verbosef("%s: excluded by lint.exclude '%s'", path, pat);
+    if (!ls->excluded++)
+        ls->excluded_first = gate_arena_strdup(&ls->run->arena, path);
+    return true;
+}
 
 /* What reports call SQL read from standard input. */
 #define STDIN_NAME "<stdin>"
@@ -115,10 +147,20 @@ static bool usable(struct lint_state *ls, struct gate_migration *m,
 static void lint_files(struct lint_state *ls, const char *const *names, const char *const *paths,
                        size_t n)
 {
-    struct gate_prefetch *pf = gate_prefetch_start(paths, n, gate_prefetch_threads(n));
+    const char **keep_names = gate_xcalloc(n ? n : 1, sizeof(*keep_names));
+    const char **keep_paths = gate_xcalloc(n ? n : 1, sizeof(*keep_paths));
+    struct gate_prefetch *pf;
+    size_t nkeep = 0;
 
     for (size_t i = 0; i < n; i++) {
-        struct gate_migration *m = gate_run_add_migration(ls->run, names[i], paths[i]);
+        if (excluded(ls, paths[i]))
+            continue;
+        keep_names[nkeep] = names[i];
+        keep_paths[nkeep++] = paths[i];
+    }
+    pf = gate_prefetch_start(keep_paths, nkeep, gate_prefetch_threads(nkeep));
+    for (size_t i = 0; i < nkeep; i++) {
+        struct gate_migration *m = gate_run_add_migration(ls->run, keep_names[i], keep_paths[i]);
         struct gate_prefetch_item *it = gate_prefetch_get(pf, i);
 
         if (usable(ls, m, it)) {
@@ -133,6 +175,33 @@ static void lint_files(struct lint_state *ls, const char *const *names, const ch
         gate_prefetch_release(pf, i);
     }
     gate_prefetch_free(pf);
+    free(keep_names);
+    free(keep_paths);
+}
+
+/*
+ * An excluded migration of a directory: replayed into the catalog (later
+ * migrations build on its tables), never reported. Unreadable, it is left
+ * out of the catalog with a warning.
+ */
+static void replay_excluded(struct lint_state *ls, struct gate_linter *l,
+                            struct gate_prefetch_item *it)
+{
+    struct gate_migration scratch;
+
+    if (it->read_rc || it->has_nul) {
+        gate_warnf("%s (excluded by lint.exclude) cannot be replayed: %s", it->path,
+                   it->read_rc ? it->read_err.msg : "not a text file");
+        return;
+    }
+    memset(&scratch, 0, sizeof(scratch));
+    scratch.name = it->path;
+    scratch.path = it->path;
+    if (it->parse_rc)
+        gate_lint_failed(l, ls->run, &scratch, it->parse_err.msg, true);
+    else
+        gate_lint_parsed(l, ls->run, &scratch, it->data, it->len, &it->file, true);
+    free(scratch.findings);
 }
 
 static void lint_directory(struct lint_state *ls, const char *dir)
@@ -165,9 +234,18 @@ static void lint_directory(struct lint_state *ls, const char *dir)
     l = gate_linter_new(&ls->opts);
     for (size_t i = 0; i < list.n; i++) {
         const struct gate_migration_dir *d = &list.items[i];
-        struct gate_migration *m = gate_run_add_migration(ls->run, d->name, d->sql_path);
+        struct gate_migration *m;
         struct gate_prefetch_item *it;
 
+        if (excluded(ls, d->dir)) {
+            if (d->has_sql && !d->sql_outside) {
+                replay_excluded(ls, l, gate_prefetch_get(pf, next));
+                gate_prefetch_release(pf, next);
+                next++;
+            }
+            continue;
+        }
+        m = gate_run_add_migration(ls->run, d->name, d->sql_path);
         if (!d->has_sql) {
             char *msg = gate_xasprintf("migration folder '%s' has no migration.sql: Prisma "
                                        "fails on it with P3015",
@@ -356,6 +434,7 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
 
     (void)out;
     ls.run = run;
+    ls.pol = cli->pol;
     ls.opts.fail_on = cli->fail_on;
     if (cli->pol) {
         ls.opts.rules = cli->pol->lint.rules;
@@ -387,6 +466,7 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
     batch_flush(&ls, &batch);
     free(batch.names);
     free(batch.paths);
+    gate_lint_excluded_check(run, ls.pol, ls.excluded, ls.excluded_first);
 
     run->max_risk = GATE_RISK_NONE;
     for (size_t i = 0; i < run->nmigrations; i++) {
