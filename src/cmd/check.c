@@ -30,30 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The policy main.c loaded (cli->pol), or the built-in defaults. Its
- * project paths count only when a policy file was loaded and the schema
- * it names exists (the defaults name prisma/schema.prisma, which would
- * hide the search for a project in a subfolder).
- */
-static const struct gate_policy *policy_of(const struct gate_cli *cli, struct gate_policy *defaults,
-                                           const char **schema, const char **migrations)
+/* The policy main.c loaded (cli->pol), or the built-in defaults. */
+static const struct gate_policy *policy_of(const struct gate_cli *cli, struct gate_policy *defaults)
 {
-    const struct gate_policy *pol = cli->pol;
-
-    if (!pol) {
-        gate_policy_defaults(defaults);
-        pol = defaults;
-    }
-    *schema = cli->schema;
-    *migrations = cli->migrations;
-    if (!*schema && pol->path && pol->project.schema &&
-        gate_path_kind(pol->project.schema) != GATE_PATH_MISSING) {
-        *schema = pol->project.schema;
-        if (!*migrations)
-            *migrations = pol->project.migrations;
-    }
-    return pol;
+    if (cli->pol)
+        return cli->pol;
+    gate_policy_defaults(defaults);
+    return defaults;
 }
 
 /*
@@ -303,21 +286,23 @@ static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
     return ok;
 }
 
-enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+/*
+ * check, and lint --base (repo_checks false: git.repository and git.base
+ * only, then the lint of the change).
+ */
+static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, bool repo_checks)
 {
     struct gate_project proj;
     struct gate_check_ctx ctx;
     struct gate_check_opts opts = {0};
     struct gate_policy defaults;
     const struct gate_policy *pol;
-    const char *schema, *migrations;
     struct gate_err err = {0};
     bool readable, failed = false, error = false, blocking = false;
 
-    (void)out;
-    pol = policy_of(cli, &defaults, &schema, &migrations);
+    pol = policy_of(cli, &defaults);
     run->fail_on = cli->fail_on;
-    if (gate_project_find(schema, migrations, &proj, &err)) {
+    if (gate_project_resolve(cli->schema, cli->migrations, pol, false, &proj, &err)) {
         gate_errorf("%s", err.msg);
         gate_project_release(&proj);
         run->verdict = GATE_VERDICT_ERROR;
@@ -331,7 +316,10 @@ enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct
     gate_check_ctx_init(&ctx, run, &proj, &opts);
     refuse_empty_change(&ctx);
     describe_change(&ctx);
-    gate_checks_run(&ctx);
+    if (repo_checks)
+        gate_checks_run(&ctx);
+    else
+        gate_checks_preamble(&ctx);
     readable = lint_change(&ctx, cli->fail_on);
 
     for (size_t i = 0; i < run->nchecks; i++) {
@@ -369,4 +357,15 @@ enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct
     }
     run->verdict = GATE_VERDICT_PASS;
     return GATE_EXIT_OK;
+}
+
+enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+{
+    (void)out;
+    return run_change(cli, run, true);
+}
+
+enum gate_exit gate_check_lint_base(struct gate_cli *cli, struct gate_run *run)
+{
+    return run_change(cli, run, false);
 }

@@ -5,7 +5,9 @@
  * A PATH is a migration.sql (or any .sql file), a migration folder (holding
  * migration.sql), or a migrations directory, whose migrations are linted
  * in Prisma's order with each earlier one replayed into the catalog.
- * No PATH means the policy's project.migrations (default ./prisma/migrations).
+ * No PATH means the project's migrations directory, resolved as every
+ * command resolves it (--migrations, the policy's project.migrations, else
+ * next to the schema Prisma would find; ./prisma/migrations without one).
  * PATH "-" is SQL read from standard input, named <stdin> in reports, with
  * a file's size cap and checks.
  * The policy's lint.rules (off, on, severity, risk) and
@@ -22,6 +24,7 @@
 #include "gate/msg.h"
 #include "gate/policy.h"
 #include "gate/prefetch.h"
+#include "gate/project.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -442,24 +445,40 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
         ls.opts.hygiene_on_generated = cli->pol->lint.hygiene_on_generated;
     }
     run->fail_on = cli->fail_on;
+    if (cli->base) {
+        if (cli->nargs) {
+            gate_errorf("lint --base takes no PATH: it lints the project's migrations that the "
+                        "change from %s adds or edits (--schema / --migrations choose the "
+                        "project), got '%s'",
+                        cli->base, cli->args[0]);
+            run->verdict = GATE_VERDICT_ERROR;
+            return GATE_EXIT_USAGE;
+        }
+        return gate_check_lint_base(cli, run);
+    }
     if (!cli->nargs) {
-        const char *dir = cli->pol ? cli->pol->project.migrations : "prisma/migrations";
+        /* the project's migrations, resolved as every command resolves them */
+        struct gate_project proj;
+        struct gate_err err = {0};
 
-        if (gate_path_kind(dir) != GATE_PATH_DIR) {
-            if (strcmp(dir, "prisma/migrations") != 0) {
-                input_error(&ls, dir,
-                            "no PATH given and no %s directory here (project.migrations in %s)",
-                            dir, cli->pol->path ? cli->pol->path : "the policy");
-                run->verdict = GATE_VERDICT_ERROR;
-                return GATE_EXIT_UNAVAILABLE;
-            }
-            input_error(&ls, dir,
-                        "no PATH given and no ./prisma/migrations directory here "
-                        "(run in the project root or pass migration paths)");
+        if (gate_project_resolve(cli->schema, cli->migrations, cli->pol, true, &proj, &err)) {
+            input_error(&ls, ".", "no PATH given: %s", err.msg);
+            gate_project_release(&proj);
+            run->verdict = GATE_VERDICT_ERROR;
+            return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+        }
+        gate_verbosef("migrations %s (%s)", proj.migrations, proj.migrations_from);
+        if (gate_path_kind(proj.migrations) != GATE_PATH_DIR) {
+            input_error(&ls, proj.migrations,
+                        "no PATH given and no migrations directory %s (%s): run in the project "
+                        "root (-C DIR), pass --migrations DIR, or pass migration paths",
+                        proj.migrations, proj.migrations_from);
+            gate_project_release(&proj);
             run->verdict = GATE_VERDICT_ERROR;
             return GATE_EXIT_UNAVAILABLE;
         }
-        lint_path(&ls, &batch, dir);
+        lint_path(&ls, &batch, proj.migrations);
+        gate_project_release(&proj);
     }
     for (int i = 0; i < cli->nargs; i++)
         lint_path(&ls, &batch, cli->args[i]);

@@ -17,6 +17,7 @@
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
+#include "gate/project.h"
 #include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
@@ -135,13 +136,19 @@ enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct 
     struct gate_db *db = NULL;
     struct gate_err err = {0};
     enum gate_exit rc;
+    const char *dir;
 
     (void)out;
     if (cli->nargs) {
         gate_errorf("plan takes no arguments, got '%s'", cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url, &db);
+    if (gate_project_migrations_dir(cli->schema, cli->migrations, cli->pol, &run->arena, &dir,
+                                    &err)) {
+        gate_errorf("%s", err.msg);
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+    }
+    rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
     if (rc)
         return rc;
     if (gate_plan_compute(run, &opts, &url, db, &err)) {
@@ -237,7 +244,7 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
     pol = gate_arena_alloc(&run->arena, sizeof(*pol));
     if (gate_policy_load(pol, cli->policy, &run->arena, &perr) ||
         (!cli->plan_file &&
-         gate_policy_check_paths(pol, true, !cli->migrations, &run->arena, &perr))) {
+         gate_policy_check_paths(pol, !cli->schema, !cli->migrations, &run->arena, &perr))) {
         struct gate_buf b = {0};
 
         gate_policy_diags_text(pol, &b);
@@ -276,8 +283,14 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         struct gate_db *db = NULL;
         struct gate_err err = {0};
 
-        rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url,
-                               &db);
+        const char *dir;
+
+        if (gate_project_migrations_dir(cli->schema, cli->migrations, cli->pol, &run->arena, &dir,
+                                        &err)) {
+            gate_errorf("%s", err.msg);
+            return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+        }
+        rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
         if (rc)
             return rc;
         if (gate_plan_compute(run, &opts, &url, db, &err)) {

@@ -22,6 +22,7 @@
 #include "gate/migrations.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
+#include "gate/project.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
 
@@ -648,6 +649,7 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
     pthread_t worker;
     bool reached, clean, threaded;
     enum gate_exit rc;
+    const char *dir;
 
     (void)out;
     if (cli->nargs) {
@@ -655,11 +657,26 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
                     cli->args[0]);
         return GATE_EXIT_USAGE;
     }
+    {
+        /* the schema and migrations folder every command resolves the same way */
+        struct gate_project proj;
+        struct gate_err perr = {0};
+
+        if (gate_project_resolve(cli->schema, cli->migrations, cli->pol, true, &proj, &perr)) {
+            gate_errorf("%s", perr.msg);
+            gate_project_release(&proj);
+            run->verdict = GATE_VERDICT_ERROR;
+            return perr.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+        }
+        dir = gate_arena_strdup(&run->arena, proj.migrations);
+        gate_verbosef("migrations %s (%s)", proj.migrations, proj.migrations_from);
+        gate_project_release(&proj);
+    }
     rc = gate_target_resolve(cli->pol, cli->target, cli->command, &st.target, &st.url);
     if (rc)
         return rc;
     st.run = run;
-    st.dir = cli->migrations ? cli->migrations : "prisma/migrations";
+    st.dir = dir;
     st.h = gate_arena_alloc(&run->arena, sizeof(*st.h));
     st.h->strategy = "unknown";
     st.h->prisma_exit = -1;
