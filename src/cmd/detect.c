@@ -239,7 +239,8 @@ static void read_db(struct detect *d, const char *env)
         return;
     }
     memset(&h, 0, sizeof(h));
-    if (gate_history_read(db, gate_db_url_schema(&u), &h, &err)) {
+    if (gate_history_read(db, gate_db_url_schema(&u), &h, &err) ||
+        (!h.schema_exists && gate_history_schema_typo(db, gate_db_url_schema(&u), &err))) {
         check(d, "db.connection", GATE_STATUS_ERROR, "%s: %s", env, err.msg);
     } else {
         s->db_checked = true;

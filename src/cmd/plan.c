@@ -13,6 +13,7 @@
 #include "gate/cli.h"
 #include "gate/db.h"
 #include "gate/fs.h"
+#include "gate/history.h"
 #include "gate/json.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
@@ -96,6 +97,14 @@ enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *targ
     opts->target_name = t->name;
     if (gate_db_connect(url, db, &err)) {
         gate_errorf("%s", err.msg);
+        gate_db_url_release(url);
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    /* ?schema=pubic next to a public that holds the history: never "N pending", fail closed */
+    if (gate_history_schema_typo(*db, gate_db_url_schema(url), &err)) {
+        gate_errorf("%s", err.msg);
+        gate_db_close(*db);
+        *db = NULL;
         gate_db_url_release(url);
         return GATE_EXIT_UNAVAILABLE;
     }

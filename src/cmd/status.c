@@ -265,6 +265,8 @@ static void *db_work(void *arg)
         return NULL;
     job->connected = true;
     job->rc = gate_history_read(job->db, gate_db_url_schema(job->url), &job->hdb, &job->err);
+    if (!job->rc && !job->hdb.schema_exists) /* ?schema=pubic: fail closed, name public */
+        job->rc = gate_history_schema_typo(job->db, gate_db_url_schema(job->url), &job->err);
     return NULL;
 }
 
