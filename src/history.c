@@ -861,7 +861,7 @@ enum gate_code gate_history_schema_typo(struct gate_db *db, const char *schema,
             with[nwith++] = name;
     }
     hit = gate_suggest(schema, with, nwith);
-    holds = hit != NULL;
+    holds = hit;
     if (!hit)
         hit = gate_suggest(schema, all, nall);
     if (hit)
