@@ -22,6 +22,7 @@
 #include "gate/migrations.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
+#include "gate/policy.h"
 #include "gate/project.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
@@ -44,6 +45,8 @@ struct db_job {
 
 struct status {
     struct gate_run *run;
+    const char *prisma; /* the policy's Prisma argv as a shell line, for next steps */
+    const char *schema; /* the schema resolved (NULL: none found) */
     struct gate_run_history *h;
     const char *dir;
     struct gate_migration_list list;
@@ -539,6 +542,22 @@ static void history_checks(struct status *st)
         check(st, "history.order", GATE_STATUS_PASS, "no pending migration is out of order");
 }
 
+/* The policy's project.prisma as one shell line ("npx prisma" by default). */
+static const char *prisma_line(struct gate_arena *a, const struct gate_policy *pol)
+{
+    struct gate_buf b = {0};
+    const char *s;
+
+    for (size_t i = 0; pol && i < pol->project.nprisma; i++) {
+        if (i)
+            gate_buf_addc(&b, ' ');
+        gate_shell_word_buf(&b, pol->project.prisma[i]);
+    }
+    s = gate_arena_strdup(a, b.len ? gate_buf_str(&b) : "npx prisma");
+    gate_buf_release(&b);
+    return s;
+}
+
 static void next_steps(struct status *st)
 {
     struct gate_run *run = st->run;
@@ -559,18 +578,18 @@ static void next_steps(struct status *st)
         blocked = true;
         if (m->local) {
             next_step(st,
-                      "npx prisma migrate resolve --rolled-back %s   # if what it changed "
+                      "%s migrate resolve --rolled-back %s   # if what it changed "
                       "before failing is undone (deploy then applies it again)",
-                      q(st, m->name));
+                      st->prisma, q(st, m->name));
             next_step(st,
-                      "npx prisma migrate resolve --applied %s   # or instead: if it was "
+                      "%s migrate resolve --applied %s   # or instead: if it was "
                       "finished by hand",
-                      q(st, m->name));
+                      st->prisma, q(st, m->name));
         } else {
             next_step(st,
-                      "npx prisma migrate resolve --rolled-back %s   # its folder is not on "
+                      "%s migrate resolve --rolled-back %s   # its folder is not on "
                       "disk, so only --rolled-back works (or restore the folder first)",
-                      q(st, m->name));
+                      st->prisma, q(st, m->name));
         }
     }
     for (size_t i = 0; i < run->nmigrations; i++) {
@@ -591,24 +610,31 @@ static void next_steps(struct status *st)
         next_step(st, "baseline: for each migration whose changes the database already has, in "
                       "this order, mark it applied (the SQL is not run):");
         for (size_t i = 0; i < st->nlocals; i++)
-            next_step(st, "npx prisma migrate resolve --applied %s", q(st, st->locals[i].name));
-        next_step(st, "then npx prisma migrate deploy   # applies the migrations not marked "
-                      "(https://pris.ly/d/migrate-baseline)");
+            next_step(st, "%s migrate resolve --applied %s", st->prisma, q(st, st->locals[i].name));
+        next_step(st,
+                  "then %s migrate deploy   # applies the migrations not marked "
+                  "(https://pris.ly/d/migrate-baseline)",
+                  st->prisma);
         return;
     }
     if (!hdb->has_table && hdb->other_tables) {
-        next_step(st, "baseline: create prisma/migrations/0_init/migration.sql with `npx prisma "
-                      "migrate diff --from-empty --to-schema-datamodel prisma/schema.prisma "
-                      "--script`, then npx prisma migrate resolve --applied '0_init'");
+        next_step(st,
+                  "baseline: create %s/0_init/migration.sql with `%s migrate diff --from-empty "
+                  "--to-schema-datamodel %s --script`, then %s migrate resolve --applied '0_init'",
+                  st->dir, st->prisma, st->schema ? st->schema : "prisma/schema.prisma",
+                  st->prisma);
         return;
     }
     if (st->res.npending)
-        next_step(st, "%snpx prisma migrate deploy   # applies %zu pending migration%s%s",
-                  blocked ? "then " : "", st->res.npending, st->res.npending == 1 ? "" : "s",
+        next_step(st, "%s%s migrate deploy   # applies %zu pending migration%s%s",
+                  blocked ? "then " : "", st->prisma, st->res.npending,
+                  st->res.npending == 1 ? "" : "s",
                   hdb->has_table ? "" : " and creates _prisma_migrations");
     else if (!hdb->has_table && !st->nlocals)
-        next_step(st, "create the first migration with `npx prisma migrate dev`, or baseline an "
-                      "existing database (https://pris.ly/d/migrate-baseline)");
+        next_step(st,
+                  "create the first migration with `%s migrate dev`, or baseline an existing "
+                  "database (https://pris.ly/d/migrate-baseline)",
+                  st->prisma);
 }
 
 static void set_target(struct status *st)
@@ -651,7 +677,7 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
     pthread_t worker;
     bool reached, clean, threaded;
     enum gate_exit rc;
-    const char *dir;
+    const char *dir, *schema;
 
     (void)out;
     if (cli->nargs) {
@@ -671,6 +697,7 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
             return perr.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
         }
         dir = gate_arena_strdup(&run->arena, proj.migrations);
+        schema = proj.schema ? gate_arena_strdup(&run->arena, proj.schema) : NULL;
         gate_verbosef("migrations %s (%s)", proj.migrations, proj.migrations_from);
         gate_project_release(&proj);
     }
@@ -679,6 +706,8 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
         return rc;
     st.run = run;
     st.dir = dir;
+    st.schema = schema;
+    st.prisma = prisma_line(&run->arena, cli->pol);
     st.h = gate_arena_alloc(&run->arena, sizeof(*st.h));
     st.h->strategy = "unknown";
     st.h->prisma_exit = -1;

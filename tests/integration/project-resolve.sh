@@ -5,7 +5,8 @@
 # (prisma.config.ts, package.json's prisma.schema, prisma/schema.prisma,
 # prisma/schema/) with the migrations next to the datasource. status,
 # plan, check, detect and lint read the same folder; detect says where the
-# schema path came from. Real PostgreSQL 15 (ci/pg.sh), real git.
+# schema path came from; status's next steps use the policy's Prisma
+# argv. Real PostgreSQL 15 (ci/pg.sh), real git.
 #
 # Usage: tests/integration/project-resolve.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -79,5 +80,12 @@ expect "check: project.migrations" other "$(jget "$WORK/cko.out" r.change.migrat
 # and --migrations beats the policy
 gate stf status --format json --migrations db/migrations
 expect "status: --migrations beats the policy" db/migrations "$(jget "$WORK/stf.out" r.history.migrations_dir)"
+
+# status's next steps run the policy's Prisma argv, not npx prisma
+printf 'version: 1\nproject:\n  schema: db/schema.prisma\n  prisma: [pnpm, exec, prisma]\n' >"$PROJ/prisma-gate.yml"
+gate stx status --format json
+expect "status next steps: the policy's Prisma argv" "pnpm exec prisma migrate deploy" \
+	"$(jget "$WORK/stx.out" "r.history.next.map(s => s.split('   #')[0]).find(s => /migrate deploy/.test(s)) || 'none'")"
+if grep -q 'npx prisma' "$WORK/stx.out"; then not_ok "status next steps: never npx prisma"; else ok "status next steps: never npx prisma"; fi
 
 finish
