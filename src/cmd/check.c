@@ -7,6 +7,11 @@
  * what the databases already ran), and describes each new migration's
  * impact in the schema's terms (impact.h).
  *
+ * lint --base REF runs the same code without the repository checks
+ * (gate_check_lint_base): git.repository, git.base and the lint of the
+ * change. lint.exclude leaves matching migrations out of the findings
+ * (an added one is still replayed into the catalog).
+ *
  * Exit: 0 gate open; 1 a check failed or a finding is at or above
  * --fail-on; 2 usage (no schema found, bad option); 3 something could
  * not be evaluated (no git repository, no base, an unreadable file, or a

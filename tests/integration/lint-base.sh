@@ -38,6 +38,7 @@ expect "check --base main on the same change runs the repository checks" pass \
 
 gate lbtext lint --base main
 expect_has "lint --base, text: the finding is shown" "$W/lbtext.out" "changing-column-type"
+expect "lint --base, text: the header names lint" "prisma-gate lint" "$(head -n 1 "$W/lbtext.out" | cut -c1-16)"
 
 gate lbpath lint --base main prisma/migrations
 expect "lint --base with a PATH: usage error (exit 2)" 2 "$RC"
