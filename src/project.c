@@ -318,8 +318,9 @@ static char *datasource_dir(const struct gate_project *p)
 /*
  * gate_project_find with the phrases that say where a given schema and
  * migrations directory came from; schema_optional: a search that finds no
- * schema is no error (out->schema stays NULL, the migrations directory is
- * the given one or ./prisma/migrations).
+ * schema (or several, when the migrations directory is given) is no error
+ * (out->schema stays NULL, the migrations directory is the given one or
+ * ./prisma/migrations).
  */
 static enum gate_code find(const char *schema_arg, const char *schema_from,
                            const char *migrations_arg, const char *migrations_from,
@@ -356,7 +357,8 @@ static enum gate_code find(const char *schema_arg, const char *schema_from,
         search(".", 0, &f);
         if (f.n == 1) {
             rc = set_schema(out, f.paths[0], "found below the current directory", err);
-        } else if (!f.n && schema_optional) {
+        } else if (schema_optional && (!f.n || migrations_arg)) {
+            /* none, or several while the migrations folder is given: not needed */
             no_schema = true;
         } else if (!f.n) {
             rc = gate_fail(err, GATE_E_USAGE,

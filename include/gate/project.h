@@ -57,8 +57,9 @@ struct gate_policy;
  * (schema_flag), else the policy's project.schema, else found as above;
  * the migrations directory is --migrations, else the policy's
  * project.migrations, else Prisma's rule next to the schema. pol may be
- * NULL (no policy). schema_optional (status, lint): when no schema is
- * given and the search finds none, out->schema is NULL and the
+ * NULL (no policy). schema_optional (lint, status, plan, approve,
+ * deploy): when no schema is given and the search finds none (or several
+ * while the migrations directory is given), out->schema is NULL and the
  * migrations directory the given one or ./prisma/migrations. schema_from
  * and migrations_from name the source ("--schema", "project.schema in
  * prisma-gate.yml", "package.json prisma.schema", "default location" ...).
