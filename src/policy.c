@@ -13,6 +13,7 @@
 #include "gate/policy.h"
 #include "gate/utf8.h"
 #include "gate/secrets.h"
+#include "gate/shell.h"
 #include "gate/fs.h"
 #include "gate/rules.h"
 #include "gate/src.h"
@@ -1307,6 +1308,21 @@ static void load_exclude(struct ld *ld, const struct ynode *k, const struct ynod
         p->lint.exclude[kept++] = pat;
     }
     p->lint.nexclude = kept;
+}
+
+char *gate_policy_prisma_cmd(const struct gate_policy *p)
+{
+    struct gate_buf b = {0};
+    char *s;
+
+    for (size_t i = 0; p && i < p->project.nprisma; i++) {
+        if (i)
+            gate_buf_addc(&b, ' ');
+        gate_shell_word_buf(&b, p->project.prisma[i]);
+    }
+    s = gate_xstrdup(b.len ? gate_buf_str(&b) : "npx prisma");
+    gate_buf_release(&b);
+    return s;
 }
 
 const char *gate_policy_excluded(const struct gate_policy *p, const char *path)

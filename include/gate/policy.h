@@ -220,6 +220,12 @@ enum gate_check_level gate_policy_check(const struct gate_policy *p, const char 
  */
 const char *gate_policy_excluded(const struct gate_policy *p, const char *path);
 
+/*
+ * The policy's project.prisma as one shell line for suggested commands
+ * ("npx prisma" for the defaults or a NULL policy); malloc'd.
+ */
+char *gate_policy_prisma_cmd(const struct gate_policy *p);
+
 const char *gate_check_level_name(enum gate_check_level l);
 
 /* The ids of known checks, for documentation and tests. */

@@ -542,19 +542,13 @@ static void history_checks(struct status *st)
         check(st, "history.order", GATE_STATUS_PASS, "no pending migration is out of order");
 }
 
-/* The policy's project.prisma as one shell line ("npx prisma" by default). */
+/* The policy's project.prisma as one shell line ("npx prisma" by default), in a. */
 static const char *prisma_line(struct gate_arena *a, const struct gate_policy *pol)
 {
-    struct gate_buf b = {0};
-    const char *s;
+    char *line = gate_policy_prisma_cmd(pol);
+    const char *s = gate_arena_strdup(a, line);
 
-    for (size_t i = 0; pol && i < pol->project.nprisma; i++) {
-        if (i)
-            gate_buf_addc(&b, ' ');
-        gate_shell_word_buf(&b, pol->project.prisma[i]);
-    }
-    s = gate_arena_strdup(a, b.len ? gate_buf_str(&b) : "npx prisma");
-    gate_buf_release(&b);
+    free(line);
     return s;
 }
 

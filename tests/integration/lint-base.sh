@@ -5,6 +5,7 @@
 # base rules are check's (a base that is HEAD on a clean tree is exit 3).
 # lint.exclude applies to check and lint --base: an excluded migration is
 # replayed for the history but never reported, and the reports say so.
+# check's suggested commands run the policy's project.prisma.
 #
 # Usage: tests/integration/lint-base.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -86,5 +87,16 @@ expect "lint --base, lint.exclude: the lint.exclude check" skip "$(statuses exlb
 gate exall lint --format json
 expect "lint (project), lint.exclude: the other migrations are linted" \
 	"20240101000000_init 20240402000000_notes_body" "$(names exall)"
+
+# ------------------------- check's suggested commands run the policy's Prisma
+git checkout -q main
+git checkout -q -b model-only
+printf '\nmodel Extra {\n  id Int @id\n}\n' >>prisma/schema.prisma
+printf 'version: 1\nproject:\n  prisma: [pnpm, exec, prisma]\n' >prisma-gate.yml
+commit_all . "a model without a migration"
+gate pm check --base main --format json
+expect "check: schema-without-migration fails" fail "$(statuses pm git.schema-without-migration)"
+expect_has "check: its advice runs the policy's Prisma argv" "$W/pm.out" "pnpm exec prisma migrate dev --name"
+expect_lacks "check: never npx prisma" "$W/pm.out" "npx prisma"
 
 finish
