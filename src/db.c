@@ -19,9 +19,12 @@
 #include "gate/stop.h"
 #include "gate/xalloc.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -853,6 +856,107 @@ char *gate_db_quote_ident(const char *s)
     }
     gate_buf_addc(&b, '"');
     return gate_buf_detach(&b);
+}
+
+/* -------------------------------------------------------------- identity */
+
+enum gate_code gate_db_identity(struct gate_db *db, struct gate_db_identity *out,
+                                struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    enum gate_code rc;
+    const char *v;
+
+    memset(out, 0, sizeof(*out));
+    rc = gate_db_exec(db,
+                      "SELECT (SELECT system_identifier FROM pg_control_system())::text, "
+                      "current_setting('port'), current_database(), "
+                      "COALESCE(host(inet_server_addr()), '')",
+                      &r, err);
+    if (rc)
+        return rc;
+    if (!r || gate_db_result_rows(r) != 1) {
+        gate_db_result_free(r);
+        return gate_fail(err, GATE_E_DB, "cannot read the server's identity on %s", db->where);
+    }
+    v = gate_db_result_value(r, 0, 0);
+    (void)snprintf(out->system_identifier, sizeof(out->system_identifier), "%s", v ? v : "");
+    v = gate_db_result_value(r, 0, 1);
+    out->port = v ? (int)small_uint(v) : 0;
+    v = gate_db_result_value(r, 0, 2);
+    (void)snprintf(out->database, sizeof(out->database), "%s", v ? v : "");
+    v = gate_db_result_value(r, 0, 3);
+    (void)snprintf(out->addr, sizeof(out->addr), "%s", v ? v : "");
+    gate_db_result_free(r);
+    return GATE_OK;
+}
+
+bool gate_db_same_database(const struct gate_db_identity *a, const struct gate_db_identity *b)
+{
+    return *a->system_identifier && !strcmp(a->system_identifier, b->system_identifier) &&
+           a->port == b->port && !strcmp(a->database, b->database);
+}
+
+/* addr in its canonical text form (inet_ntop of inet_pton), or "" when it is not one. */
+static void canon_addr(const char *addr, char *out, size_t size)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+
+    *out = '\0';
+    if (inet_pton(AF_INET, addr, buf) == 1)
+        (void)inet_ntop(AF_INET, buf, out, (socklen_t)size);
+    else if (inet_pton(AF_INET6, addr, buf) == 1)
+        (void)inet_ntop(AF_INET6, buf, out, (socklen_t)size);
+}
+
+enum gate_code gate_db_url_check_hostaddr(const struct gate_db_url *u, struct gate_err *err)
+{
+    const char *hostaddr = NULL;
+    char want[INET6_ADDRSTRLEN + 1];
+    struct addrinfo hints, *res = NULL;
+    bool found = false;
+    int e;
+
+    for (size_t i = 0; i < u->nparams; i++) {
+        if (!strcmp(u->params[2 * i], "hostaddr"))
+            hostaddr = u->params[2 * i + 1];
+    }
+    if (!hostaddr || !*hostaddr)
+        return GATE_OK;
+    canon_addr(hostaddr, want, sizeof(want));
+    if (!*want || strchr(hostaddr, ','))
+        return gate_fail(err, GATE_E_USAGE,
+                         "the database URL has hostaddr=%s, which is not one IP address: Prisma "
+                         "ignores hostaddr and connects to the host name %s; remove hostaddr",
+                         hostaddr, u->host);
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    e = getaddrinfo(u->host, NULL, &hints, &res);
+    for (const struct addrinfo *ai = e ? NULL : res; ai && !found; ai = ai->ai_next) {
+        char got[INET6_ADDRSTRLEN + 1];
+        const void *p =
+            ai->ai_family == AF_INET
+                ? (const void *)&((const struct sockaddr_in *)(const void *)ai->ai_addr)->sin_addr
+                : (const void *)&((const struct sockaddr_in6 *)(const void *)ai->ai_addr)
+                      ->sin6_addr;
+
+        if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+            continue;
+        if (inet_ntop(ai->ai_family, p, got, (socklen_t)sizeof(got)) && !strcmp(got, want))
+            found = true;
+    }
+    if (res)
+        freeaddrinfo(res);
+    if (found)
+        return GATE_OK;
+    return gate_fail(err, GATE_E_USAGE,
+                     "the database URL has hostaddr=%s, but its host name %s %s: libpq (and the "
+                     "gate) connect to %s while Prisma ignores hostaddr and connects to what %s "
+                     "resolves to, so the two could reach different servers; remove hostaddr, or "
+                     "make it one of the addresses the host name resolves to",
+                     hostaddr, u->host, e ? "does not resolve" : "does not resolve to it", hostaddr,
+                     u->host);
 }
 
 /* ------------------------------------------------------ stop and recovery */

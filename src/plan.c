@@ -16,6 +16,7 @@
 #include "gate/lint.h"
 #include "gate/migrations.h"
 #include "gate/msg.h"
+#include "gate/prisma_cli.h"
 #include "gate/sql.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
@@ -1030,6 +1031,43 @@ static void history_problems(struct plan_state *st)
     }
 }
 
+/*
+ * What `prisma migrate deploy` would use (prisma_cli.h): with something
+ * pending, a folder, schema or config that can differ from the plan
+ * refuses it; with nothing pending (Prisma is not run) it is a warning.
+ * Also the target's identity as the server reports it.
+ */
+static void prisma_problems(struct plan_state *st, struct gate_db *db, const char *dir)
+{
+    struct gate_run *run = st->run;
+    struct gate_prisma_use *u = gate_arena_alloc(&run->arena, sizeof(*u));
+    struct gate_db_identity id;
+    struct gate_err err = {0};
+
+    gate_prisma_resolve(st->opts->pol, dir, &run->arena, u);
+    st->p->prisma = u;
+    for (size_t i = 0; i < u->nproblems; i++) {
+        if (st->p->pending)
+            problem(st, "%s", u->problems[i]);
+        else
+            gate_run_add_check(run, "prisma.migrations", GATE_STATUS_WARN, u->problems[i]);
+    }
+    for (size_t i = 0; i < u->nnotes; i++)
+        gate_run_add_check(run, "prisma.config", GATE_STATUS_WARN, u->notes[i]);
+    if (!u->nproblems && u->migrations)
+        gate_run_add_check(run, "prisma.migrations", GATE_STATUS_PASS,
+                           gate_arena_printf(&run->arena,
+                                             "Prisma will use the planned folder %s (%s)%s%s", dir,
+                                             u->migrations_from, u->config ? "; config " : "",
+                                             u->config ? u->config : ""));
+    if (!gate_db_identity(db, &id, &err)) {
+        run->target->system_identifier = gate_arena_strdup(&run->arena, id.system_identifier);
+        run->target->server_port = id.port;
+        run->target->server_database = gate_arena_strdup(&run->arena, id.database);
+        run->target->server_addr = gate_arena_strdup(&run->arena, id.addr);
+    }
+}
+
 static void set_target(struct gate_run *run, const struct gate_plan_opts *opts,
                        const struct gate_db_url *url)
 {
@@ -1185,6 +1223,7 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     p->applied = st.res.napplied;
     p->pending = st.res.npending;
     history_problems(&st);
+    prisma_problems(&st, db, dir);
     gate_run_add_check(run, "history.read", GATE_STATUS_PASS,
                        gate_arena_printf(&run->arena,
                                          "%s: %zu applied, %zu pending, %zu failed, %zu edited, "

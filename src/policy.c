@@ -74,7 +74,8 @@ const char *gate_policy_check_id(size_t i)
 
 static const char *const default_prisma[] = {"npx", "prisma"};
 
-static const struct gate_policy_target builtin_target = {NULL, "DATABASE_URL", NULL, false, 0};
+static const struct gate_policy_target builtin_target = {NULL, "DATABASE_URL", NULL,
+                                                         NULL, false,          0};
 
 void gate_policy_defaults(struct gate_policy *p)
 {
@@ -614,8 +615,9 @@ static const char *list_names(struct ld *ld, const char *const *names, size_t n)
 static const char *const root_keys[] = {"version", "project", "targets", "default_target",
                                         "lint",    "risk",    "checks",  "deploy",
                                         "health",  "reports"};
-static const char *const project_keys[] = {"schema", "migrations", "prisma"};
-static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_tls"};
+static const char *const project_keys[] = {"schema", "migrations", "prisma", "config"};
+static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_tls",
+                                          "direct_url_env"};
 static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated", "exclude"};
 static const char *const rule_keys[] = {"severity", "risk"};
 static const char *const risk_keys[] = {"large_table_rows"};
@@ -1096,6 +1098,8 @@ static void load_project(struct ld *ld, const struct ynode *n)
             p->project.nprisma = a->n;
         }
     }
+    if (k[3])
+        (void)get_string(ld, v[3], k[3], "project.config", &p->project.config);
 }
 
 static bool name_ok(const char *s)
@@ -1166,6 +1170,9 @@ static void load_targets(struct ld *ld, const struct ynode *n)
                                &t->shadow_url_env);
         if (fk[2])
             (void)get_bool(ld, fv[2], fk[2], join(ld, where, "require_tls"), &t->require_tls);
+        if (fk[3])
+            (void)get_env_name(ld, fv[3], fk[3], join(ld, where, "direct_url_env"),
+                               &t->direct_url_env);
         i++;
     }
     p->ntargets = i;

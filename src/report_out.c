@@ -737,6 +737,7 @@ void gate_github_masks(const struct gate_policy *pol, struct gate_buf *out)
     for (size_t i = 0; i < pol->ntargets; i++) {
         mask_env(out, pol->targets[i].url_env, true);
         mask_env(out, pol->targets[i].shadow_url_env, true);
+        mask_env(out, pol->targets[i].direct_url_env, true);
     }
     for (size_t i = 0; i < pol->nhealth; i++)
         gate_github_mask_url(pol->health[i].url, out);

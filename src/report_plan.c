@@ -6,6 +6,7 @@
  */
 #include "gate/compat.h"
 #include "gate/plan.h"
+#include "gate/prisma_cli.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
 #include "gate/shell.h"
@@ -104,6 +105,11 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
     }
     if (d->failed_migration)
         gate_buf_printf(out, "  failed: %s\n", gate_text_safe(d->failed_migration));
+    if (d->nunplanned) {
+        gate_buf_printf(out, "  applied but NOT planned:\n");
+        for (size_t i = 0; i < d->nunplanned; i++)
+            gate_buf_printf(out, "    %s\n", gate_text_safe(d->unplanned[i]));
+    }
     if (!strcmp(d->stage, "health") || !strcmp(d->stage, "done")) {
         if (d->verified)
             gate_buf_printf(out, "  verified: every planned migration is applied with its "
@@ -329,6 +335,9 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
         }
         for (size_t i = 0; i < d->napplied; i++)
             gate_buf_printf(out, "- Applied `%s`\n", gate_text_safe(d->applied[i]));
+        for (size_t i = 0; i < d->nunplanned; i++)
+            gate_buf_printf(out, "- **Applied but not planned:** `%s`\n",
+                            gate_text_safe(d->unplanned[i]));
         if (d->error_code)
             gate_buf_printf(out, "- Prisma error: %s\n", gate_text_safe(d->error_code));
         for (size_t i = 0; i < d->nguidance; i++) {
@@ -341,6 +350,34 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
 }
 
 /* ------------------------------------------------------------ JSON */
+
+/* What `prisma migrate deploy` would use (prisma_cli.h): the `prisma` member. */
+static void prisma_json(const struct gate_prisma_use *u, struct gate_jsonw *w)
+{
+    gate_jsonw_key(w, "prisma");
+    if (!u) {
+        gate_jsonw_null(w);
+        return;
+    }
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "schema");
+    gate_jsonw_str(w, u->schema);
+    gate_jsonw_key(w, "schema_from");
+    gate_jsonw_str(w, u->schema_from);
+    gate_jsonw_key(w, "config");
+    gate_jsonw_str(w, u->config);
+    gate_jsonw_key(w, "config_from");
+    gate_jsonw_str(w, u->config_from);
+    gate_jsonw_key(w, "migrations");
+    gate_jsonw_str(w, u->migrations);
+    gate_jsonw_key(w, "migrations_from");
+    gate_jsonw_str(w, u->migrations_from);
+    gate_jsonw_key(w, "planned");
+    gate_jsonw_str(w, u->planned);
+    gate_jsonw_key(w, "same");
+    gate_jsonw_bool(w, u->same);
+    gate_jsonw_end(w);
+}
 
 void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
 {
@@ -367,6 +404,7 @@ void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_bool(w, p->signed_tokens);
     gate_jsonw_key(w, "token_env");
     gate_jsonw_str(w, p->token_env);
+    prisma_json(p->prisma, w);
     gate_jsonw_key(w, "applied");
     gate_jsonw_int(w, (long long)p->applied);
     gate_jsonw_key(w, "pending");
@@ -492,6 +530,7 @@ void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_key(w, "failed_migration");
     gate_jsonw_str(w, d->failed_migration);
     str_array(w, "applied", d->applied, d->napplied);
+    str_array(w, "unplanned", d->unplanned, d->nunplanned);
     gate_jsonw_key(w, "verified");
     gate_jsonw_bool(w, d->verified);
     str_array(w, "verify_problems", d->verify_problems, d->nverify_problems);

@@ -22,6 +22,15 @@ struct gate_json *gate_report_target_json(const struct gate_target *t)
     gate_json_set_str(o, "database", t->database);
     gate_json_set_str(o, "schema", t->schema);
     gate_json_set_str(o, "user", t->user);
+    if (t->system_identifier) {
+        struct gate_json *srv = gate_json_object();
+
+        gate_json_set_str(srv, "system_identifier", t->system_identifier);
+        gate_json_set_int(srv, "port", t->server_port);
+        gate_json_set_str(srv, "database", t->server_database);
+        gate_json_set_str(srv, "addr", t->server_addr);
+        gate_json_set(o, "server", srv);
+    }
     return o;
 }
 

@@ -283,7 +283,6 @@ static void read_setting(struct gate_schema_block *b, const char *text)
     const char *p = text;
     char *key = take_ident(&p);
     char **slot = NULL;
-    bool want_env = false;
 
     if (!key)
         return;
@@ -305,19 +304,14 @@ static void read_setting(struct gate_schema_block *b, const char *text)
             slot = &b->url_env;
         else
             slot = &b->url;
-        want_env = true;
     } else if (!strcmp(key, "directUrl")) {
-        slot = &b->direct_env;
-        want_env = true;
+        slot = strncmp(p, "env(", 4) ? &b->direct_url : &b->direct_env;
     } else if (!strcmp(key, "shadowDatabaseUrl")) {
-        slot = &b->shadow_env;
-        want_env = true;
+        slot = strncmp(p, "env(", 4) ? &b->shadow_url : &b->shadow_env;
     }
     free(key);
     if (!slot || *slot)
         return;
-    if (want_env && slot != &b->url && strncmp(p, "env(", 4) != 0)
-        return; /* a literal directUrl / shadowDatabaseUrl: nothing to name */
     *slot = first_string(p);
 }
 
@@ -476,6 +470,8 @@ void gate_schema_release(struct gate_schema *s)
         free(b->url);
         free(b->direct_env);
         free(b->shadow_env);
+        free(b->direct_url);
+        free(b->shadow_url);
         free(b->output);
     }
     free(s->blocks);

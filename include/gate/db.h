@@ -113,6 +113,33 @@ unsigned gate_db_result_coltype(const struct gate_db_result *r, int col);
 const char *gate_db_last_sqlstate(const struct gate_db *db);
 
 /*
+ * Which server and database a connection reached, as the server says:
+ * pg_control_system()'s system_identifier (one per cluster, shared by
+ * its physical replicas), current_setting('port'), current_database(),
+ * and inet_server_addr() (the address that answered; "" over a Unix
+ * socket). Two connections reach the same database iff system_identifier,
+ * port and database match (gate_db_same_database); the URL's text (host
+ * spelling, parameters) does not matter.
+ */
+struct gate_db_identity {
+    char system_identifier[32]; /* decimal */
+    int port;
+    char database[128];
+    char addr[64];
+};
+enum gate_code gate_db_identity(struct gate_db *db, struct gate_db_identity *out,
+                                struct gate_err *err);
+bool gate_db_same_database(const struct gate_db_identity *a, const struct gate_db_identity *b);
+
+/*
+ * libpq connects to the URL's hostaddr= while Prisma ignores it and
+ * resolves the host name. GATE_OK when the URL has no hostaddr, or when
+ * the host name resolves to that address (Prisma reaches the same
+ * server); else GATE_E_USAGE with a message naming host and address.
+ */
+enum gate_code gate_db_url_check_hostaddr(const struct gate_db_url *u, struct gate_err *err);
+
+/*
  * When a stop signal comes (stop.h), cancel the query db is running
  * (PQcancel from the handler): a blocking wait (a lock, a long read) ends
  * with SQLSTATE 57014. One connection at a time; NULL disarms.

@@ -39,6 +39,8 @@
 #include "gate/policy.h"
 #include "gate/run.h"
 
+struct gate_prisma_use;
+
 /* The gate's own advisory lock key (bigint form); Prisma's is 72707369. */
 #define GATE_PLAN_LOCK_KEY 7270736901LL
 
@@ -89,6 +91,7 @@ struct gate_run_plan {
     const char **problems; /* history problems that refuse the deploy (arena) */
     size_t nproblems;
     const char *server_version;
+    const struct gate_prisma_use *prisma; /* what Prisma would use (prisma_cli.h) */
 };
 
 /* How `deploy` went: run->deploy. Strings live in the run arena. */
@@ -116,6 +119,8 @@ struct gate_run_deploy {
     size_t nguidance;
     const char **applied; /* migrations this deploy applied (arena) */
     size_t napplied;
+    const char **unplanned; /* rows Prisma wrote for migrations not in the plan (arena) */
+    size_t nunplanned;
     bool verified;                /* every planned migration is applied with its checksum */
     const char **verify_problems; /* what did not verify (arena) */
     size_t nverify_problems;

@@ -50,6 +50,7 @@ struct gate_policy_target {
     const char *name;           /* NULL for the built-in target */
     const char *url_env;        /* default DATABASE_URL */
     const char *shadow_url_env; /* NULL: none named */
+    const char *direct_url_env; /* what the schema's directUrl gets at deploy; NULL: none */
     bool require_tls;           /* refuse a connection without TLS (default false) */
     int line;                   /* where the policy defines it, 0 for the built-in */
 };
@@ -118,9 +119,10 @@ struct gate_policy {
         const char *migrations; /* prisma/migrations */
         const char **prisma;    /* argv prefix of the Prisma CLI: {"npx", "prisma"} */
         size_t nprisma;
-        bool schema_given;                 /* the file sets schema (else: find it as Prisma does) */
-        bool migrations_given;             /* the file sets migrations */
-        struct gate_policy_diag schema_at; /* where the file sets schema (message NULL) */
+        const char *config;    /* project.config: the Prisma config file; NULL: none named */
+        bool schema_given;     /* the file sets schema (else: find it as Prisma does) */
+        bool migrations_given; /* the file sets migrations */
+        struct gate_policy_diag schema_at;     /* where the file sets schema (message NULL) */
         struct gate_policy_diag migrations_at; /* where the file sets migrations */
     } project;
 

@@ -164,6 +164,11 @@ struct gate_target {
     const char *database;
     const char *schema; /* Prisma's schema: ?schema= or "public" */
     const char *user;
+    /* what the server says it is (plan, deploy); NULL / 0 when not read */
+    const char *system_identifier; /* pg_control_system() */
+    int server_port;               /* current_setting('port') */
+    const char *server_database;   /* current_database() */
+    const char *server_addr;       /* inet_server_addr(); "" over a Unix socket */
 };
 
 /* The database side of `status` (docs/internals/prisma-migrate.md 1, 5). */

@@ -58,6 +58,8 @@ struct gate_schema_block {
     char *url;        /* url = "literal" (a secret: never print it) */
     char *direct_env; /* directUrl = env("NAME") */
     char *shadow_env; /* shadowDatabaseUrl = env("NAME") */
+    char *direct_url; /* directUrl = "literal" (a secret: never print it) */
+    char *shadow_url; /* shadowDatabaseUrl = "literal" (a secret) */
     char *output;     /* generator output = "path" (relative to the file's directory) */
 };
 

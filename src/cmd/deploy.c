@@ -28,6 +28,7 @@
 #include "gate/plan.h"
 #include "gate/policy.h"
 #include "gate/project.h"
+#include "gate/prisma_cli.h"
 #include "gate/proc.h"
 #include "gate/report.h"
 #include "gate/report_out.h"
@@ -64,8 +65,12 @@ struct deploy {
     struct gate_db_url url;
     struct gate_db *db;
     const char *url_value;
-    const char *prisma; /* the policy's argv as one line, for guidance */
+    const char *direct_value; /* what the schema's directUrl variable gets, NULL */
+    const char *prisma;       /* the policy's argv as one line, for guidance */
     size_t capguidance;
+    char **ids; /* _prisma_migrations row ids before Prisma ran (malloc'd) */
+    size_t nids;
+    bool ids_read;
     char appname[64];        /* application_name of Prisma's sessions (PGAPPNAME) */
     const char *spawn_ts;    /* the server's clock just before Prisma started, NULL */
     const char *hist_before; /* _prisma_migrations' fingerprint before, NULL: unknown */
@@ -283,30 +288,52 @@ static void deploy_later(struct deploy *dp)
 
 /* ------------------------------------------------------------ prisma */
 
+/* name=value into env (n used, room for it), replacing an earlier name=. */
+static void env_set(char **env, size_t *n, const char *name, const char *value)
+{
+    size_t len = strlen(name);
+
+    for (size_t i = 0; i < *n; i++) {
+        if (!strncmp(env[i], name, len) && env[i][len] == '=') {
+            free(env[i]);
+            env[i] = gate_xasprintf("%s=%s", name, value);
+            return;
+        }
+    }
+    env[(*n)++] = gate_xasprintf("%s=%s", name, value);
+}
+
+/*
+ * The child's environment: the gate's, with every URL variable Prisma may
+ * use pointing at the checked database (check_urls decided the values):
+ * DATABASE_URL and the schema's url = env("X") get the target's URL, the
+ * schema's directUrl = env("Y") what check_urls accepted.
+ */
 static char **child_env(struct deploy *dp)
 {
+    const struct gate_prisma_use *u = dp->run->plan ? dp->run->plan->prisma : NULL;
     size_t n = 0, k = 0;
     char **env;
-    bool has_cp = false, has_hide = false;
 
     while (environ[n])
         n++;
-    env = gate_xcalloc(n + 4, sizeof(*env));
-    for (size_t i = 0; i < n; i++) {
-        if (!strncmp(environ[i], "DATABASE_URL=", 13))
-            continue;
-        if (!strncmp(environ[i], "CHECKPOINT_DISABLE=", 19))
-            has_cp = true;
-        if (!strncmp(environ[i], "PRISMA_HIDE_UPDATE_MESSAGE=", 27))
-            has_hide = true;
+    env = gate_xcalloc(n + 8, sizeof(*env));
+    for (size_t i = 0; i < n; i++)
         env[k++] = gate_xstrdup(environ[i]);
-    }
     /* the CLI reads the target from DATABASE_URL, whatever variable the policy names */
-    env[k++] = gate_xasprintf("DATABASE_URL=%s", dp->url_value);
-    if (!has_cp)
-        env[k++] = gate_xstrdup("CHECKPOINT_DISABLE=1");
-    if (!has_hide)
-        env[k++] = gate_xstrdup("PRISMA_HIDE_UPDATE_MESSAGE=1");
+    env_set(env, &k, "DATABASE_URL", dp->url_value);
+    if (u && u->url_env)
+        env_set(env, &k, u->url_env, dp->url_value);
+    if (u && u->cfg_url_env) /* Prisma 7: the config's datasource.url */
+        env_set(env, &k, u->cfg_url_env, dp->url_value);
+    if (u && u->direct_env)
+        env_set(env, &k, u->direct_env, dp->direct_value ? dp->direct_value : dp->url_value);
+    if (u && u->cfg_direct_env) /* Prisma 6 config, engine 'classic' */
+        env_set(env, &k, u->cfg_direct_env, dp->direct_value ? dp->direct_value : dp->url_value);
+    if (!getenv("CHECKPOINT_DISABLE"))
+        env_set(env, &k, "CHECKPOINT_DISABLE", "1");
+    if (!getenv("PRISMA_HIDE_UPDATE_MESSAGE"))
+        env_set(env, &k, "PRISMA_HIDE_UPDATE_MESSAGE", "1");
     env[k] = NULL;
     return env;
 }
@@ -695,17 +722,15 @@ static enum gate_exit run_prisma(struct deploy *dp)
     struct gate_proc_opts o = {0};
     struct gate_proc_result r;
     struct gate_err err = {0};
-    const char **argv = gate_arena_alloc(a, (pol->project.nprisma + 3) * sizeof(*argv));
+    static const char *const cmd[] = {"migrate", "deploy"};
+    const char **argv;
     char **env;
     size_t n = 0;
     enum gate_code rc;
     char sigbuf[32];
 
-    for (size_t i = 0; i < pol->project.nprisma; i++)
-        argv[n++] = pol->project.prisma[i];
-    argv[n++] = "migrate";
-    argv[n++] = "deploy";
-    argv[n] = NULL;
+    /* --schema (and --config) as planned (prisma_cli.h) */
+    argv = gate_prisma_argv(pol, dp->run->plan->prisma, cmd, GATE_ARRAY_SIZE(cmd), a, &n);
     d->argv = argv;
     d->argc = n;
     env = child_env(dp);
@@ -863,7 +888,14 @@ static void add_str(struct gate_arena *a, const char ***arr, size_t *n, size_t *
     (*arr)[(*n)++] = gate_arena_strdup(a, s);
 }
 
-/* Mark what is applied; with strict, record what is not (exit 5). */
+static bool unplanned_rows(struct deploy *dp, const struct gate_hist_db *h);
+
+/*
+ * Mark what is applied; with strict, record what is not (exit 5). Rows
+ * Prisma wrote for migrations not in the plan are recorded too
+ * (unplanned_rows): exit 5 with strict, d->nunplanned for the caller
+ * without.
+ */
 static enum gate_exit verify(struct deploy *dp, bool strict)
 {
     struct gate_run *run = dp->run;
@@ -905,6 +937,7 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
         }
         return strict ? GATE_EXIT_VERIFY_FAILED : GATE_EXIT_OK;
     }
+    (void)unplanned_rows(dp, &h);
     for (size_t i = 0; i < run->nmigrations; i++) {
         struct gate_migration *m = run->migrations[i];
         const struct gate_hist_row *row = NULL;
@@ -956,6 +989,8 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
     gate_hist_db_release(&h);
     if (!strict)
         return GATE_EXIT_OK;
+    if (d->nunplanned && !d->nverify_problems)
+        return GATE_EXIT_VERIFY_FAILED; /* unplanned_rows reported it */
     if (d->nverify_problems) {
         for (size_t i = 0; i < d->nverify_problems; i++)
             gate_errorf("verify: %s", d->verify_problems[i]);
@@ -978,6 +1013,391 @@ static enum gate_exit verify(struct deploy *dp, bool strict)
                                          d->napplied, d->napplied == 1 ? "" : "s",
                                          d->napplied == 1 ? "" : "s"));
     return GATE_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ databases */
+
+/* "host:port/db" of a URL (never its password). */
+static const char *where_url(struct gate_arena *a, const struct gate_db_url *u)
+{
+    return gate_arena_printf(a, "%s:%d/%s", u->host, u->port, u->database);
+}
+
+/* What the server said, for messages. */
+static const char *where_ident(struct gate_arena *a, const struct gate_db_identity *id)
+{
+    return gate_arena_printf(a, "server %s port %d, database %s, system identifier %s",
+                             *id->addr ? id->addr : "(Unix socket)", id->port, id->database,
+                             *id->system_identifier ? id->system_identifier : "unknown");
+}
+
+/* Refuse before anything runs (exit 1): the message, a check, guidance. */
+static enum gate_exit refuse_db(struct deploy *dp, const char *msg)
+{
+    gate_errorf("deploy refused: %s; nothing was applied", msg);
+    gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_FAIL, msg);
+    guide(dp, "%s", msg);
+    dp->d->stage = "refused";
+    return GATE_EXIT_CLOSED;
+}
+
+/*
+ * The gate holds its advisory lock (GATE_PLAN_LOCK_KEY) on the target:
+ * a connection that can take it is not on the target database, whatever
+ * its identity says (a copy of the cluster restored elsewhere keeps the
+ * system identifier, and may keep the port and the database name).
+ */
+static bool lock_is_free(struct gate_db *db)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    char sql[128];
+    bool freed;
+
+    (void)snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%lld::bigint)",
+                   GATE_PLAN_LOCK_KEY);
+    if (gate_db_exec(db, sql, &r, &err))
+        return false;
+    freed = r && gate_db_result_rows(r) == 1 && !strcmp(gate_db_result_value(r, 0, 0), "t");
+    gate_db_result_free(r);
+    if (freed) {
+        (void)snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%lld::bigint)",
+                       GATE_PLAN_LOCK_KEY);
+        if (!gate_db_exec(db, sql, &r, &err))
+            gate_db_result_free(r);
+    }
+    return freed;
+}
+
+/*
+ * Does the URL value (from label) reach the checked database? 0 when it
+ * does; else the exit status, reported: 1 another database (or one
+ * Prisma would reach elsewhere), 2 not a URL, 3 unreachable. shadow:
+ * the opposite is wanted (it must NOT be the target); unreachable is
+ * then only a warning.
+ */
+static enum gate_exit same_db(struct deploy *dp, const char *value, const char *label, bool shadow)
+{
+    struct gate_arena *a = &dp->run->arena;
+    const struct gate_target *t = dp->run->target;
+    struct gate_db_identity want, got;
+    struct gate_db_url u;
+    struct gate_db *db = NULL;
+    struct gate_err err = {0};
+    enum gate_exit rc = GATE_EXIT_OK;
+    bool same;
+
+    memset(&want, 0, sizeof(want));
+    if (t->system_identifier)
+        (void)snprintf(want.system_identifier, sizeof(want.system_identifier), "%s",
+                       t->system_identifier);
+    want.port = t->server_port;
+    (void)snprintf(want.database, sizeof(want.database), "%s",
+                   t->server_database ? t->server_database : "");
+    (void)snprintf(want.addr, sizeof(want.addr), "%s", t->server_addr ? t->server_addr : "");
+    if (!*want.system_identifier) {
+        if (shadow) {
+            gate_run_add_check(dp->run, "deploy.shadow", GATE_STATUS_WARN,
+                               "the target's server identity (pg_control_system()) could not be "
+                               "read: the shadow database is not compared with it");
+            return GATE_EXIT_OK;
+        }
+        return refuse_db(dp, gate_arena_printf(a,
+                                               "the target's server identity "
+                                               "(pg_control_system()) could not be read, so %s "
+                                               "cannot be checked against it",
+                                               label));
+    }
+    if (gate_db_url_parse(value, &u, &err)) {
+        gate_errorf("%s: %s", label, err.msg);
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+    }
+    if (!shadow && gate_db_url_check_hostaddr(&u, &err)) {
+        rc = refuse_db(dp, gate_arena_printf(a, "%s: %s", label, err.msg));
+        goto out;
+    }
+    if (gate_db_connect(&u, &db, &err)) {
+        if (shadow) {
+            gate_run_add_check(dp->run, "deploy.shadow", GATE_STATUS_WARN,
+                               gate_arena_printf(a,
+                                                 "%s (%s) could not be reached, so it is not "
+                                                 "compared with the target; migrate deploy does "
+                                                 "not use it",
+                                                 label, where_url(a, &u)));
+            goto out;
+        }
+        gate_errorf("cannot check %s (%s), which Prisma Migrate would connect to: %s; nothing "
+                    "was changed",
+                    label, where_url(a, &u), err.msg);
+        gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_ERROR, err.msg);
+        rc = GATE_EXIT_UNAVAILABLE;
+        goto out;
+    }
+    if (gate_db_identity(db, &got, &err)) {
+        if (!shadow) {
+            gate_errorf("cannot read which server %s reaches: %s; nothing was changed", label,
+                        err.msg);
+            rc = GATE_EXIT_UNAVAILABLE;
+        }
+        goto out;
+    }
+    same = gate_db_same_database(&got, &want) && !lock_is_free(db);
+    if (shadow && same) {
+        rc = refuse_db(
+            dp, gate_arena_printf(a,
+                                  "%s (%s) is the target database itself (%s): a shadow "
+                                  "database is reset by Prisma; point it at an empty scratch "
+                                  "database",
+                                  label, where_url(a, &u), where_ident(a, &got)));
+    } else if (!shadow && !same) {
+        rc = refuse_db(
+            dp, gate_arena_printf(a,
+                                  "%s points at %s (%s), but the gate checked and planned the "
+                                  "target %s (%s)%s: Prisma Migrate would connect through "
+                                  "it and migrate another database; point it at the target "
+                                  "(or name the target's direct URL variable with "
+                                  "targets.NAME.direct_url_env)",
+                                  label, where_url(a, &u), where_ident(a, &got),
+                                  where_url(a, &dp->url), where_ident(a, &want),
+                                  gate_db_same_database(&got, &want)
+                                      ? " - the same identity, but the gate's lock on the "
+                                        "target is not held there: a copy of the cluster"
+                                      : ""));
+    } else if (!shadow) {
+        gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_PASS,
+                           gate_arena_printf(a, "%s reaches the target database (%s)", label,
+                                             where_ident(a, &got)));
+    }
+out:
+    gate_db_close(db);
+    gate_db_url_release(&u);
+    return rc;
+}
+
+/*
+ * A directUrl (what: the schema's or the config's) named env_name or
+ * written as literal: the literal must reach the target; else the target's
+ * direct_url_env, else the variable's own value when the environment sets
+ * it, must reach the target; else the variable gets the target's URL.
+ * Sets dp->direct_value. 0, or the exit status (reported).
+ */
+static enum gate_exit check_direct(struct deploy *dp, const struct gate_policy_target *t,
+                                   const char *env_name, const char *literal, const char *what)
+{
+    struct gate_arena *a = &dp->run->arena;
+    enum gate_exit rc;
+    const char *v;
+
+    if (literal) {
+        rc = same_db(dp, literal, gate_arena_printf(a, "%s (a literal)", what), false);
+        if (!rc)
+            dp->direct_value = literal;
+        return rc;
+    }
+    if (!env_name)
+        return GATE_EXIT_OK;
+    if (t->direct_url_env) {
+        v = getenv(t->direct_url_env);
+        if (!v || !*v) {
+            gate_errorf("%s is not set: the target%s%s names it as direct_url_env (what %s, "
+                        "env(\"%s\"), gets); nothing was changed",
+                        t->direct_url_env, t->name ? " " : "", t->name ? t->name : "", what,
+                        env_name);
+            return GATE_EXIT_USAGE;
+        }
+        rc = same_db(dp, v,
+                     gate_arena_printf(a, "%s (the target's direct_url_env, given to Prisma as %s)",
+                                       t->direct_url_env, env_name),
+                     false);
+        if (!rc)
+            dp->direct_value = v;
+        return rc;
+    }
+    v = getenv(env_name);
+    if (v && *v) {
+        rc = same_db(dp, v,
+                     gate_arena_printf(a, "%s (%s = env(\"%s\"), set in the environment)", env_name,
+                                       what, env_name),
+                     false);
+        if (!rc)
+            dp->direct_value = v;
+        return rc;
+    }
+    dp->direct_value = dp->url_value;
+    gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_PASS,
+                       gate_arena_printf(a,
+                                         "%s (%s) is not set: Prisma gets the target's URL in it",
+                                         env_name, what));
+    return GATE_EXIT_OK;
+}
+
+/*
+ * Every URL Prisma may use must reach the database the gate checked:
+ * the target URL itself (hostaddr), a literal url in the schema, the
+ * directUrl (a literal, the target's direct_url_env, or the variable the
+ * schema names when the environment sets it), and the shadow database
+ * must NOT be it. Decides dp->direct_value. 0, or the exit status.
+ */
+static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_target *t)
+{
+    const struct gate_prisma_use *u = dp->run->plan->prisma;
+    struct gate_arena *a = &dp->run->arena;
+    struct gate_err err = {0};
+    enum gate_exit rc;
+    const char *v;
+
+    if (!t)
+        return GATE_EXIT_USAGE; /* gate_plan_connect reported it */
+    if (gate_db_url_check_hostaddr(&dp->url, &err))
+        return refuse_db(dp, gate_arena_printf(a, "%s: %s", t->url_env, err.msg));
+    if (!u)
+        return GATE_EXIT_OK;
+    if (u->url_lit) {
+        rc = same_db(dp, u->url_lit, "the schema's literal url", false);
+        if (rc)
+            return rc;
+    }
+    if (u->cfg_url_lit) {
+        rc = same_db(dp, u->cfg_url_lit, "the Prisma config's literal datasource.url", false);
+        if (rc)
+            return rc;
+    }
+    rc = check_direct(dp, t, u->direct_env, u->direct_lit, "the schema's directUrl");
+    if (!rc)
+        rc = check_direct(dp, t, u->cfg_direct_env, u->cfg_direct_lit,
+                          "the Prisma config's datasource.directUrl");
+    if (rc)
+        return rc;
+    if (t->direct_url_env && !u->direct_env && !u->direct_lit && !u->cfg_direct_env &&
+        !u->cfg_direct_lit)
+        gate_run_add_check(dp->run, "deploy.database", GATE_STATUS_WARN,
+                           gate_arena_printf(a,
+                                             "the target names direct_url_env %s, but neither "
+                                             "the schema nor the Prisma config has a directUrl: "
+                                             "Prisma uses the url",
+                                             t->direct_url_env));
+    v = u->shadow_lit ? u->shadow_lit : u->shadow_env ? getenv(u->shadow_env) : NULL;
+    if (v && *v) {
+        rc = same_db(dp, v,
+                     u->shadow_lit ? "the schema's literal shadowDatabaseUrl"
+                                   : gate_arena_printf(a, "%s (the schema's shadowDatabaseUrl)",
+                                                       u->shadow_env),
+                     true);
+        if (rc)
+            return rc;
+    }
+    v = u->cfg_shadow_lit   ? u->cfg_shadow_lit
+        : u->cfg_shadow_env ? getenv(u->cfg_shadow_env)
+                            : NULL;
+    if (v && *v) {
+        rc = same_db(
+            dp, v,
+            u->cfg_shadow_lit
+                ? "the Prisma config's literal datasource.shadowDatabaseUrl"
+                : gate_arena_printf(a, "%s (the Prisma config's datasource.shadowDatabaseUrl)",
+                                    u->cfg_shadow_env),
+            true);
+        if (rc)
+            return rc;
+    }
+    return GATE_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ unplanned rows */
+
+/* The ids of the rows _prisma_migrations holds before Prisma runs; 0 or exit 3 (reported). */
+static enum gate_exit snapshot_rows(struct deploy *dp)
+{
+    struct gate_hist_db h;
+    struct gate_err err = {0};
+    enum gate_code rc;
+
+    gate_db_cancel_on_stop(dp->db); /* a stop signal ends a wait for a lock */
+    rc = gate_history_read(dp->db, gate_db_url_schema(&dp->url), &h, &err);
+    gate_db_cancel_on_stop(NULL);
+    if (rc) {
+        gate_hist_db_release(&h);
+        if (gate_stop_signal())
+            return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
+        gate_errorf("cannot read _prisma_migrations before starting Prisma (needed to tell "
+                    "afterwards what it applied): %s; nothing was changed",
+                    err.msg);
+        gate_run_add_check(dp->run, "deploy.unplanned", GATE_STATUS_ERROR, err.msg);
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    dp->ids = gate_xcalloc(h.nrows + 1, sizeof(*dp->ids));
+    for (size_t i = 0; i < h.nrows; i++)
+        dp->ids[dp->nids++] = gate_xstrdup(h.rows[i].id);
+    dp->ids_read = true;
+    gate_hist_db_release(&h);
+    return GATE_EXIT_OK;
+}
+
+static void free_snapshot(struct deploy *dp)
+{
+    for (size_t i = 0; i < dp->nids; i++)
+        free(dp->ids[i]);
+    free(dp->ids);
+    dp->ids = NULL;
+    dp->nids = 0;
+}
+
+/*
+ * Rows Prisma wrote for migrations the plan did not contain (h: the
+ * history read after Prisma ran; rows whose id was there before are
+ * not Prisma's): named in the report (deploy.unplanned) with recovery
+ * steps. true when any.
+ */
+static bool unplanned_rows(struct deploy *dp, const struct gate_hist_db *h)
+{
+    struct gate_run *run = dp->run;
+    struct gate_run_deploy *d = dp->d;
+    struct gate_arena *a = &run->arena;
+    size_t cap = 0;
+
+    if (!dp->ids_read)
+        return false;
+    dp->ids_read = false; /* once: verify may read the history twice */
+    for (size_t i = 0; i < h->nrows; i++) {
+        const struct gate_hist_row *r = &h->rows[i];
+        bool old = false, planned = false;
+
+        for (size_t k = 0; k < dp->nids && !old; k++)
+            old = !strcmp(dp->ids[k], r->id);
+        for (size_t k = 0; k < run->nmigrations && !planned; k++)
+            planned = !strcmp(run->migrations[k]->name, r->name);
+        if (old || planned)
+            continue;
+        add_str(a, &d->unplanned, &d->nunplanned, &cap, r->name);
+    }
+    if (!d->nunplanned)
+        return false;
+    for (size_t i = 0; i < d->nunplanned; i++)
+        gate_errorf("Prisma applied %s, which the plan did not contain", d->unplanned[i]);
+    gate_run_add_check(run, "deploy.unplanned", GATE_STATUS_FAIL,
+                       gate_arena_printf(a,
+                                         "Prisma wrote %zu _prisma_migrations row%s for "
+                                         "migrations the plan did not contain: %s%s",
+                                         d->nunplanned, d->nunplanned == 1 ? "" : "s",
+                                         d->unplanned[0], d->nunplanned > 1 ? ", ..." : ""));
+    guide(dp,
+          "Prisma applied migration%s the gate did not plan (%s%s): its migrations folder held "
+          "more than the folder the gate planned from",
+          d->nunplanned == 1 ? "" : "s", d->unplanned[0], d->nunplanned > 1 ? ", ..." : "");
+    guide(dp,
+          "inspect what ran: SELECT migration_name, started_at, finished_at, logs FROM "
+          "_prisma_migrations WHERE migration_name = '%s'; and read that migration.sql in "
+          "Prisma's folder",
+          d->unplanned[0]);
+    guide(dp,
+          "Prisma has no down migrations: to undo it, write and deploy a new migration that "
+          "reverses it; if it failed half-way, undo what it did and run %s migrate resolve "
+          "--rolled-back \"%s\"",
+          dp->prisma, d->unplanned[0]);
+    guide(dp, "then make Prisma's migrations folder and the planned one the same (project.schema, "
+              "project.migrations, --migrations and the Prisma config's migrations.path) so the "
+              "plan shows everything Prisma applies");
+    return true;
 }
 
 /* ------------------------------------------------------------ stop */
@@ -1067,6 +1487,7 @@ static enum gate_exit finish(struct deploy *dp, enum gate_exit rc)
     } else if (dp->cli->checklist && run->plan) {
         gate_notef("deployment checklist written to %s", dp->cli->checklist);
     }
+    free_snapshot(dp);
     gate_db_close(dp->db); /* releases the gate lock */
     dp->db = NULL;
     gate_db_url_release(&dp->url);
@@ -1171,12 +1592,33 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
 
     if (gate_stop_signal())
         return finish(&dp, stopped(&dp));
-    dp.d->stage = "prisma";
-    rc = run_prisma(&dp);
-    if (rc) {
-        if (dp.d->started)
-            (void)verify(&dp, false);
-        return finish(&dp, rc);
+    if (run->plan->decision == GATE_PLAN_NOTHING) {
+        /* nothing planned: Prisma is not started at all */
+        gate_notef("nothing to deploy: %s; Prisma was not started", run->plan->reason);
+        gate_run_add_check(run, "deploy.prisma", GATE_STATUS_SKIP,
+                           "nothing to deploy: prisma migrate deploy was not started");
+    } else {
+        rc = check_urls(&dp, t);
+        if (rc) {
+            if (rc == GATE_EXIT_CLOSED)
+                dp.d->stage = "refused";
+            return finish(&dp, rc);
+        }
+        rc = snapshot_rows(&dp);
+        if (gate_stop_signal())
+            return finish(&dp, stopped(&dp));
+        if (rc)
+            return finish(&dp, rc);
+        dp.d->stage = "prisma";
+        rc = run_prisma(&dp);
+        if (rc) {
+            if (dp.d->started) {
+                (void)verify(&dp, false);
+                if (dp.d->nunplanned)
+                    rc = GATE_EXIT_VERIFY_FAILED;
+            }
+            return finish(&dp, rc);
+        }
     }
     dp.d->stage = "verify";
     rc = verify(&dp, true);

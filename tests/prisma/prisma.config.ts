@@ -1,21 +1,30 @@
 // prisma.config.ts — Prisma CLI configuration for prisma-gate's tests and demo.
 //
-// "Recipe A" of shared/docs/prisma-cli.md §4: prisma@6.19.3 runs migrations in
-// the Wasm schema engine bundled in the `prisma` package (engine: 'js') and
-// reaches PostgreSQL through @prisma/adapter-pg@7.0.0 + pg@8.23.1. No native
-// engine binary is needed, so it works with only the npm registry reachable.
+// "Recipe A": prisma@6.19.3 runs migrations in the Wasm schema engine bundled
+// in the `prisma` package (engine: 'js') and reaches PostgreSQL through
+// @prisma/adapter-pg@7.0.0 + pg@8.23.1. No native engine binary is needed, so
+// it works with only the npm registry reachable (see README.md here).
 //
 // This file lives in tests/prisma/ but is used for projects anywhere: pass it
 // with `--config <abs path>` and run the CLI with the project as cwd.
 //
+// Schema and migrations: like a project without a config file, Prisma takes
+// the schema from `--schema` (else prisma/schema.prisma) and the migrations
+// folder from `migrations` next to the schema file holding the datasource.
+// This config sets `schema` only to the --schema given (so the CLI's start-up
+// finds a schema folder too) or when asked to, and `migrations.path` only
+// when asked to:
+//   PRISMA_GATE_SCHEMA     schema file or folder, relative to the current
+//                          working directory (the project dir).
+//   PRISMA_GATE_MIGRATIONS migrations dir, relative to the current working
+//                          directory.
+//
+// Which database: as Prisma's native engine does for Migrate, the connection
+// goes through the schema's directUrl = env("X") when it names one and X is
+// set, else the schema's url = env("Y") when Y is set, else DATABASE_URL.
+//
 // Environment:
-//   DATABASE_URL          required (postgresql://user[:pw]@host[:port]/db);
-//                         the adapter's connection is built from it.
-//   PRISMA_GATE_SCHEMA    schema file, default prisma/schema.prisma,
-//                         relative to the current working directory.
-//   PRISMA_GATE_MIGRATIONS migrations dir, default `migrations` next to the
-//                         schema file (inside it for a schema folder),
-//                         relative to the current working directory.
+//   DATABASE_URL          required (postgresql://user[:pw]@host[:port]/db).
 //   PRISMA_SCHEMA_ENGINE_BINARY  defaults to ./engine-stub/schema-engine next
 //                         to this file (see workaround 5).
 //
@@ -25,7 +34,7 @@
 // unnecessary (see the two "not in the recipe" blocks below), so unmodified
 // project schemas work.
 //
-// Workaround numbers follow prisma-cli.md §4.4/§4.6.
+// Workaround numbers (0)-(5) are the recipe's; README.md lists them.
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -107,8 +116,23 @@ type PgConfig = {
   options?: string
 }
 
+// The URL the adapter connects with: see "Which database" at the top.
+// Decided once, before the unset variables are filled in below.
+let chosenUrl: string | undefined
+function connectionUrl(): string | undefined {
+  if (chosenUrl === undefined) {
+    for (const name of [schemaEnv.direct, schemaEnv.url, 'DATABASE_URL']) {
+      if (name && process.env[name]) {
+        chosenUrl = process.env[name]
+        break
+      }
+    }
+  }
+  return chosenUrl
+}
+
 function pgConfigFromEnv(): PgConfig {
-  const raw = process.env.DATABASE_URL
+  const raw = connectionUrl()
   if (!raw) {
     throw new Error('prisma.config.ts: DATABASE_URL is not set (postgresql://user@host:port/db)')
   }
@@ -116,10 +140,10 @@ function pgConfigFromEnv(): PgConfig {
   try {
     url = new URL(raw)
   } catch {
-    throw new Error('prisma.config.ts: DATABASE_URL is not a valid URL')
+    throw new Error('prisma.config.ts: the database URL is not a valid URL')
   }
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
-    throw new Error(`prisma.config.ts: DATABASE_URL must be a postgresql:// URL, got ${url.protocol}`)
+    throw new Error(`prisma.config.ts: the database URL must be a postgresql:// URL, got ${url.protocol}`)
   }
   const config: PgConfig = {
     host: url.hostname,
@@ -139,7 +163,7 @@ function pgConfigFromEnv(): PgConfig {
 }
 
 function schemaFromEnv(): string | undefined {
-  const raw = process.env.DATABASE_URL
+  const raw = connectionUrl()
   if (!raw) return undefined
   try {
     return new URL(raw).searchParams.get('schema') || undefined
@@ -205,20 +229,44 @@ class GatePrismaPg extends PrismaPg {
   }
 }
 
-const schemaPath = path.resolve(process.cwd(), process.env.PRISMA_GATE_SCHEMA || 'prisma/schema.prisma')
-// Default migrations dir: next to the schema file, or inside a schema folder.
-function isDirectory(p: string): boolean {
+// The schema this run uses, to read its datasource's env("...") names:
+// --schema on the command line, else PRISMA_GATE_SCHEMA, else Prisma's default.
+function schemaArg(): string | undefined {
+  const argv = process.argv
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--schema' && i + 1 < argv.length) return argv[i + 1]
+    if (argv[i].startsWith('--schema=')) return argv[i].slice('--schema='.length)
+  }
+  return undefined
+}
+const schemaPath = path.resolve(
+  process.cwd(),
+  schemaArg() || process.env.PRISMA_GATE_SCHEMA || 'prisma/schema.prisma',
+)
+
+// The datasource's env("...") names, from the schema file (or every .prisma
+// file of a schema folder).
+function schemaTexts(p: string): string[] {
   try {
-    return fs.statSync(p).isDirectory()
+    if (!fs.statSync(p).isDirectory()) return [fs.readFileSync(p, 'utf8')]
+    return fs
+      .readdirSync(p, { recursive: true } as any)
+      .map((f: any) => path.join(p, String(f)))
+      .filter((f: string) => f.endsWith('.prisma'))
+      .map((f: string) => fs.readFileSync(f, 'utf8'))
   } catch {
-    return false
+    return [] // schema missing: the CLI reports that itself
   }
 }
-const schemaDir = isDirectory(schemaPath) ? schemaPath : path.dirname(schemaPath)
-const migrationsPath = path.resolve(
-  process.cwd(),
-  process.env.PRISMA_GATE_MIGRATIONS || path.join(schemaDir, 'migrations'),
-)
+const schemaEnv: { url?: string; direct?: string; names: string[] } = { names: [] }
+for (const text of schemaTexts(schemaPath)) {
+  const envRef = /\b(url|directUrl|shadowDatabaseUrl)\s*=\s*env\(\s*"([^"]+)"\s*\)/g
+  for (const m of text.matchAll(envRef)) {
+    if (m[1] === 'url' && !schemaEnv.url) schemaEnv.url = m[2]
+    if (m[1] === 'directUrl' && !schemaEnv.direct) schemaEnv.direct = m[2]
+    schemaEnv.names.push(m[2])
+  }
+}
 
 // DATABASE_URL must be set for every command: without it the CLI cannot
 // resolve the datasource URL and falls back to downloading the native query
@@ -227,24 +275,24 @@ if (!process.env.DATABASE_URL) {
   throw new Error('DATABASE_URL is not set: prisma-gate\'s Prisma fixture needs it for every command')
 }
 
-// Not in the recipe: the adapter ignores the schema's datasource URLs, but the
-// CLI still has to resolve every env("X") they name (else the same download
-// fallback). Give any such variable that is unset the value of DATABASE_URL,
-// so project schemas using e.g. env("POSTGRES_PRISMA_URL") work unchanged.
-try {
-  const schemaText = fs.readFileSync(schemaPath, 'utf8')
-  const envRef = /\b(?:url|directUrl|shadowDatabaseUrl)\s*=\s*env\(\s*"([^"]+)"\s*\)/g
-  for (const m of schemaText.matchAll(envRef)) {
-    if (!process.env[m[1]]) process.env[m[1]] = process.env.DATABASE_URL
-  }
-} catch {
-  // schema missing or a directory: the CLI reports that itself
+// Not in the recipe: the CLI has to resolve every env("X") the schema's
+// datasource names (else the same download fallback). Give any such variable
+// that is unset the value of DATABASE_URL, so project schemas using e.g.
+// env("POSTGRES_PRISMA_URL") work unchanged. (connectionUrl() was decided
+// from the variables as they were set before this.)
+const adapterConfig = pgConfigFromEnv()
+for (const name of schemaEnv.names) {
+  if (!process.env[name]) process.env[name] = process.env.DATABASE_URL
 }
 
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
-  schema: schemaPath,
-  migrations: { path: migrationsPath },
-  adapter: async () => new GatePrismaPg(pgConfigFromEnv()),
+  // the --schema given (the CLI's flag wins anyway; the CLI's start-up engine
+  // check reads only the config and the default locations), else PRISMA_GATE_SCHEMA
+  ...(schemaArg() || process.env.PRISMA_GATE_SCHEMA ? { schema: schemaPath } : {}),
+  ...(process.env.PRISMA_GATE_MIGRATIONS
+    ? { migrations: { path: path.resolve(process.cwd(), process.env.PRISMA_GATE_MIGRATIONS) } }
+    : {}),
+  adapter: async () => new GatePrismaPg(adapterConfig),
 })

@@ -387,6 +387,30 @@ static void test_targets(void **state)
     assert_non_null(strstr(err.msg, "defines no targets"));
 }
 
+/* project.config and targets.NAME.direct_url_env (deploy's checks, prisma_cli.h) */
+static void test_deploy_exact_keys(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(parse(f, "project:\n  config: prisma.config.ts\n"
+                              "targets:\n  staging:\n    url_env: STAGING_URL\n"
+                              "    direct_url_env: STAGING_DIRECT_URL\n"),
+                     GATE_OK);
+    assert_string_equal(f->p.project.config, "prisma.config.ts");
+    assert_string_equal(f->p.targets[0].direct_url_env, "STAGING_DIRECT_URL");
+    assert_int_equal(parse(f, ""), GATE_OK);
+    assert_null(f->p.project.config);
+    assert_int_equal(parse(f, "targets:\n  s:\n    url_env: A\n"
+                              "    direct_url_env: postgres://u:pw@db/app\n"),
+                     GATE_E_POLICY);
+    assert_int_equal(parse(f, "targets:\n  s:\n    url_env: A\n    direct_url_env: $X\n"),
+                     GATE_E_POLICY);
+    assert_non_null(strstr(f->p.diags[0].message, "without '$'"));
+    assert_int_equal(parse(f, "targets:\n  s:\n    url_env: A\n    direct_url: X\n"),
+                     GATE_E_POLICY);
+    assert_int_equal(parse(f, "project:\n  config: \"\"\n"), GATE_E_POLICY);
+}
+
 static void test_durations(void **state)
 {
     static const struct {
@@ -496,6 +520,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_alias_bomb, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deploy_exact_keys, setup, teardown),
         cmocka_unit_test(test_durations),
         cmocka_unit_test_setup_teardown(test_template, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exclude, setup, teardown),
