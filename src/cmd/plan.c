@@ -263,6 +263,10 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         gate_errorf("%s", perr.msg);
         return GATE_EXIT_USAGE;
     }
+    if (cli->schema) { /* as main.c does for the other commands */
+        pol->project.schema = cli->schema;
+        pol->project.schema_given = true;
+    }
     cli->pol = pol;
     if (gate_github_active(pol)) {
         /* main.c does this for the commands whose policy it loads */
