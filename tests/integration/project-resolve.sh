@@ -45,6 +45,10 @@ expect "status: both migrations are local (pending)" 2 "$(jget "$WORK/st.out" "r
 gate pl plan --format json
 expect "plan: the same two pending migrations" "20240101000000_init 20240102000000_more" \
 	"$(jget "$WORK/pl.out" "r.migrations.map(m => m.name).join(' ')")"
+gate pls plan --format json --schema db/schema.prisma
+expect "plan --schema: the schema Prisma is given is the flag's" db/schema.prisma \
+	"$(jget "$WORK/pls.out" "(r.plan.prisma || {}).schema")"
+expect "plan --schema: Prisma reads the planned folder" true "$(jget "$WORK/pls.out" "(r.plan.prisma || {}).same")"
 gate dt detect --format json
 expect "detect: the same migrations folder" db/migrations "$(jget "$WORK/dt.out" r.setup.migrations_dir)"
 expect "detect: says the schema came from package.json" "package.json prisma.schema" "$(jget "$WORK/dt.out" r.setup.schema_from)"
