@@ -375,6 +375,11 @@ static void preamble(struct gate_check_ctx *ctx)
     gate_run_add_check(run, "git.base", GATE_STATUS_PASS, msg);
 }
 
+void gate_checks_preamble(struct gate_check_ctx *ctx)
+{
+    preamble(ctx);
+}
+
 void gate_checks_run(struct gate_check_ctx *ctx)
 {
     preamble(ctx);

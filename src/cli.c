@@ -18,9 +18,10 @@
 #include <unistd.h>
 
 static const struct gate_command commands[] = {
-    {"lint", gate_cmd_lint, "[PATH...]",
-     "classify migration SQL (files, migration directories; default ./prisma/migrations)",
-     GATE_OPT_FAIL_ON, true},
+    {"lint", gate_cmd_lint, "[PATH...|-]",
+     "classify migration SQL (files, migration directories, - for stdin; default: the "
+     "project's migrations; --base REF: those a change adds or edits)",
+     GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true},
     {"rules", gate_cmd_rules, "", "list every rule with its default risk", 0, false},
     {"explain", gate_cmd_explain, "RULE", "what a rule flags, why, and the safe alternative", 0,
      false},
@@ -28,7 +29,7 @@ static const struct gate_command commands[] = {
      GATE_OPT_FORCE, false},
     {"status", gate_cmd_status, "",
      "local migrations vs the target's _prisma_migrations (-t NAME, else the default target)",
-     GATE_OPT_MIGRATIONS, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
     {"check", gate_cmd_check, "",
      "pre-merge gate: repository checks + lint of the migrations this change adds or edits",
      GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true},
@@ -40,13 +41,13 @@ static const struct gate_command commands[] = {
      GATE_OPT_HEALTH, true},
     {"plan", gate_cmd_plan, "",
      "pending migrations for the target: risk, impact, affected tables' live sizes, plan digest",
-     GATE_OPT_MIGRATIONS | GATE_OPT_CHECKLIST, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CHECKLIST, true},
     {"approve", gate_cmd_approve, "",
      "a confirmation token for the plan (signed when the policy names deploy.secret_env)",
-     GATE_OPT_MIGRATIONS | GATE_OPT_PLAN, false},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_PLAN, false},
     {"deploy", gate_cmd_deploy, "",
      "gate, then `prisma migrate deploy`, verify and health-check; refused: a checklist",
-     GATE_OPT_MIGRATIONS | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
     {"help", NULL, "[COMMAND]", "one command's synopsis, options, environment and exit statuses",
      GATE_OPT_MAN, false},
 };

@@ -44,19 +44,21 @@ static const struct opt_doc opts[] = {
      "policy's lint.fail_on, else high)"},
     {GATE_OPT_FORCE, NULL, "--force", "overwrite an existing policy file"},
     {GATE_OPT_SCHEMA, NULL, "--schema PATH",
-     "Prisma schema file or folder (default: found as Prisma finds it: the policy's "
-     "project.schema, package.json's prisma.schema, prisma/schema.prisma, prisma/schema/)"},
-    {GATE_OPT_MIGRATIONS, "status", "--migrations DIR",
-     "migrations directory (default: the policy's project.migrations, else "
-     "./prisma/migrations)"},
+     "Prisma schema file or folder (default: the policy's project.schema, else found as Prisma "
+     "finds it: prisma.config.ts, package.json's prisma.schema, schema.prisma, "
+     "prisma/schema.prisma, prisma/schema/)"},
     {GATE_OPT_MIGRATIONS, "check detect", "--migrations DIR",
-     "migrations directory (default: the policy's project.migrations, else next to the "
-     "schema)"},
-    {GATE_OPT_MIGRATIONS, "plan approve deploy", "--migrations DIR",
-     "migrations directory (default: the policy's project.migrations)"},
-    {GATE_OPT_BASE, NULL, "--base REF",
+     "migrations directory (default: the policy's project.migrations, else migrations next to "
+     "the schema's datasource, Prisma's rule)"},
+    {GATE_OPT_MIGRATIONS, "lint status plan approve deploy", "--migrations DIR",
+     "migrations directory (default: the policy's project.migrations, else migrations next to "
+     "the schema's datasource, Prisma's rule; ./prisma/migrations when no schema is found)"},
+    {GATE_OPT_BASE, "check", "--base REF",
      "compare with REF (default: origin/$GITHUB_BASE_REF in a pull request, else the "
      "merge-base with the default branch)"},
+    {GATE_OPT_BASE, "lint", "--base REF",
+     "lint only the migrations the change from REF adds or edits, with the base's history "
+     "replayed, as check does (without the repository checks; no PATH)"},
     {GATE_OPT_HEALTH, NULL, "--url URL",
      "check this http(s) URL instead of the policy's "
      "health list (repeatable)"},
@@ -118,8 +120,9 @@ static const struct cmd_doc cmd_docs[] = {
      "Parse migration SQL with PostgreSQL's own parser and rate every statement the way "
      "Prisma runs the file (one implicit transaction; BEGIN/COMMIT split it). PATH is a "
      "migration.sql, a migration folder or a migrations folder (its history is replayed so "
-     "later migrations know the tables earlier ones made); no PATH lints the project's "
-     "migrations folder. Needs no database.",
+     "later migrations know the tables earlier ones made), or - for SQL on standard input "
+     "(named <stdin> in reports); no PATH lints the project's migrations folder. Needs no "
+     "database.",
      {"no finding at or above --fail-on", "a finding at or above --fail-on, or a syntax error",
       EXIT_USAGE, "a file could not be read", NULL, NULL}},
     {"rules",

@@ -11,6 +11,7 @@
 #include "gate/buf.h"
 #include "gate/digest.h"
 #include "gate/migrations.h"
+#include "gate/suggest.h"
 #include "gate/xalloc.h"
 
 #include <stdlib.h>
@@ -822,4 +823,56 @@ void gate_hist_result_release(struct gate_hist_result *r)
         free(r->entries[i].rows);
     free(r->entries);
     memset(r, 0, sizeof(*r));
+}
+
+enum gate_code gate_history_schema_typo(struct gate_db *db, const char *schema,
+                                        struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err qerr = {0};
+    const char **with = NULL, **all = NULL;
+    size_t nwith = 0, nall = 0;
+    const char *hit;
+    bool holds = false;
+    enum gate_code rc = GATE_OK;
+    int rows;
+
+    /* the user's schemas, and which of them hold _prisma_migrations */
+    if (gate_db_exec(db,
+                     BEGIN_READ "SELECT n.nspname, EXISTS (SELECT 1 FROM pg_catalog.pg_class c "
+                                "WHERE c.relnamespace = n.oid AND c.relname = "
+                                "'_prisma_migrations') FROM pg_catalog.pg_namespace n WHERE "
+                                "n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
+                                "ORDER BY 1 LIMIT 1000;COMMIT",
+                     &r, &qerr))
+        return GATE_OK; /* no hint: the caller's own message stands */
+    rows = gate_db_result_rows(r);
+    if (rows > 0) {
+        with = gate_xcalloc((size_t)rows, sizeof(*with));
+        all = gate_xcalloc((size_t)rows, sizeof(*all));
+    }
+    for (int i = 0; i < rows; i++) {
+        const char *name = gate_db_result_value(r, i, 0);
+
+        if (!strcmp(name, schema))
+            goto out; /* it exists after all */
+        all[nall++] = name;
+        if (!strcmp(gate_db_result_value(r, i, 1), "t"))
+            with[nwith++] = name;
+    }
+    hit = gate_suggest(schema, with, nwith);
+    holds = hit;
+    if (!hit)
+        hit = gate_suggest(schema, all, nall);
+    if (hit)
+        rc = gate_fail(err, GATE_E_DB,
+                       "schema %s does not exist; did you mean %s?%s (the URL's ?schema= names "
+                       "the schema Prisma migrates: fix it, or the gate and Prisma would treat "
+                       "the database as empty and apply every migration to a new schema)",
+                       schema, hit, holds ? " (it holds _prisma_migrations)" : "");
+out:
+    free(with);
+    free(all);
+    gate_db_result_free(r);
+    return rc;
 }

@@ -106,6 +106,10 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         cli->fail_on = pol->lint.fail_on;
     if (!cli->migrations && pol->project.migrations_given)
         cli->migrations = pol->project.migrations;
+    if (cli->schema) { /* --schema replaces project.schema, also in what deploy passes Prisma */
+        pol->project.schema = cli->schema;
+        pol->project.schema_given = true;
+    }
     if (cli->nreports) {
         /* two reports to one path (flags, or a flag and the policy): a usage error */
         struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports, sizeof(*specs));

@@ -13,6 +13,7 @@
 #include "gate/policy.h"
 #include "gate/utf8.h"
 #include "gate/secrets.h"
+#include "gate/shell.h"
 #include "gate/fs.h"
 #include "gate/rules.h"
 #include "gate/src.h"
@@ -20,10 +21,12 @@
 #include "gate/xalloc.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
@@ -615,7 +618,7 @@ static const char *const root_keys[] = {"version", "project", "targets", "defaul
 static const char *const project_keys[] = {"schema", "migrations", "prisma", "config"};
 static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_tls",
                                           "direct_url_env"};
-static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated"};
+static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated", "exclude"};
 static const char *const rule_keys[] = {"severity", "risk"};
 static const char *const risk_keys[] = {"large_table_rows"};
 static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk", "token_env",
@@ -1265,6 +1268,114 @@ static void load_rules(struct ld *ld, const struct ynode *n)
     p->lint.nrules = i;
 }
 
+/* lint.exclude: a list of non-empty relative glob strings. */
+static void load_exclude(struct ld *ld, const struct ynode *k, const struct ynode *n)
+{
+    struct gate_policy *p = ld->p;
+    size_t i = 0, kept = 0;
+
+    if (!n || is_null(n) || n->kind != Y_SEQ) {
+        perr(ld, n && !is_null(n) ? n->line : k->line, n && !is_null(n) ? n->col : k->col,
+             "lint.exclude must be a list of path globs, e.g. [\"prisma/migrations/2021*\"] "
+             "(got %s)",
+             what_is(ld, n));
+        return;
+    }
+    p->lint.exclude = gate_arena_alloc(ld->arena, (n->n ? n->n : 1) * sizeof(*p->lint.exclude));
+    for (const struct ynode *e = n->first; e; e = e->next, i++) {
+        const char *where = gate_arena_printf(&ld->scratch, "lint.exclude[%zu]", i);
+        const char *pat;
+
+        if (e->kind != Y_SCALAR || is_null(e)) {
+            PERR_AT(ld, e, "%s must be a path glob (a string), not %s", where, what_is(ld, e));
+            continue;
+        }
+        if (!get_string(ld, e, k, where, &pat))
+            continue;
+        while (pat[0] == '.' && pat[1] == '/')
+            pat += 2;
+        if (pat[0] == '/') {
+            PERR_AT(ld, e,
+                    "%s '%s' is absolute and can match nothing: migrations are matched by their "
+                    "path relative to the project root, e.g. prisma/migrations/2021*",
+                    where, e->text);
+            continue;
+        }
+        if (!strncmp(pat, "../", 3) || strstr(pat, "/../") || !strcmp(pat, "..")) {
+            PERR_AT(ld, e,
+                    "%s '%s' leaves the project root and can match nothing: migrations are "
+                    "matched by their path relative to it, e.g. prisma/migrations/2021*",
+                    where, e->text);
+            continue;
+        }
+        if (!*pat) {
+            PERR_AT(ld, e, "%s must not be empty", where);
+            continue;
+        }
+        p->lint.exclude[kept++] = pat;
+    }
+    p->lint.nexclude = kept;
+}
+
+char *gate_policy_prisma_cmd(const struct gate_policy *p)
+{
+    struct gate_buf b = {0};
+    char *s;
+
+    for (size_t i = 0; p && i < p->project.nprisma; i++) {
+        if (i)
+            gate_buf_addc(&b, ' ');
+        gate_shell_word_buf(&b, p->project.prisma[i]);
+    }
+    s = gate_xstrdup(b.len ? gate_buf_str(&b) : "npx prisma");
+    gate_buf_release(&b);
+    return s;
+}
+
+const char *gate_policy_excluded(const struct gate_policy *p, const char *path)
+{
+    char *cwd, *rel = NULL, *alt = NULL;
+    const char *hit = NULL;
+    size_t n;
+
+    if (!p || !p->lint.nexclude || !path)
+        return NULL;
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    if (path[0] == '/') {
+        cwd = getcwd(NULL, 0);
+        n = cwd ? strlen(cwd) : 0;
+        if (!cwd || strncmp(path, cwd, n) != 0 || path[n] != '/') {
+            free(cwd);
+            return NULL; /* outside the project root: no pattern names it */
+        }
+        path += n + 1;
+        free(cwd);
+    }
+    /* "a//b" and a trailing "/" as "a/b" */
+    rel = gate_xstrdup(path);
+    n = 0;
+    for (const char *s = path; *s; s++) {
+        if (*s == '/' && (n == 0 || rel[n - 1] == '/' || !s[1]))
+            continue;
+        rel[n++] = *s;
+    }
+    rel[n] = '\0';
+    /* the folder for .../migration.sql, folder/migration.sql for a folder */
+    if (n > 14 && !strcmp(rel + n - 14, "/migration.sql"))
+        alt = gate_xstrndup(rel, n - 14);
+    else
+        alt = gate_xasprintf("%s/migration.sql", rel);
+    for (size_t i = 0; i < p->lint.nexclude && !hit; i++) {
+        if (!fnmatch(p->lint.exclude[i], rel, FNM_PATHNAME) ||
+            !fnmatch(p->lint.exclude[i], alt, FNM_PATHNAME))
+            hit = p->lint.exclude[i];
+    }
+    free(alt);
+    free(rel);
+    return hit;
+}
+
 static void load_lint(struct ld *ld, const struct ynode *n)
 {
     const struct ynode *v[GATE_ARRAY_SIZE(lint_keys)], *k[GATE_ARRAY_SIZE(lint_keys)];
@@ -1278,6 +1389,8 @@ static void load_lint(struct ld *ld, const struct ynode *n)
     if (k[2])
         (void)get_bool(ld, v[2], k[2], "lint.hygiene_on_generated",
                        &ld->p->lint.hygiene_on_generated);
+    if (k[3])
+        load_exclude(ld, k[3], v[3]);
 }
 
 static void load_risk(struct ld *ld, const struct ynode *n)
@@ -1859,6 +1972,7 @@ static const char policy_template[] =
     "  # rules:\n"
     "  #   prefer-text-field: off\n"
     "  #   ban-drop-column: {severity: error}\n"
+    "  # exclude: [\"prisma/migrations/2021*\"]  # history that predates the gate: replayed, not reported\n"
     "\n"
     "risk:\n"
     "  large_table_rows: 1000000      # lock/rewrite findings on bigger tables get more serious\n"

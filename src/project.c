@@ -8,6 +8,7 @@
 #include "gate/buf.h"
 #include "gate/fs.h"
 #include "gate/json.h"
+#include "gate/policy.h"
 #include "gate/xalloc.h"
 
 #include <ctype.h>
@@ -314,18 +315,27 @@ static char *datasource_dir(const struct gate_project *p)
     return gate_xstrdup(p->schema);
 }
 
-enum gate_code gate_project_find(const char *schema_arg, const char *migrations_arg,
-                                 struct gate_project *out, struct gate_err *err)
+/*
+ * gate_project_find with the phrases that say where a given schema and
+ * migrations directory came from; schema_optional: a search that finds no
+ * schema (or several, when the migrations directory is given) is no error
+ * (out->schema stays NULL, the migrations directory is the given one or
+ * ./prisma/migrations).
+ */
+static enum gate_code find(const char *schema_arg, const char *schema_from,
+                           const char *migrations_arg, const char *migrations_from,
+                           bool schema_optional, struct gate_project *out, struct gate_err *err)
 {
     char *cfg_schema = NULL, *cfg_migrations = NULL, *cfg_file = NULL, *pkg = NULL;
     enum gate_code rc = GATE_OK;
+    bool no_schema = false;
 
     memset(out, 0, sizeof(*out));
     read_prisma_config(&cfg_schema, &cfg_migrations, &cfg_file);
     if (!schema_arg && !cfg_schema)
         pkg = read_package_json();
     if (schema_arg) {
-        rc = set_schema(out, schema_arg, "--schema", err);
+        rc = set_schema(out, schema_arg, schema_from, err);
     } else if (cfg_schema) {
         char *from = gate_xasprintf("%s", cfg_file);
         char *path = join(".", cfg_schema);
@@ -347,6 +357,9 @@ enum gate_code gate_project_find(const char *schema_arg, const char *migrations_
         search(".", 0, &f);
         if (f.n == 1) {
             rc = set_schema(out, f.paths[0], "found below the current directory", err);
+        } else if (schema_optional && (!f.n || migrations_arg)) {
+            /* none, or several while the migrations folder is given: not needed */
+            no_schema = true;
         } else if (!f.n) {
             rc = gate_fail(err, GATE_E_USAGE,
                            "no Prisma schema found: not at ./schema.prisma, "
@@ -374,7 +387,10 @@ enum gate_code gate_project_find(const char *schema_arg, const char *migrations_
     if (!rc) {
         if (migrations_arg) {
             out->migrations = gate_xstrdup(migrations_arg);
-            out->migrations_from = gate_xstrdup("--migrations");
+            out->migrations_from = gate_xstrdup(migrations_from);
+        } else if (no_schema) {
+            out->migrations = gate_xstrdup("prisma/migrations");
+            out->migrations_from = gate_xstrdup("the default: no schema found");
         } else if (cfg_migrations) {
             out->migrations = join(".", cfg_migrations);
             out->migrations_from = gate_xasprintf("%s migrations.path", cfg_file);
@@ -404,6 +420,57 @@ enum gate_code gate_project_find(const char *schema_arg, const char *migrations_
     free(cfg_migrations);
     free(cfg_file);
     free(pkg);
+    return rc;
+}
+
+enum gate_code gate_project_find(const char *schema_arg, const char *migrations_arg,
+                                 struct gate_project *out, struct gate_err *err)
+{
+    return find(schema_arg, "--schema", migrations_arg, "--migrations", false, out, err);
+}
+
+enum gate_code gate_project_resolve(const char *schema_flag, const char *migrations_flag,
+                                    const struct gate_policy *pol, bool schema_optional,
+                                    struct gate_project *out, struct gate_err *err)
+{
+    const char *schema = schema_flag, *migrations = migrations_flag;
+    const char *pol_name = pol && pol->path ? pol->path : "the policy";
+    char *schema_from = NULL, *migrations_from = NULL;
+    enum gate_code rc;
+
+    /* main.c hands the policy's project.migrations over as the flag: say so */
+    if (migrations && pol && pol->project.migrations_given && migrations == pol->project.migrations)
+        migrations_from = gate_xasprintf("project.migrations in %s", pol_name);
+    else if (migrations)
+        migrations_from = gate_xstrdup("--migrations");
+    else if (pol && pol->project.migrations_given) {
+        migrations = pol->project.migrations;
+        migrations_from = gate_xasprintf("project.migrations in %s", pol_name);
+    }
+    if (schema)
+        schema_from = gate_xstrdup("--schema");
+    else if (pol && pol->project.schema_given) {
+        schema = pol->project.schema;
+        schema_from = gate_xasprintf("project.schema in %s", pol_name);
+    }
+    rc = find(schema, schema_from, migrations, migrations_from, schema_optional && !schema, out,
+              err);
+    free(schema_from);
+    free(migrations_from);
+    return rc;
+}
+
+enum gate_code gate_project_migrations_dir(const char *schema_flag, const char *migrations_flag,
+                                           const struct gate_policy *pol, struct gate_arena *a,
+                                           const char **out, struct gate_err *err)
+{
+    struct gate_project proj;
+    enum gate_code rc = gate_project_resolve(schema_flag, migrations_flag, pol, true, &proj, err);
+
+    *out = NULL;
+    if (!rc)
+        *out = gate_arena_strdup(a, proj.migrations);
+    gate_project_release(&proj);
     return rc;
 }
 

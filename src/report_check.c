@@ -255,8 +255,10 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
     size_t counts[GATE_STATUS_ERROR + 1] = {0};
     size_t hidden = 0;
 
-    gate_buf_printf(out, "%sprisma-gate check%s  schema %s, migrations %s\n",
-                    color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "", gate_text_safe(c->schema),
+    /* check, or lint --base */
+    gate_buf_printf(out, "%sprisma-gate %s%s  schema %s, migrations %s\n", color ? GATE_C_BOLD : "",
+                    gate_text_safe(run->command ? run->command : "check"),
+                    color ? GATE_C_RESET : "", gate_text_safe(c->schema),
                     gate_text_safe(c->migrations_dir));
     if (c->base_ref)
         gate_buf_printf(out, "  base: %s @ %.12s (%s)\n", gate_text_safe(c->base_ref),

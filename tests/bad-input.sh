@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # tests/bad-input.sh - inputs too big or too odd for golden files: a 50 MB
-# migration, an unreadable file, a FIFO. Each must give a clear message
+# migration (as a file and on standard input), an unreadable file, a FIFO. Each must give a clear message
 # naming the path, the documented exit status, and no crash.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -31,6 +31,18 @@ expect() { # name status-wanted stderr-pattern -- args...
 awk 'BEGIN { for (i = 0; i < 1300000; i++) print "SELECT 1234567890123456789012345;" }' \
     >"$tmp/huge.sql"
 expect "50 MB file" 3 "huge.sql' is too large" -- lint "$tmp/huge.sql"
+# the same on standard input (lint -): the same cap, named <stdin>
+"$PG" lint - <"$tmp/huge.sql" >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" = 3 ] && grep -q -- "<stdin> is too large" "$tmp/err" &&
+    ! grep -q 'Sanitizer\|runtime error:' "$tmp/err"; then
+    pass=$((pass + 1))
+    echo "ok   50 MB on standard input"
+else
+    fail=$((fail + 1))
+    echo "FAIL 50 MB on standard input: exit $status (want 3), stderr:"
+    cat "$tmp/err"
+fi
 
 # a file we may not read (skip as root: root reads everything)
 printf 'SELECT 1;\n' >"$tmp/secret.sql"

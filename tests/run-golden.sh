@@ -12,6 +12,7 @@
 #   NNNN-slug.err   expected stderr (compared only when present)
 #   NNNN-slug.exit  expected exit status (absent: 0)
 #   NNNN-slug.args  extra arguments for a .sql/.d case
+#   NNNN-slug.stdin standard input of a .cmd case (absent: /dev/null)
 # GOLDEN_UPDATE=1 rewrites the expectations from the actual output; read the
 # diff before committing. Last line: "golden: N passed, M failed".
 set -u
@@ -56,7 +57,9 @@ for input in tests/golden/*/[0-9][0-9][0-9][0-9]-*; do
     else
         line=$(cat "$input")
         eval "set -- $line"
-        "$PG" "$@" >"$tmp/out" 2>"$tmp/err"
+        stdin=/dev/null
+        [ -f "$base.stdin" ] && stdin=$base.stdin
+        "$PG" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
         status=$?
         expect_out=$base.out
     fi

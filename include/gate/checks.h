@@ -143,6 +143,8 @@ void gate_check_ctx_release(struct gate_check_ctx *ctx);
  * Run every check of the registry into ctx->run's checks[], after a
  * `git.repository` and a `git.base` entry saying what was compared.
  */
+/* Only git.repository and git.base (lint --base: the change without the repository checks). */
+void gate_checks_preamble(struct gate_check_ctx *ctx);
 void gate_checks_run(struct gate_check_ctx *ctx);
 
 /* The level of def: the policy's, or def's default for a check the policy does not know. */

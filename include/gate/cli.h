@@ -34,9 +34,9 @@ struct gate_cli {
     int verbosity; /* -1 quiet, 0, 1 verbose */
     enum gate_risk fail_on;
     bool fail_on_set;
-    const char *migrations; /* --migrations DIR (status, check, detect) */
-    const char *schema;     /* --schema PATH (check, detect) */
-    const char *base;       /* --base REF (check) */
+    const char *migrations; /* --migrations DIR (every command that reads the project) */
+    const char *schema;     /* --schema PATH (the same; gate_project_resolve) */
+    const char *base;       /* --base REF (check, lint) */
     char **args;            /* positional arguments after the command (argv-borrowed) */
     int nargs;
     bool color;                    /* decided: stdout is a TTY, NO_COLOR unset, no --no-color */
@@ -113,5 +113,20 @@ enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struc
 enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+
+/*
+ * lint --base REF: check's change (the base's migrations replayed, the
+ * added and edited ones linted, with their impact) without the
+ * repository checks; the same base rules and exit statuses as check.
+ */
+enum gate_exit gate_check_lint_base(struct gate_cli *cli, struct gate_run *run);
+
+/*
+ * lint and check: n > 0 migrations lint.exclude matched (first: the first
+ * one's path) become a skipped "lint.exclude" check, so every report says
+ * how many were left out.
+ */
+void gate_lint_excluded_check(struct gate_run *run, const struct gate_policy *pol, size_t n,
+                              const char *first);
 
 #endif

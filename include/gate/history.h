@@ -166,4 +166,14 @@ void gate_history_classify(struct gate_hist_local *locals, size_t nlocals,
                            struct gate_hist_result *out);
 void gate_hist_result_release(struct gate_hist_result *r);
 
+/*
+ * The URL's schema does not exist (gate_hist_db.schema_exists false):
+ * GATE_E_DB "schema pubic does not exist; did you mean public?" when a
+ * schema of the database is close enough to be what was meant (one that
+ * holds _prisma_migrations first), else GATE_OK (a new schema Prisma
+ * would create). A failed catalog query is GATE_OK: no hint.
+ */
+enum gate_code gate_history_schema_typo(struct gate_db *db, const char *schema,
+                                        struct gate_err *err);
+
 #endif

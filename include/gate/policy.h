@@ -135,6 +135,8 @@ struct gate_policy {
         bool hygiene_on_generated;       /* false */
         struct gate_rule_setting *rules; /* lint.rules, file order */
         size_t nrules;
+        const char **exclude; /* lint.exclude: fnmatch(FNM_PATHNAME) globs, file order */
+        size_t nexclude;
     } lint;
 
     struct {
@@ -210,6 +212,22 @@ const struct gate_policy_target *gate_policy_target(const struct gate_policy *p,
 
 /* The level of check id ("edited-migrations"); GATE_BUG on an id not in the table. */
 enum gate_check_level gate_policy_check(const struct gate_policy *p, const char *id);
+/*
+ * The lint.exclude pattern that matches path (a migration folder or SQL
+ * file), or NULL. path is taken relative to the working directory (the
+ * project root, -C DIR): a leading "./" is dropped, an absolute path under
+ * the working directory made relative. Patterns match with fnmatch and
+ * FNM_PATHNAME (a * never crosses a /); a folder also matches a pattern
+ * written for its migration.sql, and a migration.sql its folder's pattern.
+ */
+const char *gate_policy_excluded(const struct gate_policy *p, const char *path);
+
+/*
+ * The policy's project.prisma as one shell line for suggested commands
+ * ("npx prisma" for the defaults or a NULL policy); malloc'd.
+ */
+char *gate_policy_prisma_cmd(const struct gate_policy *p);
+
 const char *gate_check_level_name(enum gate_check_level l);
 
 /* The ids of known checks, for documentation and tests. */

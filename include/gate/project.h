@@ -50,6 +50,30 @@ struct gate_project {
 enum gate_code gate_project_find(const char *schema_arg, const char *migrations_arg,
                                  struct gate_project *out, struct gate_err *err);
 
+struct gate_policy;
+
+/*
+ * The one resolution every command uses: the schema is --schema
+ * (schema_flag), else the policy's project.schema, else found as above;
+ * the migrations directory is --migrations, else the policy's
+ * project.migrations, else Prisma's rule next to the schema. pol may be
+ * NULL (no policy). schema_optional (lint, status, plan, approve,
+ * deploy): when no schema is given and the search finds none (or several
+ * while the migrations directory is given), out->schema is NULL and the
+ * migrations directory the given one or ./prisma/migrations. schema_from
+ * and migrations_from name the source ("--schema", "project.schema in
+ * prisma-gate.yml", "package.json prisma.schema", "default location" ...).
+ */
+enum gate_code gate_project_resolve(const char *schema_flag, const char *migrations_flag,
+                                    const struct gate_policy *pol, bool schema_optional,
+                                    struct gate_project *out, struct gate_err *err);
+
+/* gate_project_resolve (schema optional), for the migrations directory alone (*out in a). */
+struct gate_arena;
+enum gate_code gate_project_migrations_dir(const char *schema_flag, const char *migrations_flag,
+                                           const struct gate_policy *pol, struct gate_arena *a,
+                                           const char **out, struct gate_err *err);
+
 /* Read and parse every schema file into p->parsed. GATE_E_IO / GATE_E_LIMIT on a bad file. */
 enum gate_code gate_project_load(struct gate_project *p, struct gate_err *err);
 

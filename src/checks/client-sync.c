@@ -204,12 +204,15 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
         gate_schema_parse(&gen, from, text, strlen(text));
         gate_schema_finish(&gen);
         diff = gate_schema_diff(&gen, cur, true);
-        if (diff)
+        if (diff) {
+            char *prisma = gate_policy_prisma_cmd(ctx->policy);
+
             gate_check_report(ctx, def, GATE_OUTCOME_VIOLATION, from, 0,
                               "the generated client at %s was generated from another schema "
-                              "(%s): run `npx prisma generate`",
-                              f.dirs[i], diff);
-        else
+                              "(%s): run `%s generate`",
+                              f.dirs[i], diff, prisma);
+            free(prisma);
+        } else
             gate_check_report(ctx, def, GATE_OUTCOME_PASS, from, 0,
                               "the generated client at %s matches the schema", f.dirs[i]);
         free(diff);

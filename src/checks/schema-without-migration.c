@@ -48,14 +48,17 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
                 diff = gate_xstrdup("the schema is not on the base");
         }
     }
-    if (diff && !added)
+    if (diff && !added) {
+        char *prisma = gate_policy_prisma_cmd(ctx->policy);
+
         gate_check_report(ctx, def, GATE_OUTCOME_VIOLATION, ctx->r_schema, 0,
                           "the schema changed against %s (%s) but this change adds no migration: "
-                          "create it with `npx prisma migrate dev --name <name>` and commit it "
+                          "create it with `%s migrate dev --name <name>` and commit it "
                           "(a change that needs no SQL, e.g. a client-side @default or a relation "
                           "field, is the exception: then lower this check in the policy)",
-                          ctx->base.ref, diff);
-    else if (!diff && added)
+                          ctx->base.ref, diff, prisma);
+        free(prisma);
+    } else if (!diff && added)
         gate_check_report(ctx, def, GATE_OUTCOME_NOTICE, NULL, 0,
                           "%zu migration%s added (%s) but the schema did not change: expected for "
                           "a hand-written data or SQL-only migration; otherwise the schema change "

@@ -7,6 +7,11 @@
  * what the databases already ran), and describes each new migration's
  * impact in the schema's terms (impact.h).
  *
+ * lint --base REF runs the same code without the repository checks
+ * (gate_check_lint_base): git.repository, git.base and the lint of the
+ * change. lint.exclude leaves matching migrations out of the findings
+ * (an added one is still replayed into the catalog).
+ *
  * Exit: 0 gate open; 1 a check failed or a finding is at or above
  * --fail-on; 2 usage (no schema found, bad option); 3 something could
  * not be evaluated (no git repository, no base, an unreadable file, or a
@@ -30,30 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The policy main.c loaded (cli->pol), or the built-in defaults. Its
- * project paths count only when a policy file was loaded and the schema
- * it names exists (the defaults name prisma/schema.prisma, which would
- * hide the search for a project in a subfolder).
- */
-static const struct gate_policy *policy_of(const struct gate_cli *cli, struct gate_policy *defaults,
-                                           const char **schema, const char **migrations)
+/* The policy main.c loaded (cli->pol), or the built-in defaults. */
+static const struct gate_policy *policy_of(const struct gate_cli *cli, struct gate_policy *defaults)
 {
-    const struct gate_policy *pol = cli->pol;
-
-    if (!pol) {
-        gate_policy_defaults(defaults);
-        pol = defaults;
-    }
-    *schema = cli->schema;
-    *migrations = cli->migrations;
-    if (!*schema && pol->path && pol->project.schema &&
-        gate_path_kind(pol->project.schema) != GATE_PATH_MISSING) {
-        *schema = pol->project.schema;
-        if (!*migrations)
-            *migrations = pol->project.migrations;
-    }
-    return pol;
+    if (cli->pol)
+        return cli->pol;
+    gate_policy_defaults(defaults);
+    return defaults;
 }
 
 /*
@@ -222,12 +210,56 @@ static bool lint_one(struct gate_check_ctx *ctx, struct gate_linter *l,
     return true;
 }
 
+/*
+ * Whether lint.exclude matches this added or edited migration (its folder
+ * under the migrations directory). An added one is replayed into the
+ * catalog, for the migrations after it; an edited one's base text already
+ * was. Counted in *n; *first: the first one's folder.
+ */
+static bool excluded_change(struct gate_check_ctx *ctx, struct gate_linter *l,
+                            const struct gate_change_mig *cm, size_t *n, const char **first)
+{
+    struct gate_run *run = ctx->run;
+    char *dir = gate_path_join(ctx->proj->migrations, cm->name);
+    const char *pat = gate_policy_excluded(ctx->policy, dir);
+
+    if (!pat) {
+        free(dir);
+        return false;
+    }
+    gate_verbosef("%s: excluded by lint.exclude '%s'", dir, pat);
+    if (!(*n)++)
+        *first = gate_arena_strdup(&run->arena, dir);
+    free(dir);
+    if (cm->kind == GATE_CHANGE_ADDED && cm->has_sql && !cm->sql_outside) {
+        struct gate_migration scratch;
+        struct gate_err err = {0};
+        char *data = NULL;
+        size_t len = 0;
+
+        if (gate_read_file(cm->sql_path, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
+            gate_warnf("%s (excluded by lint.exclude) cannot be replayed: %s", cm->sql_path,
+                       err.msg);
+            return true;
+        }
+        memset(&scratch, 0, sizeof(scratch));
+        scratch.name = cm->name;
+        scratch.path = cm->sql_path;
+        gate_lint_source(l, run, &scratch, data, len, true);
+        free(scratch.findings);
+        free(data);
+    }
+    return true;
+}
+
 /* Lint the migrations this change adds or edits; false when one could not be read. */
 static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
 {
     struct gate_lint_opts opts = {0};
     struct gate_linter *l;
     bool ok = true;
+    size_t nexcluded = 0;
+    const char *first = NULL;
 
     if (!ctx->have_base || !ctx->change_ok)
         return true; /* git.base says why */
@@ -249,28 +281,33 @@ static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
             continue;
         if (!cm->on_disk)
             continue;
+        if (excluded_change(ctx, l, cm, &nexcluded, &first))
+            continue;
         if (!lint_one(ctx, l, cm))
             ok = false;
     }
     gate_linter_free(l);
+    gate_lint_excluded_check(ctx->run, ctx->policy, nexcluded, first);
     return ok;
 }
 
-enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+/*
+ * check, and lint --base (repo_checks false: git.repository and git.base
+ * only, then the lint of the change).
+ */
+static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, bool repo_checks)
 {
     struct gate_project proj;
     struct gate_check_ctx ctx;
     struct gate_check_opts opts = {0};
     struct gate_policy defaults;
     const struct gate_policy *pol;
-    const char *schema, *migrations;
     struct gate_err err = {0};
     bool readable, failed = false, error = false, blocking = false;
 
-    (void)out;
-    pol = policy_of(cli, &defaults, &schema, &migrations);
+    pol = policy_of(cli, &defaults);
     run->fail_on = cli->fail_on;
-    if (gate_project_find(schema, migrations, &proj, &err)) {
+    if (gate_project_resolve(cli->schema, cli->migrations, pol, false, &proj, &err)) {
         gate_errorf("%s", err.msg);
         gate_project_release(&proj);
         run->verdict = GATE_VERDICT_ERROR;
@@ -284,7 +321,10 @@ enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct
     gate_check_ctx_init(&ctx, run, &proj, &opts);
     refuse_empty_change(&ctx);
     describe_change(&ctx);
-    gate_checks_run(&ctx);
+    if (repo_checks)
+        gate_checks_run(&ctx);
+    else
+        gate_checks_preamble(&ctx);
     readable = lint_change(&ctx, cli->fail_on);
 
     for (size_t i = 0; i < run->nchecks; i++) {
@@ -322,4 +362,15 @@ enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct
     }
     run->verdict = GATE_VERDICT_PASS;
     return GATE_EXIT_OK;
+}
+
+enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+{
+    (void)out;
+    return run_change(cli, run, true);
+}
+
+enum gate_exit gate_check_lint_base(struct gate_cli *cli, struct gate_run *run)
+{
+    return run_change(cli, run, false);
 }

@@ -27,6 +27,7 @@
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
+#include "gate/project.h"
 #include "gate/prisma_cli.h"
 #include "gate/proc.h"
 #include "gate/report.h"
@@ -1500,6 +1501,7 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
     struct gate_err err = {0};
     const struct gate_policy_target *t;
     enum gate_exit rc;
+    const char *migrations_dir;
 
     (void)out;
     memset(&dp, 0, sizeof(dp));
@@ -1536,7 +1538,12 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         gate_errorf("%s; nothing was changed", err.msg);
         return GATE_EXIT_UNAVAILABLE;
     }
-    rc = gate_plan_connect(dp.pol, cli->target, cli->migrations, cli->command, &opts, &dp.url,
+    if (gate_project_migrations_dir(cli->schema, cli->migrations, dp.pol, &run->arena,
+                                    &migrations_dir, &err)) {
+        gate_errorf("%s; nothing was changed", err.msg);
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+    }
+    rc = gate_plan_connect(dp.pol, cli->target, migrations_dir, cli->command, &opts, &dp.url,
                            &dp.db);
     if (rc)
         return rc;

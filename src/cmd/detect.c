@@ -239,7 +239,8 @@ static void read_db(struct detect *d, const char *env)
         return;
     }
     memset(&h, 0, sizeof(h));
-    if (gate_history_read(db, gate_db_url_schema(&u), &h, &err)) {
+    if (gate_history_read(db, gate_db_url_schema(&u), &h, &err) ||
+        (!h.schema_exists && gate_history_schema_typo(db, gate_db_url_schema(&u), &err))) {
         check(d, "db.connection", GATE_STATUS_ERROR, "%s: %s", env, err.msg);
     } else {
         s->db_checked = true;
@@ -331,18 +332,10 @@ enum gate_exit gate_cmd_detect(struct gate_cli *cli, struct gate_run *run, struc
     const struct gate_schema_block *ds = NULL;
     const char *main_env = DEFAULT_URL_ENV;
     const struct gate_policy *pol = cli->pol;
-    const char *schema = cli->schema, *migrations = cli->migrations;
     const char *val;
 
     (void)out;
-    /* a policy file's project paths, when it names a schema that exists (see check.c) */
-    if (!schema && pol && pol->path && pol->project.schema &&
-        gate_path_kind(pol->project.schema) != GATE_PATH_MISSING) {
-        schema = pol->project.schema;
-        if (!migrations)
-            migrations = pol->project.migrations;
-    }
-    if (gate_project_find(schema, migrations, &proj, &err)) {
+    if (gate_project_resolve(cli->schema, cli->migrations, pol, false, &proj, &err)) {
         gate_errorf("%s", err.msg);
         gate_project_release(&proj);
         run->verdict = GATE_VERDICT_ERROR;

@@ -13,10 +13,12 @@
 #include "gate/cli.h"
 #include "gate/db.h"
 #include "gate/fs.h"
+#include "gate/history.h"
 #include "gate/json.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
+#include "gate/project.h"
 #include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
@@ -98,6 +100,14 @@ enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *targ
         gate_db_url_release(url);
         return GATE_EXIT_UNAVAILABLE;
     }
+    /* ?schema=pubic next to a public that holds the history: never "N pending", fail closed */
+    if (gate_history_schema_typo(*db, gate_db_url_schema(url), &err)) {
+        gate_errorf("%s", err.msg);
+        gate_db_close(*db);
+        *db = NULL;
+        gate_db_url_release(url);
+        return GATE_EXIT_UNAVAILABLE;
+    }
     return GATE_EXIT_OK;
 }
 
@@ -135,13 +145,19 @@ enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct 
     struct gate_db *db = NULL;
     struct gate_err err = {0};
     enum gate_exit rc;
+    const char *dir;
 
     (void)out;
     if (cli->nargs) {
         gate_errorf("plan takes no arguments, got '%s'", cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url, &db);
+    if (gate_project_migrations_dir(cli->schema, cli->migrations, cli->pol, &run->arena, &dir,
+                                    &err)) {
+        gate_errorf("%s", err.msg);
+        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+    }
+    rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
     if (rc)
         return rc;
     if (gate_plan_compute(run, &opts, &url, db, &err)) {
@@ -237,7 +253,7 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
     pol = gate_arena_alloc(&run->arena, sizeof(*pol));
     if (gate_policy_load(pol, cli->policy, &run->arena, &perr) ||
         (!cli->plan_file &&
-         gate_policy_check_paths(pol, true, !cli->migrations, &run->arena, &perr))) {
+         gate_policy_check_paths(pol, !cli->schema, !cli->migrations, &run->arena, &perr))) {
         struct gate_buf b = {0};
 
         gate_policy_diags_text(pol, &b);
@@ -246,6 +262,10 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         gate_buf_release(&b);
         gate_errorf("%s", perr.msg);
         return GATE_EXIT_USAGE;
+    }
+    if (cli->schema) { /* as main.c does for the other commands */
+        pol->project.schema = cli->schema;
+        pol->project.schema_given = true;
     }
     cli->pol = pol;
     if (gate_github_active(pol)) {
@@ -276,8 +296,14 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         struct gate_db *db = NULL;
         struct gate_err err = {0};
 
-        rc = gate_plan_connect(cli->pol, cli->target, cli->migrations, cli->command, &opts, &url,
-                               &db);
+        const char *dir;
+
+        if (gate_project_migrations_dir(cli->schema, cli->migrations, cli->pol, &run->arena, &dir,
+                                        &err)) {
+            gate_errorf("%s", err.msg);
+            return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+        }
+        rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
         if (rc)
             return rc;
         if (gate_plan_compute(run, &opts, &url, db, &err)) {

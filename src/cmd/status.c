@@ -22,6 +22,8 @@
 #include "gate/migrations.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
+#include "gate/policy.h"
+#include "gate/project.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
 
@@ -43,6 +45,8 @@ struct db_job {
 
 struct status {
     struct gate_run *run;
+    const char *prisma; /* the policy's Prisma argv as a shell line, for next steps */
+    const char *schema; /* the schema resolved (NULL: none found) */
     struct gate_run_history *h;
     const char *dir;
     struct gate_migration_list list;
@@ -264,6 +268,8 @@ static void *db_work(void *arg)
         return NULL;
     job->connected = true;
     job->rc = gate_history_read(job->db, gate_db_url_schema(job->url), &job->hdb, &job->err);
+    if (!job->rc && !job->hdb.schema_exists) /* ?schema=pubic: fail closed, name public */
+        job->rc = gate_history_schema_typo(job->db, gate_db_url_schema(job->url), &job->err);
     return NULL;
 }
 
@@ -536,6 +542,16 @@ static void history_checks(struct status *st)
         check(st, "history.order", GATE_STATUS_PASS, "no pending migration is out of order");
 }
 
+/* The policy's project.prisma as one shell line ("npx prisma" by default), in a. */
+static const char *prisma_line(struct gate_arena *a, const struct gate_policy *pol)
+{
+    char *line = gate_policy_prisma_cmd(pol);
+    const char *s = gate_arena_strdup(a, line);
+
+    free(line);
+    return s;
+}
+
 static void next_steps(struct status *st)
 {
     struct gate_run *run = st->run;
@@ -556,18 +572,18 @@ static void next_steps(struct status *st)
         blocked = true;
         if (m->local) {
             next_step(st,
-                      "npx prisma migrate resolve --rolled-back %s   # if what it changed "
+                      "%s migrate resolve --rolled-back %s   # if what it changed "
                       "before failing is undone (deploy then applies it again)",
-                      q(st, m->name));
+                      st->prisma, q(st, m->name));
             next_step(st,
-                      "npx prisma migrate resolve --applied %s   # or instead: if it was "
+                      "%s migrate resolve --applied %s   # or instead: if it was "
                       "finished by hand",
-                      q(st, m->name));
+                      st->prisma, q(st, m->name));
         } else {
             next_step(st,
-                      "npx prisma migrate resolve --rolled-back %s   # its folder is not on "
+                      "%s migrate resolve --rolled-back %s   # its folder is not on "
                       "disk, so only --rolled-back works (or restore the folder first)",
-                      q(st, m->name));
+                      st->prisma, q(st, m->name));
         }
     }
     for (size_t i = 0; i < run->nmigrations; i++) {
@@ -588,24 +604,31 @@ static void next_steps(struct status *st)
         next_step(st, "baseline: for each migration whose changes the database already has, in "
                       "this order, mark it applied (the SQL is not run):");
         for (size_t i = 0; i < st->nlocals; i++)
-            next_step(st, "npx prisma migrate resolve --applied %s", q(st, st->locals[i].name));
-        next_step(st, "then npx prisma migrate deploy   # applies the migrations not marked "
-                      "(https://pris.ly/d/migrate-baseline)");
+            next_step(st, "%s migrate resolve --applied %s", st->prisma, q(st, st->locals[i].name));
+        next_step(st,
+                  "then %s migrate deploy   # applies the migrations not marked "
+                  "(https://pris.ly/d/migrate-baseline)",
+                  st->prisma);
         return;
     }
     if (!hdb->has_table && hdb->other_tables) {
-        next_step(st, "baseline: create prisma/migrations/0_init/migration.sql with `npx prisma "
-                      "migrate diff --from-empty --to-schema-datamodel prisma/schema.prisma "
-                      "--script`, then npx prisma migrate resolve --applied '0_init'");
+        next_step(st,
+                  "baseline: create %s/0_init/migration.sql with `%s migrate diff --from-empty "
+                  "--to-schema-datamodel %s --script`, then %s migrate resolve --applied '0_init'",
+                  st->dir, st->prisma, st->schema ? st->schema : "prisma/schema.prisma",
+                  st->prisma);
         return;
     }
     if (st->res.npending)
-        next_step(st, "%snpx prisma migrate deploy   # applies %zu pending migration%s%s",
-                  blocked ? "then " : "", st->res.npending, st->res.npending == 1 ? "" : "s",
+        next_step(st, "%s%s migrate deploy   # applies %zu pending migration%s%s",
+                  blocked ? "then " : "", st->prisma, st->res.npending,
+                  st->res.npending == 1 ? "" : "s",
                   hdb->has_table ? "" : " and creates _prisma_migrations");
     else if (!hdb->has_table && !st->nlocals)
-        next_step(st, "create the first migration with `npx prisma migrate dev`, or baseline an "
-                      "existing database (https://pris.ly/d/migrate-baseline)");
+        next_step(st,
+                  "create the first migration with `%s migrate dev`, or baseline an existing "
+                  "database (https://pris.ly/d/migrate-baseline)",
+                  st->prisma);
 }
 
 static void set_target(struct status *st)
@@ -648,6 +671,7 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
     pthread_t worker;
     bool reached, clean, threaded;
     enum gate_exit rc;
+    const char *dir, *schema;
 
     (void)out;
     if (cli->nargs) {
@@ -655,11 +679,29 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
                     cli->args[0]);
         return GATE_EXIT_USAGE;
     }
+    {
+        /* the schema and migrations folder every command resolves the same way */
+        struct gate_project proj;
+        struct gate_err perr = {0};
+
+        if (gate_project_resolve(cli->schema, cli->migrations, cli->pol, true, &proj, &perr)) {
+            gate_errorf("%s", perr.msg);
+            gate_project_release(&proj);
+            run->verdict = GATE_VERDICT_ERROR;
+            return perr.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+        }
+        dir = gate_arena_strdup(&run->arena, proj.migrations);
+        schema = proj.schema ? gate_arena_strdup(&run->arena, proj.schema) : NULL;
+        gate_verbosef("migrations %s (%s)", proj.migrations, proj.migrations_from);
+        gate_project_release(&proj);
+    }
     rc = gate_target_resolve(cli->pol, cli->target, cli->command, &st.target, &st.url);
     if (rc)
         return rc;
     st.run = run;
-    st.dir = cli->migrations ? cli->migrations : "prisma/migrations";
+    st.dir = dir;
+    st.schema = schema;
+    st.prisma = prisma_line(&run->arena, cli->pol);
     st.h = gate_arena_alloc(&run->arena, sizeof(*st.h));
     st.h->strategy = "unknown";
     st.h->prisma_exit = -1;

@@ -72,8 +72,8 @@ no_secret "a bad port: the password is not printed" u-secret-2 "$WORK/u3.out" "$
 expect "-t without a policy: exit 2" 2 $?
 (cd "$PROJ" && DATABASE_URL=$GATE_TEST_PG_URL "$GATE" status extra) >/dev/null 2>"$WORK/u5.err"
 expect "an argument: exit 2" 2 $?
-(cd "$PROJ" && DATABASE_URL=$GATE_TEST_PG_URL "$GATE" lint --migrations x) >/dev/null 2>"$WORK/u6.err"
-expect "--migrations is not a lint option: exit 2" 2 $?
+(cd "$PROJ" && DATABASE_URL=$GATE_TEST_PG_URL "$GATE" health --migrations x) >/dev/null 2>"$WORK/u6.err"
+expect "--migrations is not a health option: exit 2" 2 $?
 
 # --- unreachable, missing database, wrong password (exit 3) ------------------------
 export DATABASE_URL="postgresql://postgres:pw-unreach-7d1@127.0.0.1:1/appdb"

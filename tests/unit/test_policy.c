@@ -8,12 +8,16 @@
 #include "gate/arena.h"
 #include "gate/buf.h"
 #include "gate/policy.h"
+#include "gate/xalloc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 struct fixture {
     struct gate_arena arena;
@@ -461,6 +465,51 @@ static void test_template(void **state)
         assert_non_null(strstr(t, gate_policy_check_id(i)));
 }
 
+/* lint.exclude: fnmatch with FNM_PATHNAME on paths relative to the working directory. */
+static void test_exclude(void **state)
+{
+    struct fixture *f = *state;
+    char *cwd = getcwd(NULL, 0);
+    char *abs;
+
+    assert_int_equal(parse(f, "lint:\n  exclude: [\"prisma/migrations/2021*\", "
+                              "\"./db/*/migration.sql\"]\n"),
+                     GATE_OK);
+    assert_int_equal(f->p.lint.nexclude, 2);
+    assert_string_equal(f->p.lint.exclude[1], "db/*/migration.sql"); /* ./ dropped */
+    assert_non_null(gate_policy_excluded(&f->p, "prisma/migrations/20210101_init"));
+    assert_non_null(gate_policy_excluded(&f->p, "./prisma/migrations/20210101_init/"));
+    assert_non_null(gate_policy_excluded(&f->p, "prisma//migrations/20210101_init"));
+    /* a folder pattern names its migration.sql, a file pattern its folder */
+    assert_non_null(gate_policy_excluded(&f->p, "prisma/migrations/20210101_init/migration.sql"));
+    assert_non_null(gate_policy_excluded(&f->p, "db/20220101_x"));
+    assert_null(gate_policy_excluded(&f->p, "prisma/migrations/20220101_init"));
+    /* * never crosses a / */
+    assert_null(gate_policy_excluded(&f->p, "prisma/migrations/2021/sub/x"));
+    assert_null(gate_policy_excluded(&f->p, "app/prisma/migrations/20210101_init"));
+    /* absolute: relative to the working directory, else nothing matches */
+    assert_non_null(cwd);
+    abs = gate_xasprintf("%s/prisma/migrations/20210101_init", cwd);
+    assert_non_null(gate_policy_excluded(&f->p, abs));
+    free(abs);
+    assert_null(gate_policy_excluded(&f->p, "/elsewhere/prisma/migrations/20210101_init"));
+    free(cwd);
+
+    gate_arena_release(&f->arena);
+    assert_int_not_equal(parse(f, "lint:\n  exclude: prisma/migrations/2021*\n"), GATE_OK);
+    assert_non_null(strstr(f->err.msg, "lint.exclude must be a list"));
+    gate_arena_release(&f->arena);
+    assert_int_not_equal(parse(f, "lint:\n  exclude: [\"/srv/app/x\"]\n"), GATE_OK);
+    gate_arena_release(&f->arena);
+    assert_int_not_equal(parse(f, "lint:\n  exclude: [\"\"]\n"), GATE_OK);
+    gate_arena_release(&f->arena);
+    assert_int_not_equal(parse(f, "lint:\n  exclude: [\"../x/*\"]\n"), GATE_OK);
+    gate_arena_release(&f->arena);
+    assert_int_equal(parse(f, "lint:\n  exclude: []\n"), GATE_OK);
+    assert_int_equal(f->p.lint.nexclude, 0);
+    assert_null(gate_policy_excluded(&f->p, "prisma/migrations/20210101_init"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deploy_exact_keys, setup, teardown),
         cmocka_unit_test(test_durations),
         cmocka_unit_test_setup_teardown(test_template, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exclude, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1 @@
+-C tests/golden/cli/data/exclude lint --format json prisma/migrations

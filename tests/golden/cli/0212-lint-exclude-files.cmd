@@ -1,0 +1,1 @@
+-C tests/golden/cli/data/exclude lint prisma/migrations/20210101000000_init/migration.sql prisma/migrations/20220101000000_widen

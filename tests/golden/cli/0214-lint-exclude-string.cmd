@@ -1,0 +1,1 @@
+-p tests/golden/cli/data/exclude-string.yml lint tests/golden/cli/data/mixed.sql

@@ -1,0 +1,2 @@
+CREATE TABLE "T" ("id" INTEGER NOT NULL);
+DROP TABLE "Legacy";
