@@ -301,7 +301,7 @@ static enum gate_code read_stdin(char **out, size_t *len, struct gate_err *err)
         if (n + 1 >= cap) {
             if (cap > (size_t)GATE_MAX_SQL_FILE + 1) {
                 free(buf);
-                return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %u MiB)",
+                return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %zu MiB)",
                                  STDIN_NAME, GATE_MAX_SQL_FILE / (1024u * 1024u));
             }
             cap *= 2;
@@ -320,7 +320,7 @@ static enum gate_code read_stdin(char **out, size_t *len, struct gate_err *err)
     }
     if (n > (size_t)GATE_MAX_SQL_FILE) {
         free(buf);
-        return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %u MiB)", STDIN_NAME,
+        return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %zu MiB)", STDIN_NAME,
                          GATE_MAX_SQL_FILE / (1024u * 1024u));
     }
     buf[n] = '\0';
