@@ -91,7 +91,7 @@ expect "status: libpq" 3 "libpq $MISSING to connect to the database but $WHY" ";
     -- status --migrations "$tmp/none"
 # a URL parameter only libpq can say it knows: reading the URL needs libpq (3, not 2)
 DATABASE_URL='postgresql://gate@127.0.0.1:1/app?sslmode=require' \
-    expect "status: URL read with libpq" 3 "DATABASE_URL: libpq $MISSING" -- status
+    expect "status: URL read with libpq" 3 "DATABASE_URL: libpq $MISSING" -- status --migrations "$tmp/none"
 # flat JSON: a report with the blanks between tokens removed
 flat() {
     tr -d ' \n' <"$1"
