@@ -6,6 +6,7 @@
 #include "gate/report_common.h"
 #include "gate/digest.h"
 #include "gate/ghsafe.h"
+#include "gate/hmap.h"
 #include "gate/utf8.h"
 #include "gate/xalloc.h"
 
@@ -245,6 +246,26 @@ void gate_finding_fingerprint(const struct gate_run *run, const struct gate_migr
     gate_sha256_hex(key.data, key.len, out);
     gate_buf_release(&key);
     gate_buf_release(&other);
+}
+
+char *gate_migration_fingerprints(const struct gate_run *run, const struct gate_migration *m)
+{
+    char *out = gate_xmalloc(m->nfindings * 65 + 1);
+    struct gate_hmap seen = {0}; /* key -> identical findings so far */
+    struct gate_buf key = {0};
+
+    for (size_t i = 0; i < m->nfindings; i++) {
+        struct gate_hmap_entry *e;
+
+        gate_buf_reset(&key);
+        fp_key(run, m, &m->findings[i], &key);
+        e = gate_hmap_upsert(&seen, key.data, key.len, NULL);
+        gate_buf_printf(&key, "\n%zu", e->num++);
+        gate_sha256_hex(key.data, key.len, out + 65 * i);
+    }
+    gate_hmap_release(&seen);
+    gate_buf_release(&key);
+    return out;
 }
 
 /* ---- ordering and counts --------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include "gate/report_common.h"
 #include "gate/plan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *severity_of(const struct gate_finding *f)
@@ -82,6 +83,7 @@ void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out)
     gate_jsonw_array(&w);
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
+        char *fps = gate_migration_fingerprints(run, m);
 
         if (m->error) {
             other_fp(run, "error", m->name, m->path, m->error, fp);
@@ -97,15 +99,16 @@ void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out)
 
             if ((f->suppressed && !counted) || f->severity == GATE_SEV_INFO)
                 continue;
-            gate_finding_fingerprint(run, m, f, fp);
             gate_buf_reset(&d);
             gate_buf_printf(&d, "%s (%s risk): %s", f->rule, gate_risk_name(f->risk),
                             f->message ? f->message : "");
             if (counted)
                 gate_buf_printf(&d, " [suppressed: %s; counts toward the deploy decision]",
                                 f->suppression_reason ? f->suppression_reason : "");
-            issue(&w, run, f->rule, gate_buf_str(&d), fp, severity_of(f), m->path, f->line);
+            issue(&w, run, f->rule, gate_buf_str(&d), fps + 65 * k, severity_of(f), m->path,
+                  f->line);
         }
+        free(fps);
     }
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];

@@ -18,6 +18,7 @@
 #include "gate/plan.h"
 #include "gate/report_common.h"
 #include "gate/ghsafe.h"
+#include "gate/hmap.h"
 #include "gate/version.h"
 #include "gate/xalloc.h"
 
@@ -126,30 +127,36 @@ static void result(struct jw *j, const char *element, const char *type, const ch
     end(j);
 }
 
-static bool seen_has(const struct gate_buf *seen, const char *s)
-{
-    for (size_t i = 0; i < seen->len; i += strlen(seen->data + i) + 1) {
-        if (!strcmp(seen->data + i, s))
-            return true;
-    }
-    return false;
-}
-
 /* A unique testcase name (GitLab keeps only the first of equal names): name, "name (alt)", "name
- * #3". */
-static const char *unique_name(struct gate_buf *seen, const char *name, const char *alt,
+ * #3". seen holds the names given so far; the entry of a taken name keeps, in num, the first n >= 3
+ * not yet known to be taken, so many equal names cost linear time. */
+static const char *unique_name(struct gate_hmap *seen, const char *name, const char *alt,
                                struct gate_buf *out)
 {
+    struct gate_hmap_entry *base;
+
     gate_buf_reset(out);
     gate_buf_adds(out, name);
-    for (int n = 2; seen_has(seen, gate_buf_str(out)); n++) {
+    base = gate_hmap_finds(seen, name);
+    if (base) {
+        int n = 2;
+
         gate_buf_reset(out);
-        if (n == 2 && alt)
+        if (alt)
             gate_buf_printf(out, "%s (%s)", name, alt);
         else
-            gate_buf_printf(out, "%s #%d", name, n);
+            gate_buf_printf(out, "%s #2", name);
+        if (gate_hmap_find(seen, out->data, out->len)) {
+            for (n = base->num > 3 ? (int)base->num : 3;; n++) {
+                gate_buf_reset(out);
+                gate_buf_printf(out, "%s #%d", name, n);
+                if (!gate_hmap_find(seen, out->data, out->len))
+                    break;
+            }
+            base->num = (size_t)n + 1;
+        }
     }
-    gate_buf_add(seen, gate_buf_str(out), out->len + 1);
+    gate_hmap_upsert(seen, out->data, out->len, NULL);
     return gate_buf_str(out);
 }
 
@@ -215,7 +222,7 @@ static void count(const struct gate_run *run, struct counts *c)
 }
 
 static void check_case(struct jw *j, const struct gate_run *run, const struct gate_check *c,
-                       const char *classname, struct gate_buf *seen)
+                       const char *classname, struct gate_hmap *seen)
 {
     struct gate_buf name = {0}, path = {0};
 
@@ -257,7 +264,7 @@ static void check_case(struct jw *j, const struct gate_run *run, const struct ga
 }
 
 static void migration_case(struct jw *j, const struct gate_run *run, const struct gate_migration *m,
-                           const char *classname, struct gate_buf *seen)
+                           const char *classname, struct gate_hmap *seen)
 {
     struct gate_buf name = {0}, path = {0}, detail = {0}, msg = {0}, out = {0};
     size_t nblocking = 0;
@@ -326,7 +333,8 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     xmlBufferPtr xb;
     struct jw j = {0};
     struct counts c;
-    struct gate_buf suite = {0}, cls = {0}, seen = {0};
+    struct gate_buf suite = {0}, cls = {0};
+    struct gate_hmap seen = {0};
 
     if (gate_report_junit_load(err))
         return GATE_E_IO;
@@ -380,7 +388,7 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     gate_buf_printf(&cls, "prisma-gate.%s.checks", run->command);
     for (size_t i = 0; i < run->nchecks; i++)
         check_case(&j, run, &run->checks[i], gate_buf_str(&cls), &seen);
-    gate_buf_reset(&seen);
+    gate_hmap_release(&seen);
     gate_buf_reset(&cls);
     gate_buf_printf(&cls, "prisma-gate.%s.migrations", run->command);
     for (size_t i = 0; i < run->nmigrations; i++)
@@ -410,6 +418,6 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     gate_buf_release(&j.tmp);
     gate_buf_release(&suite);
     gate_buf_release(&cls);
-    gate_buf_release(&seen);
+    gate_hmap_release(&seen);
     return GATE_OK;
 }

@@ -15,6 +15,7 @@
 #include "gate/rules.h"
 #include "gate/version.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
@@ -206,10 +207,9 @@ static void location(struct gate_jsonw *w, const struct gate_run *run, const cha
 }
 
 static void finding_result(struct gate_jsonw *w, const struct gate_run *run,
-                           const struct gate_migration *m, const struct gate_finding *f)
+                           const struct gate_migration *m, const struct gate_finding *f,
+                           const char *fp)
 {
-    char fp[65];
-
     gate_jsonw_object(w);
     gate_jsonw_key(w, "ruleId");
     gate_jsonw_str(w, f->rule);
@@ -227,7 +227,6 @@ static void finding_result(struct gate_jsonw *w, const struct gate_run *run,
     gate_jsonw_array(w);
     location(w, run, m->path, f->line, f->column);
     gate_jsonw_end(w);
-    gate_finding_fingerprint(run, m, f, fp);
     gate_jsonw_key(w, "partialFingerprints");
     gate_jsonw_object(w);
     gate_jsonw_key(w, FP_KEY);
@@ -386,8 +385,11 @@ void gate_report_sarif(const struct gate_run *run, struct gate_buf *out)
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
+        char *fps = gate_migration_fingerprints(run, m);
+
         for (size_t k = 0; k < m->nfindings; k++)
-            finding_result(&w, run, m, &m->findings[k]);
+            finding_result(&w, run, m, &m->findings[k], fps + 65 * k);
+        free(fps);
     }
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];

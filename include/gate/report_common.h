@@ -81,6 +81,12 @@ void gate_md_text(struct gate_buf *out, const char *s, size_t max);
  */
 void gate_finding_fingerprint(const struct gate_run *run, const struct gate_migration *m,
                               const struct gate_finding *f, char out[65]);
+/*
+ * The fingerprints of all of m's findings at once, in linear time: that of
+ * finding k is the NUL-terminated 64 hex digits at 65 * k, the same as
+ * gate_finding_fingerprint gives. The caller frees the result.
+ */
+char *gate_migration_fingerprints(const struct gate_run *run, const struct gate_migration *m);
 
 /* A finding with its migration, for ordering across migrations. */
 struct gate_finding_ref {

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 
 static void test_relpath(void **state)
@@ -149,6 +150,29 @@ static void test_fingerprints(void **state)
     gate_finding_fingerprint(&run, m, &m->findings[0], d);
     assert_string_not_equal(a, d);
     assert_int_equal(strlen(a), 64);
+    gate_run_release(&run);
+}
+
+static void test_fingerprints_batch(void **state)
+{
+    struct gate_run run;
+    struct gate_migration *m;
+    char one[65], *all;
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = one_migration(&run, "m.sql");
+    finding(m, "ban-drop-table", 3, "dropping table \"T\"", GATE_SEV_ERROR);
+    finding(m, "ban-drop-column", 4, "dropping column", GATE_SEV_ERROR);
+    finding(m, "ban-drop-table", 9, "dropping table \"T\"", GATE_SEV_ERROR);
+    finding(m, "ban-drop-table", 12, "dropping table \"T\"", GATE_SEV_ERROR);
+    all = gate_migration_fingerprints(&run, m);
+    for (size_t k = 0; k < m->nfindings; k++) {
+        gate_finding_fingerprint(&run, m, &m->findings[k], one);
+        assert_string_equal(all + 65 * k, one);
+    }
+    assert_string_not_equal(all, all + 65 * 2);
+    free(all);
     gate_run_release(&run);
 }
 
@@ -395,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_text_clean),
         cmocka_unit_test(test_md_text),
         cmocka_unit_test(test_fingerprints),
+        cmocka_unit_test(test_fingerprints_batch),
         cmocka_unit_test(test_github_annotations),
         cmocka_unit_test(test_github_outputs),
         cmocka_unit_test(test_github_outputs_plan),
