@@ -7,6 +7,8 @@
 #include "gate/compat.h"
 #include "gate/catalog.h"
 #include "gate/arena.h"
+#include "gate/buf.h"
+#include "gate/hmap.h"
 #include "gate/xalloc.h"
 
 #include <stdlib.h>
@@ -17,6 +19,9 @@ struct gate_catalog {
     int gen;
     struct gate_cat_table **tables;
     size_t ntables, captables;
+    /* "schema\0name" (schema "public" when unqualified) -> the newest live
+     * table of that name, or ptr NULL: what a scan of tables would find */
+    struct gate_hmap table_map;
     struct gate_cat_index **indexes;
     size_t nindexes, capindexes;
     struct gate_cat_enum **enums;
@@ -34,8 +39,14 @@ void gate_catalog_free(struct gate_catalog *cat)
 {
     if (!cat)
         return;
-    for (size_t i = 0; i < cat->ntables; i++)
+    for (size_t i = 0; i < cat->ntables; i++) {
         free(cat->tables[i]->cols);
+        if (cat->tables[i]->colmap) {
+            gate_hmap_release(cat->tables[i]->colmap);
+            free(cat->tables[i]->colmap);
+        }
+    }
+    gate_hmap_release(&cat->table_map);
     for (size_t i = 0; i < cat->nenums; i++)
         free(cat->enums[i]->values);
     free(cat->tables);
@@ -75,18 +86,62 @@ static const char *dup(struct gate_catalog *cat, const char *s)
     return gate_arena_strdup(&cat->arena, s);
 }
 
+static void table_key(struct gate_buf *b, const char *schema, const char *name)
+{
+    gate_buf_adds(b, schema ? schema : "public");
+    gate_buf_addc(b, '\0');
+    gate_buf_adds(b, name);
+}
+
 static struct gate_cat_table *find_table(const struct gate_catalog *cat, const struct gate_qname *q)
 {
+    struct gate_buf key = {0};
+    const struct gate_hmap_entry *e;
+
     if (!q || !q->name)
         return NULL;
-    /* newest first: a re-created table shadows a dropped one */
+    table_key(&key, q->schema, q->name);
+    e = gate_hmap_find(&cat->table_map, key.data, key.len);
+    gate_buf_release(&key);
+    return e ? e->ptr : NULL;
+}
+
+/* Recompute the map's entry for schema.name by a scan, newest first (a
+ * re-created table shadows a dropped one): after a drop or a rename. */
+static void table_map_refresh(struct gate_catalog *cat, const char *schema, const char *name)
+{
+    struct gate_buf key = {0};
+    struct gate_hmap_entry *e;
+
+    if (!name)
+        return;
+    table_key(&key, schema, name);
+    e = gate_hmap_upsert(&cat->table_map, key.data, key.len, NULL);
+    gate_buf_release(&key);
+    e->ptr = NULL;
     for (size_t i = cat->ntables; i-- > 0;) {
         struct gate_cat_table *t = cat->tables[i];
 
-        if (!t->dropped && name_eq(t->name, q->name) && schema_eq(t->schema, q->schema))
-            return t;
+        if (!t->dropped && name_eq(t->name, name) && schema_eq(t->schema, schema)) {
+            e->ptr = t;
+            return;
+        }
     }
-    return NULL;
+}
+
+/* Append a new table: live, hence the newest of its name. */
+static void push_table(struct gate_catalog *cat, struct gate_cat_table *t)
+{
+    struct gate_buf key = {0};
+
+    GATE_GROW(cat->tables, cat->captables, cat->ntables + 1);
+    cat->tables[cat->ntables++] = t;
+    t->colmap = gate_xcalloc(1, sizeof(*t->colmap));
+    if (!t->name)
+        return;
+    table_key(&key, t->schema, t->name);
+    gate_hmap_upsert(&cat->table_map, key.data, key.len, NULL)->ptr = t;
+    gate_buf_release(&key);
 }
 
 static struct gate_cat_index *find_index(const struct gate_catalog *cat, const struct gate_qname *q)
@@ -135,15 +190,31 @@ const struct gate_cat_table *gate_catalog_table(const struct gate_catalog *cat,
     return find_table(cat, q);
 }
 
+/* The first column of that name: the table's colmap holds its index (ptr t: present). */
 static struct gate_cat_column *find_column(const struct gate_cat_table *t, const char *name)
 {
-    if (!t || !name)
+    const struct gate_hmap_entry *e;
+
+    if (!t || !name || !t->colmap)
         return NULL;
-    for (int i = 0; i < t->ncols; i++) {
-        if (name_eq(t->cols[i].name, name))
-            return &t->cols[i];
+    e = gate_hmap_finds(t->colmap, name);
+    return e && e->ptr ? &t->cols[e->num] : NULL;
+}
+
+/* Rebuild the column map after a column was removed or renamed from old. */
+static void colmap_refresh(struct gate_cat_table *t, const char *old)
+{
+    struct gate_hmap_entry *e = old ? gate_hmap_finds(t->colmap, old) : NULL;
+
+    if (e)
+        e->ptr = NULL;
+    for (int i = t->ncols; i-- > 0;) {
+        if (!t->cols[i].name)
+            continue;
+        e = gate_hmap_upserts(t->colmap, t->cols[i].name, NULL);
+        e->ptr = t;
+        e->num = (size_t)i;
     }
-    return NULL;
 }
 
 const struct gate_cat_column *gate_catalog_column(const struct gate_cat_table *t, const char *name)
@@ -230,6 +301,12 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
         GATE_GROW(t->cols, cap, (size_t)t->ncols + 1);
         t->capcols = (int)cap;
         c = &t->cols[t->ncols++];
+        if (cd->name) {
+            struct gate_hmap_entry *e = gate_hmap_upserts(t->colmap, cd->name, NULL);
+
+            e->ptr = t;
+            e->num = (size_t)(t->ncols - 1);
+        }
     }
     memset(c, 0, sizeof(*c));
     c->name = dup(cat, cd->name);
@@ -302,8 +379,7 @@ static void create_table(struct gate_catalog *cat, const struct gate_stmt *st)
     t->schema = dup(cat, st->rel.schema);
     t->name = dup(cat, st->rel.name);
     t->created_gen = cat->gen;
-    GATE_GROW(cat->tables, cat->captables, cat->ntables + 1);
-    cat->tables[cat->ntables++] = t;
+    push_table(cat, t);
     for (int i = 0; i < st->ncols; i++)
         add_column(cat, t, &st->cols[i]);
     for (int i = 0; i < st->nconstraints; i++)
@@ -325,8 +401,7 @@ static struct gate_cat_table *known_table(struct gate_catalog *cat, const struct
     t->schema = dup(cat, q->schema);
     t->name = dup(cat, q->name);
     t->created_gen = 0;
-    GATE_GROW(cat->tables, cat->captables, cat->ntables + 1);
-    cat->tables[cat->ntables++] = t;
+    push_table(cat, t);
     return t;
 }
 
@@ -336,6 +411,7 @@ static void remove_column(struct gate_cat_table *t, const char *name)
         if (name_eq(t->cols[i].name, name)) {
             memmove(&t->cols[i], &t->cols[i + 1], (size_t)(t->ncols - i - 1) * sizeof(t->cols[0]));
             t->ncols--;
+            colmap_refresh(t, name);
             return;
         }
     }
@@ -441,6 +517,7 @@ static void drop_objects(struct gate_catalog *cat, const struct gate_stmt *st)
 
             if (t) {
                 t->dropped = true;
+                table_map_refresh(cat, t->schema, t->name);
                 for (size_t j = 0; j < cat->nindexes; j++) {
                     if (name_eq(cat->indexes[j]->table, t->name))
                         cat->indexes[j]->dropped = true;
@@ -482,6 +559,8 @@ static void rename_object(struct gate_catalog *cat, const struct gate_stmt *st)
             const char *old = t->name;
 
             t->name = dup(cat, st->newname);
+            table_map_refresh(cat, t->schema, old);
+            table_map_refresh(cat, t->schema, t->name);
             for (size_t j = 0; j < cat->nindexes; j++) {
                 if (name_eq(cat->indexes[j]->table, old))
                     cat->indexes[j]->table = t->name;
@@ -497,8 +576,12 @@ static void rename_object(struct gate_catalog *cat, const struct gate_stmt *st)
         struct gate_cat_table *t = known_table(cat, &st->rel);
         struct gate_cat_column *c = find_column(t, st->subname);
 
-        if (c && st->newname)
+        if (c && st->newname) {
+            const char *old = c->name;
+
             c->name = dup(cat, st->newname);
+            colmap_refresh(t, old);
+        }
         break;
     }
     case GATE_OBJ_INDEX: {

@@ -17,6 +17,8 @@
 #include "gate/compat.h"
 #include "gate/sql.h"
 
+struct gate_hmap;
+
 struct gate_cat_column {
     const char *name;
     struct gate_type type;
@@ -35,7 +37,8 @@ struct gate_cat_table {
     struct gate_cat_column *cols; /* catalog-owned */
     int ncols;
     int capcols;
-    int created_gen; /* generation that created it; 0 = unknown origin */
+    int created_gen;          /* generation that created it; 0 = unknown origin */
+    struct gate_hmap *colmap; /* catalog-owned: column name -> index in cols */
     bool has_pk;
     bool dropped;
 };
