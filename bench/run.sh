@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh — prisma-gate benchmarks.
 #
-# usage: bench/run.sh [SECTION...]    SECTION: lint | status | all (default: all)
+# usage: bench/run.sh [SECTION...]    SECTION: lint | status | deploy | scaling | all (default: all)
 #
 # env:
 #   PRISMA_GATE   prisma-gate binary (default: ./prisma-gate at the repo root)
@@ -12,6 +12,8 @@
 #   BENCH_STATUS_PROJECT  corpus project for the status section
 #                 (default: langfuse__langfuse, 434 migrations)
 #   BENCH_STATUS_RUNS     timed runs per tool in the status section (default: 11)
+#   BENCH_SCALE_N         N of the scaling section's ladders (default: 4000)
+#   BENCH_SCALE_RUNS      timed runs per step in the scaling section (default: 3)
 #
 # Every tool is run once untimed (warm-up: page cache, dynamic loader), then
 # BENCH_RUNS times, round-robin across tools so drift hits all of them alike.
@@ -44,6 +46,7 @@ SECTIONS=(
     "lint|section_lint|lint the corpus vs squawk and the parse-only floor"
     "status|section_status|status vs \`prisma migrate status\` on one up-to-date database"
     "deploy|section_deploy|deploy with nothing pending vs a bare \`prisma migrate deploy\`"
+    "scaling|section_scaling|CPU time at N and 2N statements/migrations/findings: growth per doubling"
 )
 
 usage() {
@@ -607,6 +610,82 @@ EOF_POLICY
 # ---------------------------------------------------------------- main
 
 # bench_cleanup: on any exit, the status section's cluster and the work dir.
+# ---------------------------------------------------------------- scaling
+
+# scale_gen KIND N DIR: a migrations folder for one ladder step (awk writes
+# the SQL: a shell loop would take longer than the lint it measures).
+scale_gen() {
+    local kind=$1 n=$2 dir=$3
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if [ "$kind" = migrations ]; then
+        (cd "$dir" && awk -v n="$n" 'BEGIN {
+            for (i = 0; i < n; i++) printf "2024%010d_m%d\n", i, i }' | xargs mkdir -p)
+        awk -v n="$n" -v d="$dir" 'BEGIN {
+            for (i = 0; i < n; i++) {
+                f = sprintf("%s/2024%010d_m%d/migration.sql", d, i, i)
+                printf "CREATE TABLE \"t%d\" (\"id\" INTEGER NOT NULL);\n", i > f
+                close(f)
+            } }'
+        return
+    fi
+    mkdir -p "$dir/20240101000000_big"
+    awk -v n="$n" -v k="$kind" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            if (k == "add-col-tables") printf "ALTER TABLE \"t%d\" ADD COLUMN \"c\" INTEGER;\n", i
+            else if (k == "add-col-one") printf "ALTER TABLE \"t\" ADD COLUMN \"c%d\" INTEGER;\n", i
+            else if (k == "create-index") {
+                printf "CREATE TABLE \"t%d\" (\"id\" INTEGER NOT NULL);\n", i
+                printf "CREATE INDEX \"t%d_id_idx\" ON \"t%d\"(\"id\");\n", i, i
+            } else printf "DROP TABLE \"t%d\";\n", i
+        } }' >"$dir/20240101000000_big/migration.sql"
+}
+
+# scale_cpu DIR FORMAT: median CPU ms of `lint --format FORMAT DIR` into SCALE_CPU.
+scale_cpu() {
+    local dir=$1 fmt=$2 r
+    mkdir -p "$WORK/scale"
+    : >"$WORK/scale/cpu"
+    SCALE_CPU=nan
+    for ((r = 0; r < SCALE_RUNS; r++)); do
+        run_timed "$WORK/scale" "$PG" lint --format "$fmt" "$dir"
+        if [ "$T_RC" -ge 2 ]; then
+            warn "lint --format $fmt $dir: exit status $T_RC"
+            tail -n 5 "$WORK/scale/stderr" | sed 's/^/    /' >&2
+            STATUS=1
+            return
+        fi
+        echo "$T_CPU" >>"$WORK/scale/cpu"
+    done
+    SCALE_CPU=$(median "$WORK/scale/cpu")
+}
+
+section_scaling() {
+    local n=${BENCH_SCALE_N:-4000} kind fmt label a b spec kf
+    SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
+    PG=${PRISMA_GATE:-$ROOT/prisma-gate}
+    note "== scaling: CPU time (user+sys, median of $SCALE_RUNS) at N=$n and 2N; ratio 2 is linear, 4 quadratic"
+    printf '  %-44s %10s %10s %6s\n' "ladder" "N" "2N" "ratio"
+    for spec in \
+        "add-col-tables json|N x ALTER TABLE \"tI\" ADD COLUMN (one file)" \
+        "add-col-one json|N x ADD COLUMN on one table (one file)" \
+        "create-index json|N x (CREATE TABLE + CREATE INDEX) (one file)" \
+        "migrations json|N migrations of one statement" \
+        "findings sarif|SARIF of one file with N findings" \
+        "findings gitlab|GitLab of one file with N findings" \
+        "findings junit|JUnit of one file with N findings"; do
+        IFS='|' read -r kf label <<<"$spec"
+        read -r kind fmt <<<"$kf"
+        scale_gen "$kind" "$n" "$WORK/scale-a"
+        scale_cpu "$WORK/scale-a" "$fmt"
+        a=$SCALE_CPU
+        scale_gen "$kind" $((2 * n)) "$WORK/scale-b"
+        scale_cpu "$WORK/scale-b" "$fmt"
+        b=$SCALE_CPU
+        printf '  %-44s %8s ms %7s ms %5sx\n' "$label" "$a" "$b" "$(ratio "$b" "$a")"
+    done
+}
+
 bench_cleanup() {
     if [ -n "${STATUS_PGDIR:-}" ]; then
         "$ROOT/ci/pg.sh" stop "$STATUS_PGDIR" >/dev/null 2>&1
