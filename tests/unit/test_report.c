@@ -321,6 +321,39 @@ static void test_markdown_budget(void **state)
     gate_run_release(&run);
 }
 
+/* Equal testcase names are told apart (GitLab keeps only the first): name, "name (path)", "#n". */
+static void test_junit_unique_names(void **state)
+{
+    static const char *const ids[] = {"a", "a", "a #3", "a", "a"};
+    static const char *const want[] = {
+        "name=\"a\" ",
+        "name=\"a #2\"",
+        "name=\"a #3\"",
+        "name=\"a #4\"",
+        "name=\"a #5\"",
+        "name=\"20240101000000_x\" ",
+        "name=\"20240101000000_x (m2.sql)\"",
+        "name=\"20240101000000_x #3\"",
+    };
+    struct gate_run run;
+    struct gate_buf b = {0};
+    struct gate_err err = {0};
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    one_migration(&run, "m1.sql");
+    one_migration(&run, "m2.sql");
+    one_migration(&run, "m2.sql");
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+        gate_run_add_check(&run, ids[i], GATE_STATUS_PASS, "ok");
+    run.verdict = GATE_VERDICT_PASS;
+    assert_int_equal(gate_report_junit(&run, &b, &err), GATE_OK);
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        assert_non_null(strstr(gate_buf_str(&b), want[i]));
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
 static void test_junit_hostile(void **state)
 {
     struct gate_run run;
@@ -426,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_markdown_budget),
         cmocka_unit_test(test_plan_markdown_hostile),
         cmocka_unit_test(test_junit_hostile),
+        cmocka_unit_test(test_junit_unique_names),
         cmocka_unit_test(test_text_hostile),
         cmocka_unit_test(test_report_spec),
     };
