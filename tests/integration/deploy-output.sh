@@ -3,9 +3,11 @@
 # person, against a throwaway PostgreSQL 15, the REAL Prisma CLI and a real
 # local HTTP server (tests/integration/http-server.js):
 #   - each health check's result (name, URL - the policy refuses one with
-#     credentials -, HTTP status, attempts, the expectation that failed) in the text and Markdown reports;
-#   - the header is a sentence saying why the deploy stopped;
-#   - a refusal's reason is printed once (stderr and stdout together);
+#     credentials -, HTTP status, attempts, the expectation that failed) in
+#     the text and Markdown reports, the step summary, and `health`'s
+#     Markdown;
+#   - the header is a sentence saying how the deploy ended;
+#   - a refusal's reason is printed once on stderr and once per report;
 #   - -q streams none of Prisma's output, the JSON report keeps it.
 #
 # Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
@@ -109,6 +111,9 @@ SUMMARY=$WORK/summary.md
 : >"$SUMMARY"
 (cd "$PROJ" && GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY=$SUMMARY "$GATE" deploy) >"$WORK/H-gh.out" 2>"$WORK/H-gh.err"
 expect_has "H: the step summary has the health row" "$SUMMARY" "| fail | api |"
+gate H-health health --format markdown
+expect_has "H: health's Markdown has the table too" "$WORK/H-health.out" \
+	"| fail | api | \`http://127.0.0.1:$HPORT/failing\` | 500 | 2 | HTTP 500, expected 200"
 policy "health:
   - name: json
     url: http://127.0.0.1:$HPORT/failing
