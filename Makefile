@@ -36,6 +36,10 @@ comma := ,
 dl_defs = -DGATE_$(1)_SONAMES='$(subst " ","$(comma) ",$(patsubst %,"%",$(strip $($(1)_SONAMES))))' \
           -DGATE_$(1)_PACKAGE='"$(strip $($(1)_PACKAGE))"'
 DL_CPPFLAGS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,$(call dl_defs,$(l)))
+# The project's home page: SARIF's tool.driver.informationUri, and each rule's
+# helpUri is $(PROJECT_URL)/blob/main/docs/rules.md#RULE.
+PROJECT_URL ?= https://github.com/prisma-gate/prisma-gate
+DL_CPPFLAGS += -DGATE_PROJECT_URL='"$(PROJECT_URL)"'
 
 GATE_CPPFLAGS := -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) $(DL_PKGS) 2>/dev/null) $(DL_CPPFLAGS)
 GATE_CFLAGS   := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \

@@ -142,6 +142,9 @@ void gate_msg_stream_begin(struct gate_msg_stream *s)
     unsigned flags = GATE_SAFE_LINES | GATE_SAFE_STRIP;
 
     memset(s, 0, sizeof(*s));
+    s->off = msg_level == GATE_MSG_QUIET;
+    if (s->off)
+        return;
     s->fenced = github_actions();
     if (!s->fenced && isatty(STDERR_FILENO) == 1)
         flags |= GATE_SAFE_SGR; /* its colours, on a terminal only */
@@ -160,6 +163,8 @@ void gate_msg_stream_write(struct gate_msg_stream *s, const char *data, size_t l
 {
     struct gate_buf b = {0};
 
+    if (s->off)
+        return;
     gate_safe_feed(&s->safe, data, len, &b);
     put(&b);
     gate_buf_release(&b);
@@ -169,6 +174,8 @@ void gate_msg_stream_end(struct gate_msg_stream *s)
 {
     struct gate_buf b = {0};
 
+    if (s->off)
+        return;
     gate_safe_end(&s->safe, &b);
     if (!s->safe.eol)
         gate_buf_addc(&b, '\n'); /* the fence's end starts a line */

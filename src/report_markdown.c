@@ -10,6 +10,7 @@
  * table or column name cannot inject Markdown, HTML or a table cell.
  */
 #include "gate/compat.h"
+#include "gate/health.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/plan.h"
@@ -291,6 +292,38 @@ static void checks(const struct gate_run *run, struct gate_buf *out, size_t limi
     gate_buf_release(&row);
 }
 
+/*
+ * The health checks (deploy and health): one row each, with the URL as
+ * configured (the policy refuses one with credentials), the last HTTP
+ * status, the attempts made and what was seen or expected - the message
+ * without its "GET 'URL': " prefix, which the URL column already shows.
+ */
+static void health_md(const struct gate_run *run, struct gate_buf *out)
+{
+    gate_buf_adds(out, "### Health checks\n\n| Status | Check | URL | HTTP | Attempts | Result |\n"
+                       "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < run->nhealth; i++) {
+        const struct gate_health_result *h = &run->health[i];
+        const char *msg = h->message ? h->message : "";
+        size_t ul = h->url ? strlen(h->url) : 0;
+
+        if (h->url && !strncmp(msg, "GET '", 5) && !strncmp(msg + 5, h->url, ul) &&
+            !strncmp(msg + 5 + ul, "': ", 3))
+            msg += 5 + ul + 3;
+        gate_buf_printf(out, "| %s | ", gate_status_name(h->status));
+        gate_md_text(out, h->name ? h->name : "", 0);
+        gate_buf_adds(out, " | ");
+        gate_md_code(out, h->url ? h->url : "");
+        if (h->http_status)
+            gate_buf_printf(out, " | %d | %d | ", h->http_status, h->attempts);
+        else
+            gate_buf_printf(out, " | - | %d | ", h->attempts);
+        gate_md_text(out, msg, 0);
+        gate_buf_adds(out, " |\n");
+    }
+    gate_buf_addc(out, '\n');
+}
+
 void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size_t max)
 {
     struct gate_run_counts c;
@@ -317,6 +350,8 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
     checks(run, out, start + budget * 85 / 100);
     if (run->plan || run->deploy)
         gate_report_plan_markdown(run, out); /* plan.h: decision, digest, tables, deploy */
+    if (run->nhealth)
+        health_md(run, out);
     if (run->history && run->history->nnext) {
         gate_buf_adds(out, "### Next\n\n");
         for (size_t i = 0; i < run->history->nnext; i++) {

@@ -7,6 +7,7 @@
 #include "gate/compat.h"
 #include "gate/plan.h"
 #include "gate/prisma_cli.h"
+#include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
 #include "gate/shell.h"
@@ -59,14 +60,64 @@ static const char *target_text(const struct gate_run *run, char *buf, size_t n)
 
 /* ------------------------------------------------------------ text */
 
+/* A check that did not pass and says msg: the report shows it there already. */
+static bool check_says(const struct gate_run *run, const char *msg)
+{
+    for (size_t i = 0; msg && i < run->nchecks; i++)
+        if (run->checks[i].status != GATE_STATUS_PASS && run->checks[i].message &&
+            !strcmp(run->checks[i].message, msg))
+            return true;
+    return false;
+}
+
+/* A check with this id and status. */
+static bool has_check(const struct gate_run *run, const char *id, enum gate_status st)
+{
+    for (size_t i = 0; i < run->nchecks; i++)
+        if (run->checks[i].status == st && !strcmp(run->checks[i].id, id))
+            return true;
+    return false;
+}
+
+/* The deploy's header: a sentence saying how it ended, not the stage's name. */
+static const char *deploy_sentence(const struct gate_run *run)
+{
+    const struct gate_run_deploy *d = run->deploy;
+    const char *s = d->stage;
+
+    if (d->stopped_by)
+        return "Deploy stopped by a signal";
+    if (!strcmp(s, "done"))
+        return d->napplied ? "Deploy done" : "Deploy done: nothing was pending";
+    if (!strcmp(s, "lock"))
+        return has_check(run, "deploy.lock", GATE_STATUS_ERROR)
+                   ? "Deploy stopped: another deploy held the gate lock; nothing was changed"
+                   : "Deploy stopped: could not connect to the database; nothing was changed";
+    if (!strcmp(s, "plan"))
+        return "Deploy stopped: the plan could not be computed; nothing was changed";
+    if (!strcmp(s, "refused"))
+        return "Deploy refused: nothing was applied";
+    if (!strcmp(s, "prisma"))
+        return d->could_not_start || !d->started
+                   ? "Deploy stopped: the Prisma CLI could not be run; nothing was changed"
+               : d->timed_out ? "Deploy failed: Prisma timed out"
+                              : "Deploy failed: Prisma failed";
+    if (!strcmp(s, "verify"))
+        return "Deploy failed: verification failed";
+    if (!strcmp(s, "health"))
+        return "Deploy failed: a health check failed";
+    return "Deploy stopped";
+}
+
 static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool color)
 {
     const struct gate_run_deploy *d = run->deploy;
 
-    gate_buf_printf(out, "\nDeploy: %s%s%s\n", color ? GATE_C_BOLD : "",
-                    gate_text_safe(!strcmp(d->stage, "done") ? "done" : d->stage),
+    gate_buf_printf(out, "\n%s%s%s\n", color ? GATE_C_BOLD : "", deploy_sentence(run),
                     color ? GATE_C_RESET : "");
-    if (d->token_message)
+    if (d->token_message && check_says(run, d->token_message))
+        gate_buf_printf(out, "  token: %s\n", gate_text_safe(d->token_status));
+    else if (d->token_message)
         gate_buf_printf(out, "  token: %s (%s)\n", gate_text_safe(d->token_status),
                         gate_text_safe(d->token_message));
     if (d->lock_wait_ms > 1000)
@@ -122,15 +173,19 @@ static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool c
         for (size_t i = 0; i < d->nhistory; i++)
             gate_buf_printf(out, "    %s\n", gate_text_safe(d->history[i]));
     }
-    if (d->health_failed)
-        gate_buf_printf(out, "  health: %zu check%s failed\n", d->health_failed,
-                        d->health_failed == 1 ? "" : "s");
+    if (run->nhealth) {
+        gate_buf_addc(out, '\n');
+        gate_report_health_text(run, out, color);
+    }
     if (d->nguidance) {
+        size_t n = 0;
+
         gate_buf_printf(
             out, "\n%s:\n",
             gate_text_safe(!strcmp(d->stage, "refused") ? "Deploy later" : "Next steps"));
         for (size_t i = 0; i < d->nguidance; i++)
-            gate_buf_printf(out, "  %zu. %s\n", i + 1, gate_text_safe(d->guidance[i]));
+            if (!check_says(run, d->guidance[i]))
+                gate_buf_printf(out, "  %zu. %s\n", ++n, gate_text_safe(d->guidance[i]));
     }
     if (d->checklist)
         gate_buf_printf(out, "\nChecklist: %s\n", gate_text_safe(d->checklist));
@@ -328,8 +383,12 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
     if (run->deploy) {
         const struct gate_run_deploy *d = run->deploy;
 
-        gate_buf_printf(out, "### Deploy: %s\n\n", gate_text_safe(d->stage));
-        if (d->token_message) {
+        size_t n = 0;
+
+        gate_buf_printf(out, "### %s\n\n", deploy_sentence(run));
+        if (d->token_message && check_says(run, d->token_message)) {
+            gate_buf_printf(out, "- Token: %s\n", gate_text_safe(d->token_status));
+        } else if (d->token_message) {
             gate_buf_printf(out, "- Token: %s — ", gate_text_safe(d->token_status));
             gate_md_text(out, d->token_message, 0);
             gate_buf_addc(out, '\n');
@@ -347,7 +406,9 @@ void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out)
         if (d->error_code)
             gate_buf_printf(out, "- Prisma error: %s\n", gate_text_safe(d->error_code));
         for (size_t i = 0; i < d->nguidance; i++) {
-            gate_buf_printf(out, "%zu. ", i + 1);
+            if (check_says(run, d->guidance[i]))
+                continue;
+            gate_buf_printf(out, "%zu. ", ++n);
             gate_md_text(out, d->guidance[i], 0);
             gate_buf_addc(out, '\n');
         }

@@ -15,6 +15,10 @@
 #include "gate/rules.h"
 #include "gate/version.h"
 
+#ifndef GATE_PROJECT_URL
+# define GATE_PROJECT_URL "https://github.com/prisma-gate/prisma-gate"
+#endif
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +111,10 @@ static void rule_json(struct gate_jsonw *w, const struct gate_rule *r)
     text_obj(w, "shortDescription", gate_buf_str(&b));
     capped(&b, r->why ? r->why : r->summary, 1024);
     text_obj(w, "fullDescription", gate_buf_str(&b));
+    gate_buf_reset(&b);
+    gate_buf_printf(&b, "%s/blob/main/docs/rules.md#%s", GATE_PROJECT_URL, r->id);
+    gate_jsonw_key(w, "helpUri");
+    gate_jsonw_str(w, gate_buf_str(&b));
     gate_jsonw_key(w, "help");
     gate_jsonw_object(w);
     gate_jsonw_key(w, "text");
@@ -294,6 +302,8 @@ void gate_report_sarif(const struct gate_run *run, struct gate_buf *out)
     gate_jsonw_str(&w, GATE_VERSION);
     gate_jsonw_key(&w, "semanticVersion");
     gate_jsonw_str(&w, GATE_VERSION);
+    gate_jsonw_key(&w, "informationUri");
+    gate_jsonw_str(&w, GATE_PROJECT_URL);
     gate_jsonw_key(&w, "rules");
     gate_jsonw_array(&w);
     for (size_t i = 0; i < nrules; i++)
@@ -313,6 +323,8 @@ void gate_report_sarif(const struct gate_run *run, struct gate_buf *out)
         gate_buf_printf(&b, "prisma-gate check %s", c->id);
         text_obj(&w, "shortDescription", gate_buf_str(&b));
         text_obj(&w, "fullDescription", gate_buf_str(&b));
+        gate_jsonw_key(&w, "helpUri");
+        gate_jsonw_str(&w, GATE_PROJECT_URL "/blob/main/docs/policy.md#checks");
         text_obj(&w, "help", "See the check's message; docs/policy.md (checks) sets its level.");
         gate_jsonw_end(&w);
     }

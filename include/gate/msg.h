@@ -41,10 +41,12 @@ void gate_msg_text(const char *data, size_t len);
  * stderr is a terminal and not under GitHub Actions), lines that would
  * be workflow commands defused, and under GITHUB_ACTIONS=true all of it
  * between "::stop-commands::TOKEN" and "::TOKEN::" (TOKEN random per
- * stream), so nothing it prints is run as a workflow command.
+ * stream), so nothing it prints is run as a workflow command. With -q
+ * nothing is streamed (the caller still captures the output).
  */
 struct gate_msg_stream {
     struct gate_safe safe;
+    bool off; /* -q */
     bool fenced;
     char token[64];
 };

@@ -4,7 +4,8 @@
 # (`validate` verb), pinned in tests/sarif/package-lock.json.
 #
 # Each SARIF file is one test: any error-level result is a failure; warnings
-# and notes are printed but pass. The multitool exits 0 even when it reports
+# and notes are printed but pass, except SARIF2005 (no informationUri: the
+# build sets it from PROJECT_URL). The multitool exits 0 even when it reports
 # errors, so its output log is parsed. It also silently accepts some schema
 # violations (an unknown result "level" or "kind" enum value), so when python3
 # has `jsonschema`, each file is also checked against the schema file shipped
@@ -64,6 +65,11 @@ is_valid() {
 		echo "    multitool failed (exit $rc):"
 		sed 's/^/    | /' "$log" | head -n 20
 		return 1
+	fi
+	# SARIF2005: the tool has no informationUri (the build sets PROJECT_URL)
+	if grep -q ': warning SARIF2005:' "$log"; then
+		echo "    tool.driver.informationUri is missing"
+		bad=1
 	fi
 	# error-level results, failed invocations, error notifications
 	node -e '

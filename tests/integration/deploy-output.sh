@@ -1,0 +1,134 @@
+#!/bin/bash
+# tests/integration/deploy-output.sh — what `prisma-gate deploy` tells a
+# person, against a throwaway PostgreSQL 15, the REAL Prisma CLI and a real
+# local HTTP server (tests/integration/http-server.js):
+#   - each health check's result (name, URL - the policy refuses one with
+#     credentials -, HTTP status, attempts, the expectation that failed) in
+#     the text and Markdown reports, the step summary, and `health`'s
+#     Markdown;
+#   - the header is a sentence saying how the deploy ended;
+#   - a refusal's reason is printed once on stderr and once per report;
+#   - -q streams none of Prisma's output, the JSON report keeps it.
+#
+# Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
+
+# shellcheck source=tests/integration/status-lib.sh
+. "$(dirname "$0")/status-lib.sh"
+
+need_prisma
+start_cluster
+DATABASE_URL=$(createdb app) || {
+	not_ok "createdb app"
+	finish
+}
+export DATABASE_URL
+unset PRISMA_GATE_CONFIRM PRISMA_GATE_SECRET GITHUB_ACTIONS GITHUB_STEP_SUMMARY
+PROJ=$WORK/proj
+new_project "$PROJ"
+CLI=$ROOT/tests/prisma/node_modules/prisma/build/index.js
+CONFIG=$ROOT/tests/prisma/prisma.config.ts
+
+SERVER_PID=
+SERVER_OUT=$WORK/server.out
+node "$ROOT/tests/integration/http-server.js" --lifetime 600 >"$SERVER_OUT" 2>&1 &
+SERVER_PID=$!
+# shellcheck disable=SC2317 # called through trap
+stop_server() { [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null; }
+trap 'stop_server; cleanup' EXIT
+HPORT=
+for _ in $(seq 1 50); do
+	HPORT=$(sed -n 's/^PORT //p' "$SERVER_OUT")
+	[ -n "$HPORT" ] && break
+	sleep 0.1
+done
+[ -n "$HPORT" ] || {
+	not_ok "start the HTTP server"
+	finish
+}
+
+# policy [EXTRA-YAML]: write $PROJ/prisma-gate.yml
+policy() {
+	cat >"$PROJ/prisma-gate.yml" <<EOF2
+version: 1
+project:
+  prisma: [node, $CLI, --config, $CONFIG]
+deploy:
+  auto_max_risk: medium
+  confirm_max_risk: high
+  timeout: 2m
+$1
+EOF2
+}
+policy ""
+
+# --- Q: -q streams nothing of Prisma's output; the report keeps it -------------
+add_migration "$PROJ" 20240101000000_init 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n'
+gate Q deploy -q --format json
+expect "Q: deploy -q exits 0" 0 "$RC" || show "$WORK/Q.err"
+expect_lacks "Q: no Prisma banner on stderr" "$WORK/Q.err" "Prisma schema loaded"
+expect_lacks "Q: no Prisma result on stderr" "$WORK/Q.err" "successfully applied"
+expect "Q: the report keeps Prisma's output" true \
+	"$(jget "$WORK/Q.out" "/successfully applied/.test(r.deploy.prisma.output_tail || '')")"
+
+# --- R: a refusal's reason, once ----------------------------------------------
+add_migration "$PROJ" 20240102000000_rename 'ALTER TABLE "User" RENAME COLUMN "email" TO "mail";\n'
+gate R deploy
+expect "R: refused without a token (exit 1)" 1 "$RC"
+expect "R: the report gives the reason once" 1 "$(grep -c 'no confirmation token' "$WORK/R.out")" ||
+	show "$WORK/R.out"
+expect "R: stderr gives the reason once" 1 "$(grep -c 'no confirmation token' "$WORK/R.err")" ||
+	show "$WORK/R.err"
+gate R-md deploy --format markdown
+expect "R: the Markdown report gives the reason once" 1 "$(grep -c 'no confirmation token' "$WORK/R-md.out")" ||
+	show "$WORK/R-md.out"
+expect_has "R: the header says it was refused" "$WORK/R.out" "Deploy refused"
+rm -r "$PROJ/prisma/migrations/20240102000000_rename"
+
+# --- H: health results in text and Markdown -------------------------------------
+policy "health:
+  - name: api
+    url: http://127.0.0.1:$HPORT/failing
+    expect_status: 200
+    timeout: 2s
+    retries: 1
+    backoff: 100ms
+  - name: ok
+    url: http://127.0.0.1:$HPORT/healthy
+    expect_status: 200
+    timeout: 2s"
+gate H deploy
+expect "H: a failing health check exits 5" 5 "$RC" || show "$WORK/H.err"
+expect_has "H: the header is a sentence" "$WORK/H.out" "Deploy failed: a health check failed"
+expect_has "H: the failing check, its URL, status and attempts" "$WORK/H.out" \
+	"fail  api: GET 'http://127.0.0.1:$HPORT/failing': HTTP 500, expected 200"
+expect_has "H: the attempts" "$WORK/H.out" '{"status":"unhealthy"} (after 2 attempts)'
+expect_has "H: the passing check" "$WORK/H.out" "pass  ok: GET 'http://127.0.0.1:$HPORT/healthy': HTTP 200 as expected"
+gate H-md deploy --format markdown
+expect_has "H: Markdown header" "$WORK/H-md.out" "### Deploy failed: a health check failed"
+expect_has "H: Markdown health row" "$WORK/H-md.out" \
+	"| fail | api | \`http://127.0.0.1:$HPORT/failing\` | 500 | 2 | HTTP 500, expected 200"
+SUMMARY=$WORK/summary.md
+: >"$SUMMARY"
+(cd "$PROJ" && GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY=$SUMMARY "$GATE" deploy) >"$WORK/H-gh.out" 2>"$WORK/H-gh.err"
+expect_has "H: the step summary has the health row" "$SUMMARY" "| fail | api |"
+gate H-health health --format markdown
+expect_has "H: health's Markdown has the table too" "$WORK/H-health.out" \
+	"| fail | api | \`http://127.0.0.1:$HPORT/failing\` | 500 | 2 | HTTP 500, expected 200"
+policy "health:
+  - name: json
+    url: http://127.0.0.1:$HPORT/failing
+    expect_status: 500
+    expect_json: {status: healthy}
+    timeout: 2s
+    retries: 0"
+gate H-json deploy
+expect_has "H: which expectation failed" "$WORK/H-json.out" 'status is "unhealthy", expected "healthy"'
+policy ""
+
+# --- C: a database that cannot be reached ---------------------------------------
+(cd "$PROJ" && DATABASE_URL=postgresql://u@127.0.0.1:1/app "$GATE" deploy) >"$WORK/C.out" 2>"$WORK/C.err"
+expect "C: unreachable database exits 3" 3 "$?"
+cat "$WORK/C.out" "$WORK/C.err" >"$WORK/C.all"
+expect_has "C: says it could not connect" "$WORK/C.all" "could not connect to the database"
+
+finish
