@@ -249,9 +249,9 @@ $(B)/prisma-gate.1: $(BIN_PATH)
 
 DOCS := README.md docs/policy.md docs/rules.md docs/report.schema.json
 
-install: $(BIN) $(B)/prisma-gate.1
+install: $(BIN_PATH) $(B)/prisma-gate.1
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(DOCDIR)/internals'
-	install -m 0755 $(BIN) '$(DESTDIR)$(BINDIR)/$(BIN)'
+	install -m 0755 $(BIN_PATH) '$(DESTDIR)$(BINDIR)/$(BIN)'
 	install -m 0644 $(B)/prisma-gate.1 '$(DESTDIR)$(MANDIR)/man1/prisma-gate.1'
 	install -m 0644 $(DOCS) '$(DESTDIR)$(DOCDIR)/'
 	install -m 0644 docs/internals/*.md '$(DESTDIR)$(DOCDIR)/internals/'
