@@ -302,7 +302,7 @@ static enum gate_code read_stdin(char **out, size_t *len, struct gate_err *err)
             if (cap > (size_t)GATE_MAX_SQL_FILE + 1) {
                 free(buf);
                 return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %zu MiB)",
-                                 STDIN_NAME, GATE_MAX_SQL_FILE / (1024u * 1024u));
+                                 STDIN_NAME, GATE_MAX_SQL_FILE / ((size_t)1024 * 1024));
             }
             cap *= 2;
             buf = gate_xrealloc(buf, cap);
@@ -321,7 +321,7 @@ static enum gate_code read_stdin(char **out, size_t *len, struct gate_err *err)
     if (n > (size_t)GATE_MAX_SQL_FILE) {
         free(buf);
         return gate_fail(err, GATE_E_LIMIT, "%s is too large (the limit is %zu MiB)", STDIN_NAME,
-                         GATE_MAX_SQL_FILE / (1024u * 1024u));
+                         GATE_MAX_SQL_FILE / ((size_t)1024 * 1024));
     }
     buf[n] = '\0';
     *out = buf;
