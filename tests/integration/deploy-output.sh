@@ -28,23 +28,10 @@ new_project "$PROJ"
 CLI=$ROOT/tests/prisma/node_modules/prisma/build/index.js
 CONFIG=$ROOT/tests/prisma/prisma.config.ts
 
-SERVER_PID=
-SERVER_OUT=$WORK/server.out
-node "$ROOT/tests/integration/http-server.js" --lifetime 600 >"$SERVER_OUT" 2>&1 &
-SERVER_PID=$!
+start_http_server 600
 # shellcheck disable=SC2317 # called through trap
 stop_server() { [ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null; }
 trap 'stop_server; cleanup' EXIT
-HPORT=
-for _ in $(seq 1 50); do
-	HPORT=$(sed -n 's/^PORT //p' "$SERVER_OUT")
-	[ -n "$HPORT" ] && break
-	sleep 0.1
-done
-[ -n "$HPORT" ] || {
-	not_ok "start the HTTP server"
-	finish
-}
 
 # policy [EXTRA-YAML]: write $PROJ/prisma-gate.yml
 policy() {

@@ -44,10 +44,7 @@ CONFIG=$ROOT/tests/prisma/prisma.config.ts
 REAL=${PRISMA_GATE_REAL:-$GATE}
 GATE_KEY=7270736901
 
-SERVER_PID=
-SERVER_OUT=$WORK/server.out
-node "$ROOT/tests/integration/http-server.js" --lifetime 900 >"$SERVER_OUT" 2>&1 &
-SERVER_PID=$!
+start_http_server 900
 LEFT_PIDS=
 # shellcheck disable=SC2317 # called through trap
 stop_all() {
@@ -55,16 +52,6 @@ stop_all() {
 	for p in $LEFT_PIDS; do kill "$p" 2>/dev/null; done
 }
 trap 'stop_all; cleanup' EXIT
-HPORT=
-for _ in $(seq 1 50); do
-	HPORT=$(sed -n 's/^PORT //p' "$SERVER_OUT")
-	[ -n "$HPORT" ] && break
-	sleep 0.1
-done
-[ -n "$HPORT" ] || {
-	not_ok "start the HTTP server"
-	finish
-}
 
 # policy TIMEOUT [PRISMA-ARGV] [EXTRA-YAML]: write $PROJ/prisma-gate.yml
 policy() {

@@ -38,6 +38,25 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# start_http_server LIFETIME-SECONDS: tests/integration/http-server.js in the
+# background; sets SERVER_PID, SERVER_OUT and HPORT (the port it listens on),
+# or stops it and ends the test when it does not start. The caller stops it
+# (kill "$SERVER_PID") from its own EXIT trap.
+start_http_server() {
+	SERVER_OUT=$WORK/server.out
+	node "$ROOT/tests/integration/http-server.js" --lifetime "$1" >"$SERVER_OUT" 2>&1 &
+	SERVER_PID=$!
+	HPORT=
+	for _ in $(seq 1 50); do
+		HPORT=$(sed -n 's/^PORT //p' "$SERVER_OUT")
+		[ -n "$HPORT" ] && return 0
+		sleep 0.1
+	done
+	kill "$SERVER_PID" 2>/dev/null
+	not_ok "start the HTTP server"
+	finish
+}
+
 # need_prisma: install the Prisma CLI fixture or skip the whole test.
 need_prisma() {
 	local out rc
