@@ -100,6 +100,18 @@ static void guide(struct deploy *dp, const char *fmt, ...)
     d->guidance[d->nguidance++] = gate_arena_strdup(&dp->run->arena, buf);
 }
 
+/* The resolve steps for the migration Prisma was running when it was stopped, if any. */
+static void guide_cut_off(struct deploy *dp)
+{
+    const char *name = dp->d->failed_migration;
+
+    if (name)
+        guide(dp,
+              "migration %s was cut off: check what it changed, then %s migrate resolve "
+              "--rolled-back %s (or --applied if it completed) before deploying again",
+              name, dp->prisma, gate_shell_quote(&dp->run->arena, name));
+}
+
 static long long mono_ms(void)
 {
     struct timespec t;
@@ -815,12 +827,7 @@ static enum gate_exit run_prisma(struct deploy *dp)
                   "rolled back (a migration with its own COMMIT, or CREATE INDEX "
                   "CONCURRENTLY, may have left part of its work)",
                   d->nended_sessions == 1 ? " was" : "s were");
-        if (d->failed_migration)
-            guide(dp,
-                  "migration %s was cut off: check what it changed, then %s migrate resolve "
-                  "--rolled-back %s (or --applied if it completed) before deploying again",
-                  d->failed_migration, dp->prisma,
-                  gate_shell_quote(&dp->run->arena, d->failed_migration));
+        guide_cut_off(dp);
         gate_proc_result_release(&r);
         return GATE_EXIT_DEPLOY_FAILED;
     }
@@ -835,12 +842,7 @@ static enum gate_exit run_prisma(struct deploy *dp)
         gate_run_add_check(dp->run, "deploy.prisma", GATE_STATUS_FAIL, d->error_message);
         d->failed_migration = db_usable(dp) ? failed_row(dp) : NULL;
         guide(dp, "run `prisma-gate status` to see what was applied before it died");
-        if (d->failed_migration)
-            guide(dp,
-                  "migration %s was cut off: check what it changed, then %s migrate resolve "
-                  "--rolled-back %s (or --applied if it completed) before deploying again",
-                  d->failed_migration, dp->prisma,
-                  gate_shell_quote(&dp->run->arena, d->failed_migration));
+        guide_cut_off(dp);
         gate_proc_result_release(&r);
         return GATE_EXIT_DEPLOY_FAILED;
     }
