@@ -63,8 +63,7 @@ ALL_CFLAGS   = $(GATE_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(GATE_LDFLAGS) $(LDFLAGS)
 ALL_LDLIBS   = $(GATE_LDLIBS) $(LDLIBS)
 
-LIB_SRCS  := $(sort $(filter-out src/main.c,$(wildcard src/*.c src/rules/*.c src/cmd/*.c \
-                                                      src/checks/*.c)))
+LIB_SRCS  := $(sort $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c src/*/*/*.c)))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ  := $(B)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -119,7 +118,7 @@ $(B)/tests/test_sql: tests/unit/sql_same.h
 # (tests/missing-libs.sh): their wrappers built to load a soname that does
 # not exist, every other object as in the real one
 NOLIB_BIN  := $(B)/nolib/$(BIN)
-NOLIB_OBJS := $(patsubst %,$(B)/nolib/src/%.o,db repo http report_junit)
+NOLIB_OBJS := $(patsubst %,$(B)/nolib/src/%.o,db repo http report/report_junit)
 NOLIB_DEFS := $(foreach l,LIBPQ LIBGIT2 LIBCURL LIBXML2,-UGATE_$(l)_SONAMES \
                   -DGATE_$(l)_SONAMES='"libgate-missing.so.0"')
 
@@ -277,10 +276,10 @@ hdrcheck:
 	    $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
 
 format:
-	clang-format -i include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
+	clang-format -i include/gate/*.h src/*.c src/*/*.c src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 format-check:
-	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c tests/unit/*.c tests/fuzz/*.c
+	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
 	@echo "format: ok"
 
 clean:

@@ -6,7 +6,7 @@
  * Every migrations/<name>/migration.sql under the corpus is parsed once with
  * pg_query_parse_protobuf; then each round decodes every parse tree with
  * one decoder, then with the other (alternating, so drift hits both), each
- * tree into a bump arena released after it, as src/sql.c does. Reported:
+ * tree into a bump arena released after it, as src/sql/sql.c does. Reported:
  * the median round's CPU time for each decoder and the ratio.
  *
  * Build and run from the repo root, after make:

@@ -31,15 +31,15 @@ check_header() {
     hits=$(grep -l "#include <$pat" $SRC | grep -v "^$owner\$" || true)
     [ -n "$hits" ] && report "<$pat> included outside $owner: $hits"
 }
-check_header 'pg_query' src/sql.c
+check_header 'pg_query' src/sql/sql.c
 check_header 'libpq-fe.h' src/db.c
 check_header 'git2' src/repo.c
-check_header 'yaml.h' src/policy.c
+check_header 'yaml.h' src/policy/policy.c
 check_header 'curl/' src/http.c
 check_header 'jansson.h' src/json.c
-check_header 'libxml/' src/report_junit.c
+check_header 'libxml/' src/report/report_junit.c
 check_header 'nettle/' src/digest.c
-check_header 'protobuf-c/' src/pbdecode.c
+check_header 'protobuf-c/' src/sql/pbdecode.c
 
 # no // comments (outside strings: a crude check that ignores lines with quotes)
 grep -n '^[^"]*//' $SRC | grep -v '[A-Za-z0-9+.-]://' | grep . &&

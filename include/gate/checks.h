@@ -2,7 +2,7 @@
 /*
  * checks.h - the repository checks of `check` (the policy's `checks:`
  * policy keys), one file per check under src/checks/, each exporting one
- * descriptor gate_check_<id>; src/checks.c keeps the registry and builds
+ * descriptor gate_check_<id>; src/checks/checks.c keeps the registry and builds
  * the context every check reads: the project, the git facts (HEAD, the
  * base, the migrations on the base and in the working tree), the schema
  * on the base and on disk.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rules.h - the rule catalogue. Each family of rules lives in one file
- * under src/rules/ and exports one struct gate_rule_family; rules.c keeps
+ * under src/lint/rules/ and exports one struct gate_rule_family; rules.c keeps
  * the table of families (git's commands[] habit).
  *
  * A family's stmt() hook runs for every statement in file order, before

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rules_common.h - what the rule families under src/rules/ share: name
+ * rules_common.h - what the rule families under src/lint/rules/ share: name
  * and type comparisons as PostgreSQL resolves them (an unqualified name
  * is in schema public), the "was it created earlier in this file"
  * scans over the statements of the file being linted, and the bits of
