@@ -29,7 +29,7 @@
 
 #define DIGEST "3f9a1c0d2b7e4f6a8c1d0e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d"
 #define SECRET "fuzz-secret-key"
-#define NOW 1800000000LL
+#define NOW    1800000000LL
 
 static char lower_c(char c)
 {

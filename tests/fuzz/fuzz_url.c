@@ -33,7 +33,7 @@
 
 #include <string.h>
 
-#define MARK "QZJ"
+#define MARK   "QZJ"
 #define BLANKS " \t\n\r\v\f"
 
 static void no_mark(const char *what, const char *s)
@@ -84,8 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!url)
         abort();
     (void)snprintf(url, len, "%s://%.*s:" MARK "%.*s" MARK "%.*s" MARK "@%.*s",
-                  data[0] & 1 ? "postgres" : "postgresql", (int)na, a, (int)(nb / 2), b,
-                  (int)(nb - nb / 2), b + nb / 2, (int)nc, c);
+                   data[0] & 1 ? "postgres" : "postgresql", (int)na, a, (int)(nb / 2), b,
+                   (int)(nb - nb / 2), b + nb / 2, (int)nc, c);
 
     memset(masked, 'x', sizeof(masked));
     gate_secret_mask(url, masked, sizeof(masked));
