@@ -13,7 +13,7 @@ cd "$ROOT" || exit 2
 . "$ROOT/tests/lib.sh"
 B=${FUZZ_B:-build-fuzz}
 SECS=${FUZZ_SECONDS:-20}
-TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe token url}
+TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe token url migrations}
 
 # TARGET -> its -max_len (bytes) and seed directories
 seeds() {
@@ -24,6 +24,7 @@ seeds() {
 	ghsafe) echo "4096 tests/golden/report tests/golden/sql" ;;
 	token) echo "512" ;;
 	url) echo "600" ;;
+	migrations) echo "2048" ;;
 	*) return 1 ;;
 	esac
 }
