@@ -79,7 +79,7 @@ BIN := prisma-gate
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
         man docs-check github-mask tidy \
-        fuzz fuzz-toolchain fuzz-bins fuzz-smoke
+        fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden
 
 all: $(BIN)
 
@@ -148,7 +148,7 @@ check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
 	@$(MAKE) --no-print-directory unit golden docs-check github-mask corpus bad-input report-files \
-	    missing-libs fuzz-smoke
+	    missing-libs fuzz-smoke valgrind-unit
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -188,6 +188,26 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	$(MAKE) --no-print-directory B=build-asan SANITIZE=address,undefined \
 	    GATE_SKIP_INTEGRATION=$(GATE_SKIP_INTEGRATION) check
+
+# valgrind memcheck over the unit tests and the golden suite (each run of
+# prisma-gate through tests/tools/valgrind-gate.sh): any error or definite
+# leak fails. valgrind-unit is part of make check; the golden half takes
+# minutes, so it runs on its own (VALGRIND_GOLDEN=2 limits it to a family).
+VALGRIND := valgrind --quiet --tool=memcheck --error-exitcode=98 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --track-origins=yes \
+            --suppressions=$(abspath tests/tools/valgrind.supp)
+
+valgrind: valgrind-unit valgrind-golden
+
+valgrind-unit: $(UNIT_BINS)
+	@command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (Debian: valgrind; ci/deps.sh)" >&2; exit 1; }
+	@fail=0; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
+	    CMOCKA_MESSAGE_OUTPUT=stdout $(VALGRIND) $$t || fail=1; done; exit $$fail
+
+valgrind-golden: $(BIN_PATH) $(SCHEMA_CHECK)
+	@command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (Debian: valgrind; ci/deps.sh)" >&2; exit 1; }
+	@PRISMA_GATE=$(abspath tests/tools/valgrind-gate.sh) PRISMA_GATE_REAL=$(abspath $(BIN_PATH)) \
+	    GOLDEN_ONLY=$(VALGRIND_GOLDEN) tests/run-golden.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN)

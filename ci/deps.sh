@@ -10,7 +10,7 @@ libxml2-dev libxml2-utils nettle-dev
 libcmocka-dev
 clang libclang-rt-14-dev clang-format
 postgresql-15 postgresql-client-15
-git time python3 python3-jsonschema openssl"
+git time python3 python3-jsonschema openssl valgrind"
 
 # Node.js and npm (for the Prisma CLI fixture and the squawk benchmark) may
 # come from NodeSource, whose nodejs package bundles npm and conflicts with
