@@ -148,7 +148,7 @@ check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
 	@$(MAKE) --no-print-directory unit golden docs-check github-mask corpus bad-input report-files \
-	    missing-libs fuzz-smoke valgrind-unit
+	    missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit)
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
