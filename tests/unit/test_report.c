@@ -12,7 +12,7 @@
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/report_out.h"
-#include "gate/report_status.h"
+#include "gate/report_section.h"
 #include "gate/run.h"
 
 #include <setjmp.h>
@@ -279,7 +279,7 @@ static void test_plan_markdown_hostile(void **state)
     run.deploy = &dep;
     m = one_migration(&run, "prisma/migrations/20240101000000_x/migration.sql");
     finding(m, "ban-drop-table", 1, evil, GATE_SEV_ERROR);
-    gate_report_plan_markdown(&run, &b);
+    gate_section_plan.markdown(&run, &b, GATE_MARKDOWN_COMMENT_MAX);
     gate_plan_checklist(&run, &pol, &b);
     out = gate_buf_str(&b);
     assert_null(strstr(out, "<img"));
@@ -409,7 +409,7 @@ static void test_text_hostile(void **state)
     run.history = &h;
     gate_run_add_check(&run, "status.failed", GATE_STATUS_FAIL, "x \x1b[8m hidden");
     run.verdict = GATE_VERDICT_FAIL;
-    gate_report_status_text(&run, &b, false);
+    gate_section_status.text(&run, &b, &(struct gate_text_opts){.color = false});
     assert_null(strchr(gate_buf_str(&b), '\x1b'));
     assert_null(strchr(gate_buf_str(&b), '\x07'));
     assert_null(strchr(gate_buf_str(&b), '\r'));
@@ -418,7 +418,7 @@ static void test_text_hostile(void **state)
     assert_non_null(strstr(gate_buf_str(&b), "run \xEF\xBF\xBD[31mthis"));
     /* with colour, only our own sequences remain */
     gate_buf_reset(&b);
-    gate_report_status_text(&run, &b, true);
+    gate_section_status.text(&run, &b, &(struct gate_text_opts){.color = true});
     assert_null(strstr(gate_buf_str(&b), "\x1b]0;"));
     assert_null(strstr(gate_buf_str(&b), "\x1b[2J"));
     run.history = NULL;
