@@ -15,13 +15,8 @@
 #include "gate/compat.h"
 #include "gate/buf.h"
 #include "gate/json.h"
+#include "gate/report_format.h" /* struct gate_text_opts */
 #include "gate/run.h"
-
-/* How the text report is asked for (--format text, -v, colour on a terminal). */
-struct gate_text_opts {
-    bool color;   /* ANSI colours */
-    bool verbose; /* info-severity findings too */
-};
 
 /* Where a section's members go in the JSON report's top-level object. */
 enum gate_section_place {
