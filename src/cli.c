@@ -185,7 +185,7 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
                 for (int f = 0; f < GATE_FORMAT_COUNT; f++)
                     names[f] = gate_format_name((enum gate_format)f);
                 s = gate_suggest(optarg, names, GATE_FORMAT_COUNT);
-                gate_report_format_list(&list, false, ", ", ", ");
+                gate_report_format_list(&list, GATE_FORMATS_ALL, ", ", ", ");
                 gate_errorf("unknown format '%s' (%s%s%svalid: %s)", optarg,
                             s ? "did you mean '" : "", s ? s : "", s ? "'? " : "",
                             gate_buf_str(&list));

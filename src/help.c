@@ -235,9 +235,10 @@ static const char *opt_text(const struct opt_doc *o, struct gate_buf *b)
 {
     static const struct {
         const char *mark;
-        bool files;
+        enum gate_format_set set;
         const char *sep, *last;
-    } marks[] = {{"@FORMATS@", false, " | ", " | "}, {"@FILE_FORMATS@", true, ", ", " or "}};
+    } marks[] = {{"@FORMATS@", GATE_FORMATS_ALL, " | ", " | "},
+                 {"@FILE_FORMATS@", GATE_FORMATS_FILES, ", ", " or "}};
     const char *s = o->text;
 
     gate_buf_reset(b);
@@ -249,7 +250,7 @@ static const char *opt_text(const struct opt_doc *o, struct gate_buf *b)
                 break;
         }
         if (i < GATE_ARRAY_SIZE(marks)) {
-            gate_report_format_list(b, marks[i].files, marks[i].sep, marks[i].last);
+            gate_report_format_list(b, marks[i].set, marks[i].sep, marks[i].last);
             s += strlen(marks[i].mark);
         } else {
             gate_buf_addc(b, *s++);

@@ -266,14 +266,17 @@ int main(int argc, char **argv)
                        : cli.verbosity > 0 ? GATE_MSG_VERBOSE
                                            : GATE_MSG_NORMAL);
     cli.color = want_color(&cli);
-    if (!cmd->writes_run &&
-        (cli.nreports || (cli.format != GATE_FORMAT_TEXT && cli.format != GATE_FORMAT_JSON &&
-                          cli.format != GATE_FORMAT_MARKDOWN))) {
-        if (cli.nreports)
+    if (!cmd->writes_run && (cli.nreports || !gate_report_format(cli.format)->without_run)) {
+        if (cli.nreports) {
             gate_errorf("--report: '%s' evaluates nothing, so it writes no report", cmd->name);
-        else
-            gate_errorf("'%s' prints text, json or markdown, not %s", cmd->name,
+        } else {
+            struct gate_buf list = {0};
+
+            gate_report_format_list(&list, GATE_FORMATS_WITHOUT_RUN, ", ", " or ");
+            gate_errorf("'%s' prints %s, not %s", cmd->name, gate_buf_str(&list),
                         gate_format_name(cli.format));
+            gate_buf_release(&list);
+        }
         gate_cli_release(&cli);
         return GATE_EXIT_USAGE;
     }

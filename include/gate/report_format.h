@@ -36,6 +36,7 @@ struct gate_report_format {
     enum gate_format id;
     const char *name; /* --format NAME, --report NAME=PATH, the policy's reports.NAME */
     bool file;        /* can be a report file (github is not: it goes to GitHub's files) */
+    bool without_run; /* a command that evaluates nothing (rules, init) can print it */
     /*
      * NULL, or what its writer loads on first use (JUnit: libxml2, dl.h),
      * loaded before a command runs so that it does not start what it
@@ -64,12 +65,18 @@ const struct gate_report_format *gate_report_format(enum gate_format f);
 /* The row named name[0..len) (len: strlen(name) when SIZE_MAX), NULL when none is. */
 const struct gate_report_format *gate_report_format_find(const char *name, size_t len);
 
+/* Which formats a list names. */
+enum gate_format_set {
+    GATE_FORMATS_ALL = 0,     /* every format, in --format (enum) order */
+    GATE_FORMATS_FILES,       /* the file formats, in table order */
+    GATE_FORMATS_WITHOUT_RUN, /* what a command without a run prints, in enum order */
+};
+
 /*
- * The names as a list, appended to out: every format in --format order
- * (enum order), or the file formats in table order; items joined with
- * sep, the last one with last_sep ("json, junit ... markdown or text").
+ * The names of set as a list, appended to out; items joined with sep,
+ * the last one with last_sep ("json, junit ... markdown or text").
  */
-void gate_report_format_list(struct gate_buf *out, bool files, const char *sep,
+void gate_report_format_list(struct gate_buf *out, enum gate_format_set set, const char *sep,
                              const char *last_sep);
 
 /* A report file a run writes: --report FORMAT=PATH, or the policy's reports.FORMAT. */

@@ -24,6 +24,13 @@ enum gate_section_place {
     GATE_SECTION_OUTCOME,     /* what happened: after "migrations" */
 };
 
+/* A short fact of the run a section states (plan: its digest). */
+struct gate_report_fact {
+    const char *section; /* the section's name (gate_report_facts fills it) */
+    const char *key;     /* "digest" */
+    const char *value;
+};
+
 struct gate_report_section {
     const char *name; /* "status": the command or part of the run it reports */
     enum gate_section_place place;
@@ -59,6 +66,22 @@ struct gate_report_section {
      * gate_section_markdown_none, so leaving it out is a decision.
      */
     void (*markdown)(const struct gate_run *run, struct gate_buf *out, size_t limit);
+
+    /*
+     * Optional (NULL): short facts of the run for the formats that carry
+     * name/value pairs - JUnit properties "SECTION.KEY", GitHub step
+     * outputs "SECTION-KEY". Called when present; fills at most max of
+     * out (key, value: borrowed from the run), returns how many.
+     */
+    size_t (*facts)(const struct gate_run *run, struct gate_report_fact *out, size_t max);
+
+    /*
+     * Optional (NULL: no): suppressed findings still count toward this
+     * run's decision (plan: unless deploy.honor_suppressions), so the
+     * formats that list what blocks (GitHub annotations, GitLab issues)
+     * list them too. Called when present.
+     */
+    bool (*counts_suppressed)(const struct gate_run *run);
 };
 
 /* For a section that adds nothing to the JSON report / the Markdown summary. */
@@ -88,6 +111,15 @@ GATE_REPORT_SECTIONS(GATE_SECTION_DECLARE)
 /* Every registered section, in table order (src/report/sections.c). */
 extern const struct gate_report_section *const gate_report_sections[];
 extern const size_t gate_report_nsections;
+
+/* Most facts one run states (gate_report_facts). */
+#define GATE_REPORT_FACTS_MAX 16
+
+/* Every present section's facts, in table order, section set; returns how many (<= max). */
+size_t gate_report_facts(const struct gate_run *run, struct gate_report_fact *out, size_t max);
+
+/* Some present section says suppressed findings count toward the decision. */
+bool gate_report_counts_suppressed(const struct gate_run *run);
 
 /* The section that leads run's text report (never NULL: lint is always present). */
 const struct gate_report_section *gate_report_text_lead(const struct gate_run *run);

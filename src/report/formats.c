@@ -71,14 +71,14 @@ static enum gate_code write_github(const struct gate_run *run, struct gate_buf *
 }
 
 const struct gate_report_format gate_report_formats[] = {
-    /* id, name, file, load, write */
-    {GATE_FORMAT_JSON, "json", true, NULL, write_json},
-    {GATE_FORMAT_JUNIT, "junit", true, gate_report_junit_load, write_junit},
-    {GATE_FORMAT_SARIF, "sarif", true, NULL, write_sarif},
-    {GATE_FORMAT_GITLAB, "gitlab", true, NULL, write_gitlab},
-    {GATE_FORMAT_MARKDOWN, "markdown", true, NULL, write_markdown},
-    {GATE_FORMAT_TEXT, "text", true, NULL, write_text},
-    {GATE_FORMAT_GITHUB, "github", false, NULL, write_github},
+    /* id, name, file, without_run, load, write */
+    {GATE_FORMAT_JSON, "json", true, true, NULL, write_json},
+    {GATE_FORMAT_JUNIT, "junit", true, false, gate_report_junit_load, write_junit},
+    {GATE_FORMAT_SARIF, "sarif", true, false, NULL, write_sarif},
+    {GATE_FORMAT_GITLAB, "gitlab", true, false, NULL, write_gitlab},
+    {GATE_FORMAT_MARKDOWN, "markdown", true, true, NULL, write_markdown},
+    {GATE_FORMAT_TEXT, "text", true, true, NULL, write_text},
+    {GATE_FORMAT_GITHUB, "github", false, false, NULL, write_github},
 };
 
 const size_t gate_report_nformats = GATE_ARRAY_SIZE(gate_report_formats);
@@ -105,20 +105,24 @@ const struct gate_report_format *gate_report_format_find(const char *name, size_
     return NULL;
 }
 
-void gate_report_format_list(struct gate_buf *out, bool files, const char *sep,
+void gate_report_format_list(struct gate_buf *out, enum gate_format_set set, const char *sep,
                              const char *last_sep)
 {
     const char *names[GATE_FORMAT_COUNT];
     size_t n = 0;
 
-    if (files) {
+    if (set == GATE_FORMATS_FILES) {
         for (size_t i = 0; i < gate_report_nformats; i++) {
             if (gate_report_formats[i].file)
                 names[n++] = gate_report_formats[i].name;
         }
     } else {
-        for (int f = 0; f < GATE_FORMAT_COUNT; f++)
-            names[n++] = gate_report_format((enum gate_format)f)->name;
+        for (int f = 0; f < GATE_FORMAT_COUNT; f++) {
+            const struct gate_report_format *rf = gate_report_format((enum gate_format)f);
+
+            if (set == GATE_FORMATS_ALL || rf->without_run)
+                names[n++] = rf->name;
+        }
     }
     for (size_t i = 0; i < n; i++)
         gate_buf_printf(out, "%s%s", !i ? "" : i + 1 == n ? last_sep : sep, names[i]);
@@ -161,7 +165,7 @@ enum gate_code gate_report_spec_parse(const char *arg, struct gate_report_spec *
                          "--report github: GitHub output is not a file; under "
                          "GITHUB_ACTIONS=true annotations, the step summary and outputs are "
                          "written by themselves (--format github prints the annotations)");
-    gate_report_format_list(&list, true, ", ", ", ");
+    gate_report_format_list(&list, GATE_FORMATS_FILES, ", ", ", ");
     if (!eq) {
         const char *colon = strchr(arg, ':');
 

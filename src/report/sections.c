@@ -23,6 +23,35 @@ const struct gate_report_section *gate_report_text_lead(const struct gate_run *r
     return &gate_section_lint; /* present for every run: not reached */
 }
 
+size_t gate_report_facts(const struct gate_run *run, struct gate_report_fact *out, size_t max)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < gate_report_nsections && n < max; i++) {
+        const struct gate_report_section *s = gate_report_sections[i];
+        size_t got;
+
+        if (!s->facts || !s->present(run))
+            continue;
+        got = s->facts(run, out + n, max - n);
+        for (size_t k = n; k < n + got; k++)
+            out[k].section = s->name;
+        n += got;
+    }
+    return n;
+}
+
+bool gate_report_counts_suppressed(const struct gate_run *run)
+{
+    for (size_t i = 0; i < gate_report_nsections; i++) {
+        const struct gate_report_section *s = gate_report_sections[i];
+
+        if (s->counts_suppressed && s->present(run) && s->counts_suppressed(run))
+            return true;
+    }
+    return false;
+}
+
 void gate_section_json_none(const struct gate_run *run, struct gate_jsonw *w)
 {
     (void)run;

@@ -630,6 +630,22 @@ static void json(const struct gate_run *run, struct gate_jsonw *w)
         deploy_json(run, w);
 }
 
+/* "plan.digest" (JUnit property), "plan-digest" (GitHub output): what approve and deploy match. */
+static size_t facts(const struct gate_run *run, struct gate_report_fact *out, size_t max)
+{
+    if (!max || !run->plan || !run->plan->digest[0])
+        return 0;
+    out[0].key = "digest";
+    out[0].value = run->plan->digest;
+    return 1;
+}
+
+/* A plan counts suppressed findings toward its decision unless the policy honours them. */
+static bool counts_suppressed(const struct gate_run *run)
+{
+    return run->plan && !run->plan->honor_suppressions;
+}
+
 const struct gate_report_section gate_section_plan = {
     .name = "plan",
     .place = GATE_SECTION_OUTCOME,
@@ -637,4 +653,6 @@ const struct gate_report_section gate_section_plan = {
     .json = json,
     .text = text,
     .markdown = markdown,
+    .facts = facts,
+    .counts_suppressed = counts_suppressed,
 };
