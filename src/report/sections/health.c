@@ -50,7 +50,7 @@ static void json(const struct gate_run *run, struct gate_jsonw *w)
     gate_jsonw_end(w);
 }
 
-/* Text from the input, one line (ghsafe.h), as report_text.c's findings. */
+/* Text from the input, one line (ghsafe.h), as the lint section's findings. */
 static void put(struct gate_buf *out, const char *s)
 {
     if (s)
