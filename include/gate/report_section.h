@@ -61,8 +61,8 @@ struct gate_report_section {
 
     /*
      * Its part of the Markdown summary, after the checks table, when
-     * present: at most up to out->len == limit for what may be cut
-     * (gate_md_put). Sections with nothing to add there use
+     * present; lines that may be dropped stop before out->len passes
+     * limit (gate_md_put). Sections with nothing to add there use
      * gate_section_markdown_none, so leaving it out is a decision.
      */
     void (*markdown)(const struct gate_run *run, struct gate_buf *out, size_t limit);
