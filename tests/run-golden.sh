@@ -13,6 +13,8 @@
 #   NNNN-slug.exit  expected exit status (absent: 0)
 #   NNNN-slug.args  extra arguments for a .sql/.d case
 #   NNNN-slug.stdin standard input of a .cmd case (absent: /dev/null)
+# Cases of the sql suite are named after the rule they are about: the slug
+# starts with a rule id `prisma-gate rules` lists (NNNN-RULE-what).
 # GOLDEN_UPDATE=1 rewrites the expectations from the actual output; read the
 # diff before committing. Last line: "golden: N passed, M failed".
 set -u
@@ -32,6 +34,13 @@ ONLY=${GOLDEN_ONLY:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+"$PG" rules --format json </dev/null 2>/dev/null |
+    sed -n 's/^ *"rule": "\([a-z0-9-]*\)",$/\1/p' >"$tmp/rules"
+if [ ! -s "$tmp/rules" ]; then
+    echo "golden: $PG rules --format json listed no rule" >&2
+    exit 2
+fi
+
 pass=0
 fail=0
 malformed=0
@@ -47,6 +56,20 @@ for input in tests/golden/*/[0-9][0-9][0-9][0-9]-*; do
         case $base in *"$ONLY"*) ;; *) continue ;; esac
     fi
     name=${base#tests/golden/}
+    case $name in
+    sql/*)
+        slug=${name#sql/[0-9][0-9][0-9][0-9]-}
+        named=0
+        while read -r rule; do
+            case $slug in "$rule" | "$rule"-*) named=1 ;; esac
+        done <"$tmp/rules"
+        if [ $named = 0 ]; then
+            echo "MALFORMED $name: the slug does not start with a rule id (prisma-gate rules)"
+            malformed=$((malformed + 1))
+            continue
+        fi
+        ;;
+    esac
     if [ "$kind" = sql ]; then
         args=""
         [ -f "$base.args" ] && args=$(cat "$base.args")
