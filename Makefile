@@ -78,7 +78,7 @@ BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
-        man docs-check github-mask tidy \
+        man docs-check github-mask tidy rule-examples readme-examples \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden
 
 all: $(BIN)
@@ -147,8 +147,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden docs-check github-mask corpus bad-input report-files \
-	    missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit)
+	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples docs-check github-mask \
+	    corpus bad-input report-files missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit)
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -160,6 +160,14 @@ golden: $(BIN_PATH) $(SCHEMA_CHECK)
 
 golden-update: $(BIN_PATH) $(SCHEMA_CHECK)
 	@GOLDEN_UPDATE=1 $(CHECKED_GATE) tests/run-golden.sh
+
+# every rule's documented bad example fires it, its good example does not
+rule-examples: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/rule-examples.sh
+
+# the README's example commands, run as written against a fixture project
+readme-examples: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/readme-examples.sh
 
 corpus: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/corpus.sh
