@@ -34,7 +34,7 @@ check_header() {
 check_header 'pg_query' src/sql/sql.c
 check_header 'libpq-fe.h' src/db.c
 check_header 'git2' src/repo.c
-check_header 'yaml.h' src/policy/policy.c
+check_header 'yaml.h' src/policy/yaml.c
 check_header 'curl/' src/http.c
 check_header 'jansson.h' src/json.c
 check_header 'libxml/' src/report/report_junit.c
