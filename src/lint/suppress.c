@@ -76,16 +76,7 @@ static int stmt_after(const struct gate_lint_ctx *ctx, int offset)
 static void add_rule_name(struct gate_lint_ctx *ctx, struct directive *d, const char *s, size_t n,
                           size_t *cap)
 {
-    const char **rules = d->rules;
-
-    if ((size_t)d->nrules >= *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-
-        d->rules = gate_arena_alloc(&ctx->scratch, ncap * sizeof(char *));
-        if (rules)
-            memcpy(d->rules, rules, (size_t)d->nrules * sizeof(char *));
-        *cap = ncap;
-    }
+    GATE_ARENA_GROW(&ctx->scratch, d->rules, *cap, (size_t)d->nrules, (size_t)d->nrules + 1);
     d->rules[d->nrules++] = gate_arena_strndup(&ctx->scratch, s, n);
 }
 

@@ -1068,15 +1068,7 @@ static void load_expect(struct ld *ld, const struct gate_yaml_node *n, const cha
                     where, k->text);
             continue;
         }
-        if (h->nexpect >= *cap) {
-            size_t ncap = *cap ? *cap * 2 : 8;
-            struct gate_health_expect *ne = gate_arena_alloc(ld->arena, ncap * sizeof(*ne));
-
-            if (h->nexpect)
-                memcpy(ne, h->expect, h->nexpect * sizeof(*ne));
-            h->expect = ne;
-            *cap = ncap;
-        }
+        GATE_ARENA_GROW(ld->arena, h->expect, *cap, h->nexpect, h->nexpect + 1);
         e = &h->expect[h->nexpect++];
         e->path = gate_arena_strdup(ld->arena, path);
         if (!v || gate_yaml_is_null(v)) {
