@@ -43,8 +43,6 @@ static const struct gate_policy_check policy_checks[] = {
 };
 
 static const char *const level_names[] = {"off", "warning", "error"};
-static const char *const risk_names[] = {"none", "low", "medium", "high", "critical"};
-static const char *const severity_names[] = {"info", "warning", "error"};
 
 const char *gate_check_level_name(enum gate_check_level l)
 {
@@ -481,9 +479,10 @@ static bool get_enum(struct ld *ld, const struct gate_yaml_node *v, const struct
 static bool get_risk(struct ld *ld, const struct gate_yaml_node *v, const struct gate_yaml_node *k,
                      const char *where, enum gate_risk *out)
 {
-    size_t i;
+    size_t i, n;
+    const char *const *names = gate_risk_names(&n);
 
-    if (!get_enum(ld, v, k, where, risk_names, GATE_ARRAY_SIZE(risk_names), "risk level", &i))
+    if (!get_enum(ld, v, k, where, names, n, "risk level", &i))
         return false;
     *out = (enum gate_risk)i;
     return true;
@@ -799,12 +798,13 @@ static void load_rules(struct ld *ld, const struct gate_yaml_node *n)
         } else if (v && v->kind == GATE_YAML_MAP) {
             const struct gate_yaml_node *fv[GATE_ARRAY_SIZE(rule_keys)],
                 *fk[GATE_ARRAY_SIZE(rule_keys)];
-            size_t e;
+            size_t e, nsev;
+            const char *const *sev = gate_severity_names(&nsev);
 
             if (!map_check(ld, v, where, rule_keys, GATE_ARRAY_SIZE(rule_keys), fv, fk))
                 continue;
-            if (fk[0] && get_enum(ld, fv[0], fk[0], join(ld, where, "severity"), severity_names,
-                                  GATE_ARRAY_SIZE(severity_names), "severity", &e)) {
+            if (fk[0] && get_enum(ld, fv[0], fk[0], join(ld, where, "severity"), sev, nsev,
+                                  "severity", &e)) {
                 s->has_severity = true;
                 s->severity = (enum gate_severity)e;
             }
