@@ -304,10 +304,10 @@ hdrcheck:
 	    $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
 
 format:
-	clang-format -i include/gate/*.h src/*.c src/*/*.c src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
+	clang-format -i include/gate/*.h src/*.c src/*/*.c src/*/*.h src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 format-check:
-	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
+	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c src/*/*.h src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
 	@echo "format: ok"
 
 clean:

@@ -238,8 +238,9 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             return -1;
         case OPT_FAIL_ON:
             if (!gate_risk_parse(optarg, &cli->fail_on)) {
-                static const char *const levels[] = {"none", "low", "medium", "high", "critical"};
-                const char *s = gate_suggest(optarg, levels, GATE_ARRAY_SIZE(levels));
+                size_t nlevels;
+                const char *const *levels = gate_risk_names(&nlevels);
+                const char *s = gate_suggest(optarg, levels, nlevels);
 
                 if (s)
                     gate_errorf("invalid --fail-on '%s' (did you mean '%s'? valid: none, low, "

@@ -99,6 +99,18 @@ const char *gate_risk_name(enum gate_risk r)
     return (size_t)r < GATE_ARRAY_SIZE(risk_names) ? risk_names[r] : "unknown";
 }
 
+const char *const *gate_risk_names(size_t *n)
+{
+    *n = GATE_ARRAY_SIZE(risk_names);
+    return risk_names;
+}
+
+const char *const *gate_severity_names(size_t *n)
+{
+    *n = GATE_ARRAY_SIZE(sev_names);
+    return sev_names;
+}
+
 bool gate_risk_parse(const char *s, enum gate_risk *out)
 {
     for (size_t i = 0; i < GATE_ARRAY_SIZE(risk_names); i++) {

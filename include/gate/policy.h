@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * policy.h - the policy file (prisma-gate.yml): every decision the tool
- * makes without asking. The only module that includes libyaml.
+ * makes without asking. src/policy/policy.c validates the positioned
+ * YAML tree of yaml.h (the libyaml wrapper); src/policy/template.c holds
+ * the file `init` writes.
  *
  * Loading is strict: an unknown key (with a "did you mean"), a wrong
  * type, a bad value, a duplicate key, an alias, a tab in the indentation

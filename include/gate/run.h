@@ -307,6 +307,10 @@ void gate_run_sort_findings(struct gate_run *run);
 const char *gate_risk_name(enum gate_risk r);
 /* Parse "none".."critical"; returns false on anything else. */
 bool gate_risk_parse(const char *s, enum gate_risk *out);
+/* Every risk name in order, index = enum gate_risk ("none".."critical"); *n of them. */
+const char *const *gate_risk_names(size_t *n);
+/* Every severity name in order, index = enum gate_severity ("info".."error"); *n of them. */
+const char *const *gate_severity_names(size_t *n);
 const char *gate_severity_name(enum gate_severity s);
 bool gate_severity_parse(const char *s, enum gate_severity *out);
 const char *gate_category_name(enum gate_category c);
