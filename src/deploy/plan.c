@@ -1091,36 +1091,57 @@ static void decide(struct plan_state *st)
     p->decision = gate_plan_decide(p->max_risk, p->auto_max_risk, p->confirm_max_risk, p->pending,
                                    p->nproblems);
     p->requires_confirmation = p->decision == GATE_PLAN_CONFIRM;
-    if (p->decision == GATE_PLAN_REFUSED) {
-        p->reason = gate_arena_printf(&run->arena, "the migration history is not deployable: %s",
-                                      p->problems[0]);
-    } else if (p->decision == GATE_PLAN_NOTHING) {
-        p->reason = "nothing to deploy: every migration is applied";
-    } else if (p->decision == GATE_PLAN_AUTO) {
-        p->reason =
-            gate_arena_printf(&run->arena,
-                              "max risk %s is within deploy.auto_max_risk (%s): deploys "
-                              "without a token",
-                              gate_risk_name(p->max_risk), gate_risk_name(p->auto_max_risk));
-    } else if (p->decision == GATE_PLAN_CONFIRM) {
-        p->reason = gate_arena_printf(
-            &run->arena,
-            "max risk %s is above deploy.auto_max_risk (%s) and within deploy.confirm_max_risk "
-            "(%s): deploys with a %s confirmation token for this plan",
-            gate_risk_name(p->max_risk), gate_risk_name(p->auto_max_risk),
-            gate_risk_name(p->confirm_max_risk), p->signed_tokens ? "signed" : "valid");
-    } else {
-        p->reason =
-            gate_arena_printf(&run->arena,
-                              "max risk %s is above deploy.confirm_max_risk (%s): the "
-                              "policy blocks this deploy, even with a token",
-                              gate_risk_name(p->max_risk), gate_risk_name(p->confirm_max_risk));
+    {
+        struct gate_plan_facts facts = {0};
+        char *reason;
+
+        facts.max_risk = p->max_risk;
+        facts.auto_max = p->auto_max_risk;
+        facts.confirm_max = p->confirm_max_risk;
+        facts.honored_max = honored_max;
+        facts.pending = p->pending;
+        facts.nproblems = p->nproblems;
+        facts.first_problem = p->nproblems ? p->problems[0] : NULL;
+        facts.signed_tokens = p->signed_tokens;
+        reason = gate_plan_reason(p->decision, &facts);
+        p->reason = gate_arena_strdup(&run->arena, reason);
+        free(reason);
     }
-    if (p->pending && !p->nproblems && honored_max < p->max_risk)
-        p->reason = gate_arena_printf(&run->arena,
-                                      "%s (suppressed findings count: without them the max risk "
-                                      "is %s; deploy.honor_suppressions is false)",
-                                      p->reason, gate_risk_name(honored_max));
+}
+
+char *gate_plan_reason(enum gate_plan_decision d, const struct gate_plan_facts *f)
+{
+    struct gate_buf b = {0};
+
+    if (d == GATE_PLAN_REFUSED) {
+        gate_buf_printf(&b, "the migration history is not deployable: %s",
+                        f->first_problem ? f->first_problem : "?");
+    } else if (d == GATE_PLAN_NOTHING) {
+        gate_buf_adds(&b, "nothing to deploy: every migration is applied");
+    } else if (d == GATE_PLAN_AUTO) {
+        gate_buf_printf(&b,
+                        "max risk %s is within deploy.auto_max_risk (%s): deploys without a "
+                        "token",
+                        gate_risk_name(f->max_risk), gate_risk_name(f->auto_max));
+    } else if (d == GATE_PLAN_CONFIRM) {
+        gate_buf_printf(&b,
+                        "max risk %s is above deploy.auto_max_risk (%s) and within "
+                        "deploy.confirm_max_risk (%s): deploys with a %s confirmation token for "
+                        "this plan",
+                        gate_risk_name(f->max_risk), gate_risk_name(f->auto_max),
+                        gate_risk_name(f->confirm_max), f->signed_tokens ? "signed" : "valid");
+    } else {
+        gate_buf_printf(&b,
+                        "max risk %s is above deploy.confirm_max_risk (%s): the policy blocks "
+                        "this deploy, even with a token",
+                        gate_risk_name(f->max_risk), gate_risk_name(f->confirm_max));
+    }
+    if (f->pending && !f->nproblems && f->honored_max < f->max_risk)
+        gate_buf_printf(&b,
+                        " (suppressed findings count: without them the max risk is %s; "
+                        "deploy.honor_suppressions is false)",
+                        gate_risk_name(f->honored_max));
+    return gate_buf_detach(&b);
 }
 
 enum gate_risk gate_plan_migration_risk(const struct gate_migration *m, enum gate_risk base,
