@@ -17,6 +17,7 @@
  */
 #include "gate/compat.h"
 #include "gate/report.h"
+#include "gate/drift.h"
 #include "gate/plan.h"
 #include "gate/report_common.h"
 
@@ -198,6 +199,8 @@ void gate_report_github_outputs(const struct gate_run *run, const struct gate_re
     output(out, "findings", num, delim);
     if (run->plan && run->plan->digest[0])
         output(out, "plan-digest", run->plan->digest, delim);
+    if (run->drift && run->drift->digest[0])
+        output(out, "drift-digest", run->drift->digest, delim);
     for (size_t i = 0; i < nfiles; i++) {
         char name[64];
 

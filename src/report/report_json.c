@@ -9,6 +9,7 @@
 #include "gate/health.h"
 #include "gate/json.h"
 #include "gate/plan.h"
+#include "gate/report_drift.h"
 #include "gate/report_status.h"
 #include "gate/report_check.h"
 #include "gate/version.h"
@@ -213,6 +214,10 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
     if (run->deploy) {
         gate_jsonw_key(&w, "deploy");
         gate_report_deploy_json(run, &w);
+    }
+    if (run->drift) {
+        gate_jsonw_key(&w, "drift");
+        gate_report_drift_json(run, &w);
     }
     if (run->nhealth || !strcmp(run->command, "health") || !strcmp(run->command, "deploy"))
         health_json(&w, run);

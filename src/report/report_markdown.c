@@ -13,6 +13,7 @@
 #include "gate/health.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
+#include "gate/report_drift.h"
 #include "gate/plan.h"
 #include "gate/version.h"
 
@@ -348,6 +349,8 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
         gate_buf_adds(out, "\n");
     }
     checks(run, out, start + budget * 85 / 100);
+    if (run->drift)
+        gate_report_drift_markdown(run, out, start + budget * 90 / 100);
     if (run->plan || run->deploy)
         gate_report_plan_markdown(run, out); /* plan.h: decision, digest, tables, deploy */
     if (run->nhealth)

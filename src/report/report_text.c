@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
+#include "gate/report_drift.h"
 #include "gate/report_status.h"
 #include "gate/report_check.h"
 #include "gate/ghsafe.h"
@@ -87,6 +88,10 @@ void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool col
     size_t total = 0, suppressed = 0, hidden = 0;
     if (!strcmp(run->command, "health")) {
         gate_report_health_text(run, out, color);
+        return;
+    }
+    if (run->drift) {
+        gate_report_drift_text(run, out, color);
         return;
     }
     if (run->history) {
