@@ -50,7 +50,7 @@ static const struct opt_doc opts[] = {
     {GATE_OPT_MIGRATIONS, "check detect", "--migrations DIR",
      "migrations directory (default: the policy's project.migrations, else migrations next to "
      "the schema's datasource, Prisma's rule)"},
-    {GATE_OPT_MIGRATIONS, "lint status plan approve deploy", "--migrations DIR",
+    {GATE_OPT_MIGRATIONS, "lint status plan approve deploy drift", "--migrations DIR",
      "migrations directory (default: the policy's project.migrations, else migrations next to "
      "the schema's datasource, Prisma's rule; ./prisma/migrations when no schema is found)"},
     {GATE_OPT_BASE, "check", "--base REF",
@@ -87,7 +87,7 @@ struct env_doc {
     const char *text;
 };
 
-#define DB_CMDS "status plan approve deploy detect"
+#define DB_CMDS "status plan approve deploy detect drift"
 
 static const struct env_doc envs[] = {
     {DB_CMDS, "DATABASE_URL",
@@ -99,6 +99,10 @@ static const struct env_doc envs[] = {
     {"deploy", "PRISMA_GATE_CONFIRM", "the confirmation token (the policy's deploy.token_env)"},
     {"approve deploy", "PRISMA_GATE_SECRET",
      "the secret that signs and checks tokens, when the policy names deploy.secret_env"},
+    {"drift", "the target's shadow_url_env",
+     "the shadow database the migrations are replayed into (or the policy's drift.shadow: "
+     "create, a temporary database on the target's server); never the target itself, and "
+     "empty"},
     {"check", "GITHUB_BASE_REF", "in a pull request: the base branch check compares with"},
     {NULL, "GITHUB_ACTIONS",
      "true: also write annotations, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, and mask secrets"},
@@ -179,6 +183,18 @@ static const struct cmd_doc cmd_docs[] = {
       "could not evaluate: nothing was changed",
       "prisma migrate deploy failed: the database needs attention",
       "deployed, but verification, a health check or a report write failed"}},
+    {"drift",
+     "Replay the target's applied migrations into an empty shadow database as Prisma does, "
+     "introspect both through pg_catalog (tables, columns, constraints, indexes, enums, "
+     "sequences, views, functions, triggers, extensions, row-level security) and report each "
+     "object that differs: in database only, in migrations only, or changed (before -> "
+     "after), with the SQL or the Prisma steps that repair it; plus history drift (edited, "
+     "missing locally, failed, rolled back). Pending migrations are listed, not drift. The "
+     "drift digest changes only when the drift does.",
+     {"no drift", "drift, or an applied migration that does not replay", EXIT_USAGE,
+      "could not evaluate: the target or the shadow unavailable, no shadow configured, replay "
+      "stopped or timed out",
+      NULL, NULL}},
     {"help",
      "Show the help of one command, or with --man the man page of all of them.",
      {"shown", NULL, "unknown command", NULL, NULL, NULL}},
