@@ -20,9 +20,9 @@
 #include "gate/arena.h"
 #include "gate/introspect.h"
 
-#define GATE_DRIFT_DB_ONLY "in database only"
+#define GATE_DRIFT_DB_ONLY  "in database only"
 #define GATE_DRIFT_MIG_ONLY "in migrations only"
-#define GATE_DRIFT_CHANGED "changed"
+#define GATE_DRIFT_CHANGED  "changed"
 
 /* One attribute of a changed object. */
 struct gate_drift_change {
@@ -42,8 +42,8 @@ struct gate_drift_item {
     const char *table;  /* NULL unless the object belongs to a table */
     const char *name;
     const char *change;
-    const char *before; /* the migrations' side in one line; NULL when it has none */
-    const char *after;  /* the database's side in one line; NULL when it has none */
+    const char *before;                /* the migrations' side in one line; NULL when it has none */
+    const char *after;                 /* the database's side in one line; NULL when it has none */
     struct gate_drift_change *changes; /* "changed": each differing attribute */
     size_t nchanges;
     const char *remedy_kind; /* "sql", "prisma" (the capture steps), "none" */
@@ -81,9 +81,9 @@ struct gate_run_drift {
     size_t replayed;         /* migrations replayed into the shadow */
     size_t objects_database; /* objects introspected on each side */
     size_t objects_migrations;
-    int queries;          /* catalog queries both introspections took */
-    const char *error;    /* set when drift could not be evaluated (exit 3) */
-    bool evaluated;       /* the schemas were compared */
+    int queries;       /* catalog queries both introspections took */
+    const char *error; /* set when drift could not be evaluated (exit 3) */
+    bool evaluated;    /* the schemas were compared */
 };
 
 /* What the remedies need to name (borrowed; NULL when unknown). */

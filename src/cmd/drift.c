@@ -128,9 +128,9 @@ static void history_items(struct drift *dr)
 
             change = "edited";
             before = r ? gate_arena_printf(a, "checksum %s", r->checksum) : NULL;
-            after = e->local >= 0 ? gate_arena_printf(a, "checksum %s",
-                                                      dr->locals[e->local].sums.sum[0])
-                                  : NULL;
+            after = e->local >= 0
+                        ? gate_arena_printf(a, "checksum %s", dr->locals[e->local].sums.sum[0])
+                        : NULL;
             note = "migration.sql was changed after it was applied: restore the applied text "
                    "from version control, and put the change in a new migration";
         } else if (e->state == GATE_MSTATE_MISSING_LOCALLY) {
@@ -248,7 +248,8 @@ static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
         return unavailable(dr, err.msg);
     if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
         return unavailable(dr, err.msg);
-    if ((msg = read_locals(dr)) != NULL)
+    msg = read_locals(dr);
+    if (msg)
         return unavailable(dr, msg);
     gate_history_classify(dr->locals, dr->nlocals, &dr->hdb, false, &dr->res);
     history_items(dr);

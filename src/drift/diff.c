@@ -105,13 +105,18 @@ static void column_line(struct gate_buf *b, const struct gate_dbobj *c)
     gate_buf_adds(b, shown(gate_dbobj_attr(c, "type")));
     if (same(gate_dbobj_attr(c, "nullable"), "no"))
         gate_buf_adds(b, " NOT NULL");
-    if ((v = gate_dbobj_attr(c, "default")) != NULL)
+    v = gate_dbobj_attr(c, "default");
+    if (v)
         gate_buf_printf(b, " DEFAULT %s", v);
-    if ((v = gate_dbobj_attr(c, "identity")) != NULL)
-        gate_buf_printf(b, " GENERATED %s AS IDENTITY", !strcmp(v, "always") ? "ALWAYS" : "BY DEFAULT");
-    if ((v = gate_dbobj_attr(c, "generated")) != NULL)
+    v = gate_dbobj_attr(c, "identity");
+    if (v)
+        gate_buf_printf(b, " GENERATED %s AS IDENTITY",
+                        !strcmp(v, "always") ? "ALWAYS" : "BY DEFAULT");
+    v = gate_dbobj_attr(c, "generated");
+    if (v)
         gate_buf_printf(b, " GENERATED ALWAYS AS (%s) STORED", v);
-    if ((v = gate_dbobj_attr(c, "collation")) != NULL)
+    v = gate_dbobj_attr(c, "collation");
+    if (v)
         gate_buf_printf(b, " COLLATE \"%s\"", v);
 }
 
@@ -251,8 +256,7 @@ struct tables {
     size_t n, cap;
 };
 
-static struct gate_drift_table *table_entry(struct tables *ts, const char *schema,
-                                            const char *name)
+static struct gate_drift_table *table_entry(struct tables *ts, const char *schema, const char *name)
 {
     for (size_t i = ts->n; i-- > 0;)
         if (same(ts->t[i].schema, schema) && same(ts->t[i].name, name))
@@ -270,7 +274,8 @@ static struct gate_drift_table *table_entry(struct tables *ts, const char *schem
 
 static int col_cmp(const void *a, const void *b)
 {
-    return strcmp(((const struct gate_drift_col *)a)->name, ((const struct gate_drift_col *)b)->name);
+    return strcmp(((const struct gate_drift_col *)a)->name,
+                  ((const struct gate_drift_col *)b)->name);
 }
 
 static int table_cmp(const void *a, const void *b)
@@ -345,7 +350,7 @@ static bool one_sided_parent(const struct side_table *ts, size_t n, const struct
         return false;
     key.schema = o->schema;
     key.name = o->table;
-    return bsearch(&key, ts, n, sizeof(*ts), side_cmp) != NULL;
+    return !!bsearch(&key, ts, n, sizeof(*ts), side_cmp);
 }
 
 static struct gate_drift_item *item_for(struct gate_run_drift *out, struct gate_arena *a,
@@ -414,9 +419,7 @@ void gate_drift_diff(const struct gate_dbmodel *mig, const struct gate_dbmodel *
 
     /* pair by identity: both lists are sorted alike */
     while (i < mig->n || j < db->n) {
-        int c = i >= mig->n   ? 1
-                : j >= db->n ? -1
-                             : gate_dbobj_cmp(&mig->objs[i], &db->objs[j]);
+        int c = i >= mig->n ? 1 : j >= db->n ? -1 : gate_dbobj_cmp(&mig->objs[i], &db->objs[j]);
 
         if (c < 0) {
             monly[nm++] = &mig->objs[i++];
@@ -516,7 +519,7 @@ void gate_drift_diff(const struct gate_dbmodel *mig, const struct gate_dbmodel *
 static int nstr(const char *a, const char *b)
 {
     if (!a || !b)
-        return (a != NULL) - (b != NULL);
+        return !!a - !!b;
     return strcmp(a, b);
 }
 
@@ -531,13 +534,12 @@ static int item_cmp(const void *pa, const void *pb)
         return ha - hb;
     if (ka != kb)
         return ka < kb ? -1 : 1;
-    if ((c = nstr(a->schema, b->schema)) != 0)
-        return c;
-    if ((c = nstr(a->table, b->table)) != 0)
-        return c;
-    if ((c = nstr(a->name, b->name)) != 0)
-        return c;
-    return nstr(a->change, b->change);
+    c = nstr(a->schema, b->schema);
+    if (!c)
+        c = nstr(a->table, b->table);
+    if (!c)
+        c = nstr(a->name, b->name);
+    return c ? c : nstr(a->change, b->change);
 }
 
 static void field(struct gate_buf *b, const char *s)

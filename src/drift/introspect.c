@@ -17,8 +17,9 @@
 #include <string.h>
 
 static const char *const kinds[] = {
-    "extension", "enum",     "sequence",  "table",   "column", "constraint", "index",
-    "view",      "materialized view", "function", "procedure", "trigger", "policy",
+    "extension", "enum", "sequence",          "table",    "column",    "constraint",
+    "index",     "view", "materialized view", "function", "procedure", "trigger",
+    "policy",
 };
 
 int gate_dbobj_kind_rank(const char *kind)
@@ -33,7 +34,7 @@ int gate_dbobj_kind_rank(const char *kind)
 static int nstrcmp(const char *a, const char *b)
 {
     if (!a || !b)
-        return (a != NULL) - (b != NULL);
+        return !!a - !!b;
     return strcmp(a, b);
 }
 
@@ -44,11 +45,10 @@ int gate_dbobj_cmp(const struct gate_dbobj *a, const struct gate_dbobj *b)
 
     if (ka != kb)
         return ka < kb ? -1 : 1;
-    if ((c = nstrcmp(a->schema, b->schema)) != 0)
-        return c;
-    if ((c = nstrcmp(a->table, b->table)) != 0)
-        return c;
-    return nstrcmp(a->name, b->name);
+    c = nstrcmp(a->schema, b->schema);
+    if (!c)
+        c = nstrcmp(a->table, b->table);
+    return c ? c : nstrcmp(a->name, b->name);
 }
 
 static int obj_qsort_cmp(const void *a, const void *b)
@@ -65,9 +65,9 @@ const char *gate_dbobj_attr(const struct gate_dbobj *o, const char *key)
 }
 
 /* Objects that belong to an extension (pg_depend deptype 'e'). */
-#define NOT_EXT(cls, oid)                                                                        \
-    " NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '" cls "'::regclass"            \
-    " AND dx.objid = " oid " AND dx.deptype = 'e') "
+#define NOT_EXT(cls, oid)                                                         \
+ " NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '" cls "'::regclass" \
+ " AND dx.objid = " oid " AND dx.deptype = 'e') "
 
 #define NOT_PRISMA " c.relname <> '_prisma_migrations' "
 
@@ -96,9 +96,11 @@ static const char *const queries[GATE_INTROSPECT_QUERIES] = {
     "  LIMIT 1) AS owned_by"
     " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid"
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname IN %s AND" NOT_EXT("pg_class", "c.oid") "AND NOT EXISTS (SELECT 1 FROM "
-    "pg_depend di WHERE di.classid = 'pg_class'::regclass AND di.objid = c.oid AND di.deptype = "
-    "'i')",
+    " WHERE n.nspname IN %s AND" NOT_EXT(
+        "pg_class",
+        "c.oid") "AND NOT EXISTS (SELECT 1 FROM "
+                 "pg_depend di WHERE di.classid = 'pg_class'::regclass AND di.objid = c.oid AND di.deptype = "
+                 "'i')",
 
     /* tables (ordinary and partitioned) */
     "SELECT 'table', n.nspname, NULL, c.relname,"
@@ -139,9 +141,10 @@ static const char *const queries[GATE_INTROSPECT_QUERIES] = {
     " 'INDEX ON ') AS _shape"
     " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
     " JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN %s AND" NOT_PRISMA
-    "AND" NOT_EXT("pg_class", "c.oid") "AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
-    " WHERE k.conindid = i.oid AND k.conrelid = c.oid AND k.contype IN ('p', 'u', 'x'))",
+    " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN %s AND" NOT_PRISMA "AND" NOT_EXT(
+        "pg_class",
+        "c.oid") "AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+                 " WHERE k.conindid = i.oid AND k.conrelid = c.oid AND k.contype IN ('p', 'u', 'x'))",
 
     /* views and materialized views */
     "SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, n.nspname, NULL,"
@@ -250,8 +253,7 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
 }
 
 enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, size_t nschemas,
-                               struct gate_arena *a, struct gate_dbmodel *out,
-                               struct gate_err *err)
+                               struct gate_arena *a, struct gate_dbmodel *out, struct gate_err *err)
 {
     struct loader l = {.a = a};
     struct gate_buf list = {0};
@@ -276,7 +278,7 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
         const char *p = queries[i], *s;
 
         /* every %s is the schema list */
-        while ((s = strstr(p, "%s")) != NULL) {
+        for (s = strstr(p, "%s"); s; s = strstr(p, "%s")) {
             gate_buf_add(&sql, p, (size_t)(s - p));
             gate_buf_adds(&sql, gate_buf_str(&list));
             p = s + 2;

@@ -393,8 +393,10 @@ void gate_report_drift_markdown(const struct gate_run *run, struct gate_buf *out
 /* ------------------------------------------------------------ JUnit cases */
 
 static const char *const case_kinds[] = {
-    "table",    "column",    "constraint", "index",   "enum",   "sequence",  "view",
-    "materialized view", "function", "procedure", "trigger", "extension", "policy", "migration",
+    "table",    "column",    "constraint", "index",
+    "enum",     "sequence",  "view",       "materialized view",
+    "function", "procedure", "trigger",    "extension",
+    "policy",   "migration",
 };
 
 void gate_report_drift_cases(const struct gate_run *run, struct gate_drift_case **out, size_t *n)

@@ -64,14 +64,15 @@ static struct gate_dbmodel model(const struct gate_dbobj *objs, size_t n)
     return m;
 }
 
-#define COL(t, n, type, nullable, def)                                                            \
-    obj("column", t, n, "type", type, "nullable", nullable, "default", def, "identity",          \
-        (const char *)NULL, "generated", (const char *)NULL, "collation", (const char *)NULL,    \
-        (const char *)NULL)
-#define TABLE(n)                                                                                  \
-    obj("table", NULL, n, "partitioned", (const char *)NULL, "row_level_security", "no",          \
-        "force_row_level_security", "no", (const char *)NULL)
-#define INDEX(t, n, def, shape) obj("index", t, n, "definition", def, "_shape", shape, (const char *)NULL)
+#define COL(t, n, type, nullable, def)                                                     \
+ obj("column", t, n, "type", type, "nullable", nullable, "default", def, "identity",       \
+     (const char *)NULL, "generated", (const char *)NULL, "collation", (const char *)NULL, \
+     (const char *)NULL)
+#define TABLE(n)                                                                      \
+ obj("table", NULL, n, "partitioned", (const char *)NULL, "row_level_security", "no", \
+     "force_row_level_security", "no", (const char *)NULL)
+#define INDEX(t, n, def, shape) \
+ obj("index", t, n, "definition", def, "_shape", shape, (const char *)NULL)
 
 static const struct gate_drift_ctx CTX = {
     .prisma = "npx prisma",
@@ -87,9 +88,10 @@ static void base(struct gate_dbobj *o, size_t *n)
     o[(*n)++] = COL("User", "id", "integer", "no", "nextval('\"User_id_seq\"'::regclass)");
     o[(*n)++] = COL("User", "email", "text", "no", (const char *)NULL);
     o[(*n)++] = COL("User", "score", "integer", "no", "0");
-    o[(*n)++] = INDEX("User", "User_email_key",
-                      "CREATE UNIQUE INDEX \"User_email_key\" ON public.\"User\" USING btree (email)",
-                      "CREATE UNIQUE INDEX ON public.\"User\" USING btree (email)");
+    o[(*n)++] =
+        INDEX("User", "User_email_key",
+              "CREATE UNIQUE INDEX \"User_email_key\" ON public.\"User\" USING btree (email)",
+              "CREATE UNIQUE INDEX ON public.\"User\" USING btree (email)");
 }
 
 static void diff(const struct gate_dbobj *m, size_t nm, const struct gate_dbobj *d, size_t nd,
@@ -311,7 +313,8 @@ static void test_report(void **state)
     assert_non_null(strstr(gate_buf_str(&md), "[\"public.User\"]"));
 
     gate_report_text(&run, &tx, false, false);
-    assert_non_null(strstr(gate_buf_str(&tx), "in database only   column     public.User.nickname"));
+    assert_non_null(
+        strstr(gate_buf_str(&tx), "in database only   column     public.User.nickname"));
     assert_non_null(strstr(gate_buf_str(&tx), "edited"));
 
     gate_report_json(&run, &js);
