@@ -319,8 +319,10 @@ enum gate_exit gate_cmd_drift(struct gate_cli *cli, struct gate_run *run, struct
     rc = evaluate(&dr, cli);
     gate_drift_finish(dr.d);
     release(&dr);
-    if (rc == GATE_EXIT_UNAVAILABLE)
+    if (rc == GATE_EXIT_UNAVAILABLE) {
+        dr.d->digest[0] = '\0'; /* no digest for what could not be compared */
         return rc;
+    }
     if (rc == GATE_EXIT_CLOSED || gate_drift_found(dr.d)) {
         run->verdict = GATE_VERDICT_FAIL;
         return GATE_EXIT_CLOSED;

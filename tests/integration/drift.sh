@@ -262,5 +262,17 @@ expect "R: counted as history" 1 "$(jget "$WORK/R.out" r.drift.counts.history)"
 scenario S drift enum Role "changed | values: 'USER', 'ADMIN' | values: 'USER', 'ADMIN', 'GUEST'" \
 	"ALTER TYPE \"Role\" ADD VALUE 'GUEST'" 'SELECT 1'
 
+# --- T: could not evaluate: no shadow configured (exit 3, no digest) --------------
+cp "$PROJ/prisma-gate.yml" "$WORK/policy.keep"
+sed -i '/^drift:/,$d' "$PROJ/prisma-gate.yml"
+gate T drift --format json
+expect "T: no shadow configured: exit 3" 3 "$RC"
+expect "T: not evaluated" false "$(jget "$WORK/T.out" r.drift.evaluated)"
+expect "T: no digest" null "$(jget "$WORK/T.out" r.drift.digest)"
+check "T: the error names the shadow" grep -qi 'shadow' "$WORK/T.err"
+gate T-junit drift --format junit
+expect_has "T: JUnit has an error case" "$WORK/T-junit.out" 'could-not-evaluate'
+cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
+
 expect "no shadow database left after all runs" 0 "$(shadows)"
 finish
