@@ -258,6 +258,21 @@ expect "R: an edited migration is drift" 1 "$RC"
 expect "R: reported as edited" edited "$(jget "$WORK/R.out" "(r.drift.items.find(i => i.kind === 'migration' && i.name === '20240102000000_trim') || {}).change")"
 expect "R: counted as history" 1 "$(jget "$WORK/R.out" r.drift.counts.history)"
 
+# --- U: what Prisma does not compare, several at once: RLS and a policy, a check
+# constraint, a partial index, a sequence, a materialized view
+q $DB 'ALTER TABLE "Post" ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON "Post" FOR SELECT TO public USING ("userId" > 0); ALTER TABLE "User" ADD CONSTRAINT score_positive CHECK (score >= 0); CREATE INDEX "Post_title_short" ON "Post"(title) WHERE length(title) < 10; CREATE SEQUENCE ticket_seq START 100; CREATE MATERIALIZED VIEW post_count AS SELECT count(*) AS n FROM "Post"' >/dev/null
+gate U drift --format json
+expect "U: drift exits 1" 1 "$RC"
+expect "U: RLS enabled on Post" 'changed | row_level_security: no | row_level_security: yes' "$(item "$WORK/U.out" table Post)"
+expect "U: the policy" 'in database only | null | mode: permissive; command: SELECT; roles: public; using: ("userId" > 0)' "$(item "$WORK/U.out" policy own)"
+expect "U: the check constraint" 'in database only | null | CHECK ((score >= 0))' "$(item "$WORK/U.out" constraint score_positive)"
+expect "U: the partial index" 'in database only | null | CREATE INDEX "Post_title_short" ON public."Post" USING btree (title) WHERE (length(title) < 10)' "$(item "$WORK/U.out" index Post_title_short)"
+expect "U: the sequence" 'in database only | null | type: bigint; start: 100; increment: 1; min: 1; max: 9223372036854775807; cache: 1; cycle: no' "$(item "$WORK/U.out" sequence ticket_seq)"
+expect "U: the materialized view" 'in database only' "$(item "$WORK/U.out" 'materialized view' post_count | cut -d' ' -f1-3)"
+q $DB 'DROP MATERIALIZED VIEW post_count; DROP SEQUENCE ticket_seq; DROP INDEX "Post_title_short"; ALTER TABLE "User" DROP CONSTRAINT score_positive; DROP POLICY own ON "Post"; ALTER TABLE "Post" DISABLE ROW LEVEL SECURITY' >/dev/null
+gate U2 drift --format json
+expect "U: clean again after the undo" 0 "$RC"
+
 # --- S: enum value (last: PostgreSQL cannot drop an enum value) ---------------
 scenario S drift enum Role "changed | values: 'USER', 'ADMIN' | values: 'USER', 'ADMIN', 'GUEST'" \
 	"ALTER TYPE \"Role\" ADD VALUE 'GUEST'" 'SELECT 1'
