@@ -252,11 +252,13 @@ gate Q drift --format json
 expect "Q: a pending migration alone is no drift" 0 "$RC" || jget "$WORK/Q.out" "JSON.stringify(r.drift.items)" | show
 expect "Q: listed as pending" 20240103000000_later "$(jget "$WORK/Q.out" "r.drift.pending.join(' ')")"
 rm -r "$PROJ/prisma/migrations/20240103000000_later"
+cp "$PROJ/prisma/migrations/20240102000000_trim/migration.sql" "$WORK/trim.keep"
 printf '\n-- edited after it was applied\n' >>"$PROJ/prisma/migrations/20240102000000_trim/migration.sql"
 gate R drift --format json
 expect "R: an edited migration is drift" 1 "$RC"
 expect "R: reported as edited" edited "$(jget "$WORK/R.out" "(r.drift.items.find(i => i.kind === 'migration' && i.name === '20240102000000_trim') || {}).change")"
 expect "R: counted as history" 1 "$(jget "$WORK/R.out" r.drift.counts.history)"
+cp "$WORK/trim.keep" "$PROJ/prisma/migrations/20240102000000_trim/migration.sql"
 
 # --- U: what Prisma does not compare, several at once: RLS and a policy, a check
 # constraint, a partial index, a sequence, a materialized view
