@@ -49,6 +49,7 @@ static const struct gate_policy_check policy_checks[] = {
     {"committed-secrets", GATE_CHECK_ERROR},
     {"client-sync", GATE_CHECK_WARNING},
     {"migration-lock", GATE_CHECK_ERROR},
+    {"test-apply", GATE_CHECK_ERROR},
 };
 
 static const char *const level_names[] = {"off", "warning", "error"};
