@@ -104,6 +104,12 @@ static const struct env_doc envs[] = {
      "create, a temporary database on the target's server); never the target itself, and "
      "empty"},
     {"check", "GITHUB_BASE_REF", "in a pull request: the base branch check compares with"},
+    {"check", "the target's shadow_url_env (e.g. SHADOW_DATABASE_URL)",
+     "an empty scratch database: the change's new migrations are test-applied on it after the "
+     "base's (drift.shadow: create makes a temporary one instead)"},
+    {"check", "DATABASE_URL",
+     "with a shadow: the target (its url_env), compared with the shadow so that it is never "
+     "used as one; drift.shadow: create makes the temporary shadow on its server"},
     {NULL, "GITHUB_ACTIONS",
      "true: also write annotations, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, and mask secrets"},
     {NULL, "GITLAB_CI", "true: paths in reports are relative to $CI_PROJECT_DIR"},
@@ -150,9 +156,11 @@ static const struct cmd_doc cmd_docs[] = {
     {"check",
      "The pre-merge gate: the repository checks of the policy (uncommitted schema, untracked "
      "or edited migrations, committed secrets ...) and a lint of the migrations this change "
-     "adds or edits, measured against --base.",
+     "adds or edits, measured against --base; with a shadow database, the new migrations are "
+     "test-applied after the base's.",
      {"gate open", "a check failed or a finding is at or above --fail-on", EXIT_USAGE,
-      "git or a file is unavailable, or there is nothing to compare with", NULL, NULL}},
+      "git, a file or the shadow database is unavailable, or there is nothing to compare with",
+      NULL, NULL}},
     {"detect",
      "Describe the setup: migrate or db push, the schema and migrations paths and where they "
      "came from, the targets, a database shared between targets, the last migration.",

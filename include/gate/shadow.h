@@ -11,7 +11,9 @@
  *           port and database name compared, never the URL's text), a
  *           replay cache database, or not empty; drift.reset_shadow: true
  *           resets it as Prisma does instead (DROP SCHEMA ... CASCADE;
- *           CREATE SCHEMA for the schema in use).
+ *           CREATE SCHEMA for the schema in use). gate_shadow_close
+ *           empties it again the same way (it was empty, so everything in
+ *           it is the replay's), so the next run finds it empty.
  *   create  a temporary database prisma_gate_shadow_<random hex> on the
  *           target's server (the role needs CREATEDB), dropped by
  *           gate_shadow_close with DROP DATABASE ... WITH (FORCE): after
@@ -65,9 +67,9 @@ struct gate_shadow_opts {
      * with only a shadow URL: then the shadow cannot be compared with the
      * target, and drift.reset_shadow and drift.shadow: create are refused).
      */
-    const struct gate_db_url *target_url;
-    struct gate_db *target_db;
-    const char *command; /* for messages: "drift", "check" */
+    const struct gate_db_url *target_url; /* must outlive the shadow */
+    struct gate_db *target_db;            /* must outlive the shadow (create mode uses it) */
+    const char *command;                  /* for messages: "drift", "check" */
 };
 
 struct gate_shadow;

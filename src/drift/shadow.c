@@ -43,6 +43,7 @@ struct gate_shadow {
     char name[128];         /* its database name */
     char *schema;           /* where the migrations are replayed */
     bool temporary;         /* created by this run: dropped by close */
+    bool checked_empty;     /* url mode: found empty (or reset): emptied again by close */
     bool replayed;
 };
 
@@ -124,46 +125,62 @@ static bool has_prefix(const char *s, const char *p)
 
 /* ------------------------------------------------------------ emptiness */
 
-/* Objects of a non-system schema that are not an extension's members. */
-#define USER_NS                                                                              \
- "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE " \
- "'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
-#define NOT_EXT(cls, oid)                                                                         \
- "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '" cls "'::regclass AND d.objid = " oid \
- " AND d.deptype = 'e')"
-
-static const char what_is_there[] =
+/*
+ * What a shadow may not hold: objects of a non-system schema that are not
+ * an extension's members, schemas besides public and the one in use,
+ * extensions besides plpgsql. what_is_there_a, the schema in use as a
+ * literal, then what_is_there_b.
+ */
+static const char what_is_there_a[] =
+    "WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', "
+    "'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT "
+    "LIKE 'pg\\_toast\\_temp\\_%'), "
+    "ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e') "
     "SELECT x FROM ("
-    "SELECT 'schema ' || quote_ident(n.nspname) AS x FROM pg_namespace n WHERE " USER_NS
-    " AND n.nspname <> 'public' AND " NOT_EXT(
-        "pg_namespace",
-        "n.oid") " UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' "
-                 "WHEN 'S' THEN 'sequence ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || "
-                 "c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
-                 "c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " USER_NS " AND " NOT_EXT(
-                     "pg_class",
-                     "c.oid") " UNION ALL SELECT 'type ' || t.oid::regtype::text FROM pg_type t JOIN pg_namespace n ON "
-                              "n.oid = t.typnamespace WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND "
-                              "(SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')) AND " USER_NS
-                              " AND " NOT_EXT(
-                                  "pg_type",
-                                  "t.oid") " UNION ALL SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace "
-                                           "n ON n.oid = p.pronamespace WHERE " USER_NS
-                                           " AND " NOT_EXT(
-                                               "pg_proc",
-                                               "p.oid") " UNION ALL SELECT 'extension ' || quote_ident(e.extname) FROM pg_extension e WHERE "
-                                                        "e.extname <> 'plpgsql'"
-                                                        ") s LIMIT 6";
+    "SELECT 'schema ' || quote_ident(n.nspname) AS x FROM ns n WHERE n.nspname <> 'public' AND "
+    "n.nspname <> ";
+static const char what_is_there_b[] =
+    " AND (n.oid) NOT IN (SELECT objid FROM ext WHERE classid = 'pg_namespace'::regclass) "
+    "UNION ALL "
+    "SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'S' "
+    "THEN 'sequence ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || c.oid::regclass::text "
+    "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', "
+    "'m', 'S', 'f') AND c.oid NOT IN (SELECT objid FROM ext WHERE classid = "
+    "'pg_class'::regclass) "
+    "UNION ALL "
+    "SELECT 'type ' || t.oid::regtype::text FROM pg_type t JOIN ns n ON n.oid = t.typnamespace "
+    "WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT c.relkind FROM "
+    "pg_class c WHERE c.oid = t.typrelid) = 'c')) AND t.oid NOT IN (SELECT objid FROM ext WHERE "
+    "classid = 'pg_type'::regclass) "
+    "UNION ALL "
+    "SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p JOIN ns n ON n.oid = "
+    "p.pronamespace WHERE p.oid NOT IN (SELECT objid FROM ext WHERE classid = "
+    "'pg_proc'::regclass) "
+    "UNION ALL "
+    "SELECT 'extension ' || quote_ident(e.extname) FROM pg_extension e WHERE e.extname <> "
+    "'plpgsql'"
+    ") s LIMIT 6";
 
-/* What the database holds ("" when empty): up to five objects, comma-separated. malloc'd. */
-static enum gate_code contents(struct gate_db *db, char **out, struct gate_err *err)
+/*
+ * What the database holds besides empty schemas public and schema ("" when
+ * empty): up to five objects, comma-separated. malloc'd.
+ */
+static enum gate_code contents(struct gate_db *db, const char *schema, char **out,
+                               struct gate_err *err)
 {
     struct gate_db_result *r = NULL;
     struct gate_buf b = {0};
+    char *lit = gate_db_quote_literal(schema);
+    char *sql;
+    enum gate_code rc;
     int n;
 
     *out = NULL;
-    if (gate_db_exec(db, what_is_there, &r, err))
+    sql = gate_xasprintf("%s%s%s", what_is_there_a, lit, what_is_there_b);
+    rc = gate_db_exec(db, sql, &r, err);
+    free(sql);
+    free(lit);
+    if (rc)
         return GATE_E_DB;
     n = gate_db_result_rows(r);
     for (int i = 0; i < n && i < 5; i++) {
@@ -287,12 +304,12 @@ static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_
     rc = not_the_target(sh, err);
     if (rc)
         return rc;
-    if (contents(sh->db, &what, err))
+    if (contents(sh->db, sh->schema, &what, err))
         return GATE_E_DB;
     if (*what && sh->reset) {
         free(what);
         what = NULL;
-        if (reset_shadow(sh, err) || contents(sh->db, &what, err))
+        if (reset_shadow(sh, err) || contents(sh->db, sh->schema, &what, err))
             return GATE_E_DB;
         if (*what) {
             rc = gate_fail(err, GATE_E_USAGE,
@@ -314,6 +331,7 @@ static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_
         return rc;
     }
     free(what);
+    sh->checked_empty = true;
     if (sh->cache > 0) {
         /* the replay runs in a temporary database on this server; this one is the way in */
         gate_db_url_copy(&sh->url, NULL, &sh->door_url);
@@ -695,6 +713,61 @@ bool gate_shadow_is_temporary(const struct gate_shadow *sh)
 
 /* ---------------------------------------------------------------- close */
 
+/*
+ * A configured shadow was empty when this run began and holds only what
+ * the replay made: leave it empty for the next run (which refuses a
+ * non-empty one), the way Prisma resets a shadow: every schema the replay
+ * made is dropped, public and the schema in use are dropped and made
+ * again, extensions (but plpgsql) are dropped.
+ */
+static enum gate_code empty_again(struct gate_shadow *sh, struct gate_err *err)
+{
+    struct gate_db *db = sh->db;
+    struct gate_db *fresh = NULL;
+    struct gate_db_result *r = NULL;
+    enum gate_code rc = GATE_OK;
+    int n;
+
+    if (!gate_db_alive(db)) {
+        if (gate_db_connect(&sh->url, &fresh, err))
+            return GATE_E_DB;
+        db = fresh;
+    }
+    if (gate_db_exec(db,
+                     "SELECT nspname, nspname IN ('public', current_schema()) FROM pg_namespace "
+                     "WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND "
+                     "nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE "
+                     "'pg\\_toast\\_temp\\_%' UNION SELECT extname, NULL FROM pg_extension "
+                     "WHERE extname <> 'plpgsql' ORDER BY 2 NULLS FIRST",
+                     &r, err)) {
+        gate_db_close(fresh);
+        return GATE_E_DB;
+    }
+    n = gate_db_result_rows(r);
+    for (int i = 0; i < n && !rc; i++) {
+        const char *name = gate_db_result_value(r, i, 0);
+        const char *keep = gate_db_result_value(r, i, 1);
+        char *q = gate_db_quote_ident(name ? name : "");
+
+        if (!keep)
+            rc = execf(db, err, "DROP EXTENSION IF EXISTS %s CASCADE", q);
+        else if (!strcmp(keep, "t"))
+            rc = execf(db, err, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", q, q);
+        else
+            rc = execf(db, err, "DROP SCHEMA IF EXISTS %s CASCADE", q);
+        free(q);
+    }
+    gate_db_result_free(r);
+    if (!rc && strcmp(sh->schema, "public") != 0) {
+        char *q = gate_db_quote_ident(sh->schema);
+
+        rc = execf(db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);
+        free(q);
+    }
+    gate_db_close(fresh);
+    return rc;
+}
+
 /* DROP DATABASE ... WITH (FORCE); without FORCE before PostgreSQL 13. */
 static enum gate_code drop_db(struct gate_db *door, const char *name, struct gate_err *err)
 {
@@ -716,9 +789,20 @@ enum gate_code gate_shadow_close(struct gate_shadow *sh, struct gate_err *err)
 
     if (!sh)
         return GATE_OK;
-    if (sh->db && sh->db != sh->door) {
-        gate_db_close(sh->db);
+    if (!sh->temporary && sh->checked_empty && sh->replayed && sh->db) {
+        struct gate_err eerr = {0};
+
+        if (empty_again(sh, &eerr))
+            rc = gate_fail(err, GATE_E_DB,
+                           "cannot empty the shadow database '%s' again after the replay: %s; "
+                           "the next run refuses it until it is emptied (or "
+                           "drift.reset_shadow: true)",
+                           sh->name, eerr.msg);
+        else
+            gate_verbosef("shadow: emptied database '%s' again", sh->name);
     }
+    if (sh->db && sh->db != sh->door)
+        gate_db_close(sh->db);
     sh->db = NULL;
     if (sh->temporary) {
         struct gate_db *door = sh->door;

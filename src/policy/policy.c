@@ -49,6 +49,7 @@ static const struct gate_policy_check policy_checks[] = {
     {"committed-secrets", GATE_CHECK_ERROR},
     {"client-sync", GATE_CHECK_WARNING},
     {"migration-lock", GATE_CHECK_ERROR},
+    {"test-apply", GATE_CHECK_ERROR},
 };
 
 static const char *const level_names[] = {"off", "warning", "error"};
@@ -2012,6 +2013,7 @@ static const char policy_template[] =
     "  committed-secrets: error\n"
     "  client-sync: warning\n"
     "  migration-lock: error\n"
+    "  test-apply: error              # with a shadow: the new migrations apply after the base's\n"
     "\n"
     "deploy:\n"
     "  auto_max_risk: medium          # deploy without a confirmation token up to this risk\n"
@@ -2020,6 +2022,13 @@ static const char policy_template[] =
     "  # secret_env: PRISMA_GATE_SECRET  # when set, tokens must be signed by `approve`\n"
     "  token_max_age: 24h\n"
     "  timeout: 10m                   # for `prisma migrate deploy`\n"
+    "\n"
+    "drift:                           # the shadow database (drift, check's test-apply)\n"
+    "  shadow: url                    # url: the target's shadow_url_env; create: a temporary\n"
+    "                                 # database on the target's server (needs CREATEDB)\n"
+    "  reset_shadow: false            # true: reset a non-empty shadow as Prisma does\n"
+    "  cache: 0                       # keep N replayed shadows as templates (0: no cache)\n"
+    "  timeout: 10m                   # bounds a replay\n"
     "\n"
     "health: []                       # checks run after a deploy, e.g.:\n"
     "#  - name: api\n"
