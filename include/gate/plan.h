@@ -226,14 +226,14 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
                          struct gate_buf *out);
 
 /*
- * The plan (and deploy, when run->deploy is set) as text, as Markdown
- * sections ("### Plan", "### Deploy: ...", for the Markdown report) and as
- * the JSON report's `plan` and `deploy` members.
+ * The plan's Markdown summary (target, pending, max risk, decision,
+ * digest; the migrations' table when migrations; the tables, suppressed
+ * findings and problems), shared by the plan section of the Markdown
+ * report (sections/plan.c) and the checklist. Appended to out.
  */
-void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, bool color);
-void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out);
-struct gate_jsonw;
-void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w);
-void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w);
+void gate_report_plan_md(const struct gate_run *run, struct gate_buf *out, bool migrations);
+
+/* "[name ]host:port/database (schema s)" of run->target into buf, or "?"; returns buf or "?". */
+const char *gate_report_plan_target(const struct gate_run *run, char *buf, size_t n);
 
 #endif

@@ -37,6 +37,7 @@
 #include "gate/buf.h"
 #include "gate/err.h"
 #include "gate/lint.h"
+#include "gate/report_format.h"
 #include "gate/run.h"
 
 /* Largest policy file read (a cap, not OOM). */
@@ -102,12 +103,7 @@ struct gate_health_check {
 
 /* Report files the policy asks for (NULL: not written); "{command}" in a path is replaced. */
 struct gate_policy_reports {
-    const char *json;
-    const char *junit;
-    const char *sarif;
-    const char *gitlab;
-    const char *markdown;
-    const char *text;
+    const char *path[GATE_FORMAT_COUNT]; /* reports.FORMAT of each file format (report_format.h) */
     bool github; /* annotations, step summary, outputs under GITHUB_ACTIONS=true (default) */
 };
 

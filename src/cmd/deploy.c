@@ -1535,8 +1535,7 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
      * before anything is changed; libcurl also before any thread starts
      * (curl_global_init).
      */
-    if ((dp.pol->nhealth && gate_http_global_init(&err)) ||
-        (gate_reports_want(cli, dp.pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&err))) {
+    if ((dp.pol->nhealth && gate_http_global_init(&err)) || gate_reports_load(cli, dp.pol, &err)) {
         gate_errorf("%s; nothing was changed", err.msg);
         return GATE_EXIT_UNAVAILABLE;
     }

@@ -629,8 +629,14 @@ static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk
 static const char *const drift_keys[] = {"shadow", "reset_shadow", "cache", "timeout"};
 static const char *const health_keys[] = {"name",    "url",     "expect_status", "expect_json",
                                           "timeout", "retries", "backoff"};
-static const char *const report_keys[] = {"json",     "junit", "sarif", "gitlab",
-                                          "markdown", "text",  "github"};
+/* the formats' names, in the table's order (report_format.h): report_keys_fill() */
+static const char *report_keys[GATE_FORMAT_COUNT];
+
+static void report_keys_fill(void)
+{
+    for (size_t i = 0; i < gate_report_nformats && i < GATE_ARRAY_SIZE(report_keys); i++)
+        report_keys[i] = gate_report_formats[i].name;
+}
 
 static const struct {
     const char *section;
@@ -1627,7 +1633,14 @@ static void load_reports(struct ld *ld, const struct ynode *n)
 {
     const struct ynode *v[GATE_ARRAY_SIZE(report_keys)], *k[GATE_ARRAY_SIZE(report_keys)];
     struct gate_policy_reports *r = &ld->p->reports;
-    const char **slots[] = {&r->json, &r->junit, &r->sarif, &r->gitlab, &r->markdown, &r->text};
+    const char **slots[GATE_ARRAY_SIZE(report_keys)] = {NULL};
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(report_keys); i++) {
+        const struct gate_report_format *f = &gate_report_formats[i];
+
+        if (f->file)
+            slots[i] = &r->path[f->id];
+    }
 
     if (is_null(n))
         return;
@@ -1644,17 +1657,20 @@ static void load_reports(struct ld *ld, const struct ynode *n)
 
         if (!k[i])
             continue;
+        if (!slots[i]) { /* github: a switch, not a file */
+            where = join(ld, "reports", report_keys[i]);
+            (void)get_bool(ld, v[i], k[i], where, &r->github);
+            continue;
+        }
         where = join(ld, "reports", report_keys[i]);
         if (!get_string(ld, v[i], k[i], where, slots[i]))
             continue;
         for (size_t j = 0; j < i; j++) {
-            if (*slots[j] && k[j] && !strcmp(*slots[j], *slots[i]))
+            if (slots[j] && *slots[j] && k[j] && !strcmp(*slots[j], *slots[i]))
                 PERR_AT(ld, v[i], "%s writes '%s', which reports.%s writes too", where, *slots[i],
                         report_keys[j]);
         }
     }
-    if (k[6])
-        (void)get_bool(ld, v[6], k[6], "reports.github", &r->github);
 }
 
 static void load_root(struct ld *ld, const struct ynode *root)
@@ -1775,6 +1791,7 @@ enum gate_code gate_policy_parse(struct gate_policy *p, const char *name, const 
     struct ynode *root;
 
     gate_policy_defaults(p);
+    report_keys_fill();
     memset(&ld, 0, sizeof(ld));
     ld.arena = arena;
     ld.name = name;

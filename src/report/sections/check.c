@@ -1,127 +1,122 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report_check.c - the `check` and `detect` parts of the JSON and text
- * reports.
+ * sections/check.c - the `check` section (also `lint --base`): what the
+ * change was measured against (JSON `change`), each added or edited
+ * migration's impact (`migrations[].impact`), and the text report.
  */
 #include "gate/compat.h"
-#include "gate/report_check.h"
+#include "gate/report_section.h"
 #include "gate/report_common.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------------------ JSON */
 
-struct gate_json *gate_report_change_json(const struct gate_run_change *c)
+static bool present(const struct gate_run *run)
 {
-    struct gate_json *o = gate_json_object();
-    struct gate_json *base = gate_json_object();
-    struct gate_json *head = gate_json_object();
-
-    gate_json_set_str(base, "ref", c->base_ref);
-    gate_json_set_str(base, "commit", c->base_commit);
-    gate_json_set_str(base, "how", c->base_how);
-    gate_json_set(o, "base", base);
-    gate_json_set_str(head, "commit", c->head_commit);
-    gate_json_set_str(head, "branch", c->head_branch);
-    gate_json_set_bool(head, "detached", c->detached);
-    gate_json_set(o, "head", head);
-    gate_json_set_bool(o, "shallow", c->shallow);
-    gate_json_set_str(o, "schema", c->schema);
-    gate_json_set_str(o, "migrations_dir", c->migrations_dir);
-    gate_json_set_int(o, "base_migrations", (long long)c->base_migrations);
-    gate_json_set_int(o, "added", (long long)c->added);
-    gate_json_set_int(o, "edited", (long long)c->edited);
-    gate_json_set_int(o, "deleted", (long long)c->deleted);
-    return o;
+    return run->change;
 }
 
-static struct gate_json *str_array(const char *const *items, size_t n)
+/* "change": {"base": {...}, "head": {...}, "shallow", "schema", "migrations_dir", counts} */
+static void json(const struct gate_run *run, struct gate_jsonw *w)
 {
-    struct gate_json *a = gate_json_array();
+    const struct gate_run_change *c = run->change;
 
+    gate_jsonw_key(w, "change");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "base");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "ref");
+    gate_jsonw_str(w, c->base_ref);
+    gate_jsonw_key(w, "commit");
+    gate_jsonw_str(w, c->base_commit);
+    gate_jsonw_key(w, "how");
+    gate_jsonw_str(w, c->base_how);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "head");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "commit");
+    gate_jsonw_str(w, c->head_commit);
+    gate_jsonw_key(w, "branch");
+    gate_jsonw_str(w, c->head_branch);
+    gate_jsonw_key(w, "detached");
+    gate_jsonw_bool(w, c->detached);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "shallow");
+    gate_jsonw_bool(w, c->shallow);
+    gate_jsonw_key(w, "schema");
+    gate_jsonw_str(w, c->schema);
+    gate_jsonw_key(w, "migrations_dir");
+    gate_jsonw_str(w, c->migrations_dir);
+    gate_jsonw_key(w, "base_migrations");
+    gate_jsonw_int(w, (long long)c->base_migrations);
+    gate_jsonw_key(w, "added");
+    gate_jsonw_int(w, (long long)c->added);
+    gate_jsonw_key(w, "edited");
+    gate_jsonw_int(w, (long long)c->edited);
+    gate_jsonw_key(w, "deleted");
+    gate_jsonw_int(w, (long long)c->deleted);
+    gate_jsonw_end(w);
+}
+
+static void str_array(struct gate_jsonw *w, const char *key, const char *const *items, size_t n)
+{
+    gate_jsonw_key(w, key);
+    gate_jsonw_array(w);
     for (size_t i = 0; i < n; i++)
-        gate_json_append(a, gate_json_string(items[i]));
-    return a;
+        gate_jsonw_str(w, items[i]);
+    gate_jsonw_end(w);
 }
 
-struct gate_json *gate_report_impact_json(const struct gate_impact *imp)
+/* "impact": {"change", "changes": [...], "models", "fields", "breaking", ...} */
+static void json_migration(const struct gate_migration *m, struct gate_jsonw *w)
 {
-    struct gate_json *o = gate_json_object();
-    struct gate_json *changes = gate_json_array();
+    const struct gate_impact *imp = m->impact;
 
-    gate_json_set_str(o, "change", imp->change);
+    if (!imp)
+        return;
+    gate_jsonw_key(w, "impact");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "change");
+    gate_jsonw_str(w, imp->change);
+    gate_jsonw_key(w, "changes");
+    gate_jsonw_array(w);
     for (size_t i = 0; i < imp->nchanges; i++) {
         const struct gate_impact_change *c = &imp->changes[i];
-        struct gate_json *j = gate_json_object();
 
-        gate_json_set_str(j, "action", c->action);
-        gate_json_set_str(j, "table", c->table);
-        gate_json_set_str(j, "column", c->column);
-        gate_json_set_str(j, "model", c->model);
-        gate_json_set_str(j, "field", c->field);
-        gate_json_set_str(j, "detail", c->detail);
-        gate_json_append(changes, j);
+        gate_jsonw_object(w);
+        gate_jsonw_key(w, "action");
+        gate_jsonw_str(w, c->action);
+        gate_jsonw_key(w, "table");
+        gate_jsonw_str(w, c->table);
+        gate_jsonw_key(w, "column");
+        gate_jsonw_str(w, c->column);
+        gate_jsonw_key(w, "model");
+        gate_jsonw_str(w, c->model);
+        gate_jsonw_key(w, "field");
+        gate_jsonw_str(w, c->field);
+        gate_jsonw_key(w, "detail");
+        gate_jsonw_str(w, c->detail);
+        gate_jsonw_end(w);
     }
-    gate_json_set(o, "changes", changes);
-    gate_json_set(o, "models", str_array(imp->models, imp->nmodels));
-    gate_json_set(o, "fields", str_array(imp->fields, imp->nfields));
-    gate_json_set_bool(o, "breaking", imp->breaking);
-    gate_json_set_str(o, "breaking_reason", imp->breaking_reason);
-    gate_json_set_bool(o, "data_migration", imp->data_migration);
-    gate_json_set_str(o, "data_migration_reason", imp->data_migration_reason);
-    gate_json_set_str(o, "suggested_name", imp->suggested_name);
-    gate_json_set_bool(o, "descriptive_name", imp->descriptive_name);
-    gate_json_set_str(o, "name_note", imp->name_note);
-    return o;
-}
-
-struct gate_json *gate_report_setup_json(const struct gate_run_setup *s)
-{
-    struct gate_json *o = gate_json_object();
-    struct gate_json *targets = gate_json_array();
-    struct gate_json *db = gate_json_object();
-
-    gate_json_set_str(o, "strategy", s->strategy);
-    gate_json_set_str(o, "strategy_why", s->strategy_why);
-    gate_json_set_str(o, "schema", s->schema);
-    gate_json_set_str(o, "schema_from", s->schema_from);
-    gate_json_set_str(o, "provider", s->provider);
-    gate_json_set_str(o, "migrations_dir", s->migrations_dir);
-    gate_json_set_bool(o, "migrations_dir_exists", s->migrations_dir_exists);
-    gate_json_set_int(o, "migrations", (long long)s->migrations);
-    gate_json_set_str(o, "first_migration", s->first_migration);
-    gate_json_set_str(o, "last_migration", s->last_migration);
-    gate_json_set_str(o, "last_migration_at", s->last_migration_at);
-    gate_json_set_bool(o, "lock_file", s->lock_file);
-    for (size_t i = 0; i < s->ntargets; i++) {
-        const struct gate_setup_target *t = &s->targets[i];
-        struct gate_json *j = gate_json_object();
-
-        gate_json_set_str(j, "name", t->name);
-        gate_json_set_str(j, "env", t->env);
-        gate_json_set_str(j, "role", t->role);
-        gate_json_set_str(j, "host", t->host);
-        if (t->host)
-            gate_json_set_int(j, "port", t->port);
-        else
-            gate_json_set(j, "port", gate_json_null());
-        gate_json_set_str(j, "database", t->database);
-        gate_json_set_str(j, "schema", t->schema);
-        gate_json_set_str(j, "user", t->user);
-        gate_json_set_str(j, "same_as", t->same_as);
-        gate_json_set_str(j, "error", t->error);
-        gate_json_append(targets, j);
-    }
-    gate_json_set(o, "targets", targets);
-    gate_json_set_bool(db, "checked", s->db_checked);
-    gate_json_set_str(db, "env", s->db_env);
-    gate_json_set_bool(db, "history_table", s->db_has_history);
-    gate_json_set_int(db, "history_rows", (long long)s->db_history_rows);
-    gate_json_set_int(db, "other_tables", s->db_tables);
-    gate_json_set(o, "database", db);
-    gate_json_set_bool(o, "shared_database", s->shared);
-    gate_json_set_str(o, "advice", s->advice);
-    return o;
+    gate_jsonw_end(w);
+    str_array(w, "models", imp->models, imp->nmodels);
+    str_array(w, "fields", imp->fields, imp->nfields);
+    gate_jsonw_key(w, "breaking");
+    gate_jsonw_bool(w, imp->breaking);
+    gate_jsonw_key(w, "breaking_reason");
+    gate_jsonw_str(w, imp->breaking_reason);
+    gate_jsonw_key(w, "data_migration");
+    gate_jsonw_bool(w, imp->data_migration);
+    gate_jsonw_key(w, "data_migration_reason");
+    gate_jsonw_str(w, imp->data_migration_reason);
+    gate_jsonw_key(w, "suggested_name");
+    gate_jsonw_str(w, imp->suggested_name);
+    gate_jsonw_key(w, "descriptive_name");
+    gate_jsonw_bool(w, imp->descriptive_name);
+    gate_jsonw_key(w, "name_note");
+    gate_jsonw_str(w, imp->name_note);
+    gate_jsonw_end(w);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -248,9 +243,9 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
         gate_buf_printf(out, "      help: %s\n", gate_text_safe(f->help));
 }
 
-void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bool color,
-                            bool verbose)
+static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)
 {
+    bool color = o->color, verbose = o->verbose;
     const struct gate_run_change *c = run->change;
     size_t counts[GATE_STATUS_ERROR + 1] = {0};
     size_t hidden = 0;
@@ -325,80 +320,12 @@ void gate_report_check_text(const struct gate_run *run, struct gate_buf *out, bo
     gate_buf_addc(out, '\n');
 }
 
-void gate_report_detect_text(const struct gate_run *run, struct gate_buf *out, bool color)
-{
-    const struct gate_run_setup *s = run->setup;
-    size_t w = 0;
-    bool warned = false;
-
-    gate_buf_printf(out, "%sDatabase Setup Analysis%s\n", color ? GATE_C_BOLD : "",
-                    color ? GATE_C_RESET : "");
-    gate_buf_printf(out, "  strategy:         %s%s%s (%s)\n", color ? GATE_C_BOLD : "",
-                    gate_text_safe(s->strategy ? s->strategy : "unknown"),
-                    color ? GATE_C_RESET : "",
-                    gate_text_safe(s->strategy_why ? s->strategy_why : ""));
-    gate_buf_printf(out, "  schema:           %s (%s)%s%s\n", gate_text_safe(s->schema),
-                    gate_text_safe(s->schema_from), s->provider ? ", provider " : "",
-                    gate_text_safe(s->provider ? s->provider : ""));
-    if (s->migrations_dir_exists)
-        gate_buf_printf(out, "  migrations:       %zu in %s%s\n", s->migrations,
-                        gate_text_safe(s->migrations_dir),
-                        gate_text_safe(s->migrations
-                                           ? (s->lock_file ? ", migration_lock.toml present"
-                                                           : ", no migration_lock.toml")
-                                           : ""));
-    else
-        gate_buf_printf(out, "  migrations:       none (no folder %s)\n",
-                        gate_text_safe(s->migrations_dir));
-    if (s->first_migration)
-        gate_buf_printf(out, "  first migration:  %s\n", gate_text_safe(s->first_migration));
-    if (s->last_migration)
-        gate_buf_printf(out, "  last migration:   %s%s%s%s\n", gate_text_safe(s->last_migration),
-                        s->last_migration_at ? " (" : "",
-                        gate_text_safe(s->last_migration_at ? s->last_migration_at : ""),
-                        s->last_migration_at ? ")" : "");
-    if (s->db_checked)
-        gate_buf_printf(out, "  database (%s): %s, %zu history row%s, %ld other table%s\n",
-                        gate_text_safe(s->db_env),
-                        s->db_has_history ? "_prisma_migrations present" : "no _prisma_migrations",
-                        s->db_history_rows, s->db_history_rows == 1 ? "" : "s", s->db_tables,
-                        s->db_tables == 1 ? "" : "s");
-    for (size_t i = 0; i < s->ntargets; i++) {
-        size_t n = strlen(s->targets[i].env);
-
-        if (n > w)
-            w = n;
-    }
-    gate_buf_printf(out, "  targets:%s\n", s->ntargets ? "" : "          none in the environment");
-    for (size_t i = 0; i < s->ntargets; i++) {
-        const struct gate_setup_target *t = &s->targets[i];
-
-        gate_buf_printf(out, "    %-*s  %-6s  ", (int)w, gate_text_safe(t->env),
-                        gate_text_safe(t->role));
-        if (t->host)
-            gate_buf_printf(out, "%s:%d/%s (schema %s%s%s)", gate_text_safe(t->host), t->port,
-                            gate_text_safe(t->database), gate_text_safe(t->schema),
-                            *t->user ? ", user " : "", gate_text_safe(t->user));
-        else
-            gate_buf_printf(out, "unreadable: %s", gate_text_safe(t->error ? t->error : "?"));
-        if (t->name)
-            gate_buf_printf(out, "  (policy target %s)", gate_text_safe(t->name));
-        if (t->same_as)
-            gate_buf_printf(out, "  %s= same database as %s%s", color ? GATE_C_YEL : "",
-                            gate_text_safe(t->same_as), color ? GATE_C_RESET : "");
-        gate_buf_addc(out, '\n');
-    }
-    for (size_t i = 0; i < run->nchecks; i++) {
-        const struct gate_check *c = &run->checks[i];
-
-        if (c->status != GATE_STATUS_WARN && c->status != GATE_STATUS_ERROR)
-            continue;
-        if (!warned)
-            gate_buf_addc(out, '\n');
-        warned = true;
-        gate_buf_printf(
-            out, "%s%s%s %s: %s\n", color ? status_color(c->status) : "",
-            c->status == GATE_STATUS_WARN ? "warning:" : "error:", color ? GATE_C_RESET : "",
-            gate_text_safe(c->id), gate_text_safe(c->message));
-    }
-}
+const struct gate_report_section gate_section_check = {
+    .name = "check",
+    .place = GATE_SECTION_CONTEXT,
+    .present = present,
+    .json = json,
+    .json_migration = json_migration,
+    .text = text,
+    .markdown = gate_section_markdown_none, /* the common table and checks say it */
+};

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report/report_drift.c - every rendering of the drift section
- * (report_drift.h): JSON, text, Markdown with a Mermaid ER picture, and
- * the JUnit test cases. Pure functions of run->drift.
+ * sections/drift.c - the `drift` section (drift.h's run->drift): JSON
+ * `drift`, the text report, the Markdown part with its Mermaid ER
+ * picture of the tables that differ, and the JUnit test cases
+ * (report_drift.h; report_junit.c writes them). Pure functions of the
+ * run model.
  */
 #include "gate/compat.h"
 #include "gate/report_drift.h"
+#include "gate/report_section.h"
 #include "gate/drift.h"
 #include "gate/introspect.h"
 #include "gate/report_common.h"
@@ -55,10 +58,17 @@ static void item_json(struct gate_jsonw *w, const struct gate_drift_item *it)
     gate_jsonw_end(w);
 }
 
-void gate_report_drift_json(const struct gate_run *run, struct gate_jsonw *w)
+static bool present(const struct gate_run *run)
+{
+    return run->drift;
+}
+
+/* "drift": {"evaluated", "digest", "counts", ..., "items", "pending"} */
+static void json(const struct gate_run *run, struct gate_jsonw *w)
 {
     const struct gate_run_drift *d = run->drift;
 
+    gate_jsonw_key(w, "drift");
     gate_jsonw_object(w);
     gate_jsonw_key(w, "evaluated");
     gate_jsonw_bool(w, d->evaluated);
@@ -126,9 +136,10 @@ static void put(struct gate_buf *out, const char *s)
     gate_text_clean(out, s ? s : "", 0, 0);
 }
 
-void gate_report_drift_text(const struct gate_run *run, struct gate_buf *out, bool color)
+static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)
 {
     const struct gate_run_drift *d = run->drift;
+    bool color = o->color;
     const char *bold = color ? GATE_C_BOLD : "", *reset = color ? GATE_C_RESET : "";
     bool capture_used = false;
 
@@ -297,7 +308,7 @@ static void md_cell(struct gate_buf *out, const char *s)
         gate_buf_adds(out, "\xE2\x80\x94");
 }
 
-void gate_report_drift_markdown(const struct gate_run *run, struct gate_buf *out, size_t limit)
+static void markdown(const struct gate_run *run, struct gate_buf *out, size_t limit)
 {
     const struct gate_run_drift *d = run->drift;
     size_t shown = 0;
@@ -443,3 +454,12 @@ void gate_report_drift_cases_free(struct gate_drift_case *c, size_t n)
         gate_buf_release(&c[i].text);
     free(c);
 }
+
+const struct gate_report_section gate_section_drift = {
+    .name = "drift",
+    .place = GATE_SECTION_OUTCOME,
+    .present = present,
+    .json = json,
+    .text = text,
+    .markdown = markdown,
+};

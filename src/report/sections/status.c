@@ -1,104 +1,125 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report_status.c - the database-history parts of the JSON and text
- * reports (prisma-gate status).
+ * sections/status.c - the `status` section: the database history. JSON
+ * `history` and the history keys of each migration, the text report
+ * ("Database migration status"), and the Markdown "Next" list.
  */
 #include "gate/compat.h"
-#include "gate/report_status.h"
+#include "gate/report_section.h"
 #include "gate/report_common.h"
 
 #include <string.h>
 
 /* ------------------------------------------------------------------ JSON */
 
-struct gate_json *gate_report_target_json(const struct gate_target *t)
+static bool present(const struct gate_run *run)
 {
-    struct gate_json *o = gate_json_object();
-
-    gate_json_set_str(o, "name", t->name);
-    gate_json_set_str(o, "url_env", t->url_env);
-    gate_json_set_str(o, "host", t->host);
-    gate_json_set_int(o, "port", t->port);
-    gate_json_set_str(o, "database", t->database);
-    gate_json_set_str(o, "schema", t->schema);
-    gate_json_set_str(o, "user", t->user);
-    if (t->system_identifier) {
-        struct gate_json *srv = gate_json_object();
-
-        gate_json_set_str(srv, "system_identifier", t->system_identifier);
-        gate_json_set_int(srv, "port", t->server_port);
-        gate_json_set_str(srv, "database", t->server_database);
-        gate_json_set_str(srv, "addr", t->server_addr);
-        gate_json_set(o, "server", srv);
-    }
-    return o;
+    return run->history;
 }
 
-struct gate_json *gate_report_history_json(const struct gate_run *run)
+/* "history": {"strategy", "table", "rows", ..., "prisma_migrate_status", "next"} */
+static void json(const struct gate_run *run, struct gate_jsonw *w)
 {
     const struct gate_run_history *h = run->history;
-    struct gate_json *o = gate_json_object();
-    struct gate_json *counts = gate_json_object();
-    struct gate_json *prisma = gate_json_object();
-    struct gate_json *next = gate_json_array();
     size_t n[GATE_MSTATE_MISSING_LOCALLY + 1] = {0};
 
     for (size_t i = 0; i < run->nmigrations; i++) {
         if ((size_t)run->migrations[i]->state < GATE_ARRAY_SIZE(n))
             n[run->migrations[i]->state]++;
     }
-    gate_json_set_str(o, "strategy", h->strategy);
-    gate_json_set_bool(o, "table", h->table);
-    gate_json_set_int(o, "rows", (long long)h->rows);
-    gate_json_set_str(o, "server_version", h->server_version);
-    gate_json_set_str(o, "migrations_dir", h->migrations_dir);
-    gate_json_set_int(o, "local_migrations", (long long)h->local_migrations);
-    gate_json_set_str(o, "last_local", h->last_local);
-    gate_json_set_str(o, "last_applied", h->last_applied);
-    gate_json_set_str(o, "last_applied_at", h->last_applied_at);
-    gate_json_set_int(counts, "applied", (long long)n[GATE_MSTATE_APPLIED]);
-    gate_json_set_int(counts, "pending", (long long)n[GATE_MSTATE_PENDING]);
-    gate_json_set_int(counts, "failed", (long long)n[GATE_MSTATE_FAILED]);
-    gate_json_set_int(counts, "modified", (long long)n[GATE_MSTATE_MODIFIED]);
-    gate_json_set_int(counts, "missing-locally", (long long)n[GATE_MSTATE_MISSING_LOCALLY]);
-    gate_json_set_int(counts, "unknown", (long long)n[GATE_MSTATE_UNKNOWN]);
-    gate_json_set(o, "counts", counts);
+    gate_jsonw_key(w, "history");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "strategy");
+    gate_jsonw_str(w, h->strategy);
+    gate_jsonw_key(w, "table");
+    gate_jsonw_bool(w, h->table);
+    gate_jsonw_key(w, "rows");
+    gate_jsonw_int(w, (long long)h->rows);
+    gate_jsonw_key(w, "server_version");
+    gate_jsonw_str(w, h->server_version);
+    gate_jsonw_key(w, "migrations_dir");
+    gate_jsonw_str(w, h->migrations_dir);
+    gate_jsonw_key(w, "local_migrations");
+    gate_jsonw_int(w, (long long)h->local_migrations);
+    gate_jsonw_key(w, "last_local");
+    gate_jsonw_str(w, h->last_local);
+    gate_jsonw_key(w, "last_applied");
+    gate_jsonw_str(w, h->last_applied);
+    gate_jsonw_key(w, "last_applied_at");
+    gate_jsonw_str(w, h->last_applied_at);
+    gate_jsonw_key(w, "counts");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "applied");
+    gate_jsonw_int(w, (long long)n[GATE_MSTATE_APPLIED]);
+    gate_jsonw_key(w, "pending");
+    gate_jsonw_int(w, (long long)n[GATE_MSTATE_PENDING]);
+    gate_jsonw_key(w, "failed");
+    gate_jsonw_int(w, (long long)n[GATE_MSTATE_FAILED]);
+    gate_jsonw_key(w, "modified");
+    gate_jsonw_int(w, (long long)n[GATE_MSTATE_MODIFIED]);
+    gate_jsonw_key(w, "missing-locally");
+    gate_jsonw_int(w, (long long)n[GATE_MSTATE_MISSING_LOCALLY]);
+    gate_jsonw_key(w, "unknown");
+    gate_jsonw_int(w, (long long)n[GATE_MSTATE_UNKNOWN]);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "prisma_migrate_status");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "exit_code");
     if (h->prisma_exit >= 0)
-        gate_json_set(prisma, "exit_code", gate_json_int(h->prisma_exit));
+        gate_jsonw_int(w, h->prisma_exit);
     else
-        gate_json_set(prisma, "exit_code", gate_json_null());
-    gate_json_set_str(prisma, "says", h->prisma_says);
-    gate_json_set(o, "prisma_migrate_status", prisma);
+        gate_jsonw_null(w);
+    gate_jsonw_key(w, "says");
+    gate_jsonw_str(w, h->prisma_says);
+    gate_jsonw_end(w);
+    gate_jsonw_key(w, "next");
+    gate_jsonw_array(w);
     for (size_t i = 0; i < h->nnext; i++)
-        gate_json_append(next, gate_json_string(h->next[i]));
-    gate_json_set(o, "next", next);
-    return o;
+        gate_jsonw_str(w, h->next[i]);
+    gate_jsonw_end(w);
+    gate_jsonw_end(w);
 }
 
-void gate_report_migration_history_json(struct gate_json *o, const struct gate_migration *m)
+/* The history keys of m: local, applied_at, db_checksum, ..., rows. */
+static void json_migration(const struct gate_migration *m, struct gate_jsonw *w)
 {
-    struct gate_json *rows = gate_json_array();
-
-    gate_json_set_bool(o, "local", m->local);
-    gate_json_set_str(o, "applied_at", m->applied_at);
-    gate_json_set_str(o, "db_checksum", m->db_checksum);
-    gate_json_set_bool(o, "prisma_edited", m->prisma_edited);
-    gate_json_set_bool(o, "out_of_order", m->out_of_order);
-    gate_json_set_str(o, "note", m->note);
+    if (!m->has_history)
+        return;
+    gate_jsonw_key(w, "local");
+    gate_jsonw_bool(w, m->local);
+    gate_jsonw_key(w, "applied_at");
+    gate_jsonw_str(w, m->applied_at);
+    gate_jsonw_key(w, "db_checksum");
+    gate_jsonw_str(w, m->db_checksum);
+    gate_jsonw_key(w, "prisma_edited");
+    gate_jsonw_bool(w, m->prisma_edited);
+    gate_jsonw_key(w, "out_of_order");
+    gate_jsonw_bool(w, m->out_of_order);
+    gate_jsonw_key(w, "note");
+    gate_jsonw_str(w, m->note);
+    gate_jsonw_key(w, "rows");
+    gate_jsonw_array(w);
     for (size_t i = 0; i < m->nrows; i++) {
         const struct gate_mrow *r = &m->rows[i];
-        struct gate_json *x = gate_json_object();
 
-        gate_json_set_str(x, "id", r->id);
-        gate_json_set_str(x, "state", gate_mstate_name(r->state));
-        gate_json_set_str(x, "checksum", r->checksum);
-        gate_json_set_str(x, "started_at", r->started_at);
-        gate_json_set_str(x, "finished_at", r->finished_at);
-        gate_json_set_str(x, "rolled_back_at", r->rolled_back_at);
-        gate_json_set_int(x, "applied_steps_count", r->applied_steps_count);
-        gate_json_append(rows, x);
+        gate_jsonw_object(w);
+        gate_jsonw_key(w, "id");
+        gate_jsonw_str(w, r->id);
+        gate_jsonw_key(w, "state");
+        gate_jsonw_str(w, gate_mstate_name(r->state));
+        gate_jsonw_key(w, "checksum");
+        gate_jsonw_str(w, r->checksum);
+        gate_jsonw_key(w, "started_at");
+        gate_jsonw_str(w, r->started_at);
+        gate_jsonw_key(w, "finished_at");
+        gate_jsonw_str(w, r->finished_at);
+        gate_jsonw_key(w, "rolled_back_at");
+        gate_jsonw_str(w, r->rolled_back_at);
+        gate_jsonw_key(w, "applied_steps_count");
+        gate_jsonw_int(w, r->applied_steps_count);
+        gate_jsonw_end(w);
     }
-    gate_json_set(o, "rows", rows);
+    gate_jsonw_end(w);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -134,8 +155,9 @@ static void field(struct gate_buf *out, const char *label, bool color)
     gate_buf_printf(out, "  %s%-17s%s", color ? GATE_C_BOLD : "", label, color ? GATE_C_RESET : "");
 }
 
-void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, bool color)
+static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)
 {
+    bool color = o->color;
     const struct gate_run_history *h = run->history;
     const struct gate_target *t = run->target;
     size_t n[GATE_MSTATE_MISSING_LOCALLY + 1] = {0};
@@ -251,3 +273,35 @@ void gate_report_status_text(const struct gate_run *run, struct gate_buf *out, b
                                                         : "could not be evaluated",
                     color ? GATE_C_RESET : "");
 }
+
+/* -------------------------------------------------------------- Markdown */
+
+/* "### Next": what to run next, in order. */
+static void markdown(const struct gate_run *run, struct gate_buf *out, size_t limit)
+{
+    const struct gate_run_history *h = run->history;
+
+    if (!h->nnext)
+        return;
+    gate_buf_adds(out, "### Next\n\n");
+    for (size_t i = 0; i < h->nnext; i++) {
+        struct gate_buf item = {0};
+
+        gate_buf_adds(&item, "- ");
+        gate_md_text(&item, h->next[i], GATE_MD_ITEM_MAX);
+        gate_buf_addc(&item, '\n');
+        (void)gate_md_put(out, &item, limit);
+        gate_buf_release(&item);
+    }
+    gate_buf_adds(out, "\n");
+}
+
+const struct gate_report_section gate_section_status = {
+    .name = "status",
+    .place = GATE_SECTION_CONTEXT,
+    .present = present,
+    .json = json,
+    .json_migration = json_migration,
+    .text = text,
+    .markdown = markdown,
+};
