@@ -279,6 +279,20 @@ expect "U: clean again after the undo" 0 "$RC"
 scenario S drift enum Role "changed | values: 'USER', 'ADMIN' | values: 'USER', 'ADMIN', 'GUEST'" \
 	"ALTER TYPE \"Role\" ADD VALUE 'GUEST'" 'SELECT 1'
 
+# --- V: a target in another schema (?schema=tenant): compared there --------------
+URL2=$(createdb app2) || not_ok "createdb app2"
+(
+	export DATABASE_URL="$URL2?schema=tenant"
+	prisma "$PROJ" "$WORK/V-deploy.out" migrate deploy || { echo "deploy"; exit 1; }
+	(cd "$PROJ" && "$GATE" drift --format json) >"$WORK/V.out" 2>"$WORK/V.err" || { echo "clean: $?"; exit 1; }
+	q app2 'ALTER TABLE tenant."User" ADD COLUMN extra integer' >/dev/null
+	(cd "$PROJ" && "$GATE" drift --format json) >"$WORK/V2.out" 2>"$WORK/V2.err"
+	echo "rc $?"
+) >"$WORK/V.log" 2>&1
+expect "V: deployed into schema tenant, then no drift, then drift" "rc 1" "$(cat "$WORK/V.log")" || show "$WORK/V.err" "$WORK/V-deploy.out"
+expect "V: the target's schema" tenant "$(jget "$WORK/V2.out" r.target.schema)"
+expect "V: the added column, in schema tenant" "tenant.User.extra in database only" "$(jget "$WORK/V2.out" "r.drift.items.map(i => i.schema + '.' + i.table + '.' + i.name + ' ' + i.change).join('; ')")"
+
 # --- T: could not evaluate: no shadow configured (exit 3, no digest) --------------
 cp "$PROJ/prisma-gate.yml" "$WORK/policy.keep"
 sed -i '/^drift:/,$d' "$PROJ/prisma-gate.yml"
