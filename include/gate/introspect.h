@@ -73,6 +73,16 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
                                struct gate_arena *a, struct gate_dbmodel *out,
                                struct gate_err *err);
 
+/*
+ * Move m's objects of schema from into schema to (the shadow replayed into
+ * another schema than the target's): their schema, and every reference
+ * qualified with it in attribute values and shapes ("from"."x" and from.x
+ * as the catalog prints them, quoted or not), then sort m again. New
+ * strings come from a. Nothing happens when from and to are equal.
+ */
+void gate_dbmodel_rename_schema(struct gate_dbmodel *m, const char *from, const char *to,
+                                struct gate_arena *a);
+
 /* The model's order: kind (as listed above), schema, table, name. */
 int gate_dbobj_cmp(const struct gate_dbobj *a, const struct gate_dbobj *b);
 

@@ -159,21 +159,6 @@ static void history_items(struct drift *dr)
     }
 }
 
-/* The shadow's objects renamed into the target's schema (the shadow may use another). */
-static void rename_schema(struct gate_dbmodel *m, const char *from, const char *to)
-{
-    if (!strcmp(from, to))
-        return;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->objs[i].schema && !strcmp(m->objs[i].schema, from))
-            m->objs[i].schema = to;
-}
-
-static int obj_cmp(const void *a, const void *b)
-{
-    return gate_dbobj_cmp(a, b);
-}
-
 static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
 {
     struct gate_arena *a = &dr->run->arena;
@@ -219,9 +204,7 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
     shadow_schema = gate_shadow_schema(dr->sh);
     if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
         return unavailable(dr, err.msg);
-    rename_schema(&mig, shadow_schema, schema);
-    if (mig.n)
-        qsort(mig.objs, mig.n, sizeof(*mig.objs), obj_cmp);
+    gate_dbmodel_rename_schema(&mig, shadow_schema, schema, a);
     if (gate_introspect(dr->db, &schema, 1, a, &live, &err))
         return unavailable(dr, err.msg);
     gate_verbosef("introspected %zu objects in the shadow, %zu in the target (%d queries)", mig.n,

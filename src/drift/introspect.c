@@ -13,6 +13,7 @@
 #include "gate/introspect.h"
 #include "gate/xalloc.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,4 +315,72 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
     out->n = l.n;
     free(l.objs);
     return GATE_OK;
+}
+
+/* s with every "from." replaced by "to." (malloc'd buffer; NULL: nothing to replace). */
+static const char *requalify(const char *s, const char *from, const char *to, struct gate_arena *a)
+{
+    struct gate_buf b = {0};
+    size_t n = strlen(from);
+    const char *p = s, *hit;
+    const char *r;
+
+    if (!s || !strstr(s, from))
+        return s;
+    for (hit = strstr(p, from); hit; hit = strstr(p, from)) {
+        /* a whole qualifier: not inside another word, followed by '.' */
+        bool start =
+            hit == s || !(isalnum((unsigned char)hit[-1]) || hit[-1] == '_' || hit[-1] == '"');
+        bool qualifies = hit[n] == '.';
+
+        gate_buf_add(&b, p, (size_t)(hit - p));
+        gate_buf_adds(&b, start && qualifies ? to : from);
+        p = hit + n;
+    }
+    gate_buf_adds(&b, p);
+    r = gate_arena_strdup(a, gate_buf_str(&b));
+    gate_buf_release(&b);
+    return r;
+}
+
+/* How the catalog prints a schema name: bare when it is a plain lower-case identifier. */
+static bool bare_ident(const char *s)
+{
+    if (!*s || !((*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '$'))
+            return false;
+    return true;
+}
+
+void gate_dbmodel_rename_schema(struct gate_dbmodel *m, const char *from, const char *to,
+                                struct gate_arena *a)
+{
+    char *qf, *qt;
+    const char *to_printed;
+
+    if (!strcmp(from, to))
+        return;
+    qf = gate_db_quote_ident(from);
+    qt = gate_db_quote_ident(to);
+    to_printed = bare_ident(to) ? to : qt;
+    for (size_t i = 0; i < m->n; i++) {
+        struct gate_dbobj *o = &m->objs[i];
+
+        if (o->schema && !strcmp(o->schema, from))
+            o->schema = to;
+        for (size_t k = 0; k < o->nattrs; k++) {
+            o->attrs[k].value = requalify(o->attrs[k].value, qf, to_printed, a);
+            if (bare_ident(from))
+                o->attrs[k].value = requalify(o->attrs[k].value, from, to_printed, a);
+        }
+        o->shape = requalify(o->shape, qf, to_printed, a);
+        if (bare_ident(from))
+            o->shape = requalify(o->shape, from, to_printed, a);
+    }
+    free(qf);
+    free(qt);
+    if (m->n)
+        qsort(m->objs, m->n, sizeof(*m->objs), obj_qsort_cmp);
 }

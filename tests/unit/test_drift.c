@@ -331,6 +331,32 @@ static void test_report(void **state)
     gate_run_release(&run);
 }
 
+static void test_rename_schema(void **state)
+{
+    struct gate_dbobj o[4];
+    struct gate_dbmodel m;
+
+    (void)state;
+    o[0] = INDEX("User", "i", "CREATE INDEX i ON shadow.\"User\" USING btree (myshadow.f(x))",
+                 "CREATE INDEX ON shadow.\"User\" USING btree (myshadow.f(x))");
+    o[1] = TABLE("User");
+    for (size_t i = 0; i < 2; i++)
+        o[i].schema = "shadow";
+    o[2] = TABLE("Other"); /* in public already */
+    m = model(o, 3);
+    gate_dbmodel_rename_schema(&m, "shadow", "tenant", &A);
+    /* sorted again: tables first, by name */
+    assert_string_equal(m.objs[0].name, "Other");
+    assert_string_equal(m.objs[0].schema, "public");
+    assert_string_equal(m.objs[1].schema, "tenant");
+    assert_string_equal(m.objs[2].kind, "index");
+    assert_string_equal(m.objs[2].schema, "tenant");
+    assert_string_equal(gate_dbobj_attr(&m.objs[2], "definition"),
+                        "CREATE INDEX i ON tenant.\"User\" USING btree (myshadow.f(x))");
+    assert_string_equal(m.objs[2].shape,
+                        "CREATE INDEX ON tenant.\"User\" USING btree (myshadow.f(x))");
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -348,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_extra_table_and_column),
         cmocka_unit_test(test_digest),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_rename_schema),
     };
 
     return cmocka_run_group_tests(tests, NULL, teardown);
