@@ -744,7 +744,10 @@ section_drift() {
     cat >"$WORK/prisma-drift.sh" <<'EOF_PD'
 #!/bin/bash
 cli=$1 config=$2 work=$3
-node "$cli" db pull --print --config "$config" >"$work/pull.prisma" 2>"$work/pull.err" || exit 3
+if ! node "$cli" db pull --print --config "$config" >"$work/pull.prisma" 2>"$work/pull.err"; then
+    cat "$work/pull.err" "$work/pull.prisma" >&2
+    exit 3
+fi
 sed -n '/^\(generator\|datasource\)/,$p' "$work/pull.prisma" >"$work/live.prisma"
 node "$cli" migrate diff --from-migrations prisma/migrations --to-schema-datamodel \
     "$work/live.prisma" --exit-code --config "$config" >"$work/diff.out" 2>&1
@@ -826,7 +829,7 @@ EOF_SCHEMA
         esac
         if [ "${OK_pdrift:-0}" != 1 ]; then
             # Prisma's failure is the finding, not a bench error
-            note "  prisma drift check: $(grep -m1 -o 'RuntimeError[^"]*\|Error[^"]*' "$WORK/pdrift/stderr" 2>/dev/null | head -n 1 | cut -c1-160)"
+            note "  prisma drift check: $(grep -m1 -o 'RuntimeError.*\|Error.*' "$WORK/pdrift/stderr" 2>/dev/null | cut -c1-200)"
             if [ "${OK_gdcold:-0}" = 1 ] && [ "${OK_gdwarm:-0}" = 1 ]; then STATUS=$before; fi
         fi
     done
