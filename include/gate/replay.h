@@ -116,7 +116,9 @@ long long gate_replay_now_ms(void);
  * the run is stopped by a signal ("stopped by SIGTERM") or passes the
  * deadline ("timed out after ..."): nothing could be evaluated.
  * res->replayed counts the migrations that applied. Each one is named
- * in verbose output ("replay: NAME (k/n)").
+ * in verbose output ("replay: NAME (k/n)"). The session's
+ * synchronous_commit is turned off first: a shadow is scratch, its commits
+ * need not wait for the disk, and what the migrations do is the same.
  */
 enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set *set, size_t from,
                                size_t to, const struct gate_replay_opts *o,

@@ -44,6 +44,7 @@ struct gate_shadow {
     char *schema;           /* where the migrations are replayed */
     bool temporary;         /* created by this run: dropped by close */
     bool checked_empty;     /* url mode: found empty (or reset): emptied again by close */
+    bool on_cache;          /* db is a cache database itself, read-only: never dropped, emptied */
     bool replayed;
 };
 
@@ -333,10 +334,18 @@ static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_
     free(what);
     sh->checked_empty = true;
     if (sh->cache > 0) {
-        /* the replay runs in a temporary database on this server; this one is the way in */
+        /*
+         * the replay runs in a temporary database on this server; this one
+         * is the way in, connected with a URL of its own (a connection
+         * keeps its URL's address, and sh->url is replaced later)
+         */
+        gate_db_close(sh->db);
+        sh->db = NULL;
         gate_db_url_copy(&sh->url, NULL, &sh->door_url);
-        sh->door = sh->db;
+        if (gate_db_connect(&sh->door_url, &sh->door, err))
+            return GATE_E_DB;
         sh->door_owned = true;
+        sh->db = sh->door;
     }
     return GATE_OK;
 }
@@ -575,6 +584,35 @@ static enum gate_code create_temporary(struct gate_shadow *sh, const char *tpl,
     return connect_shadow(sh, err);
 }
 
+/*
+ * The whole set is cached: connect to the cache database itself, in a
+ * read-only session, instead of copying it (the copy and its drop are most
+ * of a warm run). False when it cannot be reached (the caller copies).
+ */
+static bool use_cache_as_is(struct gate_shadow *sh, const char *name)
+{
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+
+    gate_db_url_release(&sh->url);
+    gate_db_url_copy(&sh->door_url, name, &sh->url);
+    if (!sh->url.schema && sh->target_url && sh->target_url->schema)
+        sh->url.schema = gate_xstrdup(sh->target_url->schema);
+    if (gate_db_connect(&sh->url, &db, &err) ||
+        exec(db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", &err)) {
+        gate_verbosef("shadow: cannot use replay cache '%s' as it is (%s); copying it", name,
+                      err.msg);
+        gate_db_close(db);
+        return false;
+    }
+    if (sh->db && sh->db != sh->door)
+        gate_db_close(sh->db);
+    sh->db = db;
+    sh->on_cache = true;
+    (void)snprintf(sh->name, sizeof(sh->name), "%s", name);
+    return true;
+}
+
 /* Keep the shadow as it is now as cache database name (the connection is reopened). */
 static void cache_save(struct gate_shadow *sh, const char *name, size_t k,
                        struct gate_replay_result *res)
@@ -627,6 +665,18 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
             }
         }
         cache_list_free(c, nc);
+    }
+    if (!rc && cache && from && from == set->n && use_cache_as_is(sh, names[from - 1])) {
+        (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
+        res->from_cache = from;
+        cache_touch(sh, names[from - 1], from);
+        gate_verbosef("shadow: all %zu migrations are in replay cache '%s': used as the shadow, "
+                      "read-only, without a copy",
+                      from, names[from - 1]);
+        cache_prune(sh);
+        free(names);
+        res->ms = gate_replay_now_ms() - t0;
+        return GATE_OK;
     }
     if (!rc && (sh->mode == GATE_DRIFT_SHADOW_CREATE || cache)) {
         if (from) {
@@ -789,7 +839,7 @@ enum gate_code gate_shadow_close(struct gate_shadow *sh, struct gate_err *err)
 
     if (!sh)
         return GATE_OK;
-    if (!sh->temporary && sh->checked_empty && sh->replayed && sh->db) {
+    if (!sh->temporary && !sh->on_cache && sh->checked_empty && sh->replayed && sh->db) {
         struct gate_err eerr = {0};
 
         if (empty_again(sh, &eerr))

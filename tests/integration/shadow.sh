@@ -242,6 +242,16 @@ gate cache-broken check -p "$W/cache.yml" --format json -v
 expect "C: a broken change on a cached base still fails: exit 1" 1 "$RC"
 expect_has "C: ... replaying only the new migration" "$W/cache-broken.err" "1 of 2 migrations from replay cache"
 
+# url mode with the cache: the replay runs in a temporary copy on the shadow's server
+cd "$R" || exit 1
+policy "$W/urlcache.yml" "  cache: 1"
+gate urlcache check -p "$W/urlcache.yml" --format json -v
+expect "C: url shadow with the cache: exit 0" 0 "$RC"
+expect_has "C: url shadow with the cache: a temporary copy of the cached base" "$W/urlcache.err" "created temporary database 'prisma_gate_shadow_"
+expect_has "C: url shadow with the cache: from the base's cache" "$W/urlcache.err" "1 of 2 migrations from replay cache"
+expect "C: url shadow with the cache: the configured shadow is untouched" 0 "$(shadow_tables)"
+expect "C: url shadow with the cache: no temporary database left" 0 "$(temporaries)"
+
 # pruning: another base history makes another prefix; cache: 1 keeps the newest
 new_repo "$W/tpl2"
 (cd "$W/tpl2" && add_migration . 20240102000000_more 'CREATE TABLE "more" (id int);

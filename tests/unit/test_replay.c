@@ -17,8 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct locate_case {
     const char *sql;
@@ -192,6 +195,103 @@ static void test_cache_names(void **state)
     gate_replay_set_release(&b);
 }
 
+static struct gate_hist_row row(const char *name, const char *sum, const char *started,
+                                const char *finished, const char *rolled)
+{
+    struct gate_hist_row r;
+
+    memset(&r, 0, sizeof(r));
+    r.id = (char *)(uintptr_t) "id";
+    r.name = (char *)(uintptr_t)name;
+    r.checksum = (char *)(uintptr_t)sum;
+    r.started_at = (char *)(uintptr_t)started;
+    r.finished_at = (char *)(uintptr_t)finished;
+    r.rolled_back_at = (char *)(uintptr_t)rolled;
+    return r;
+}
+
+static void write_migration(const char *root, const char *name, const char *sql)
+{
+    char path[512];
+    FILE *f;
+
+    (void)snprintf(path, sizeof(path), "%s/%s", root, name);
+    assert_int_equal(mkdir(path, 0755), 0);
+    (void)snprintf(path, sizeof(path), "%s/%s/migration.sql", root, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    (void)fputs(sql, f);
+    (void)fclose(f);
+}
+
+/* The applied set: finished and not rolled back, in Prisma's order, edited ones as on disk. */
+static void test_applied_set(void **state)
+{
+    char tmpl[] = "/tmp/gate-replay.XXXXXX";
+    char *root = mkdtemp(tmpl);
+    char sum[4][65];
+    static const char *const sql[] = {"CREATE TABLE a (id int);", "CREATE TABLE b (id int);",
+                                      "CREATE TABLE c (id int);", "CREATE TABLE d (id int);"};
+    static const char *const names[] = {"20240101000000_a", "20240102000000_b", "20240103000000_c",
+                                        "20240104000000_d"};
+    struct gate_hist_row rows[7];
+    struct gate_hist_db db;
+    struct gate_replay_set set = {0};
+    struct gate_err err = {0};
+    char cmd[600];
+
+    (void)state;
+    assert_non_null(root);
+    for (size_t i = 0; i < 4; i++) {
+        write_migration(root, names[i], sql[i]);
+        gate_sha256_hex(sql[i], strlen(sql[i]), sum[i]);
+    }
+    memset(&db, 0, sizeof(db));
+    db.has_table = true;
+    db.schema_exists = true;
+    /* a: applied; b: rolled back, then applied again; c: rolled back only; d: edited since
+       (applied with another checksum); e: applied, not on disk; and a failed row of c */
+    rows[0] =
+        row(names[0], sum[0], "2024-01-01T00:00:00.000000Z", "2024-01-01T00:00:01.000000Z", NULL);
+    rows[1] =
+        row(names[1], sum[1], "2024-01-02T00:00:00.000000Z", NULL, "2024-01-02T00:00:05.000000Z");
+    rows[2] =
+        row(names[1], sum[1], "2024-01-02T00:00:10.000000Z", "2024-01-02T00:00:11.000000Z", NULL);
+    rows[3] =
+        row(names[2], sum[2], "2024-01-03T00:00:00.000000Z", NULL, "2024-01-03T00:00:05.000000Z");
+    rows[4] =
+        row(names[3], "0000", "2024-01-04T00:00:00.000000Z", "2024-01-04T00:00:01.000000Z", NULL);
+    rows[5] = row("20240105000000_e", "1111", "2024-01-05T00:00:00.000000Z",
+                  "2024-01-05T00:00:01.000000Z", NULL);
+    rows[6] = row(names[2], sum[2], "2024-01-06T00:00:00.000000Z", NULL, NULL);
+    db.rows = rows;
+    db.nrows = GATE_ARRAY_SIZE(rows);
+    assert_int_equal(gate_replay_set_applied(root, &db, &set, &err), GATE_OK);
+    assert_int_equal(set.n, 3);
+    assert_string_equal(set.items[0].name, names[0]);
+    assert_string_equal(set.items[1].name, names[1]);
+    assert_string_equal(set.items[2].name, names[3]);
+    assert_string_equal(set.items[2].sql, sql[3]); /* the file as it is on disk */
+    assert_string_equal(set.items[2].checksum, sum[3]);
+    gate_replay_set_release(&set);
+    /* every local migration */
+    assert_int_equal(gate_replay_set_local(root, &set, &err), GATE_OK);
+    assert_int_equal(set.n, 4);
+    assert_string_equal(set.items[3].name, names[3]);
+    gate_replay_set_release(&set);
+    /* a missing directory is an empty set */
+    assert_int_equal(gate_replay_set_local("/nonexistent/gate/migrations", &set, &err), GATE_OK);
+    assert_int_equal(set.n, 0);
+    /* a folder without migration.sql: Prisma's P3015 */
+    (void)snprintf(cmd, sizeof(cmd), "%s/20240107000000_empty", root);
+    assert_int_equal(mkdir(cmd, 0755), 0);
+    assert_int_equal(gate_replay_set_local(root, &set, &err), GATE_E_IO);
+    assert_non_null(strstr(err.msg, "P3015"));
+    gate_replay_set_release(&set);
+    (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 static int teardown_all(void **state)
 {
     (void)state;
@@ -204,7 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_locate),       cmocka_unit_test(test_long_statement),
         cmocka_unit_test(test_failure_text), cmocka_unit_test(test_set),
-        cmocka_unit_test(test_cache_names),
+        cmocka_unit_test(test_cache_names),  cmocka_unit_test(test_applied_set),
     };
 
     return cmocka_run_group_tests(tests, NULL, teardown_all);
