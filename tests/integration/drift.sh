@@ -275,6 +275,35 @@ q $DB 'DROP MATERIALIZED VIEW post_count; DROP SEQUENCE ticket_seq; DROP INDEX "
 gate U2 drift --format json
 expect "U: clean again after the undo" 0 "$RC"
 
+# --- W: the shadow from the target's shadow_url_env (a policy target) --------------
+SHADOW_DATABASE_URL=$(createdb shadowdb) || not_ok "createdb shadowdb"
+export SHADOW_DATABASE_URL
+cp "$PROJ/prisma-gate.yml" "$WORK/policy.keep"
+cat >"$PROJ/prisma-gate.yml" <<EOF
+version: 1
+project:
+  prisma: [node, $CLI, --config, $CONFIG]
+targets:
+  main: {url_env: DATABASE_URL, shadow_url_env: SHADOW_DATABASE_URL}
+default_target: main
+EOF
+gate W drift --format json
+expect "W: configured shadow: no drift" 0 "$RC" || show "$WORK/W.err"
+expect "W: the configured shadow was used" 'shadow database "shadowdb"' "$(jget "$WORK/W.out" r.drift.shadow)"
+gate W2 drift --format json
+expect "W: the shadow is left empty: a second run works" 0 "$RC" || show "$WORK/W2.err"
+q shadowdb 'CREATE TABLE x (id int)' >/dev/null
+q $DB 'ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 9' >/dev/null
+gate W3 drift --format json
+expect "W: a non-empty shadow is refused (exit 3)" 3 "$RC"
+q shadowdb 'DROP TABLE x' >/dev/null
+gate W4 drift --format json
+expect "W: drift through the configured shadow" "changed | default: 0 | default: 9" "$(item "$WORK/W4.out" column score)"
+check "W: the capture steps name the shadow's variable" grep -qF 'shadow-database-url \"$SHADOW_DATABASE_URL\"' "$WORK/W4.out"
+q $DB 'ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 0' >/dev/null
+cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
+unset SHADOW_DATABASE_URL
+
 # --- S: enum value (last: PostgreSQL cannot drop an enum value) ---------------
 scenario S drift enum Role "changed | values: 'USER', 'ADMIN' | values: 'USER', 'ADMIN', 'GUEST'" \
 	"ALTER TYPE \"Role\" ADD VALUE 'GUEST'" 'SELECT 1'
