@@ -48,6 +48,10 @@ static const struct gate_command commands[] = {
     {"deploy", gate_cmd_deploy, "",
      "gate, then `prisma migrate deploy`, verify and health-check; refused: a checklist",
      GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
+    {"drift", gate_cmd_drift, "",
+     "does the target still hold the schema its migrations make? (replayed into a shadow "
+     "database, compared object by object; history drift too)",
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
     {"help", NULL, "[COMMAND]", "one command's synopsis, options, environment and exit statuses",
      GATE_OPT_MAN, false},
 };

@@ -21,6 +21,7 @@ const struct gate_check_def *const gate_check_registry[] = {
     &gate_check_migration_lock,
     &gate_check_client_sync,
     &gate_check_committed_secrets,
+    &gate_check_test_apply,
     NULL,
 };
 
@@ -283,6 +284,7 @@ void gate_check_ctx_init(struct gate_check_ctx *ctx, struct gate_run *run,
     ctx->run = run;
     ctx->proj = proj;
     ctx->policy = opts->policy;
+    ctx->target = opts->target;
     ctx->schema_ok = gate_project_load(proj, &ctx->schema_err) == GATE_OK;
     if (gate_path_kind(proj->migrations) == GATE_PATH_DIR) {
         ctx->disk_exists = true;

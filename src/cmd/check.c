@@ -318,6 +318,7 @@ static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, boo
     opts.base = cli->base;
     opts.pr_base = getenv("GITHUB_BASE_REF");
     opts.policy = pol;
+    opts.target = cli->target;
     gate_check_ctx_init(&ctx, run, &proj, &opts);
     refuse_empty_change(&ctx);
     describe_change(&ctx);
