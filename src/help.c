@@ -179,6 +179,18 @@ static const struct cmd_doc cmd_docs[] = {
       "could not evaluate: nothing was changed",
       "prisma migrate deploy failed: the database needs attention",
       "deployed, but verification, a health check or a report write failed"}},
+    {"targets",
+     "List the policy's targets for a CI fan-out (one job per database): each target's name and "
+     "the names of the variables that hold its URLs, never a URL. --format json (every field), "
+     "github-matrix (one line for a workflow's strategy.matrix: fromJSON) or text. Without "
+     "targets in the policy: the built-in target (DATABASE_URL).",
+     {"listed", NULL, EXIT_USAGE, NULL, NULL, NULL}},
+    {"summary",
+     "Merge JSON reports (--report json=PATH of several jobs, e.g. one per target) into one "
+     "Markdown table: target, command, verdict, max risk, exit code. For a fan-in job's step "
+     "summary or pull-request comment; --format json gives the rows as JSON.",
+     {"every file was read (whatever the verdicts)", NULL, EXIT_USAGE,
+      "a file is unreadable or not a prisma-gate JSON report", NULL, NULL}},
     {"help",
      "Show the help of one command, or with --man the man page of all of them.",
      {"shown", NULL, "unknown command", NULL, NULL, NULL}},
