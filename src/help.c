@@ -100,6 +100,9 @@ static const struct env_doc envs[] = {
     {"approve deploy", "PRISMA_GATE_SECRET",
      "the secret that signs and checks tokens, when the policy names deploy.secret_env"},
     {"check", "GITHUB_BASE_REF", "in a pull request: the base branch check compares with"},
+    {"check", "GITHUB_REF",
+     "refs/pull/N/merge: HEAD is GitHub's test-merge commit, whose first parent is the base "
+     "when origin/$GITHUB_BASE_REF is not fetched or has moved on"},
     {NULL, "GITHUB_ACTIONS",
      "true: also write annotations, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, and mask secrets"},
     {NULL, "GITLAB_CI", "true: paths in reports are relative to $CI_PROJECT_DIR"},
