@@ -68,10 +68,14 @@ trap 'rm -f "$body"' EXIT
 	fi
 } >"$body"
 
-# The marker is a constant and the user a login: both are jq string
-# literals here (jq's own quoting, from --arg), never shell text.
-filter=$(jq -rn --arg m "$MARKER" --arg u "$user" \
-	'"[.[] | select(.user.login == \($u | tojson) and ((.body // "") | startswith(\($m | tojson)))) | .id] | first // empty"')
+# Ours: the first comment by the token's user that starts with the marker.
+case $user in
+*[!A-Za-z0-9._\[\]-]*)
+	warning "PG_COMMENT_USER is not a GitHub login: no comment"
+	exit 0
+	;;
+esac
+filter='[.[] | select(.user.login == "'"$user"'" and ((.body // "") | startswith("'"$MARKER"'"))) | .id] | first // empty'
 if ! existing=$(gh api --paginate "repos/$repo/issues/$number/comments" --jq "$filter" 2>&1); then
 	warning "cannot list the pull request's comments (token without pull-requests: read?): no comment"
 	exit 0

@@ -1,0 +1,277 @@
+#!/bin/bash
+# tests/ci-action.sh - the GitHub Action (action.yml) and the CI examples
+# (ci/github/*.yml, ci/gitlab/.gitlab-ci.yml) run on this machine with
+# the CI environment simulated (tests/tools/gha-sim.py): real git
+# repositories (a depth-1 clone of GitHub's test-merge commit, as
+# actions/checkout makes it), the event payload, GITHUB_OUTPUT,
+# GITHUB_STEP_SUMMARY, a stand-in `gh` that records the API calls
+# (tests/tools/gh-standin.py), a real PostgreSQL 15 where a job needs a
+# database, the real Prisma CLI for the deploy.
+#
+# Checks: the action's outputs, step summary and exit status; the one
+# pull-request comment (created, then updated, never duplicated; skipped
+# on forks; a read-only token does not fail the job); no `${{ }}` in any
+# `run:`; a branch name, a pull-request title and a migration folder name
+# carrying $(...), backticks and "::" reach no shell and no workflow
+# command; the deploy workflow (plan job -> deploy job with the plan
+# digest as token, concurrency group per target); the status matrix
+# (targets -> one job per target -> one summary table); the GitLab jobs
+# with CI_* variables (JUnit and Code Quality artifacts, allow_failure
+# exit codes, the plan's dotenv feeding the manual deploy).
+#
+# Not run: ci/github/drift.yml (the drift command is not in this build).
+#
+# Usage: tests/ci-action.sh   (PRISMA_GATE=path/to/prisma-gate)
+
+# shellcheck source=tests/integration/check-lib.sh
+. "$(dirname "$0")/integration/check-lib.sh"
+
+command -v python3 >/dev/null 2>&1 || skip_all "python3 not found (run ci/deps.sh)"
+python3 -c 'import yaml' 2>/dev/null || skip_all "python3-yaml not found (run ci/deps.sh)"
+command -v jq >/dev/null 2>&1 || skip_all "jq not found (run ci/deps.sh)"
+
+SIM="python3 $ROOT/tests/tools/gha-sim.py"
+unset GITHUB_ACTIONS GITHUB_REF GITHUB_EVENT_NAME GITHUB_EVENT_PATH GITHUB_REPOSITORY \
+	GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_ENV GITHUB_PATH GITHUB_WORKSPACE RUNNER_TEMP \
+	GITLAB_CI CI_PROJECT_DIR
+
+# ---------------------------------------------------------------- fixtures
+# the action's cache, as a hit: bin/prisma-gate is the gate under test
+mkdir -p "$W/cache/bin" "$W/bin"
+cat >"$W/cache/bin/prisma-gate" <<EOF
+#!/bin/sh
+exec "$GATE" "\$@"
+EOF
+chmod +x "$W/cache/bin/prisma-gate"
+# the stand-in gh
+cat >"$W/bin/gh" <<EOF
+#!/bin/sh
+exec python3 "$ROOT/tests/tools/gh-standin.py" "\$@"
+EOF
+chmod +x "$W/bin/gh"
+export PATH="$W/bin:$PATH"
+
+# sim_reset NAME: fresh runner files for one simulated job
+sim_reset() {
+	SIMD=$W/sim-$1
+	mkdir -p "$SIMD/temp"
+	export RUNNER_TEMP=$SIMD/temp SIM_RESULT=$SIMD/result.json SIM_SUMMARY=$SIMD/summary.md \
+		SIM_LOG=$SIMD/log SIM_COMMANDS=$SIMD/commands SIM_ACTION_DIR=$ROOT SIM_CACHE_DIR=$W/cache \
+		GITHUB_ACTIONS=true GH_STANDIN_LOG=$W/gh.log GH_STANDIN_STATE=$W/gh-state.json
+	: >"$SIM_SUMMARY"
+	: >"$SIM_COMMANDS"
+	: >"$SIM_LOG"
+}
+# res EXPR: a value of the last simulated job's result (jq)
+res() { jq -r "$1" "$SIM_RESULT"; }
+# step_out ID NAME: an output of a step of the last job
+step_out() { jq -r --arg id "$1" --arg n "$2" '[.steps[] | select(.id == $id)][0].outputs[$n] // ""' "$SIM_RESULT"; }
+show_sim() { echo "#   --- log"; sed 's/^/#   /' "$SIM_LOG" | tail -n 40; }
+gh_calls() { grep -c "\"method\": \"$1\"" "$W/gh.log" 2>/dev/null || true; }
+
+# ------------------------------------------------- no ${{ }} inside run:
+if out=$($SIM lint "$ROOT/action.yml" "$ROOT"/ci/github/*.yml 2>&1); then
+	ok "action.yml and every workflow example: no \${{ }} inside a run: script"
+else
+	not_ok "\${{ }} inside run: ($out)"
+fi
+
+# ---------------------------------------------------------------- upstream
+UP=$W/upstream
+new_repo "$UP"
+cd "$UP" || exit 1
+git checkout -q -b feature
+add_migration . 20240201000000_drop_title '-- AlterTable
+ALTER TABLE "events" DROP COLUMN "event_title";
+'
+commit_all . "feature: a destructive migration"
+git checkout -q main
+add_migration . 20240105000000_main_moves 'CREATE TABLE "t5" ("id" INTEGER);
+'
+commit_all . "main moves on"
+git config uploadpack.allowReachableSHA1InWant true
+
+# merge_ref N HEADBRANCH BASEBRANCH: GitHub's test-merge commit refs/pull/N/merge
+merge_ref() {
+	(
+		cd "$UP" || exit 1
+		git checkout -q --detach "$3"
+		git merge -q --no-ff --no-edit "$2" >/dev/null
+		git update-ref "refs/pull/$1/merge" HEAD
+		git checkout -q main
+	)
+}
+# checkout_pr N DIR: what actions/checkout does for a pull request
+# (the merge ref, fetch-depth 1, detached)
+checkout_pr() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	(
+		cd "$2" || exit 1
+		git init -q .
+		git remote add origin "file://$UP"
+		git fetch -q --no-tags --depth=1 origin "+refs/pull/$1/merge:refs/remotes/pull/$1/merge"
+		git checkout -q --detach "refs/remotes/pull/$1/merge"
+	)
+}
+# pr_event FILE N TITLE HEADREF BASEREF HEADREPO
+pr_event() {
+	jq -n --argjson n "$2" --arg t "$3" --arg h "$4" --arg b "$5" --arg hr "$6" '{
+		action: "synchronize", number: $n,
+		pull_request: {number: $n, title: $t,
+			head: {ref: $h, repo: {full_name: $hr}},
+			base: {ref: $b, repo: {full_name: "acme/app"}}},
+		repository: {full_name: "acme/app"}}' >"$1"
+}
+# pr_env N HEADREF BASEREF EVENTFILE WORKSPACE
+pr_env() {
+	export GITHUB_EVENT_NAME=pull_request GITHUB_REF="refs/pull/$1/merge" GITHUB_HEAD_REF=$2 \
+		GITHUB_BASE_REF=$3 GITHUB_EVENT_PATH=$4 GITHUB_WORKSPACE=$5 GITHUB_REPOSITORY=acme/app
+}
+
+# ------------------------------------- the pull-request gate: first push
+merge_ref 7 feature main
+WS=$W/ws7
+checkout_pr 7 "$WS"
+pr_event "$W/event7.json" 7 "Drop the title" feature main acme/app
+pr_env 7 feature main "$W/event7.json" "$WS"
+sim_reset pr1
+cd "$WS" || exit 1
+$SIM job "$ROOT/ci/github/pr-gate.yml" gate
+expect "pr-gate: the job fails (gate closed)" failure "$(res .status)"
+expect "pr-gate: action output verdict" fail "$(step_out gate verdict)"
+expect "pr-gate: action output exit-code" 1 "$(step_out gate exit-code)"
+expect "pr-gate: action output max-risk" critical "$(step_out gate max-risk)"
+SARIF=$(step_out gate report-sarif)
+JSON=$(step_out gate report-json)
+check "pr-gate: the SARIF report exists (report-sarif)" test -s "$SARIF"
+check "pr-gate: the JUnit report exists (report-junit)" test -s "$(step_out gate report-junit)"
+check "pr-gate: the Markdown report exists (report-markdown)" test -s "$(step_out gate report-markdown)"
+expect "pr-gate: the base is the test-merge commit's first parent (main's tip)" \
+	"$(git -C "$UP" rev-parse main)" "$(jq -r .change.base.commit "$JSON")"
+expect "pr-gate: exactly the pull request's migration" 20240201000000_drop_title \
+	"$(jq -r '[.migrations[].name] | join(" ")' "$JSON")"
+expect "pr-gate: the SARIF upload got the SARIF path" "$SARIF" \
+	"$(jq -r '[.steps[] | select(.uses? // "" | startswith("github/codeql-action/upload-sarif"))][0].with.sarif_file' "$SIM_RESULT")"
+expect "pr-gate: the SARIF upload ran (same-repository pull request)" 1 \
+	"$(jq '[.steps[] | select(.uses? // "" | startswith("github/codeql-action/upload-sarif"))] | length' "$SIM_RESULT")"
+expect_has "pr-gate: the step summary is the gate's Markdown" "$SIM_SUMMARY" "## prisma-gate check: ❌ gate closed"
+expect_has "pr-gate: the step summary names the finding" "$SIM_SUMMARY" "ban-drop-column"
+expect_has "pr-gate: an error annotation for the finding" "$SIM_COMMANDS" "::error file=prisma/migrations/20240201000000_drop_title/migration.sql"
+expect "pr-gate: one comment listed, then created" "1 1" "$(gh_calls GET) $(gh_calls POST)"
+expect "pr-gate: one comment on pull request 7" 1 "$(jq '[.comments[] | select(.issue == 7)] | length' "$W/gh-state.json")"
+expect "pr-gate: the comment starts with the hidden marker" "<!-- prisma-gate -->" \
+	"$(jq -r '.comments[0].body | split("\n")[0]' "$W/gh-state.json")"
+expect "pr-gate: the comment carries the report" true \
+	"$(jq '.comments[0].body | contains("ban-drop-column")' "$W/gh-state.json")"
+expect "pr-gate: comment-id output" 1000 "$(step_out gate comment-id)"
+[ "$failed" = 0 ] || show_sim
+
+# ---------------------------- second push: the comment updated, not doubled
+cd "$UP" || exit 1
+git checkout -q feature
+add_migration . 20240202000000_add_index 'CREATE INDEX "events_created_idx" ON "events" ("created_at");
+'
+commit_all . "feature: an index"
+git checkout -q main
+merge_ref 7 feature main
+WS=$W/ws7b
+checkout_pr 7 "$WS"
+pr_env 7 feature main "$W/event7.json" "$WS"
+sim_reset pr2
+cd "$WS" || exit 1
+$SIM job "$ROOT/ci/github/pr-gate.yml" gate
+expect "second push: still one comment" 1 "$(jq '[.comments[] | select(.issue == 7)] | length' "$W/gh-state.json")"
+expect "second push: updated with PATCH (one POST in all)" "1 1" "$(gh_calls POST) $(gh_calls PATCH)"
+expect "second push: the comment shows the new migration" true \
+	"$(jq '.comments[0].body | contains("require-concurrent-index-creation")' "$W/gh-state.json")"
+expect "second push: the same comment id" 1000 "$(step_out gate comment-id)"
+
+# a comment someone else started with the marker is not ours
+jq '.comments += [{id: 5, issue: 8, body: "<!-- prisma-gate -->\nfake", user: {login: "mallory"}}]' \
+	"$W/gh-state.json" >"$W/gh-state.tmp" && mv "$W/gh-state.tmp" "$W/gh-state.json"
+merge_ref 8 feature main
+WS=$W/ws8
+checkout_pr 8 "$WS"
+pr_event "$W/event8.json" 8 "Another" feature main acme/app
+pr_env 8 feature main "$W/event8.json" "$WS"
+sim_reset pr8
+cd "$WS" || exit 1
+$SIM job "$ROOT/ci/github/pr-gate.yml" gate
+expect "someone else's marker comment: left alone" "<!-- prisma-gate -->
+fake" "$(jq -r '.comments[] | select(.id == 5) | .body' "$W/gh-state.json")"
+expect "someone else's marker comment: ours created beside it" 2 \
+	"$(jq '[.comments[] | select(.issue == 8)] | length' "$W/gh-state.json")"
+
+# --------------------------------------------- a fork: no comment, a notice
+: >"$W/gh.log"
+pr_event "$W/event9.json" 9 "From a fork" feature main mallory/app
+merge_ref 9 feature main
+WS=$W/ws9
+checkout_pr 9 "$WS"
+pr_env 9 feature main "$W/event9.json" "$WS"
+sim_reset fork
+GH_STANDIN_READONLY=1 $SIM job "$ROOT/ci/github/pr-gate.yml" gate
+expect "fork: no API call at all" 0 "$(wc -l <"$W/gh.log" | tr -d ' ')"
+expect_has "fork: a notice says why there is no comment" "$SIM_COMMANDS" "::notice title=prisma-gate comment::pull request from a fork"
+expect "fork: the gate's own status still decides (exit 1)" 1 "$(step_out gate exit-code)"
+expect "fork: no SARIF upload (read-only token)" 0 \
+	"$(jq '[.steps[] | select(.uses? // "" | startswith("github/codeql-action/upload-sarif"))] | length' "$SIM_RESULT")"
+
+# a read-only token on a same-repository pull request: a warning, no failure of its own
+: >"$W/gh.log"
+rm -f "$W/gh-state.json"
+WS=$W/ws7c
+checkout_pr 7 "$WS"
+pr_env 7 feature main "$W/event7.json" "$WS"
+sim_reset readonly
+cd "$WS" || exit 1
+GH_STANDIN_READONLY=1 $SIM job "$ROOT/ci/github/pr-gate.yml" gate
+expect_has "read-only token: a warning" "$SIM_COMMANDS" "::warning title=prisma-gate comment::cannot comment"
+expect "read-only token: the comment step itself succeeded" success \
+	"$(jq -r '[.steps[] | select(.step == "action: Pull-request comment")][0].outcome' "$SIM_RESULT")"
+
+# --------------------------------- the action alone: an open gate, exit 0
+cd "$UP" || exit 1
+git checkout -q -b harmless main
+add_migration . 20240203000000_add_table 'CREATE TABLE "notes" ("id" INTEGER);
+'
+commit_all . "harmless"
+git checkout -q main
+merge_ref 10 harmless main
+WS=$W/ws10
+checkout_pr 10 "$WS"
+pr_event "$W/event10.json" 10 "Harmless" harmless main acme/app
+pr_env 10 harmless main "$W/event10.json" "$WS"
+sim_reset open
+: >"$W/gh.log"
+cd "$WS" || exit 1
+$SIM action "$ROOT" --with command=check --with comment=off --with formats="json markdown"
+expect "action, open gate: success" success "$(res .status)"
+expect "action, open gate: verdict pass" pass "$(res .outputs.verdict)"
+expect "action, open gate: exit-code 0" 0 "$(res .outputs[\"exit-code\"])"
+expect "action, open gate: no SARIF asked, none written" "" "$(res .outputs[\"report-sarif\"])"
+expect "action, comment off: no API call" 0 "$(wc -l <"$W/gh.log" | tr -d ' ')"
+
+# the action without a command input (required: true is not enforced)
+sim_reset nocommand
+$SIM action "$ROOT" --with comment=off
+expect "action, no command: fails" failure "$(res .status)"
+expect "action, no command: exit-code 2" 2 "$(res .outputs[\"exit-code\"])"
+expect_has "action, no command: an error annotation" "$SIM_COMMANDS" "::error title=prisma-gate::the command input is required"
+
+# a plain depth-1 clone of a branch (not the merge ref): exit 3 naming the fetch
+WS=$W/ws-plain
+rm -rf "$WS"
+git clone -q --depth 1 --branch feature "file://$UP" "$WS"
+git -C "$WS" remote set-url origin "file://$W/nowhere"
+pr_env 11 feature main "$W/event10.json" "$WS"
+export GITHUB_REF=refs/heads/feature
+sim_reset plain
+cd "$WS" || exit 1
+$SIM action "$ROOT" --with command=check --with comment=off --with formats=json
+expect "plain shallow clone without the base: exit-code 3" 3 "$(res .outputs[\"exit-code\"])"
+expect_has "plain shallow clone without the base: says which fetch to add" "$SIM_LOG" \
+	"git fetch --no-tags --depth=50 origin main:refs/remotes/origin/main"
+
+finish
