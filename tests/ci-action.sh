@@ -231,6 +231,48 @@ expect_has "read-only token: a warning" "$SIM_COMMANDS" "::warning title=prisma-
 expect "read-only token: the comment step itself succeeded" success \
 	"$(jq -r '[.steps[] | select(.step == "action: Pull-request comment")][0].outcome' "$SIM_RESULT")"
 
+# ------------------------------------------------------- script injection
+# A base branch and a head branch named with $( ) and backticks, a pull
+# request title with $( ), backticks and a workflow command on its own
+# line, a migration folder named with all three and "::": none of it
+# runs, none of it becomes a workflow command.
+BASE_INJ='rel$(touch${IFS}pwned-base)'
+HEAD_INJ='inj$(touch${IFS}pwned-branch)`touch${IFS}pwned-bt`'
+FOLDER_INJ='20240301000000_x$(touch pwned-folder)`touch pwned-folder-bt`::add-mask::INJECTED'
+TITLE_INJ='t $(touch pwned-title) `touch pwned-title-bt`
+::add-mask::INJECTED
+::error::INJECTED'
+cd "$UP" || exit 1
+git branch -q "$BASE_INJ" main
+git checkout -q -b "$HEAD_INJ" main
+add_migration . "$FOLDER_INJ" 'CREATE TABLE "inj" ("id" INTEGER);
+'
+commit_all . "an odd folder name"
+git checkout -q main
+merge_ref 12 "$HEAD_INJ" "$BASE_INJ"
+WS=$W/ws12
+checkout_pr 12 "$WS"
+pr_event "$W/event12.json" 12 "$TITLE_INJ" "$HEAD_INJ" "$BASE_INJ" acme/app
+pr_env 12 "$HEAD_INJ" "$BASE_INJ" "$W/event12.json" "$WS"
+: >"$W/gh.log"
+rm -f "$W/gh-state.json"
+sim_reset injection
+cd "$WS" || exit 1
+$SIM job "$ROOT/ci/github/pr-gate.yml" gate
+JSON=$(step_out gate report-json)
+expect "injection: the gate ran on the odd base (fetched by the action)" "origin/$BASE_INJ" \
+	"$(jq -r .change.base.ref "$JSON")"
+expect "injection: the odd folder was linted" "$FOLDER_INJ" "$(jq -r '[.migrations[].name] | join(" ")' "$JSON")"
+expect "injection: no \$( ) or backtick ran anywhere" "" "$(find "$W" -name 'pwned*' 2>/dev/null)"
+expect "injection: no ::add-mask:: was issued" 0 "$(grep -c $'\t::add-mask::' "$SIM_COMMANDS")"
+expect "injection: no workflow command starts with the planted text" 0 \
+	"$(grep -cE $'\t::[a-z-]+( [^:]*)?::INJECTED' "$SIM_COMMANDS")"
+expect "injection: the run step's outputs are only the gate's" \
+	"blocking exit-code findings max-risk report-json report-junit report-markdown report-sarif status verdict" \
+	"$(jq -r '[.steps[] | select(.step == "action: Run prisma-gate")][0].outputs | keys | join(" ")' "$SIM_RESULT")"
+expect "injection: one comment, the folder name in it as text" 1 \
+	"$(jq '[.comments[] | select(.issue == 12)] | length' "$W/gh-state.json")"
+
 # --------------------------------- the action alone: an open gate, exit 0
 cd "$UP" || exit 1
 git checkout -q -b harmless main
@@ -273,5 +315,70 @@ $SIM action "$ROOT" --with command=check --with comment=off --with formats=json
 expect "plain shallow clone without the base: exit-code 3" 3 "$(res .outputs[\"exit-code\"])"
 expect_has "plain shallow clone without the base: says which fetch to add" "$SIM_LOG" \
 	"git fetch --no-tags --depth=50 origin main:refs/remotes/origin/main"
+
+
+# ====================================================== jobs with a database
+unset GITHUB_BASE_REF GITHUB_HEAD_REF
+export GITHUB_EVENT_NAME=schedule GITHUB_REF=refs/heads/main GITHUB_EVENT_PATH=$W/event-empty.json
+echo '{}' >"$GITHUB_EVENT_PATH"
+PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/gate-ci-pg.XXXXXX")
+pg_rc=0
+pg_start "$PGDIR" "$W/pg-start.err" || pg_rc=$?
+if [ "$pg_rc" != 0 ]; then
+	show "$W/pg-start.err"
+	[ "$pg_rc" = 77 ] || not_ok "start a PostgreSQL cluster (ci/pg.sh start)"
+	pg_stop "$PGDIR"
+	finish "PostgreSQL 15 not available: the status matrix, deploy and GitLab jobs"
+fi
+trap 'pg_stop "$PGDIR"; cleanup' EXIT
+
+# ------------------------------------------- status matrix: one job per target
+EU_URL=$("$ROOT/ci/pg.sh" createdb "$PGDIR" eu 2>>"$W/createdb.err")
+US_URL=${EU_URL%/eu}/no_such_database
+PS=$W/proj-status
+new_repo "$PS"
+cat >"$PS/prisma-gate.yml" <<'EOF'
+version: 1
+targets:
+  eu:
+    url_env: EU_DATABASE_URL
+  us:
+    url_env: US_DATABASE_URL
+default_target: eu
+EOF
+commit_all "$PS" "policy with two targets"
+export GITHUB_WORKSPACE=$PS SIM_ARTIFACTS=$W/artifacts
+export SIM_SECRETS="{\"EU_DATABASE_URL\": \"$EU_URL\", \"US_DATABASE_URL\": \"$US_URL\"}"
+cd "$PS" || exit 1
+sim_reset targets
+$SIM job "$ROOT/ci/github/status-matrix.yml" targets
+MATRIX=$(res .outputs.matrix)
+expect "status-matrix: the targets job's matrix" \
+	'{"include":[{"target":"eu","url_env":"EU_DATABASE_URL"},{"target":"us","url_env":"US_DATABASE_URL"}]}' "$MATRIX"
+expect_lacks "status-matrix: no URL in the matrix" "$SIM_RESULT" "$EU_URL"
+n=0
+for entry in $(printf '%s' "$MATRIX" | jq -c '.include[]'); do
+	t=$(printf '%s' "$entry" | jq -r .target)
+	sim_reset "status-$t"
+	$SIM job "$ROOT/ci/github/status-matrix.yml" status --matrix "$entry" \
+		--needs "$(jq -n --arg m "$MATRIX" '{targets: {outputs: {matrix: $m}, result: "success"}}')"
+	JSON=$(step_out status report-json)
+	expect "status-matrix $t: the report carries the target's name" "$t" "$(jq -r .target.name "$JSON")"
+	expect "status-matrix $t: the URL came from the secret named by url_env" \
+		"$(printf '%s' "$entry" | jq -r .url_env)" "$(jq -r .target.url_env "$JSON")"
+	n=$((n + 1))
+done
+expect "status-matrix: one status job per target" 2 "$n"
+expect "status-matrix: eu (no migration applied) is not clean: exit 1" 1 \
+	"$(jq -r .exit_code "$SIM_ARTIFACTS/prisma-gate-status-eu/prisma-gate.json")"
+expect "status-matrix: us (no such database) could not be evaluated: exit 3" 3 \
+	"$(jq -r .exit_code "$SIM_ARTIFACTS/prisma-gate-status-us/prisma-gate.json")"
+sim_reset status-summary
+$SIM job "$ROOT/ci/github/status-matrix.yml" summary --needs '{"status": {"result": "failure", "outputs": {}}}'
+expect "status-matrix: the summary job succeeds" success "$(res .status)"
+expect_has "status-matrix: one table, eu's row" "$SIM_SUMMARY" "| eu | status | ❌ fail |"
+expect_has "status-matrix: one table, us's row" "$SIM_SUMMARY" "| us | status | ⚠️ error |"
+expect_has "status-matrix: the verdict count" "$SIM_SUMMARY" "2 reports: 0 pass, 1 fail, 1 error"
+unset SIM_SECRETS
 
 finish
