@@ -381,4 +381,70 @@ expect_has "status-matrix: one table, us's row" "$SIM_SUMMARY" "| us | status | 
 expect_has "status-matrix: the verdict count" "$SIM_SUMMARY" "2 reports: 0 pass, 1 fail, 1 error"
 unset SIM_SECRETS
 
+
+# ------------------------------- deploy: plan job -> deploy job (real Prisma)
+PRISMA_OK=0
+"$ROOT/ci/prisma.sh" install >"$W/prisma-install.log" 2>&1 || PRISMA_OK=$?
+if [ "$PRISMA_OK" = 0 ]; then
+	PROD_URL=$("$ROOT/ci/pg.sh" createdb "$PGDIR" prod 2>>"$W/createdb.err")
+	PD=$W/proj-deploy
+	new_repo "$PD"
+	cat >"$PD/prisma-gate.yml" <<EOF
+version: 1
+project:
+  prisma: [node, $ROOT/tests/prisma/node_modules/prisma/build/index.js, --config, $ROOT/tests/prisma/prisma.config.ts]
+targets:
+  production:
+    url_env: DATABASE_URL
+deploy:
+  auto_max_risk: none
+  confirm_max_risk: high
+  timeout: 2m
+EOF
+	commit_all "$PD" "policy"
+	export GITHUB_EVENT_NAME=push GITHUB_WORKSPACE=$PD SIM_SKIP="Install the Prisma CLI"
+	export SIM_SECRETS="{\"READONLY_DATABASE_URL\": \"$PROD_URL\", \"DATABASE_URL\": \"$PROD_URL\"}"
+	cd "$PD" || exit 1
+	sim_reset plan
+	$SIM job "$ROOT/ci/github/deploy.yml" plan
+	DIGEST=$(res '.outputs["plan-digest"]')
+	expect "deploy.yml plan: a plan digest output" true "$(case $DIGEST in sha256:????????????????????????????????????????????????????????????????) echo true ;; *) echo "$DIGEST" ;; esac)"
+	expect "deploy.yml plan: the decision output" confirm "$(res .outputs.decision)"
+	expect "deploy.yml plan: exit 1 (needs a token) does not fail the job" success "$(res .status)"
+	expect "deploy.yml plan: concurrency group per target" "prisma-gate-db-production false" \
+		"$(res '.concurrency.group + " " + (.concurrency["cancel-in-progress"])')"
+	NEEDS=$(jq -c '{plan: {outputs: .outputs, result: "success"}}' "$SIM_RESULT")
+	sim_reset deploy
+	$SIM job "$ROOT/ci/github/deploy.yml" deploy --needs "$NEEDS"
+	expect "deploy.yml deploy: behind the environment of the target" production "$(res .environment)"
+	expect "deploy.yml deploy: the same concurrency group" prisma-gate-db-production "$(res .concurrency.group)"
+	expect "deploy.yml deploy: the job succeeds" success "$(res .status)"
+	expect "deploy.yml deploy: exit-code 0" 0 "$(step_out deploy exit-code)"
+	expect "deploy.yml deploy: the migration is applied" 1 \
+		"$(psql -X -At -d "$PROD_URL" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '20240101000000_init' AND finished_at IS NOT NULL" 2>&1)"
+	[ "$(res .status)" = success ] || show_sim
+	# a stale plan: the approved digest no longer matches what would run
+	add_migration "$PD" 20240102000000_more 'CREATE TABLE "more" ("id" INTEGER);
+'
+	commit_all "$PD" "another migration after the review"
+	sim_reset plan2
+	$SIM job "$ROOT/ci/github/deploy.yml" plan
+	NEEDS=$(jq -c '{plan: {outputs: .outputs, result: "success"}}' "$SIM_RESULT")
+	add_migration "$PD" 20240103000000_unreviewed 'CREATE TABLE "unreviewed" ("id" INTEGER);
+'
+	commit_all "$PD" "a migration nobody reviewed"
+	sim_reset deploy2
+	$SIM job "$ROOT/ci/github/deploy.yml" deploy --needs "$NEEDS"
+	expect "deploy.yml, stale plan: the deploy job fails" failure "$(res .status)"
+	expect "deploy.yml, stale plan: refused (exit 1)" 1 "$(step_out deploy exit-code)"
+	expect "deploy.yml, stale plan: nothing applied" 0 \
+		"$(psql -X -At -d "$PROD_URL" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name <> '20240101000000_init'" 2>&1)"
+	unset SIM_SKIP SIM_SECRETS
+elif [ "$PRISMA_OK" = 77 ]; then
+	echo "# deploy.yml: skipped (the Prisma CLI fixture cannot be installed: ci/prisma.sh)"
+else
+	show "$W/prisma-install.log"
+	not_ok "install the Prisma CLI fixture (ci/prisma.sh install)"
+fi
+
 finish
