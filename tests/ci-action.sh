@@ -317,6 +317,50 @@ expect_has "plain shallow clone without the base: says which fetch to add" "$SIM
 	"git fetch --no-tags --depth=50 origin main:refs/remotes/origin/main"
 
 
+
+# ------------------------------------------------ GitLab: the merge request
+GL=$ROOT/ci/gitlab/.gitlab-ci.yml
+unset GITHUB_ACTIONS GITHUB_EVENT_NAME GITHUB_EVENT_PATH GITHUB_REF GITHUB_BASE_REF GITHUB_HEAD_REF \
+	GITHUB_REPOSITORY GITHUB_WORKSPACE
+export PATH="$W/cache/bin:$PATH"
+GLW=$W/gl-mr
+rm -rf "$GLW"
+git clone -q --branch feature "file://$UP" "$GLW"
+gl_env() {
+	export CI=true GITLAB_CI=true CI_PROJECT_DIR=$1 CI_PIPELINE_SOURCE=$2 CI_DEFAULT_BRANCH=main \
+		CI_COMMIT_REF_NAME=$3 CI_COMMIT_BRANCH=$3 CI_COMMIT_SHA=$(git -C "$1" rev-parse HEAD)
+}
+gl_env "$GLW" merge_request_event feature
+unset CI_COMMIT_BRANCH
+export CI_MERGE_REQUEST_IID=3 CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main \
+	CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git -C "$UP" merge-base feature main)
+sim_reset gl-check
+cd "$GLW" || exit 1
+$SIM gitlab "$GL" prisma-gate-check
+expect "gitlab check: exit 1 (gate closed)" 1 "$(res .exit_code)"
+expect "gitlab check: fails the pipeline (1 is not an allowed exit code)" failed "$(res .status)"
+expect "gitlab check: the JUnit artifact is written" true "$(res '.artifacts["prisma-gate-junit.xml"]')"
+expect "gitlab check: the Code Quality artifact is written" true "$(res '.artifacts["gl-code-quality-report.json"]')"
+expect "gitlab check: Code Quality names the finding" ban-drop-column \
+	"$(jq -r '[.[].check_name] | map(select(. == "ban-drop-column")) | first' "$GLW/gl-code-quality-report.json")"
+expect "gitlab check: paths relative to CI_PROJECT_DIR" prisma/migrations/20240201000000_drop_title/migration.sql \
+	"$(jq -r '[.[] | select(.check_name == "ban-drop-column")][0].location.path' "$GLW/gl-code-quality-report.json")"
+unset CI_MERGE_REQUEST_IID CI_MERGE_REQUEST_TARGET_BRANCH_NAME CI_MERGE_REQUEST_DIFF_BASE_SHA
+
+# a branch push without a merge request: the advisory lint
+GLW=$W/gl-push
+rm -rf "$GLW"
+git clone -q --branch feature "file://$UP" "$GLW"
+gl_env "$GLW" push feature
+sim_reset gl-lint
+cd "$GLW" || exit 1
+$SIM gitlab "$GL" prisma-gate-lint
+expect "gitlab lint: exit 1 (findings)" 1 "$(res .exit_code)"
+expect "gitlab lint: allowed to fail on 1 (passed with warnings)" "warning [1]" \
+	"$(res '.status + " " + (.allow_failure_exit_codes | tostring)')"
+expect "gitlab lint: the JUnit artifact is written" true "$(res '.artifacts["prisma-gate-junit.xml"]')"
+unset CI GITLAB_CI CI_PROJECT_DIR CI_PIPELINE_SOURCE CI_DEFAULT_BRANCH CI_COMMIT_REF_NAME CI_COMMIT_BRANCH CI_COMMIT_SHA
+
 # ====================================================== jobs with a database
 unset GITHUB_BASE_REF GITHUB_HEAD_REF
 export GITHUB_EVENT_NAME=schedule GITHUB_REF=refs/heads/main GITHUB_EVENT_PATH=$W/event-empty.json
@@ -439,6 +483,28 @@ EOF
 	expect "deploy.yml, stale plan: refused (exit 1)" 1 "$(step_out deploy exit-code)"
 	expect "deploy.yml, stale plan: nothing applied" 0 \
 		"$(psql -X -At -d "$PROD_URL" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name <> '20240101000000_init'" 2>&1)"
+	# ------------------------------ GitLab: plan -> manual deploy (dotenv)
+	gl_env "$PD" push main
+	export READONLY_DATABASE_URL=$PROD_URL
+	sim_reset gl-plan
+	cd "$PD" || exit 1
+	$SIM gitlab "$GL" prisma-gate-plan
+	expect "gitlab plan: exit 1 (needs a token)" 1 "$(res .exit_code)"
+	expect "gitlab plan: allowed to fail on 1" warning "$(res .status)"
+	GL_DIGEST=$(res .dotenv.PRISMA_GATE_PLAN_DIGEST)
+	expect "gitlab plan: the digest in the dotenv report" true \
+		"$(case $GL_DIGEST in sha256:????????????????????????????????????????????????????????????????) echo true ;; *) echo "$GL_DIGEST" ;; esac)"
+	expect "gitlab plan: the decision in the dotenv report" confirm "$(res .dotenv.PRISMA_GATE_PLAN_DECISION)"
+	sim_reset gl-deploy
+	PRISMA_GATE_PLAN_DIGEST=$GL_DIGEST DATABASE_URL=$PROD_URL $SIM gitlab "$GL" prisma-gate-deploy
+	expect "gitlab deploy: manual" manual "$(res '.when | join(" ")')"
+	expect "gitlab deploy: the production environment, one resource group" "production prisma-gate-production" \
+		"$(res '.environment + " " + .resource_group')"
+	expect "gitlab deploy: exit 0 with the plan's digest" 0 "$(res .exit_code)"
+	expect "gitlab deploy: both reviewed migrations applied" 2 \
+		"$(psql -X -At -d "$PROD_URL" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name IN ('20240102000000_more', '20240103000000_unreviewed') AND finished_at IS NOT NULL" 2>&1)"
+	[ "$(res .exit_code)" = 0 ] || show_sim
+	unset READONLY_DATABASE_URL CI GITLAB_CI CI_PROJECT_DIR CI_PIPELINE_SOURCE CI_DEFAULT_BRANCH CI_COMMIT_REF_NAME CI_COMMIT_BRANCH CI_COMMIT_SHA
 	unset SIM_SKIP SIM_SECRETS
 elif [ "$PRISMA_OK" = 77 ]; then
 	echo "# deploy.yml: skipped (the Prisma CLI fixture cannot be installed: ci/prisma.sh)"
