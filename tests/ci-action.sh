@@ -236,9 +236,13 @@ expect "read-only token: the comment step itself succeeded" success \
 # request title with $( ), backticks and a workflow command on its own
 # line, a migration folder named with all three and "::": none of it
 # runs, none of it becomes a workflow command.
+# shellcheck disable=SC2016 # the $( ) and backticks are the point: never expanded
 BASE_INJ='rel$(touch${IFS}pwned-base)'
+# shellcheck disable=SC2016
 HEAD_INJ='inj$(touch${IFS}pwned-branch)`touch${IFS}pwned-bt`'
+# shellcheck disable=SC2016
 FOLDER_INJ='20240301000000_x$(touch pwned-folder)`touch pwned-folder-bt`::add-mask::INJECTED'
+# shellcheck disable=SC2016
 TITLE_INJ='t $(touch pwned-title) `touch pwned-title-bt`
 ::add-mask::INJECTED
 ::error::INJECTED'
@@ -291,15 +295,15 @@ cd "$WS" || exit 1
 $SIM action "$ROOT" --with command=check --with comment=off --with formats="json markdown"
 expect "action, open gate: success" success "$(res .status)"
 expect "action, open gate: verdict pass" pass "$(res .outputs.verdict)"
-expect "action, open gate: exit-code 0" 0 "$(res .outputs[\"exit-code\"])"
-expect "action, open gate: no SARIF asked, none written" "" "$(res .outputs[\"report-sarif\"])"
+expect "action, open gate: exit-code 0" 0 "$(res '.outputs["exit-code"]')"
+expect "action, open gate: no SARIF asked, none written" "" "$(res '.outputs["report-sarif"]')"
 expect "action, comment off: no API call" 0 "$(wc -l <"$W/gh.log" | tr -d ' ')"
 
 # the action without a command input (required: true is not enforced)
 sim_reset nocommand
 $SIM action "$ROOT" --with comment=off
 expect "action, no command: fails" failure "$(res .status)"
-expect "action, no command: exit-code 2" 2 "$(res .outputs[\"exit-code\"])"
+expect "action, no command: exit-code 2" 2 "$(res '.outputs["exit-code"]')"
 expect_has "action, no command: an error annotation" "$SIM_COMMANDS" "::error title=prisma-gate::the command input is required"
 
 # a plain depth-1 clone of a branch (not the merge ref): exit 3 naming the fetch
@@ -312,7 +316,7 @@ export GITHUB_REF=refs/heads/feature
 sim_reset plain
 cd "$WS" || exit 1
 $SIM action "$ROOT" --with command=check --with comment=off --with formats=json
-expect "plain shallow clone without the base: exit-code 3" 3 "$(res .outputs[\"exit-code\"])"
+expect "plain shallow clone without the base: exit-code 3" 3 "$(res '.outputs["exit-code"]')"
 expect_has "plain shallow clone without the base: says which fetch to add" "$SIM_LOG" \
 	"git fetch --no-tags --depth=50 origin main:refs/remotes/origin/main"
 
