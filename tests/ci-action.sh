@@ -331,13 +331,14 @@ GLW=$W/gl-mr
 rm -rf "$GLW"
 git clone -q --branch feature "file://$UP" "$GLW"
 gl_env() {
+	CI_COMMIT_SHA=$(git -C "$1" rev-parse HEAD)
 	export CI=true GITLAB_CI=true CI_PROJECT_DIR=$1 CI_PIPELINE_SOURCE=$2 CI_DEFAULT_BRANCH=main \
-		CI_COMMIT_REF_NAME=$3 CI_COMMIT_BRANCH=$3 CI_COMMIT_SHA=$(git -C "$1" rev-parse HEAD)
+		CI_COMMIT_REF_NAME=$3 CI_COMMIT_BRANCH=$3 CI_COMMIT_SHA
 }
 gl_env "$GLW" merge_request_event feature
 unset CI_COMMIT_BRANCH
-export CI_MERGE_REQUEST_IID=3 CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main \
-	CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git -C "$UP" merge-base feature main)
+CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git -C "$UP" merge-base feature main)
+export CI_MERGE_REQUEST_IID=3 CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main CI_MERGE_REQUEST_DIFF_BASE_SHA
 sim_reset gl-check
 cd "$GLW" || exit 1
 $SIM gitlab "$GL" prisma-gate-check
