@@ -322,6 +322,44 @@ expect_has "plain shallow clone without the base: says which fetch to add" "$SIM
 
 
 
+
+# working-directory: a project in a subfolder of the repository
+MONO=$W/mono-up
+mkdir -p "$MONO/apps/web"
+(
+	cd "$MONO" || exit 1
+	git init -q -b main .
+	cd apps/web || exit 1
+	write_schema prisma
+	add_migration . 20240101000000_init "$INIT_SQL"
+	printf '%s\n' "$LOCK" >prisma/migrations/migration_lock.toml
+	cd "$MONO" && git add -A && git commit -q -m init
+	git checkout -q -b feature
+	add_migration apps/web 20240201000000_drop_title 'ALTER TABLE "events" DROP COLUMN "event_title";
+'
+	git add -A && git commit -q -m drop
+	git checkout -q --detach main
+	git merge -q --no-ff --no-edit feature >/dev/null
+	git update-ref refs/pull/21/merge HEAD
+	git checkout -q main
+)
+WS=$W/ws-mono
+rm -rf "$WS"
+mkdir -p "$WS"
+(cd "$WS" && git init -q . && git remote add origin "file://$MONO" &&
+	git fetch -q --no-tags --depth=1 origin "+refs/pull/21/merge:refs/remotes/pull/21/merge" &&
+	git checkout -q --detach refs/remotes/pull/21/merge)
+pr_event "$W/event21.json" 21 "Monorepo" feature main acme/app
+pr_env 21 feature main "$W/event21.json" "$WS"
+sim_reset mono
+cd "$WS" || exit 1
+$SIM action "$ROOT" --with command=check --with comment=off --with working-directory=apps/web --with formats="json sarif"
+expect "working-directory: the gate closes on the subfolder's migration" 1 "$(res '.outputs["exit-code"]')"
+expect_has "working-directory: annotations name repository paths" "$SIM_COMMANDS" \
+	"::error file=apps/web/prisma/migrations/20240201000000_drop_title/migration.sql"
+expect "working-directory: SARIF URIs are repository paths" apps/web/prisma/migrations/20240201000000_drop_title/migration.sql \
+	"$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' "$(res '.outputs["report-sarif"]')")"
+
 # ------------------------------------------------ GitLab: the merge request
 GL=$ROOT/ci/gitlab/.gitlab-ci.yml
 unset GITHUB_ACTIONS GITHUB_EVENT_NAME GITHUB_EVENT_PATH GITHUB_REF GITHUB_BASE_REF GITHUB_HEAD_REF \
