@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # prisma-gate - hand-written GNU make. Targets: all check asan bench demo
 # install uninstall clean golden golden-update unit lint hdrcheck format
-# fuzz fuzz-smoke.
+# fuzz fuzz-smoke ci-action ci-validate.
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
