@@ -78,8 +78,8 @@ BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
-        man docs-check github-mask tidy ci-action ci-validate \
-        fuzz fuzz-toolchain fuzz-bins fuzz-smoke
+        man docs-check github-mask tidy rule-examples readme-examples ci-action ci-validate \
+        fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden
 
 all: $(BIN)
 
@@ -147,8 +147,9 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden docs-check github-mask corpus bad-input report-files \
-	    missing-libs fuzz-smoke ci-validate
+	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples docs-check github-mask \
+	    corpus bad-input report-files missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit) \
+	    ci-validate
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "ci-action: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory ci-action; fi
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
@@ -162,6 +163,14 @@ golden: $(BIN_PATH) $(SCHEMA_CHECK)
 
 golden-update: $(BIN_PATH) $(SCHEMA_CHECK)
 	@GOLDEN_UPDATE=1 $(CHECKED_GATE) tests/run-golden.sh
+
+# every rule's documented bad example fires it, its good example does not
+rule-examples: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/rule-examples.sh
+
+# the README's example commands, run as written against a fixture project
+readme-examples: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/readme-examples.sh
 
 corpus: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/corpus.sh
@@ -199,6 +208,26 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	$(MAKE) --no-print-directory B=build-asan SANITIZE=address,undefined \
 	    GATE_SKIP_INTEGRATION=$(GATE_SKIP_INTEGRATION) check
+
+# valgrind memcheck over the unit tests and the golden suite (each run of
+# prisma-gate through tests/tools/valgrind-gate.sh): any error or definite
+# leak fails. valgrind-unit is part of make check; the golden half takes
+# minutes, so it runs on its own (VALGRIND_GOLDEN=2 limits it to a family).
+VALGRIND := valgrind --quiet --tool=memcheck --error-exitcode=98 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --track-origins=yes \
+            --suppressions=$(abspath tests/tools/valgrind.supp)
+
+valgrind: valgrind-unit valgrind-golden
+
+valgrind-unit: $(UNIT_BINS)
+	@command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (Debian: valgrind; ci/deps.sh)" >&2; exit 1; }
+	@fail=0; for t in $(UNIT_BINS); do echo "== valgrind $$t"; \
+	    CMOCKA_MESSAGE_OUTPUT=stdout $(VALGRIND) $$t || fail=1; done; exit $$fail
+
+valgrind-golden: $(BIN_PATH) $(SCHEMA_CHECK)
+	@command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (Debian: valgrind; ci/deps.sh)" >&2; exit 1; }
+	@PRISMA_GATE=$(abspath tests/tools/valgrind-gate.sh) PRISMA_GATE_REAL=$(abspath $(BIN_PATH)) \
+	    GOLDEN_ONLY=$(VALGRIND_GOLDEN) tests/run-golden.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BIN)
@@ -287,10 +316,10 @@ hdrcheck:
 	    $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
 
 format:
-	clang-format -i include/gate/*.h src/*.c src/*/*.c src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
+	clang-format -i include/gate/*.h src/*.c src/*/*.c src/*/*.h src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
 
 format-check:
-	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
+	@clang-format --dry-run --Werror include/gate/*.h src/*.c src/*/*.c src/*/*.h src/*/*/*.c tests/unit/*.c tests/fuzz/*.c
 	@echo "format: ok"
 
 clean:

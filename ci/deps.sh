@@ -23,7 +23,7 @@ TEST_PKGS="libxml2-utils
 libcmocka-dev
 clang libclang-rt-14-dev clang-format
 postgresql-15 postgresql-client-15
-git time python3 python3-jsonschema python3-yaml jq openssl"
+git time python3 python3-jsonschema python3-yaml jq openssl valgrind"
 
 case $SET in
 build) PKGS=$BUILD_PKGS ;;

@@ -13,7 +13,7 @@ cd "$ROOT" || exit 2
 . "$ROOT/tests/lib.sh"
 B=${FUZZ_B:-build-fuzz}
 SECS=${FUZZ_SECONDS:-20}
-TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe}
+TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe token url migrations}
 
 # TARGET -> its -max_len (bytes) and seed directories
 seeds() {
@@ -22,6 +22,9 @@ seeds() {
 	sql) echo "8192 tests/golden/sql examples/events/prisma examples/events/next" ;;
 	http_status) echo "8192 tests/golden/sql tests/golden/report tests/data" ;;
 	ghsafe) echo "4096 tests/golden/report tests/golden/sql" ;;
+	token) echo "512" ;;
+	url) echo "600" ;;
+	migrations) echo "2048" ;;
 	*) return 1 ;;
 	esac
 }

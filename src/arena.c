@@ -56,6 +56,26 @@ char *gate_arena_strndup(struct gate_arena *a, const char *s, size_t n)
     return p;
 }
 
+void gate_arena_grow(struct gate_arena *a, void **p, size_t *cap, size_t used, size_t need,
+                     size_t elem)
+{
+    size_t ncap = *cap ? *cap : 8;
+    void *bigger;
+
+    if (need <= *cap)
+        return;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            GATE_BUG("arena array over SIZE_MAX / 2: a length computed wrong");
+        ncap *= 2;
+    }
+    bigger = gate_arena_alloc(a, ncap * elem);
+    if (used)
+        memcpy(bigger, *p, used * elem);
+    *p = bigger;
+    *cap = ncap;
+}
+
 char *gate_arena_strdup(struct gate_arena *a, const char *s)
 {
     if (!s)

@@ -56,25 +56,6 @@ static const struct gate_command commands[] = {
      GATE_OPT_MAN, false},
 };
 
-static const char *const format_names[] = {"text",   "json",   "junit",   "sarif",
-                                           "github", "gitlab", "markdown"};
-
-const char *gate_format_name(enum gate_format f)
-{
-    return (size_t)f < GATE_ARRAY_SIZE(format_names) ? format_names[f] : "?";
-}
-
-bool gate_format_parse(const char *s, enum gate_format *out)
-{
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(format_names); i++) {
-        if (!strcmp(s, format_names[i])) {
-            *out = (enum gate_format)i;
-            return true;
-        }
-    }
-    return false;
-}
-
 enum {
     OPT_REPORT = 256,
     OPT_FORCE = 400,
@@ -209,11 +190,18 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
                 break;
             }
             if (!gate_format_parse(optarg, &cli->format)) {
-                const char *s = gate_suggest(optarg, format_names, GATE_ARRAY_SIZE(format_names));
+                const char *names[GATE_FORMAT_COUNT];
+                struct gate_buf list = {0};
+                const char *s;
 
-                gate_errorf("unknown format '%s' (%s%s%svalid: text, json, junit, sarif, github, "
-                            "gitlab, markdown)",
-                            optarg, s ? "did you mean '" : "", s ? s : "", s ? "'? " : "");
+                for (int f = 0; f < GATE_FORMAT_COUNT; f++)
+                    names[f] = gate_format_name((enum gate_format)f);
+                s = gate_suggest(optarg, names, GATE_FORMAT_COUNT);
+                gate_report_format_list(&list, GATE_FORMATS_ALL, ", ", ", ");
+                gate_errorf("unknown format '%s' (%s%s%svalid: %s)", optarg,
+                            s ? "did you mean '" : "", s ? s : "", s ? "'? " : "",
+                            gate_buf_str(&list));
+                gate_buf_release(&list);
                 return GATE_EXIT_USAGE;
             }
             cli->format_set = true;
@@ -234,7 +222,7 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             }
             cli->reports =
                 gate_xrealloc(cli->reports, ((size_t)cli->nreports + 1) * sizeof(*cli->reports));
-            cli->reports[cli->nreports++] = optarg;
+            cli->reports[cli->nreports++] = spec;
             break;
         }
         case OPT_FORCE:
@@ -262,8 +250,9 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             return -1;
         case OPT_FAIL_ON:
             if (!gate_risk_parse(optarg, &cli->fail_on)) {
-                static const char *const levels[] = {"none", "low", "medium", "high", "critical"};
-                const char *s = gate_suggest(optarg, levels, GATE_ARRAY_SIZE(levels));
+                size_t nlevels;
+                const char *const *levels = gate_risk_names(&nlevels);
+                const char *s = gate_suggest(optarg, levels, nlevels);
 
                 if (s)
                     gate_errorf("invalid --fail-on '%s' (did you mean '%s'? valid: none, low, "

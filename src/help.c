@@ -28,10 +28,9 @@ static const struct opt_doc opts[] = {
      "when it does not exist)"},
     {0, NULL, "-t, --target NAME", "target database from the policy (default: default_target)"},
     {0, NULL, "-C DIR", "run as if started in DIR"},
-    {0, NULL, "-f, --format FORMAT",
-     "text | json | junit | sarif | github | gitlab | markdown (stdout carries only this)"},
+    {0, NULL, "-f, --format FORMAT", "@FORMATS@ (stdout carries only this)"},
     {0, NULL, "--report FMT=PATH",
-     "also write a report file: json, junit, sarif, gitlab, markdown or text (repeatable; "
+     "also write a report file: @FILE_FORMATS@ (repeatable; "
      "written atomically; {command} in PATH is the command's name)"},
     {0, NULL, "--no-color", "no ANSI colour (also NO_COLOR, or stdout not a terminal)"},
     {0, NULL, "-q, --quiet", "errors only on stderr"},
@@ -242,6 +241,39 @@ static bool opt_applies(const struct opt_doc *o, const struct gate_command *cmd)
 }
 
 /* Append text word-wrapped to width, every line after the first indented by indent. */
+/*
+ * An option's text with the format lists filled in from the format table
+ * (report_format.h): @FORMATS@ (every --format, "a | b"), @FILE_FORMATS@
+ * (the report files, "a, b or c"). Into b (reset first); returns its text.
+ */
+static const char *opt_text(const struct opt_doc *o, struct gate_buf *b)
+{
+    static const struct {
+        const char *mark;
+        enum gate_format_set set;
+        const char *sep, *last;
+    } marks[] = {{"@FORMATS@", GATE_FORMATS_ALL, " | ", " | "},
+                 {"@FILE_FORMATS@", GATE_FORMATS_FILES, ", ", " or "}};
+    const char *s = o->text;
+
+    gate_buf_reset(b);
+    while (*s) {
+        size_t i;
+
+        for (i = 0; i < GATE_ARRAY_SIZE(marks); i++) {
+            if (!strncmp(s, marks[i].mark, strlen(marks[i].mark)))
+                break;
+        }
+        if (i < GATE_ARRAY_SIZE(marks)) {
+            gate_report_format_list(b, marks[i].set, marks[i].sep, marks[i].last);
+            s += strlen(marks[i].mark);
+        } else {
+            gate_buf_addc(b, *s++);
+        }
+    }
+    return gate_buf_str(b);
+}
+
 static void wrap(struct gate_buf *out, const char *text, size_t col, size_t indent, size_t width)
 {
     const char *p = text;
@@ -291,7 +323,12 @@ static void opt_line(struct gate_buf *out, const struct opt_doc *o)
         gate_buf_addc(out, ' ');
         col++;
     }
-    wrap(out, o->text, OPT_COL, OPT_COL, WIDTH);
+    {
+        struct gate_buf b = {0};
+
+        wrap(out, opt_text(o, &b), OPT_COL, OPT_COL, WIDTH);
+        gate_buf_release(&b);
+    }
 }
 
 static void global_opts(struct gate_buf *out)
@@ -387,7 +424,12 @@ static void man_opt(struct gate_buf *out, const struct opt_doc *o)
     gate_buf_adds(out, ".TP\n.B ");
     roff(out, o->flags);
     gate_buf_addc(out, '\n');
-    roff(out, o->text);
+    {
+        struct gate_buf b = {0};
+
+        roff(out, opt_text(o, &b));
+        gate_buf_release(&b);
+    }
     gate_buf_addc(out, '\n');
 }
 

@@ -112,15 +112,9 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
     }
     if (cli->nreports) {
         /* two reports to one path (flags, or a flag and the policy): a usage error */
-        struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports, sizeof(*specs));
-        enum gate_code pc;
-
-        for (int i = 0; i < cli->nreports; i++)
-            (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* cli.c checked */
         gate_err_clear(&err);
-        pc = gate_reports_check_paths(pol, run->command, specs, (size_t)cli->nreports, &err);
-        free(specs);
-        if (pc) {
+        if (gate_reports_check_paths(pol, run->command, cli->reports, (size_t)cli->nreports,
+                                     &err)) {
             gate_errorf("--report: %s", err.msg);
             return GATE_EXIT_USAGE;
         }
@@ -176,24 +170,18 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
                       struct gate_buf *out)
 {
     bool github = gate_github_active(cli->pol);
-    struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports + 1, sizeof(*specs));
     struct gate_report_path *written = NULL;
     size_t nwritten = 0;
     bool ok;
     struct gate_err xerr = {0};
 
     /* a JUnit report without libxml2 cannot be written: every other report says so */
-    if ((rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED) &&
-        gate_reports_want(cli, cli->pol, GATE_FORMAT_JUNIT) && gate_report_junit_load(&xerr))
+    if ((rc == GATE_EXIT_OK || rc == GATE_EXIT_CLOSED) && gate_reports_load(cli, cli->pol, &xerr))
         rc = GATE_EXIT_UNAVAILABLE;
     set_status(run, rc);
     gate_run_sort_findings(run);
-    for (int i = 0; i < cli->nreports; i++) {
-        struct gate_err err = {0};
-
-        (void)gate_report_spec_parse(cli->reports[i], &specs[i], &err); /* checked by cli.c */
-    }
-    ok = gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+    ok =
+        gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, &written, &nwritten);
     if (!ok) {
         rc = late_write_failure(run, rc);
         set_status(run, rc);
@@ -219,7 +207,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         free(written);
         written = NULL;
         nwritten = 0;
-        (void)gate_reports_write(run, cli->pol, specs, (size_t)cli->nreports, &written, &nwritten);
+        (void)gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, &written,
+                                 &nwritten);
     }
     if (rc != GATE_EXIT_USAGE || policy_failed) {
         /*
@@ -250,7 +239,6 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
             gate_buf_printf(out, "::%s::\n", token);
     }
     free(written);
-    free(specs);
     return rc;
 }
 
@@ -278,14 +266,17 @@ int main(int argc, char **argv)
                        : cli.verbosity > 0 ? GATE_MSG_VERBOSE
                                            : GATE_MSG_NORMAL);
     cli.color = want_color(&cli);
-    if (!cmd->writes_run &&
-        (cli.nreports || (cli.format != GATE_FORMAT_TEXT && cli.format != GATE_FORMAT_JSON &&
-                          cli.format != GATE_FORMAT_MARKDOWN))) {
-        if (cli.nreports)
+    if (!cmd->writes_run && (cli.nreports || !gate_report_format(cli.format)->without_run)) {
+        if (cli.nreports) {
             gate_errorf("--report: '%s' evaluates nothing, so it writes no report", cmd->name);
-        else
-            gate_errorf("'%s' prints text, json or markdown, not %s", cmd->name,
+        } else {
+            struct gate_buf list = {0};
+
+            gate_report_format_list(&list, GATE_FORMATS_WITHOUT_RUN, ", ", " or ");
+            gate_errorf("'%s' prints %s, not %s", cmd->name, gate_buf_str(&list),
                         gate_format_name(cli.format));
+            gate_buf_release(&list);
+        }
         gate_cli_release(&cli);
         return GATE_EXIT_USAGE;
     }

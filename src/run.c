@@ -99,6 +99,18 @@ const char *gate_risk_name(enum gate_risk r)
     return (size_t)r < GATE_ARRAY_SIZE(risk_names) ? risk_names[r] : "unknown";
 }
 
+const char *const *gate_risk_names(size_t *n)
+{
+    *n = GATE_ARRAY_SIZE(risk_names);
+    return risk_names;
+}
+
+const char *const *gate_severity_names(size_t *n)
+{
+    *n = GATE_ARRAY_SIZE(sev_names);
+    return sev_names;
+}
+
 bool gate_risk_parse(const char *s, enum gate_risk *out)
 {
     for (size_t i = 0; i < GATE_ARRAY_SIZE(risk_names); i++) {
@@ -144,4 +156,31 @@ const char *gate_status_name(enum gate_status s)
 const char *gate_verdict_name(enum gate_verdict v)
 {
     return (size_t)v < GATE_ARRAY_SIZE(verdict_names) ? verdict_names[v] : "unknown";
+}
+
+enum gate_exit gate_run_finish(struct gate_run *run, bool unavailable, bool failed)
+{
+    bool blocking = false;
+
+    run->max_risk = GATE_RISK_NONE;
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        if (m->risk > run->max_risk)
+            run->max_risk = m->risk;
+        for (size_t k = 0; k < m->nfindings; k++) {
+            if (!m->findings[k].suppressed && m->findings[k].severity == GATE_SEV_ERROR)
+                blocking = true;
+        }
+    }
+    if (unavailable) {
+        run->verdict = GATE_VERDICT_ERROR;
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    if (failed || blocking) {
+        run->verdict = GATE_VERDICT_FAIL;
+        return GATE_EXIT_CLOSED;
+    }
+    run->verdict = GATE_VERDICT_PASS;
+    return GATE_EXIT_OK;
 }

@@ -66,6 +66,23 @@ if grep -rn -e 'shared/docs' -e '\.\./shared' -e 'design\.md' -e 'prisma-semanti
 else
     ok "README and docs/ cite no notes outside the repository"
 fi
+# the docs name the formats of the format table (src/report/formats.c), which the help prints
+help1=$("$PG" --help | tr '\n' ' ' | sed 's/  */ /g')
+fmts=$(printf '%s\n' "$help1" | sed -n 's/.*--format FORMAT \(.*\) (stdout carries only this).*/\1/p' | tr -d ' ')
+files=$(printf '%s\n' "$help1" | sed -n 's/.*also write a report file: \(.*\) (repeatable;.*/\1/p' | sed 's/ or /, /; s/,//g')
+check "--help lists the formats" test -n "$fmts" -a -n "$files"
+if [ "$(sed -n 's/^ *-f\/--format //p' README.md)" = "$fmts" ]; then
+    ok "README's -f/--format list is the format table's"
+else
+    not_ok "README's -f/--format list differs from --help's: $fmts"
+fi
+keys=$(sed -n '/^| key | default | format |/,/^$/p' docs/policy.md | sed -n 's/^| `\([a-z]*\)` |.*/\1/p' | tr '\n' ' ')
+if [ "$keys" = "$files github " ]; then
+    ok "docs/policy.md's reports: keys are the format table's"
+else
+    not_ok "docs/policy.md's reports: keys ($keys) differ from the format table's ($files github)"
+fi
+
 # every relative Markdown link resolves inside the repository
 root=$(pwd -P)
 for f in README.md $(find docs -name '*.md'); do

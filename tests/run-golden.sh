@@ -13,6 +13,11 @@
 #   NNNN-slug.exit  expected exit status (absent: 0)
 #   NNNN-slug.args  extra arguments for a .sql/.d case
 #   NNNN-slug.stdin standard input of a .cmd case (absent: /dev/null)
+# The version `prisma-gate --version` prints is replaced by @VERSION@ in stdout
+# and stderr before comparing, so expectations hold @VERSION@ and bumping the
+# version touches no golden file.
+# Cases of the sql suite are named after the rule they are about: the slug
+# starts with a rule id `prisma-gate rules` lists (NNNN-RULE-what).
 # GOLDEN_UPDATE=1 rewrites the expectations from the actual output; read the
 # diff before committing. Last line: "golden: N passed, M failed".
 set -u
@@ -32,6 +37,24 @@ ONLY=${GOLDEN_ONLY:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+version=$("$PG" --version </dev/null 2>/dev/null | sed -n 's/^prisma-gate \([^ ]*\)$/\1/p')
+if [ -z "$version" ]; then
+    echo "golden: $PG --version printed no version" >&2
+    exit 2
+fi
+# the version as an extended regular expression, matched as a whole word
+version_re=$(printf '%s' "$version" | sed 's/[][\\.^$*+?(){}|/]/\\&/g')
+normalise() {
+    sed -E "s/(^|[^0-9A-Za-z.+-])$version_re([^0-9A-Za-z+-]|$)/\1@VERSION@\2/g" "$1" >"$1.n" &&
+        mv "$1.n" "$1"
+}
+"$PG" rules --format json </dev/null 2>/dev/null |
+    sed -n 's/^ *"rule": "\([a-z0-9-]*\)",$/\1/p' >"$tmp/rules"
+if [ ! -s "$tmp/rules" ]; then
+    echo "golden: $PG rules --format json listed no rule" >&2
+    exit 2
+fi
+
 pass=0
 fail=0
 malformed=0
@@ -47,6 +70,20 @@ for input in tests/golden/*/[0-9][0-9][0-9][0-9]-*; do
         case $base in *"$ONLY"*) ;; *) continue ;; esac
     fi
     name=${base#tests/golden/}
+    case $name in
+    sql/*)
+        slug=${name#sql/[0-9][0-9][0-9][0-9]-}
+        named=0
+        while read -r rule; do
+            case $slug in "$rule" | "$rule"-*) named=1 ;; esac
+        done <"$tmp/rules"
+        if [ $named = 0 ]; then
+            echo "MALFORMED $name: the slug does not start with a rule id (prisma-gate rules)"
+            malformed=$((malformed + 1))
+            continue
+        fi
+        ;;
+    esac
     if [ "$kind" = sql ]; then
         args=""
         [ -f "$base.args" ] && args=$(cat "$base.args")
@@ -63,6 +100,8 @@ for input in tests/golden/*/[0-9][0-9][0-9][0-9]-*; do
         status=$?
         expect_out=$base.out
     fi
+    normalise "$tmp/out"
+    normalise "$tmp/err"
     # a sanitizer report or a crash is always a failure
     if grep -q 'Sanitizer\|runtime error:' "$tmp/err"; then
         echo "FAIL $name: sanitizer report"

@@ -7,19 +7,10 @@
 
 #include "gate/compat.h"
 #include "gate/buf.h"
+#include "gate/report_format.h"
 #include "gate/run.h"
 
 struct gate_policy;
-
-enum gate_format {
-    GATE_FORMAT_TEXT = 0,
-    GATE_FORMAT_JSON,
-    GATE_FORMAT_JUNIT,
-    GATE_FORMAT_SARIF,
-    GATE_FORMAT_GITHUB,
-    GATE_FORMAT_GITLAB,
-    GATE_FORMAT_MARKDOWN,
-};
 
 struct gate_cli {
     const char *command;
@@ -28,8 +19,8 @@ struct gate_cli {
     const char *chdir;  /* -C */
     enum gate_format format;
     bool format_set;
-    bool github_matrix;   /* --format github-matrix (targets only) */
-    const char **reports; /* --report FORMAT=PATH, argv-borrowed */
+    bool github_matrix;               /* --format github-matrix (targets only) */
+    struct gate_report_spec *reports; /* --report FORMAT=PATH, parsed (paths argv-borrowed) */
     int nreports;
     bool no_color;
     int verbosity; /* -1 quiet, 0, 1 verbose */
@@ -98,9 +89,6 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
 
 /* Free what gate_cli_parse allocated. */
 void gate_cli_release(struct gate_cli *cli);
-
-const char *gate_format_name(enum gate_format f);
-bool gate_format_parse(const char *s, enum gate_format *out);
 
 /* Command entry points (src/cmd/). */
 enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);

@@ -20,17 +20,6 @@
 /* ------------------------------------------------------------ checksums */
 
 /*
- * The text Prisma (>= 6.6) hashes: the file as Node's UTF-8 decoder reads
- * it. Returns NULL when data[0..len) is valid UTF-8 (the bytes are used
- * as they are, BOM included); otherwise a malloc'd copy in which every
- * maximal invalid subsequence is replaced by U+FFFD (WHATWG), *outlen set.
- */
-char *gate_utf8_fix(const char *data, size_t len, size_t *outlen);
-
-/* True when data[0..len) is valid UTF-8 (WHATWG: no surrogates, no overlongs). */
-bool gate_utf8_valid(const char *data, size_t len);
-
-/*
  * The checksums of one migration.sql as Prisma matches them: of the
  * script, of the script with every CRLF turned into LF, and of the
  * script with every LF turned into CRLF (an existing CRLF becomes

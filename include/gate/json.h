@@ -39,8 +39,8 @@ void gate_json_free(struct gate_json *v);
 /*
  * A streaming writer for large reports: the same bytes as gate_json_dump()
  * of the equivalent tree (2-space indent, "key": value), without building
- * the tree. Strings are escaped as jansson escapes them. A zeroed struct with out set
- * is ready to use.
+ * the tree. Every report's JSON is written with it (report_section.h). Strings are escaped as
+ * jansson escapes them. A zeroed struct with out set is ready to use.
  */
 struct gate_jsonw {
     struct gate_buf *out;
@@ -58,10 +58,6 @@ void gate_jsonw_str(struct gate_jsonw *w, const char *s);   /* NULL -> null */
 void gate_jsonw_int(struct gate_jsonw *w, long long v);
 void gate_jsonw_bool(struct gate_jsonw *w, bool v);
 void gate_jsonw_null(struct gate_jsonw *w);
-/* Write a whole value built with the tree API (borrowed). */
-void gate_jsonw_value(struct gate_jsonw *w, struct gate_json *v);
-/* Write every member of object obj into the object being written. */
-void gate_jsonw_members(struct gate_jsonw *w, struct gate_json *obj);
 
 /* Parse text[0..len); *out owned by the caller. Errors carry line:column. */
 enum gate_code gate_json_parse(const char *text, size_t len, const char *what,

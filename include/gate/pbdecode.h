@@ -16,6 +16,8 @@
  * every type reachable from it, and shared by all threads afterwards:
  * calls may run concurrently.
  *
+ * gate_pb_next_field() reads the same wire format one field at a time.
+ *
  * The header names protobuf-c's types only as incomplete structs: callers
  * include <protobuf-c/protobuf-c.h> (or generated *.pb-c.h) themselves.
  */
@@ -63,5 +65,27 @@ struct ProtobufCMessageDescriptor;
 struct ProtobufCMessage *gate_pb_decode(const struct ProtobufCMessageDescriptor *desc,
                                         struct ProtobufCAllocator *alloc, size_t len,
                                         const uint8_t *data);
+
+/*
+ * The wire format read field by field, for callers that want a few fields
+ * of a message without unpacking it (the scanner's tokens, the statement
+ * count of a parse tree).
+ */
+struct gate_pb_field {
+    uint32_t id;         /* field number, 1 .. 2^29-1 */
+    unsigned wire;       /* wire type: 0 varint, 1 64-bit, 2 length-delimited, 5 32-bit */
+    uint64_t varint;     /* wire type 0: the value; otherwise 0 */
+    const uint8_t *data; /* wire type 2: the payload (a nested message); otherwise NULL */
+    size_t len;          /* bytes of the value after the key (wire type 2: of the payload) */
+};
+
+/*
+ * Read the field at *pp (before end) into *f and move *pp past it. Returns
+ * false when the bytes are not a well-formed field, by the rules
+ * gate_pb_decode applies (a varint of more than 64 bits, a length past
+ * end, a field number of 0 or above 2^29-1, a wire type that is not 0, 1,
+ * 2 or 5); *pp is then somewhere inside the field.
+ */
+bool gate_pb_next_field(const uint8_t **pp, const uint8_t *end, struct gate_pb_field *f);
 
 #endif

@@ -217,6 +217,26 @@ enum gate_plan_decision gate_plan_decide(enum gate_risk max_risk, enum gate_risk
                                          enum gate_risk confirm_max, size_t pending,
                                          size_t nproblems);
 
+/* What a decision's reason is written from. */
+struct gate_plan_facts {
+    enum gate_risk max_risk;    /* as decided (suppressed findings counted unless honored) */
+    enum gate_risk auto_max;    /* deploy.auto_max_risk */
+    enum gate_risk confirm_max; /* deploy.confirm_max_risk */
+    enum gate_risk honored_max; /* the max risk without the suppressed findings */
+    size_t pending;
+    size_t nproblems;
+    const char *first_problem; /* the first history problem, NULL when none */
+    bool signed_tokens;        /* deploy.secret_env is set */
+};
+
+/*
+ * The one line run->plan->reason says for decision d (pure, malloc'd):
+ * refused names the first problem; auto, confirm and blocked compare the
+ * max risk with the policy's bounds; when suppressed findings raised the
+ * max risk, it says what it would be without them.
+ */
+char *gate_plan_reason(enum gate_plan_decision d, const struct gate_plan_facts *f);
+
 /*
  * The deployment checklist (Markdown): pre-deployment checks, steps,
  * per-migration rollback notes, post-deployment checks, troubleshooting;
@@ -226,14 +246,14 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
                          struct gate_buf *out);
 
 /*
- * The plan (and deploy, when run->deploy is set) as text, as Markdown
- * sections ("### Plan", "### Deploy: ...", for the Markdown report) and as
- * the JSON report's `plan` and `deploy` members.
+ * The plan's Markdown summary (target, pending, max risk, decision,
+ * digest; the migrations' table when migrations; the tables, suppressed
+ * findings and problems), shared by the plan section of the Markdown
+ * report (sections/plan.c) and the checklist. Appended to out.
  */
-void gate_report_plan_text(const struct gate_run *run, struct gate_buf *out, bool color);
-void gate_report_plan_markdown(const struct gate_run *run, struct gate_buf *out);
-struct gate_jsonw;
-void gate_report_plan_json(const struct gate_run *run, struct gate_jsonw *w);
-void gate_report_deploy_json(const struct gate_run *run, struct gate_jsonw *w);
+void gate_report_plan_md(const struct gate_run *run, struct gate_buf *out, bool migrations);
+
+/* "[name ]host:port/database (schema s)" of run->target into buf, or "?"; returns buf or "?". */
+const char *gate_report_plan_target(const struct gate_run *run, char *buf, size_t n);
 
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * policy.h - the policy file (prisma-gate.yml): every decision the tool
- * makes without asking. The only module that includes libyaml.
+ * makes without asking. src/policy/policy.c validates the positioned
+ * YAML tree of yaml.h (the libyaml wrapper); src/policy/template.c holds
+ * the file `init` writes.
  *
  * Loading is strict: an unknown key (with a "did you mean"), a wrong
  * type, a bad value, a duplicate key, an alias, a tab in the indentation
@@ -37,6 +39,7 @@
 #include "gate/buf.h"
 #include "gate/err.h"
 #include "gate/lint.h"
+#include "gate/report_format.h"
 #include "gate/run.h"
 
 /* Largest policy file read (a cap, not OOM). */
@@ -93,12 +96,7 @@ struct gate_health_check {
 
 /* Report files the policy asks for (NULL: not written); "{command}" in a path is replaced. */
 struct gate_policy_reports {
-    const char *json;
-    const char *junit;
-    const char *sarif;
-    const char *gitlab;
-    const char *markdown;
-    const char *text;
+    const char *path[GATE_FORMAT_COUNT]; /* reports.FORMAT of each file format (report_format.h) */
     bool github; /* annotations, step summary, outputs under GITHUB_ACTIONS=true (default) */
 };
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report.h - report writers. Each is a pure function of the run model:
- * the same run always gives the same bytes.
+ * report.h - report writers, one per format. Each is a pure function of
+ * the run model: the same run always gives the same bytes. The format
+ * table (report_format.h) names them; JSON, text and Markdown walk the
+ * section table (report_section.h) for what each command adds.
  */
 #ifndef GATE_REPORT_H
 #define GATE_REPORT_H
@@ -15,14 +17,16 @@
 void gate_report_json(const struct gate_run *run, struct gate_buf *out);
 
 /*
- * Human-readable text: path:line:col, risk, rule, message, help; ANSI
+ * Human-readable text: the text of the run's leading section (the first
+ * present one; lint's: path:line:col, risk, rule, message, help); ANSI
  * colour when color; info-severity findings only when verbose (counted).
  */
 void gate_report_text(const struct gate_run *run, struct gate_buf *out, bool color, bool verbose);
 
 /*
  * The health checks' results (run->health), a line each, and a summary
- * line; gate_report_text() includes it. Nothing when there are none.
+ * line (sections/health.c); the lint and plan sections' text include it.
+ * Nothing when there are none.
  */
 void gate_report_health_text(const struct gate_run *run, struct gate_buf *out, bool color);
 

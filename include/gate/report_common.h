@@ -73,6 +73,16 @@ void gate_md_code(struct gate_buf *out, const char *s);
  */
 void gate_md_text(struct gate_buf *out, const char *s, size_t max);
 
+/* Bytes of a message or help text in one item of the Markdown summary. */
+#define GATE_MD_ITEM_MAX ((size_t)600)
+
+/*
+ * Append item (a complete line or block of the Markdown summary) when out
+ * stays within limit bytes; false (out unchanged) when it does not, so
+ * what does not fit is counted, never cut mid-line.
+ */
+bool gate_md_put(struct gate_buf *out, const struct gate_buf *item, size_t limit);
+
 /*
  * A stable fingerprint (64 hex digits) of finding f of migration m: rule,
  * repository path, table, message and the ordinal among identical

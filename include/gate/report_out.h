@@ -18,23 +18,10 @@
 #include "gate/report.h"
 #include "gate/run.h"
 
-/* A report file a run writes. */
-struct gate_report_spec {
-    enum gate_format format;
-    const char *path; /* as given; "{command}" is replaced when written */
-};
-
 /*
- * Parse --report's "FORMAT=PATH": json, junit, sarif, gitlab, markdown or
- * text (github is not a file: it is automatic under GitHub Actions).
- * GATE_E_USAGE with a message on anything else.
- */
-enum gate_code gate_report_spec_parse(const char *arg, struct gate_report_spec *out,
-                                      struct gate_err *err);
-
-/*
- * Render run in format f (text: with color/verbose as given). Fails only
- * for JUnit, when libxml2 cannot be loaded (gate_report_junit).
+ * Render run in format f (text: with color/verbose as given), with the
+ * format table's writer (report_format.h). Fails only when the format
+ * needs a library that cannot be loaded (JUnit: libxml2).
  */
 enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f,
                                   struct gate_buf *out, bool color, bool verbose,
@@ -43,6 +30,14 @@ enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f
 /* The run ends in a report in format f: on stdout (--format), or a file (--report, the policy). */
 bool gate_reports_want(const struct gate_cli *cli, const struct gate_policy *pol,
                        enum gate_format f);
+
+/*
+ * Load what the reports the run ends in need (the format table's load:
+ * libxml2 for JUnit), so that a command does not start what it cannot
+ * report. GATE_E_IO naming the package to install.
+ */
+enum gate_code gate_reports_load(const struct gate_cli *cli, const struct gate_policy *pol,
+                                 struct gate_err *err);
 
 /*
  * Set run->repo_root and run->repo_prefix: GITHUB_WORKSPACE under GitHub

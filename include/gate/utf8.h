@@ -24,4 +24,15 @@ long gate_utf8_first_invalid(const char *s, size_t n);
 /* Append s[0..n) to out with every invalid byte replaced by U+FFFD. */
 void gate_utf8_repair(struct gate_buf *out, const char *s, size_t n);
 
+/*
+ * The text Prisma (>= 6.6) hashes: the file as Node's UTF-8 decoder reads
+ * it. Returns NULL when data[0..len) is valid UTF-8 (the bytes are used
+ * as they are, BOM included); otherwise a malloc'd copy in which every
+ * maximal invalid subsequence is replaced by U+FFFD (WHATWG), *outlen set.
+ */
+char *gate_utf8_fix(const char *data, size_t len, size_t *outlen);
+
+/* True when data[0..len) is valid UTF-8 (gate_utf8_first_invalid finds nothing). */
+bool gate_utf8_valid(const char *data, size_t len);
+
 #endif

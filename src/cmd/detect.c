@@ -92,15 +92,7 @@ static void add_target(struct detect *d, const char *env, const char *role, cons
 
     if (!val || !*val || has_target(d, env))
         return;
-    if (d->s->ntargets >= d->cap) {
-        size_t ncap = d->cap ? d->cap * 2 : 8;
-        struct gate_setup_target *bigger = gate_arena_alloc(a, ncap * sizeof(*bigger));
-
-        if (d->s->ntargets)
-            memcpy(bigger, d->s->targets, d->s->ntargets * sizeof(*bigger));
-        d->s->targets = bigger;
-        d->cap = ncap;
-    }
+    GATE_ARENA_GROW(a, d->s->targets, d->cap, d->s->ntargets, d->s->ntargets + 1);
     t = &d->s->targets[d->s->ntargets++];
     t->env = gate_arena_strdup(a, env);
     t->role = role;

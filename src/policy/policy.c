@@ -1,38 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy.c - prisma-gate.yml: libyaml events -> a small node tree (with
- * positions, no alias expansion) -> strict validation into struct
- * gate_policy. The only module that includes libyaml.
- *
- * Why events and not yaml_parser_load(): the document loader expands
- * aliases (the "billion laughs" bomb) and forgets duplicate keys. Here an
- * alias is an error the moment it is seen, duplicate keys are found while
- * the mapping is read, and the tree is capped in depth and size.
+ * policy.c - prisma-gate.yml: the positioned YAML tree (yaml.c) -> strict
+ * validation into struct gate_policy: every key known, every value of its
+ * type, duplicates and literal secrets rejected, each error at
+ * file:line:column with a "did you mean". The file `init` writes is in
+ * template.c.
  */
 #include "gate/compat.h"
 #include "gate/policy.h"
-#include "gate/utf8.h"
 #include "gate/secrets.h"
 #include "gate/shell.h"
 #include "gate/fs.h"
 #include "gate/rules.h"
-#include "gate/src.h"
 #include "gate/suggest.h"
 #include "gate/xalloc.h"
+#include "gate/yaml.h"
 
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <strings.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <yaml.h>
-
-#define MAX_DIAGS 20
-#define MAX_DEPTH 32
-#define MAX_NODES 20000
 
 /* ---- the checks a policy can set ------------------------------------------ */
 
@@ -52,8 +43,6 @@ static const struct gate_policy_check policy_checks[] = {
 };
 
 static const char *const level_names[] = {"off", "warning", "error"};
-static const char *const risk_names[] = {"none", "low", "medium", "high", "critical"};
-static const char *const severity_names[] = {"info", "warning", "error"};
 
 const char *gate_check_level_name(enum gate_check_level l)
 {
@@ -141,458 +130,34 @@ bool gate_duration_parse(const char *s, long long *ms)
     return true;
 }
 
-/* ---- the node tree -------------------------------------------------------- */
-
-enum ykind {
-    Y_SCALAR = 0,
-    Y_MAP,
-    Y_SEQ,
-};
-
-struct ynode {
-    enum ykind kind;
-    int line, col;    /* 1-based */
-    const char *text; /* scalar (NUL-terminated; len excludes it) */
-    size_t len;
-    bool quoted;         /* quoted or block scalar: never null, never a number */
-    struct ynode *first; /* children: a map alternates key, value */
-    struct ynode *last;
-    struct ynode *next;
-    size_t n; /* children */
-};
-
-struct diag_node {
-    struct gate_policy_diag d;
-    struct diag_node *next;
-};
+/* ---- the document --------------------------------------------------------- */
 
 struct ld {
-    struct gate_arena scratch; /* the tree, messages */
-    struct gate_arena *arena;  /* the result */
-    const char *name;
-    const char *text;
-    size_t len;
-    struct gate_src src;
+    struct gate_yaml_doc y;   /* the tree, its diagnostics, scratch for messages */
+    struct gate_arena *arena; /* the result */
     struct gate_policy *p;
-    struct diag_node *diags, *diags_last;
-    size_t ndiags;
-    bool too_many;
-    bool fatal; /* stop reading events */
-    size_t nnodes;
 };
-
-/* A line that may carry a secret in a form the URL masker does not know. */
-static bool names_secret(const char *line)
-{
-    static const char *const words[] = {"password", "passwd", "pwd=", "secret", "token_env"};
-
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(words); i++) {
-        const char *w = words[i];
-        size_t n = strlen(w);
-
-        for (const char *p = line; *p; p++) {
-            if (!strncasecmp(p, w, n))
-                return true;
-        }
-    }
-    return false;
-}
-
-/*
- * The text of 1-based line (without its line break) into the scratch
- * arena; NULL when too long or when it may hold a secret.
- */
-static const char *source_line(struct ld *ld, int line)
-{
-    size_t start, end;
-
-    if (line < 1 || (size_t)line > ld->src.nlines)
-        return NULL;
-    start = gate_src_line_start(&ld->src, line);
-    end = start;
-    while (end < ld->len && ld->text[end] != '\n' && ld->text[end] != '\r')
-        end++;
-    if (end - start > 240)
-        return NULL;
-    {
-        /* shown on a terminal: invalid bytes as U+FFFD, one column each (as libyaml counts) */
-        struct gate_buf b = {0};
-        const char *r;
-
-        char masked[1024];
-
-        gate_utf8_repair(&b, ld->text + start, end - start);
-        /* never echo a secret: URL passwords masked, a line naming one not shown at all */
-        gate_secret_mask(gate_buf_str(&b), masked, sizeof(masked));
-        gate_buf_release(&b);
-        if (names_secret(masked))
-            return NULL;
-        r = gate_arena_strdup(&ld->scratch, masked);
-        return r;
-    }
-}
 
 GATE_PRINTF(4, 5)
 static void perr(struct ld *ld, int line, int col, const char *fmt, ...)
 {
-    struct diag_node *dn;
     va_list ap;
-    char msg[1024];
 
-    for (dn = ld->diags; dn; dn = dn->next) {
-        if (line && dn->d.line == line && dn->d.column == col)
-            return; /* the first error at a place wins */
-    }
-    if (ld->ndiags >= MAX_DIAGS) {
-        ld->too_many = true;
-        return;
-    }
     va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    gate_yaml_verror(&ld->y, line, col, fmt, ap);
     va_end(ap);
-    dn = gate_arena_alloc(&ld->scratch, sizeof(*dn));
-    dn->d.line = line;
-    dn->d.column = col;
-    dn->d.message = gate_arena_strdup(&ld->scratch, msg);
-    dn->d.source = line ? source_line(ld, line) : NULL;
-    if (ld->diags_last)
-        ld->diags_last->next = dn;
-    else
-        ld->diags = dn;
-    ld->diags_last = dn;
-    ld->ndiags++;
 }
 
 #define PERR_AT(ld, n, ...) perr((ld), (n)->line, (n)->col, __VA_ARGS__)
 
-static void add_child(struct ynode *parent, struct ynode *kid)
-{
-    if (parent->last)
-        parent->last->next = kid;
-    else
-        parent->first = kid;
-    parent->last = kid;
-    parent->n++;
-}
-
-static struct ynode *new_node(struct ld *ld, enum ykind kind, const yaml_mark_t *mark)
-{
-    struct ynode *n;
-
-    if (++ld->nnodes > MAX_NODES) {
-        perr(ld, (int)mark->line + 1, (int)mark->column + 1,
-             "the policy is too large (more than %d YAML nodes)", MAX_NODES);
-        ld->fatal = true;
-        return NULL;
-    }
-    n = gate_arena_alloc(&ld->scratch, sizeof(*n));
-    n->kind = kind;
-    n->line = (int)mark->line + 1;
-    n->col = (int)mark->column + 1;
-    return n;
-}
-
-/* Does line (1-based) have a tab in its indentation? Sets *col to it. */
-static bool tab_in_indent(struct ld *ld, int line, int *col)
-{
-    size_t i;
-
-    if (line < 1 || (size_t)line > ld->src.nlines)
-        return false;
-    i = gate_src_line_start(&ld->src, line);
-    for (int c = 1; i < ld->len && (ld->text[i] == ' ' || ld->text[i] == '\t'); i++, c++) {
-        if (ld->text[i] == '\t') {
-            *col = c;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Offset of the first byte that is not valid UTF-8, or len. */
-static size_t invalid_utf8_at(const char *text, size_t len)
-{
-    long at = gate_utf8_first_invalid(text, len);
-
-    return at < 0 ? len : (size_t)at;
-}
-
-/* Indentation (spaces) of 1-based line; -1 for a blank or comment line. */
-static int indent_of(struct ld *ld, int line)
-{
-    size_t i;
-    int n = 0;
-
-    if (line < 1 || (size_t)line > ld->src.nlines)
-        return -1;
-    i = gate_src_line_start(&ld->src, line);
-    while (i < ld->len && ld->text[i] == ' ') {
-        i++;
-        n++;
-    }
-    if (i >= ld->len || ld->text[i] == '\n' || ld->text[i] == '\r' || ld->text[i] == '#')
-        return -1;
-    return n;
-}
-
-/* Translate libyaml's error into one a new user can act on. */
-static void yaml_error(struct ld *ld, const yaml_parser_t *ps)
-{
-    int line = (int)ps->problem_mark.line + 1;
-    int col = (int)ps->problem_mark.column + 1;
-    int tcol;
-    const char *problem = ps->problem ? ps->problem : "unknown error";
-
-    ld->fatal = true;
-    if (ps->error == YAML_READER_ERROR) {
-        size_t bad = invalid_utf8_at(ld->text, ld->len);
-
-        if (bad < ld->len) {
-            gate_src_position(&ld->src, bad, &line, &col);
-            perr(ld, line, col,
-                 "the file is not valid UTF-8 (byte 0x%02X here; Latin-1?): save it as UTF-8",
-                 (unsigned)(unsigned char)ld->text[bad]);
-        } else {
-            gate_src_position(&ld->src, ps->problem_offset, &line, &col);
-            perr(ld, line, col, "cannot read the file: %s", problem);
-        }
-        return;
-    }
-    if (ps->error == YAML_MEMORY_ERROR)
-        GATE_BUG("out of memory in libyaml");
-    /* a tab in the indentation is the classic: libyaml only says "cannot start any token" */
-    for (int l = line; l >= 1 && l >= line - 1; l--) {
-        if (tab_in_indent(ld, l, &tcol)) {
-            perr(ld, l, tcol,
-                 "tab character in the indentation: YAML indents with spaces only (replace the "
-                 "tab with spaces)");
-            return;
-        }
-    }
-    if (ld->text && ps->problem_offset < ld->len && ld->text[ps->problem_offset] == '\t') {
-        perr(ld, line, col, "tab character here: YAML indents with spaces only");
-        return;
-    }
-    if (ps->context && strstr(ps->context, "quoted scalar")) {
-        perr(ld, (int)ps->context_mark.line + 1, (int)ps->context_mark.column + 1,
-             "this quoted value is never closed: add the closing quote");
-        return;
-    }
-    if (ps->context &&
-        (strstr(ps->context, "flow mapping") || strstr(ps->context, "flow sequence"))) {
-        bool map = strstr(ps->context, "mapping");
-
-        perr(ld, (int)ps->context_mark.line + 1, (int)ps->context_mark.column + 1,
-             "this '%c' is not closed with '%c' (or a ',' is missing between its items)",
-             map ? '{' : '[', map ? '}' : ']');
-        return;
-    }
-    if (strstr(problem, "mapping values are not allowed")) {
-        int here = indent_of(ld, line), above = line - 1;
-
-        while (above >= 1 && indent_of(ld, above) < 0)
-            above--;
-        if (above >= 1 && here > indent_of(ld, above)) {
-            perr(ld, line, here + 1,
-                 "this line is indented more than the line above it: keys of one mapping must "
-                 "start in the same column");
-            return;
-        }
-        perr(ld, line, col,
-             "unexpected ':' (a key on the line above may be missing its ':', or a value "
-             "containing ': ' needs quotes, e.g. \"a: b\")");
-        return;
-    }
-    if (strstr(problem, "could not find expected ':'")) {
-        if (ps->context) {
-            line = (int)ps->context_mark.line + 1;
-            col = (int)ps->context_mark.column + 1;
-        }
-        perr(ld, line, col, "this line needs 'key: value' (a ':' followed by a space is missing)");
-        return;
-    }
-    if (strstr(problem, "did not find expected key") ||
-        strstr(problem, "did not find expected '-' indicator")) {
-        perr(ld, line, col,
-             "the indentation does not line up: keys of one mapping (and items of one list) "
-             "must start in the same column");
-        return;
-    }
-    if (strstr(problem, "found undefined tag handle") || strstr(problem, "while parsing a tag")) {
-        perr(ld, line, col, "YAML tags are not supported: quote the value instead");
-        return;
-    }
-    if (ps->context)
-        perr(ld, line, col, "invalid YAML: %s (%s at line %d)", problem, ps->context,
-             (int)ps->context_mark.line + 1);
-    else
-        perr(ld, line, col, "invalid YAML: %s", problem);
-}
-
-static bool next_event(struct ld *ld, yaml_parser_t *ps, yaml_event_t *ev)
-{
-    if (!yaml_parser_parse(ps, ev)) {
-        yaml_error(ld, ps);
-        return false;
-    }
-    return true;
-}
-
-/* Reject what the policy never needs: aliases (no expansion, ever) and tags. */
-static bool event_ok(struct ld *ld, const yaml_event_t *ev)
-{
-    const unsigned char *tag = NULL;
-    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
-
-    if (ev->type == YAML_ALIAS_EVENT) {
-        perr(ld, line, col,
-             "YAML aliases (*%s) are not supported in the policy: write the value out "
-             "(anchors and aliases can hide what a key holds, and expand without bound)",
-             (const char *)ev->data.alias.anchor);
-        ld->fatal = true;
-        return false;
-    }
-    if (ev->type == YAML_SCALAR_EVENT)
-        tag = ev->data.scalar.tag;
-    else if (ev->type == YAML_MAPPING_START_EVENT)
-        tag = ev->data.mapping_start.tag;
-    else if (ev->type == YAML_SEQUENCE_START_EVENT)
-        tag = ev->data.sequence_start.tag;
-    if (tag && strcmp((const char *)tag, "tag:yaml.org,2002:str") != 0 &&
-        strcmp((const char *)tag, "!") != 0) {
-        perr(ld, line, col, "YAML tags (%s) are not supported: write a plain or quoted value",
-             (const char *)tag);
-        return false;
-    }
-    return true;
-}
-
-/* Build the node of the event ev (already read); reads the events of its children. */
-static struct ynode *build(struct ld *ld, yaml_parser_t *ps, yaml_event_t *ev, int depth)
-{
-    struct ynode *n = NULL;
-    yaml_event_type_t end;
-
-    if (!event_ok(ld, ev) && ld->fatal)
-        return NULL;
-    if (depth > MAX_DEPTH) {
-        perr(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-             "the policy nests deeper than %d levels", MAX_DEPTH);
-        ld->fatal = true;
-        return NULL;
-    }
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        n = new_node(ld, Y_SCALAR, &ev->start_mark);
-        if (!n)
-            return NULL;
-        n->len = ev->data.scalar.length;
-        n->text = gate_arena_strndup(&ld->scratch, (const char *)ev->data.scalar.value, n->len);
-        n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-                    (ev->data.scalar.tag && !ev->data.scalar.plain_implicit);
-        return n;
-    case YAML_MAPPING_START_EVENT:
-        n = new_node(ld, Y_MAP, &ev->start_mark);
-        end = YAML_MAPPING_END_EVENT;
-        break;
-    case YAML_SEQUENCE_START_EVENT:
-        n = new_node(ld, Y_SEQ, &ev->start_mark);
-        end = YAML_SEQUENCE_END_EVENT;
-        break;
-    default:
-        perr(ld, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-             "unexpected YAML structure");
-        ld->fatal = true;
-        return NULL;
-    }
-    if (!n)
-        return NULL;
-    for (;;) {
-        yaml_event_t kid;
-        struct ynode *k;
-
-        if (!next_event(ld, ps, &kid))
-            return NULL;
-        if (kid.type == end) {
-            yaml_event_delete(&kid);
-            return n;
-        }
-        k = build(ld, ps, &kid, depth + 1);
-        yaml_event_delete(&kid);
-        if (ld->fatal)
-            return NULL;
-        if (k)
-            add_child(n, k);
-        else if (n->kind == Y_MAP)
-            return NULL; /* keys and values would no longer pair up */
-    }
-}
-
-/* Read the stream: NULL root for an empty document. */
-static struct ynode *read_tree(struct ld *ld)
-{
-    yaml_parser_t ps;
-    yaml_event_t ev;
-    struct ynode *root = NULL;
-    int docs = 0;
-
-    if (!yaml_parser_initialize(&ps))
-        GATE_BUG("yaml_parser_initialize failed");
-    yaml_parser_set_input_string(&ps, (const unsigned char *)ld->text, ld->len);
-    yaml_parser_set_encoding(&ps, YAML_UTF8_ENCODING);
-    while (!ld->fatal && next_event(ld, &ps, &ev)) {
-        yaml_event_type_t t = ev.type;
-
-        if (t == YAML_DOCUMENT_START_EVENT) {
-            if (++docs > 1) {
-                perr(ld, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                     "a second YAML document ('---'): the policy is one document");
-                ld->fatal = true;
-            }
-        } else if (t == YAML_SCALAR_EVENT || t == YAML_MAPPING_START_EVENT ||
-                   t == YAML_SEQUENCE_START_EVENT || t == YAML_ALIAS_EVENT) {
-            root = build(ld, &ps, &ev, 0);
-        }
-        yaml_event_delete(&ev);
-        if (t == YAML_STREAM_END_EVENT)
-            break;
-    }
-    yaml_parser_delete(&ps);
-    return ld->fatal ? NULL : root;
-}
-
 /* ---- node helpers --------------------------------------------------------- */
-
-static bool is_null(const struct ynode *v)
-{
-    if (!v)
-        return true;
-    if (v->kind != Y_SCALAR || v->quoted)
-        return false;
-    return !v->len || !strcmp(v->text, "~") || !strcmp(v->text, "null") ||
-           !strcmp(v->text, "Null") || !strcmp(v->text, "NULL");
-}
-
-/* "a mapping", "a list", "'text'" - what the user wrote, for messages. */
-static const char *what_is(struct ld *ld, const struct ynode *v)
-{
-    if (!v || is_null(v))
-        return "nothing";
-    if (v->kind == Y_MAP)
-        return "a mapping (key: value lines)";
-    if (v->kind == Y_SEQ)
-        return "a list";
-    if (v->len > 40)
-        return gate_arena_printf(&ld->scratch, "'%.37s...'", v->text);
-    return gate_arena_printf(&ld->scratch, "'%s'", v->text);
-}
 
 /* "lint.fail_on" */
 static const char *join(struct ld *ld, const char *where, const char *key)
 {
     if (!where || !*where)
         return key;
-    return gate_arena_printf(&ld->scratch, "%s.%s", where, key);
+    return gate_arena_printf(&ld->y.scratch, "%s.%s", where, key);
 }
 
 static const char *list_names(struct ld *ld, const char *const *names, size_t n)
@@ -605,7 +170,7 @@ static const char *list_names(struct ld *ld, const char *const *names, size_t n)
             gate_buf_adds(&b, ", ");
         gate_buf_adds(&b, names[i]);
     }
-    s = gate_arena_strdup(&ld->scratch, gate_buf_str(&b));
+    s = gate_arena_strdup(&ld->y.scratch, gate_buf_str(&b));
     gate_buf_release(&b);
     return s;
 }
@@ -626,8 +191,14 @@ static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk
                                           "honor_suppressions"};
 static const char *const health_keys[] = {"name",    "url",     "expect_status", "expect_json",
                                           "timeout", "retries", "backoff"};
-static const char *const report_keys[] = {"json",     "junit", "sarif", "gitlab",
-                                          "markdown", "text",  "github"};
+/* the formats' names, in the table's order (report_format.h): report_keys_fill() */
+static const char *report_keys[GATE_FORMAT_COUNT];
+
+static void report_keys_fill(void)
+{
+    for (size_t i = 0; i < gate_report_nformats && i < GATE_ARRAY_SIZE(report_keys); i++)
+        report_keys[i] = gate_report_formats[i].name;
+}
 
 static const struct {
     const char *section;
@@ -677,13 +248,13 @@ static bool secret_key(const char *k)
     return strstr(k, "password") || strstr(k, "passwd");
 }
 
-static void unknown_key(struct ld *ld, const struct ynode *k, const char *where,
+static void unknown_key(struct ld *ld, const struct gate_yaml_node *k, const char *where,
                         const char *const *keys, size_t n)
 {
     const char *s = gate_suggest(k->text, keys, n);
     const char *home = home_of(k->text, keys);
     const char *in =
-        where && *where ? gate_arena_printf(&ld->scratch, "in %s", where) : "at the top level";
+        where && *where ? gate_arena_printf(&ld->y.scratch, "in %s", where) : "at the top level";
 
     if (secret_key(k->text) && !s) {
         PERR_AT(ld, k,
@@ -706,9 +277,9 @@ static void unknown_key(struct ld *ld, const struct ynode *k, const char *where,
  * every key must be one of them: vals[i]/knodes[i] get the value and key
  * node of keys[i] (NULL when absent). Returns false when n is not a mapping.
  */
-static bool map_check(struct ld *ld, const struct ynode *n, const char *where,
-                      const char *const *keys, size_t nkeys, const struct ynode **vals,
-                      const struct ynode **knodes)
+static bool map_check(struct ld *ld, const struct gate_yaml_node *n, const char *where,
+                      const char *const *keys, size_t nkeys, const struct gate_yaml_node **vals,
+                      const struct gate_yaml_node **knodes)
 {
     if (vals) {
         for (size_t i = 0; i < nkeys; i++) {
@@ -717,10 +288,10 @@ static bool map_check(struct ld *ld, const struct ynode *n, const char *where,
                 knodes[i] = NULL;
         }
     }
-    if (is_null(n))
+    if (gate_yaml_is_null(n))
         return true; /* an empty section: the defaults */
-    if (n->kind != Y_MAP) {
-        if (n->kind == Y_SCALAR && strchr(n->text, ' ') && keys) {
+    if (n->kind != GATE_YAML_MAP) {
+        if (n->kind == GATE_YAML_SCALAR && strchr(n->text, ' ') && keys) {
             char word[64];
             size_t w = strcspn(n->text, " ");
 
@@ -737,20 +308,21 @@ static bool map_check(struct ld *ld, const struct ynode *n, const char *where,
             }
         }
         PERR_AT(ld, n, "%s must be a mapping (key: value lines indented under it), not %s", where,
-                what_is(ld, n));
+                gate_yaml_what(&ld->y, n));
         return false;
     }
-    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
-        const struct ynode *v = k->next;
+    for (const struct gate_yaml_node *k = n->first; k && k->next; k = k->next->next) {
+        const struct gate_yaml_node *v = k->next;
         bool dup = false;
         size_t i;
 
-        if (k->kind != Y_SCALAR) {
-            PERR_AT(ld, k, "a key in %s must be a plain name, not %s", where, what_is(ld, k));
+        if (k->kind != GATE_YAML_SCALAR) {
+            PERR_AT(ld, k, "a key in %s must be a plain name, not %s", where,
+                    gate_yaml_what(&ld->y, k));
             continue;
         }
-        for (const struct ynode *e = n->first; e != k; e = e->next->next) {
-            if (e->kind == Y_SCALAR && !strcmp(e->text, k->text)) {
+        for (const struct gate_yaml_node *e = n->first; e != k; e = e->next->next) {
+            if (e->kind == GATE_YAML_SCALAR && !strcmp(e->text, k->text)) {
                 PERR_AT(ld, k, "duplicate key '%s' %s%s (first set at line %d): remove one",
                         k->text, where && *where ? "in " : "at the top level",
                         where && *where ? where : "", e->line);
@@ -780,15 +352,15 @@ static bool map_check(struct ld *ld, const struct ynode *n, const char *where,
 /* ---- scalar readers ------------------------------------------------------- */
 
 /* A scalar with a value; reports and returns false otherwise. */
-static bool want_scalar(struct ld *ld, const struct ynode *v, const struct ynode *k,
-                        const char *where, const char *expect)
+static bool want_scalar(struct ld *ld, const struct gate_yaml_node *v,
+                        const struct gate_yaml_node *k, const char *where, const char *expect)
 {
-    if (!v || is_null(v)) {
+    if (!v || gate_yaml_is_null(v)) {
         perr(ld, k ? k->line : 0, k ? k->col : 0, "%s needs a value: %s", where, expect);
         return false;
     }
-    if (v->kind != Y_SCALAR) {
-        PERR_AT(ld, v, "%s must be %s, not %s", where, expect, what_is(ld, v));
+    if (v->kind != GATE_YAML_SCALAR) {
+        PERR_AT(ld, v, "%s must be %s, not %s", where, expect, gate_yaml_what(&ld->y, v));
         return false;
     }
     if (memchr(v->text, '\0', v->len)) {
@@ -798,8 +370,8 @@ static bool want_scalar(struct ld *ld, const struct ynode *v, const struct ynode
     return true;
 }
 
-static bool get_string(struct ld *ld, const struct ynode *v, const struct ynode *k,
-                       const char *where, const char **out)
+static bool get_string(struct ld *ld, const struct gate_yaml_node *v,
+                       const struct gate_yaml_node *k, const char *where, const char **out)
 {
     if (!want_scalar(ld, v, k, where, "a string"))
         return false;
@@ -811,8 +383,8 @@ static bool get_string(struct ld *ld, const struct ynode *v, const struct ynode 
     return true;
 }
 
-static bool get_bool(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
-                     bool *out)
+static bool get_bool(struct ld *ld, const struct gate_yaml_node *v, const struct gate_yaml_node *k,
+                     const char *where, bool *out)
 {
     static const char *const yes[] = {"true", "True", "TRUE"};
     static const char *const no[] = {"false", "False", "FALSE"};
@@ -831,13 +403,13 @@ static bool get_bool(struct ld *ld, const struct ynode *v, const struct ynode *k
             }
         }
     }
-    PERR_AT(ld, v, "%s must be true or false, not %s%s", where, what_is(ld, v),
+    PERR_AT(ld, v, "%s must be true or false, not %s%s", where, gate_yaml_what(&ld->y, v),
             v->quoted ? " (a quoted string)" : "");
     return false;
 }
 
-static bool get_int(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
-                    long long min, long long max, long long *out)
+static bool get_int(struct ld *ld, const struct gate_yaml_node *v, const struct gate_yaml_node *k,
+                    const char *where, long long min, long long max, long long *out)
 {
     long long n = 0;
     const char *s;
@@ -865,7 +437,7 @@ static bool get_int(struct ld *ld, const struct ynode *v, const struct ynode *k,
         n = n * 10 + (*s - '0');
     }
     if (!digits || *s) {
-        PERR_AT(ld, v, "%s must be a whole number, not %s", where, what_is(ld, v));
+        PERR_AT(ld, v, "%s must be a whole number, not %s", where, gate_yaml_what(&ld->y, v));
         return false;
     }
     if (neg)
@@ -879,13 +451,14 @@ static bool get_int(struct ld *ld, const struct ynode *v, const struct ynode *k,
 }
 
 /* One of names[0..n); *out its index. */
-static bool get_enum(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
-                     const char *const *names, size_t n, const char *what, size_t *out)
+static bool get_enum(struct ld *ld, const struct gate_yaml_node *v, const struct gate_yaml_node *k,
+                     const char *where, const char *const *names, size_t n, const char *what,
+                     size_t *out)
 {
     const char *s;
     const char *valid = list_names(ld, names, n);
 
-    if (!want_scalar(ld, v, k, where, gate_arena_printf(&ld->scratch, "%s (%s)", what, valid)))
+    if (!want_scalar(ld, v, k, where, gate_arena_printf(&ld->y.scratch, "%s (%s)", what, valid)))
         return false;
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(v->text, names[i])) {
@@ -902,25 +475,28 @@ static bool get_enum(struct ld *ld, const struct ynode *v, const struct ynode *k
     }
     if (s)
         PERR_AT(ld, v, "%s: unknown %s %s (did you mean '%s'? valid: %s)", where, what,
-                what_is(ld, v), s, valid);
+                gate_yaml_what(&ld->y, v), s, valid);
     else
-        PERR_AT(ld, v, "%s: unknown %s %s (valid: %s)", where, what, what_is(ld, v), valid);
+        PERR_AT(ld, v, "%s: unknown %s %s (valid: %s)", where, what, gate_yaml_what(&ld->y, v),
+                valid);
     return false;
 }
 
-static bool get_risk(struct ld *ld, const struct ynode *v, const struct ynode *k, const char *where,
-                     enum gate_risk *out)
+static bool get_risk(struct ld *ld, const struct gate_yaml_node *v, const struct gate_yaml_node *k,
+                     const char *where, enum gate_risk *out)
 {
-    size_t i;
+    size_t i, n;
+    const char *const *names = gate_risk_names(&n);
 
-    if (!get_enum(ld, v, k, where, risk_names, GATE_ARRAY_SIZE(risk_names), "risk level", &i))
+    if (!get_enum(ld, v, k, where, names, n, "risk level", &i))
         return false;
     *out = (enum gate_risk)i;
     return true;
 }
 
-static bool get_duration(struct ld *ld, const struct ynode *v, const struct ynode *k,
-                         const char *where, bool zero_ok, long long *ms)
+static bool get_duration(struct ld *ld, const struct gate_yaml_node *v,
+                         const struct gate_yaml_node *k, const char *where, bool zero_ok,
+                         long long *ms)
 {
     if (!want_scalar(ld, v, k, where, "a duration (e.g. 30s, 10m, 24h)"))
         return false;
@@ -930,7 +506,7 @@ static bool get_duration(struct ld *ld, const struct ynode *v, const struct ynod
         PERR_AT(ld, v,
                 "%s: %s is not a duration%s (write a number with a unit: 250ms, 30s, 10m, "
                 "24h, 7d, or 1h30m)",
-                where, what_is(ld, v), digits ? ": the unit is missing" : "");
+                where, gate_yaml_what(&ld->y, v), digits ? ": the unit is missing" : "");
         return false;
     }
     if (!zero_ok && !*ms) {
@@ -953,8 +529,8 @@ static bool env_name_ok(const char *s)
 }
 
 /* The NAME of an environment variable - never its value. */
-static bool get_env_name(struct ld *ld, const struct ynode *v, const struct ynode *k,
-                         const char *where, const char **out)
+static bool get_env_name(struct ld *ld, const struct gate_yaml_node *v,
+                         const struct gate_yaml_node *k, const char *where, const char **out)
 {
     if (!want_scalar(ld, v, k, where, "the name of an environment variable"))
         return false;
@@ -1007,11 +583,11 @@ static bool holds_credentials(const char *s)
     return false;
 }
 
-static void scan_secrets(struct ld *ld, const struct ynode *n)
+static void scan_secrets(struct ld *ld, const struct gate_yaml_node *n)
 {
     if (!n)
         return;
-    if (n->kind == Y_SCALAR) {
+    if (n->kind == GATE_YAML_SCALAR) {
         if (holds_credentials(n->text))
             PERR_AT(ld, n,
                     "this value holds credentials (a password in a URL or 'password='): the "
@@ -1019,25 +595,26 @@ static void scan_secrets(struct ld *ld, const struct ynode *n)
                     "the variable (url_env: DATABASE_URL)");
         return;
     }
-    for (const struct ynode *k = n->first; k; k = k->next)
+    for (const struct gate_yaml_node *k = n->first; k; k = k->next)
         scan_secrets(ld, k);
 }
 
 /* ---- sections ------------------------------------------------------------- */
 
 /* Where key k is, with its source line, kept in the result (for gate_policy_check_paths). */
-static void remember_at(struct ld *ld, const struct ynode *k, struct gate_policy_diag *at)
+static void remember_at(struct ld *ld, const struct gate_yaml_node *k, struct gate_policy_diag *at)
 {
-    const char *src = source_line(ld, k->line);
+    const char *src = gate_yaml_source_line(&ld->y, k->line);
 
     at->line = k->line;
     at->column = k->col;
     at->source = src ? gate_arena_strdup(ld->arena, src) : NULL;
 }
 
-static void load_project(struct ld *ld, const struct ynode *n)
+static void load_project(struct ld *ld, const struct gate_yaml_node *n)
 {
-    const struct ynode *v[GATE_ARRAY_SIZE(project_keys)], *k[GATE_ARRAY_SIZE(project_keys)];
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(project_keys)],
+        *k[GATE_ARRAY_SIZE(project_keys)];
     struct gate_policy *p = ld->p;
 
     if (!map_check(ld, n, "project", project_keys, GATE_ARRAY_SIZE(project_keys), v, k))
@@ -1052,12 +629,12 @@ static void load_project(struct ld *ld, const struct ynode *n)
     if (k[1] && p->project.migrations_given)
         remember_at(ld, k[1], &p->project.migrations_at);
     if (k[2]) {
-        const struct ynode *a = v[2];
+        const struct gate_yaml_node *a = v[2];
         const char **argv;
         size_t i = 0;
         bool ok = true;
 
-        if (a && a->kind == Y_SCALAR && !is_null(a)) {
+        if (a && a->kind == GATE_YAML_SCALAR && !gate_yaml_is_null(a)) {
             struct gate_buf b = {0};
             const char *s = a->text;
 
@@ -1079,15 +656,15 @@ static void load_project(struct ld *ld, const struct ynode *n)
             gate_buf_release(&b);
             return;
         }
-        if (!a || is_null(a) || a->kind != Y_SEQ || !a->n) {
+        if (!a || gate_yaml_is_null(a) || a->kind != GATE_YAML_SEQ || !a->n) {
             perr(ld, k[2]->line, k[2]->col,
                  "project.prisma must be a non-empty list: the argv prefix that runs the Prisma "
                  "CLI, e.g. [npx, prisma]");
             return;
         }
         argv = gate_arena_alloc(ld->arena, a->n * sizeof(*argv));
-        for (const struct ynode *e = a->first; e; e = e->next) {
-            const char *where = gate_arena_printf(&ld->scratch, "project.prisma[%zu]", i);
+        for (const struct gate_yaml_node *e = a->first; e; e = e->next) {
+            const char *where = gate_arena_printf(&ld->y.scratch, "project.prisma[%zu]", i);
 
             if (!get_string(ld, e, k[2], where, &argv[i]))
                 ok = false;
@@ -1114,24 +691,25 @@ static bool name_ok(const char *s)
     return true;
 }
 
-static void load_targets(struct ld *ld, const struct ynode *n)
+static void load_targets(struct ld *ld, const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
     size_t i = 0;
 
-    if (!map_check(ld, n, "targets", NULL, 0, NULL, NULL) || is_null(n))
+    if (!map_check(ld, n, "targets", NULL, 0, NULL, NULL) || gate_yaml_is_null(n))
         return;
     p->targets = gate_arena_alloc(ld->arena, (n->n / 2) * sizeof(*p->targets));
-    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
-        const struct ynode *v = k->next;
-        const struct ynode *fv[GATE_ARRAY_SIZE(target_keys)], *fk[GATE_ARRAY_SIZE(target_keys)];
+    for (const struct gate_yaml_node *k = n->first; k && k->next; k = k->next->next) {
+        const struct gate_yaml_node *v = k->next;
+        const struct gate_yaml_node *fv[GATE_ARRAY_SIZE(target_keys)],
+            *fk[GATE_ARRAY_SIZE(target_keys)];
         struct gate_policy_target *t = &p->targets[i];
         const char *where;
-        size_t before = ld->ndiags;
+        size_t before = ld->y.ndiags;
 
-        if (k->kind != Y_SCALAR)
+        if (k->kind != GATE_YAML_SCALAR)
             continue;
-        where = gate_arena_printf(&ld->scratch, "targets.%s", k->text);
+        where = gate_arena_printf(&ld->y.scratch, "targets.%s", k->text);
         for (size_t j = 0; j < GATE_ARRAY_SIZE(target_keys); j++) {
             if (!strcmp(k->text, target_keys[j])) {
                 PERR_AT(ld, k,
@@ -1141,13 +719,13 @@ static void load_targets(struct ld *ld, const struct ynode *n)
                 break;
             }
         }
-        if (ld->ndiags > before)
+        if (ld->y.ndiags > before)
             continue;
         if (!name_ok(k->text)) {
             PERR_AT(ld, k, "target name '%s': use letters, digits, '-', '_' and '.'", k->text);
             continue;
         }
-        if (is_null(v)) {
+        if (gate_yaml_is_null(v)) {
             PERR_AT(ld, k,
                     "%s needs url_env: the name of the environment variable holding its URL "
                     "(e.g. url_env: DATABASE_URL)",
@@ -1160,7 +738,7 @@ static void load_targets(struct ld *ld, const struct ynode *n)
         t->line = k->line;
         if (fk[0])
             (void)get_env_name(ld, fv[0], fk[0], join(ld, where, "url_env"), &t->url_env);
-        else if (ld->ndiags == before) /* (a url: key already said to use url_env) */
+        else if (ld->y.ndiags == before) /* (a url: key already said to use url_env) */
             PERR_AT(ld, k,
                     "%s needs url_env: the name of the environment variable holding its URL "
                     "(e.g. url_env: DATABASE_URL)",
@@ -1178,23 +756,23 @@ static void load_targets(struct ld *ld, const struct ynode *n)
     p->ntargets = i;
 }
 
-static void load_rules(struct ld *ld, const struct ynode *n)
+static void load_rules(struct ld *ld, const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
     size_t i = 0;
 
-    if (!map_check(ld, n, "lint.rules", NULL, 0, NULL, NULL) || is_null(n))
+    if (!map_check(ld, n, "lint.rules", NULL, 0, NULL, NULL) || gate_yaml_is_null(n))
         return;
     p->lint.rules = gate_arena_alloc(ld->arena, (n->n / 2) * sizeof(*p->lint.rules));
-    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
-        const struct ynode *v = k->next;
+    for (const struct gate_yaml_node *k = n->first; k && k->next; k = k->next->next) {
+        const struct gate_yaml_node *v = k->next;
         struct gate_rule_setting *s = &p->lint.rules[i];
         const struct gate_rule *r;
         const char *where;
 
-        if (k->kind != Y_SCALAR)
+        if (k->kind != GATE_YAML_SCALAR)
             continue;
-        where = gate_arena_printf(&ld->scratch, "lint.rules.%s", k->text);
+        where = gate_arena_printf(&ld->y.scratch, "lint.rules.%s", k->text);
         r = gate_rule_find(k->text);
         if (!r) {
             const char *hint = gate_rule_suggest(k->text);
@@ -1215,29 +793,31 @@ static void load_rules(struct ld *ld, const struct ynode *n)
             continue;
         }
         s->id = r->id;
-        if (v && v->kind == Y_SCALAR && !is_null(v) && !v->quoted &&
+        if (v && v->kind == GATE_YAML_SCALAR && !gate_yaml_is_null(v) && !v->quoted &&
             (!strcmp(v->text, "off") || !strcmp(v->text, "on"))) {
             s->off = v->text[1] == 'f';
             s->on = !s->off;
-        } else if (v && v->kind == Y_SCALAR && !is_null(v) && !v->quoted &&
+        } else if (v && v->kind == GATE_YAML_SCALAR && !gate_yaml_is_null(v) && !v->quoted &&
                    gate_severity_parse(v->text, &s->severity)) {
             s->has_severity = true;
             s->on = true;
-        } else if (v && v->kind == Y_MAP) {
-            const struct ynode *fv[GATE_ARRAY_SIZE(rule_keys)], *fk[GATE_ARRAY_SIZE(rule_keys)];
-            size_t e;
+        } else if (v && v->kind == GATE_YAML_MAP) {
+            const struct gate_yaml_node *fv[GATE_ARRAY_SIZE(rule_keys)],
+                *fk[GATE_ARRAY_SIZE(rule_keys)];
+            size_t e, nsev;
+            const char *const *sev = gate_severity_names(&nsev);
 
             if (!map_check(ld, v, where, rule_keys, GATE_ARRAY_SIZE(rule_keys), fv, fk))
                 continue;
-            if (fk[0] && get_enum(ld, fv[0], fk[0], join(ld, where, "severity"), severity_names,
-                                  GATE_ARRAY_SIZE(severity_names), "severity", &e)) {
+            if (fk[0] && get_enum(ld, fv[0], fk[0], join(ld, where, "severity"), sev, nsev,
+                                  "severity", &e)) {
                 s->has_severity = true;
                 s->severity = (enum gate_severity)e;
             }
             if (fk[1] && get_risk(ld, fv[1], fk[1], join(ld, where, "risk"), &s->risk))
                 s->has_risk = true;
             s->on = true;
-        } else if (v && v->kind == Y_SCALAR && !is_null(v)) {
+        } else if (v && v->kind == GATE_YAML_SCALAR && !gate_yaml_is_null(v)) {
             static const char *const forms[] = {"off", "on", "error", "warning", "info"};
             const char *hint = gate_suggest(v->text, forms, GATE_ARRAY_SIZE(forms));
 
@@ -1249,12 +829,12 @@ static void load_rules(struct ld *ld, const struct ynode *n)
                 PERR_AT(ld, v,
                         "%s: %s is not a rule setting (did you mean '%s'? write off, on, a "
                         "severity (error, warning, info) or {severity: ..., risk: ...})",
-                        where, what_is(ld, v), hint);
+                        where, gate_yaml_what(&ld->y, v), hint);
             else
                 PERR_AT(ld, v,
                         "%s: %s is not a rule setting (write off, on, a severity (error, "
                         "warning, info) or {severity: ..., risk: ...})",
-                        where, what_is(ld, v));
+                        where, gate_yaml_what(&ld->y, v));
             continue;
         } else {
             perr(ld, k->line, k->col,
@@ -1269,25 +849,28 @@ static void load_rules(struct ld *ld, const struct ynode *n)
 }
 
 /* lint.exclude: a list of non-empty relative glob strings. */
-static void load_exclude(struct ld *ld, const struct ynode *k, const struct ynode *n)
+static void load_exclude(struct ld *ld, const struct gate_yaml_node *k,
+                         const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
     size_t i = 0, kept = 0;
 
-    if (!n || is_null(n) || n->kind != Y_SEQ) {
-        perr(ld, n && !is_null(n) ? n->line : k->line, n && !is_null(n) ? n->col : k->col,
+    if (!n || gate_yaml_is_null(n) || n->kind != GATE_YAML_SEQ) {
+        perr(ld, n && !gate_yaml_is_null(n) ? n->line : k->line,
+             n && !gate_yaml_is_null(n) ? n->col : k->col,
              "lint.exclude must be a list of path globs, e.g. [\"prisma/migrations/2021*\"] "
              "(got %s)",
-             what_is(ld, n));
+             gate_yaml_what(&ld->y, n));
         return;
     }
     p->lint.exclude = gate_arena_alloc(ld->arena, (n->n ? n->n : 1) * sizeof(*p->lint.exclude));
-    for (const struct ynode *e = n->first; e; e = e->next, i++) {
-        const char *where = gate_arena_printf(&ld->scratch, "lint.exclude[%zu]", i);
+    for (const struct gate_yaml_node *e = n->first; e; e = e->next, i++) {
+        const char *where = gate_arena_printf(&ld->y.scratch, "lint.exclude[%zu]", i);
         const char *pat;
 
-        if (e->kind != Y_SCALAR || is_null(e)) {
-            PERR_AT(ld, e, "%s must be a path glob (a string), not %s", where, what_is(ld, e));
+        if (e->kind != GATE_YAML_SCALAR || gate_yaml_is_null(e)) {
+            PERR_AT(ld, e, "%s must be a path glob (a string), not %s", where,
+                    gate_yaml_what(&ld->y, e));
             continue;
         }
         if (!get_string(ld, e, k, where, &pat))
@@ -1376,9 +959,9 @@ const char *gate_policy_excluded(const struct gate_policy *p, const char *path)
     return hit;
 }
 
-static void load_lint(struct ld *ld, const struct ynode *n)
+static void load_lint(struct ld *ld, const struct gate_yaml_node *n)
 {
-    const struct ynode *v[GATE_ARRAY_SIZE(lint_keys)], *k[GATE_ARRAY_SIZE(lint_keys)];
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(lint_keys)], *k[GATE_ARRAY_SIZE(lint_keys)];
 
     if (!map_check(ld, n, "lint", lint_keys, GATE_ARRAY_SIZE(lint_keys), v, k))
         return;
@@ -1393,9 +976,9 @@ static void load_lint(struct ld *ld, const struct ynode *n)
         load_exclude(ld, k[3], v[3]);
 }
 
-static void load_risk(struct ld *ld, const struct ynode *n)
+static void load_risk(struct ld *ld, const struct gate_yaml_node *n)
 {
-    const struct ynode *v[GATE_ARRAY_SIZE(risk_keys)], *k[GATE_ARRAY_SIZE(risk_keys)];
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(risk_keys)], *k[GATE_ARRAY_SIZE(risk_keys)];
 
     if (!map_check(ld, n, "risk", risk_keys, GATE_ARRAY_SIZE(risk_keys), v, k))
         return;
@@ -1404,7 +987,7 @@ static void load_risk(struct ld *ld, const struct ynode *n)
                       &ld->p->risk.large_table_rows);
 }
 
-static void load_checks(struct ld *ld, const struct ynode *n)
+static void load_checks(struct ld *ld, const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
     const char *ids[GATE_ARRAY_SIZE(policy_checks)];
@@ -1412,15 +995,15 @@ static void load_checks(struct ld *ld, const struct ynode *n)
 
     for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_checks); i++)
         ids[i] = policy_checks[i].id;
-    if (!map_check(ld, n, "checks", ids, GATE_ARRAY_SIZE(ids), NULL, NULL) || is_null(n))
+    if (!map_check(ld, n, "checks", ids, GATE_ARRAY_SIZE(ids), NULL, NULL) || gate_yaml_is_null(n))
         return;
     checks = gate_arena_alloc(ld->arena, sizeof(policy_checks));
     memcpy(checks, policy_checks, sizeof(policy_checks));
     p->checks = checks;
-    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
+    for (const struct gate_yaml_node *k = n->first; k && k->next; k = k->next->next) {
         size_t i, lv;
 
-        if (k->kind != Y_SCALAR)
+        if (k->kind != GATE_YAML_SCALAR)
             continue;
         for (i = 0; i < GATE_ARRAY_SIZE(ids) && strcmp(ids[i], k->text) != 0; i++)
             ;
@@ -1432,9 +1015,9 @@ static void load_checks(struct ld *ld, const struct ynode *n)
     }
 }
 
-static void load_deploy(struct ld *ld, const struct ynode *n)
+static void load_deploy(struct ld *ld, const struct gate_yaml_node *n)
 {
-    const struct ynode *v[GATE_ARRAY_SIZE(deploy_keys)], *k[GATE_ARRAY_SIZE(deploy_keys)];
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(deploy_keys)], *k[GATE_ARRAY_SIZE(deploy_keys)];
     struct gate_policy *p = ld->p;
     bool a = true, c = true;
 
@@ -1456,7 +1039,7 @@ static void load_deploy(struct ld *ld, const struct ynode *n)
     if (k[6])
         (void)get_bool(ld, v[6], k[6], "deploy.honor_suppressions", &p->deploy.honor_suppressions);
     if (a && c && p->deploy.confirm_max_risk < p->deploy.auto_max_risk) {
-        const struct ynode *at = k[1] ? v[1] : v[0];
+        const struct gate_yaml_node *at = k[1] ? v[1] : v[0];
 
         PERR_AT(ld, at,
                 "deploy.confirm_max_risk (%s) is below deploy.auto_max_risk (%s): a "
@@ -1467,42 +1050,34 @@ static void load_deploy(struct ld *ld, const struct ynode *n)
 }
 
 /* expect_json: nested mappings flatten to dotted paths. */
-static void load_expect(struct ld *ld, const struct ynode *n, const char *where, const char *prefix,
-                        struct gate_health_check *h, size_t *cap)
+static void load_expect(struct ld *ld, const struct gate_yaml_node *n, const char *where,
+                        const char *prefix, struct gate_health_check *h, size_t *cap)
 {
-    if (!map_check(ld, n, where, NULL, 0, NULL, NULL) || is_null(n))
+    if (!map_check(ld, n, where, NULL, 0, NULL, NULL) || gate_yaml_is_null(n))
         return;
-    for (const struct ynode *k = n->first; k && k->next; k = k->next->next) {
-        const struct ynode *v = k->next;
+    for (const struct gate_yaml_node *k = n->first; k && k->next; k = k->next->next) {
+        const struct gate_yaml_node *v = k->next;
         const char *path;
         struct gate_health_expect *e;
 
-        if (k->kind != Y_SCALAR)
+        if (k->kind != GATE_YAML_SCALAR)
             continue;
-        path = prefix ? gate_arena_printf(&ld->scratch, "%s.%s", prefix, k->text) : k->text;
-        if (v && v->kind == Y_MAP) {
+        path = prefix ? gate_arena_printf(&ld->y.scratch, "%s.%s", prefix, k->text) : k->text;
+        if (v && v->kind == GATE_YAML_MAP) {
             load_expect(ld, v, join(ld, where, k->text), path, h, cap);
             continue;
         }
-        if (v && v->kind == Y_SEQ) {
+        if (v && v->kind == GATE_YAML_SEQ) {
             PERR_AT(ld, v,
                     "%s.%s: lists are not supported in expect_json (compare scalar fields: "
                     "strings, numbers, true/false, null)",
                     where, k->text);
             continue;
         }
-        if (h->nexpect >= *cap) {
-            size_t ncap = *cap ? *cap * 2 : 8;
-            struct gate_health_expect *ne = gate_arena_alloc(ld->arena, ncap * sizeof(*ne));
-
-            if (h->nexpect)
-                memcpy(ne, h->expect, h->nexpect * sizeof(*ne));
-            h->expect = ne;
-            *cap = ncap;
-        }
+        GATE_ARENA_GROW(ld->arena, h->expect, *cap, h->nexpect, h->nexpect + 1);
         e = &h->expect[h->nexpect++];
         e->path = gate_arena_strdup(ld->arena, path);
-        if (!v || is_null(v)) {
+        if (!v || gate_yaml_is_null(v)) {
             e->kind = GATE_EXPECT_NULL;
             e->value = "null";
             continue;
@@ -1536,23 +1111,24 @@ static bool http_url_ok(const char *u)
     return *host && *host != '/' && *host != ':' && !strpbrk(u, " \t\r\n");
 }
 
-static void load_health(struct ld *ld, const struct ynode *n)
+static void load_health(struct ld *ld, const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
     size_t i = 0;
 
-    if (is_null(n))
+    if (gate_yaml_is_null(n))
         return;
-    if (n->kind != Y_SEQ) {
+    if (n->kind != GATE_YAML_SEQ) {
         PERR_AT(ld, n, "health must be a list of checks, each starting with '- name: ...' (got %s)",
-                what_is(ld, n));
+                gate_yaml_what(&ld->y, n));
         return;
     }
     p->health = gate_arena_alloc(ld->arena, n->n * sizeof(*p->health));
-    for (const struct ynode *e = n->first; e; e = e->next) {
-        const struct ynode *v[GATE_ARRAY_SIZE(health_keys)], *k[GATE_ARRAY_SIZE(health_keys)];
+    for (const struct gate_yaml_node *e = n->first; e; e = e->next) {
+        const struct gate_yaml_node *v[GATE_ARRAY_SIZE(health_keys)],
+            *k[GATE_ARRAY_SIZE(health_keys)];
         struct gate_health_check *h = &p->health[i];
-        const char *where = gate_arena_printf(&ld->scratch, "health[%zu]", i);
+        const char *where = gate_arena_printf(&ld->y.scratch, "health[%zu]", i);
         long long num;
         size_t cap = 0;
 
@@ -1560,8 +1136,9 @@ static void load_health(struct ld *ld, const struct ynode *n)
         h->timeout_ms = 5000;
         h->retries = 3;
         h->backoff_ms = 2000;
-        if (e->kind != Y_MAP) {
-            PERR_AT(ld, e, "%s must be a mapping with name and url, not %s", where, what_is(ld, e));
+        if (e->kind != GATE_YAML_MAP) {
+            PERR_AT(ld, e, "%s must be a mapping with name and url, not %s", where,
+                    gate_yaml_what(&ld->y, e));
             i++;
             continue;
         }
@@ -1580,7 +1157,7 @@ static void load_health(struct ld *ld, const struct ynode *n)
         if (k[1] && get_string(ld, v[1], k[1], join(ld, where, "url"), &h->url) &&
             !http_url_ok(h->url))
             PERR_AT(ld, v[1], "%s.url must be an http:// or https:// URL with a host, not %s",
-                    where, what_is(ld, v[1]));
+                    where, gate_yaml_what(&ld->y, v[1]));
         else if (!k[1])
             PERR_AT(ld, e, "%s needs a url (http:// or https://)", where);
         if (k[2] && get_int(ld, v[2], k[2], join(ld, where, "expect_status"), 100, 599, &num))
@@ -1598,17 +1175,24 @@ static void load_health(struct ld *ld, const struct ynode *n)
     p->nhealth = i;
 }
 
-static void load_reports(struct ld *ld, const struct ynode *n)
+static void load_reports(struct ld *ld, const struct gate_yaml_node *n)
 {
-    const struct ynode *v[GATE_ARRAY_SIZE(report_keys)], *k[GATE_ARRAY_SIZE(report_keys)];
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(report_keys)], *k[GATE_ARRAY_SIZE(report_keys)];
     struct gate_policy_reports *r = &ld->p->reports;
-    const char **slots[] = {&r->json, &r->junit, &r->sarif, &r->gitlab, &r->markdown, &r->text};
+    const char **slots[GATE_ARRAY_SIZE(report_keys)] = {NULL};
 
-    if (is_null(n))
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(report_keys); i++) {
+        const struct gate_report_format *f = &gate_report_formats[i];
+
+        if (f->file)
+            slots[i] = &r->path[f->id];
+    }
+
+    if (gate_yaml_is_null(n))
         return;
-    if (n->kind == Y_MAP) {
-        for (const struct ynode *kk = n->first; kk; kk = kk->next->next) {
-            if (kk->kind == Y_SCALAR && !strcmp(kk->text, "codequality"))
+    if (n->kind == GATE_YAML_MAP) {
+        for (const struct gate_yaml_node *kk = n->first; kk; kk = kk->next->next) {
+            if (kk->kind == GATE_YAML_SCALAR && !strcmp(kk->text, "codequality"))
                 PERR_AT(ld, kk, "unknown report 'codequality': GitLab Code Quality is 'gitlab'");
         }
     }
@@ -1619,28 +1203,31 @@ static void load_reports(struct ld *ld, const struct ynode *n)
 
         if (!k[i])
             continue;
+        if (!slots[i]) { /* github: a switch, not a file */
+            where = join(ld, "reports", report_keys[i]);
+            (void)get_bool(ld, v[i], k[i], where, &r->github);
+            continue;
+        }
         where = join(ld, "reports", report_keys[i]);
         if (!get_string(ld, v[i], k[i], where, slots[i]))
             continue;
         for (size_t j = 0; j < i; j++) {
-            if (*slots[j] && k[j] && !strcmp(*slots[j], *slots[i]))
+            if (slots[j] && *slots[j] && k[j] && !strcmp(*slots[j], *slots[i]))
                 PERR_AT(ld, v[i], "%s writes '%s', which reports.%s writes too", where, *slots[i],
                         report_keys[j]);
         }
     }
-    if (k[6])
-        (void)get_bool(ld, v[6], k[6], "reports.github", &r->github);
 }
 
-static void load_root(struct ld *ld, const struct ynode *root)
+static void load_root(struct ld *ld, const struct gate_yaml_node *root)
 {
-    const struct ynode *v[GATE_ARRAY_SIZE(root_keys)], *k[GATE_ARRAY_SIZE(root_keys)];
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(root_keys)], *k[GATE_ARRAY_SIZE(root_keys)];
     struct gate_policy *p = ld->p;
     long long version;
 
-    if (root->kind != Y_MAP) {
+    if (root->kind != GATE_YAML_MAP) {
         PERR_AT(ld, root, "the policy must be a mapping of keys (version: 1, lint: ...), not %s",
-                what_is(ld, root));
+                gate_yaml_what(&ld->y, root));
         return;
     }
     if (!map_check(ld, root, "", root_keys, GATE_ARRAY_SIZE(root_keys), v, k))
@@ -1655,7 +1242,7 @@ static void load_root(struct ld *ld, const struct ynode *root)
     if (k[2])
         load_targets(ld, v[2]);
     if (k[3] && get_string(ld, v[3], k[3], "default_target", &p->default_target)) {
-        const char **names = gate_arena_alloc(&ld->scratch, (p->ntargets + 1) * sizeof(char *));
+        const char **names = gate_arena_alloc(&ld->y.scratch, (p->ntargets + 1) * sizeof(char *));
         size_t i;
 
         for (i = 0; i < p->ntargets; i++) {
@@ -1699,26 +1286,26 @@ static enum gate_code finish(struct ld *ld, struct gate_err *err)
     struct gate_policy *p = ld->p;
     enum gate_code rc = GATE_OK;
 
-    if (ld->ndiags) {
+    if (ld->y.ndiags) {
         size_t i = 0;
 
-        p->diags = gate_arena_alloc(ld->arena, (ld->ndiags + 1) * sizeof(*p->diags));
-        for (struct diag_node *dn = ld->diags; dn; dn = dn->next) {
+        p->diags = gate_arena_alloc(ld->arena, (ld->y.ndiags + 1) * sizeof(*p->diags));
+        for (const struct gate_yaml_diag *yd = ld->y.diags; yd; yd = yd->next) {
             struct gate_policy_diag *d = &p->diags[i++];
 
-            d->line = dn->d.line;
-            d->column = dn->d.column;
-            d->message = gate_arena_strdup(ld->arena, dn->d.message);
-            d->source = dn->d.source ? gate_arena_strdup(ld->arena, dn->d.source) : NULL;
+            d->line = yd->line;
+            d->column = yd->column;
+            d->message = gate_arena_strdup(ld->arena, yd->message);
+            d->source = yd->source ? gate_arena_strdup(ld->arena, yd->source) : NULL;
         }
-        if (ld->too_many) {
-            p->diags[i].message =
-                gate_arena_printf(ld->arena, "more than %d errors; fix these first", MAX_DIAGS);
+        if (ld->y.too_many) {
+            p->diags[i].message = gate_arena_printf(
+                ld->arena, "more than %d errors; fix these first", GATE_YAML_MAX_DIAGS);
             i++;
         }
         p->ndiags = i;
-        /* file order (insertion sort: stable, and there are at most MAX_DIAGS) */
-        for (size_t a = 1; a < ld->ndiags; a++) {
+        /* file order (insertion sort: stable, and there are at most GATE_YAML_MAX_DIAGS) */
+        for (size_t a = 1; a < ld->y.ndiags; a++) {
             struct gate_policy_diag d = p->diags[a];
             size_t b = a;
 
@@ -1731,13 +1318,12 @@ static enum gate_code finish(struct ld *ld, struct gate_err *err)
             p->diags[b] = d;
         }
         if (p->diags[0].line)
-            rc = gate_fail(err, GATE_E_POLICY, "%s:%d:%d: %s", ld->name, p->diags[0].line,
+            rc = gate_fail(err, GATE_E_POLICY, "%s:%d:%d: %s", ld->y.name, p->diags[0].line,
                            p->diags[0].column, p->diags[0].message);
         else
-            rc = gate_fail(err, GATE_E_POLICY, "%s: %s", ld->name, p->diags[0].message);
+            rc = gate_fail(err, GATE_E_POLICY, "%s: %s", ld->y.name, p->diags[0].message);
     }
-    gate_src_release(&ld->src);
-    gate_arena_release(&ld->scratch);
+    gate_yaml_release(&ld->y);
     return rc;
 }
 
@@ -1745,24 +1331,22 @@ enum gate_code gate_policy_parse(struct gate_policy *p, const char *name, const 
                                  size_t len, struct gate_arena *arena, struct gate_err *err)
 {
     struct ld ld;
-    struct ynode *root;
+    struct gate_yaml_node *root;
 
     gate_policy_defaults(p);
+    report_keys_fill();
     memset(&ld, 0, sizeof(ld));
     ld.arena = arena;
-    ld.name = name;
-    ld.text = text;
-    ld.len = len;
     ld.p = p;
     p->path = gate_arena_strdup(arena, name);
-    gate_src_init(&ld.src, text, len);
+    gate_yaml_init(&ld.y, name, "the policy", text, len);
     if (len > GATE_POLICY_MAX_BYTES) {
         perr(&ld, 0, 0, "the policy file is too large (%zu bytes; the limit is %zu KiB)", len,
              GATE_POLICY_MAX_BYTES / 1024);
         return finish(&ld, err);
     }
-    root = read_tree(&ld);
-    if (ld.fatal || !root) {
+    root = gate_yaml_read(&ld.y);
+    if (ld.y.fatal || !root) {
         return finish(&ld, err); /* an empty file: the defaults */
     }
     scan_secrets(&ld, root);
@@ -1941,78 +1525,4 @@ void gate_policy_diags_text(const struct gate_policy *p, struct gate_buf *out)
             gate_buf_adds(out, "^\n");
         }
     }
-}
-
-/* ---- the file `init` writes ---------------------------------------------- */
-
-static const char policy_template[] =
-    "# prisma-gate.yml - the policy prisma-gate follows (docs/policy.md lists every key).\n"
-    "# Every value below is the built-in default unless it says otherwise; delete what\n"
-    "# you do not change. Secrets never go in this file: name environment variables.\n"
-    "version: 1\n"
-    "\n"
-    "project:\n"
-    "  schema: prisma/schema.prisma\n"
-    "  migrations: prisma/migrations\n"
-    "  prisma: [npx, prisma]          # argv prefix of the Prisma CLI; never a shell string\n"
-    "\n"
-    "# Databases, by name (-t NAME picks one). Only the NAMES of environment variables:\n"
-    "# export the URLs in CI secrets. Without targets, DATABASE_URL is used.\n"
-    "targets:\n"
-    "  production:\n"
-    "    url_env: DATABASE_URL\n"
-    "    # shadow_url_env: SHADOW_DATABASE_URL   # an empty scratch database (check, drift)\n"
-    "    require_tls: false           # true: refuse a connection without TLS\n"
-    "default_target: production\n"
-    "\n"
-    "lint:\n"
-    "  fail_on: high                  # lowest risk that closes the gate: none|low|medium|high|critical\n"
-    "  hygiene_on_generated: false    # run hygiene rules on Prisma-generated statements too\n"
-    "  rules: {}                      # per rule: off | on | error|warning|info | {severity: ..., risk: ...}\n"
-    "  # rules:\n"
-    "  #   prefer-text-field: off\n"
-    "  #   ban-drop-column: {severity: error}\n"
-    "  # exclude: [\"prisma/migrations/2021*\"]  # history that predates the gate: replayed, not reported\n"
-    "\n"
-    "risk:\n"
-    "  large_table_rows: 1000000      # lock/rewrite findings on bigger tables get more serious\n"
-    "\n"
-    "checks:                          # repository and database checks: error | warning | off\n"
-    "  uncommitted-schema: error\n"
-    "  untracked-migrations: error\n"
-    "  edited-migrations: error\n"
-    "  out-of-order-migrations: warning\n"
-    "  schema-without-migration: error\n"
-    "  committed-secrets: error\n"
-    "  client-sync: warning\n"
-    "  migration-lock: error\n"
-    "\n"
-    "deploy:\n"
-    "  auto_max_risk: medium          # deploy without a confirmation token up to this risk\n"
-    "  confirm_max_risk: high         # up to this risk with a valid token; above: blocked\n"
-    "  token_env: PRISMA_GATE_CONFIRM # where deploy finds the token (or --confirm)\n"
-    "  # secret_env: PRISMA_GATE_SECRET  # when set, tokens must be signed by `approve`\n"
-    "  token_max_age: 24h\n"
-    "  timeout: 10m                   # for `prisma migrate deploy`\n"
-    "\n"
-    "health: []                       # checks run after a deploy, e.g.:\n"
-    "#  - name: api\n"
-    "#    url: https://example.com/api/health\n"
-    "#    expect_status: 200\n"
-    "#    expect_json: {status: healthy}\n"
-    "#    timeout: 5s\n"
-    "#    retries: 3\n"
-    "#    backoff: 2s\n"
-    "\n"
-    "reports:                         # files written after every command, also when the gate\n"
-    "  github: true                   # fails; {command} in a path is the command's name\n"
-    "  # json: prisma-gate-report.json\n"
-    "  # junit: prisma-gate-junit.xml\n"
-    "  # sarif: prisma-gate.sarif\n"
-    "  # gitlab: gl-code-quality-report.json\n"
-    "  # markdown: prisma-gate-summary.md\n";
-
-const char *gate_policy_template(void)
-{
-    return policy_template;
 }

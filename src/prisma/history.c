@@ -12,95 +12,11 @@
 #include "gate/digest.h"
 #include "gate/migrations.h"
 #include "gate/suggest.h"
+#include "gate/utf8.h"
 #include "gate/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ----------------------------------------------------------------- UTF-8 */
-
-/*
- * Length of the well-formed UTF-8 sequence at s[i] (1..4), or the
- * negated number of bytes the WHATWG decoder consumes before it emits
- * U+FFFD: the lead byte plus the continuation bytes it accepted.
- */
-static long utf8_step(const unsigned char *s, size_t len, size_t i)
-{
-    unsigned char c = s[i];
-    unsigned lo = 0x80, hi = 0xBF;
-    size_t need, k;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else {
-        return -1;
-    }
-    for (k = 1; k <= need; k++) {
-        if (i + k >= len || s[i + k] < lo || s[i + k] > hi)
-            return -(long)k;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return (long)k;
-}
-
-bool gate_utf8_valid(const char *data, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)data;
-
-    for (size_t i = 0; i < len;) {
-        long n;
-
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        n = utf8_step(s, len, i);
-        if (n < 0)
-            return false;
-        i += (size_t)n;
-    }
-    return true;
-}
-
-char *gate_utf8_fix(const char *data, size_t len, size_t *outlen)
-{
-    const unsigned char *s = (const unsigned char *)data;
-    struct gate_buf b = {0};
-    size_t i = 0, from = 0;
-
-    if (gate_utf8_valid(data, len))
-        return NULL;
-    while (i < len) {
-        long n = s[i] < 0x80 ? 1 : utf8_step(s, len, i);
-
-        if (n > 0) {
-            i += (size_t)n;
-            continue;
-        }
-        gate_buf_add(&b, data + from, i - from);
-        gate_buf_add(&b, "\xEF\xBF\xBD", 3);
-        i += (size_t)-n;
-        from = i;
-    }
-    gate_buf_add(&b, data + from, len - from);
-    *outlen = b.len;
-    return gate_buf_detach(&b);
-}
 
 /* ------------------------------------------------------------- checksums */
 

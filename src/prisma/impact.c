@@ -148,15 +148,7 @@ static void add_unique(struct builder *b, const char ***arr, size_t *n, size_t *
         if (!strcmp((*arr)[i], s))
             return;
     }
-    if (*n >= *cap) {
-        size_t ncap = *cap ? *cap * 2 : 8;
-        const char **bigger = gate_arena_alloc(&b->run->arena, ncap * sizeof(*bigger));
-
-        if (*n)
-            memcpy(bigger, *arr, *n * sizeof(*bigger));
-        *arr = bigger;
-        *cap = ncap;
-    }
+    GATE_ARENA_GROW(&b->run->arena, *arr, *cap, *n, *n + 1);
     (*arr)[(*n)++] = gate_arena_strdup(&b->run->arena, s);
 }
 
@@ -175,15 +167,7 @@ static void add(struct builder *b, const char *action, const char *table, const 
         if (blk && column)
             f = gate_schema_find_column(blk, column);
     }
-    if (imp->nchanges >= b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 8;
-        struct gate_impact_change *bigger = gate_arena_alloc(a, ncap * sizeof(*bigger));
-
-        if (imp->nchanges)
-            memcpy(bigger, imp->changes, imp->nchanges * sizeof(*bigger));
-        imp->changes = bigger;
-        b->cap = ncap;
-    }
+    GATE_ARENA_GROW(a, imp->changes, b->cap, imp->nchanges, imp->nchanges + 1);
     c = &imp->changes[imp->nchanges++];
     c->action = action;
     c->table = table ? gate_arena_strdup(a, table) : NULL;

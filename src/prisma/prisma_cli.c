@@ -40,15 +40,7 @@ static void add(struct res *r, bool problem, const char *fmt, ...)
     va_start(ap, fmt);
     s = gate_arena_vprintf(r->a, fmt, ap);
     va_end(ap);
-    if (*n >= *cap) {
-        size_t nc = *cap ? 2 * *cap : 4;
-        const char **na = gate_arena_alloc(r->a, nc * sizeof(*na));
-
-        if (*n)
-            memcpy(na, *arr, *n * sizeof(*na));
-        *arr = na;
-        *cap = nc;
-    }
+    GATE_ARENA_GROW(r->a, *arr, *cap, *n, *n + 1);
     (*arr)[(*n)++] = s;
 }
 

@@ -373,3 +373,11 @@ const char *gate_ansi_risk(enum gate_risk r)
         return GATE_C_DIM;
     }
 }
+
+bool gate_md_put(struct gate_buf *out, const struct gate_buf *item, size_t limit)
+{
+    if (out->len + item->len > limit)
+        return false;
+    gate_buf_add(out, item->data ? item->data : "", item->len);
+    return true;
+}

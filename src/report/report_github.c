@@ -17,8 +17,8 @@
  */
 #include "gate/compat.h"
 #include "gate/report.h"
-#include "gate/plan.h"
 #include "gate/report_common.h"
+#include "gate/report_section.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +131,7 @@ void gate_report_github_annotations(const struct gate_run *run, struct gate_buf 
             more_e++;
     }
     /* plan/deploy: suppressed findings count toward the decision unless the policy honors them */
-    refs = gate_findings_worst_first(run, GATE_SEV_WARNING,
-                                     run->plan && !run->plan->honor_suppressions, &n);
+    refs = gate_findings_worst_first(run, GATE_SEV_WARNING, gate_report_counts_suppressed(run), &n);
     for (size_t i = 0; i < n; i++) {
         if (refs[i].f->severity != GATE_SEV_ERROR)
             continue;
@@ -196,8 +195,17 @@ void gate_report_github_outputs(const struct gate_run *run, const struct gate_re
     output(out, "blocking", num, delim);
     (void)snprintf(num, sizeof(num), "%zu", c.findings);
     output(out, "findings", num, delim);
-    if (run->plan && run->plan->digest[0])
-        output(out, "plan-digest", run->plan->digest, delim);
+    {
+        struct gate_report_fact facts[GATE_REPORT_FACTS_MAX];
+        size_t nfacts = gate_report_facts(run, facts, GATE_ARRAY_SIZE(facts));
+
+        for (size_t i = 0; i < nfacts; i++) {
+            char name[128];
+
+            (void)snprintf(name, sizeof(name), "%s-%s", facts[i].section, facts[i].key);
+            output(out, name, facts[i].value, delim);
+        }
+    }
     for (size_t i = 0; i < nfiles; i++) {
         char name[64];
 
@@ -209,8 +217,13 @@ void gate_report_github_outputs(const struct gate_run *run, const struct gate_re
 bool gate_report_github_delim_ok(const struct gate_run *run, const struct gate_report_path *files,
                                  size_t nfiles, const char *delim)
 {
-    if (run->plan && strstr(run->plan->digest, delim))
-        return false; /* the other values are fixed words and numbers */
+    struct gate_report_fact facts[GATE_REPORT_FACTS_MAX];
+    size_t nfacts = gate_report_facts(run, facts, GATE_ARRAY_SIZE(facts));
+
+    for (size_t i = 0; i < nfacts; i++) {
+        if (strstr(facts[i].value, delim))
+            return false; /* the other values are fixed words and numbers */
+    }
     for (size_t i = 0; i < nfiles; i++) {
         if (strstr(files[i].path, delim))
             return false;

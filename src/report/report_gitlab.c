@@ -14,7 +14,7 @@
 #include "gate/digest.h"
 #include "gate/json.h"
 #include "gate/report_common.h"
-#include "gate/plan.h"
+#include "gate/report_section.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +78,7 @@ void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out)
     struct gate_jsonw w = {0};
     struct gate_buf d = {0};
     char fp[65];
+    bool counts_suppressed = gate_report_counts_suppressed(run);
 
     w.out = out;
     gate_jsonw_array(&w);
@@ -95,7 +96,7 @@ void gate_report_gitlab(const struct gate_run *run, struct gate_buf *out)
             const struct gate_finding *f = &m->findings[k];
 
             /* plan/deploy: a suppressed finding still counts toward the decision unless honored */
-            bool counted = f->suppressed && run->plan && !run->plan->honor_suppressions;
+            bool counted = f->suppressed && counts_suppressed;
 
             if ((f->suppressed && !counted) || f->severity == GATE_SEV_INFO)
                 continue;

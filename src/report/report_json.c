@@ -2,15 +2,14 @@
 /*
  * report_json.c - the canonical JSON serialisation of the run model
  * (format_version 1, docs/report.schema.json). Streamed with the json.c writer: a report
- * over thousands of migrations never exists as one tree.
+ * over thousands of migrations never exists as one tree. The common members
+ * (verdict, target, checks, migrations) are here; each report section
+ * (report_section.h) adds its own, before "checks" or after "migrations".
  */
 #include "gate/compat.h"
 #include "gate/report.h"
-#include "gate/health.h"
 #include "gate/json.h"
-#include "gate/plan.h"
-#include "gate/report_status.h"
-#include "gate/report_check.h"
+#include "gate/report_section.h"
 #include "gate/version.h"
 
 #include <string.h>
@@ -77,52 +76,58 @@ static void migration_json(struct gate_jsonw *w, const struct gate_migration *m)
         gate_jsonw_key(w, "error");
         gate_jsonw_str(w, m->error);
     }
-    if (m->has_history) {
-        struct gate_json *o = gate_json_object();
-
-        gate_report_migration_history_json(o, m);
-        gate_jsonw_members(w, o);
-        gate_json_free(o);
-    }
-    if (m->impact) {
-        struct gate_json *imp = gate_report_impact_json(m->impact);
-
-        gate_jsonw_key(w, "impact");
-        gate_jsonw_value(w, imp);
-        gate_json_free(imp);
+    for (size_t i = 0; i < gate_report_nsections; i++) {
+        if (gate_report_sections[i]->json_migration)
+            gate_report_sections[i]->json_migration(m, w);
     }
     gate_jsonw_end(w);
 }
 
-/* "health": [...] (health.h), in policy order. */
-static void health_json(struct gate_jsonw *w, const struct gate_run *run)
+/* "target": the database the command evaluated (never a password). */
+static void target_json(struct gate_jsonw *w, const struct gate_target *t)
 {
-    gate_jsonw_key(w, "health");
-    gate_jsonw_array(w);
-    for (size_t i = 0; i < run->nhealth; i++) {
-        const struct gate_health_result *h = &run->health[i];
-
+    gate_jsonw_key(w, "target");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "name");
+    gate_jsonw_str(w, t->name);
+    gate_jsonw_key(w, "url_env");
+    gate_jsonw_str(w, t->url_env);
+    gate_jsonw_key(w, "host");
+    gate_jsonw_str(w, t->host);
+    gate_jsonw_key(w, "port");
+    gate_jsonw_int(w, t->port);
+    gate_jsonw_key(w, "database");
+    gate_jsonw_str(w, t->database);
+    gate_jsonw_key(w, "schema");
+    gate_jsonw_str(w, t->schema);
+    gate_jsonw_key(w, "user");
+    gate_jsonw_str(w, t->user);
+    if (t->system_identifier) {
+        gate_jsonw_key(w, "server");
         gate_jsonw_object(w);
-        gate_jsonw_key(w, "name");
-        gate_jsonw_str(w, h->name);
-        gate_jsonw_key(w, "url");
-        gate_jsonw_str(w, h->url);
-        gate_jsonw_key(w, "status");
-        gate_jsonw_str(w, gate_status_name(h->status));
-        gate_jsonw_key(w, "http_status");
-        if (h->http_status)
-            gate_jsonw_int(w, h->http_status);
-        else
-            gate_jsonw_null(w);
-        gate_jsonw_key(w, "attempts");
-        gate_jsonw_int(w, h->attempts);
-        gate_jsonw_key(w, "elapsed_ms");
-        gate_jsonw_int(w, h->elapsed_ms);
-        gate_jsonw_key(w, "message");
-        gate_jsonw_str(w, h->message);
+        gate_jsonw_key(w, "system_identifier");
+        gate_jsonw_str(w, t->system_identifier);
+        gate_jsonw_key(w, "port");
+        gate_jsonw_int(w, t->server_port);
+        gate_jsonw_key(w, "database");
+        gate_jsonw_str(w, t->server_database);
+        gate_jsonw_key(w, "addr");
+        gate_jsonw_str(w, t->server_addr);
         gate_jsonw_end(w);
     }
     gate_jsonw_end(w);
+}
+
+/* The members of every present section placed at place, in table order. */
+static void sections_json(const struct gate_run *run, struct gate_jsonw *w,
+                          enum gate_section_place place)
+{
+    for (size_t i = 0; i < gate_report_nsections; i++) {
+        const struct gate_report_section *s = gate_report_sections[i];
+
+        if (s->place == place && s->present(run))
+            s->json(run, w);
+    }
 }
 
 void gate_report_json(const struct gate_run *run, struct gate_buf *out)
@@ -150,34 +155,9 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
     gate_jsonw_str(&w, gate_risk_name(run->max_risk));
     gate_jsonw_key(&w, "fail_on");
     gate_jsonw_str(&w, gate_risk_name(run->fail_on));
-    if (run->target) {
-        struct gate_json *t = gate_report_target_json(run->target);
-
-        gate_jsonw_key(&w, "target");
-        gate_jsonw_value(&w, t);
-        gate_json_free(t);
-    }
-    if (run->history) {
-        struct gate_json *h = gate_report_history_json(run);
-
-        gate_jsonw_key(&w, "history");
-        gate_jsonw_value(&w, h);
-        gate_json_free(h);
-    }
-    if (run->change) {
-        struct gate_json *c = gate_report_change_json(run->change);
-
-        gate_jsonw_key(&w, "change");
-        gate_jsonw_value(&w, c);
-        gate_json_free(c);
-    }
-    if (run->setup) {
-        struct gate_json *s = gate_report_setup_json(run->setup);
-
-        gate_jsonw_key(&w, "setup");
-        gate_jsonw_value(&w, s);
-        gate_json_free(s);
-    }
+    if (run->target)
+        target_json(&w, run->target);
+    sections_json(run, &w, GATE_SECTION_CONTEXT);
     gate_jsonw_key(&w, "checks");
     gate_jsonw_array(&w);
     for (size_t i = 0; i < run->nchecks; i++) {
@@ -206,15 +186,6 @@ void gate_report_json(const struct gate_run *run, struct gate_buf *out)
     for (size_t i = 0; i < run->nmigrations; i++)
         migration_json(&w, run->migrations[i]);
     gate_jsonw_end(&w);
-    if (run->plan) {
-        gate_jsonw_key(&w, "plan");
-        gate_report_plan_json(run, &w);
-    }
-    if (run->deploy) {
-        gate_jsonw_key(&w, "deploy");
-        gate_report_deploy_json(run, &w);
-    }
-    if (run->nhealth || !strcmp(run->command, "health") || !strcmp(run->command, "deploy"))
-        health_json(&w, run);
+    sections_json(run, &w, GATE_SECTION_OUTCOME);
     gate_jsonw_end(&w);
 }

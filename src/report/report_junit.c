@@ -15,8 +15,8 @@
 #include "gate/report.h"
 #include "gate/err.h"
 #include "gate/dl.h"
-#include "gate/plan.h"
 #include "gate/report_common.h"
+#include "gate/report_section.h"
 #include "gate/ghsafe.h"
 #include "gate/hmap.h"
 #include "gate/version.h"
@@ -380,8 +380,16 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
         property(&j, "target.database", run->target->database);
         property(&j, "target.host", run->target->host);
     }
-    if (run->plan && run->plan->digest[0])
-        property(&j, "plan.digest", run->plan->digest);
+    {
+        struct gate_report_fact facts[GATE_REPORT_FACTS_MAX];
+        size_t nfacts = gate_report_facts(run, facts, GATE_ARRAY_SIZE(facts));
+
+        for (size_t i = 0; i < nfacts; i++) {
+            gate_buf_reset(&cls);
+            gate_buf_printf(&cls, "%s.%s", facts[i].section, facts[i].key);
+            property(&j, gate_buf_str(&cls), facts[i].value);
+        }
+    }
     end(&j);
 
     gate_buf_reset(&cls);

@@ -10,17 +10,15 @@
  * table or column name cannot inject Markdown, HTML or a table cell.
  */
 #include "gate/compat.h"
-#include "gate/health.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
-#include "gate/plan.h"
+#include "gate/report_section.h"
 #include "gate/version.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define ITEM_TEXT_MAX ((size_t)600) /* bytes of a message or help text in one item */
-#define RESERVE       ((size_t)400) /* kept for the closing lines */
+#define RESERVE ((size_t)400) /* kept for the closing lines */
 
 static const char *risk_badge(enum gate_risk r)
 {
@@ -36,15 +34,6 @@ static const char *risk_badge(enum gate_risk r)
     default:
         return "\xE2\x9A\xAA none"; /* white circle */
     }
-}
-
-/* Append item (a complete line or block) when out stays within limit; false when it does not. */
-static bool put(struct gate_buf *out, const struct gate_buf *item, size_t limit)
-{
-    if (out->len + item->len > limit)
-        return false;
-    gate_buf_add(out, item->data ? item->data : "", item->len);
-    return true;
 }
 
 static void path_text(const struct gate_run *run, const char *path, struct gate_buf *b)
@@ -202,7 +191,7 @@ static void table(const struct gate_run *run, struct gate_buf *out, size_t limit
         gate_buf_printf(&row, " | %s | ", risk_badge(m->risk));
         findings_cell(m, &row);
         gate_buf_adds(&row, " |\n");
-        if (!put(out, &row, limit))
+        if (!gate_md_put(out, &row, limit))
             hidden_space++;
         else
             shown++;
@@ -229,15 +218,15 @@ static void finding_item(const struct gate_run *run, const struct gate_finding_r
     gate_buf_printf(b, "- **%s** `%s` at ", gate_risk_name(f->risk), f->rule);
     path_text(run, r->m->path, b);
     gate_buf_printf(b, ":%d:%d: ", f->line, f->column);
-    gate_md_text(b, f->message, ITEM_TEXT_MAX);
+    gate_md_text(b, f->message, GATE_MD_ITEM_MAX);
     gate_buf_addc(b, '\n');
     if (f->suppressed) {
         gate_buf_adds(b, "  - suppressed: ");
-        gate_md_text(b, f->suppression_reason ? f->suppression_reason : "", ITEM_TEXT_MAX);
+        gate_md_text(b, f->suppression_reason ? f->suppression_reason : "", GATE_MD_ITEM_MAX);
         gate_buf_addc(b, '\n');
     } else if (f->help) {
         gate_buf_adds(b, "  - help: ");
-        gate_md_text(b, f->help, ITEM_TEXT_MAX);
+        gate_md_text(b, f->help, GATE_MD_ITEM_MAX);
         gate_buf_addc(b, '\n');
     }
 }
@@ -252,7 +241,7 @@ static size_t finding_list(const struct gate_run *run, const struct gate_finding
     for (i = 0; i < n; i++) {
         gate_buf_reset(&item);
         finding_item(run, &refs[i], &item);
-        if (!put(out, &item, limit))
+        if (!gate_md_put(out, &item, limit))
             break;
     }
     gate_buf_release(&item);
@@ -279,9 +268,9 @@ static void checks(const struct gate_run *run, struct gate_buf *out, size_t limi
             gate_md_text(&row, c->id, 100);
             gate_buf_printf(&row, " | %s%s%s | ", c->status == GATE_STATUS_PASS ? "" : "**",
                             gate_status_name(c->status), c->status == GATE_STATUS_PASS ? "" : "**");
-            gate_md_text(&row, c->message, ITEM_TEXT_MAX);
+            gate_md_text(&row, c->message, GATE_MD_ITEM_MAX);
             gate_buf_adds(&row, " |\n");
-            if (hidden || !put(out, &row, limit))
+            if (hidden || !gate_md_put(out, &row, limit))
                 hidden++;
         }
     }
@@ -290,38 +279,6 @@ static void checks(const struct gate_run *run, struct gate_buf *out, size_t limi
                         hidden == 1 ? "" : "s");
     gate_buf_adds(out, "\n");
     gate_buf_release(&row);
-}
-
-/*
- * The health checks (deploy and health): one row each, with the URL as
- * configured (the policy refuses one with credentials), the last HTTP
- * status, the attempts made and what was seen or expected - the message
- * without its "GET 'URL': " prefix, which the URL column already shows.
- */
-static void health_md(const struct gate_run *run, struct gate_buf *out)
-{
-    gate_buf_adds(out, "### Health checks\n\n| Status | Check | URL | HTTP | Attempts | Result |\n"
-                       "|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < run->nhealth; i++) {
-        const struct gate_health_result *h = &run->health[i];
-        const char *msg = h->message ? h->message : "";
-        size_t ul = h->url ? strlen(h->url) : 0;
-
-        if (h->url && !strncmp(msg, "GET '", 5) && !strncmp(msg + 5, h->url, ul) &&
-            !strncmp(msg + 5 + ul, "': ", 3))
-            msg += 5 + ul + 3;
-        gate_buf_printf(out, "| %s | ", gate_status_name(h->status));
-        gate_md_text(out, h->name ? h->name : "", 0);
-        gate_buf_adds(out, " | ");
-        gate_md_code(out, h->url ? h->url : "");
-        if (h->http_status)
-            gate_buf_printf(out, " | %d | %d | ", h->http_status, h->attempts);
-        else
-            gate_buf_printf(out, " | - | %d | ", h->attempts);
-        gate_md_text(out, msg, 0);
-        gate_buf_adds(out, " |\n");
-    }
-    gate_buf_addc(out, '\n');
 }
 
 void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size_t max)
@@ -348,22 +305,10 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
         gate_buf_adds(out, "\n");
     }
     checks(run, out, start + budget * 85 / 100);
-    if (run->plan || run->deploy)
-        gate_report_plan_markdown(run, out); /* plan.h: decision, digest, tables, deploy */
-    if (run->nhealth)
-        health_md(run, out);
-    if (run->history && run->history->nnext) {
-        gate_buf_adds(out, "### Next\n\n");
-        for (size_t i = 0; i < run->history->nnext; i++) {
-            struct gate_buf item = {0};
-
-            gate_buf_adds(&item, "- ");
-            gate_md_text(&item, run->history->next[i], ITEM_TEXT_MAX);
-            gate_buf_addc(&item, '\n');
-            (void)put(out, &item, start + budget * 90 / 100);
-            gate_buf_release(&item);
-        }
-        gate_buf_adds(out, "\n");
+    /* each present section's part (plan, deploy, health, next steps) */
+    for (size_t i = 0; i < gate_report_nsections; i++) {
+        if (gate_report_sections[i]->present(run))
+            gate_report_sections[i]->markdown(run, out, start + budget * 90 / 100);
     }
     if (n > nblock) {
         gate_buf_printf(out,

@@ -22,96 +22,66 @@
 
 extern char **environ;
 
-static const struct {
-    const char *name;
-    enum gate_format format;
-} file_formats[] = {
-    {"json", GATE_FORMAT_JSON},         {"junit", GATE_FORMAT_JUNIT},
-    {"sarif", GATE_FORMAT_SARIF},       {"gitlab", GATE_FORMAT_GITLAB},
-    {"markdown", GATE_FORMAT_MARKDOWN}, {"text", GATE_FORMAT_TEXT},
-};
-
-enum gate_code gate_report_spec_parse(const char *arg, struct gate_report_spec *out,
-                                      struct gate_err *err)
-{
-    const char *eq = strchr(arg, '=');
-    size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
-
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(file_formats); i++) {
-        if (strlen(file_formats[i].name) == n && !strncmp(arg, file_formats[i].name, n)) {
-            if (!eq || !eq[1])
-                return gate_fail(err, GATE_E_USAGE, "--report %s needs a path: --report %s=PATH",
-                                 arg, file_formats[i].name);
-            out->format = file_formats[i].format;
-            out->path = eq + 1;
-            return GATE_OK;
-        }
-    }
-    if (!strncmp(arg, "github", n) && n == 6)
-        return gate_fail(err, GATE_E_USAGE,
-                         "--report github: GitHub output is not a file; under "
-                         "GITHUB_ACTIONS=true annotations, the step summary and outputs are "
-                         "written by themselves (--format github prints the annotations)");
-    if (!eq) {
-        const char *colon = strchr(arg, ':');
-
-        if (colon)
-            return gate_fail(err, GATE_E_USAGE, "--report '%s': write FORMAT=PATH (e.g. %.*s=%s)",
-                             arg, (int)(colon - arg), arg, colon + 1);
-        return gate_fail(err, GATE_E_USAGE,
-                         "--report '%s': write FORMAT=PATH (FORMAT: json, junit, sarif, gitlab, "
-                         "markdown, text)",
-                         arg);
-    }
-    return gate_fail(err, GATE_E_USAGE,
-                     "--report: unknown format '%.*s' (valid: json, junit, sarif, gitlab, "
-                     "markdown, text)",
-                     (int)n, arg);
-}
-
 enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f,
                                   struct gate_buf *out, bool color, bool verbose,
                                   struct gate_err *err)
 {
-    switch (f) {
-    case GATE_FORMAT_JSON:
-        gate_report_json(run, out);
-        break;
-    case GATE_FORMAT_JUNIT:
-        return gate_report_junit(run, out, err);
-    case GATE_FORMAT_SARIF:
-        gate_report_sarif(run, out);
-        break;
-    case GATE_FORMAT_GITLAB:
-        gate_report_gitlab(run, out);
-        break;
-    case GATE_FORMAT_MARKDOWN:
-        gate_report_markdown(run, out, GATE_MARKDOWN_COMMENT_MAX);
-        break;
-    case GATE_FORMAT_GITHUB:
-        gate_report_github_annotations(run, out);
-        break;
-    default:
-        gate_report_text(run, out, color, verbose);
-        break;
-    }
-    return GATE_OK;
+    const struct gate_text_opts o = {.color = color, .verbose = verbose};
+
+    return gate_report_format(f)->write(run, out, &o, err);
 }
 
 bool gate_reports_want(const struct gate_cli *cli, const struct gate_policy *pol,
                        enum gate_format f)
 {
-    bool want = cli->format == f;
+    bool want = cli->format == f || (pol && pol->reports.path[f]);
 
-    if (f == GATE_FORMAT_JUNIT && pol && pol->reports.junit)
-        want = true;
-    for (int i = 0; i < cli->nreports && !want; i++) {
-        struct gate_report_spec spec = {0};
-        struct gate_err err = {0};
-
-        want = !gate_report_spec_parse(cli->reports[i], &spec, &err) && spec.format == f;
-    }
+    for (int i = 0; i < cli->nreports && !want; i++)
+        want = cli->reports[i].format == f;
     return want;
+}
+
+enum gate_code gate_reports_load(const struct gate_cli *cli, const struct gate_policy *pol,
+                                 struct gate_err *err)
+{
+    for (size_t i = 0; i < gate_report_nformats; i++) {
+        const struct gate_report_format *rf = &gate_report_formats[i];
+
+        if (rf->load && gate_reports_want(cli, pol, rf->id) && rf->load(err))
+            return err->code;
+    }
+    return GATE_OK;
+}
+
+/*
+ * The report files of a run: the policy's (in table order), each unless a
+ * --report flag names its format (flags override the policy), then the
+ * flags'. malloc'd; *n set.
+ */
+static struct gate_report_spec *report_files(const struct gate_policy *pol,
+                                             const struct gate_report_spec *specs, size_t nspecs,
+                                             size_t *n)
+{
+    struct gate_report_spec *all = gate_xcalloc(nspecs + gate_report_nformats + 1, sizeof(*all));
+
+    *n = 0;
+    for (size_t i = 0; i < gate_report_nformats; i++) {
+        enum gate_format f = gate_report_formats[i].id;
+        bool overridden = false;
+
+        if (!gate_report_formats[i].file || !pol->reports.path[f])
+            continue;
+        for (size_t k = 0; k < nspecs; k++)
+            overridden |= specs[k].format == f;
+        if (!overridden) {
+            all[*n].format = f;
+            all[*n].path = pol->reports.path[f];
+            all[(*n)++].policy = true;
+        }
+    }
+    for (size_t k = 0; k < nspecs; k++)
+        all[(*n)++] = specs[k];
+    return all;
 }
 
 /* ---- the repository root --------------------------------------------------- */
@@ -184,15 +154,6 @@ void gate_report_locate(struct gate_run *run)
 
 /* ---- report files ---------------------------------------------------------- */
 
-static const char *format_key(enum gate_format f)
-{
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(file_formats); i++) {
-        if (file_formats[i].format == f)
-            return file_formats[i].name;
-    }
-    return "?";
-}
-
 /* path with every "{command}" replaced (run arena). */
 static const char *expand(struct gate_run *run, const char *path)
 {
@@ -236,35 +197,15 @@ enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const cha
                                         const struct gate_report_spec *specs, size_t nspecs,
                                         struct gate_err *err)
 {
-    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
-                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
-    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
-                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
-                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
-    size_t cap = nspecs + GATE_ARRAY_SIZE(policy_paths), n = 0;
-    enum gate_format *fmt = gate_xcalloc(cap + 1, sizeof(*fmt));
-    const char **given = gate_xcalloc(cap + 1, sizeof(*given));
-    char **real = gate_xcalloc(cap + 1, sizeof(*real));
+    size_t n;
+    struct gate_report_spec *all = report_files(pol, specs, nspecs, &n);
+    char **real = gate_xcalloc(n + 1, sizeof(*real));
     enum gate_code rc = GATE_OK;
 
     /* what gate_reports_write writes: the policy's unless a flag names the format, the flags */
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
-        bool overridden = false;
-
-        for (size_t k = 0; k < nspecs; k++)
-            overridden |= specs[k].format == policy_formats[i];
-        if (policy_paths[i] && !overridden) {
-            fmt[n] = policy_formats[i];
-            given[n++] = policy_paths[i];
-        }
-    }
-    for (size_t k = 0; k < nspecs; k++) {
-        fmt[n] = specs[k].format;
-        given[n++] = specs[k].path;
-    }
     for (size_t i = 0; i < n; i++) {
         struct gate_buf b = {0};
-        const char *s = given[i], *hit;
+        const char *s = all[i].path, *hit;
 
         while ((hit = strstr(s, "{command}"))) {
             gate_buf_add(&b, s, (size_t)(hit - s));
@@ -275,23 +216,24 @@ enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const cha
         real[i] = canonical(gate_buf_str(&b));
         gate_buf_release(&b);
         for (size_t j = 0; j < i && !rc; j++) {
-            if (fmt[j] != fmt[i] && !strcmp(real[j], real[i]))
-                rc = !strcmp(given[i], given[j])
+            if (all[j].format != all[i].format && !strcmp(real[j], real[i]))
+                rc = !strcmp(all[i].path, all[j].path)
                          ? gate_fail(err, GATE_E_USAGE,
                                      "the %s and %s reports would both be written to '%s': give "
                                      "each report its own path",
-                                     format_key(fmt[j]), format_key(fmt[i]), given[i])
+                                     gate_format_name(all[j].format),
+                                     gate_format_name(all[i].format), all[i].path)
                          : gate_fail(err, GATE_E_USAGE,
                                      "the %s report ('%s') and the %s report ('%s') would be "
                                      "written to one file: give each report its own path",
-                                     format_key(fmt[j]), given[j], format_key(fmt[i]), given[i]);
+                                     gate_format_name(all[j].format), all[j].path,
+                                     gate_format_name(all[i].format), all[i].path);
         }
     }
     for (size_t i = 0; i < n; i++)
         free(real[i]);
     free(real);
-    free(given);
-    free(fmt);
+    free(all);
     return rc;
 }
 
@@ -299,14 +241,8 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
                         const struct gate_report_spec *specs, size_t nspecs,
                         struct gate_report_path **written, size_t *nwritten)
 {
-    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
-                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
-    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
-                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
-                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
-    struct gate_report_spec *all =
-        gate_xcalloc(nspecs + GATE_ARRAY_SIZE(policy_paths) + 1, sizeof(*all));
-    size_t n = 0, cap = 0;
+    struct gate_report_spec *all;
+    size_t n, cap = 0;
     bool ok = true;
     struct gate_err err0 = {0};
 
@@ -315,37 +251,16 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
     if (gate_reports_check_paths(pol, run->command, specs, nspecs, &err0)) {
         /* said already (main.c: a usage error): no report overwrites another */
         gate_verbosef("no report file written: %s", err0.msg);
-        free(all);
         return false;
     }
-    /* the policy's, unless a flag names the same format (flags override the policy) */
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
-        bool overridden = false;
-
-        if (!policy_paths[i])
-            continue;
-        for (size_t k = 0; k < nspecs; k++)
-            overridden |= specs[k].format == policy_formats[i];
-        if (!overridden) {
-            all[n].format = policy_formats[i];
-            all[n++].path = policy_paths[i];
-        }
-    }
-    for (size_t k = 0; k < nspecs; k++)
-        all[n++] = specs[k];
+    all = report_files(pol, specs, nspecs, &n);
     for (size_t i = 0; i < n; i++) {
         struct gate_buf b = {0};
         struct gate_err err = {0};
         const char *path = expand(run, all[i].path);
 
-        switch (all[i].format) {
-        case GATE_FORMAT_TEXT:
-            gate_report_text(run, &b, false, true);
-            break;
-        default:
-            (void)gate_report_render(run, all[i].format, &b, false, false, &err);
-            break;
-        }
+        /* files: no colour; text with every finding (-v) */
+        (void)gate_report_render(run, all[i].format, &b, false, true, &err);
         if (err.code) {
             gate_errorf("report: %s: %s", path, err.msg);
             ok = false;
@@ -354,10 +269,10 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
             ok = false;
         } else {
             GATE_GROW(*written, cap, *nwritten + 1);
-            (*written)[*nwritten].format = format_key(all[i].format);
+            (*written)[*nwritten].format = gate_format_name(all[i].format);
             (*written)[*nwritten].path = path;
             (*nwritten)++;
-            gate_verbosef("wrote %s report %s", format_key(all[i].format), path);
+            gate_verbosef("wrote %s report %s", gate_format_name(all[i].format), path);
         }
         gate_buf_release(&b);
     }
@@ -514,41 +429,20 @@ static bool path_writable(const char *path, bool append, struct gate_err *err)
 bool gate_outputs_writable(struct gate_run *run, const struct gate_cli *cli)
 {
     const struct gate_policy *pol = cli->pol;
-    const char *policy_paths[] = {pol->reports.json,   pol->reports.junit,    pol->reports.sarif,
-                                  pol->reports.gitlab, pol->reports.markdown, pol->reports.text};
-    const enum gate_format policy_formats[] = {GATE_FORMAT_JSON,     GATE_FORMAT_JUNIT,
-                                               GATE_FORMAT_SARIF,    GATE_FORMAT_GITLAB,
-                                               GATE_FORMAT_MARKDOWN, GATE_FORMAT_TEXT};
-    struct gate_report_spec *specs = gate_xcalloc((size_t)cli->nreports + 1, sizeof(*specs));
+    size_t n;
+    struct gate_report_spec *all = report_files(pol, cli->reports, (size_t)cli->nreports, &n);
     bool ok = true;
 
-    for (int i = 0; i < cli->nreports; i++) {
+    for (size_t i = 0; i < n; i++) {
         struct gate_err err = {0};
 
-        if (gate_report_spec_parse(cli->reports[i], &specs[i], &err))
-            specs[i].path = NULL; /* cli.c reports it */
-    }
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_paths); i++) {
-        struct gate_err err = {0};
-        bool overridden = false;
-
-        for (int k = 0; k < cli->nreports; k++)
-            overridden |= specs[k].path && specs[k].format == policy_formats[i];
-        if (policy_paths[i] && !overridden &&
-            !path_writable(expand(run, policy_paths[i]), false, &err)) {
-            gate_errorf("report (policy reports.%s): %s", format_key(policy_formats[i]), err.msg);
+        if (!path_writable(expand(run, all[i].path), false, &err)) {
+            gate_errorf("report (%s%s): %s", all[i].policy ? "policy reports." : "--report ",
+                        gate_format_name(all[i].format), err.msg);
             ok = false;
         }
     }
-    for (int i = 0; i < cli->nreports; i++) {
-        struct gate_err err = {0};
-
-        if (specs[i].path && !path_writable(expand(run, specs[i].path), false, &err)) {
-            gate_errorf("report (--report %s): %s", format_key(specs[i].format), err.msg);
-            ok = false;
-        }
-    }
-    free(specs);
+    free(all);
     if (cli->checklist) {
         struct gate_err err = {0};
 

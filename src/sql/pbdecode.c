@@ -1071,3 +1071,24 @@ ProtobufCMessage *gate_pb_decode(const ProtobufCMessageDescriptor *desc, Protobu
         free(d.stack);
     return m;
 }
+
+bool gate_pb_next_field(const uint8_t **pp, const uint8_t *end, struct gate_pb_field *f)
+{
+    const uint8_t *start;
+
+    memset(f, 0, sizeof(*f));
+    if (!get_key(pp, end, &f->id, &f->wire))
+        return false;
+    switch (f->wire) {
+    case PROTOBUF_C_WIRE_TYPE_VARINT:
+        return get_varint(pp, end, &f->varint);
+    case PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED:
+        return get_bytes(pp, end, &f->data, &f->len);
+    default:
+        start = *pp;
+        if (!skip_value(f->wire, pp, end))
+            return false;
+        f->len = (size_t)(*pp - start);
+        return true;
+    }
+}

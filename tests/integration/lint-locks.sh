@@ -174,7 +174,7 @@ inline() {
 }
 
 # --- indexes ------------------------------------------------------------------------
-if golden_sql create_index 2400-create-index-existing-prisma.sql \
+if golden_sql create_index 2400-require-concurrent-index-creation-prisma.sql \
 	'CREATE TABLE "Account" ("id" TEXT PRIMARY KEY, "userId" TEXT, "provider" TEXT, "createdAt" TIMESTAMP(3));'; then
 	expect_lock create_index Account ShareLock
 	expect_rewrite create_index Account no
@@ -189,7 +189,7 @@ if golden_d redefine_index 2902-running-under-held-lock-redefine-index.d; then
 	expect_claim redefine_index require-concurrent-index-creation Order "line 2's ACCESS EXCLUSIVE lock on \"Order\" is held"
 fi
 
-if golden_sql reindex 2422-reindex.sql \
+if golden_sql reindex 2422-require-concurrent-reindex.sql \
 	'CREATE TABLE "Post" ("id" TEXT PRIMARY KEY, "authorId" TEXT); CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");'; then
 	expect_lock reindex Post ShareLock
 	expect_rewrite reindex Post no
@@ -197,7 +197,7 @@ if golden_sql reindex 2422-reindex.sql \
 fi
 
 # --- constraints ------------------------------------------------------------------------
-if golden_sql add_fk 2407-add-fk-existing-tables.sql \
+if golden_sql add_fk 2407-adding-foreign-key-constraint-existing-tables.sql \
 	'CREATE TABLE "Category" ("id" TEXT PRIMARY KEY); CREATE TABLE "Post" ("id" TEXT PRIMARY KEY);'; then
 	expect_lock add_fk Post AccessExclusiveLock # the ADD COLUMN before it, held
 	expect_lock add_fk Category ShareRowExclusiveLock
@@ -215,13 +215,13 @@ if inline fk_only 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY); CREATE TABLE "Po
 	expect_declared fk_only adding-foreign-key-constraint User
 fi
 
-if golden_d validate 2411-add-fk-validate-later.d; then
+if golden_d validate 2411-constraint-missing-not-valid-fk-validate-later.d; then
 	expect_lock validate Post ShareUpdateExclusiveLock
 	expect_lock validate User RowShareLock
 	expect_rewrite validate Post no
 fi
 
-if golden_sql add_check 2413-check-constraint.sql \
+if golden_sql add_check 2413-constraint-missing-not-valid-check.sql \
 	'CREATE TABLE "EmailAccount" ("id" TEXT PRIMARY KEY, "sensitiveDataPolicy" TEXT);
 	 CREATE TABLE "TaskQueue" ("id" TEXT PRIMARY KEY, "cronSpreadSeconds" INTEGER);
 	 CREATE TABLE "Order" ("id" TEXT PRIMARY KEY);'; then
@@ -232,14 +232,14 @@ if golden_sql add_check 2413-check-constraint.sql \
 	expect_declared add_check constraint-missing-not-valid EmailAccount
 fi
 
-if golden_sql set_not_null 2415-set-not-null-prisma.sql 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT);'; then
+if golden_sql set_not_null 2415-adding-not-nullable-field-prisma.sql 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT);'; then
 	expect_lock set_not_null User AccessExclusiveLock
 	expect_rewrite set_not_null User no
 	expect_claim set_not_null adding-not-nullable-field User "ACCESS EXCLUSIVE"
 	expect_declared set_not_null adding-not-nullable-field User
 fi
 
-if golden_sql add_unique 2418-unique-constraint.sql \
+if golden_sql add_unique 2418-disallowed-unique-constraint.sql \
 	'CREATE TABLE "TeamCollection" ("id" TEXT PRIMARY KEY, "teamID" TEXT, "parentID" TEXT, "orderIndex" INTEGER);
 	 CREATE TABLE "User" ("id" TEXT PRIMARY KEY);'; then
 	expect_lock add_unique TeamCollection AccessExclusiveLock
@@ -249,21 +249,21 @@ if golden_sql add_unique 2418-unique-constraint.sql \
 fi
 
 # --- rewrites -------------------------------------------------------------------------
-if golden_d type_bigint 2201-type-int-to-bigint.d; then
+if golden_d type_bigint 2201-changing-column-type-int-to-bigint.d; then
 	expect_lock type_bigint DocumentVersion AccessExclusiveLock
 	expect_rewrite type_bigint DocumentVersion yes
 	expect_claim type_bigint changing-column-type DocumentVersion "rewrites the table"
 	expect_declared type_bigint changing-column-type DocumentVersion
 fi
 
-if golden_d type_metadata 2202-type-metadata-only.d; then
+if golden_d type_metadata 2202-changing-column-type-metadata-only.d; then
 	expect_lock type_metadata Item AccessExclusiveLock
 	expect_rewrite type_metadata Item no # no finding: binary-coercible
 	expect "type_metadata: no changing-column-type finding" false \
 		"$(jget "$WORK/type_metadata.json" "r.migrations.flatMap(m => m.findings).some(f => f.rule === 'changing-column-type')")"
 fi
 
-if golden_sql set_logged 2430-set-logged-unlogged.sql \
+if golden_sql set_logged 2430-ban-set-logged-unlogged.sql \
 	'CREATE TABLE "Event" ("id" BIGINT PRIMARY KEY); CREATE UNLOGGED TABLE "AuditLog" ("id" BIGINT PRIMARY KEY);'; then
 	expect_lock set_logged Event AccessExclusiveLock
 	expect_rewrite set_logged Event yes

@@ -126,7 +126,7 @@ gate() {
 # (version "2.0.0" is caught by the multitool; level "fatal" is not, only by
 # the jsonschema cross-check)
 broken() { # broken NAME SED-EXPR
-	"$PRISMA_GATE" lint --format sarif tests/golden/sql/2810-prisma-warnings-matched.sql \
+	"$PRISMA_GATE" lint --format sarif tests/golden/sql/2810-prisma-warning-matched.sql \
 		2>/dev/null | sed "$2" >"$W/broken.sarif"
 	if is_valid "$W/broken.sarif" >"$W/broken.log"; then
 		echo "FAIL self-check $1: a broken SARIF file was accepted"
@@ -143,9 +143,9 @@ if [ "$HAVE_JSONSCHEMA" = 1 ]; then
 fi
 
 # ------------------------------------------------- prisma-gate's SARIF
-gate sql/2810-prisma-warnings-matched lint --format sarif tests/golden/sql/2810-prisma-warnings-matched.sql
+gate sql/2810-prisma-warning-matched lint --format sarif tests/golden/sql/2810-prisma-warning-matched.sql
 gate cli/data/mixed.sql lint --format sarif tests/golden/cli/data/mixed.sql
-gate sql/2814-crlf-utf8 lint --format sarif tests/golden/sql/2814-crlf-utf8.sql
+gate sql/2814-syntax-error-crlf-utf8 lint --format sarif tests/golden/sql/2814-syntax-error-crlf-utf8.sql
 gate sql/whole-dir lint --format sarif tests/golden/sql
 
 # every report golden case that writes SARIF, re-run as recorded in its .cmd

@@ -182,6 +182,35 @@ static void test_buf_arena(void **state)
 }
 
 /* A wrapped length (the fuzz_sql bug in lint.c) stops with a BUG, not a heap overflow. */
+/* GATE_ARENA_GROW: the used elements move along, the rest is zeroed, cap only grows. */
+static void test_arena_grow(void **state)
+{
+    struct gate_arena a = {0};
+    int *arr = NULL;
+    size_t n = 0, cap = 0;
+    int *before;
+
+    (void)state;
+    for (int i = 0; i < 1000; i++) {
+        GATE_ARENA_GROW(&a, arr, cap, n, n + 1);
+        assert_true(cap > n);
+        assert_int_equal(arr[n], 0);
+        arr[n++] = i;
+    }
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(arr[i], i);
+    assert_int_equal(cap, 1024);
+    before = arr;
+    GATE_ARENA_GROW(&a, arr, cap, n, 5); /* room already: nothing moves */
+    assert_ptr_equal(arr, before);
+    assert_int_equal(cap, 1024);
+    GATE_ARENA_GROW(&a, arr, cap, n, 5000); /* several doublings at once */
+    assert_int_equal(cap, 8192);
+    assert_int_equal(arr[999], 999);
+    assert_int_equal(arr[8191], 0);
+    gate_arena_release(&a);
+}
+
 static void test_arena_huge(void **state)
 {
     for (int k = 0; k < 2; k++) {
@@ -369,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_buf_arena),
         cmocka_unit_test(test_arena_huge),
+        cmocka_unit_test(test_arena_grow),
         cmocka_unit_test(test_digest),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_atomic_write),

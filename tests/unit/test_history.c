@@ -14,6 +14,7 @@
 #include "gate/digest.h"
 #include "gate/history.h"
 #include "gate/run.h"
+#include "gate/utf8.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

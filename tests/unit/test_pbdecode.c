@@ -1499,6 +1499,82 @@ static void test_deep_nesting(void **state)
     free(buf);
 }
 
+/* gate_pb_next_field: each wire type, a nested message, and what it rejects. */
+static void test_next_field(void **state)
+{
+    struct wbuf w = {{0}, 0};
+    struct wbuf sub = {{0}, 0};
+    struct gate_pb_field f;
+    const uint8_t *p;
+    const uint8_t *end;
+    static const struct {
+        uint8_t b[12];
+        size_t n;
+    } bad[] = {
+        {{0x00, 0x01}, 2},      /* field number 0 */
+        {{0x0b}, 1},            /* wire type 3 (a group) */
+        {{0x0a, 0x05, 'a'}, 3}, /* length past the end */
+        {{0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02}, 11}, /* > 64 bits */
+        {{0x09, 1, 2, 3}, 4},                      /* 64-bit field cut short */
+        {{0x80, 0x80, 0x80, 0x80, 0x10, 0x00}, 6}, /* field number 2^29 */
+    };
+
+    (void)state;
+    w_uint(&sub, 1, 7);
+    w_uint(&sub, 4, 300);
+    w_uint(&w, 1, 150);
+    w_sub(&w, 2, &sub);
+    w_key(&w, 3, PROTOBUF_C_WIRE_TYPE_64BIT);
+    w_fixed(&w, 1, 8);
+    w_key(&w, MAX_FIELD_ID_FOR_TEST, PROTOBUF_C_WIRE_TYPE_32BIT);
+    w_fixed(&w, 1, 4);
+    w_len(&w, 5, "", 0);
+    p = w.b;
+    end = w.b + w.n;
+    assert_true(gate_pb_next_field(&p, end, &f));
+    assert_int_equal(f.id, 1);
+    assert_int_equal(f.wire, 0);
+    assert_int_equal(f.varint, 150);
+    assert_null(f.data);
+    assert_true(gate_pb_next_field(&p, end, &f));
+    assert_int_equal(f.id, 2);
+    assert_int_equal(f.wire, 2);
+    assert_int_equal(f.len, sub.n);
+    assert_memory_equal(f.data, sub.b, sub.n);
+    {
+        const uint8_t *q = f.data;
+        const uint8_t *qend = f.data + f.len;
+        struct gate_pb_field g;
+
+        assert_true(gate_pb_next_field(&q, qend, &g));
+        assert_int_equal(g.id, 1);
+        assert_int_equal(g.varint, 7);
+        assert_true(gate_pb_next_field(&q, qend, &g));
+        assert_int_equal(g.id, 4);
+        assert_int_equal(g.varint, 300);
+        assert_ptr_equal(q, qend);
+    }
+    assert_true(gate_pb_next_field(&p, end, &f));
+    assert_int_equal(f.id, 3);
+    assert_int_equal(f.wire, 1);
+    assert_int_equal(f.len, 8);
+    assert_null(f.data);
+    assert_true(gate_pb_next_field(&p, end, &f));
+    assert_int_equal(f.id, MAX_FIELD_ID_FOR_TEST);
+    assert_int_equal(f.wire, 5);
+    assert_int_equal(f.len, 4);
+    assert_true(gate_pb_next_field(&p, end, &f));
+    assert_int_equal(f.id, 5);
+    assert_int_equal(f.len, 0);
+    assert_non_null(f.data); /* an empty payload is still there */
+    assert_ptr_equal(p, end);
+    assert_false(gate_pb_next_field(&p, end, &f)); /* nothing left */
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        p = bad[i].b;
+        assert_false(gate_pb_next_field(&p, bad[i].b + bad[i].n, &f));
+    }
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -1521,6 +1597,7 @@ int main(void)
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_next_field),
     };
 
     return cmocka_run_group_tests(tests, NULL, teardown);

@@ -70,7 +70,7 @@ static void test_defaults(void **state)
     assert_int_equal(f->p.deploy.timeout_ms, 600000);
     assert_false(f->p.deploy.honor_suppressions);
     assert_true(f->p.reports.github);
-    assert_null(f->p.reports.json);
+    assert_null(f->p.reports.path[GATE_FORMAT_JSON]);
     assert_int_equal(gate_policy_check(&f->p, "edited-migrations"), GATE_CHECK_ERROR);
     assert_int_equal(gate_policy_check(&f->p, "client-sync"), GATE_CHECK_WARNING);
     t = gate_policy_target(&f->p, NULL, &err);
@@ -202,9 +202,9 @@ static void test_full(void **state)
     assert_int_equal(f->p.health[1].timeout_ms, 5000);
     assert_int_equal(f->p.health[1].retries, 3);
     assert_int_equal(f->p.health[1].backoff_ms, 2000);
-    assert_string_equal(f->p.reports.json, "out/{command}.json");
-    assert_string_equal(f->p.reports.gitlab, "gl-code-quality-report.json");
-    assert_string_equal(f->p.reports.text, "gate.txt");
+    assert_string_equal(f->p.reports.path[GATE_FORMAT_JSON], "out/{command}.json");
+    assert_string_equal(f->p.reports.path[GATE_FORMAT_GITLAB], "gl-code-quality-report.json");
+    assert_string_equal(f->p.reports.path[GATE_FORMAT_TEXT], "gate.txt");
     assert_false(f->p.reports.github);
 }
 

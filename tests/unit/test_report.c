@@ -12,12 +12,14 @@
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/report_out.h"
-#include "gate/report_status.h"
+#include "gate/report_section.h"
+#include "gate/json.h"
 #include "gate/run.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -279,7 +281,7 @@ static void test_plan_markdown_hostile(void **state)
     run.deploy = &dep;
     m = one_migration(&run, "prisma/migrations/20240101000000_x/migration.sql");
     finding(m, "ban-drop-table", 1, evil, GATE_SEV_ERROR);
-    gate_report_plan_markdown(&run, &b);
+    gate_section_plan.markdown(&run, &b, GATE_MARKDOWN_COMMENT_MAX);
     gate_plan_checklist(&run, &pol, &b);
     out = gate_buf_str(&b);
     assert_null(strstr(out, "<img"));
@@ -409,7 +411,7 @@ static void test_text_hostile(void **state)
     run.history = &h;
     gate_run_add_check(&run, "status.failed", GATE_STATUS_FAIL, "x \x1b[8m hidden");
     run.verdict = GATE_VERDICT_FAIL;
-    gate_report_status_text(&run, &b, false);
+    gate_section_status.text(&run, &b, &(struct gate_text_opts){.color = false});
     assert_null(strchr(gate_buf_str(&b), '\x1b'));
     assert_null(strchr(gate_buf_str(&b), '\x07'));
     assert_null(strchr(gate_buf_str(&b), '\r'));
@@ -418,7 +420,7 @@ static void test_text_hostile(void **state)
     assert_non_null(strstr(gate_buf_str(&b), "run \xEF\xBF\xBD[31mthis"));
     /* with colour, only our own sequences remain */
     gate_buf_reset(&b);
-    gate_report_status_text(&run, &b, true);
+    gate_section_status.text(&run, &b, &(struct gate_text_opts){.color = true});
     assert_null(strstr(gate_buf_str(&b), "\x1b]0;"));
     assert_null(strstr(gate_buf_str(&b), "\x1b[2J"));
     run.history = NULL;
@@ -445,6 +447,126 @@ static void test_report_spec(void **state)
     assert_non_null(strstr(err.msg, "junit=x.xml"));
 }
 
+/*
+ * The recipe of docs/internals/reports.md: a registered section has a
+ * name (unique) and every renderer - present, JSON, text, Markdown (a
+ * section with nothing to add points at gate_section_*_none, so leaving
+ * one out is a decision, not an accident) - and lint, which leads the
+ * text report of a run no other section claims, comes last.
+ */
+static void test_sections_complete(void **state)
+{
+    struct gate_run run;
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    assert_true(gate_report_nsections > 0);
+    for (size_t i = 0; i < gate_report_nsections; i++) {
+        const struct gate_report_section *s = gate_report_sections[i];
+
+        assert_non_null(s);
+        assert_non_null(s->name);
+        assert_non_null(s->present);
+        assert_non_null(s->json);
+        assert_non_null(s->text);
+        assert_non_null(s->markdown);
+        assert_true(s->place == GATE_SECTION_CONTEXT || s->place == GATE_SECTION_OUTCOME);
+        for (size_t k = 0; k < i; k++)
+            assert_string_not_equal(gate_report_sections[k]->name, s->name);
+        /* a run of plain lint has none of the command sections */
+        if (i + 1 < gate_report_nsections)
+            assert_false(s->present(&run));
+    }
+    assert_ptr_equal(gate_report_sections[gate_report_nsections - 1], &gate_section_lint);
+    assert_true(gate_section_lint.present(&run));
+    assert_ptr_equal(gate_report_text_lead(&run), &gate_section_lint);
+    gate_run_release(&run);
+}
+
+/* A section's JSON is one or more complete members: the report stays one valid object. */
+static void test_sections_json(void **state)
+{
+    struct gate_run run;
+    struct gate_run_history h = {0};
+    struct gate_buf b = {0};
+    struct gate_json *j = NULL;
+    struct gate_err err = {0};
+
+    (void)state;
+    gate_run_init(&run, "status");
+    h.strategy = "empty";
+    h.prisma_exit = -1;
+    run.history = &h;
+    assert_ptr_equal(gate_report_text_lead(&run), &gate_section_status);
+    gate_report_json(&run, &b);
+    assert_int_equal(gate_json_parse(b.data, b.len, "report", &j, &err), GATE_OK);
+    assert_non_null(gate_json_get(j, "history"));
+    assert_string_equal(gate_json_get_str(gate_json_get(j, "history"), "strategy"), "empty");
+    /* context sections come before "checks" */
+    assert_true(strstr(b.data, "\"history\"") < strstr(b.data, "\"checks\""));
+    gate_json_free(j);
+    run.history = NULL;
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
+/*
+ * The format table: one row per format, each with a unique name and a
+ * writer; names round-trip through --format, and --report takes exactly
+ * the file formats.
+ */
+static void test_formats_complete(void **state)
+{
+    bool seen[GATE_FORMAT_COUNT] = {false};
+
+    (void)state;
+    assert_int_equal(gate_report_nformats, GATE_FORMAT_COUNT);
+    for (size_t i = 0; i < gate_report_nformats; i++) {
+        const struct gate_report_format *f = &gate_report_formats[i];
+        struct gate_report_spec spec = {0};
+        struct gate_err err = {0};
+        enum gate_format parsed;
+        char arg[64];
+
+        assert_true((int)f->id >= 0 && (int)f->id < GATE_FORMAT_COUNT);
+        assert_false(seen[f->id]);
+        seen[f->id] = true;
+        assert_non_null(f->name);
+        assert_non_null(f->write);
+        assert_ptr_equal(gate_report_format(f->id), f);
+        assert_true(gate_format_parse(f->name, &parsed));
+        assert_int_equal(parsed, f->id);
+        assert_string_equal(gate_format_name(f->id), f->name);
+        (void)snprintf(arg, sizeof(arg), "%s=out.x", f->name);
+        assert_int_equal(gate_report_spec_parse(arg, &spec, &err),
+                         f->file ? GATE_OK : GATE_E_USAGE);
+        if (f->file)
+            assert_int_equal(spec.format, f->id);
+    }
+}
+
+/* Each format renders a run through the table (JUnit may lack libxml2: then it says so). */
+static void test_formats_render(void **state)
+{
+    struct gate_run run;
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    for (size_t i = 0; i < gate_report_nformats; i++) {
+        struct gate_buf b = {0};
+        struct gate_err err = {0};
+        enum gate_code rc =
+            gate_report_render(&run, gate_report_formats[i].id, &b, false, false, &err);
+
+        if (rc)
+            assert_non_null(gate_report_formats[i].load);
+        else if (gate_report_formats[i].id != GATE_FORMAT_GITHUB)
+            assert_true(b.len > 0); /* github: no annotations for a clean run */
+        gate_buf_release(&b);
+    }
+    gate_run_release(&run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +584,10 @@ int main(void)
         cmocka_unit_test(test_junit_unique_names),
         cmocka_unit_test(test_text_hostile),
         cmocka_unit_test(test_report_spec),
+        cmocka_unit_test(test_sections_complete),
+        cmocka_unit_test(test_sections_json),
+        cmocka_unit_test(test_formats_complete),
+        cmocka_unit_test(test_formats_render),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -123,12 +123,12 @@ static const struct gate_rule r_ident = {
     .help = "shorten the name to at most 63 bytes (in schema.prisma, set the database name with "
             "@map, @@map or map:)",
     .example_bad =
-        "CREATE INDEX \"OrganizationMembership_organizationId_userId_createdAt_role_idx"
+        "CREATE INDEX \"OrganizationMembership_organizationId_userId_createdAt_role_status_idx"
         "\" ON \"OrganizationMembership\"(\"organizationId\", \"userId\", \"createdAt\", "
-        "\"role\");",
-    .example_good = "CREATE INDEX \"OrgMembership_org_user_created_role_idx\" ON "
+        "\"role\", \"status\");",
+    .example_good = "CREATE INDEX \"OrgMembership_org_user_created_role_status_idx\" ON "
                     "\"OrganizationMembership\"(\"organizationId\", \"userId\", \"createdAt\", "
-                    "\"role\");",
+                    "\"role\", \"status\");",
 };
 
 static const struct gate_rule r_robust = {

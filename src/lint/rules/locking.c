@@ -14,6 +14,9 @@
  * gets exactly one finding: adding-foreign-key-constraint when it is
  * added valid, constraint-missing-not-valid when it is added NOT VALID
  * and validated in the same transaction.
+ *
+ * The SQL the help suggests (the statement rewritten with CONCURRENTLY or
+ * NOT VALID, default constraint names) is built in fixsql.c.
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
@@ -21,10 +24,9 @@
 #include "gate/buf.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
+#include "gate/fixsql.h"
 
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 /* ---- the rules --------------------------------------------------------- */
 
@@ -343,196 +345,6 @@ static bool new_in_file(struct gate_lint_ctx *ctx, const struct gate_qname *q, i
     return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_TEMP | GATE_RULES_NEW_MATVIEW);
 }
 
-/* "name" with embedded quotes doubled. */
-static void add_ident(struct gate_buf *b, const char *name)
-{
-    gate_buf_addc(b, '"');
-    for (const char *p = name ? name : "?"; *p; p++) {
-        if (*p == '"')
-            gate_buf_addc(b, '"');
-        gate_buf_addc(b, *p);
-    }
-    gate_buf_addc(b, '"');
-}
-
-/* "a", "b" (NULL entries, i.e. expressions, as an ellipsis). */
-static void add_columns(struct gate_buf *b, const char *const *cols, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (i)
-            gate_buf_adds(b, ", ");
-        if (cols[i])
-            add_ident(b, cols[i]);
-        else
-            gate_buf_adds(b, "...");
-    }
-}
-
-static bool all_named(const char *const *cols, int n)
-{
-    if (n <= 0)
-        return false;
-    for (int i = 0; i < n; i++) {
-        if (!cols[i])
-            return false;
-    }
-    return true;
-}
-
-/* Cut s to at most 63 bytes on a UTF-8 character boundary, as PostgreSQL does. */
-static void clip_name(struct gate_buf *b)
-{
-    size_t n = gate_rules_name_keep(b->data, b->len);
-
-    if (n == b->len)
-        return;
-    b->data[n] = '\0';
-    b->len = n;
-}
-
-/*
- * A constraint's name: given, or else PostgreSQL's default,
- * table_col1_col2_suffix cut to 63 bytes.
- */
-static void cons_name(struct gate_buf *b, const char *given, const char *table,
-                      const char *const *cols, int n, const char *suffix)
-{
-    gate_buf_reset(b);
-    if (given) {
-        gate_buf_adds(b, given);
-        return;
-    }
-    gate_buf_adds(b, table ? table : "t");
-    for (int i = 0; i < n; i++) {
-        if (cols[i]) {
-            gate_buf_addc(b, '_');
-            gate_buf_adds(b, cols[i]);
-        }
-    }
-    gate_buf_addc(b, '_');
-    gate_buf_adds(b, suffix);
-    clip_name(b);
-}
-
-/* ---- helpers: statement text ------------------------------------------ */
-
-/* Bytes [*b, *e) of a top-level statement's text; false when unknown. */
-static bool stmt_span(const struct gate_stmt *st, int *b, int *e)
-{
-    if (st->depth > 0 || st->location < 0 || st->length <= 0)
-        return false;
-    *b = st->location;
-    *e = st->location + st->length;
-    return true;
-}
-
-/* Position after keyword kw at p (case-insensitive, whole word), or -1. */
-static int keyword_at(const char *t, int p, int end, const char *kw)
-{
-    int n = (int)strlen(kw);
-
-    if (end - p < n || strncasecmp(t + p, kw, (size_t)n) != 0)
-        return -1;
-    if (p + n < end && gate_rules_ident_char(t[p + n]))
-        return -1;
-    return p + n;
-}
-
-/* Skip a quoted string or identifier starting at p (t[p] is the quote). */
-static int skip_quoted(const char *t, int p, int end)
-{
-    char q = t[p++];
-
-    while (p < end) {
-        if (t[p] == q) {
-            if (p + 1 < end && t[p + 1] == q) {
-                p += 2;
-                continue;
-            }
-            return p + 1;
-        }
-        p++;
-    }
-    return end;
-}
-
-/*
- * End of the clause starting at p: the first comma outside parentheses
- * and quotes, or end.
- */
-static int clause_end(const char *t, int p, int end)
-{
-    int depth = 0;
-
-    while (p < end) {
-        char c = t[p];
-
-        if (c == '\'' || c == '"') {
-            p = skip_quoted(t, p, end);
-            continue;
-        }
-        if (c == '-' || c == '/') {
-            int q = gate_rules_skip_blank(t, p, end);
-
-            if (q != p) {
-                p = q;
-                continue;
-            }
-        }
-        if (c == '(')
-            depth++;
-        else if (c == ')')
-            depth--;
-        else if (c == ',' && depth <= 0)
-            break;
-        p++;
-    }
-    return p;
-}
-
-/*
- * Append t[p, end) with comments removed and white space collapsed to
- * single spaces (quoted text kept as written). Returns false, appending
- * nothing, when the text holds dollar quoting.
- */
-static bool add_sql(struct gate_buf *b, const char *t, int p, int end)
-{
-    bool space = false;
-
-    for (int i = p; i < end; i++) {
-        if (t[i] == '$')
-            return false;
-    }
-    p = gate_rules_skip_blank(t, p, end);
-    while (end > p && isspace((unsigned char)t[end - 1]))
-        end--;
-    while (p < end) {
-        int q = gate_rules_skip_blank(t, p, end);
-
-        if (q != p) {
-            space = true;
-            p = q;
-            continue;
-        }
-        if (space && b->len) {
-            char last = b->data[b->len - 1];
-
-            if (last != '(' && t[p] != ')' && t[p] != ',')
-                gate_buf_addc(b, ' ');
-        }
-        space = false;
-        if (t[p] == '\'' || t[p] == '"') {
-            q = skip_quoted(t, p, end);
-            gate_buf_add(b, t + p, (size_t)(q - p));
-            p = q;
-            continue;
-        }
-        gate_buf_addc(b, t[p]);
-        p++;
-    }
-    return true;
-}
-
 /* ---- emitting with help ----------------------------------------------- */
 
 static void set_help(struct gate_lint_ctx *ctx, struct gate_finding *f, struct gate_buf *b)
@@ -546,89 +358,7 @@ static const char *tname(const struct gate_stmt *st)
     return st->rel.name;
 }
 
-/*
- * What a help template names: {T} the table and {R} the referenced table
- * (as gate_lint_qname() prints them), {N} the constraint's name and {C}
- * the column (quoted as identifiers), {K} the key columns (add_columns()).
- */
-struct help_args {
-    const char *table;
-    const char *ref;
-    const char *name;
-    const char *column;
-    const char *const *cols;
-    int ncols;
-};
-
-/* Append template tmpl with its {X} fields filled in from a. */
-static void add_help(struct gate_buf *b, const char *tmpl, const struct help_args *a)
-{
-    for (const char *p = tmpl; *p; p++) {
-        if (p[0] != '{' || !p[1] || p[2] != '}') {
-            gate_buf_addc(b, *p);
-            continue;
-        }
-        p++;
-        switch (*p) {
-        case 'T':
-            gate_buf_adds(b, a->table);
-            break;
-        case 'R':
-            gate_buf_adds(b, a->ref);
-            break;
-        case 'N':
-            add_ident(b, a->name);
-            break;
-        case 'C':
-            add_ident(b, a->column);
-            break;
-        case 'K':
-            add_columns(b, a->cols, a->ncols);
-            break;
-        default:
-            gate_buf_printf(b, "{%c}", *p);
-            break;
-        }
-        p++;
-    }
-}
-
 /* ---- CREATE INDEX ------------------------------------------------------ */
-
-/*
- * The statement rewritten with CONCURRENTLY (and IF NOT EXISTS when it
- * has a name): CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS ...
- */
-static bool concurrent_create_sql(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
-                                  struct gate_buf *b)
-{
-    const char *t = gate_lint_text(ctx, 0);
-    int p, end, q;
-    size_t mark = b->len;
-
-    if (!stmt_span(st, &p, &end))
-        return false;
-    p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "CREATE");
-    if (p < 0)
-        return false;
-    q = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "UNIQUE");
-    if (q >= 0)
-        p = q;
-    p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "INDEX");
-    if (p < 0)
-        return false;
-    gate_buf_adds(b, st->unique ? "CREATE UNIQUE INDEX CONCURRENTLY" : "CREATE INDEX CONCURRENTLY");
-    if (st->index_name && !st->missing_ok)
-        gate_buf_adds(b, " IF NOT EXISTS");
-    gate_buf_addc(b, ' ');
-    if (!add_sql(b, t, p, end)) {
-        b->len = mark;
-        b->data[mark] = '\0';
-        return false;
-    }
-    gate_buf_addc(b, ';');
-    return true;
-}
 
 static void check_create_index(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
@@ -654,16 +384,16 @@ static void check_create_index(struct gate_lint_ctx *ctx, const struct gate_stmt
     gate_buf_adds(&b, "build it concurrently, as the only statement of its own migration.sql "
                       "(Prisma runs a multi-statement file as one transaction, where CONCURRENTLY "
                       "fails): ");
-    if (!concurrent_create_sql(ctx, st, &b)) {
+    if (!gate_fixsql_create_concurrently(ctx, st, &b)) {
         gate_buf_adds(&b, st->unique ? "CREATE UNIQUE INDEX CONCURRENTLY"
                                      : "CREATE INDEX CONCURRENTLY");
         if (st->index_name) {
             gate_buf_adds(&b, " IF NOT EXISTS ");
-            add_ident(&b, st->index_name);
+            gate_fixsql_ident(&b, st->index_name);
         }
         gate_buf_printf(&b, " ON %s (", table);
         if (st->nindex_columns > 0)
-            add_columns(&b, st->index_columns, st->nindex_columns);
+            gate_fixsql_columns(&b, st->index_columns, st->nindex_columns);
         else
             gate_buf_adds(&b, "...");
         gate_buf_adds(&b, st->has_where ? ") WHERE ...;" : ");");
@@ -671,14 +401,15 @@ static void check_create_index(struct gate_lint_ctx *ctx, const struct gate_stmt
     if (st->index_name) {
         gate_buf_adds(&b, " - a failed concurrent build leaves an INVALID index behind: drop it "
                           "with DROP INDEX CONCURRENTLY IF EXISTS ");
-        add_ident(&b, st->index_name);
+        gate_fixsql_ident(&b, st->index_name);
         gate_buf_adds(&b, "; before retrying");
     }
-    if (st->unique && all_named(st->index_columns, st->nindex_columns) && !st->has_where) {
+    if (st->unique && gate_fixsql_all_named(st->index_columns, st->nindex_columns) &&
+        !st->has_where) {
         gate_buf_adds(&b, "; look for duplicates first: SELECT ");
-        add_columns(&b, st->index_columns, st->nindex_columns);
+        gate_fixsql_columns(&b, st->index_columns, st->nindex_columns);
         gate_buf_printf(&b, ", count(*) FROM %s GROUP BY ", table);
-        add_columns(&b, st->index_columns, st->nindex_columns);
+        gate_fixsql_columns(&b, st->index_columns, st->nindex_columns);
         gate_buf_adds(&b, " HAVING count(*) > 1;");
     } else if (st->unique) {
         gate_buf_adds(&b, "; look for duplicate values first");
@@ -736,47 +467,24 @@ static void check_drop_index(struct gate_lint_ctx *ctx, const struct gate_stmt *
 /* ---- ALTER TABLE: constraints ------------------------------------------- */
 
 /*
- * Append "ALTER TABLE t ADD <clause as written>" for the constraint at
- * cons->location; false when the text is not available.
- */
-static bool add_constraint_sql(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
-                               const struct gate_constraint *k, struct gate_buf *b)
-{
-    const char *t = gate_lint_text(ctx, 0);
-    int p, end, ce;
-    size_t mark = b->len;
-
-    if (!stmt_span(st, &p, &end) || k->location < p || k->location >= end)
-        return false;
-    ce = clause_end(t, k->location, end);
-    gate_buf_printf(b, "ALTER TABLE %s ADD ", gate_lint_qname(ctx, &st->rel));
-    if (!add_sql(b, t, k->location, ce)) {
-        b->len = mark;
-        b->data[mark] = '\0';
-        return false;
-    }
-    return true;
-}
-
-/*
  * Help for a CHECK or FOREIGN KEY added valid: the same ADD with NOT VALID
  * (as written when the text is at hand, else template fallback), then the
  * VALIDATE in a separate migration, which does not block what the ADD
  * blocked.
  */
 static void not_valid_help(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
-                           const struct gate_constraint *k, const struct help_args *a,
+                           const struct gate_constraint *k, const struct gate_fixsql_args *a,
                            const char *fallback, const char *blocked, struct gate_buf *b)
 {
     gate_buf_adds(b, "add it NOT VALID (enforced for new rows at once, no scan): ");
-    if (add_constraint_sql(ctx, st, k, b))
+    if (gate_fixsql_add_constraint(ctx, st, k, b))
         gate_buf_adds(b, " NOT VALID;");
     else
-        add_help(b, fallback, a);
+        gate_fixsql_template(b, fallback, a);
     gate_buf_printf(
         b,
         " then, in a separate migration, check the existing rows without blocking %s: ", blocked);
-    add_help(b, "ALTER TABLE {T} VALIDATE CONSTRAINT {N};", a);
+    gate_fixsql_template(b, "ALTER TABLE {T} VALIDATE CONSTRAINT {N};", a);
 }
 
 static void check_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
@@ -786,12 +494,12 @@ static void check_fk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int 
     const char *table = gate_lint_qname(ctx, &st->rel);
     bool self = gate_rules_same_qname(&st->rel, &k->ref);
     bool ref_new = !self && new_in_file(ctx, &k->ref, idx);
-    struct help_args a = {.table = table, .cols = k->columns, .ncols = k->ncolumns};
+    struct gate_fixsql_args a = {.table = table, .cols = k->columns, .ncols = k->ncolumns};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns, "fkey");
+    gate_fixsql_cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns, "fkey");
     a.name = gate_buf_str(&name);
     if (self || ref_new)
         f = gate_lint_emit(ctx, &r_fk, idx, k->location >= 0 ? k->location : c->location, tname(st),
@@ -825,16 +533,16 @@ static void column_cons_help(struct gate_lint_ctx *ctx, struct gate_finding *f,
                              const struct gate_stmt *st, const char *column,
                              const struct gate_qname *ref, const char *suffix, const char *tmpl)
 {
-    struct help_args a = {.table = gate_lint_qname(ctx, &st->rel), .column = column};
+    struct gate_fixsql_args a = {.table = gate_lint_qname(ctx, &st->rel), .column = column};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
 
     if (!f)
         return;
-    cons_name(&name, NULL, st->rel.name, &column, 1, suffix);
+    gate_fixsql_cons_name(&name, NULL, st->rel.name, &column, 1, suffix);
     a.name = gate_buf_str(&name);
     a.ref = ref ? gate_lint_qname(ctx, ref) : NULL;
-    add_help(&b, tmpl, &a);
+    gate_fixsql_template(&b, tmpl, &a);
     set_help(ctx, f, &b);
     gate_buf_release(&b);
     gate_buf_release(&name);
@@ -871,12 +579,13 @@ static void check_check(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
 {
     const struct gate_constraint *k = c->cons;
     const char *table = gate_lint_qname(ctx, &st->rel);
-    struct help_args a = {.table = table};
+    struct gate_fixsql_args a = {.table = table};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns > 0 ? 1 : 0, "check");
+    gate_fixsql_cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns > 0 ? 1 : 0,
+                          "check");
     a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_not_valid, idx, k->location >= 0 ? k->location : c->location,
                        tname(st),
@@ -976,12 +685,12 @@ static void check_unique(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
 {
     const struct gate_constraint *k = c->cons;
     const char *table = gate_lint_qname(ctx, &st->rel);
-    struct help_args a = {.table = table, .cols = k->columns, .ncols = k->ncolumns};
+    struct gate_fixsql_args a = {.table = table, .cols = k->columns, .ncols = k->ncolumns};
     struct gate_buf name = {0};
     struct gate_buf b = {0};
     struct gate_finding *f;
 
-    cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns, "key");
+    gate_fixsql_cons_name(&name, k->name, st->rel.name, k->columns, k->ncolumns, "key");
     a.name = gate_buf_str(&name);
     f = gate_lint_emit(ctx, &r_unique, idx, k->location >= 0 ? k->location : c->location, tname(st),
                        "adding unique constraint \"%s\" builds its index under an ACCESS "
@@ -989,12 +698,13 @@ static void check_unique(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
                        "fails if the table already holds duplicate values",
                        a.name, table);
     if (f) {
-        add_help(&b,
-                 "build the index first, as the only statement of its own migration.sql: CREATE "
-                 "UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {N} ON {T} ({K}); then, in the next "
-                 "migration, attach it (instant): ALTER TABLE {T} ADD CONSTRAINT {N} UNIQUE USING "
-                 "INDEX {N};",
-                 &a);
+        gate_fixsql_template(
+            &b,
+            "build the index first, as the only statement of its own migration.sql: CREATE "
+            "UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {N} ON {T} ({K}); then, in the next "
+            "migration, attach it (instant): ALTER TABLE {T} ADD CONSTRAINT {N} UNIQUE USING "
+            "INDEX {N};",
+            &a);
         set_help(ctx, f, &b);
     }
     gate_buf_release(&b);
@@ -1063,14 +773,14 @@ static void pk_help(struct gate_lint_ctx *ctx, struct gate_finding *f, const str
     gate_buf_adds(&idx, name);
     if (replaces) {
         gate_buf_adds(&idx, "_new");
-        clip_name(&idx);
+        gate_fixsql_clip_name(&idx);
     }
     gate_buf_adds(&b, prefix);
     gate_buf_adds(&b, "build the index first, as the only statement of its own migration.sql: "
                       "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ");
-    add_ident(&b, gate_buf_str(&idx));
+    gate_fixsql_ident(&b, gate_buf_str(&idx));
     gate_buf_printf(&b, " ON %s (", table);
-    add_columns(&b, cols, ncols);
+    gate_fixsql_columns(&b, cols, ncols);
     gate_buf_adds(&b, "); ");
     if (!not_null)
         gate_buf_adds(&b, "make the key columns NOT NULL through a validated CHECK (see "
@@ -1078,13 +788,13 @@ static void pk_help(struct gate_lint_ctx *ctx, struct gate_finding *f, const str
     gate_buf_printf(&b, "then, in the next migration: ALTER TABLE %s ", table);
     if (replaces) {
         gate_buf_adds(&b, "DROP CONSTRAINT ");
-        add_ident(&b, name);
+        gate_fixsql_ident(&b, name);
         gate_buf_adds(&b, ", ");
     }
     gate_buf_adds(&b, "ADD CONSTRAINT ");
-    add_ident(&b, name);
+    gate_fixsql_ident(&b, name);
     gate_buf_adds(&b, " PRIMARY KEY USING INDEX ");
-    add_ident(&b, gate_buf_str(&idx));
+    gate_fixsql_ident(&b, gate_buf_str(&idx));
     gate_buf_adds(&b, "; (instant; the index takes the constraint's name)");
     set_help(ctx, f, &b);
     gate_buf_release(&b);
@@ -1099,7 +809,7 @@ static void check_pk(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int 
     struct gate_buf name = {0};
     struct gate_finding *f;
 
-    cons_name(&name, k->name, st->rel.name, NULL, 0, "pkey");
+    gate_fixsql_cons_name(&name, k->name, st->rel.name, NULL, 0, "pkey");
     f = gate_lint_emit(ctx, &r_pk, idx, k->location >= 0 ? k->location : c->location, tname(st),
                        "adding primary key \"%s\" builds a unique index under an ACCESS EXCLUSIVE "
                        "lock on %s%s, blocking reads and writes for the whole build",
@@ -1115,7 +825,7 @@ static void check_column_pk(struct gate_lint_ctx *ctx, const struct gate_stmt *s
     struct gate_buf name = {0};
     struct gate_finding *f;
 
-    cons_name(&name, NULL, st->rel.name, NULL, 0, "pkey");
+    gate_fixsql_cons_name(&name, NULL, st->rel.name, NULL, 0, "pkey");
     f = gate_lint_emit(ctx, &r_pk, idx, cd->location, tname(st),
                        "adding column \"%s\" as PRIMARY KEY builds a unique index under an ACCESS "
                        "EXCLUSIVE lock on %s, blocking reads and writes for the whole build",
@@ -1310,11 +1020,8 @@ static void check_alter_table(struct gate_lint_ctx *ctx, const struct gate_stmt 
 
 static void check_reindex(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
-    static const char *const kinds[] = {"INDEX", "TABLE", "SCHEMA", "DATABASE"};
-    const char *t = gate_lint_text(ctx, 0);
     const struct gate_catalog *cat = gate_lint_catalog(ctx);
     const char *kind;
-    int p, end, after = -1;
     struct gate_buf b = {0};
     struct gate_finding *f;
 
@@ -1355,47 +1062,9 @@ static void check_reindex(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
         kind, st->rel.name ? " " : "", st->rel.name ? gate_lint_qname(ctx, &st->rel) : "");
     if (!f)
         return;
-    /* CONCURRENTLY goes right after the object kind: REINDEX [(...)] INDEX CONCURRENTLY name */
-    if (stmt_span(st, &p, &end)) {
-        p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "REINDEX");
-        if (p >= 0) {
-            p = gate_rules_skip_blank(t, p, end);
-            if (p < end && t[p] == '(') {
-                int depth = 0;
-
-                while (p < end) {
-                    if (t[p] == '(') {
-                        depth++;
-                    } else if (t[p] == ')' && --depth == 0) {
-                        p++;
-                        break;
-                    }
-                    p++;
-                }
-                p = gate_rules_skip_blank(t, p, end);
-            }
-            for (size_t i = 0; i < GATE_ARRAY_SIZE(kinds) && after < 0; i++)
-                after = keyword_at(t, p, end, kinds[i]);
-        }
-    }
     gate_buf_adds(&b, "rebuild concurrently (PostgreSQL 12+), as the only statement of its own "
                       "migration.sql: ");
-    if (after >= 0) {
-        size_t mark = b.len;
-        bool ok = add_sql(&b, t, st->location, after);
-
-        gate_buf_adds(&b, " CONCURRENTLY ");
-        if (ok && add_sql(&b, t, after, end)) {
-            gate_buf_addc(&b, ';');
-        } else {
-            b.len = mark;
-            b.data[mark] = '\0';
-            gate_buf_printf(&b, "REINDEX %s CONCURRENTLY ...;", kind);
-        }
-    } else {
-        gate_buf_printf(&b, "REINDEX %s CONCURRENTLY %s;", kind,
-                        st->rel.name ? gate_lint_qname(ctx, &st->rel) : "...");
-    }
+    gate_fixsql_reindex_concurrently(ctx, st, kind, &b);
     set_help(ctx, f, &b);
     gate_buf_release(&b);
 }
@@ -1456,25 +1125,25 @@ static bool vacuum_full(struct gate_lint_ctx *ctx, const struct gate_stmt *st)
     const char *t = gate_lint_text(ctx, 0);
     int p, end;
 
-    if (!stmt_span(st, &p, &end))
+    if (!gate_fixsql_stmt_span(st, &p, &end))
         return false;
-    p = keyword_at(t, gate_rules_skip_blank(t, p, end), end, "VACUUM");
+    p = gate_fixsql_keyword_at(t, gate_rules_skip_blank(t, p, end), end, "VACUUM");
     if (p < 0)
         return false;
     p = gate_rules_skip_blank(t, p, end);
-    if (keyword_at(t, p, end, "FULL") >= 0)
+    if (gate_fixsql_keyword_at(t, p, end, "FULL") >= 0)
         return true;
     if (p < end && t[p] == '(') {
         int q = p + 1;
 
         while (q < end && t[q] != ')') {
             q = gate_rules_skip_blank(t, q, end);
-            if (keyword_at(t, q, end, "FULL") >= 0) {
+            if (gate_fixsql_keyword_at(t, q, end, "FULL") >= 0) {
                 int r = gate_rules_skip_blank(t, q + 4, end);
 
                 /* FULL, FULL true/on/1; not FULL false/off/0 */
-                return !(keyword_at(t, r, end, "false") >= 0 || keyword_at(t, r, end, "off") >= 0 ||
-                         (r < end && t[r] == '0'));
+                return !(gate_fixsql_keyword_at(t, r, end, "false") >= 0 ||
+                         gate_fixsql_keyword_at(t, r, end, "off") >= 0 || (r < end && t[r] == '0'));
             }
             while (q < end && t[q] != ',' && t[q] != ')')
                 q++;

@@ -48,8 +48,11 @@ static const struct gate_rule changing_column_type = {
     .help = "expand/contract: add a column of the new type, write both from the application, "
             "backfill it in batches, switch reads, and drop the old column in a later release",
     .example_bad = "ALTER TABLE \"Document\" ALTER COLUMN \"fileSize\" SET DATA TYPE BIGINT;",
-    .example_good = "ALTER TABLE \"Document\" ALTER COLUMN \"title\" SET DATA TYPE TEXT;  "
-                    "-- was VARCHAR(191): binary-coercible, no rewrite",
+    .example_good = "CREATE TABLE \"Document\" (\"id\" TEXT NOT NULL, \"title\" VARCHAR(191) NOT "
+                    "NULL);\n"
+                    "-- next migration\n"
+                    "ALTER TABLE \"Document\" ALTER COLUMN \"title\" SET DATA TYPE TEXT;  "
+                    "-- VARCHAR(191) to TEXT is binary-coercible: no rewrite",
 };
 
 static const struct gate_rule adding_field_with_default = {

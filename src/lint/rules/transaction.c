@@ -79,9 +79,14 @@ static const struct gate_rule r_non_atomic = {
            "so any step after that block is outside it.",
     .help = "remove the explicit BEGIN/COMMIT (the file already runs as one transaction), or "
             "move the statements after the COMMIT into a migration of their own",
-    .example_bad = "BEGIN;\nCREATE TYPE \"Role_new\" AS ENUM ('USER');\n...\nCOMMIT;\n"
+    .example_bad = "BEGIN;\nCREATE TYPE \"Role_new\" AS ENUM ('USER');\n"
+                   "ALTER TABLE \"User\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING "
+                   "(\"role\"::text::\"Role_new\");\n"
+                   "COMMIT;\n"
                    "ALTER TABLE \"User\" DROP COLUMN \"legacy\";",
-    .example_good = "CREATE TYPE \"Role_new\" AS ENUM ('USER');\n...\n"
+    .example_good = "CREATE TYPE \"Role_new\" AS ENUM ('USER');\n"
+                    "ALTER TABLE \"User\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING "
+                    "(\"role\"::text::\"Role_new\");\n"
                     "ALTER TABLE \"User\" DROP COLUMN \"legacy\";",
 };
 
