@@ -109,6 +109,9 @@ static const struct env_doc envs[] = {
     {"check", "DATABASE_URL",
      "with a shadow: the target (its url_env), compared with the shadow so that it is never "
      "used as one; drift.shadow: create makes the temporary shadow on its server"},
+    {"check", "GITHUB_REF",
+     "refs/pull/N/merge: HEAD is GitHub's test-merge commit, whose first parent is the base "
+     "when origin/$GITHUB_BASE_REF is not fetched or has moved on"},
     {NULL, "GITHUB_ACTIONS",
      "true: also write annotations, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, and mask secrets"},
     {NULL, "GITLAB_CI", "true: paths in reports are relative to $CI_PROJECT_DIR"},
@@ -202,6 +205,18 @@ static const struct cmd_doc cmd_docs[] = {
       "could not evaluate: the target or the shadow unavailable, no shadow configured, replay "
       "stopped or timed out",
       NULL, NULL}},
+    {"targets",
+     "List the policy's targets for a CI fan-out (one job per database): each target's name and "
+     "the names of the variables that hold its URLs, never a URL. --format json (every field), "
+     "github-matrix (one line for a workflow's strategy.matrix: fromJSON) or text. Without "
+     "targets in the policy: the built-in target (DATABASE_URL).",
+     {"listed", NULL, EXIT_USAGE, NULL, NULL, NULL}},
+    {"summary",
+     "Merge JSON reports (--report json=PATH of several jobs, e.g. one per target) into one "
+     "Markdown table: target, command, verdict, max risk, exit code. For a fan-in job's step "
+     "summary or pull-request comment; --format json gives the rows as JSON.",
+     {"every file was read (whatever the verdicts)", NULL, EXIT_USAGE,
+      "a file is unreadable or not a prisma-gate JSON report", NULL, NULL}},
     {"help",
      "Show the help of one command, or with --man the man page of all of them.",
      {"shown", NULL, "unknown command", NULL, NULL, NULL}},

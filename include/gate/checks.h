@@ -126,6 +126,7 @@ extern const struct gate_check_def gate_check_test_apply;
 struct gate_check_opts {
     const char *base;    /* --base REF, NULL */
     const char *pr_base; /* $GITHUB_BASE_REF, NULL */
+    bool pr_merge;       /* HEAD is GitHub's test-merge commit ($GITHUB_REF refs/pull/N/merge) */
     const struct gate_policy *policy;
     const char *target; /* -t NAME, NULL */
 };

@@ -309,7 +309,8 @@ void gate_check_ctx_init(struct gate_check_ctx *ctx, struct gate_run *run,
     }
     if (ctx->change_err.code)
         return; /* the migrations directory could not be read */
-    if (gate_repo_base(ctx->repo, opts->base, opts->pr_base, &ctx->base, &ctx->base_err))
+    if (gate_repo_base(ctx->repo, opts->base, opts->pr_base, opts->pr_merge, &ctx->base,
+                       &ctx->base_err))
         return;
     ctx->have_base = true;
     collect_change(ctx);
