@@ -595,7 +595,17 @@ static enum gate_code create_temporary(struct gate_shadow *sh, const char *tpl,
     gate_db_url_copy(&sh->door_url, sh->name, &sh->url);
     if (!sh->url.schema && sh->target_url && sh->target_url->schema)
         sh->url.schema = gate_xstrdup(sh->target_url->schema);
-    return connect_shadow(sh, err);
+    if (connect_shadow(sh, err))
+        return GATE_E_DB;
+    if (!tpl && strcmp(sh->schema, "public") != 0) {
+        /* a new database has only public: Prisma creates the schema in use before it replays */
+        char *q = gate_db_quote_ident(sh->schema);
+        enum gate_code rc = execf(sh->db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);
+
+        free(q);
+        return rc;
+    }
+    return GATE_OK;
 }
 
 /*
@@ -745,8 +755,8 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     if (!rc && from)
         gate_verbosef("shadow: %zu of %zu migrations from replay cache '%s'; replaying %zu", from,
                       set->n, res->cache_hit, set->n - from);
-    if (!rc && !from)
-        rc = ensure_schema(sh, err);
+    if (!rc && !from && !sh->temporary)
+        rc = ensure_schema(sh, err); /* a temporary one got it when it was created */
     if (!rc && cache && from < cache_at) {
         rc = gate_replay_run(sh->db, set, from, cache_at, &ro, res, err);
         if (!rc && !res->failed)
