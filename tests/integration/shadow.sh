@@ -207,7 +207,7 @@ S=$(clone slow)
 ' && commit_all . slow)
 cd "$S" || exit 1
 policy "$W/timeout.yml" "  shadow: create
-  timeout: 1s"
+  timeout: 6s"
 gate timeout check -p "$W/timeout.yml" --format json
 expect "T: timeout: exit 3" 3 "$RC"
 expect_has "T: timeout: says so" "$W/timeout.out" "timed out while replaying migration 20240201000000_slow"
