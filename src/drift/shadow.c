@@ -45,6 +45,7 @@ struct gate_shadow {
     bool temporary;         /* created by this run: dropped by close */
     bool checked_empty;     /* url mode: found empty (or reset): emptied again by close */
     bool on_cache;          /* db is a cache database itself, read-only: never dropped, emptied */
+    bool schema_was_there;  /* url mode: the schema in use existed before the run */
     bool replayed;
 };
 
@@ -333,6 +334,19 @@ static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_
     }
     free(what);
     sh->checked_empty = true;
+    {
+        struct gate_db_result *r = NULL;
+        char *lit = gate_db_quote_literal(sh->schema);
+        char *sql = gate_xasprintf("SELECT 1 FROM pg_namespace WHERE nspname = %s", lit);
+
+        rc = gate_db_exec(sh->db, sql, &r, err);
+        sh->schema_was_there = gate_db_result_rows(r) > 0;
+        gate_db_result_free(r);
+        free(sql);
+        free(lit);
+        if (rc)
+            return rc;
+    }
     if (sh->cache > 0) {
         /*
          * the replay runs in a temporary database on this server; this one
@@ -623,6 +637,20 @@ static bool use_cache_as_is(struct gate_shadow *sh, const char *name)
     return true;
 }
 
+/*
+ * The schema in use exists before the first migration runs, as Prisma makes
+ * it on the target (a fresh database has only public; with ?schema=tenant
+ * the first CREATE TABLE would find no schema to create in).
+ */
+static enum gate_code ensure_schema(struct gate_shadow *sh, struct gate_err *err)
+{
+    char *q = gate_db_quote_ident(sh->schema);
+    enum gate_code rc = execf(sh->db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);
+
+    free(q);
+    return rc;
+}
+
 /* Keep the shadow as it is now as cache database name (the connection is reopened). */
 static void cache_save(struct gate_shadow *sh, const char *name, size_t k,
                        struct gate_replay_result *res)
@@ -727,6 +755,8 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     if (!rc && from)
         gate_verbosef("shadow: %zu of %zu migrations from replay cache '%s'; replaying %zu", from,
                       set->n, res->cache_hit, set->n - from);
+    if (!rc && !from && !sh->temporary)
+        rc = ensure_schema(sh, err); /* a temporary one got it when it was created */
     if (!rc && cache && from < cache_at) {
         rc = gate_replay_run(sh->db, set, from, cache_at, &ro, res, err);
         if (!rc && !res->failed)
@@ -793,15 +823,22 @@ static enum gate_code empty_again(struct gate_shadow *sh, struct gate_err *err)
             return GATE_E_DB;
         db = fresh;
     }
-    if (gate_db_exec(db,
-                     "SELECT nspname, nspname IN ('public', current_schema()) FROM pg_namespace "
-                     "WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND "
-                     "nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE "
-                     "'pg\\_toast\\_temp\\_%' UNION SELECT extname, NULL FROM pg_extension "
-                     "WHERE extname <> 'plpgsql' ORDER BY 2 NULLS FIRST",
-                     &r, err)) {
-        gate_db_close(fresh);
-        return GATE_E_DB;
+    {
+        char *lit = gate_db_quote_literal(sh->schema_was_there ? sh->schema : "public");
+        char *sql = gate_xasprintf(
+            "SELECT nspname, nspname IN ('public', %s) FROM pg_namespace WHERE nspname NOT IN "
+            "('pg_catalog', 'information_schema', 'pg_toast') AND nspname NOT LIKE "
+            "'pg\\_temp\\_%%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%%' UNION SELECT "
+            "extname, NULL FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 2 NULLS FIRST",
+            lit);
+
+        rc = gate_db_exec(db, sql, &r, err);
+        free(sql);
+        free(lit);
+        if (rc) {
+            gate_db_close(fresh);
+            return GATE_E_DB;
+        }
     }
     n = gate_db_result_rows(r);
     for (int i = 0; i < n && !rc; i++) {
@@ -818,7 +855,7 @@ static enum gate_code empty_again(struct gate_shadow *sh, struct gate_err *err)
         free(q);
     }
     gate_db_result_free(r);
-    if (!rc && strcmp(sh->schema, "public") != 0) {
+    if (!rc && sh->schema_was_there && strcmp(sh->schema, "public") != 0) {
         char *q = gate_db_quote_ident(sh->schema);
 
         rc = execf(db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);

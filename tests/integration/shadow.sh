@@ -185,6 +185,16 @@ gate create-broken check -p "$W/create.yml" --format json
 expect "T: create, broken change: exit 1" 1 "$RC"
 expect "T: no temporary database left after a replay failure" 0 "$(temporaries)"
 
+# a target in another schema (?schema=tenant): the shadow replays into that schema
+cd "$R" || exit 1
+DATABASE_URL="$APP_URL?schema=tenant" gate tenant check -p "$W/create.yml" --format json
+expect "T: ?schema=tenant, temporary shadow: exit 0" 0 "$RC"
+expect "T: ?schema=tenant, temporary shadow: test-apply passes" pass "$(statuses tenant migrations.test-apply)"
+DATABASE_URL="$APP_URL?schema=tenant" gate tenant-url check -p "$W/url.yml" --format json
+expect "E: ?schema=tenant, configured shadow: exit 0" 0 "$RC"
+expect "E: ?schema=tenant: the configured shadow is left as found (public only)" public "$(q shadow "SELECT string_agg(nspname, ' ') FROM pg_namespace WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'")"
+cd "$B" || exit 1
+
 # a role without CREATEDB
 DATABASE_URL="postgresql://nocreate@127.0.0.1:$PGPORT/app_nc" gate nocreate check -p "$W/create.yml" --format json
 expect "T: no CREATEDB: exit 3" 3 "$RC"
@@ -197,7 +207,7 @@ S=$(clone slow)
 ' && commit_all . slow)
 cd "$S" || exit 1
 policy "$W/timeout.yml" "  shadow: create
-  timeout: 1s"
+  timeout: 6s"
 gate timeout check -p "$W/timeout.yml" --format json
 expect "T: timeout: exit 3" 3 "$RC"
 expect_has "T: timeout: says so" "$W/timeout.out" "timed out while replaying migration 20240201000000_slow"
