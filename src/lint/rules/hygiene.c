@@ -10,6 +10,9 @@
  * the Prisma schema (Int -> INTEGER, DateTime -> TIMESTAMP(3)) and are
  * changed there, not in the SQL. identifier-too-long is not silenced: a
  * truncated name is a real mismatch between the schema and the database.
+ * create-extension-privilege notes the privilege CREATE EXTENSION needs
+ * (superuser, or CREATE on the database for a trusted extension from
+ * PostgreSQL 13), which the role Prisma deploys with often lacks.
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
@@ -18,6 +21,7 @@
 #include "gate/lint.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the rules --------------------------------------------------------- */
@@ -156,8 +160,33 @@ static const struct gate_rule r_robust = {
                     "\"Post\"(\"authorId\");",
 };
 
+static const struct gate_rule r_extension = {
+    .id = "create-extension-privilege",
+    .risk = GATE_RISK_LOW,
+    .category = GATE_CAT_EXECUTION,
+    .summary = "CREATE EXTENSION, which needs a superuser or (trusted extensions) CREATE on the "
+               "database",
+    .why = "CREATE EXTENSION runs the extension's install script with the rights it needs: for "
+           "most extensions only a superuser may do it. From PostgreSQL 13 an extension marked "
+           "trusted in its control file (pgcrypto, citext, hstore, pg_trgm, uuid-ossp, "
+           "btree_gist, ltree, unaccent, ...) only needs the CREATE privilege on the database. "
+           "The role Prisma deploys with is often neither (managed services hand out a role "
+           "without superuser), so the migration fails at deploy time although it ran in "
+           "development. A trusted extension on PostgreSQL 13+ is noted at risk none; any other "
+           "at low. With IF NOT EXISTS and the extension already installed PostgreSQL checks "
+           "nothing, but a migration cannot tell whether the target has it, so it is noted too.",
+    .help = "create the extension once as an administrator (or ask the provider to allow it) "
+            "before deploying, and keep CREATE EXTENSION IF NOT EXISTS in the migration so "
+            "that it is a no-op there",
+    .example_bad = "CREATE EXTENSION \"postgis\";",
+    .example_good = "-- run once as an administrator, before the deploy:\n"
+                    "-- CREATE EXTENSION IF NOT EXISTS \"postgis\";\n"
+                    "CREATE TABLE \"Place\" (\"id\" TEXT NOT NULL, \"name\" TEXT NOT NULL);",
+};
+
 static const struct gate_rule *const rules[] = {
-    &r_int, &r_smallint, &r_identity, &r_varchar, &r_timestamp, &r_char, &r_ident, &r_robust,
+    &r_int,  &r_smallint, &r_identity, &r_varchar,   &r_timestamp,
+    &r_char, &r_ident,    &r_robust,   &r_extension,
 };
 
 /* ---- column types ------------------------------------------------------- */
@@ -562,6 +591,61 @@ static void check_robust(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
                    why);
 }
 
+/* ---- create-extension-privilege ---------------------------------------- */
+
+/* Extensions of PostgreSQL's contrib marked trusted (PostgreSQL 13+). Sorted. */
+static const char *const trusted_extensions[] = {
+    "btree_gin",       "btree_gist", "citext",    "cube",      "dict_int", "fuzzystrmatch",
+    "hstore",          "intarray",   "isn",       "lo",        "ltree",    "pg_trgm",
+    "pgcrypto",        "plpgsql",    "seg",       "tablefunc", "tcn",      "tsm_system_rows",
+    "tsm_system_time", "unaccent",   "uuid-ossp",
+};
+
+static int cmp_str(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+static void check_extension(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    int pg = gate_lint_pg_version(ctx);
+    bool trusted;
+    struct gate_finding *f;
+
+    if (st->kind != GATE_STMT_CREATE_EXTENSION || !st->rel.name)
+        return;
+    trusted =
+        pg >= 13 && bsearch(st->rel.name, trusted_extensions, GATE_ARRAY_SIZE(trusted_extensions),
+                            sizeof(trusted_extensions[0]), cmp_str);
+    if (trusted) {
+        f = gate_lint_emit(ctx, &r_extension, idx, st->location, NULL,
+                           "CREATE EXTENSION \"%s\" needs the CREATE privilege on the database "
+                           "(a trusted extension on PostgreSQL %d): the deploying role must have "
+                           "it",
+                           st->rel.name, pg);
+        if (!f)
+            return;
+        f->risk = GATE_RISK_NONE;
+        gate_lint_help(ctx, f,
+                       "make sure the deploying role may create in the database (GRANT CREATE "
+                       "ON DATABASE ... TO the role), or create \"%s\" once as an administrator "
+                       "before the deploy",
+                       st->rel.name);
+        return;
+    }
+    f = gate_lint_emit(ctx, &r_extension, idx, st->location, NULL,
+                       "CREATE EXTENSION \"%s\" needs a superuser%s: the role Prisma deploys "
+                       "with often is not one, and the migration then fails at deploy time",
+                       st->rel.name,
+                       pg < 13 ? " (before PostgreSQL 13 even trusted extensions do)" : "");
+    if (f)
+        gate_lint_help(ctx, f,
+                       "have an administrator run CREATE EXTENSION IF NOT EXISTS \"%s\"; on the "
+                       "target before the deploy (managed services: enable it in the provider's "
+                       "console), and write IF NOT EXISTS here so the migration is a no-op there",
+                       st->rel.name);
+}
+
 /* ---- the family ------------------------------------------------------------ */
 
 static void hygiene_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
@@ -569,6 +653,7 @@ static void hygiene_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
     check_columns(ctx, st, idx);
     check_identifiers(ctx, st, idx);
     check_robust(ctx, st, idx);
+    check_extension(ctx, st, idx);
 }
 
 const struct gate_rule_family gate_rules_hygiene = {
