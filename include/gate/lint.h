@@ -30,11 +30,23 @@ struct gate_rule_setting {
     enum gate_risk risk;
 };
 
+/*
+ * The PostgreSQL major versions rules know about (policy postgres.version,
+ * or the server's own version at plan time). Rules whose hazard depends on
+ * the version ask gate_lint_pg_version().
+ */
+enum {
+    GATE_PG_VERSION_MIN = 11,
+    GATE_PG_VERSION_MAX = 18,
+    GATE_PG_VERSION_DEFAULT = 15,
+};
+
 struct gate_lint_opts {
     enum gate_risk fail_on;                /* severity error at/above this risk */
     bool hygiene_on_generated;             /* run hygiene rules on Prisma steps too */
     const struct gate_rule_setting *rules; /* borrowed */
     size_t nrules;
+    int pg_version; /* target major version; 0: GATE_PG_VERSION_DEFAULT */
 };
 
 struct gate_linter;
@@ -72,6 +84,8 @@ enum gate_risk gate_lint_stmt_risk(const struct gate_stmt *st);
 const struct gate_stmt *gate_lint_stmts(const struct gate_lint_ctx *ctx, int *n);
 /* The catalog as it is before the current statement runs. */
 const struct gate_catalog *gate_lint_catalog(const struct gate_lint_ctx *ctx);
+/* The PostgreSQL major version the migrations will run on (opts.pg_version or the default). */
+int gate_lint_pg_version(const struct gate_lint_ctx *ctx);
 /* Generation of the current file (compare with created_gen). */
 int gate_lint_generation(const struct gate_lint_ctx *ctx);
 /* Created earlier in this file (so no lock hazard on it). */

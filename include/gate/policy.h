@@ -150,6 +150,10 @@ struct gate_policy {
         long long large_table_rows; /* 1000000 */
     } risk;
 
+    struct {
+        int version; /* postgres.version: major version targeted (GATE_PG_VERSION_DEFAULT) */
+    } postgres;
+
     const struct gate_policy_check
         *checks; /* every known check: the policy's level or its default */
     size_t nchecks;

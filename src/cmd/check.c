@@ -268,6 +268,7 @@ static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
         opts.hygiene_on_generated = ctx->policy->lint.hygiene_on_generated;
         opts.rules = ctx->policy->lint.rules;
         opts.nrules = ctx->policy->lint.nrules;
+        opts.pg_version = ctx->policy->postgres.version;
     }
     l = gate_linter_new(&opts);
     if (!replay_base(ctx, l)) {

@@ -442,6 +442,7 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
         ls.opts.rules = cli->pol->lint.rules;
         ls.opts.nrules = cli->pol->lint.nrules;
         ls.opts.hygiene_on_generated = cli->pol->lint.hygiene_on_generated;
+        ls.opts.pg_version = cli->pol->postgres.version;
     }
     run->fail_on = cli->fail_on;
     if (cli->base) {

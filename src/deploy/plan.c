@@ -898,6 +898,21 @@ static void rate_findings(struct plan_state *st)
 
 /* ------------------------------------------------------------ lint */
 
+/*
+ * The major version in the server's server_version ("15.18", "10.23",
+ * "17beta1", "9.6.24" is 9); 0 when it does not start with a number.
+ */
+static int server_major(const char *v)
+{
+    int n = 0;
+
+    if (!v)
+        return 0;
+    for (; *v >= '0' && *v <= '9' && n < 1000; v++)
+        n = n * 10 + (*v - '0');
+    return n;
+}
+
 static void lint_pending(struct plan_state *st)
 {
     struct gate_run *run = st->run;
@@ -909,6 +924,10 @@ static void lint_pending(struct plan_state *st)
     lo.hygiene_on_generated = pol->lint.hygiene_on_generated;
     lo.rules = pol->lint.rules;
     lo.nrules = pol->lint.nrules;
+    /* the server the migrations will run on, not the policy's expectation */
+    lo.pg_version = server_major(st->p->server_version);
+    if (!lo.pg_version)
+        lo.pg_version = pol->postgres.version;
     l = gate_linter_new(&lo);
     for (size_t i = 0; i < st->res.n; i++) {
         const struct gate_hist_entry *e = &st->res.entries[i];

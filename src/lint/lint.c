@@ -57,6 +57,11 @@ const struct gate_catalog *gate_lint_catalog(const struct gate_lint_ctx *ctx)
     return ctx->l->cat;
 }
 
+int gate_lint_pg_version(const struct gate_lint_ctx *ctx)
+{
+    return ctx->l->opts.pg_version > 0 ? ctx->l->opts.pg_version : GATE_PG_VERSION_DEFAULT;
+}
+
 int gate_lint_generation(const struct gate_lint_ctx *ctx)
 {
     return ctx->gen;

@@ -77,6 +77,7 @@ void gate_policy_defaults(struct gate_policy *p)
     p->project.nprisma = GATE_ARRAY_SIZE(default_prisma);
     p->lint.fail_on = GATE_RISK_HIGH;
     p->risk.large_table_rows = 1000000;
+    p->postgres.version = GATE_PG_VERSION_DEFAULT;
     p->checks = policy_checks;
     p->nchecks = GATE_ARRAY_SIZE(policy_checks);
     p->deploy.auto_max_risk = GATE_RISK_MEDIUM;
@@ -181,13 +182,14 @@ static const char *list_names(struct ld *ld, const char *const *names, size_t n)
 
 static const char *const root_keys[] = {"version", "project", "targets", "default_target",
                                         "lint",    "risk",    "checks",  "deploy",
-                                        "health",  "reports", "drift"};
+                                        "health",  "reports", "drift",   "postgres"};
 static const char *const project_keys[] = {"schema", "migrations", "prisma", "config"};
 static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_tls",
                                           "direct_url_env"};
 static const char *const lint_keys[] = {"fail_on", "rules", "hygiene_on_generated", "exclude"};
 static const char *const rule_keys[] = {"severity", "risk"};
 static const char *const risk_keys[] = {"large_table_rows"};
+static const char *const postgres_keys[] = {"version"};
 static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk", "token_env",
                                           "secret_env",        "token_max_age",    "timeout",
                                           "honor_suppressions"};
@@ -213,6 +215,7 @@ static const struct {
     {"targets.NAME", target_keys, GATE_ARRAY_SIZE(target_keys)},
     {"lint", lint_keys, GATE_ARRAY_SIZE(lint_keys)},
     {"risk", risk_keys, GATE_ARRAY_SIZE(risk_keys)},
+    {"postgres", postgres_keys, GATE_ARRAY_SIZE(postgres_keys)},
     {"deploy", deploy_keys, GATE_ARRAY_SIZE(deploy_keys)},
     {"drift", drift_keys, GATE_ARRAY_SIZE(drift_keys)},
     {"health (each check)", health_keys, GATE_ARRAY_SIZE(health_keys)},
@@ -991,6 +994,20 @@ static void load_risk(struct ld *ld, const struct gate_yaml_node *n)
                       &ld->p->risk.large_table_rows);
 }
 
+/* postgres.version: the major version migrations will run on (plan asks the server). */
+static void load_postgres(struct ld *ld, const struct gate_yaml_node *n)
+{
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(postgres_keys)],
+        *k[GATE_ARRAY_SIZE(postgres_keys)];
+    long long version;
+
+    if (!map_check(ld, n, "postgres", postgres_keys, GATE_ARRAY_SIZE(postgres_keys), v, k))
+        return;
+    if (k[0] && get_int(ld, v[0], k[0], "postgres.version", GATE_PG_VERSION_MIN,
+                        GATE_PG_VERSION_MAX, &version))
+        ld->p->postgres.version = (int)version;
+}
+
 static void load_checks(struct ld *ld, const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
@@ -1304,6 +1321,8 @@ static void load_root(struct ld *ld, const struct gate_yaml_node *root)
         load_reports(ld, v[9]);
     if (k[10])
         load_drift(ld, v[10]);
+    if (k[11])
+        load_postgres(ld, v[11]);
 }
 
 /* ---- entry points --------------------------------------------------------- */

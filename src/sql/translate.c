@@ -286,10 +286,35 @@ static int cmp_name(const void *key, const void *elem)
     return strcmp(key, *(const char *const *)elem);
 }
 
-static bool nonvolatile_builtin(const char *name)
+/*
+ * The builtins of nonvolatile_funcs that take no argument: called with
+ * arguments (now(123)), the name resolves to some other, user-defined
+ * function, which counts as volatile. Sorted for bsearch.
+ */
+static const char *const niladic_funcs[] = {
+    "current_database",
+    "now",
+    "pg_backend_pid",
+    "pg_postmaster_start_time",
+    "pi",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "uuid_nil",
+    "uuid_ns_dns",
+    "uuid_ns_oid",
+    "uuid_ns_url",
+    "uuid_ns_x500",
+    "version",
+};
+
+/* name(nargs arguments) is a builtin that is not volatile (by name and arity). */
+static bool nonvolatile_builtin(const char *name, size_t nargs)
 {
-    return !!bsearch(name, nonvolatile_funcs, GATE_ARRAY_SIZE(nonvolatile_funcs),
-                     sizeof(nonvolatile_funcs[0]), cmp_name);
+    if (!bsearch(name, nonvolatile_funcs, GATE_ARRAY_SIZE(nonvolatile_funcs),
+                 sizeof(nonvolatile_funcs[0]), cmp_name))
+        return false;
+    return nargs == 0 || !bsearch(name, niladic_funcs, GATE_ARRAY_SIZE(niladic_funcs),
+                                  sizeof(niladic_funcs[0]), cmp_name);
 }
 
 struct vol_walk {
@@ -313,8 +338,8 @@ static void vol_visit(const ProtobufCMessage *m, void *arg)
         const PgQuery__FuncCall *fc = (const PgQuery__FuncCall *)(const void *)m;
         const char *name = fc->n_funcname ? node_str(fc->funcname[fc->n_funcname - 1]) : NULL;
         const char *schema = fc->n_funcname > 1 ? node_str(fc->funcname[fc->n_funcname - 2]) : NULL;
-        bool builtin =
-            name && (!schema || !strcmp(schema, "pg_catalog")) && nonvolatile_builtin(name);
+        bool builtin = name && (!schema || !strcmp(schema, "pg_catalog")) &&
+                       nonvolatile_builtin(name, fc->n_args);
 
         if (builtin) {
             if (w->vol < GATE_VOL_STABLE)

@@ -134,7 +134,8 @@ static const struct gate_rule r_not_null = {
            "validated CHECK (col IS NOT NULL) constraint already proves it, so the safe recipe "
            "is: add that CHECK NOT VALID, validate it in a later migration (no blocking lock), "
            "then SET NOT NULL and drop the CHECK. No finding when such a validated CHECK exists "
-           "in the replayed history or earlier in the file.",
+           "in the replayed history or earlier in the file, unless the target is PostgreSQL 11 "
+           "(policy postgres.version), which scans anyway.",
     .help = "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it in a separate migration, then "
             "SET NOT NULL and drop the CHECK",
     .example_bad = "ALTER TABLE \"User\" ALTER COLUMN \"name\" SET NOT NULL;",
@@ -889,6 +890,8 @@ static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt
 {
     const struct gate_cat_table *t = gate_catalog_table(gate_lint_catalog(ctx), &st->rel);
     const struct gate_cat_column *col = t ? gate_catalog_column(t, c->column) : NULL;
+    int pg = gate_lint_pg_version(ctx);
+    bool proven;
     struct gate_finding *f;
 
     if (!c->column)
@@ -896,9 +899,28 @@ static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt
     /* already NOT NULL: a no-op without a scan */
     if (col && col->not_null)
         return;
-    if (gate_catalog_has_not_null_check(gate_lint_catalog(ctx), st->rel.name, c->column) ||
-        file_not_null_check(ctx, st, idx, c->column))
+    proven = gate_catalog_has_not_null_check(gate_lint_catalog(ctx), st->rel.name, c->column) ||
+             file_not_null_check(ctx, st, idx, c->column);
+    if (proven && pg >= 12)
         return;
+    if (pg < 12) {
+        /* PostgreSQL 11 scans even when a validated CHECK proves the column */
+        f = gate_lint_emit(ctx, &r_not_null, idx, c->location >= 0 ? c->location : st->location,
+                           tname(st),
+                           "setting NOT NULL on column \"%s\" scans %s under an ACCESS "
+                           "EXCLUSIVE lock, blocking reads and writes, and fails if any row holds "
+                           "NULL; PostgreSQL %d scans even when a validated CHECK proves it",
+                           c->column, gate_lint_qname(ctx, &st->rel), pg);
+        if (f)
+            gate_lint_help(
+                ctx, f,
+                "PostgreSQL %d has no scan-free way to set NOT NULL (a validated CHECK "
+                "(\"%s\" IS NOT NULL) lets PostgreSQL 12+ skip the scan): keep the column "
+                "nullable and enforce it with a validated CHECK constraint, or set it "
+                "when the table is small or in a maintenance window",
+                pg, c->column);
+        return;
+    }
     f = gate_lint_emit(ctx, &r_not_null, idx, c->location >= 0 ? c->location : st->location,
                        tname(st),
                        "setting NOT NULL on column \"%s\" scans %s under an ACCESS EXCLUSIVE "
@@ -928,7 +950,13 @@ static void check_detach(struct gate_lint_ctx *ctx, const struct gate_stmt *st, 
                        "detaching partition \"%s\" without CONCURRENTLY takes an ACCESS EXCLUSIVE "
                        "lock on %s, blocking reads and writes of every partition",
                        c->name ? c->name : "?", table);
-    if (f)
+    if (f && gate_lint_pg_version(ctx) < 14)
+        gate_lint_help(ctx, f,
+                       "PostgreSQL %d has no DETACH PARTITION ... CONCURRENTLY (it came in 14): "
+                       "detach \"%s\" when the table is quiet or in a maintenance window, with "
+                       "SET lock_timeout so that it gives up rather than queue reads and writes",
+                       gate_lint_pg_version(ctx), c->name ? c->name : "?");
+    else if (f)
         gate_lint_help(ctx, f,
                        "detach it concurrently (PostgreSQL 14+), as the only statement of its own "
                        "migration.sql: ALTER TABLE %s DETACH PARTITION \"%s\" CONCURRENTLY;",
@@ -1062,6 +1090,15 @@ static void check_reindex(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
         kind, st->rel.name ? " " : "", st->rel.name ? gate_lint_qname(ctx, &st->rel) : "");
     if (!f)
         return;
+    if (gate_lint_pg_version(ctx) < 12) {
+        gate_lint_help(ctx, f,
+                       "PostgreSQL %d has no REINDEX CONCURRENTLY (it came in 12): build a "
+                       "replacement with CREATE INDEX CONCURRENTLY (alone in its own "
+                       "migration.sql), then DROP INDEX CONCURRENTLY the old index and rename the "
+                       "new one to its name",
+                       gate_lint_pg_version(ctx));
+        return;
+    }
     gate_buf_adds(&b, "rebuild concurrently (PostgreSQL 12+), as the only statement of its own "
                       "migration.sql: ");
     gate_fixsql_reindex_concurrently(ctx, st, kind, &b);

@@ -66,7 +66,8 @@ static const struct gate_rule adding_field_with_default = {
            "random(), clock_timestamp(), nextval(), any user function) must be evaluated for "
            "every existing row, and a GENERATED ALWAYS AS (...) STORED column must be computed "
            "for every row, so PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE "
-           "lock. Tables created earlier in the same migration are not reported.",
+           "lock. Before PostgreSQL 11 (a server plan reads as older) every DEFAULT rewrites. "
+           "Tables created earlier in the same migration are not reported.",
     .help = "add the column without the default, then set the default for new rows only "
             "(ALTER TABLE ... ALTER COLUMN ... SET DEFAULT ...), and backfill existing rows in "
             "batches",
@@ -579,6 +580,9 @@ static void column_type(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
                                                              : "int4";
     from = gate_lint_type(ctx, &old);
     ch = c->has_using ? CHANGE_REWRITE : classify(&old, &c->newtype);
+    /* PostgreSQL 12 taught timestamp -> timestamptz under UTC to skip the rewrite */
+    if (ch == CHANGE_TZ && gate_lint_pg_version(ctx) < 12)
+        ch = CHANGE_REWRITE;
     if (ch == CHANGE_TZ && timezone_utc(ctx, idx))
         ch = CHANGE_NONE;
     switch (ch) {
@@ -616,7 +620,7 @@ static void column_type(struct gate_lint_ctx *ctx, const struct gate_stmt *st, i
                            "its indexes under ACCESS EXCLUSIVE, evaluating the expression for "
                            "every row",
                            tn, c->column, from, to);
-        if (gate_rules_is_type(&old, "timestamp") &&
+        if (gate_lint_pg_version(ctx) >= 12 && gate_rules_is_type(&old, "timestamp") &&
             gate_rules_is_type(&c->newtype, "timestamptz") &&
             temporal_change(&old, &c->newtype) == CHANGE_NONE) {
             gate_lint_help(ctx, f,
@@ -683,6 +687,19 @@ static void add_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
                        "add a plain column (ALTER TABLE %s ADD COLUMN \"%s\" %s), keep it "
                        "current with a trigger, and backfill existing rows in batches",
                        tn, cd->name, ty);
+        return;
+    }
+    if (cd->has_default && cd->default_vol != GATE_VOL_NONE && gate_lint_pg_version(ctx) < 11) {
+        f = gate_lint_emit(ctx, &adding_field_with_default, idx, off, st->rel.name,
+                           "adding column \"%s\" to %s with a DEFAULT rewrites the table under "
+                           "ACCESS EXCLUSIVE on PostgreSQL %d (a constant default is "
+                           "metadata-only from PostgreSQL 11)",
+                           cd->name, tn, gate_lint_pg_version(ctx));
+        gate_lint_help(ctx, f,
+                       "ALTER TABLE %s ADD COLUMN \"%s\" %s; then ALTER TABLE %s ALTER COLUMN "
+                       "\"%s\" SET DEFAULT ... (new rows only), and backfill existing rows in "
+                       "batches",
+                       tn, cd->name, ty, tn, cd->name);
         return;
     }
     if (cd->has_default && cd->default_vol == GATE_VOL_VOLATILE) {

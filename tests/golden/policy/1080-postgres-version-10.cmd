@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/postgres-version-10.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/postgres-version-quoted.yml lint tests/golden/policy/data/ok.sql

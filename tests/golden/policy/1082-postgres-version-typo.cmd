@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/postgres-typo.yml lint tests/golden/policy/data/ok.sql

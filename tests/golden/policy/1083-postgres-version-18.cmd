@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/postgres-version-18.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+ALTER TABLE "User" ALTER COLUMN "email" SET NOT NULL;
+ALTER TABLE "User" DROP CONSTRAINT "User_email_not_null";

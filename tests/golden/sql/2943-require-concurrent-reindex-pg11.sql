@@ -1,0 +1,2 @@
+REINDEX INDEX "Post_authorId_idx";
+REINDEX (VERBOSE) TABLE "public"."Post";

@@ -1,0 +1,2 @@
+-- no CREATE EXTENSION: no note
+CREATE TABLE "Place" ("id" TEXT NOT NULL, "name" TEXT NOT NULL);
