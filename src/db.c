@@ -15,6 +15,7 @@
 #include "gate/buf.h"
 #include "gate/dl.h"
 #include "gate/msg.h"
+#include "gate/prisma_errors.h"
 #include "gate/secrets.h"
 #include "gate/stop.h"
 #include "gate/xalloc.h"
@@ -539,20 +540,6 @@ static void options_escape(struct gate_buf *b, const char *s)
     }
 }
 
-static const char *prisma_code(const char *msg)
-{
-    if (strstr(msg, "password authentication failed") || strstr(msg, "no password supplied") ||
-        strstr(msg, "authentication failed"))
-        return "P1000: authentication failed";
-    if (strstr(msg, "database \"") && strstr(msg, "\" does not exist"))
-        return "P1003: database does not exist";
-    if (strstr(msg, "Connection refused") || strstr(msg, "timeout expired") ||
-        strstr(msg, "could not translate host name") || strstr(msg, "No route to host") ||
-        strstr(msg, "Network is unreachable") || strstr(msg, "No such file or directory"))
-        return "P1001: cannot reach the database server";
-    return NULL;
-}
-
 enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out,
                                struct gate_err *err)
 {
@@ -627,14 +614,15 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
     free(search_path);
     if (!db->conn || pq.PQstatus(db->conn) != CONNECTION_OK) {
         char msg[400];
-        const char *code;
+        const struct gate_prisma_error *code;
 
         one_line(db->conn ? pq.PQerrorMessage(db->conn) : "out of memory", msg, sizeof(msg));
         gate_db_scrub(msg, sizeof(msg), u->secrets, u->nsecrets);
-        code = prisma_code(msg);
-        gate_fail(err, GATE_E_DB, "cannot connect to %s as user '%s': %s%s%s%s", db->where,
+        code = gate_prisma_error_of_libpq(msg);
+        gate_fail(err, GATE_E_DB, "cannot connect to %s as user '%s': %s%s%s%s%s%s", db->where,
                   u->user && *u->user ? u->user : "(default)", msg, code ? " (Prisma: " : "",
-                  code ? code : "", code ? ")" : "");
+                  code ? code->code : "", code ? ": " : "", code ? code->meaning : "",
+                  code ? ")" : "");
         gate_db_scrub(err->msg, sizeof(err->msg), u->secrets, u->nsecrets);
         gate_db_close(db);
         return GATE_E_DB;

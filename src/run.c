@@ -157,3 +157,30 @@ const char *gate_verdict_name(enum gate_verdict v)
 {
     return (size_t)v < GATE_ARRAY_SIZE(verdict_names) ? verdict_names[v] : "unknown";
 }
+
+enum gate_exit gate_run_finish(struct gate_run *run, bool unavailable, bool failed)
+{
+    bool blocking = false;
+
+    run->max_risk = GATE_RISK_NONE;
+    for (size_t i = 0; i < run->nmigrations; i++) {
+        const struct gate_migration *m = run->migrations[i];
+
+        if (m->risk > run->max_risk)
+            run->max_risk = m->risk;
+        for (size_t k = 0; k < m->nfindings; k++) {
+            if (!m->findings[k].suppressed && m->findings[k].severity == GATE_SEV_ERROR)
+                blocking = true;
+        }
+    }
+    if (unavailable) {
+        run->verdict = GATE_VERDICT_ERROR;
+        return GATE_EXIT_UNAVAILABLE;
+    }
+    if (failed || blocking) {
+        run->verdict = GATE_VERDICT_FAIL;
+        return GATE_EXIT_CLOSED;
+    }
+    run->verdict = GATE_VERDICT_PASS;
+    return GATE_EXIT_OK;
+}

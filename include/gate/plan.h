@@ -217,6 +217,26 @@ enum gate_plan_decision gate_plan_decide(enum gate_risk max_risk, enum gate_risk
                                          enum gate_risk confirm_max, size_t pending,
                                          size_t nproblems);
 
+/* What a decision's reason is written from. */
+struct gate_plan_facts {
+    enum gate_risk max_risk;    /* as decided (suppressed findings counted unless honored) */
+    enum gate_risk auto_max;    /* deploy.auto_max_risk */
+    enum gate_risk confirm_max; /* deploy.confirm_max_risk */
+    enum gate_risk honored_max; /* the max risk without the suppressed findings */
+    size_t pending;
+    size_t nproblems;
+    const char *first_problem; /* the first history problem, NULL when none */
+    bool signed_tokens;        /* deploy.secret_env is set */
+};
+
+/*
+ * The one line run->plan->reason says for decision d (pure, malloc'd):
+ * refused names the first problem; auto, confirm and blocked compare the
+ * max risk with the policy's bounds; when suppressed findings raised the
+ * max risk, it says what it would be without them.
+ */
+char *gate_plan_reason(enum gate_plan_decision d, const struct gate_plan_facts *f);
+
 /*
  * The deployment checklist (Markdown): pre-deployment checks, steps,
  * per-migration rollback notes, post-deployment checks, troubleshooting;

@@ -304,6 +304,17 @@ struct gate_check *gate_run_add_check(struct gate_run *run, const char *id, enum
 /* Sort each migration's findings by (line, column, rule). */
 void gate_run_sort_findings(struct gate_run *run);
 
+/*
+ * The one end of an evaluating run (lint, check): sets run->max_risk (the
+ * highest migration risk, none without migrations) and run->verdict, and
+ * returns the command's exit status: unavailable (something could not
+ * be evaluated) is error, GATE_EXIT_UNAVAILABLE; else failed (a check
+ * failed) or a blocking finding (not suppressed, severity error) is
+ * fail, GATE_EXIT_CLOSED; else pass, GATE_EXIT_OK. main.c may still
+ * change the status when a report cannot be written.
+ */
+enum gate_exit gate_run_finish(struct gate_run *run, bool unavailable, bool failed);
+
 const char *gate_risk_name(enum gate_risk r);
 /* Parse "none".."critical"; returns false on anything else. */
 bool gate_risk_parse(const char *s, enum gate_risk *out);

@@ -303,7 +303,7 @@ static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, boo
     struct gate_policy defaults;
     const struct gate_policy *pol;
     struct gate_err err = {0};
-    bool readable, failed = false, error = false, blocking = false;
+    bool readable, failed = false, error = false;
 
     pol = policy_of(cli, &defaults);
     run->fail_on = cli->fail_on;
@@ -339,29 +339,9 @@ static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, boo
         else if (c->status == GATE_STATUS_FAIL)
             gate_verbosef("%s: %s", c->id, c->message);
     }
-    run->max_risk = GATE_RISK_NONE;
-    for (size_t i = 0; i < run->nmigrations; i++) {
-        const struct gate_migration *m = run->migrations[i];
-
-        if (m->risk > run->max_risk)
-            run->max_risk = m->risk;
-        for (size_t k = 0; k < m->nfindings; k++) {
-            if (!m->findings[k].suppressed && m->findings[k].severity == GATE_SEV_ERROR)
-                blocking = true;
-        }
-    }
     gate_check_ctx_release(&ctx);
     gate_project_release(&proj);
-    if (error || !readable) {
-        run->verdict = GATE_VERDICT_ERROR;
-        return GATE_EXIT_UNAVAILABLE;
-    }
-    if (failed || blocking) {
-        run->verdict = GATE_VERDICT_FAIL;
-        return GATE_EXIT_CLOSED;
-    }
-    run->verdict = GATE_VERDICT_PASS;
-    return GATE_EXIT_OK;
+    return gate_run_finish(run, error || !readable, failed);
 }
 
 enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)

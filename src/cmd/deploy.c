@@ -25,6 +25,7 @@
 #include "gate/http.h"
 #include "gate/history.h"
 #include "gate/msg.h"
+#include "gate/prisma_errors.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
 #include "gate/project.h"
@@ -418,21 +419,17 @@ static void map_failure(struct deploy *dp, const char *out)
 {
     struct gate_run_deploy *d = dp->d;
     struct gate_arena *a = &dp->run->arena;
-    static const char *const codes[] = {"P3009", "P3005", "P3019", "P3018", "P1002",
-                                        "P1001", "P1000", "P1003", "P3015", "P1017"};
+    const struct gate_prisma_error *pe = gate_prisma_error_in_output(out);
     const char *code = NULL;
     const char *failed;
 
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(codes) && !code; i++) {
+    if (pe) {
         char at[16];
 
-        (void)snprintf(at, sizeof(at), "Error: %s", codes[i]);
-        if (strstr(out, at)) {
-            code = codes[i];
-            d->error_message = message_after(a, out, at);
-        }
-    }
-    if (!code) {
+        code = pe->code;
+        (void)snprintf(at, sizeof(at), "Error: %s", code);
+        d->error_message = message_after(a, out, at);
+    } else {
         code = "engine";
         d->error_message = line_with(a, out, "Error");
         if (d->error_message) {
@@ -447,13 +444,10 @@ static void map_failure(struct deploy *dp, const char *out)
     d->failed_migration = failed;
 
     if (!strcmp(code, "P1002")) {
-        guide(dp, "P1002: another `prisma migrate` held Prisma's advisory lock (72707369) on the "
-                  "database for more than 10 s; nothing was applied");
-        guide(dp, "find it (SELECT pid, query FROM pg_stat_activity WHERE query LIKE "
-                  "'%%pg_advisory_lock%%'), let it finish, then deploy again");
+        guide(dp, "%s: %s", pe->code, pe->meaning);
+        guide(dp, "%s", pe->guidance);
     } else if (!strcmp(code, "P3005")) {
-        guide(dp, "P3005: the database schema is not empty and has no _prisma_migrations: it "
-                  "must be baselined (https://pris.ly/d/migrate-baseline)");
+        guide(dp, "%s: %s", pe->code, pe->meaning);
         guide(dp,
               "for each migration the database already has, oldest first: %s migrate resolve "
               "--applied \"NAME\"   (the SQL is not run)",
@@ -462,18 +456,11 @@ static void map_failure(struct deploy *dp, const char *out)
     } else if (!strcmp(code, "P3009")) {
         guide(dp, "P3009: a failed migration%s%s%s blocks every deploy", failed ? " (" : "",
               failed ? failed : "", failed ? ")" : "");
-    } else if (!strcmp(code, "P3019")) {
-        guide(dp, "P3019: prisma/migrations/migration_lock.toml names another provider than the "
-                  "schema's: restore provider = \"postgresql\" (migrations are not portable "
-                  "between providers)");
     } else if (!strcmp(code, "P1001") || !strcmp(code, "P1000") || !strcmp(code, "P1003")) {
-        guide(dp,
-              "%s: the Prisma CLI could not use the database (%s); check the URL, the "
-              "network and the credentials, then deploy again",
-              code, d->error_message ? d->error_message : "see its output");
-    } else if (!strcmp(code, "P3015")) {
-        guide(dp, "P3015: a migration folder has no migration.sql: restore it from version "
-                  "control");
+        guide(dp, "%s: the Prisma CLI could not use the database (%s); %s, then deploy again", code,
+              d->error_message ? d->error_message : "see its output", pe->guidance);
+    } else if (pe && pe->guidance) {
+        guide(dp, "%s: %s: %s", pe->code, pe->meaning, pe->guidance);
     } else if (!failed && !strcmp(code, "P3018")) {
         guide(dp,
               "P3018: a migration failed to apply (%s); `prisma-gate status` shows which; "

@@ -433,7 +433,6 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
 {
     struct lint_state ls = {0};
     struct file_batch batch = {0};
-    bool blocking = false;
 
     (void)out;
     ls.run = run;
@@ -487,21 +486,5 @@ enum gate_exit gate_cmd_lint(struct gate_cli *cli, struct gate_run *run, struct 
     free(batch.paths);
     gate_lint_excluded_check(run, ls.pol, ls.excluded, ls.excluded_first);
 
-    run->max_risk = GATE_RISK_NONE;
-    for (size_t i = 0; i < run->nmigrations; i++) {
-        const struct gate_migration *m = run->migrations[i];
-
-        if (m->risk > run->max_risk)
-            run->max_risk = m->risk;
-        for (size_t k = 0; k < m->nfindings; k++) {
-            if (!m->findings[k].suppressed && m->findings[k].severity == GATE_SEV_ERROR)
-                blocking = true;
-        }
-    }
-    if (ls.unavailable) {
-        run->verdict = GATE_VERDICT_ERROR;
-        return GATE_EXIT_UNAVAILABLE;
-    }
-    run->verdict = blocking ? GATE_VERDICT_FAIL : GATE_VERDICT_PASS;
-    return blocking ? GATE_EXIT_CLOSED : GATE_EXIT_OK;
+    return gate_run_finish(run, ls.unavailable, false);
 }

@@ -23,6 +23,7 @@
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
+#include "gate/prisma_errors.h"
 #include "gate/project.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
@@ -49,12 +50,11 @@ struct status {
     const char *schema; /* the schema resolved (NULL: none found) */
     struct gate_run_history *h;
     const char *dir;
-    struct gate_migration_list list;
-    struct gate_hist_local *locals;
-    size_t nlocals;
-    char **read_errors; /* per local, NULL when readable */
-    char **data;        /* per local, the file (kept for the lazy checksum variants) */
-    bool unavailable;   /* exit 3 */
+    struct gate_local_migrations lm; /* the migrations on disk (migrations.h) */
+    struct gate_hist_local *locals;  /* lm.locals */
+    size_t nlocals;                  /* lm.n */
+    char **read_errors;              /* per local, NULL when readable */
+    bool unavailable;                /* exit 3 */
     bool lock_mismatch;
     struct gate_db_url url;
     const struct gate_policy_target *target; /* the policy's (gate_target_resolve) */
@@ -151,44 +151,26 @@ static void read_locals(struct status *st)
 {
     struct gate_err err = {0};
 
-    if (gate_path_kind(st->dir) == GATE_PATH_MISSING) {
+    if (gate_local_migrations_load(st->dir, &st->lm, &err)) {
+        check(st, "migrations.directory", GATE_STATUS_ERROR, "%s", err.msg);
+        gate_errorf("%s", err.msg);
+        st->unavailable = true;
+        return;
+    }
+    if (st->lm.missing) {
         check(st, "migrations.directory", GATE_STATUS_WARN,
               "no migrations directory '%s': Prisma sees no migrations (run in the project "
               "root, or use -C DIR or --migrations DIR)",
               st->dir);
         return;
     }
-    if (gate_migrations_list(st->dir, &st->list, &err)) {
-        check(st, "migrations.directory", GATE_STATUS_ERROR, "%s", err.msg);
-        gate_errorf("%s", err.msg);
-        st->unavailable = true;
-        return;
-    }
-    st->nlocals = st->list.n;
-    st->locals = gate_xcalloc(st->nlocals ? st->nlocals : 1, sizeof(*st->locals));
+    st->nlocals = st->lm.n;
+    st->locals = st->lm.locals;
     st->read_errors = gate_xcalloc(st->nlocals ? st->nlocals : 1, sizeof(*st->read_errors));
-    st->data = gate_xcalloc(st->nlocals ? st->nlocals : 1, sizeof(*st->data));
-    for (size_t i = 0; i < st->list.n; i++) {
-        const struct gate_migration_dir *d = &st->list.items[i];
-        struct gate_hist_local *l = &st->locals[i];
-        char *data = NULL;
-        size_t len = 0;
-
-        l->name = d->name;
-        if (!d->has_sql) {
-            st->read_errors[i] = gate_xasprintf("migration folder '%s' has no migration.sql "
-                                                "(Prisma fails on it with P3015)",
-                                                d->dir);
-            continue;
-        }
-        gate_err_clear(&err);
-        if (gate_read_file(d->sql_path, (size_t)GATE_MAX_SQL_FILE, &data, &len, &err)) {
-            st->read_errors[i] = gate_xasprintf("%s (Prisma fails on it with P3015)", err.msg);
-            continue;
-        }
-        gate_history_checksums_lazy(data, len, &l->sums);
-        l->readable = true;
-        st->data[i] = data;
+    for (size_t i = 0; i < st->nlocals; i++) {
+        if (st->lm.error[i])
+            st->read_errors[i] =
+                gate_xasprintf("%s (Prisma fails on it with P3015)", st->lm.error[i]);
     }
     for (size_t i = 0; i < st->nlocals; i++) {
         if (st->read_errors[i]) {
@@ -196,9 +178,9 @@ static void read_locals(struct status *st)
             st->unavailable = true;
         }
     }
-    for (size_t i = 0; i < st->list.nskipped; i++)
+    for (size_t i = 0; i < st->lm.list.nskipped; i++)
         gate_verbosef("%s: skipping '%s' (Prisma reads only real subdirectories)", st->dir,
-                      st->list.skipped[i]);
+                      st->lm.list.skipped[i]);
     check(st, "migrations.directory", st->unavailable ? GATE_STATUS_ERROR : GATE_STATUS_PASS,
           "%zu migration%s in %s%s", st->nlocals, st->nlocals == 1 ? "" : "s", st->dir,
           st->unavailable ? "; some cannot be read (see the migrations' errors)" : "");
@@ -206,43 +188,33 @@ static void read_locals(struct status *st)
 
 static void check_lock(struct status *st)
 {
-    char *path, *data = NULL, *provider;
-    size_t len = 0;
-    struct gate_err err = {0};
+    const struct gate_lock_check *c = &st->lm.lock;
 
-    if (gate_path_kind(st->dir) != GATE_PATH_DIR) {
+    if (c->state == GATE_LOCK_NO_DIR) {
         check(st, "migrations.lock-file", GATE_STATUS_SKIP, "no migrations directory");
         return;
     }
-    path = gate_path_join(st->dir, "migration_lock.toml");
     /* Prisma treats a lock file it cannot read as absent */
-    if (gate_read_file(path, (size_t)1024 * 1024, &data, &len, &err)) {
+    if (c->state == GATE_LOCK_MISSING || c->state == GATE_LOCK_UNREADABLE) {
         check(st, "migrations.lock-file", GATE_STATUS_WARN,
               "no readable %s: Prisma skips its provider check (P3019); `prisma migrate dev` "
               "writes it, commit it with the migrations",
-              path);
-        gate_warnf("no readable %s (Prisma skips its provider check)", path);
-        free(path);
+              c->path);
+        gate_warnf("no readable %s (Prisma skips its provider check)", c->path);
         return;
     }
-    provider = gate_lock_provider(data, len);
-    if (strcmp(provider, "postgresql") != 0) {
+    if (gate_lock_refused(c)) {
         st->lock_mismatch = true;
         check(st, "migrations.lock-file", GATE_STATUS_FAIL,
               "%s: the datasource provider `postgresql` does not match the one specified in "
-              "the migration_lock.toml, `%s`: Prisma refuses every migrate command with P3019 "
-              "(the file must hold the line: provider = \"postgresql\")",
-              path, provider);
-        next_step(st,
-                  "fix %s: it must hold the line provider = \"postgresql\" (Prisma read "
-                  "`%s`; P3019)",
-                  path, provider);
+              "the migration_lock.toml, `%s`: Prisma refuses every migrate command with P3019",
+              c->path, c->provider);
+        next_step(st, "fix %s: %s (Prisma read `%s`; P3019)", c->path,
+                  gate_prisma_error("P3019")->guidance, c->provider);
     } else {
-        check(st, "migrations.lock-file", GATE_STATUS_PASS, "%s: provider = \"postgresql\"", path);
+        check(st, "migrations.lock-file", GATE_STATUS_PASS, "%s: provider = \"postgresql\"",
+              c->path);
     }
-    free(provider);
-    free(data);
-    free(path);
 }
 
 /* ------------------------------------------------------------ database */
@@ -310,7 +282,7 @@ static void fill_migrations(struct status *st)
 
     for (size_t i = 0; i < st->res.n; i++) {
         const struct gate_hist_entry *e = &st->res.entries[i];
-        const struct gate_migration_dir *d = e->local >= 0 ? &st->list.items[e->local] : NULL;
+        const struct gate_migration_dir *d = e->local >= 0 ? &st->lm.list.items[e->local] : NULL;
         struct gate_migration *m = gate_run_add_migration(run, e->name, d ? d->sql_path : NULL);
         const struct gate_hist_row *cmp = NULL;
 
@@ -655,14 +627,10 @@ static void release(struct status *st)
     gate_hist_db_release(&st->job.hdb);
     gate_db_close(st->job.db);
     gate_db_url_release(&st->url);
-    for (size_t i = 0; i < st->nlocals; i++) {
+    for (size_t i = 0; i < st->nlocals; i++)
         free(st->read_errors[i]);
-        free(st->data[i]);
-    }
     free(st->read_errors);
-    free(st->data);
-    free(st->locals);
-    gate_migration_list_release(&st->list);
+    gate_local_migrations_release(&st->lm);
 }
 
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)

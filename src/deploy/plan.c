@@ -17,6 +17,7 @@
 #include "gate/migrations.h"
 #include "gate/msg.h"
 #include "gate/prisma_cli.h"
+#include "gate/prisma_errors.h"
 #include "gate/sql.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
@@ -86,10 +87,7 @@ struct plan_state {
     struct gate_run *run;
     struct gate_run_plan *p;
     const struct gate_plan_opts *opts;
-    struct gate_migration_list list;
-    struct gate_hist_local *locals;
-    char **data;
-    size_t *lens;
+    struct gate_local_migrations lm; /* the migrations on disk (migrations.h) */
     struct gate_hist_db hdb;
     struct gate_hist_result res;
     size_t capproblems;
@@ -127,24 +125,22 @@ static void problem(struct plan_state *st, const char *fmt, ...)
 
 static void release(struct plan_state *st)
 {
-    for (size_t i = 0; i < st->list.n && st->data; i++)
-        free(st->data[i]);
-    free(st->data);
-    free(st->lens);
-    free(st->locals);
     free(st->live);
     free(st->ratings);
     free(st->base);
     gate_hist_result_release(&st->res);
     gate_hist_db_release(&st->hdb);
-    gate_migration_list_release(&st->list);
+    gate_local_migrations_release(&st->lm);
 }
 
 static enum gate_code read_locals(struct plan_state *st, const char *dir, struct gate_err *err)
 {
-    size_t n;
+    const struct gate_local_migrations *lm = &st->lm;
+    long bad;
 
-    if (gate_path_kind(dir) == GATE_PATH_MISSING) {
+    if (gate_local_migrations_load(dir, &st->lm, err))
+        return err->code;
+    if (lm->missing) {
         gate_run_add_check(st->run, "migrations.directory", GATE_STATUS_WARN,
                            gate_arena_printf(&st->run->arena,
                                              "no migrations directory '%s': nothing to deploy "
@@ -153,57 +149,29 @@ static enum gate_code read_locals(struct plan_state *st, const char *dir, struct
                                              dir));
         return GATE_OK;
     }
-    if (gate_migrations_list(dir, &st->list, err))
-        return err->code;
-    n = st->list.n ? st->list.n : 1;
-    st->locals = gate_xcalloc(n, sizeof(*st->locals));
-    st->data = gate_xcalloc(n, sizeof(*st->data));
-    st->lens = gate_xcalloc(n, sizeof(*st->lens));
-    for (size_t i = 0; i < st->list.n; i++) {
-        const struct gate_migration_dir *d = &st->list.items[i];
-
-        st->locals[i].name = d->name;
-        if (!d->has_sql)
-            return gate_fail(err, GATE_E_IO,
-                             "migration folder '%s' has no migration.sql (Prisma fails on it "
-                             "with P3015)",
-                             d->dir);
-        if (gate_read_file(d->sql_path, (size_t)GATE_MAX_SQL_FILE, &st->data[i], &st->lens[i], err))
-            return err->code;
-        gate_history_checksums_lazy(st->data[i], st->lens[i], &st->locals[i].sums);
-        st->locals[i].readable = true;
+    bad = gate_local_migrations_first_error(lm);
+    if (bad >= 0) {
+        if (!lm->list.items[bad].has_sql)
+            return gate_fail(err, lm->code[bad], "%s (Prisma fails on it with P3015)",
+                             lm->error[bad]);
+        return gate_fail(err, lm->code[bad], "%s", lm->error[bad]);
     }
     gate_run_add_check(st->run, "migrations.directory", GATE_STATUS_PASS,
-                       gate_arena_printf(&st->run->arena, "%zu migration%s in %s", st->list.n,
-                                         st->list.n == 1 ? "" : "s", dir));
+                       gate_arena_printf(&st->run->arena, "%zu migration%s in %s", lm->n,
+                                         lm->n == 1 ? "" : "s", dir));
     return GATE_OK;
 }
 
-static bool lock_mismatch(struct plan_state *st, const char *dir)
+/* migration_lock.toml names another provider (P3019): a problem. */
+static bool lock_mismatch(struct plan_state *st)
 {
-    char *path, *data = NULL, *provider;
-    size_t len = 0;
-    struct gate_err err = {0};
-    bool bad;
+    const struct gate_lock_check *c = &st->lm.lock;
 
-    if (gate_path_kind(dir) != GATE_PATH_DIR)
+    if (!gate_lock_refused(c))
         return false;
-    path = gate_path_join(dir, "migration_lock.toml");
-    if (gate_read_file(path, (size_t)1024 * 1024, &data, &len, &err)) {
-        free(path);
-        return false; /* Prisma treats it as absent */
-    }
-    provider = gate_lock_provider(data, len);
-    bad = strcmp(provider, "postgresql") != 0;
-    if (bad)
-        problem(st,
-                "%s names provider `%s`, not `postgresql`: Prisma refuses to deploy (P3019); "
-                "fix the file (provider = \"postgresql\")",
-                path, provider);
-    free(provider);
-    free(data);
-    free(path);
-    return bad;
+    problem(st, "%s names provider `%s`, not `postgresql`: Prisma refuses to deploy (P3019); %s",
+            c->path, c->provider, gate_prisma_error("P3019")->guidance);
+    return true;
 }
 
 /* ------------------------------------------------------------ tables */
@@ -951,19 +919,19 @@ static void lint_pending(struct plan_state *st)
 
         if (e->local < 0)
             continue;
-        d = &st->list.items[e->local];
+        d = &st->lm.list.items[e->local];
         if (e->state != GATE_MSTATE_PENDING) {
             struct gate_migration dummy;
 
             if (e->state == GATE_MSTATE_FAILED)
                 continue; /* what it did is unknown: do not replay it */
             memset(&dummy, 0, sizeof(dummy));
-            gate_lint_source(l, run, &dummy, st->data[e->local], st->lens[e->local], true);
+            gate_lint_source(l, run, &dummy, st->lm.data[e->local], st->lm.lens[e->local], true);
             continue;
         }
         m = gate_run_add_migration(run, e->name, d->sql_path);
         m->state = GATE_MSTATE_PENDING;
-        memcpy(m->checksum, st->locals[e->local].sums.sum[0], sizeof(m->checksum));
+        memcpy(m->checksum, st->lm.locals[e->local].sums.sum[0], sizeof(m->checksum));
         if (e->only_rolled_back)
             m->note = gate_arena_printf(&run->arena,
                                         "rolled back before (%zu attempt%s): deploy applies it "
@@ -973,7 +941,7 @@ static void lint_pending(struct plan_state *st)
             m->note = "sorts before a migration the database already has: deploy applies it "
                       "out of order";
         memset(&file, 0, sizeof(file));
-        if (gate_sql_parse(st->data[e->local], st->lens[e->local], &file, &err) != GATE_OK) {
+        if (gate_sql_parse(st->lm.data[e->local], st->lm.lens[e->local], &file, &err) != GATE_OK) {
             gate_lint_failed(l, run, m, err.msg, false);
             live_taint_all(st); /* what it does is unknown */
             GATE_GROW(st->base, st->capbase, st->nbase + 1);
@@ -981,7 +949,7 @@ static void lint_pending(struct plan_state *st)
         } else {
             for (int k = 0; k < file.nstmts; k++)
                 note_stmt(st, &file.stmts[k]);
-            gate_lint_parsed(l, run, m, st->data[e->local], st->lens[e->local], &file, false);
+            gate_lint_parsed(l, run, m, st->lm.data[e->local], st->lm.lens[e->local], &file, false);
             rate_file(st, m, &file);
         }
         gate_sql_file_release(&file);
@@ -1123,36 +1091,57 @@ static void decide(struct plan_state *st)
     p->decision = gate_plan_decide(p->max_risk, p->auto_max_risk, p->confirm_max_risk, p->pending,
                                    p->nproblems);
     p->requires_confirmation = p->decision == GATE_PLAN_CONFIRM;
-    if (p->decision == GATE_PLAN_REFUSED) {
-        p->reason = gate_arena_printf(&run->arena, "the migration history is not deployable: %s",
-                                      p->problems[0]);
-    } else if (p->decision == GATE_PLAN_NOTHING) {
-        p->reason = "nothing to deploy: every migration is applied";
-    } else if (p->decision == GATE_PLAN_AUTO) {
-        p->reason =
-            gate_arena_printf(&run->arena,
-                              "max risk %s is within deploy.auto_max_risk (%s): deploys "
-                              "without a token",
-                              gate_risk_name(p->max_risk), gate_risk_name(p->auto_max_risk));
-    } else if (p->decision == GATE_PLAN_CONFIRM) {
-        p->reason = gate_arena_printf(
-            &run->arena,
-            "max risk %s is above deploy.auto_max_risk (%s) and within deploy.confirm_max_risk "
-            "(%s): deploys with a %s confirmation token for this plan",
-            gate_risk_name(p->max_risk), gate_risk_name(p->auto_max_risk),
-            gate_risk_name(p->confirm_max_risk), p->signed_tokens ? "signed" : "valid");
-    } else {
-        p->reason =
-            gate_arena_printf(&run->arena,
-                              "max risk %s is above deploy.confirm_max_risk (%s): the "
-                              "policy blocks this deploy, even with a token",
-                              gate_risk_name(p->max_risk), gate_risk_name(p->confirm_max_risk));
+    {
+        struct gate_plan_facts facts = {0};
+        char *reason;
+
+        facts.max_risk = p->max_risk;
+        facts.auto_max = p->auto_max_risk;
+        facts.confirm_max = p->confirm_max_risk;
+        facts.honored_max = honored_max;
+        facts.pending = p->pending;
+        facts.nproblems = p->nproblems;
+        facts.first_problem = p->nproblems ? p->problems[0] : NULL;
+        facts.signed_tokens = p->signed_tokens;
+        reason = gate_plan_reason(p->decision, &facts);
+        p->reason = gate_arena_strdup(&run->arena, reason);
+        free(reason);
     }
-    if (p->pending && !p->nproblems && honored_max < p->max_risk)
-        p->reason = gate_arena_printf(&run->arena,
-                                      "%s (suppressed findings count: without them the max risk "
-                                      "is %s; deploy.honor_suppressions is false)",
-                                      p->reason, gate_risk_name(honored_max));
+}
+
+char *gate_plan_reason(enum gate_plan_decision d, const struct gate_plan_facts *f)
+{
+    struct gate_buf b = {0};
+
+    if (d == GATE_PLAN_REFUSED) {
+        gate_buf_printf(&b, "the migration history is not deployable: %s",
+                        f->first_problem ? f->first_problem : "?");
+    } else if (d == GATE_PLAN_NOTHING) {
+        gate_buf_adds(&b, "nothing to deploy: every migration is applied");
+    } else if (d == GATE_PLAN_AUTO) {
+        gate_buf_printf(&b,
+                        "max risk %s is within deploy.auto_max_risk (%s): deploys without a "
+                        "token",
+                        gate_risk_name(f->max_risk), gate_risk_name(f->auto_max));
+    } else if (d == GATE_PLAN_CONFIRM) {
+        gate_buf_printf(&b,
+                        "max risk %s is above deploy.auto_max_risk (%s) and within "
+                        "deploy.confirm_max_risk (%s): deploys with a %s confirmation token for "
+                        "this plan",
+                        gate_risk_name(f->max_risk), gate_risk_name(f->auto_max),
+                        gate_risk_name(f->confirm_max), f->signed_tokens ? "signed" : "valid");
+    } else {
+        gate_buf_printf(&b,
+                        "max risk %s is above deploy.confirm_max_risk (%s): the policy blocks "
+                        "this deploy, even with a token",
+                        gate_risk_name(f->max_risk), gate_risk_name(f->confirm_max));
+    }
+    if (f->pending && !f->nproblems && f->honored_max < f->max_risk)
+        gate_buf_printf(&b,
+                        " (suppressed findings count: without them the max risk is %s; "
+                        "deploy.honor_suppressions is false)",
+                        gate_risk_name(f->honored_max));
+    return gate_buf_detach(&b);
 }
 
 enum gate_risk gate_plan_migration_risk(const struct gate_migration *m, enum gate_risk base,
@@ -1215,11 +1204,11 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     rc = read_locals(&st, dir, err);
     if (rc)
         goto out;
-    mismatch = lock_mismatch(&st, dir);
+    mismatch = lock_mismatch(&st);
     rc = gate_history_read(db, run->target->schema, &st.hdb, err);
     if (rc)
         goto out;
-    gate_history_classify(st.locals, st.list.n, &st.hdb, mismatch, &st.res);
+    gate_history_classify(st.lm.locals, st.lm.n, &st.hdb, mismatch, &st.res);
     p->applied = st.res.napplied;
     p->pending = st.res.npending;
     history_problems(&st);

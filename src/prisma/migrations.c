@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * migrations.c - Prisma's migration discovery and ordering.
+ * migrations.c - Prisma's migration discovery and ordering, the one
+ * loader of local migrations (read, checksummed) and the one
+ * migration_lock.toml check (migrations.h).
  */
 #include "gate/compat.h"
 #include "gate/migrations.h"
 #include "gate/fs.h"
+#include "gate/history.h"
 #include "gate/xalloc.h"
 
 #include <dirent.h>
@@ -185,4 +188,137 @@ void gate_migration_list_release(struct gate_migration_list *l)
     free(l->items);
     free(l->skipped);
     memset(l, 0, sizeof(*l));
+}
+
+/* ------------------------------------------------------------ lock file */
+
+/* The 1-based line of the first line starting with "provider", 0 when none. */
+static int provider_line(const char *data, size_t len)
+{
+    int line = 1;
+
+    for (size_t i = 0; i < len; i++) {
+        if ((i == 0 || data[i - 1] == '\n') && len - i >= 8 && !memcmp(data + i, "provider", 8))
+            return line;
+        if (data[i] == '\n')
+            line++;
+    }
+    return 0;
+}
+
+void gate_lock_check(const char *dir, const char *want, struct gate_lock_check *out)
+{
+    char *data = NULL;
+    size_t len = 0;
+    struct gate_err err = {0};
+
+    memset(out, 0, sizeof(*out));
+    if (gate_path_kind(dir) != GATE_PATH_DIR) {
+        out->state = GATE_LOCK_NO_DIR;
+        return;
+    }
+    out->path = gate_path_join(dir, "migration_lock.toml");
+    if (gate_path_kind(out->path) == GATE_PATH_MISSING) {
+        out->state = GATE_LOCK_MISSING;
+        return;
+    }
+    if (gate_read_file(out->path, (size_t)1024 * 1024, &data, &len, &err)) {
+        out->state = GATE_LOCK_UNREADABLE;
+        out->error = gate_xstrdup(err.msg);
+        return;
+    }
+    out->provider = gate_lock_provider(data, len);
+    out->line = provider_line(data, len);
+    if (!strcmp(out->provider, GATE_LOCK_NO_PROVIDER))
+        out->state = GATE_LOCK_UNNAMED;
+    else if (!want || strcmp(out->provider, want) != 0)
+        out->state = GATE_LOCK_MISMATCH;
+    else
+        out->state = GATE_LOCK_OK;
+    free(data);
+}
+
+void gate_lock_check_release(struct gate_lock_check *c)
+{
+    free(c->path);
+    free(c->provider);
+    free(c->error);
+    memset(c, 0, sizeof(*c));
+}
+
+bool gate_lock_refused(const struct gate_lock_check *c)
+{
+    return c->state == GATE_LOCK_UNNAMED || c->state == GATE_LOCK_MISMATCH;
+}
+
+/* ------------------------------------------------------------ the loader */
+
+enum gate_code gate_local_migrations_load(const char *dir, struct gate_local_migrations *out,
+                                          struct gate_err *err)
+{
+    size_t n;
+
+    memset(out, 0, sizeof(*out));
+    out->dir = dir;
+    gate_lock_check(dir, "postgresql", &out->lock);
+    if (gate_path_kind(dir) == GATE_PATH_MISSING) {
+        out->missing = true;
+        return GATE_OK;
+    }
+    if (gate_migrations_list(dir, &out->list, err))
+        return err->code;
+    out->n = out->list.n;
+    n = out->n ? out->n : 1;
+    out->locals = gate_xcalloc(n, sizeof(*out->locals));
+    out->data = gate_xcalloc(n, sizeof(*out->data));
+    out->lens = gate_xcalloc(n, sizeof(*out->lens));
+    out->error = gate_xcalloc(n, sizeof(*out->error));
+    out->code = gate_xcalloc(n, sizeof(*out->code));
+    for (size_t i = 0; i < out->n; i++) {
+        const struct gate_migration_dir *d = &out->list.items[i];
+        struct gate_err rerr = {0};
+
+        out->locals[i].name = d->name;
+        if (!d->has_sql) {
+            out->error[i] = gate_xasprintf("migration folder '%s' has no migration.sql", d->dir);
+            out->code[i] = GATE_E_IO;
+            out->nerrors++;
+            continue;
+        }
+        if (gate_read_file(d->sql_path, (size_t)GATE_MAX_SQL_FILE, &out->data[i], &out->lens[i],
+                           &rerr)) {
+            out->error[i] = gate_xstrdup(rerr.msg);
+            out->code[i] = rerr.code;
+            out->nerrors++;
+            continue;
+        }
+        gate_history_checksums_lazy(out->data[i], out->lens[i], &out->locals[i].sums);
+        out->locals[i].readable = true;
+    }
+    return GATE_OK;
+}
+
+long gate_local_migrations_first_error(const struct gate_local_migrations *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->error[i])
+            return (long)i;
+    }
+    return -1;
+}
+
+void gate_local_migrations_release(struct gate_local_migrations *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->data[i]);
+        free(m->error[i]);
+    }
+    free(m->data);
+    free(m->lens);
+    free(m->error);
+    free(m->code);
+    free(m->locals);
+    gate_lock_check_release(&m->lock);
+    gate_migration_list_release(&m->list);
+    memset(m, 0, sizeof(*m));
 }

@@ -7,6 +7,7 @@
 #include "gate/compat.h"
 #include "gate/plan.h"
 #include "gate/prisma_cli.h"
+#include "gate/prisma_errors.h"
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/json.h"
@@ -187,13 +188,16 @@ void gate_plan_checklist(const struct gate_run *run, const struct gate_policy *p
                     "deploy again; if you completed it by hand: `%s migrate resolve --applied "
                     "\"NAME\"`.\n",
                     gate_text_safe(gate_buf_str(&prisma)), gate_text_safe(gate_buf_str(&prisma)));
-    gate_buf_adds(out, "- **P3005 (schema not empty):** the database was never managed by "
-                       "Prisma Migrate: baseline it by marking the migrations it already has "
-                       "with `migrate resolve --applied` (https://pris.ly/d/migrate-baseline).\n");
-    gate_buf_adds(out, "- **P1002 (advisory lock timeout):** another `prisma migrate` is "
-                       "running against the database; wait for it and retry.\n");
-    gate_buf_adds(out, "- **P3019 (provider mismatch):** `migration_lock.toml` must say "
-                       "`provider = \"postgresql\"`.\n");
+    {
+        size_t n;
+        const struct gate_prisma_error *pe = gate_prisma_errors(&n);
+
+        for (size_t i = 0; i < n; i++) {
+            if (pe[i].troubleshoot)
+                gate_buf_printf(out, "- **%s (%s):** %s; %s.\n", pe[i].code, pe[i].title,
+                                pe[i].meaning, pe[i].guidance);
+        }
+    }
     gate_buf_adds(out, "- **Token refused:** a token approves one plan; when the migrations, "
                        "the target or the policy change, review the new plan and approve it "
                        "again. Expired tokens need a new `prisma-gate approve`.\n");

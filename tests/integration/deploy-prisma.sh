@@ -214,7 +214,8 @@ project:
   prisma: [sh, $WORK/fake-prisma.sh]
 EOF_POLICY
 for pair in "P1002:advisory lock" "P3005:baseline" "P3009:blocks every deploy" "P3019:provider" \
-	"P3018:failed to apply" "none:without an error code"; do
+	"P3018:failed to apply" "P3015:restore it from version control" \
+	"P1017:server closed the connection" "none:without an error code"; do
 	code=${pair%%:*}
 	FAKE_CODE=$code gate "F2-$code" deploy --format json
 	expect "F2: $code: exit 4" 4 "$RC"
@@ -224,6 +225,9 @@ for pair in "P1002:advisory lock" "P3005:baseline" "P3009:blocks every deploy" "
 	check "F2: $code: guidance mentions '${pair#*:}'" grep -q "${pair#*:}" "$WORK/F2-$code.out"
 done
 check "F2: P3005 guidance: migrate resolve --applied" grep -q 'migrate resolve --applied' "$WORK/F2-P3005.out"
+# P1017 has a code: its guidance is the code's, never "without an error code"
+check "F2: P1017: not called an error without a code" \
+	test -z "$(grep 'without an error code' "$WORK/F2-P1017.out")"
 expect "F2: nothing was applied by the stand-in" 0 "$(rows 20240105000001_pending)"
 rm -r "$PROJ/prisma/migrations/20240105000001_pending"
 policy ""

@@ -2,7 +2,8 @@
 /*
  * test_plan.c - the deploy decision (plan.h): a pending migration's risk
  * for the decision, with and without deploy.honor_suppressions, and the
- * policy's decision for it, table-driven.
+ * policy's decision for it, and the reason each decision gives,
+ * table-driven.
  */
 #include "gate/compat.h"
 #include "gate/plan.h"
@@ -118,11 +119,68 @@ static void test_decide_edges(void **state)
     assert_int_equal(gate_plan_decide(L, N, N, 1, 0), GATE_PLAN_BLOCKED);
 }
 
+/* The reason each decision gives (gate_plan_reason): its whole text. */
+struct reason_row {
+    enum gate_risk max, honored;
+    size_t pending, nproblems;
+    bool signed_tokens;
+    enum gate_plan_decision want;
+    const char *reason;
+};
+
+static const struct reason_row reasons[] = {
+    {N, N, 0, 0, false, GATE_PLAN_NOTHING, "nothing to deploy: every migration is applied"},
+    {L, L, 2, 0, false, GATE_PLAN_AUTO,
+     "max risk low is within deploy.auto_max_risk (medium): deploys without a token"},
+    {H, H, 1, 0, false, GATE_PLAN_CONFIRM,
+     "max risk high is above deploy.auto_max_risk (medium) and within deploy.confirm_max_risk "
+     "(high): deploys with a valid confirmation token for this plan"},
+    {H, H, 1, 0, true, GATE_PLAN_CONFIRM,
+     "max risk high is above deploy.auto_max_risk (medium) and within deploy.confirm_max_risk "
+     "(high): deploys with a signed confirmation token for this plan"},
+    {C, C, 1, 0, false, GATE_PLAN_BLOCKED,
+     "max risk critical is above deploy.confirm_max_risk (high): the policy blocks this deploy, "
+     "even with a token"},
+    {C, L, 1, 0, false, GATE_PLAN_BLOCKED,
+     "max risk critical is above deploy.confirm_max_risk (high): the policy blocks this deploy, "
+     "even with a token (suppressed findings count: without them the max risk is low; "
+     "deploy.honor_suppressions is false)"},
+    {C, L, 1, 1, false, GATE_PLAN_REFUSED,
+     "the migration history is not deployable: migration x failed earlier"},
+};
+
+static void test_reason_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(reasons); i++) {
+        const struct reason_row *r = &reasons[i];
+        struct gate_plan_facts f = {0};
+        enum gate_plan_decision d;
+        char *got;
+
+        f.max_risk = r->max;
+        f.honored_max = r->honored;
+        f.auto_max = M;
+        f.confirm_max = H;
+        f.pending = r->pending;
+        f.nproblems = r->nproblems;
+        f.first_problem = r->nproblems ? "migration x failed earlier" : NULL;
+        f.signed_tokens = r->signed_tokens;
+        d = gate_plan_decide(f.max_risk, f.auto_max, f.confirm_max, f.pending, f.nproblems);
+        got = gate_plan_reason(d, &f);
+        if (d != r->want || strcmp(got, r->reason) != 0)
+            fail_msg("row %zu: %s \"%s\", want %s \"%s\"", i, gate_plan_decision_name(d), got,
+                     gate_plan_decision_name(r->want), r->reason);
+        free(got);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decision_table),
         cmocka_unit_test(test_decide_edges),
+        cmocka_unit_test(test_reason_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
