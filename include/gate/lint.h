@@ -120,9 +120,9 @@ void *gate_lint_state(struct gate_lint_ctx *ctx, const struct gate_rule_family *
  * statement idx" costs a hash lookup, not a rescan of the file.
  */
 enum gate_lint_pos {
-    GATE_POS_CREATE,      /* CREATE TABLE [AS] / VIEW / TYPE / ENUM / DOMAIN / SCHEMA: st->rel */
-    GATE_POS_RENAME_TYPE, /* ALTER TYPE q RENAME TO x (newname set): st->rel */
-    GATE_POS_DROP_TYPE,   /* DROP TYPE ..., q, ...: each object */
+    GATE_POS_CREATE,         /* CREATE TABLE [AS] / VIEW / TYPE / ENUM / DOMAIN / SCHEMA: st->rel */
+    GATE_POS_RENAME_TYPE,    /* ALTER TYPE q RENAME TO x (newname set): st->rel */
+    GATE_POS_DROP_TYPE,      /* DROP TYPE ..., q, ...: each object */
     GATE_POS_RENAME_REL_TO,  /* ALTER TABLE/VIEW/MATVIEW x RENAME TO q: {x's schema, newname} */
     GATE_POS_RENAME_TYPE_TO, /* ALTER TYPE/DOMAIN x RENAME TO q: {x's schema, newname} */
     GATE_POS_ADD_COLUMN,     /* ALTER TABLE q ADD COLUMN sub */

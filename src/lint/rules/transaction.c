@@ -168,7 +168,7 @@ static const struct gate_rule *const rules[] = {
 struct file_state {
     bool lock_timeout_reported;
     bool built;
-    int *open_before; /* per statement: the BEGIN open before it, or -1 */
+    int *open_before;             /* per statement: the BEGIN open before it, or -1 */
     signed char *lock_timeout_on; /* per statement: 1 in force, 0 not, -1 ask the slow scan */
 };
 
@@ -565,8 +565,7 @@ static bool lock_timeout_scan(struct gate_lint_ctx *ctx, int idx)
 
     all = gate_lint_stmts(ctx, &n);
     for (int j = 0; j < idx && j < n; j++)
-        on = lock_timeout_after(on, &all[j],
-                                gate_lint_block(ctx, j) == gate_lint_block(ctx, idx));
+        on = lock_timeout_after(on, &all[j], gate_lint_block(ctx, j) == gate_lint_block(ctx, idx));
     return on;
 }
 
