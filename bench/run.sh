@@ -14,6 +14,9 @@
 #   BENCH_STATUS_RUNS     timed runs per tool in the status section (default: 11)
 #   BENCH_SCALE_N         N of the scaling section's ladders (default: 4000)
 #   BENCH_SCALE_RUNS      timed runs per step in the scaling section (default: 3)
+#   BENCH_DRIFT_PROJECTS  corpus projects of the drift section
+#                 (default: langfuse__langfuse triggerdotdev__trigger.dev)
+#   BENCH_DRIFT_RUNS      timed runs per tool in the drift section (default: 3)
 #
 # Every tool is run once untimed (warm-up: page cache, dynamic loader), then
 # BENCH_RUNS times, round-robin across tools so drift hits all of them alike.
@@ -47,6 +50,7 @@ SECTIONS=(
     "status|section_status|status vs \`prisma migrate status\` on one up-to-date database"
     "deploy|section_deploy|deploy with nothing pending vs a bare \`prisma migrate deploy\`"
     "scaling|section_scaling|CPU time at N and 2N statements/migrations/findings: growth per doubling"
+    "drift|section_drift|drift (cold, and warm replay cache) vs Prisma's drift check, langfuse and trigger.dev"
 )
 
 usage() {
@@ -694,10 +698,159 @@ section_scaling() {
     done
 }
 
+# drift_target LABEL RATIO LIMIT: one informational target line (RATIO >= LIMIT).
+drift_target() {
+    local v=MISS
+    case $2 in
+    n/a) v=SKIP ;;
+    *) awk -v r="$2" -v l="$3" 'BEGIN { exit !(r + 0 >= l + 0) }' && v=PASS ;;
+    esac
+    printf '  %-4s %s   (%sx)\n' "$v" "$1" "$2"
+}
+
+# section_drift: `prisma-gate drift` against Prisma's own drift check, the
+# one the real CLI can run here (prisma 6.19.3, engine 'js': `prisma db pull
+# --print` into a file, then `prisma migrate diff --from-migrations
+# prisma/migrations --to-schema-datamodel FILE --exit-code`, which replays
+# every migration into a temporary shadow database of its own), on one
+# database that `prisma migrate deploy` brought up to date with a corpus
+# project's whole history (ci/pg.sh, ci/prisma.sh). prisma-gate runs with
+# drift.shadow: create (a temporary shadow on the same server): cold
+# without the replay cache, warm with drift.cache: 1 (its warm-up run fills
+# the cache; every timed run starts from the whole replayed history).
+section_drift() {
+    local corpus=${BENCH_CORPUS:-$ROOT/../shared/corpus}
+    local runs=${BENCH_DRIFT_RUNS:-3}
+    local out rc cli config name src proj nmig db
+
+    note "== drift =="
+    corpus=$(abspath "$corpus")
+    if ! find_gate; then
+        note "drift: skipped: $GATE_WHY"
+        return 0
+    fi
+    if ! "$GATE_BIN" help drift >/dev/null 2>&1; then
+        note "drift: skipped: this prisma-gate has no drift command"
+        return 0
+    fi
+    out=$("$ROOT/ci/prisma.sh" install 2>&1)
+    rc=$?
+    if [ "$rc" -ne 0 ]; then
+        note "drift: skipped: the Prisma CLI fixture could not be installed (ci/prisma.sh install, exit $rc)"
+        return 0
+    fi
+    cli=$(sed -n 2p <<<"$("$ROOT/ci/prisma.sh" argv)")
+    config=$("$ROOT/ci/prisma.sh" config)
+    DRIFT_PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench-pg.XXXXXX")
+    if ! out=$("$ROOT/ci/pg.sh" start "$DRIFT_PGDIR" 2>"$WORK/pg-drift.err"); then
+        note "drift: skipped: no PostgreSQL 15 cluster (ci/pg.sh start failed)"
+        return 0
+    fi
+    eval "$out"
+    export CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1
+    # Prisma's drift check as one command: 0 no drift, 1 drift, 3 error
+    cat >"$WORK/prisma-drift.sh" <<'EOF_PD'
+#!/bin/bash
+cli=$1 config=$2 work=$3
+if ! node "$cli" db pull --print --config "$config" >"$work/pull.prisma" 2>"$work/pull.err"; then
+    cat "$work/pull.err" "$work/pull.prisma" >&2
+    exit 3
+fi
+sed -n '/^\(generator\|datasource\)/,$p' "$work/pull.prisma" >"$work/live.prisma"
+node "$cli" migrate diff --from-migrations prisma/migrations --to-schema-datamodel \
+    "$work/live.prisma" --exit-code --config "$config" >"$work/diff.out" 2>&1
+case $? in 0) exit 0 ;; 2) exit 1 ;; *) cat "$work/diff.out" >&2; exit 3 ;; esac
+EOF_PD
+    note "drift: medians of $runs runs after 1 warm-up; wall/cpu in ms, cpu = user+sys"
+    note "       (prisma: node $(node --version 2>/dev/null), prisma 6.19.3 via ci/prisma.sh, engine 'js' (Wasm), run directly)"
+    for name in ${BENCH_DRIFT_PROJECTS:-langfuse__langfuse triggerdotdev__trigger.dev}; do
+        src=$corpus/$name
+        if [ ! -d "$src/migrations" ]; then
+            note "drift: $name: skipped: not found under ${BENCH_CORPUS:-../shared/corpus}"
+            continue
+        fi
+        db=drift_$(printf '%s' "$name" | tr -c 'a-z0-9\n' '_' | cut -c1-40)
+        DATABASE_URL=$("$ROOT/ci/pg.sh" createdb "$DRIFT_PGDIR" "$db" 2>>"$WORK/pg-drift.err") || {
+            note "drift: $name: skipped: createdb failed"
+            continue
+        }
+        export DATABASE_URL
+        proj=$WORK/drift-$name
+        mkdir -p "$proj/prisma" "$proj/pd"
+        cp -R "$src/migrations" "$proj/prisma/migrations"
+        cat >"$proj/prisma/schema.prisma" <<'EOF_SCHEMA'
+generator client {
+  provider = "prisma-client-js"
+}
+
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+EOF_SCHEMA
+        printf 'version: 1\ndrift:\n  shadow: create\n  cache: 0\n' >"$proj/cold.yml"
+        printf 'version: 1\ndrift:\n  shadow: create\n  cache: 1\n' >"$proj/warm.yml"
+        nmig=$(find "$proj/prisma/migrations" -mindepth 1 -maxdepth 1 -type d | wc -l)
+        note "drift: $name, $nmig migrations; prisma migrate deploy (untimed) ..."
+        if ! (cd "$proj" && node "$cli" migrate deploy --config "$config" >"$WORK/drift-deploy.log" 2>&1); then
+            note "drift: $name: skipped: prisma migrate deploy failed:"
+            tail -n 5 "$WORK/drift-deploy.log" | sed 's/^/    /'
+            continue
+        fi
+        ARGV_gdcold=("$GATE_BIN" -C "$proj" -p "$proj/cold.yml" drift --format json)
+        LABEL_gdcold="prisma-gate drift (cold)"
+        ARGV_gdwarm=("$GATE_BIN" -C "$proj" -p "$proj/warm.yml" drift --format json)
+        LABEL_gdwarm="prisma-gate drift (warm cache)"
+        ARGV_pdrift=(bash -c 'cd "$1" && exec bash "$2" "$3" "$4" "$1/pd"' _ "$proj" "$WORK/prisma-drift.sh" "$cli" "$config")
+        LABEL_pdrift="prisma drift check"
+        # right after a clean deploy both must say "no drift"
+        "${ARGV_gdcold[@]}" >"$WORK/gd.out" 2>"$WORK/gd.err"
+        rc=$?
+        [ $rc -eq 0 ] || warn "drift: $name: prisma-gate drift exits $rc right after a clean deploy (want 0)"
+        unset OK_gdcold OK_gdwarm OK_pdrift FAIL_gdcold FAIL_gdwarm FAIL_pdrift
+        local saved=$RUNS before=$STATUS
+        RUNS=$runs
+        measure gdcold gdwarm pdrift
+        RUNS=$saved
+        printf '%-30s %9s %8s %12s   %s\n' "$name" 'wall(ms)' 'cpu(ms)' 'maxrss(KiB)' 'wall min-max'
+        status_row "prisma-gate drift (cold)" gdcold
+        status_row "prisma-gate drift (warm)" gdwarm
+        status_row "prisma drift check" pdrift
+        local pw=${MED_WALL_pdrift:-} cw=${MED_WALL_gdcold:-} ww=${MED_WALL_gdwarm:-}
+        [ "${OK_pdrift:-0}" = 1 ] || pw=''
+        [ "${OK_gdcold:-0}" = 1 ] || cw=''
+        [ "${OK_gdwarm:-0}" = 1 ] || ww=''
+        note "ratio: prisma drift check / prisma-gate drift = $(ratio "$pw" "$cw" 1)x cold, $(ratio "$pw" "$ww" 1)x warm (wall)"
+        note "target (informational):"
+        case $name in
+        langfuse__langfuse)
+            drift_target "prisma-gate drift >= 5x faster than Prisma cold (wall)" "$(ratio "$pw" "$cw" 1)" 5
+            drift_target "prisma-gate drift >= 50x faster with the replay cache warm (wall)" "$(ratio "$pw" "$ww" 1)" 50
+            ;;
+        *)
+            if [ "${OK_gdcold:-0}" = 1 ] && [ "${OK_gdwarm:-0}" = 1 ]; then
+                printf '  %-4s prisma-gate drift works on %s (%s migrations)\n' PASS "$name" "$nmig"
+            else
+                printf '  %-4s prisma-gate drift works on %s (%s migrations)\n' MISS "$name" "$nmig"
+            fi
+            ;;
+        esac
+        if [ "${OK_pdrift:-0}" != 1 ]; then
+            # Prisma's failure is the finding, not a bench error
+            note "  prisma drift check: $(grep -m1 -o 'RuntimeError.*\|Error.*' "$WORK/pdrift/stderr" 2>/dev/null | cut -c1-200)"
+            if [ "${OK_gdcold:-0}" = 1 ] && [ "${OK_gdwarm:-0}" = 1 ]; then STATUS=$before; fi
+        fi
+    done
+}
+
 bench_cleanup() {
     if [ -n "${STATUS_PGDIR:-}" ]; then
         "$ROOT/ci/pg.sh" stop "$STATUS_PGDIR" >/dev/null 2>&1
         rm -rf "$STATUS_PGDIR"
+    fi
+    if [ -n "${DRIFT_PGDIR:-}" ]; then
+        "$ROOT/ci/pg.sh" stop "$DRIFT_PGDIR" >/dev/null 2>&1
+        rm -rf "$DRIFT_PGDIR"
     fi
     if [ -n "${DEPLOY_PGDIR:-}" ]; then
         "$ROOT/ci/pg.sh" stop "$DEPLOY_PGDIR" >/dev/null 2>&1
@@ -746,6 +899,7 @@ main() {
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench.XXXXXX")
     STATUS_PGDIR=
     DEPLOY_PGDIR=
+    DRIFT_PGDIR=
     trap 'bench_cleanup' EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM

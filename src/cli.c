@@ -48,6 +48,14 @@ static const struct gate_command commands[] = {
     {"deploy", gate_cmd_deploy, "",
      "gate, then `prisma migrate deploy`, verify and health-check; refused: a checklist",
      GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
+    {"drift", gate_cmd_drift, "",
+     "does the target still hold the schema its migrations make? (replayed into a shadow "
+     "database, compared object by object; history drift too)",
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
+    {"targets", gate_cmd_targets, "",
+     "list the policy's targets (names and variable names, never URLs) for a CI matrix", 0, false},
+    {"summary", gate_cmd_summary, "FILE.json...",
+     "merge JSON reports (one per target) into one Markdown table", 0, false},
     {"help", NULL, "[COMMAND]", "one command's synopsis, options, environment and exit statuses",
      GATE_OPT_MAN, false},
 };
@@ -177,6 +185,14 @@ static int parse_opts(struct gate_cli *cli, int argc, char **argv, struct gate_b
             cli->chdir = optarg;
             break;
         case 'f':
+            cli->github_matrix = false;
+            if (!strcmp(optarg, "github-matrix")) {
+                /* a format of `targets` only (checked once the command is known) */
+                cli->format = GATE_FORMAT_TEXT;
+                cli->github_matrix = true;
+                cli->format_set = true;
+                break;
+            }
             if (!gate_format_parse(optarg, &cli->format)) {
                 const char *names[GATE_FORMAT_COUNT];
                 struct gate_buf list = {0};
@@ -392,6 +408,10 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
                     : (seen & ~(*cmd)->options & GATE_OPT_MAN)       ? "--man"
                                                                      : "an option given",
                     (*cmd)->name);
+        return GATE_EXIT_USAGE;
+    }
+    if (cli->github_matrix && (*cmd)->run != gate_cmd_targets) {
+        gate_errorf("--format github-matrix is a format of 'targets' only");
         return GATE_EXIT_USAGE;
     }
     if (!(*cmd)->run)

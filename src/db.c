@@ -429,6 +429,35 @@ void gate_db_url_release(struct gate_db_url *u)
     memset(u, 0, sizeof(*u));
 }
 
+static char **strv_copy(char *const *v, size_t n)
+{
+    char **out = gate_xcalloc(n ? n : 1, sizeof(*out));
+
+    for (size_t i = 0; i < n; i++)
+        out[i] = gate_xstrdup(v[i]);
+    return out;
+}
+
+void gate_db_url_copy(const struct gate_db_url *src, const char *database, struct gate_db_url *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->host = gate_xstrdup(src->host);
+    out->port = src->port;
+    out->database = gate_xstrdup(database ? database : src->database);
+    out->user = src->user ? gate_xstrdup(src->user) : NULL;
+    out->password = src->password ? gate_xstrdup(src->password) : NULL;
+    out->password_raw = src->password_raw ? gate_xstrdup(src->password_raw) : NULL;
+    out->schema = src->schema ? gate_xstrdup(src->schema) : NULL;
+    out->pgbouncer = src->pgbouncer;
+    out->connect_timeout = src->connect_timeout;
+    out->params = strv_copy(src->params, 2 * src->nparams);
+    out->nparams = src->nparams;
+    out->ignored = strv_copy(src->ignored, src->nignored);
+    out->nignored = src->nignored;
+    out->secrets = strv_copy(src->secrets, src->nsecrets);
+    out->nsecrets = src->nsecrets;
+}
+
 const char *gate_db_url_schema(const struct gate_db_url *u)
 {
     return u->schema ? u->schema : "public";
@@ -730,6 +759,72 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
     if (keep) {
         *out = gate_xcalloc(1, sizeof(**out));
         (*out)->res = keep;
+    }
+    return GATE_OK;
+}
+
+static void error_field(struct gate_db *db, const PGresult *res, int field, char *out, size_t size)
+{
+    const char *v = pq.PQresultErrorField(res, field);
+
+    one_line(v ? v : "", out, size);
+    gate_db_scrub(out, size, db->url->secrets, db->url->nsecrets);
+}
+
+enum gate_code gate_db_exec_script(struct gate_db *db, const char *sql, struct gate_db_error *e,
+                                   struct gate_err *err)
+{
+    PGresult *res;
+    bool failed = false;
+
+    memset(e, 0, sizeof(*e));
+    db->sqlstate[0] = '\0';
+    if (!pq.PQsendQuery(db->conn, sql)) {
+        char msg[400];
+
+        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+        return gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
+    }
+    while ((res = pq.PQgetResult(db->conn))) {
+        ExecStatusType st = pq.PQresultStatus(res);
+
+        if (failed) {
+            pq.PQclear(res);
+            continue;
+        }
+        if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) {
+            const char *pos = pq.PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION);
+            const char *state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+            failed = true;
+            result_error(db, res, err);
+            e->failed = state ? true : false;
+            (void)snprintf(e->sqlstate, sizeof(e->sqlstate), "%s", state ? state : "");
+            error_field(db, res, PG_DIAG_MESSAGE_PRIMARY, e->message, sizeof(e->message));
+            if (!e->message[0]) {
+                one_line(pq.PQresultErrorMessage(res), e->message, sizeof(e->message));
+                gate_db_scrub(e->message, sizeof(e->message), db->url->secrets, db->url->nsecrets);
+            }
+            error_field(db, res, PG_DIAG_MESSAGE_DETAIL, e->detail, sizeof(e->detail));
+            error_field(db, res, PG_DIAG_MESSAGE_HINT, e->hint, sizeof(e->hint));
+            error_field(db, res, PG_DIAG_CONTEXT, e->context, sizeof(e->context));
+            e->position = pos ? (int)small_uint(pos) : 0;
+            if (e->position < 0)
+                e->position = 0;
+        } else if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            e->done++;
+        }
+        pq.PQclear(res);
+    }
+    if (failed)
+        return GATE_E_DB;
+    if (pq.PQstatus(db->conn) != CONNECTION_OK) {
+        char msg[400];
+
+        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+        return gate_fail(err, GATE_E_DB, "lost the connection to %s: %s", db->where, msg);
     }
     return GATE_OK;
 }

@@ -49,7 +49,7 @@ static const struct opt_doc opts[] = {
     {GATE_OPT_MIGRATIONS, "check detect", "--migrations DIR",
      "migrations directory (default: the policy's project.migrations, else migrations next to "
      "the schema's datasource, Prisma's rule)"},
-    {GATE_OPT_MIGRATIONS, "lint status plan approve deploy", "--migrations DIR",
+    {GATE_OPT_MIGRATIONS, "lint status plan approve deploy drift", "--migrations DIR",
      "migrations directory (default: the policy's project.migrations, else migrations next to "
      "the schema's datasource, Prisma's rule; ./prisma/migrations when no schema is found)"},
     {GATE_OPT_BASE, "check", "--base REF",
@@ -86,7 +86,7 @@ struct env_doc {
     const char *text;
 };
 
-#define DB_CMDS "status plan approve deploy detect"
+#define DB_CMDS "status plan approve deploy detect drift"
 
 static const struct env_doc envs[] = {
     {DB_CMDS, "DATABASE_URL",
@@ -98,7 +98,20 @@ static const struct env_doc envs[] = {
     {"deploy", "PRISMA_GATE_CONFIRM", "the confirmation token (the policy's deploy.token_env)"},
     {"approve deploy", "PRISMA_GATE_SECRET",
      "the secret that signs and checks tokens, when the policy names deploy.secret_env"},
+    {"drift", "the target's shadow_url_env",
+     "the shadow database the migrations are replayed into (or the policy's drift.shadow: "
+     "create, a temporary database on the target's server); never the target itself, and "
+     "empty"},
     {"check", "GITHUB_BASE_REF", "in a pull request: the base branch check compares with"},
+    {"check", "the target's shadow_url_env (e.g. SHADOW_DATABASE_URL)",
+     "an empty scratch database: the change's new migrations are test-applied on it after the "
+     "base's (drift.shadow: create makes a temporary one instead)"},
+    {"check", "DATABASE_URL",
+     "with a shadow: the target (its url_env), compared with the shadow so that it is never "
+     "used as one; drift.shadow: create makes the temporary shadow on its server"},
+    {"check", "GITHUB_REF",
+     "refs/pull/N/merge: HEAD is GitHub's test-merge commit, whose first parent is the base "
+     "when origin/$GITHUB_BASE_REF is not fetched or has moved on"},
     {NULL, "GITHUB_ACTIONS",
      "true: also write annotations, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, and mask secrets"},
     {NULL, "GITLAB_CI", "true: paths in reports are relative to $CI_PROJECT_DIR"},
@@ -145,9 +158,11 @@ static const struct cmd_doc cmd_docs[] = {
     {"check",
      "The pre-merge gate: the repository checks of the policy (uncommitted schema, untracked "
      "or edited migrations, committed secrets ...) and a lint of the migrations this change "
-     "adds or edits, measured against --base.",
+     "adds or edits, measured against --base; with a shadow database, the new migrations are "
+     "test-applied after the base's.",
      {"gate open", "a check failed or a finding is at or above --fail-on", EXIT_USAGE,
-      "git or a file is unavailable, or there is nothing to compare with", NULL, NULL}},
+      "git, a file or the shadow database is unavailable, or there is nothing to compare with",
+      NULL, NULL}},
     {"detect",
      "Describe the setup: migrate or db push, the schema and migrations paths and where they "
      "came from, the targets, a database shared between targets, the last migration.",
@@ -178,6 +193,30 @@ static const struct cmd_doc cmd_docs[] = {
       "could not evaluate: nothing was changed",
       "prisma migrate deploy failed: the database needs attention",
       "deployed, but verification, a health check or a report write failed"}},
+    {"drift",
+     "Replay the target's applied migrations into an empty shadow database as Prisma does, "
+     "introspect both through pg_catalog (tables, columns, constraints, indexes, enums, "
+     "sequences, views, functions, triggers, extensions, row-level security) and report each "
+     "object that differs: in database only, in migrations only, or changed (before -> "
+     "after), with the SQL or the Prisma steps that repair it; plus history drift (edited, "
+     "missing locally, failed, rolled back). Pending migrations are listed, not drift. The "
+     "drift digest changes only when the drift does.",
+     {"no drift", "drift, or an applied migration that does not replay", EXIT_USAGE,
+      "could not evaluate: the target or the shadow unavailable, no shadow configured, replay "
+      "stopped or timed out",
+      NULL, NULL}},
+    {"targets",
+     "List the policy's targets for a CI fan-out (one job per database): each target's name and "
+     "the names of the variables that hold its URLs, never a URL. --format json (every field), "
+     "github-matrix (one line for a workflow's strategy.matrix: fromJSON) or text. Without "
+     "targets in the policy: the built-in target (DATABASE_URL).",
+     {"listed", NULL, EXIT_USAGE, NULL, NULL, NULL}},
+    {"summary",
+     "Merge JSON reports (--report json=PATH of several jobs, e.g. one per target) into one "
+     "Markdown table: target, command, verdict, max risk, exit code. For a fan-in job's step "
+     "summary or pull-request comment; --format json gives the rows as JSON.",
+     {"every file was read (whatever the verdicts)", NULL, EXIT_USAGE,
+      "a file is unreadable or not a prisma-gate JSON report", NULL, NULL}},
     {"help",
      "Show the help of one command, or with --man the man page of all of them.",
      {"shown", NULL, "unknown command", NULL, NULL, NULL}},

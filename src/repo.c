@@ -409,15 +409,104 @@ static enum gate_code no_merge_base(struct gate_repo *r, const char *ref, const 
                      ref, why);
 }
 
-/* A branch that is not fetched at all: the exact fetch line. */
+/*
+ * A branch that is not fetched at all: the exact fetch line (its words
+ * quoted for the shell: a branch name may hold $( ) or backticks).
+ */
 static enum gate_code not_fetched(const char *what, const char *remote, const char *branch,
                                   struct gate_err *err)
 {
-    return gate_fail(err, GATE_E_GIT,
-                     "%s: '%s/%s' is not in this clone: fetch it with `git fetch --no-tags "
-                     "--depth=50 %s %s:refs/remotes/%s/%s` (on GitHub Actions: actions/checkout "
-                     "with fetch-depth: 0)",
-                     what, remote, branch, remote, branch, remote, branch);
+    struct gate_buf qr = {0}, qs = {0};
+    char *spec = gate_xasprintf("%s:refs/remotes/%s/%s", branch, remote, branch);
+    enum gate_code rc;
+
+    gate_shell_word_buf(&qr, remote);
+    gate_shell_word_buf(&qs, spec);
+    rc = gate_fail(err, GATE_E_GIT,
+                   "%s: '%s/%s' is not in this clone: fetch it with `git fetch --no-tags "
+                   "--depth=50 %s %s` (on GitHub Actions: actions/checkout with fetch-depth: 0)",
+                   what, remote, branch, gate_buf_str(&qr), gate_buf_str(&qs));
+    free(spec);
+    gate_buf_release(&qr);
+    gate_buf_release(&qs);
+    return rc;
+}
+
+/* HEAD's first parent when HEAD is a merge (read from HEAD's own object). */
+static bool merge_first_parent(git_repository *git, const git_oid *head, git_oid *out)
+{
+    git_commit *c = NULL;
+    bool ok = false;
+
+    if (git2.git_commit_lookup(&c, git, head))
+        return false;
+    if (git2.git_commit_parentcount(c) >= 2 && git2.git_commit_parent_id(c, 0)) {
+        git2.git_oid_cpy(out, git2.git_commit_parent_id(c, 0));
+        ok = true;
+    }
+    git2.git_commit_free(c);
+    return ok;
+}
+
+static bool have_commit(git_repository *git, const git_oid *o)
+{
+    git_commit *c = NULL;
+
+    if (git2.git_commit_lookup(&c, git, o)) {
+        git2.git_error_clear();
+        return false;
+    }
+    git2.git_commit_free(c);
+    return true;
+}
+
+/*
+ * A pull request checked out as GitHub's test-merge commit
+ * (refs/pull/N/merge): its first parent is the base the pull request is
+ * measured against, whatever origin/<base> says now (the base branch may
+ * have moved on since GitHub made the merge). Used when origin/<base> is
+ * not fetched or is not a parent of HEAD. GATE_OK with out filled;
+ * GATE_E_GIT when that parent is not in the clone (a depth-1 checkout),
+ * with the one fetch that brings it (depth 1 is enough: no history is
+ * walked). *used is false when HEAD is not a merge: the caller goes on.
+ */
+static enum gate_code test_merge_base(git_repository *git, const git_oid *head, const char *pr_base,
+                                      char *ref, struct gate_repo_base *out, bool *used,
+                                      struct gate_err *err)
+{
+    git_oid fp;
+    char hex[41];
+
+    *used = false;
+    if (!merge_first_parent(git, head, &fp))
+        return GATE_OK;
+    *used = true;
+    oid_hex(&fp, hex);
+    if (!have_commit(git, &fp)) {
+        struct gate_buf qb = {0};
+        char *spec = gate_xasprintf("+refs/heads/%s:refs/remotes/origin/%s", pr_base, pr_base);
+        enum gate_code rc;
+
+        gate_shell_word_buf(&qb, spec);
+        rc = gate_fail(err, GATE_E_GIT,
+                       "GITHUB_BASE_REF is '%s' and HEAD is GitHub's test-merge commit, whose "
+                       "first parent %.12s (the base of the pull request) is not in this clone: "
+                       "fetch it with `git fetch --no-tags --depth=1 origin %s` (or the base "
+                       "branch's tip when it has not moved: `git fetch --no-tags --depth=1 "
+                       "origin %s`; the prisma-gate action fetches it itself)",
+                       pr_base, hex, hex, gate_buf_str(&qb));
+        free(spec);
+        gate_buf_release(&qb);
+        free(ref);
+        return rc;
+    }
+    memcpy(out->tip, hex, sizeof(hex));
+    memcpy(out->commit, hex, sizeof(hex));
+    out->ref = ref;
+    out->how = gate_xasprintf("GITHUB_BASE_REF (pull request): the first parent of GitHub's "
+                              "test-merge commit (the base %s was merged into)",
+                              ref);
+    return GATE_OK;
 }
 
 /* Is tip a parent of head (read from head's own object, no history needed)? */
@@ -632,7 +721,7 @@ static bool shallow_merge_base(git_repository *git, const git_oid *a, const git_
 }
 
 enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const char *pr_base,
-                              struct gate_repo_base *out, struct gate_err *err)
+                              bool pr_merge, struct gate_repo_base *out, struct gate_err *err)
 {
     git_oid head, tip, base;
     char *ref = NULL;
@@ -686,6 +775,13 @@ enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const c
         how = "GITHUB_BASE_REF (pull request)";
         rc = git2.git_reference_name_to_id(&tip, r->git, full);
         free(full);
+        if (pr_merge && (rc || !is_parent(r->git, &head, &tip))) {
+            bool used = false;
+            enum gate_code mrc = test_merge_base(r->git, &head, pr_base, ref, out, &used, err);
+
+            if (used)
+                return mrc;
+        }
         if (rc) {
             char *what = gate_xasprintf("GITHUB_BASE_REF is '%s'", pr_base);
 

@@ -108,8 +108,9 @@ while i < len(lines):
             k += 1
         found.append((no, cmd, None, None))
 
-OFFLINE = {"lint", "rules", "explain", "help", "init"}
+OFFLINE = {"lint", "rules", "explain", "help", "init", "targets"}
 NEEDS = {
+    "summary": "needs the JSON reports of other runs",
     "status": "needs a database (the target's _prisma_migrations)",
     "detect": "needs a database (the target's setup)",
     "plan": "needs a database (the pending migrations and the live tables)",

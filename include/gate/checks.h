@@ -66,6 +66,7 @@ struct gate_check_ctx {
     struct gate_run *run;
     struct gate_project *proj;
     const struct gate_policy *policy; /* check levels; NULL: the built-in defaults */
+    const char *target;               /* -t NAME (test-apply's shadow), NULL */
 
     bool schema_ok; /* proj->parsed holds the schema on disk */
     struct gate_err schema_err;
@@ -119,12 +120,15 @@ extern const struct gate_check_def gate_check_schema_without_migration;
 extern const struct gate_check_def gate_check_committed_secrets;
 extern const struct gate_check_def gate_check_client_sync;
 extern const struct gate_check_def gate_check_migration_lock;
+extern const struct gate_check_def gate_check_test_apply;
 
 /* Options of the context. */
 struct gate_check_opts {
     const char *base;    /* --base REF, NULL */
     const char *pr_base; /* $GITHUB_BASE_REF, NULL */
+    bool pr_merge;       /* HEAD is GitHub's test-merge commit ($GITHUB_REF refs/pull/N/merge) */
     const struct gate_policy *policy;
+    const char *target; /* -t NAME, NULL */
 };
 
 /*

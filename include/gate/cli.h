@@ -19,6 +19,7 @@ struct gate_cli {
     const char *chdir;  /* -C */
     enum gate_format format;
     bool format_set;
+    bool github_matrix;               /* --format github-matrix (targets only) */
     struct gate_report_spec *reports; /* --report FORMAT=PATH, parsed (paths argv-borrowed) */
     int nreports;
     bool no_color;
@@ -95,12 +96,15 @@ enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct
 enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_init(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_drift(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_check(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_detect(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_health(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_targets(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
+enum gate_exit gate_cmd_summary(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out);
 
 /*
  * lint --base REF: check's change (the base's migrations replayed, the

@@ -60,6 +60,13 @@ struct gate_db_url {
 enum gate_code gate_db_url_parse(const char *url, struct gate_db_url *out, struct gate_err *err);
 void gate_db_url_release(struct gate_db_url *u);
 
+/*
+ * A deep copy of src into out (zeroed first), with the database replaced
+ * by database when it is not NULL (a shadow on the same server: the
+ * other parameters, ?schema= included, are kept as Prisma keeps them).
+ */
+void gate_db_url_copy(const struct gate_db_url *src, const char *database, struct gate_db_url *out);
+
 /* The schema Prisma treats as the target's: ?schema= or "public". Borrowed. */
 const char *gate_db_url_schema(const struct gate_db_url *u);
 
@@ -108,6 +115,28 @@ const char *gate_db_result_value(const struct gate_db_result *r, int row, int co
 /* The name and type OID of column col (NULL / 0 when out of range). */
 const char *gate_db_result_colname(const struct gate_db_result *r, int col);
 unsigned gate_db_result_coltype(const struct gate_db_result *r, int col);
+
+/* What the server said about a failed script (gate_db_exec_script). */
+struct gate_db_error {
+    char sqlstate[6];  /* "" when none */
+    char message[400]; /* primary message, one line, scrubbed */
+    char detail[400];  /* "" when none */
+    char hint[400];    /* "" when none */
+    char context[400]; /* CONTEXT ("PL/pgSQL function ... line 3 at ..."), "" when none */
+    int position;      /* error position: 1-based characters into the script, 0 none */
+    int done;          /* statements of the script that completed before the failure */
+    bool failed;       /* the server reported an error (else: the connection failed) */
+};
+
+/*
+ * Run a whole script as ONE simple-protocol query (as Prisma runs a
+ * migration: several statements, one implicit transaction unless the
+ * script says otherwise), results discarded. On a server error returns
+ * GATE_E_DB with e filled (e->failed true) and err as gate_db_exec says
+ * it; when the connection fails, e->failed is false. e is zeroed first.
+ */
+enum gate_code gate_db_exec_script(struct gate_db *db, const char *sql, struct gate_db_error *e,
+                                   struct gate_err *err);
 
 /* The SQLSTATE of the last failed gate_db_exec ("" when none). */
 const char *gate_db_last_sqlstate(const struct gate_db *db);

@@ -58,6 +58,15 @@ struct gate_policy_target {
     int line;                   /* where the policy defines it, 0 for the built-in */
 };
 
+/* drift.shadow: where the shadow database comes from (shadow.h). */
+enum gate_drift_shadow {
+    GATE_DRIFT_SHADOW_URL = 0, /* the target's shadow_url_env */
+    GATE_DRIFT_SHADOW_CREATE,  /* a temporary database on the target's server */
+};
+
+/* Largest drift.cache. */
+#define GATE_DRIFT_CACHE_MAX 100
+
 enum gate_check_level {
     GATE_CHECK_OFF = 0,
     GATE_CHECK_WARNING,
@@ -154,6 +163,13 @@ struct gate_policy {
         long long timeout_ms;            /* 10m */
         bool honor_suppressions; /* false: suppressed findings count toward the deploy decision */
     } deploy;
+
+    struct {
+        enum gate_drift_shadow shadow; /* url: the target's shadow_url_env (default) */
+        bool reset_shadow;             /* false: a non-empty shadow is refused */
+        int cache;                     /* replayed templates kept; 0 (default): no cache */
+        long long timeout_ms;          /* 10m: bounds a replay (drift, check's test apply) */
+    } drift;
 
     struct gate_health_check *health;
     size_t nhealth;

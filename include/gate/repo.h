@@ -76,7 +76,12 @@ struct gate_repo_base {
  *  - explicit (--base REF): the merge-base of HEAD and REF;
  *  - else pr_base ($GITHUB_BASE_REF, a pull request): the merge-base of
  *    HEAD and origin/<pr_base> (its tip when HEAD is GitHub's test-merge
- *    commit, which needs no history);
+ *    commit, which needs no history). With pr_merge (HEAD is checked out
+ *    from refs/pull/N/merge: $GITHUB_REF) and HEAD a merge commit whose
+ *    first parent origin/<pr_base> is not (not fetched, or moved on since),
+ *    that first parent is the base; when it is not in the clone either
+ *    (actions/checkout's default depth 1), the message names the depth-1
+ *    fetch that brings it;
  *  - else the merge-base of HEAD and the default branch: origin/HEAD's
  *    target, else origin/main, origin/master, main, master.
  * Shallow clones and a detached HEAD work when the history needed is
@@ -87,7 +92,7 @@ struct gate_repo_base {
  * any case.
  */
 enum gate_code gate_repo_base(struct gate_repo *r, const char *explicit, const char *pr_base,
-                              struct gate_repo_base *out, struct gate_err *err);
+                              bool pr_merge, struct gate_repo_base *out, struct gate_err *err);
 void gate_repo_base_release(struct gate_repo_base *b);
 
 /* What a path's status is (git status --porcelain, in bits). */

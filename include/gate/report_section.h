@@ -100,6 +100,7 @@ void gate_section_markdown_none(const struct gate_run *run, struct gate_buf *out
     X(check)                    \
     X(detect)                   \
     X(plan)                     \
+    X(drift)                    \
     X(health)                   \
     X(lint)
 /* clang-format on */

@@ -257,6 +257,7 @@ struct gate_check {
 };
 
 struct gate_health_result; /* health.h */
+struct gate_run_drift;     /* drift.h */
 
 struct gate_run {
     struct gate_arena arena;
@@ -283,6 +284,7 @@ struct gate_run {
     size_t nhealth;
     size_t caphealth;
     struct gate_run_deploy *deploy; /* arena (plan.h): deploy */
+    struct gate_run_drift *drift;   /* arena (drift.h): drift */
 
     /* Where reports' repository-relative paths start (main.c sets them; NULL: unknown). */
     const char *repo_root;   /* absolute repository root */

@@ -21,6 +21,7 @@ const struct gate_check_def *const gate_check_registry[] = {
     &gate_check_migration_lock,
     &gate_check_client_sync,
     &gate_check_committed_secrets,
+    &gate_check_test_apply,
     NULL,
 };
 
@@ -283,6 +284,7 @@ void gate_check_ctx_init(struct gate_check_ctx *ctx, struct gate_run *run,
     ctx->run = run;
     ctx->proj = proj;
     ctx->policy = opts->policy;
+    ctx->target = opts->target;
     ctx->schema_ok = gate_project_load(proj, &ctx->schema_err) == GATE_OK;
     if (gate_path_kind(proj->migrations) == GATE_PATH_DIR) {
         ctx->disk_exists = true;
@@ -307,7 +309,8 @@ void gate_check_ctx_init(struct gate_check_ctx *ctx, struct gate_run *run,
     }
     if (ctx->change_err.code)
         return; /* the migrations directory could not be read */
-    if (gate_repo_base(ctx->repo, opts->base, opts->pr_base, &ctx->base, &ctx->base_err))
+    if (gate_repo_base(ctx->repo, opts->base, opts->pr_base, opts->pr_merge, &ctx->base,
+                       &ctx->base_err))
         return;
     ctx->have_base = true;
     collect_change(ctx);

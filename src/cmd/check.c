@@ -291,6 +291,14 @@ static bool lint_change(struct gate_check_ctx *ctx, enum gate_risk fail_on)
     return ok;
 }
 
+/* $GITHUB_REF of a pull request checked out as GitHub's test-merge commit: refs/pull/N/merge. */
+static bool pr_merge_ref(const char *ref)
+{
+    size_t n = ref ? strlen(ref) : 0;
+
+    return n > 16 && !strncmp(ref, "refs/pull/", 10) && !strcmp(ref + n - 6, "/merge");
+}
+
 /*
  * check, and lint --base (repo_checks false: git.repository and git.base
  * only, then the lint of the change).
@@ -317,7 +325,9 @@ static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, boo
                   proj.migrations, proj.migrations_from);
     opts.base = cli->base;
     opts.pr_base = getenv("GITHUB_BASE_REF");
+    opts.pr_merge = pr_merge_ref(getenv("GITHUB_REF"));
     opts.policy = pol;
+    opts.target = cli->target;
     gate_check_ctx_init(&ctx, run, &proj, &opts);
     refuse_empty_change(&ctx);
     describe_change(&ctx);

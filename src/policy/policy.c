@@ -40,6 +40,7 @@ static const struct gate_policy_check policy_checks[] = {
     {"committed-secrets", GATE_CHECK_ERROR},
     {"client-sync", GATE_CHECK_WARNING},
     {"migration-lock", GATE_CHECK_ERROR},
+    {"test-apply", GATE_CHECK_ERROR},
 };
 
 static const char *const level_names[] = {"off", "warning", "error"};
@@ -83,6 +84,7 @@ void gate_policy_defaults(struct gate_policy *p)
     p->deploy.token_env = "PRISMA_GATE_CONFIRM";
     p->deploy.token_max_age_ms = 24LL * 3600 * 1000;
     p->deploy.timeout_ms = 10LL * 60 * 1000;
+    p->drift.timeout_ms = 10LL * 60 * 1000;
     p->reports.github = true;
 }
 
@@ -179,7 +181,7 @@ static const char *list_names(struct ld *ld, const char *const *names, size_t n)
 
 static const char *const root_keys[] = {"version", "project", "targets", "default_target",
                                         "lint",    "risk",    "checks",  "deploy",
-                                        "health",  "reports"};
+                                        "health",  "reports", "drift"};
 static const char *const project_keys[] = {"schema", "migrations", "prisma", "config"};
 static const char *const target_keys[] = {"url_env", "shadow_url_env", "require_tls",
                                           "direct_url_env"};
@@ -189,6 +191,7 @@ static const char *const risk_keys[] = {"large_table_rows"};
 static const char *const deploy_keys[] = {"auto_max_risk",     "confirm_max_risk", "token_env",
                                           "secret_env",        "token_max_age",    "timeout",
                                           "honor_suppressions"};
+static const char *const drift_keys[] = {"shadow", "reset_shadow", "cache", "timeout"};
 static const char *const health_keys[] = {"name",    "url",     "expect_status", "expect_json",
                                           "timeout", "retries", "backoff"};
 /* the formats' names, in the table's order (report_format.h): report_keys_fill() */
@@ -211,6 +214,7 @@ static const struct {
     {"lint", lint_keys, GATE_ARRAY_SIZE(lint_keys)},
     {"risk", risk_keys, GATE_ARRAY_SIZE(risk_keys)},
     {"deploy", deploy_keys, GATE_ARRAY_SIZE(deploy_keys)},
+    {"drift", drift_keys, GATE_ARRAY_SIZE(drift_keys)},
     {"health (each check)", health_keys, GATE_ARRAY_SIZE(health_keys)},
     {"reports", report_keys, GATE_ARRAY_SIZE(report_keys)},
 };
@@ -1049,6 +1053,27 @@ static void load_deploy(struct ld *ld, const struct gate_yaml_node *n)
     }
 }
 
+static void load_drift(struct ld *ld, const struct gate_yaml_node *n)
+{
+    static const char *const shadow_names[] = {"url", "create"};
+    const struct gate_yaml_node *v[GATE_ARRAY_SIZE(drift_keys)], *k[GATE_ARRAY_SIZE(drift_keys)];
+    struct gate_policy *p = ld->p;
+    size_t mode;
+    long long cache;
+
+    if (!map_check(ld, n, "drift", drift_keys, GATE_ARRAY_SIZE(drift_keys), v, k))
+        return;
+    if (k[0] && get_enum(ld, v[0], k[0], "drift.shadow", shadow_names,
+                         GATE_ARRAY_SIZE(shadow_names), "shadow source", &mode))
+        p->drift.shadow = (enum gate_drift_shadow)mode;
+    if (k[1])
+        (void)get_bool(ld, v[1], k[1], "drift.reset_shadow", &p->drift.reset_shadow);
+    if (k[2] && get_int(ld, v[2], k[2], "drift.cache", 0, GATE_DRIFT_CACHE_MAX, &cache))
+        p->drift.cache = (int)cache;
+    if (k[3])
+        (void)get_duration(ld, v[3], k[3], "drift.timeout", false, &p->drift.timeout_ms);
+}
+
 /* expect_json: nested mappings flatten to dotted paths. */
 static void load_expect(struct ld *ld, const struct gate_yaml_node *n, const char *where,
                         const char *prefix, struct gate_health_check *h, size_t *cap)
@@ -1277,6 +1302,8 @@ static void load_root(struct ld *ld, const struct gate_yaml_node *root)
         load_health(ld, v[8]);
     if (k[9])
         load_reports(ld, v[9]);
+    if (k[10])
+        load_drift(ld, v[10]);
 }
 
 /* ---- entry points --------------------------------------------------------- */

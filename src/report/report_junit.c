@@ -17,6 +17,8 @@
 #include "gate/dl.h"
 #include "gate/report_common.h"
 #include "gate/report_section.h"
+#include "gate/report_drift.h"
+#include "gate/drift.h"
 #include "gate/ghsafe.h"
 #include "gate/hmap.h"
 #include "gate/version.h"
@@ -183,9 +185,19 @@ struct counts {
     bool unexplained; /* the run is an error but no check or migration says why */
 };
 
-static void count(const struct gate_run *run, struct counts *c)
+static void count(const struct gate_run *run, const struct gate_drift_case *dc, size_t ndc,
+                  struct counts *c)
 {
     memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < ndc; i++) {
+        c->tests++;
+        if (dc[i].failures)
+            c->failures++;
+    }
+    if (run->drift && run->drift->error) {
+        c->tests++;
+        c->errors++;
+    }
     for (size_t i = 0; i < run->nchecks; i++) {
         c->tests++;
         switch (run->checks[i].status) {
@@ -322,6 +334,38 @@ static void migration_case(struct jw *j, const struct gate_run *run, const struc
     gate_buf_release(&out);
 }
 
+/* drift: one test case per kind of object, failing with its differences */
+static void drift_cases(struct jw *j, const struct gate_run *run, const struct gate_drift_case *dc,
+                        size_t ndc)
+{
+    struct gate_buf cls = {0}, msg = {0};
+
+    gate_buf_printf(&cls, "prisma-gate.%s.drift", run->command);
+    for (size_t i = 0; i < ndc; i++) {
+        start(j, "testcase");
+        attr(j, "classname", gate_buf_str(&cls), 0);
+        attr(j, "name", dc[i].name, 0);
+        attr(j, "time", "0", 0);
+        if (dc[i].failures) {
+            gate_buf_reset(&msg);
+            gate_buf_printf(&msg, "%zu %s difference%s", dc[i].failures, dc[i].name,
+                            dc[i].failures == 1 ? "" : "s");
+            result(j, "failure", "drift", gate_buf_str(&msg), gate_buf_str(&dc[i].text));
+        }
+        end(j);
+    }
+    if (run->drift && run->drift->error) {
+        start(j, "testcase");
+        attr(j, "classname", gate_buf_str(&cls), 0);
+        attr(j, "name", "evaluate", 0);
+        attr(j, "time", "0", 0);
+        result(j, "error", "could-not-evaluate", run->drift->error, run->drift->error);
+        end(j);
+    }
+    gate_buf_release(&cls);
+    gate_buf_release(&msg);
+}
+
 enum gate_code gate_report_junit_load(struct gate_err *err)
 {
     return gate_dl_load(&libxml2, err);
@@ -335,9 +379,12 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     struct counts c;
     struct gate_buf suite = {0}, cls = {0};
     struct gate_hmap seen = {0};
+    struct gate_drift_case *dc = NULL;
+    size_t ndc = 0;
 
     if (gate_report_junit_load(err))
         return GATE_E_IO;
+    gate_report_drift_cases(run, &dc, &ndc);
     xb = xml.xmlBufferCreate();
     if (!xb)
         GATE_BUG("out of memory in libxml2");
@@ -346,7 +393,7 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
         GATE_BUG("out of memory in libxml2");
     check_rc(&j, xml.xmlTextWriterSetIndent(j.w, 1));
     check_rc(&j, xml.xmlTextWriterSetIndentString(j.w, X("  ")));
-    count(run, &c);
+    count(run, dc, ndc, &c);
     gate_buf_printf(&suite, "prisma-gate %s", run->command);
 
     check_rc(&j, xml.xmlTextWriterStartDocument(j.w, "1.0", "UTF-8", NULL));
@@ -401,6 +448,8 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     gate_buf_printf(&cls, "prisma-gate.%s.migrations", run->command);
     for (size_t i = 0; i < run->nmigrations; i++)
         migration_case(&j, run, run->migrations[i], gate_buf_str(&cls), &seen);
+    drift_cases(&j, run, dc, ndc);
+    gate_report_drift_cases_free(dc, ndc);
     if (c.unexplained) {
         /* never a green test tab for a run that could not evaluate */
         gate_buf_reset(&cls);

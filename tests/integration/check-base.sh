@@ -4,7 +4,8 @@
 # merge-base with the default branch; a detached HEAD; shallow clones
 # (`git clone --depth 1 file://...`) that fail with the exact fetch to run,
 # and work once it is run; GitHub's test-merge commit checked out with
-# depth 1 (works without any history).
+# depth 1 (works without any history), also with the base not fetched or
+# moved on (GITHUB_REF refs/pull/N/merge: the merge's first parent).
 #
 # Usage: tests/integration/check-base.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -138,5 +139,54 @@ expect "test-merge commit: the base is origin/main's tip" "$(git rev-parse origi
 expect "test-merge commit: exactly the pull request's migration" 20240201000000_add_event_location_field "$(names gh)"
 expect "test-merge commit: detached" true "$(jget "$W/gh.out" r.change.head.detached)"
 expect "test-merge commit: main's migration is on the base" 0 "$(jget "$W/gh.out" r.change.deleted)"
+
+# ------------- the test-merge commit with its base not fetched (checkout's default)
+# actions/checkout fetches refs/pull/N/merge at depth 1 and nothing else:
+# with GITHUB_REF naming the merge ref, check names the one depth-1 fetch
+# of the merge's first parent (the pull request's base), exit 3 ...
+MERGE_BASE_PARENT=$(git -C "$UP" rev-parse refs/pull/1/merge^1)
+mkdir -p "$W/gh1" && cd "$W/gh1" || exit 1
+git init -q .
+git remote add origin "file://$UP"
+git fetch -q --no-tags --depth=1 origin +refs/pull/1/merge:refs/remotes/pull/1/merge
+git checkout -q --detach refs/remotes/pull/1/merge
+GITHUB_BASE_REF=main GITHUB_REF=refs/pull/1/merge gate gh1 check --format json
+expect "test-merge, base not fetched: exit 3" 3 "$RC"
+expect_has "test-merge, base not fetched: names the depth-1 fetch of the first parent" "$W/gh1.err" \
+	"git fetch --no-tags --depth=1 origin $MERGE_BASE_PARENT"
+# ... which works once run (a commit by id: GitHub serves reachable ones)
+git -C "$UP" config uploadpack.allowReachableSHA1InWant true
+git fetch -q --no-tags --depth=1 origin "$MERGE_BASE_PARENT"
+GITHUB_BASE_REF=main GITHUB_REF=refs/pull/1/merge gate gh1b check --format json
+expect "test-merge, first parent fetched by id: exit 0" 0 "$RC"
+expect "test-merge, first parent fetched by id: it is the base" "$MERGE_BASE_PARENT" "$(jget "$W/gh1b.out" r.change.base.commit)"
+expect "test-merge, first parent: exactly the pull request's migration" 20240201000000_add_event_location_field "$(names gh1b)"
+# without GITHUB_REF (not GitHub's merge ref: a merge on a branch of one's
+# own) the first parent is not taken for the base: the fetch of the branch
+GITHUB_BASE_REF=main gate gh1c check --format json
+expect "a merge commit outside refs/pull/N/merge: exit 3" 3 "$RC"
+expect_has "a merge commit outside refs/pull/N/merge: the branch's fetch" "$W/gh1c.err" \
+	"git fetch --no-tags --depth=50 origin main:refs/remotes/origin/main"
+
+# the base branch moved on after GitHub made the merge: origin/main's new
+# tip is not a parent of HEAD, the merge's first parent still is the base
+cd "$UP" || exit 1
+git checkout -q main
+add_migration . 20240107000000_step_7 'CREATE TABLE "t7" ("id" INTEGER);
+'
+commit_all . "main moves on after the merge"
+cd "$W/gh1" || exit 1
+git fetch -q --no-tags --depth=1 origin +refs/heads/main:refs/remotes/origin/main
+GITHUB_BASE_REF=main GITHUB_REF=refs/pull/1/merge gate gh1d check --format json
+expect "test-merge, base moved on: exit 0" 0 "$RC"
+expect "test-merge, base moved on: the merge's first parent is the base" "$MERGE_BASE_PARENT" "$(jget "$W/gh1d.out" r.change.base.commit)"
+expect "test-merge, base moved on: main's later migration is not 'deleted'" 0 "$(jget "$W/gh1d.out" r.change.deleted)"
+
+# a base branch whose name carries shell syntax: the fetch line quotes it
+cd "$W/shallow" || exit 1
+GITHUB_BASE_REF='x$(touch pwned)`id`' gate quoted check --format json
+expect "a base branch named with \$( ): exit 3" 3 "$RC"
+expect_has "a base branch named with \$( ): quoted in the fetch line" "$W/quoted.err" \
+	"origin 'x\$(touch pwned)\`id\`:refs/remotes/origin/x\$(touch pwned)\`id\`'"
 
 finish

@@ -54,7 +54,7 @@ ${a#--report=}" ;;
     esac
 done
 case $cmd in
-rules | explain | init | approve | "") exec "$REAL" "$@" ;;
+rules | explain | init | approve | targets | summary | "") exec "$REAL" "$@" ;;
 esac
 
 tmp=$(mktemp -d)

@@ -454,6 +454,10 @@ static void test_template(void **state)
     assert_string_equal(f->p.deploy.token_env, d.deploy.token_env);
     assert_int_equal(f->p.deploy.token_max_age_ms, d.deploy.token_max_age_ms);
     assert_int_equal(f->p.deploy.timeout_ms, d.deploy.timeout_ms);
+    assert_int_equal(f->p.drift.shadow, d.drift.shadow);
+    assert_int_equal(f->p.drift.reset_shadow, d.drift.reset_shadow);
+    assert_int_equal(f->p.drift.cache, d.drift.cache);
+    assert_int_equal(f->p.drift.timeout_ms, d.drift.timeout_ms);
     assert_int_equal(f->p.nhealth, 0);
     assert_true(f->p.reports.github);
     /* the one difference: a named production target on DATABASE_URL */
@@ -510,6 +514,35 @@ static void test_exclude(void **state)
     assert_null(gate_policy_excluded(&f->p, "prisma/migrations/20210101_init"));
 }
 
+static void test_drift(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(parse(f, ""), GATE_OK);
+    assert_int_equal(f->p.drift.shadow, GATE_DRIFT_SHADOW_URL);
+    assert_false(f->p.drift.reset_shadow);
+    assert_int_equal(f->p.drift.cache, 0);
+    assert_int_equal(f->p.drift.timeout_ms, 10LL * 60 * 1000);
+    gate_arena_release(&f->arena);
+    assert_int_equal(parse(f, "drift:\n  shadow: create\n  reset_shadow: true\n  cache: 3\n"
+                              "  timeout: 90s\n"),
+                     GATE_OK);
+    assert_int_equal(f->p.drift.shadow, GATE_DRIFT_SHADOW_CREATE);
+    assert_true(f->p.drift.reset_shadow);
+    assert_int_equal(f->p.drift.cache, 3);
+    assert_int_equal(f->p.drift.timeout_ms, 90000);
+    gate_arena_release(&f->arena);
+    assert_int_equal(parse(f, "drift:\n  cache: 0\n"), GATE_OK);
+    assert_int_equal(f->p.drift.cache, 0);
+    gate_arena_release(&f->arena);
+    assert_int_equal(parse(f, "drift:\n  shadow: Create\n"), GATE_E_POLICY);
+    assert_non_null(strstr(f->err.msg, "t.yml:2:11: drift.shadow: unknown shadow source 'Create' "
+                                       "(did you mean 'create'?"));
+    gate_arena_release(&f->arena);
+    assert_int_equal(parse(f, "drift:\n  timeout: 0s\n"), GATE_E_POLICY);
+    assert_non_null(strstr(f->err.msg, "t.yml:2:12: drift.timeout must be longer than 0"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_durations),
         cmocka_unit_test_setup_teardown(test_template, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exclude, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drift, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * introspect.h - what a PostgreSQL database holds, read from pg_catalog
+ * for the schemas a Prisma target uses (docs/internals/drift.md).
+ *
+ * The model is a flat, sorted list of objects, each with named
+ * attributes compared as text: tables (row-level security), columns
+ * (type, nullability, default, identity, generated, collation),
+ * constraints (primary key, unique, foreign key, check, exclusion, as
+ * pg_get_constraintdef prints them), indexes (pg_get_indexdef, with a
+ * name-free shape for matching renamed ones), enums (values in order),
+ * sequences, views and materialized views, functions and procedures
+ * (a SHA-256 of pg_get_functiondef), triggers, extensions and row-level
+ * security policies. `_prisma_migrations` and objects that belong to an
+ * extension are left out.
+ *
+ * Reading takes a constant number of catalog queries (one per kind of
+ * object, GATE_INTROSPECT_QUERIES) in one REPEATABLE READ READ ONLY
+ * transaction, whatever the number of objects.
+ */
+#ifndef GATE_INTROSPECT_H
+#define GATE_INTROSPECT_H
+
+#include "gate/compat.h"
+#include "gate/arena.h"
+#include "gate/db.h"
+#include "gate/err.h"
+
+/* Catalog queries one gate_introspect call runs (BEGIN and COMMIT not counted). */
+#define GATE_INTROSPECT_QUERIES 11
+
+/* Objects one database may hold before introspection gives up (GATE_E_LIMIT). */
+#define GATE_INTROSPECT_MAX_OBJECTS 2000000
+
+/* One attribute: value NULL when the catalog says NULL (no default, ...). */
+struct gate_dbattr {
+    const char *key; /* "type", "nullable", "default", "definition", ... */
+    const char *value;
+};
+
+/*
+ * One object. kind is static text: "table", "column", "constraint",
+ * "index", "enum", "sequence", "view", "materialized view", "function",
+ * "procedure", "trigger", "extension", "policy". table is the table an
+ * object belongs to (columns, constraints, indexes, triggers, policies),
+ * NULL otherwise; functions are named with their argument types
+ * ("touch(integer)").
+ */
+struct gate_dbobj {
+    const char *kind;
+    const char *schema;
+    const char *table;
+    const char *name;
+    struct gate_dbattr *attrs; /* in a fixed order per kind */
+    size_t nattrs;
+    const char *shape; /* indexes: the definition without the index's name; NULL */
+};
+
+/* Everything gate_introspect read; every pointer hangs off the arena passed to it. */
+struct gate_dbmodel {
+    struct gate_dbobj *objs; /* sorted: gate_dbobj_cmp */
+    size_t n;
+    int queries; /* catalog queries it took */
+};
+
+/*
+ * Read the objects of schemas[0..nschemas) (and every extension but
+ * plpgsql) into *out, allocated from a. GATE_E_DB (scrubbed server
+ * message) when a query fails, GATE_E_LIMIT past
+ * GATE_INTROSPECT_MAX_OBJECTS. db is left outside any transaction.
+ */
+enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, size_t nschemas,
+                               struct gate_arena *a, struct gate_dbmodel *out,
+                               struct gate_err *err);
+
+/*
+ * Move m's objects of schema from into schema to (the shadow replayed into
+ * another schema than the target's): their schema, and every reference
+ * qualified with it in attribute values and shapes ("from"."x" and from.x
+ * as the catalog prints them, quoted or not), then sort m again. New
+ * strings come from a. Nothing happens when from and to are equal.
+ */
+void gate_dbmodel_rename_schema(struct gate_dbmodel *m, const char *from, const char *to,
+                                struct gate_arena *a);
+
+/* The model's order: kind (as listed above), schema, table, name. */
+int gate_dbobj_cmp(const struct gate_dbobj *a, const struct gate_dbobj *b);
+
+/* The value of attribute key, NULL when absent or NULL. */
+const char *gate_dbobj_attr(const struct gate_dbobj *o, const char *key);
+
+/* Position of kind in the model's order (0 = "table"); -1 when unknown. */
+int gate_dbobj_kind_rank(const char *kind);
+
+#endif

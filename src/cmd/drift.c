@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd/drift.c - `prisma-gate drift`: does the target database still hold
+ * the schema its migrations make? The applied migrations are replayed
+ * into a shadow database as Prisma replays them (shadow.h, replay.h),
+ * both databases are introspected through pg_catalog (introspect.h) and
+ * compared object by object (drift.h); the history of the target
+ * (`_prisma_migrations` against the folders on disk, history.h) adds the
+ * migrations edited after they were applied, missing locally, failed or
+ * rolled back. Pending migrations are listed, not counted as drift.
+ *
+ * Read-only on the target (one REPEATABLE READ READ ONLY transaction per
+ * read). Exit: 0 no drift, 1 drift (or a migration that does not
+ * replay), 2 usage, 3 could not evaluate (target or shadow unreachable,
+ * no shadow configured, replay stopped or timed out).
+ */
+#include "gate/compat.h"
+#include "gate/cli.h"
+#include "gate/db.h"
+#include "gate/drift.h"
+#include "gate/fs.h"
+#include "gate/history.h"
+#include "gate/introspect.h"
+#include "gate/migrations.h"
+#include "gate/msg.h"
+#include "gate/plan.h"
+#include "gate/policy.h"
+#include "gate/project.h"
+#include "gate/replay.h"
+#include "gate/shadow.h"
+#include "gate/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct drift {
+    struct gate_run *run;
+    struct gate_run_drift *d;
+    const char *dir;
+    const char *schema_file;
+    const struct gate_policy *pol;
+    const struct gate_policy_target *target;
+    struct gate_db_url url;
+    struct gate_db *db;
+    struct gate_hist_db hdb;
+    struct gate_migration_list list;
+    struct gate_hist_local *locals;
+    char **data;
+    size_t nlocals;
+    struct gate_hist_result res;
+    struct gate_replay_set set;
+    struct gate_replay_result rres;
+    struct gate_shadow *sh;
+};
+
+static enum gate_exit unavailable(struct drift *dr, const char *msg)
+{
+    gate_errorf("%s", msg);
+    dr->d->error = gate_arena_strdup(&dr->run->arena, msg);
+    dr->run->verdict = GATE_VERDICT_ERROR;
+    return GATE_EXIT_UNAVAILABLE;
+}
+
+static void set_target(struct drift *dr)
+{
+    struct gate_arena *a = &dr->run->arena;
+    struct gate_target *t = gate_arena_alloc(a, sizeof(*t));
+
+    t->name = dr->target->name ? gate_arena_strdup(a, dr->target->name) : NULL;
+    t->url_env = gate_arena_strdup(a, dr->target->url_env);
+    t->host = gate_arena_strdup(a, dr->url.host);
+    t->port = dr->url.port;
+    t->database = gate_arena_strdup(a, dr->url.database);
+    t->schema = gate_arena_strdup(a, gate_db_url_schema(&dr->url));
+    t->user = gate_arena_strdup(a, dr->url.user);
+    dr->run->target = t;
+}
+
+/* The folders on disk with their checksums, for the history comparison. */
+static const char *read_locals(struct drift *dr)
+{
+    struct gate_err err = {0};
+
+    if (gate_path_kind(dr->dir) == GATE_PATH_MISSING)
+        return NULL;
+    if (gate_migrations_list(dr->dir, &dr->list, &err))
+        return gate_arena_strdup(&dr->run->arena, err.msg);
+    dr->nlocals = dr->list.n;
+    dr->locals = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->locals));
+    dr->data = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->data));
+    for (size_t i = 0; i < dr->list.n; i++) {
+        const struct gate_migration_dir *m = &dr->list.items[i];
+        size_t len = 0;
+
+        dr->locals[i].name = m->name;
+        if (!m->has_sql)
+            return gate_arena_printf(&dr->run->arena,
+                                     "migration folder '%s' has no migration.sql (Prisma fails "
+                                     "on it with P3015)",
+                                     m->dir);
+        gate_err_clear(&err);
+        if (gate_read_file(m->sql_path, (size_t)GATE_MAX_SQL_FILE, &dr->data[i], &len, &err))
+            return gate_arena_strdup(&dr->run->arena, err.msg);
+        gate_history_checksums_lazy(dr->data[i], len, &dr->locals[i].sums);
+        dr->locals[i].readable = true;
+    }
+    return NULL;
+}
+
+/* History drift as items; pending migrations listed apart. */
+static void history_items(struct drift *dr)
+{
+    struct gate_arena *a = &dr->run->arena;
+
+    dr->d->pending = gate_arena_alloc(a, (dr->res.n + 1) * sizeof(*dr->d->pending));
+    for (size_t i = 0; i < dr->res.n; i++) {
+        const struct gate_hist_entry *e = &dr->res.entries[i];
+        const char *change = NULL, *before = NULL, *after = NULL, *note = NULL;
+        struct gate_drift_item *it;
+
+        if (e->state == GATE_MSTATE_PENDING && !e->only_rolled_back) {
+            dr->d->pending[dr->d->npending++] = gate_arena_strdup(a, e->name);
+            continue;
+        }
+        if (e->state == GATE_MSTATE_MODIFIED) {
+            const struct gate_hist_row *r =
+                e->applied_row >= 0 ? &dr->hdb.rows[e->applied_row] : NULL;
+
+            change = "edited";
+            before = r ? gate_arena_printf(a, "checksum %s", r->checksum) : NULL;
+            after = e->local >= 0
+                        ? gate_arena_printf(a, "checksum %s", dr->locals[e->local].sums.sum[0])
+                        : NULL;
+            note = "migration.sql was changed after it was applied: restore the applied text "
+                   "from version control, and put the change in a new migration";
+        } else if (e->state == GATE_MSTATE_MISSING_LOCALLY) {
+            change = "missing locally";
+            after = "applied to the database, no folder on disk";
+            note = "restore the folder from version control (the branch that applied it)";
+        } else if (e->state == GATE_MSTATE_FAILED) {
+            change = "failed";
+            after = "a failed row in _prisma_migrations";
+            note = "see `prisma-gate status` for the resolve steps";
+        } else if (e->only_rolled_back) {
+            change = "rolled back";
+            after = "only rolled-back rows in _prisma_migrations; deploy applies it again";
+            note = "see `prisma-gate status`";
+        } else {
+            continue;
+        }
+        it = gate_drift_add(dr->d, a);
+        it->kind = "migration";
+        it->name = gate_arena_strdup(a, e->name);
+        it->change = change;
+        it->before = before;
+        it->after = after;
+        it->remedy_kind = "none";
+        it->note = note;
+    }
+}
+
+static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
+{
+    struct gate_arena *a = &dr->run->arena;
+    struct gate_err err = {0};
+    struct gate_shadow_opts o = {0};
+    struct gate_dbmodel mig, live;
+    const char *schema = gate_db_url_schema(&dr->url);
+    const char *shadow_schema;
+    struct gate_drift_ctx ctx = {0};
+    char *prisma;
+
+    if (gate_replay_set_applied(dr->dir, &dr->hdb, &dr->set, &err))
+        return unavailable(dr, err.msg);
+    o.pol = cli->pol;
+    o.target = dr->target;
+    o.target_url = &dr->url;
+    o.target_db = dr->db;
+    o.command = "drift";
+    if (gate_shadow_open(&o, &dr->sh, &err))
+        return unavailable(dr, err.msg);
+    if (gate_shadow_replay(dr->sh, &dr->set, 0, &dr->rres, &err))
+        return unavailable(dr, err.msg);
+    dr->d->replayed = dr->rres.from_cache + dr->rres.replayed;
+    dr->d->shadow = gate_arena_printf(
+        a, "%s database \"%s\"%s%s", gate_shadow_is_temporary(dr->sh) ? "temporary" : "shadow",
+        gate_shadow_database(dr->sh), dr->rres.cache_hit[0] ? ", from cache " : "",
+        dr->rres.cache_hit);
+    if (dr->rres.failed) {
+        char *text = gate_replay_failure_text(&dr->rres.failure);
+        struct gate_drift_item *it = gate_drift_add(dr->d, a);
+
+        it->kind = "migration";
+        it->name = gate_arena_strdup(a, dr->rres.failure.migration);
+        it->change = "does not replay";
+        it->after = gate_arena_strdup(a, text);
+        it->remedy_kind = "none";
+        it->note = "the migrations do not build the schema any more: fix the migration (see "
+                   "the statement and PostgreSQL's message)";
+        gate_errorf("%s", text);
+        free(text);
+        return GATE_EXIT_CLOSED;
+    }
+    shadow_schema = gate_shadow_schema(dr->sh);
+    if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
+        return unavailable(dr, err.msg);
+    gate_dbmodel_rename_schema(&mig, shadow_schema, schema, a);
+    if (gate_introspect(dr->db, &schema, 1, a, &live, &err))
+        return unavailable(dr, err.msg);
+    gate_verbosef("introspected %zu objects in the shadow, %zu in the target (%d queries)", mig.n,
+                  live.n, mig.queries + live.queries);
+
+    prisma = gate_policy_prisma_cmd(cli->pol);
+    ctx.prisma = gate_arena_strdup(a, prisma);
+    free(prisma);
+    ctx.schema_file = dr->schema_file;
+    ctx.migrations_dir = dr->dir;
+    ctx.url_env = dr->target->url_env;
+    ctx.shadow_url_env = dr->target->shadow_url_env;
+    gate_drift_diff(&mig, &live, &ctx, a, dr->d);
+    return GATE_EXIT_OK;
+}
+
+static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
+{
+    struct gate_err err = {0};
+    const char *msg;
+    enum gate_exit rc;
+
+    if (gate_db_connect(&dr->url, &dr->db, &err))
+        return unavailable(dr, err.msg);
+    if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
+        return unavailable(dr, err.msg);
+    msg = read_locals(dr);
+    if (msg)
+        return unavailable(dr, msg);
+    gate_history_classify(dr->locals, dr->nlocals, &dr->hdb, false, &dr->res);
+    history_items(dr);
+    rc = compare(dr, cli);
+    if (dr->sh && gate_shadow_close(dr->sh, &err)) {
+        dr->sh = NULL;
+        return unavailable(dr, err.msg);
+    }
+    dr->sh = NULL;
+    return rc;
+}
+
+static void release(struct drift *dr)
+{
+    struct gate_err err = {0};
+
+    if (dr->sh && gate_shadow_close(dr->sh, &err))
+        gate_errorf("%s", err.msg);
+    gate_replay_result_release(&dr->rres);
+    gate_replay_set_release(&dr->set);
+    gate_hist_result_release(&dr->res);
+    gate_hist_db_release(&dr->hdb);
+    gate_db_close(dr->db);
+    gate_db_url_release(&dr->url);
+    for (size_t i = 0; i < dr->nlocals; i++)
+        free(dr->data[i]);
+    free(dr->data);
+    free(dr->locals);
+    gate_migration_list_release(&dr->list);
+}
+
+enum gate_exit gate_cmd_drift(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
+{
+    struct drift dr = {0};
+    enum gate_exit rc;
+
+    (void)out;
+    if (cli->nargs) {
+        gate_errorf("drift takes no arguments (use -t TARGET, --migrations DIR or -C DIR), got "
+                    "'%s'",
+                    cli->args[0]);
+        return GATE_EXIT_USAGE;
+    }
+    {
+        struct gate_project proj;
+        struct gate_err perr = {0};
+
+        if (gate_project_resolve(cli->schema, cli->migrations, cli->pol, true, &proj, &perr)) {
+            gate_errorf("%s", perr.msg);
+            gate_project_release(&proj);
+            run->verdict = GATE_VERDICT_ERROR;
+            return perr.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
+        }
+        dr.dir = gate_arena_strdup(&run->arena, proj.migrations);
+        dr.schema_file = proj.schema ? gate_arena_strdup(&run->arena, proj.schema) : NULL;
+        gate_project_release(&proj);
+    }
+    rc = gate_target_resolve(cli->pol, cli->target, cli->command, &dr.target, &dr.url);
+    if (rc)
+        return rc;
+    dr.run = run;
+    dr.pol = cli->pol;
+    dr.d = gate_arena_alloc(&run->arena, sizeof(*dr.d));
+    run->drift = dr.d;
+    set_target(&dr);
+
+    rc = evaluate(&dr, cli);
+    gate_drift_finish(dr.d);
+    release(&dr);
+    if (rc == GATE_EXIT_UNAVAILABLE) {
+        dr.d->digest[0] = '\0'; /* no digest for what could not be compared */
+        return rc;
+    }
+    if (rc == GATE_EXIT_CLOSED || gate_drift_found(dr.d)) {
+        run->verdict = GATE_VERDICT_FAIL;
+        return GATE_EXIT_CLOSED;
+    }
+    run->verdict = GATE_VERDICT_PASS;
+    return GATE_EXIT_OK;
+}

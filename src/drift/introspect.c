@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drift/introspect.c - a database's schema objects from pg_catalog, one
+ * query per kind of object (introspect.h). Speaks SQL through db.h only.
+ *
+ * Every query returns kind, schema, table, name, then the object's
+ * attributes, each column named after its attribute; a column whose
+ * name starts with '_' is not an attribute but a field of the object
+ * (_shape). The schema filter is spliced in as quoted literals.
+ */
+#include "gate/compat.h"
+#include "gate/buf.h"
+#include "gate/introspect.h"
+#include "gate/xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kinds[] = {
+    "extension", "enum", "sequence",          "table",    "column",    "constraint",
+    "index",     "view", "materialized view", "function", "procedure", "trigger",
+    "policy",
+};
+
+int gate_dbobj_kind_rank(const char *kind)
+{
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(kinds); i++)
+        if (!strcmp(kinds[i], kind))
+            return (int)i;
+    return -1;
+}
+
+/* NULL sorts first. */
+static int nstrcmp(const char *a, const char *b)
+{
+    if (!a || !b)
+        return !!a - !!b;
+    return strcmp(a, b);
+}
+
+int gate_dbobj_cmp(const struct gate_dbobj *a, const struct gate_dbobj *b)
+{
+    int ka = gate_dbobj_kind_rank(a->kind), kb = gate_dbobj_kind_rank(b->kind);
+    int c;
+
+    if (ka != kb)
+        return ka < kb ? -1 : 1;
+    c = nstrcmp(a->schema, b->schema);
+    if (!c)
+        c = nstrcmp(a->table, b->table);
+    return c ? c : nstrcmp(a->name, b->name);
+}
+
+static int obj_qsort_cmp(const void *a, const void *b)
+{
+    return gate_dbobj_cmp(a, b);
+}
+
+const char *gate_dbobj_attr(const struct gate_dbobj *o, const char *key)
+{
+    for (size_t i = 0; i < o->nattrs; i++)
+        if (!strcmp(o->attrs[i].key, key))
+            return o->attrs[i].value;
+    return NULL;
+}
+
+/* Objects that belong to an extension (pg_depend deptype 'e'). */
+#define NOT_EXT(cls, oid)                                                         \
+ " NOT EXISTS (SELECT 1 FROM pg_depend dx WHERE dx.classid = '" cls "'::regclass" \
+ " AND dx.objid = " oid " AND dx.deptype = 'e') "
+
+#define NOT_PRISMA " c.relname <> '_prisma_migrations' "
+
+/* %s: the schema list, "('public')". */
+static const char *const queries[GATE_INTROSPECT_QUERIES] = {
+    /* extensions: all but plpgsql, whatever schema they were put in */
+    "SELECT 'extension', n.nspname, NULL, e.extname, e.extversion AS version"
+    " FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+    " WHERE e.extname <> 'plpgsql'",
+
+    /* enums, values in their order */
+    "SELECT 'enum', n.nspname, NULL, t.typname,"
+    " string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) AS \"values\""
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " JOIN pg_enum e ON e.enumtypid = t.oid"
+    " WHERE n.nspname IN %s AND" NOT_EXT("pg_type", "t.oid") "GROUP BY n.nspname, t.typname",
+
+    /* sequences, except those of identity columns (they are the column's) */
+    "SELECT 'sequence', n.nspname, NULL, c.relname, format_type(s.seqtypid, NULL) AS type,"
+    " s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min,"
+    " s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,"
+    " (SELECT quote_ident(oc.relname) || '.' || quote_ident(a.attname) FROM pg_depend d"
+    "  JOIN pg_class oc ON oc.oid = d.refobjid"
+    "  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+    "  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a'"
+    "  LIMIT 1) AS owned_by"
+    " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname IN %s AND" NOT_EXT(
+        "pg_class",
+        "c.oid") "AND NOT EXISTS (SELECT 1 FROM "
+                 "pg_depend di WHERE di.classid = 'pg_class'::regclass AND di.objid = c.oid AND di.deptype = "
+                 "'i')",
+
+    /* tables (ordinary and partitioned) */
+    "SELECT 'table', n.nspname, NULL, c.relname,"
+    " CASE c.relkind WHEN 'p' THEN 'yes' END AS partitioned,"
+    " c.relrowsecurity AS row_level_security, c.relforcerowsecurity AS force_row_level_security"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('r', 'p') AND n.nspname IN %s AND" NOT_PRISMA
+    "AND" NOT_EXT("pg_class", "c.oid"),
+
+    /* columns */
+    "SELECT 'column', n.nspname, c.relname, a.attname,"
+    " format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,"
+    " CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS \"default\","
+    " CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,"
+    " CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,"
+    " CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation"
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_type t ON t.oid = a.atttypid"
+    " LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+    " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+    " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')"
+    " AND n.nspname IN %s AND" NOT_PRISMA "AND" NOT_EXT("pg_class", "c.oid"),
+
+    /* constraints */
+    "SELECT 'constraint', n.nspname, c.relname, k.conname,"
+    " CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique'"
+    " WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' END AS type,"
+    " pg_get_constraintdef(k.oid) AS definition"
+    " FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname IN %s AND" NOT_PRISMA
+    "AND" NOT_EXT("pg_class", "c.oid"),
+
+    /* indexes, except those a constraint of the same table owns */
+    "SELECT 'index', n.nspname, c.relname, i.relname, pg_get_indexdef(i.oid) AS definition,"
+    " replace(pg_get_indexdef(i.oid), 'INDEX ' || quote_ident(i.relname) || ' ON ',"
+    " 'INDEX ON ') AS _shape"
+    " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+    " JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN %s AND" NOT_PRISMA "AND" NOT_EXT(
+        "pg_class",
+        "c.oid") "AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
+                 " WHERE k.conindid = i.oid AND k.conrelid = c.oid AND k.contype IN ('p', 'u', 'x'))",
+
+    /* views and materialized views */
+    "SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, n.nspname, NULL,"
+    " c.relname, pg_get_viewdef(c.oid) AS definition"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('v', 'm') AND n.nspname IN %s AND" NOT_EXT("pg_class", "c.oid"),
+
+    /* functions and procedures: the definition's digest */
+    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname, NULL,"
+    " p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',"
+    " pg_get_function_result(p.oid) AS returns,"
+    " encode(sha256(convert_to(pg_get_functiondef(p.oid), 'UTF8')), 'hex') AS definition_sha256"
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    " WHERE p.prokind IN ('f', 'p') AND n.nspname IN %s AND" NOT_EXT("pg_proc", "p.oid"),
+
+    /* triggers (not the internal ones of foreign keys) */
+    "SELECT 'trigger', n.nspname, c.relname, t.tgname,"
+    " pg_get_triggerdef(t.oid) AS definition,"
+    " CASE t.tgenabled WHEN 'O' THEN 'yes' WHEN 'D' THEN 'no' WHEN 'R' THEN 'replica'"
+    " WHEN 'A' THEN 'always' END AS enabled"
+    " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE NOT t.tgisinternal AND n.nspname IN %s AND" NOT_PRISMA
+    "AND" NOT_EXT("pg_class", "c.oid"),
+
+    /* row-level security policies */
+    "SELECT 'policy', n.nspname, c.relname, p.polname,"
+    " CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END AS mode,"
+    " CASE p.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'"
+    " WHEN 'd' THEN 'DELETE' ELSE 'ALL' END AS command,"
+    " (SELECT string_agg(x.role, ', ' ORDER BY x.role) FROM (SELECT CASE WHEN r = 0"
+    "  THEN 'public' ELSE quote_ident(pg_get_userbyid(r)) END AS role"
+    "  FROM unnest(p.polroles) AS r) AS x) AS roles,"
+    " pg_get_expr(p.polqual, p.polrelid) AS \"using\","
+    " pg_get_expr(p.polwithcheck, p.polrelid) AS with_check"
+    " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN %s",
+};
+
+/* A statement without rows (BEGIN, COMMIT). */
+static enum gate_code exec0(struct gate_db *db, const char *sql, struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    enum gate_code rc = gate_db_exec(db, sql, &r, err);
+
+    gate_db_result_free(r);
+    return rc;
+}
+
+struct loader {
+    struct gate_arena *a;
+    struct gate_dbobj *objs; /* malloc'd while loading */
+    size_t n, cap;
+};
+
+/* The server's booleans as the report spells them. */
+static const char *value_text(struct gate_arena *a, const char *v, unsigned type)
+{
+    if (!v)
+        return NULL;
+    if (type == 16) /* bool */
+        return !strcmp(v, "t") ? "yes" : "no";
+    return gate_arena_strdup(a, v);
+}
+
+static enum gate_code load(struct loader *l, const struct gate_db_result *r, struct gate_err *err)
+{
+    int rows = gate_db_result_rows(r), cols = gate_db_result_cols(r);
+
+    if (cols < 4)
+        GATE_BUG("introspect: a query returns fewer than four columns");
+    if ((size_t)rows > GATE_INTROSPECT_MAX_OBJECTS - l->n)
+        return gate_fail(err, GATE_E_LIMIT, "the database holds more than %d schema objects",
+                         GATE_INTROSPECT_MAX_OBJECTS);
+    if (l->n + (size_t)rows > l->cap) {
+        l->cap = (l->n + (size_t)rows) * 2 + 64;
+        l->objs = gate_xrealloc(l->objs, l->cap * sizeof(*l->objs));
+    }
+    for (int i = 0; i < rows; i++) {
+        struct gate_dbobj *o = &l->objs[l->n++];
+        const char *kind = gate_db_result_value(r, i, 0);
+        int rank = kind ? gate_dbobj_kind_rank(kind) : -1;
+
+        memset(o, 0, sizeof(*o));
+        if (rank < 0)
+            GATE_BUG("introspect: unknown kind");
+        o->kind = kinds[rank];
+        o->schema = value_text(l->a, gate_db_result_value(r, i, 1), 0);
+        o->table = value_text(l->a, gate_db_result_value(r, i, 2), 0);
+        o->name = value_text(l->a, gate_db_result_value(r, i, 3), 0);
+        o->attrs = gate_arena_alloc(l->a, (size_t)cols * sizeof(*o->attrs));
+        for (int c = 4; c < cols; c++) {
+            const char *key = gate_db_result_colname(r, c);
+            const char *v =
+                value_text(l->a, gate_db_result_value(r, i, c), gate_db_result_coltype(r, c));
+
+            if (key[0] == '_') {
+                if (!strcmp(key, "_shape"))
+                    o->shape = v;
+                continue;
+            }
+            o->attrs[o->nattrs].key = gate_arena_strdup(l->a, key);
+            o->attrs[o->nattrs++].value = v;
+        }
+    }
+    return GATE_OK;
+}
+
+enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, size_t nschemas,
+                               struct gate_arena *a, struct gate_dbmodel *out, struct gate_err *err)
+{
+    struct loader l = {.a = a};
+    struct gate_buf list = {0};
+    enum gate_code rc = GATE_OK;
+
+    memset(out, 0, sizeof(*out));
+    gate_buf_addc(&list, '(');
+    for (size_t i = 0; i < nschemas; i++) {
+        char *q = gate_db_quote_literal(schemas[i]);
+
+        gate_buf_printf(&list, "%s%s", i ? ", " : "", q);
+        free(q);
+    }
+    if (!nschemas)
+        gate_buf_adds(&list, "NULL");
+    gate_buf_addc(&list, ')');
+
+    rc = exec0(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
+    for (size_t i = 0; !rc && i < GATE_ARRAY_SIZE(queries); i++) {
+        struct gate_db_result *r = NULL;
+        struct gate_buf sql = {0};
+        const char *p = queries[i], *s;
+
+        /* every %s is the schema list */
+        for (s = strstr(p, "%s"); s; s = strstr(p, "%s")) {
+            gate_buf_add(&sql, p, (size_t)(s - p));
+            gate_buf_adds(&sql, gate_buf_str(&list));
+            p = s + 2;
+        }
+        gate_buf_adds(&sql, p);
+        rc = gate_db_exec(db, gate_buf_str(&sql), &r, err);
+        gate_buf_release(&sql);
+        out->queries++;
+        if (!rc && r)
+            rc = load(&l, r, err);
+        gate_db_result_free(r);
+    }
+    if (rc) {
+        struct gate_err ignored = {0};
+
+        (void)exec0(db, "ROLLBACK", &ignored);
+        free(l.objs);
+        gate_buf_release(&list);
+        return rc;
+    }
+    rc = exec0(db, "COMMIT", err);
+    gate_buf_release(&list);
+    if (rc) {
+        free(l.objs);
+        return rc;
+    }
+    if (l.n)
+        qsort(l.objs, l.n, sizeof(*l.objs), obj_qsort_cmp);
+    out->objs = gate_arena_alloc(a, (l.n ? l.n : 1) * sizeof(*out->objs));
+    if (l.n)
+        memcpy(out->objs, l.objs, l.n * sizeof(*l.objs));
+    out->n = l.n;
+    free(l.objs);
+    return GATE_OK;
+}
+
+/* s with every "from." replaced by "to." (malloc'd buffer; NULL: nothing to replace). */
+static const char *requalify(const char *s, const char *from, const char *to, struct gate_arena *a)
+{
+    struct gate_buf b = {0};
+    size_t n = strlen(from);
+    const char *p = s, *hit;
+    const char *r;
+
+    if (!s || !strstr(s, from))
+        return s;
+    for (hit = strstr(p, from); hit; hit = strstr(p, from)) {
+        /* a whole qualifier: not inside another word, followed by '.' */
+        bool start =
+            hit == s || !(isalnum((unsigned char)hit[-1]) || hit[-1] == '_' || hit[-1] == '"');
+        bool qualifies = hit[n] == '.';
+
+        gate_buf_add(&b, p, (size_t)(hit - p));
+        gate_buf_adds(&b, start && qualifies ? to : from);
+        p = hit + n;
+    }
+    gate_buf_adds(&b, p);
+    r = gate_arena_strdup(a, gate_buf_str(&b));
+    gate_buf_release(&b);
+    return r;
+}
+
+/* How the catalog prints a schema name: bare when it is a plain lower-case identifier. */
+static bool bare_ident(const char *s)
+{
+    if (!*s || !((*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '$'))
+            return false;
+    return true;
+}
+
+void gate_dbmodel_rename_schema(struct gate_dbmodel *m, const char *from, const char *to,
+                                struct gate_arena *a)
+{
+    char *qf, *qt;
+    const char *to_printed;
+
+    if (!strcmp(from, to))
+        return;
+    qf = gate_db_quote_ident(from);
+    qt = gate_db_quote_ident(to);
+    to_printed = bare_ident(to) ? to : qt;
+    for (size_t i = 0; i < m->n; i++) {
+        struct gate_dbobj *o = &m->objs[i];
+
+        if (o->schema && !strcmp(o->schema, from))
+            o->schema = to;
+        for (size_t k = 0; k < o->nattrs; k++) {
+            o->attrs[k].value = requalify(o->attrs[k].value, qf, to_printed, a);
+            if (bare_ident(from))
+                o->attrs[k].value = requalify(o->attrs[k].value, from, to_printed, a);
+        }
+        o->shape = requalify(o->shape, qf, to_printed, a);
+        if (bare_ident(from))
+            o->shape = requalify(o->shape, from, to_printed, a);
+    }
+    free(qf);
+    free(qt);
+    if (m->n)
+        qsort(m->objs, m->n, sizeof(*m->objs), obj_qsort_cmp);
+}

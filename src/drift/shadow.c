@@ -1,0 +1,927 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drift/shadow.c - the shadow database's lifecycle and the replay cache
+ * (shadow.h; docs/internals/drift.md). Speaks SQL to PostgreSQL through
+ * db.h only: CREATE DATABASE (optionally TEMPLATE a cache database),
+ * DROP DATABASE ... WITH (FORCE), pg_database and its comments.
+ */
+#include "gate/compat.h"
+#include "gate/shadow.h"
+#include "gate/digest.h"
+#include "gate/msg.h"
+#include "gate/stop.h"
+#include "gate/xalloc.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct gate_shadow {
+    enum gate_drift_shadow mode;
+    bool reset;
+    int cache;
+    long long timeout_ms;
+    const char *command;
+    const char *env; /* the shadow URL's variable (url mode) */
+
+    const struct gate_db_url *target_url; /* borrowed */
+    struct gate_db *target_db;            /* borrowed */
+
+    /*
+     * The way into the server where temporary databases are created:
+     * create mode: the target's connection (borrowed); url mode with a
+     * cache: the configured shadow's (owned).
+     */
+    struct gate_db_url door_url;
+    struct gate_db *door;
+    bool door_owned;
+
+    struct gate_db_url url; /* the shadow's */
+    struct gate_db *db;     /* the connection to it */
+    char name[128];         /* its database name */
+    char *schema;           /* where the migrations are replayed */
+    bool temporary;         /* created by this run: dropped by close */
+    bool checked_empty;     /* url mode: found empty (or reset): emptied again by close */
+    bool on_cache;          /* db is a cache database itself, read-only: never dropped, emptied */
+    bool schema_was_there;  /* url mode: the schema in use existed before the run */
+    bool replayed;
+};
+
+/* ------------------------------------------------------------- helpers */
+
+static enum gate_code exec(struct gate_db *db, const char *sql, struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    enum gate_code rc = gate_db_exec(db, sql, &r, err);
+
+    gate_db_result_free(r);
+    return rc;
+}
+
+static enum gate_code execf(struct gate_db *db, struct gate_err *err, const char *fmt, ...)
+    GATE_PRINTF(3, 4);
+static enum gate_code execf(struct gate_db *db, struct gate_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    char *sql;
+    enum gate_code rc;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return gate_fail(err, GATE_E_INTERNAL, "cannot format a query");
+    sql = gate_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    (void)vsnprintf(sql, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    rc = exec(db, sql, err);
+    free(sql);
+    return rc;
+}
+
+/* 16 random hex digits (/dev/urandom; time and pid without it). */
+static void random_hex(char out[17])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[8];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool ok = false;
+
+    if (fd >= 0) {
+        ok = read(fd, b, sizeof(b)) == (ssize_t)sizeof(b);
+        (void)close(fd);
+    }
+    if (!ok) {
+        struct timespec ts;
+        unsigned long long v;
+
+        (void)clock_gettime(CLOCK_REALTIME, &ts);
+        v = (unsigned long long)ts.tv_nsec ^ ((unsigned long long)ts.tv_sec << 20) ^
+            ((unsigned long long)getpid() << 40);
+        for (size_t i = 0; i < sizeof(b); i++)
+            b[i] = (unsigned char)(v >> (8 * i));
+    }
+    for (size_t i = 0; i < sizeof(b); i++) {
+        out[2 * i] = hex[b[i] >> 4];
+        out[2 * i + 1] = hex[b[i] & 15];
+    }
+    out[16] = '\0';
+}
+
+static long long wall_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+    return !strncmp(s, p, strlen(p));
+}
+
+/* ------------------------------------------------------------ emptiness */
+
+/*
+ * What a shadow may not hold: objects of a non-system schema that are not
+ * an extension's members, schemas besides public and the one in use,
+ * extensions besides plpgsql. what_is_there_a, the schema in use as a
+ * literal, then what_is_there_b.
+ */
+static const char what_is_there_a[] =
+    "WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', "
+    "'information_schema', 'pg_toast') AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT "
+    "LIKE 'pg\\_toast\\_temp\\_%'), "
+    "ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e') "
+    "SELECT x FROM ("
+    "SELECT 'schema ' || quote_ident(n.nspname) AS x FROM ns n WHERE n.nspname <> 'public' AND "
+    "n.nspname <> ";
+static const char what_is_there_b[] =
+    " AND (n.oid) NOT IN (SELECT objid FROM ext WHERE classid = 'pg_namespace'::regclass) "
+    "UNION ALL "
+    "SELECT CASE c.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view ' WHEN 'S' "
+    "THEN 'sequence ' WHEN 'f' THEN 'foreign table ' ELSE 'table ' END || c.oid::regclass::text "
+    "FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', "
+    "'m', 'S', 'f') AND c.oid NOT IN (SELECT objid FROM ext WHERE classid = "
+    "'pg_class'::regclass) "
+    "UNION ALL "
+    "SELECT 'type ' || t.oid::regtype::text FROM pg_type t JOIN ns n ON n.oid = t.typnamespace "
+    "WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT c.relkind FROM "
+    "pg_class c WHERE c.oid = t.typrelid) = 'c')) AND t.oid NOT IN (SELECT objid FROM ext WHERE "
+    "classid = 'pg_type'::regclass) "
+    "UNION ALL "
+    "SELECT 'function ' || p.oid::regprocedure::text FROM pg_proc p JOIN ns n ON n.oid = "
+    "p.pronamespace WHERE p.oid NOT IN (SELECT objid FROM ext WHERE classid = "
+    "'pg_proc'::regclass) "
+    "UNION ALL "
+    "SELECT 'extension ' || quote_ident(e.extname) FROM pg_extension e WHERE e.extname <> "
+    "'plpgsql'"
+    ") s LIMIT 6";
+
+/*
+ * What the database holds besides empty schemas public and schema ("" when
+ * empty): up to five objects, comma-separated. malloc'd.
+ */
+static enum gate_code contents(struct gate_db *db, const char *schema, char **out,
+                               struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_buf b = {0};
+    char *lit = gate_db_quote_literal(schema);
+    char *sql;
+    enum gate_code rc;
+    int n;
+
+    *out = NULL;
+    sql = gate_xasprintf("%s%s%s", what_is_there_a, lit, what_is_there_b);
+    rc = gate_db_exec(db, sql, &r, err);
+    free(sql);
+    free(lit);
+    if (rc)
+        return GATE_E_DB;
+    n = gate_db_result_rows(r);
+    for (int i = 0; i < n && i < 5; i++) {
+        const char *v = gate_db_result_value(r, i, 0);
+
+        if (b.len)
+            gate_buf_adds(&b, ", ");
+        gate_buf_adds(&b, v ? v : "?");
+    }
+    if (n > 5)
+        gate_buf_adds(&b, ", ...");
+    gate_db_result_free(r);
+    *out = b.len ? gate_buf_detach(&b) : gate_xstrdup("");
+    gate_buf_release(&b);
+    return GATE_OK;
+}
+
+/*
+ * Prisma's reset of a shadow (postgres.rs::reset): DROP SCHEMA "s"
+ * CASCADE; CREATE SCHEMA "s"; DROP TABLE _prisma_migrations (errors
+ * ignored).
+ */
+static enum gate_code reset_shadow(struct gate_shadow *sh, struct gate_err *err)
+{
+    char *q = gate_db_quote_ident(sh->schema);
+    struct gate_err ignore = {0};
+    enum gate_code rc;
+
+    gate_verbosef("shadow: resetting schema %s of database '%s' (drift.reset_shadow)", q, sh->name);
+    rc = execf(sh->db, err, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", q, q);
+    if (!rc)
+        (void)execf(sh->db, &ignore, "DROP TABLE IF EXISTS %s.\"_prisma_migrations\"", q);
+    free(q);
+    return rc;
+}
+
+/* --------------------------------------------------------------- open */
+
+static void shadow_free(struct gate_shadow *sh)
+{
+    if (!sh)
+        return;
+    if (sh->db && sh->db != sh->door)
+        gate_db_close(sh->db);
+    if (sh->door_owned)
+        gate_db_close(sh->door);
+    gate_db_url_release(&sh->url);
+    gate_db_url_release(&sh->door_url);
+    free(sh->schema);
+    free(sh);
+}
+
+/* The shadow is not the target: the same server and database by the server's own word. */
+static enum gate_code not_the_target(struct gate_shadow *sh, struct gate_err *err)
+{
+    struct gate_db_identity a, b;
+    struct gate_err ierr = {0};
+
+    if (!sh->target_db) {
+        if (sh->reset)
+            return gate_fail(err, GATE_E_USAGE,
+                             "drift.reset_shadow is true but the target's URL is not available: "
+                             "the shadow %s names cannot be proven not to be the target, so it "
+                             "is not reset",
+                             sh->env);
+        gate_verbosef("shadow: the target's URL is not available; %s is not compared with it",
+                      sh->env);
+        return GATE_OK;
+    }
+    if (gate_db_identity(sh->target_db, &a, &ierr) || gate_db_identity(sh->db, &b, &ierr))
+        return gate_fail(err, GATE_E_DB,
+                         "cannot tell whether the shadow database (%s) is the target itself, so "
+                         "it is not used: %s",
+                         sh->env, ierr.msg);
+    if (gate_db_same_database(&a, &b))
+        return gate_fail(err, GATE_E_USAGE,
+                         "%s points at the target's own database '%s' (same server, system "
+                         "identifier %s, port %d): a shadow must be a separate, empty database "
+                         "(migrations are replayed into it, and drift.reset_shadow drops its "
+                         "schema); name another database, or use drift.shadow: create",
+                         sh->env, b.database, b.system_identifier, b.port);
+    return GATE_OK;
+}
+
+static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_target *t,
+                               struct gate_err *err)
+{
+    const char *val;
+    char *what = NULL;
+    enum gate_code rc;
+
+    if (!t || !t->shadow_url_env)
+        return gate_fail(err, GATE_E_USAGE,
+                         "no shadow database: the target%s%s names no shadow_url_env and "
+                         "drift.shadow is not 'create' (set targets.NAME.shadow_url_env, or "
+                         "drift.shadow: create for a temporary database on the target's server)",
+                         t && t->name ? " " : "", t && t->name ? t->name : "");
+    sh->env = t->shadow_url_env;
+    val = getenv(t->shadow_url_env);
+    if (!val || !*val)
+        return gate_fail(err, GATE_E_USAGE,
+                         "%s is not set: %s reads the shadow database's URL from it (an empty "
+                         "scratch database, never the target)",
+                         t->shadow_url_env, sh->command);
+    if (gate_db_url_parse(val, &sh->url, err))
+        return err ? err->code : GATE_E_USAGE;
+    (void)snprintf(sh->name, sizeof(sh->name), "%s", sh->url.database);
+    if (has_prefix(sh->url.database, GATE_SHADOW_CACHE_PREFIX) ||
+        has_prefix(sh->url.database, GATE_SHADOW_PREFIX))
+        return gate_fail(err, GATE_E_USAGE,
+                         "%s names database '%s', which prisma-gate itself creates (%s) and "
+                         "drops or prunes: it is never used as a configured shadow",
+                         sh->env, sh->url.database,
+                         has_prefix(sh->url.database, GATE_SHADOW_PREFIX) ? "a temporary shadow"
+                                                                          : "a replay cache");
+    if (!sh->url.schema && sh->target_url && sh->target_url->schema)
+        sh->url.schema = gate_xstrdup(sh->target_url->schema);
+    sh->schema = gate_xstrdup(gate_db_url_schema(&sh->url));
+    if (gate_db_connect(&sh->url, &sh->db, err))
+        return GATE_E_DB;
+    rc = not_the_target(sh, err);
+    if (rc)
+        return rc;
+    if (contents(sh->db, sh->schema, &what, err))
+        return GATE_E_DB;
+    if (*what && sh->reset) {
+        free(what);
+        what = NULL;
+        if (reset_shadow(sh, err) || contents(sh->db, sh->schema, &what, err))
+            return GATE_E_DB;
+        if (*what) {
+            rc = gate_fail(err, GATE_E_USAGE,
+                           "the shadow database '%s' (%s) still holds %s after the reset: "
+                           "drift.reset_shadow resets only schema '%s', as Prisma does; empty "
+                           "the rest by hand or name another database",
+                           sh->name, sh->env, what, sh->schema);
+            free(what);
+            return rc;
+        }
+    } else if (*what) {
+        rc = gate_fail(err, GATE_E_USAGE,
+                       "the shadow database '%s' (%s) is not empty: it holds %s. A shadow must "
+                       "be empty (the migrations are replayed into it); empty it, name another "
+                       "database, or set drift.reset_shadow: true to reset it as Prisma does "
+                       "(DROP SCHEMA \"%s\" CASCADE)",
+                       sh->name, sh->env, what, sh->schema);
+        free(what);
+        return rc;
+    }
+    free(what);
+    sh->checked_empty = true;
+    {
+        struct gate_db_result *r = NULL;
+        char *lit = gate_db_quote_literal(sh->schema);
+        char *sql = gate_xasprintf("SELECT 1 FROM pg_namespace WHERE nspname = %s", lit);
+
+        rc = gate_db_exec(sh->db, sql, &r, err);
+        sh->schema_was_there = gate_db_result_rows(r) > 0;
+        gate_db_result_free(r);
+        free(sql);
+        free(lit);
+        if (rc)
+            return rc;
+    }
+    if (sh->cache > 0) {
+        /*
+         * the replay runs in a temporary database on this server; this one
+         * is the way in, connected with a URL of its own (a connection
+         * keeps its URL's address, and sh->url is replaced later)
+         */
+        gate_db_close(sh->db);
+        sh->db = NULL;
+        gate_db_url_copy(&sh->url, NULL, &sh->door_url);
+        if (gate_db_connect(&sh->door_url, &sh->door, err))
+            return GATE_E_DB;
+        sh->door_owned = true;
+        sh->db = sh->door;
+    }
+    return GATE_OK;
+}
+
+static enum gate_code open_create(struct gate_shadow *sh, struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    const char *v;
+    bool can;
+
+    if (!sh->target_url || !sh->target_db)
+        return gate_fail(err, GATE_E_USAGE,
+                         "drift.shadow: create makes a temporary database on the target's "
+                         "server, but the target's URL is not available");
+    gate_db_url_copy(sh->target_url, NULL, &sh->door_url);
+    sh->door = sh->target_db;
+    sh->schema = gate_xstrdup(gate_db_url_schema(sh->target_url));
+    if (gate_db_exec(sh->door,
+                     "SELECT rolcreatedb OR rolsuper, current_user FROM pg_roles WHERE rolname = "
+                     "current_user",
+                     &r, err))
+        return GATE_E_DB;
+    v = gate_db_result_value(r, 0, 0);
+    can = v && !strcmp(v, "t");
+    if (!can) {
+        v = gate_db_result_value(r, 0, 1);
+        (void)gate_fail(err, GATE_E_DB,
+                        "drift.shadow: create needs a role that may create databases, and '%s' "
+                        "has no CREATEDB on %s:%d (ALTER ROLE \"%s\" CREATEDB; or name an empty "
+                        "scratch database with the target's shadow_url_env)",
+                        v ? v : "?", sh->target_url->host, sh->target_url->port, v ? v : "?");
+        gate_db_result_free(r);
+        return GATE_E_DB;
+    }
+    gate_db_result_free(r);
+    return GATE_OK;
+}
+
+enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_shadow **out,
+                                struct gate_err *err)
+{
+    struct gate_shadow *sh = gate_xcalloc(1, sizeof(*sh));
+    struct gate_policy defaults;
+    const struct gate_policy *pol = o->pol;
+    enum gate_code rc;
+
+    *out = NULL;
+    if (!pol) {
+        gate_policy_defaults(&defaults);
+        pol = &defaults;
+    }
+    sh->mode = pol->drift.shadow;
+    sh->reset = pol->drift.reset_shadow;
+    sh->cache = pol->drift.cache;
+    sh->timeout_ms = pol->drift.timeout_ms;
+    sh->command = o->command ? o->command : "prisma-gate";
+    sh->target_url = o->target_url;
+    sh->target_db = o->target_db;
+    gate_stop_install();
+    rc = sh->mode == GATE_DRIFT_SHADOW_CREATE ? open_create(sh, err) : open_url(sh, o->target, err);
+    if (rc) {
+        shadow_free(sh);
+        return rc;
+    }
+    *out = sh;
+    return GATE_OK;
+}
+
+/* ---------------------------------------------------------------- cache */
+
+void gate_shadow_cache_names(const char *schema, const struct gate_replay_set *set,
+                             char (*names)[64])
+{
+    char d[65];
+    struct gate_buf b = {0};
+
+    gate_buf_adds(&b, "prisma-gate replay cache v1\n");
+    gate_buf_adds(&b, schema);
+    gate_sha256_hex(b.data, b.len, d);
+    for (size_t k = 0; k < set->n; k++) {
+        b.len = 0;
+        gate_buf_adds(&b, d);
+        gate_buf_addc(&b, '\n');
+        gate_buf_adds(&b, set->items[k].checksum);
+        gate_sha256_hex(b.data, b.len, d);
+        (void)snprintf(names[k], 64, "%s%.16s", GATE_SHADOW_CACHE_PREFIX, d);
+    }
+    gate_buf_release(&b);
+}
+
+struct cache_db {
+    char *name;
+    long long used; /* wall ms from the comment, 0 unknown */
+};
+
+static void cache_list_free(struct cache_db *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i].name);
+    free(c);
+}
+
+/* The replay cache databases on the door's server. */
+static enum gate_code cache_list(struct gate_shadow *sh, struct cache_db **out, size_t *n,
+                                 struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+    int rows;
+
+    *out = NULL;
+    *n = 0;
+    if (gate_db_exec(sh->door,
+                     "SELECT datname, COALESCE(shobj_description(oid, 'pg_database'), '') FROM "
+                     "pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%'",
+                     &r, err))
+        return GATE_E_DB;
+    rows = gate_db_result_rows(r);
+    *out = gate_xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(**out));
+    for (int i = 0; i < rows; i++) {
+        const char *name = gate_db_result_value(r, i, 0);
+        const char *c = gate_db_result_value(r, i, 1);
+        const char *u = c ? strstr(c, "used=") : NULL;
+
+        (*out)[*n].name = gate_xstrdup(name ? name : "");
+        (*out)[*n].used = u ? strtoll(u + 5, NULL, 10) : 0;
+        (*n)++;
+    }
+    gate_db_result_free(r);
+    return GATE_OK;
+}
+
+static void cache_touch(struct gate_shadow *sh, const char *name, size_t k)
+{
+    char *q = gate_db_quote_ident(name);
+    char *lit;
+    char text[200];
+    struct gate_err ignore = {0};
+
+    (void)snprintf(text, sizeof(text),
+                   "prisma-gate replay cache; used=%lld; migrations=%zu; schema=%s", wall_ms(), k,
+                   sh->schema);
+    lit = gate_db_quote_literal(text);
+    (void)execf(sh->door, &ignore, "COMMENT ON DATABASE %s IS %s", q, lit);
+    free(lit);
+    free(q);
+}
+
+static int cmp_used_desc(const void *a, const void *b)
+{
+    const struct cache_db *x = a, *y = b;
+
+    return x->used < y->used ? 1 : x->used > y->used ? -1 : strcmp(x->name, y->name);
+}
+
+/* Drop cache databases beyond drift.cache, least recently used first. */
+static void cache_prune(struct gate_shadow *sh)
+{
+    struct cache_db *c = NULL;
+    size_t n = 0;
+    struct gate_err err = {0};
+
+    if (cache_list(sh, &c, &n, &err)) {
+        gate_verbosef("shadow: cannot list the replay cache: %s", err.msg);
+        return;
+    }
+    qsort(c, n, sizeof(*c), cmp_used_desc);
+    for (size_t i = (size_t)sh->cache; i < n; i++) {
+        char *q = gate_db_quote_ident(c[i].name);
+
+        gate_err_clear(&err);
+        /* no FORCE: a cache another run is copying right now stays */
+        if (execf(sh->door, &err, "DROP DATABASE IF EXISTS %s", q))
+            gate_verbosef("shadow: cannot prune replay cache '%s': %s", c[i].name, err.msg);
+        else
+            gate_verbosef("shadow: pruned replay cache '%s' (drift.cache: %d)", c[i].name,
+                          sh->cache);
+        free(q);
+    }
+    cache_list_free(c, n);
+}
+
+/* ------------------------------------------------------------- replay */
+
+/* CREATE DATABASE name [TEMPLATE tpl] through the door (cancelled by a stop signal). */
+static enum gate_code create_db(struct gate_shadow *sh, const char *name, const char *tpl,
+                                struct gate_err *err)
+{
+    char *q = gate_db_quote_ident(name);
+    char *t = tpl ? gate_db_quote_ident(tpl) : NULL;
+    enum gate_code rc;
+
+    gate_db_cancel_on_stop(sh->door);
+    rc = execf(sh->door, err, "CREATE DATABASE %s%s%s", q, t ? " TEMPLATE " : "", t ? t : "");
+    gate_db_cancel_on_stop(NULL);
+    free(q);
+    free(t);
+    return rc;
+}
+
+static enum gate_code connect_shadow(struct gate_shadow *sh, struct gate_err *err)
+{
+    return gate_db_connect(&sh->url, &sh->db, err);
+}
+
+/* Create the temporary shadow, from the template tpl when not NULL. */
+static enum gate_code create_temporary(struct gate_shadow *sh, const char *tpl,
+                                       struct gate_err *err)
+{
+    char hex[17];
+    char sig[32];
+    int stop = gate_stop_signal();
+
+    if (stop)
+        return gate_fail(err, GATE_E_DB, "stopped by %s before the shadow database was created",
+                         gate_signal_name(stop, sig, sizeof(sig)));
+    random_hex(hex);
+    (void)snprintf(sh->name, sizeof(sh->name), "%s%s", GATE_SHADOW_PREFIX, hex);
+    if (create_db(sh, sh->name, tpl, err)) {
+        const char *state = gate_db_last_sqlstate(sh->door);
+
+        if (!strcmp(state, "42501"))
+            return gate_fail(err, GATE_E_DB,
+                             "cannot create the temporary shadow database '%s' on %s:%d: the "
+                             "role has no CREATEDB (ALTER ROLE ... CREATEDB), or name an empty "
+                             "scratch database with the target's shadow_url_env",
+                             sh->name, sh->door_url.host, sh->door_url.port);
+        return GATE_E_DB;
+    }
+    sh->temporary = true;
+    gate_verbosef("shadow: created temporary database '%s'%s%s", sh->name,
+                  tpl ? " from replay cache " : "", tpl ? tpl : "");
+    gate_db_url_release(&sh->url);
+    gate_db_url_copy(&sh->door_url, sh->name, &sh->url);
+    if (!sh->url.schema && sh->target_url && sh->target_url->schema)
+        sh->url.schema = gate_xstrdup(sh->target_url->schema);
+    if (connect_shadow(sh, err))
+        return GATE_E_DB;
+    if (!tpl && strcmp(sh->schema, "public") != 0) {
+        /* a new database has only public: Prisma creates the schema in use before it replays */
+        char *q = gate_db_quote_ident(sh->schema);
+        enum gate_code rc = execf(sh->db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);
+
+        free(q);
+        return rc;
+    }
+    return GATE_OK;
+}
+
+/*
+ * The whole set is cached: connect to the cache database itself, in a
+ * read-only session, instead of copying it (the copy and its drop are most
+ * of a warm run). False when it cannot be reached (the caller copies).
+ */
+static bool use_cache_as_is(struct gate_shadow *sh, const char *name)
+{
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+
+    gate_db_url_release(&sh->url);
+    gate_db_url_copy(&sh->door_url, name, &sh->url);
+    if (!sh->url.schema && sh->target_url && sh->target_url->schema)
+        sh->url.schema = gate_xstrdup(sh->target_url->schema);
+    if (gate_db_connect(&sh->url, &db, &err) ||
+        exec(db, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", &err)) {
+        gate_verbosef("shadow: cannot use replay cache '%s' as it is (%s); copying it", name,
+                      err.msg);
+        gate_db_close(db);
+        return false;
+    }
+    if (sh->db && sh->db != sh->door)
+        gate_db_close(sh->db);
+    sh->db = db;
+    sh->on_cache = true;
+    (void)snprintf(sh->name, sizeof(sh->name), "%s", name);
+    return true;
+}
+
+/*
+ * The schema in use exists before the first migration runs, as Prisma makes
+ * it on the target (a fresh database has only public; with ?schema=tenant
+ * the first CREATE TABLE would find no schema to create in).
+ */
+static enum gate_code ensure_schema(struct gate_shadow *sh, struct gate_err *err)
+{
+    char *q = gate_db_quote_ident(sh->schema);
+    enum gate_code rc = execf(sh->db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);
+
+    free(q);
+    return rc;
+}
+
+/* Keep the shadow as it is now as cache database name (the connection is reopened). */
+static void cache_save(struct gate_shadow *sh, const char *name, size_t k,
+                       struct gate_replay_result *res)
+{
+    struct gate_err err = {0};
+
+    gate_db_close(sh->db);
+    sh->db = NULL;
+    if (create_db(sh, name, sh->name, &err)) {
+        if (strcmp(gate_db_last_sqlstate(sh->door), "42P04") != 0)
+            gate_warnf("replay cache: cannot save '%s': %s", name, err.msg);
+    } else {
+        (void)snprintf(res->cache_saved, sizeof(res->cache_saved), "%s", name);
+        gate_verbosef("shadow: saved replay cache '%s' (%zu migrations)", name, k);
+    }
+    cache_touch(sh, name, k);
+}
+
+enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_replay_set *set,
+                                  size_t cache_at, struct gate_replay_result *res,
+                                  struct gate_err *err)
+{
+    struct gate_replay_opts ro = {0};
+    char(*names)[64] = NULL;
+    size_t from = 0;
+    long long t0 = gate_replay_now_ms();
+    enum gate_code rc = GATE_OK;
+    bool cache = sh->cache > 0;
+
+    if (sh->replayed)
+        GATE_BUG("gate_shadow_replay called twice on one shadow");
+    sh->replayed = true;
+    res->total = set->n;
+    if (!cache_at || cache_at > set->n)
+        cache_at = set->n;
+    if (sh->timeout_ms > 0)
+        ro.deadline_ms = t0 + sh->timeout_ms;
+    if (cache && set->n) {
+        struct cache_db *c = NULL;
+        size_t nc = 0;
+
+        names = gate_xcalloc(set->n, sizeof(*names));
+        gate_shadow_cache_names(sh->schema, set, names);
+        if (cache_list(sh, &c, &nc, err))
+            rc = GATE_E_DB;
+        for (size_t k = set->n; k > 0 && !rc && !from; k--) {
+            for (size_t i = 0; i < nc && !from; i++) {
+                if (!strcmp(c[i].name, names[k - 1]))
+                    from = k;
+            }
+        }
+        cache_list_free(c, nc);
+    }
+    if (!rc && cache && from && from == set->n && use_cache_as_is(sh, names[from - 1])) {
+        (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
+        res->from_cache = from;
+        cache_touch(sh, names[from - 1], from);
+        gate_verbosef("shadow: all %zu migrations are in replay cache '%s': used as the shadow, "
+                      "read-only, without a copy",
+                      from, names[from - 1]);
+        cache_prune(sh);
+        free(names);
+        res->ms = gate_replay_now_ms() - t0;
+        return GATE_OK;
+    }
+    if (!rc && (sh->mode == GATE_DRIFT_SHADOW_CREATE || cache)) {
+        if (from) {
+            struct gate_err terr = {0};
+
+            if (create_temporary(sh, names[from - 1], &terr)) {
+                if (sh->temporary || gate_stop_signal()) {
+                    rc = gate_fail(err, terr.code, "%s", terr.msg);
+                } else {
+                    gate_verbosef("shadow: cannot start from replay cache '%s' (%s); replaying "
+                                  "everything",
+                                  names[from - 1], terr.msg);
+                    from = 0;
+                }
+            } else {
+                (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
+                res->from_cache = from;
+                cache_touch(sh, names[from - 1], from);
+            }
+        }
+        if (!rc && !from && !sh->temporary) {
+            struct gate_err terr = {0};
+
+            if (create_temporary(sh, NULL, &terr)) {
+                if (sh->mode == GATE_DRIFT_SHADOW_URL && !sh->temporary && !gate_stop_signal()) {
+                    /* url mode: the configured shadow (checked empty) still works, uncached */
+                    gate_warnf("replay cache off: %s", terr.msg);
+                    cache = false;
+                    sh->door = NULL;
+                    sh->door_owned = false;
+                    (void)snprintf(sh->name, sizeof(sh->name), "%s", sh->url.database);
+                } else {
+                    rc = gate_fail(err, terr.code, "%s", terr.msg);
+                }
+            }
+        }
+    }
+    if (!rc && from)
+        gate_verbosef("shadow: %zu of %zu migrations from replay cache '%s'; replaying %zu", from,
+                      set->n, res->cache_hit, set->n - from);
+    if (!rc && !from && !sh->temporary)
+        rc = ensure_schema(sh, err); /* a temporary one got it when it was created */
+    if (!rc && cache && from < cache_at) {
+        rc = gate_replay_run(sh->db, set, from, cache_at, &ro, res, err);
+        if (!rc && !res->failed)
+            cache_save(sh, names[cache_at - 1], cache_at, res);
+        if (!rc && !res->failed && !sh->db)
+            rc = connect_shadow(sh, err);
+        from = cache_at;
+    }
+    if (!rc && !res->failed && from < set->n)
+        rc = gate_replay_run(sh->db, set, from, set->n, &ro, res, err);
+    if (cache && !rc)
+        cache_prune(sh);
+    free(names);
+    res->ms = gate_replay_now_ms() - t0;
+    return rc;
+}
+
+/* ------------------------------------------------------------ accessors */
+
+struct gate_db *gate_shadow_db(struct gate_shadow *sh)
+{
+    return sh->replayed ? sh->db : NULL;
+}
+
+const struct gate_db_url *gate_shadow_url(const struct gate_shadow *sh)
+{
+    return &sh->url;
+}
+
+const char *gate_shadow_schema(const struct gate_shadow *sh)
+{
+    return sh->schema;
+}
+
+const char *gate_shadow_database(const struct gate_shadow *sh)
+{
+    return sh->name;
+}
+
+bool gate_shadow_is_temporary(const struct gate_shadow *sh)
+{
+    return sh->temporary;
+}
+
+/* ---------------------------------------------------------------- close */
+
+/*
+ * A configured shadow was empty when this run began and holds only what
+ * the replay made: leave it empty for the next run (which refuses a
+ * non-empty one), the way Prisma resets a shadow: every schema the replay
+ * made is dropped, public and the schema in use are dropped and made
+ * again, extensions (but plpgsql) are dropped.
+ */
+static enum gate_code empty_again(struct gate_shadow *sh, struct gate_err *err)
+{
+    struct gate_db *db = sh->db;
+    struct gate_db *fresh = NULL;
+    struct gate_db_result *r = NULL;
+    enum gate_code rc = GATE_OK;
+    int n;
+
+    if (!gate_db_alive(db)) {
+        if (gate_db_connect(&sh->url, &fresh, err))
+            return GATE_E_DB;
+        db = fresh;
+    }
+    {
+        char *lit = gate_db_quote_literal(sh->schema_was_there ? sh->schema : "public");
+        char *sql = gate_xasprintf(
+            "SELECT nspname, nspname IN ('public', %s) FROM pg_namespace WHERE nspname NOT IN "
+            "('pg_catalog', 'information_schema', 'pg_toast') AND nspname NOT LIKE "
+            "'pg\\_temp\\_%%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%%' UNION SELECT "
+            "extname, NULL FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 2 NULLS FIRST",
+            lit);
+
+        rc = gate_db_exec(db, sql, &r, err);
+        free(sql);
+        free(lit);
+        if (rc) {
+            gate_db_close(fresh);
+            return GATE_E_DB;
+        }
+    }
+    n = gate_db_result_rows(r);
+    for (int i = 0; i < n && !rc; i++) {
+        const char *name = gate_db_result_value(r, i, 0);
+        const char *keep = gate_db_result_value(r, i, 1);
+        char *q = gate_db_quote_ident(name ? name : "");
+
+        if (!keep)
+            rc = execf(db, err, "DROP EXTENSION IF EXISTS %s CASCADE", q);
+        else if (!strcmp(keep, "t"))
+            rc = execf(db, err, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", q, q);
+        else
+            rc = execf(db, err, "DROP SCHEMA IF EXISTS %s CASCADE", q);
+        free(q);
+    }
+    gate_db_result_free(r);
+    if (!rc && sh->schema_was_there && strcmp(sh->schema, "public") != 0) {
+        char *q = gate_db_quote_ident(sh->schema);
+
+        rc = execf(db, err, "CREATE SCHEMA IF NOT EXISTS %s", q);
+        free(q);
+    }
+    gate_db_close(fresh);
+    return rc;
+}
+
+/* DROP DATABASE ... WITH (FORCE); without FORCE before PostgreSQL 13. */
+static enum gate_code drop_db(struct gate_db *door, const char *name, struct gate_err *err)
+{
+    char *q = gate_db_quote_ident(name);
+    struct gate_err ferr = {0};
+    enum gate_code rc = execf(door, &ferr, "DROP DATABASE IF EXISTS %s WITH (FORCE)", q);
+
+    if (rc && !strcmp(gate_db_last_sqlstate(door), "42601"))
+        rc = execf(door, err, "DROP DATABASE IF EXISTS %s", q);
+    else if (rc)
+        (void)gate_fail(err, ferr.code, "%s", ferr.msg);
+    free(q);
+    return rc;
+}
+
+enum gate_code gate_shadow_close(struct gate_shadow *sh, struct gate_err *err)
+{
+    enum gate_code rc = GATE_OK;
+
+    if (!sh)
+        return GATE_OK;
+    if (!sh->temporary && !sh->on_cache && sh->checked_empty && sh->replayed && sh->db) {
+        struct gate_err eerr = {0};
+
+        if (empty_again(sh, &eerr))
+            rc = gate_fail(err, GATE_E_DB,
+                           "cannot empty the shadow database '%s' again after the replay: %s; "
+                           "the next run refuses it until it is emptied (or "
+                           "drift.reset_shadow: true)",
+                           sh->name, eerr.msg);
+        else
+            gate_verbosef("shadow: emptied database '%s' again", sh->name);
+    }
+    if (sh->db && sh->db != sh->door)
+        gate_db_close(sh->db);
+    sh->db = NULL;
+    if (sh->temporary) {
+        struct gate_db *door = sh->door;
+        struct gate_db *fresh = NULL;
+        struct gate_err derr = {0};
+
+        if (!gate_db_alive(door)) {
+            /* the way in went away (a stop cancelled it, the server restarted): once more */
+            if (gate_db_reconnect(&sh->door_url, 3, 500, &fresh, &derr) == GATE_OK)
+                door = fresh;
+        }
+        if (door && gate_db_alive(door) && !drop_db(door, sh->name, &derr)) {
+            gate_verbosef("shadow: dropped temporary database '%s'", sh->name);
+        } else {
+            rc = gate_fail(err, GATE_E_DB,
+                           "cannot drop the temporary shadow database '%s' on %s:%d: %s; drop it "
+                           "by hand: DROP DATABASE \"%s\" WITH (FORCE)",
+                           sh->name, sh->door_url.host, sh->door_url.port,
+                           derr.msg[0] ? derr.msg : "no connection", sh->name);
+        }
+        gate_db_close(fresh);
+    }
+    shadow_free(sh);
+    return rc;
+}

@@ -1,0 +1,1 @@
+-C tests/golden/cli/data/empty-dir targets --format github-matrix

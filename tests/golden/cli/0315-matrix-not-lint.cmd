@@ -1,0 +1,1 @@
+lint --format github-matrix

@@ -1,0 +1,1 @@
+summary --format json tests/golden/cli/data/summary/eu.json tests/golden/cli/data/summary/lint.json

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/drift-bad.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/drift-ok.yml lint tests/golden/policy/data/ok.sql

@@ -1,0 +1,1 @@
+-p tests/golden/policy/data/drift-misplaced.yml lint tests/golden/policy/data/ok.sql
