@@ -641,8 +641,14 @@ scale_gen() {
             else if (k == "create-index") {
                 printf "CREATE TABLE \"t%d\" (\"id\" INTEGER NOT NULL);\n", i
                 printf "CREATE INDEX \"t%d_id_idx\" ON \"t%d\"(\"id\");\n", i, i
+            } else if (k == "enum") {
+                if (i == 0) printf "CREATE TABLE \"t\" (\"e\" \"E\");\n"
+                printf "ALTER TYPE \"E\" ADD VALUE \x27v%d\x27;\n", i
             } else printf "DROP TABLE \"t%d\";\n", i
-        } }' >"$dir/20240101000000_big/migration.sql"
+        }
+        for (i = 0; k == "enum" && i < n; i++)
+            printf "INSERT INTO \"t\" (\"e\") VALUES (\x27v%d\x27);\n", i
+        }' >"$dir/20240101000000_big/migration.sql"
 }
 
 # scale_cpu DIR FORMAT: median CPU ms of `lint --format FORMAT DIR` into SCALE_CPU.
@@ -677,7 +683,9 @@ section_scaling() {
         "migrations json|N migrations of one statement" \
         "findings sarif|SARIF of one file with N findings" \
         "findings gitlab|GitLab of one file with N findings" \
-        "findings junit|JUnit of one file with N findings"; do
+        "findings junit|JUnit of one file with N findings" \
+        "findings markdown|Markdown of one file with N findings" \
+        "enum json|N x ADD VALUE, then N x INSERT using them (one file)"; do
         IFS='|' read -r kf label <<<"$spec"
         read -r kind fmt <<<"$kf"
         scale_gen "$kind" "$n" "$WORK/scale-a"

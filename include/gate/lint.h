@@ -128,6 +128,42 @@ bool gate_lint_lock_timeout_set(const struct gate_lint_ctx *ctx, int idx);
  * than static variables (files may be linted on several threads later).
  */
 void *gate_lint_state(struct gate_lint_ctx *ctx, const struct gate_rule_family *fam, size_t size);
+/*
+ * Positions of statements by the object they act on, indexed once per
+ * file so that "was it created / renamed / dropped before (after)
+ * statement idx" costs a hash lookup, not a rescan of the file.
+ */
+enum gate_lint_pos {
+    GATE_POS_CREATE,         /* CREATE TABLE [AS] / VIEW / TYPE / ENUM / DOMAIN / SCHEMA: st->rel */
+    GATE_POS_RENAME_TYPE,    /* ALTER TYPE q RENAME TO x (newname set): st->rel */
+    GATE_POS_DROP_TYPE,      /* DROP TYPE ..., q, ...: each object */
+    GATE_POS_RENAME_REL_TO,  /* ALTER TABLE/VIEW/MATVIEW x RENAME TO q: {x's schema, newname} */
+    GATE_POS_RENAME_TYPE_TO, /* ALTER TYPE/DOMAIN x RENAME TO q: {x's schema, newname} */
+    GATE_POS_ADD_COLUMN,     /* ALTER TABLE q ADD COLUMN sub */
+    GATE_POS_NOT_NULL_CHECK, /* ALTER TABLE q ADD CHECK (sub IS NOT NULL), valid */
+    GATE_POS_ADD_VALUE,      /* ALTER TYPE ... ADD VALUE: key {NULL, the first value} */
+};
+
+/* The statement kinds GATE_POS_CREATE indexes. */
+bool gate_lint_pos_create_kind(enum gate_stmt_kind kind);
+
+/*
+ * The ascending indexes of the statements of class `what` on object q
+ * (schema NULL is public) and, for the column classes, column sub; *n is
+ * their number (0 and NULL when none, or when q has no name).
+ */
+const int *gate_lint_positions(const struct gate_lint_ctx *ctx, enum gate_lint_pos what,
+                               const struct gate_qname *q, const char *sub, int *n);
+
+/* First i with pos[i] >= idx (n when none): pos ascending. */
+int gate_lint_pos_lower(const int *pos, int n, int idx);
+
+/* Line (1-based, counting '\n' only) of byte offset off, from a line index built once. */
+int gate_lint_line_of(const struct gate_lint_ctx *ctx, int off);
+
+/* size bytes (zeroed) that live until the current file is done. */
+void *gate_lint_scratch(struct gate_lint_ctx *ctx, size_t size);
+
 /* Source text of statement idx (borrowed, not NUL-terminated: use length). */
 const char *gate_lint_text(const struct gate_lint_ctx *ctx, int offset);
 

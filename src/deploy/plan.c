@@ -13,6 +13,7 @@
 #include "gate/digest.h"
 #include "gate/fs.h"
 #include "gate/history.h"
+#include "gate/hmap.h"
 #include "gate/lint.h"
 #include "gate/migrations.h"
 #include "gate/msg.h"
@@ -99,6 +100,7 @@ struct plan_state {
     size_t nratings, capratings;
     enum gate_risk *base; /* per pending migration: its statements' risk */
     size_t nbase, capbase;
+    struct gate_hmap table_index; /* "schema\0name" -> index into p->tables + 1 (num) */
 };
 
 static void problem(struct plan_state *st, const char *fmt, ...) GATE_PRINTF(2, 3);
@@ -128,6 +130,7 @@ static void release(struct plan_state *st)
     free(st->live);
     free(st->ratings);
     free(st->base);
+    gate_hmap_release(&st->table_index);
     gate_hist_result_release(&st->res);
     gate_hist_db_release(&st->hdb);
     gate_local_migrations_release(&st->lm);
@@ -176,14 +179,35 @@ static bool lock_mismatch(struct plan_state *st)
 
 /* ------------------------------------------------------------ tables */
 
-static struct gate_plan_table *find_table(struct gate_run_plan *p, const char *schema,
+/* The key of table schema.name in the plan's table index. */
+static void table_key(struct gate_buf *b, const char *schema, const char *name)
+{
+    gate_buf_reset(b);
+    gate_buf_adds(b, schema);
+    gate_buf_addc(b, '\0');
+    gate_buf_adds(b, name);
+}
+
+/* Index (into p->tables) of table schema.name, or -1: a hashed lookup. */
+static long table_index(const struct plan_state *st, const char *schema, const char *name)
+{
+    struct gate_buf b = {0};
+    const struct gate_hmap_entry *e;
+
+    if (!schema || !name)
+        return -1;
+    table_key(&b, schema, name);
+    e = gate_hmap_find(&st->table_index, b.data, b.len);
+    gate_buf_release(&b);
+    return e ? (long)e->num - 1 : -1;
+}
+
+static struct gate_plan_table *find_table(const struct plan_state *st, const char *schema,
                                           const char *name)
 {
-    for (size_t i = 0; i < p->ntables; i++) {
-        if (!strcmp(p->tables[i].name, name) && !strcmp(p->tables[i].schema, schema))
-            return &p->tables[i];
-    }
-    return NULL;
+    long i = table_index(st, schema, name);
+
+    return i >= 0 ? &st->p->tables[i] : NULL;
 }
 
 static void note_table(struct plan_state *st, const struct gate_qname *q, bool created)
@@ -195,7 +219,7 @@ static void note_table(struct plan_state *st, const struct gate_qname *q, bool c
     if (!q || !q->name || !*q->name)
         return;
     schema = q->schema ? q->schema : st->run->target->schema;
-    if (find_table(p, schema, q->name))
+    if (find_table(st, schema, q->name))
         return;
     if (p->ntables >= st->captables) {
         size_t cap = st->captables ? 2 * st->captables : 16;
@@ -205,6 +229,13 @@ static void note_table(struct plan_state *st, const struct gate_qname *q, bool c
             memcpy(nt, p->tables, p->ntables * sizeof(*nt));
         p->tables = nt;
         st->captables = cap;
+    }
+    {
+        struct gate_buf b = {0};
+
+        table_key(&b, schema, q->name);
+        gate_hmap_upsert(&st->table_index, b.data, b.len, NULL)->num = p->ntables + 1;
+        gate_buf_release(&b);
     }
     t = &p->tables[p->ntables++];
     memset(t, 0, sizeof(*t));
@@ -268,6 +299,33 @@ static long long to_ll(const char *s)
     return end == s ? -1 : v;
 }
 
+/* The plan's table schemas (or names) as one quoted text[] literal: '{"a","b"}'. */
+static void array_literal(struct gate_buf *sql, const struct gate_run_plan *p, bool schemas)
+{
+    struct gate_buf a = {0};
+    char *q;
+
+    gate_buf_addc(&a, '{');
+    for (size_t i = 0; i < p->ntables; i++) {
+        const char *v = schemas ? p->tables[i].schema : p->tables[i].name;
+
+        if (i)
+            gate_buf_addc(&a, ',');
+        gate_buf_addc(&a, '"');
+        for (; *v; v++) {
+            if (*v == '"' || *v == '\\')
+                gate_buf_addc(&a, '\\');
+            gate_buf_addc(&a, *v);
+        }
+        gate_buf_addc(&a, '"');
+    }
+    gate_buf_addc(&a, '}');
+    q = gate_db_quote_literal(gate_buf_str(&a));
+    gate_buf_adds(sql, q);
+    free(q);
+    gate_buf_release(&a);
+}
+
 /*
  * Sizes of the noted tables: one catalog query for the whole plan. Rows:
  * the planner's estimate (reltuples, kept current by autovacuum/ANALYZE);
@@ -284,23 +342,25 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
 
     if (!p->ntables)
         return GATE_OK;
-    gate_buf_adds(&sql, "SELECT n.nspname, c.relname, "
+    /* the size functions lock each table: never wait long for one an ALTER holds */
+    gate_buf_adds(&sql, "SET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '30s'; "
+                        "SELECT n.nspname, c.relname, "
                         "(CASE WHEN c.reltuples >= 0 THEN c.reltuples "
                         "ELSE COALESCE(s.n_live_tup, 0) END)::bigint, "
                         "pg_total_relation_size(c.oid), c.relkind IN ('r', 'p'), "
                         "c.relrowsecurity "
                         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid "
-                        "WHERE (n.nspname, c.relname) IN (");
-    for (size_t i = 0; i < p->ntables; i++) {
-        char *qs = gate_db_quote_literal(p->tables[i].schema);
-        char *qn = gate_db_quote_literal(p->tables[i].name);
-
-        gate_buf_printf(&sql, "%s(%s, %s)", i ? ", " : "", qs, qn);
-        free(qs);
-        free(qn);
-    }
-    gate_buf_adds(&sql, ")");
+                        "JOIN unnest(");
+    /*
+     * The names go in as two array literals, one value each for the
+     * parser: an IN list of (schema, name) rows grows the parse tree with
+     * every table, and 10,000 of them overflow PostgreSQL's stack.
+     */
+    array_literal(&sql, p, true);
+    gate_buf_adds(&sql, "::text[], ");
+    array_literal(&sql, p, false);
+    gate_buf_adds(&sql, "::text[]) AS w(s, n) ON w.s = n.nspname AND w.n = c.relname");
     rc = gate_db_exec(db, gate_buf_str(&sql), &r, err);
     gate_buf_release(&sql);
     if (rc)
@@ -309,7 +369,7 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
         p->tables[i].exists = false;
     for (int i = 0; r && i < gate_db_result_rows(r); i++) {
         struct gate_plan_table *t =
-            find_table(p, gate_db_result_value(r, i, 0), gate_db_result_value(r, i, 1));
+            find_table(st, gate_db_result_value(r, i, 0), gate_db_result_value(r, i, 1));
 
         if (!t)
             continue;
@@ -328,26 +388,49 @@ static enum gate_code measure_tables(struct plan_state *st, struct gate_db *db,
     return GATE_OK;
 }
 
-/* The finding's table (x, s.x, "x" or "s"."x") among the measured ones. */
+/* Keep the lowest index of table schema.name (s, n: len bytes each) in *best. */
+static void table_candidate(const struct plan_state *st, const char *s, size_t slen, const char *n,
+                            size_t nlen, long *best)
+{
+    char *schema = gate_xstrndup(s, slen);
+    char *name = gate_xstrndup(n, nlen);
+    long i = table_index(st, schema, name);
+
+    if (i >= 0 && (*best < 0 || i < *best))
+        *best = i;
+    free(schema);
+    free(name);
+}
+
+/*
+ * The finding's table (x, s.x, "x" or "s"."x") among the measured ones:
+ * every reading of the text is looked up, and the first noted table that
+ * any reading names wins.
+ */
 static const struct gate_plan_table *table_of(const struct plan_state *st, const char *quoted)
 {
-    const struct gate_run_plan *p = st->p;
+    const char *here = st->run->target->schema;
+    size_t len;
+    long best = -1;
 
     if (!quoted)
         return NULL;
-    for (size_t i = 0; i < p->ntables; i++) {
-        const struct gate_plan_table *t = &p->tables[i];
-        char a[512], b[512], c[512];
-        bool here = !strcmp(t->schema, st->run->target->schema);
-
-        (void)snprintf(a, sizeof(a), "\"%s\"", t->name);
-        (void)snprintf(b, sizeof(b), "\"%s\".\"%s\"", t->schema, t->name);
-        (void)snprintf(c, sizeof(c), "%s.%s", t->schema, t->name);
-        if ((here && (!strcmp(quoted, a) || !strcmp(quoted, t->name))) || !strcmp(quoted, b) ||
-            !strcmp(quoted, c))
-            return t;
+    len = strlen(quoted);
+    /* x and "x": a table of the target's schema */
+    table_candidate(st, here, strlen(here), quoted, len, &best);
+    if (len >= 2 && quoted[0] == '"' && quoted[len - 1] == '"')
+        table_candidate(st, here, strlen(here), quoted + 1, len - 2, &best);
+    for (size_t i = 0; i < len; i++) {
+        if (quoted[i] != '.')
+            continue;
+        /* s.x */
+        table_candidate(st, quoted, i, quoted + i + 1, len - i - 1, &best);
+        /* "s"."x" */
+        if (i >= 2 && i + 2 < len && quoted[0] == '"' && quoted[i - 1] == '"' &&
+            quoted[i + 1] == '"' && quoted[len - 1] == '"')
+            table_candidate(st, quoted + 1, i - 2, quoted + i + 2, len - i - 3, &best);
     }
-    return NULL;
+    return best >= 0 ? &st->p->tables[best] : NULL;
 }
 
 /* ------------------------------------------------------------ rating */
@@ -718,7 +801,7 @@ static void probe_empty(struct plan_state *st, struct gate_db *db)
         if (x->at.type || x->at.filled || x->at.origin == LIVE_PLAN ||
             x->f->risk <= GATE_RISK_LOW || x->f->category == GATE_CAT_BREAKING)
             continue;
-        t = find_table(st->p, x->at.tschema, x->at.tname);
+        t = find_table(st, x->at.tschema, x->at.tname);
         if (!t || !t->exists || t->probed || t->rls)
             continue;
         t->probed = true;
@@ -823,7 +906,7 @@ static void rate_one(struct plan_state *st, const struct rating *x)
     char why[1024];
 
     if (!x->at.type && origin != LIVE_PLAN) {
-        t = find_table(st->p, x->at.tschema, x->at.tname);
+        t = find_table(st, x->at.tschema, x->at.tname);
         if (origin == LIVE_PLAN_IF_NEW)
             origin = t && (t->exists || t->other) ? LIVE_TARGET : LIVE_PLAN;
     }

@@ -12,6 +12,7 @@
 #include "gate/arena.h"
 #include "gate/buf.h"
 #include "gate/catalog.h"
+#include "gate/hmap.h"
 #include "gate/rules_common.h"
 #include "gate/src.h"
 #include "gate/utf8.h"
@@ -214,6 +215,179 @@ void *gate_lint_state(struct gate_lint_ctx *ctx, const struct gate_rule_family *
         return ctx->family_state[k];
     }
     GATE_BUG("gate_lint_state: unknown rule family");
+}
+
+/* ---- per-file positions by object --------------------------------------- */
+
+struct pos_list {
+    int *v;
+    size_t n, cap;
+};
+
+bool gate_lint_pos_create_kind(enum gate_stmt_kind kind)
+{
+    switch (kind) {
+    case GATE_STMT_CREATE_TABLE:
+    case GATE_STMT_CREATE_TABLE_AS:
+    case GATE_STMT_CREATE_VIEW:
+    case GATE_STMT_CREATE_ENUM:
+    case GATE_STMT_CREATE_TYPE:
+    case GATE_STMT_CREATE_DOMAIN:
+    case GATE_STMT_CREATE_SCHEMA:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The key of (what, schema, name, sub) in buf: the schema NULL reads "public", as same_qname. */
+static void pos_key(struct gate_buf *b, enum gate_lint_pos what, const char *schema,
+                    const char *name, const char *sub)
+{
+    gate_buf_reset(b);
+    gate_buf_addc(b, (char)('A' + (int)what));
+    gate_buf_adds(b, schema ? schema : "public");
+    gate_buf_addc(b, '\0');
+    gate_buf_adds(b, name);
+    gate_buf_addc(b, '\0');
+    if (sub)
+        gate_buf_adds(b, sub);
+}
+
+static void pos_add(struct gate_lint_ctx *ctx, struct gate_buf *b, enum gate_lint_pos what,
+                    const char *schema, const char *name, const char *sub, int idx)
+{
+    struct gate_hmap_entry *e;
+    struct pos_list *l;
+    bool created;
+
+    if (!name)
+        return;
+    pos_key(b, what, schema, name, sub);
+    e = gate_hmap_upsert(&ctx->pos, b->data, b->len, &created);
+    if (created)
+        e->ptr = gate_arena_alloc(&ctx->scratch, sizeof(struct pos_list));
+    l = e->ptr;
+    if (l->n && l->v[l->n - 1] == idx)
+        return;
+    GATE_ARENA_GROW(&ctx->scratch, l->v, l->cap, l->n, l->n + 1);
+    l->v[l->n++] = idx;
+}
+
+/* Index the file's statements once (gate_lint_positions). */
+static void model_positions(struct gate_lint_ctx *ctx)
+{
+    struct gate_buf b = {0};
+
+    for (int i = 0; i < ctx->file.nstmts; i++) {
+        const struct gate_stmt *st = &ctx->file.stmts[i];
+
+        if (gate_lint_pos_create_kind(st->kind))
+            pos_add(ctx, &b, GATE_POS_CREATE, st->rel.schema, st->rel.name, NULL, i);
+        switch (st->kind) {
+        case GATE_STMT_RENAME:
+            if (!st->newname)
+                break;
+            if (st->obj == GATE_OBJ_TYPE)
+                pos_add(ctx, &b, GATE_POS_RENAME_TYPE, st->rel.schema, st->rel.name, NULL, i);
+            if (st->obj == GATE_OBJ_TABLE || st->obj == GATE_OBJ_VIEW ||
+                st->obj == GATE_OBJ_MATVIEW)
+                pos_add(ctx, &b, GATE_POS_RENAME_REL_TO, st->rel.schema, st->newname, NULL, i);
+            if (st->obj == GATE_OBJ_TYPE || st->obj == GATE_OBJ_DOMAIN)
+                pos_add(ctx, &b, GATE_POS_RENAME_TYPE_TO, st->rel.schema, st->newname, NULL, i);
+            break;
+        case GATE_STMT_DROP:
+            for (int o = 0; st->obj == GATE_OBJ_TYPE && o < st->nobjects; o++)
+                pos_add(ctx, &b, GATE_POS_DROP_TYPE, st->objects[o].schema, st->objects[o].name,
+                        NULL, i);
+            break;
+        case GATE_STMT_ALTER_TABLE:
+            for (int k = 0; k < st->ncmds; k++) {
+                const struct gate_alter_cmd *c = &st->cmds[k];
+
+                if (c->kind == GATE_ALTER_ADD_COLUMN && c->coldef && c->coldef->name)
+                    pos_add(ctx, &b, GATE_POS_ADD_COLUMN, st->rel.schema, st->rel.name,
+                            c->coldef->name, i);
+                if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons &&
+                    c->cons->kind == GATE_CONS_CHECK && !c->cons->not_valid &&
+                    c->cons->check_not_null_column)
+                    pos_add(ctx, &b, GATE_POS_NOT_NULL_CHECK, st->rel.schema, st->rel.name,
+                            c->cons->check_not_null_column, i);
+            }
+            break;
+        case GATE_STMT_ALTER_ENUM:
+            if (st->nvalues >= 1 && st->values[0])
+                pos_add(ctx, &b, GATE_POS_ADD_VALUE, NULL, st->values[0], NULL, i);
+            break;
+        default:
+            break;
+        }
+    }
+    gate_buf_release(&b);
+    ctx->pos_built = true;
+}
+
+const int *gate_lint_positions(const struct gate_lint_ctx *ctx, enum gate_lint_pos what,
+                               const struct gate_qname *q, const char *sub, int *n)
+{
+    struct gate_buf b = {0};
+    const struct gate_hmap_entry *e;
+    const struct pos_list *l;
+
+    *n = 0;
+    if (!ctx->pos_built)
+        GATE_BUG("gate_lint_positions: no index (replay-only file?)");
+    if (!q || !q->name)
+        return NULL;
+    pos_key(&b, what, q->schema, q->name, sub);
+    e = gate_hmap_find(&ctx->pos, b.data, b.len);
+    gate_buf_release(&b);
+    if (!e)
+        return NULL;
+    l = e->ptr;
+    *n = (int)l->n;
+    return l->v;
+}
+
+int gate_lint_pos_lower(const int *pos, int n, int idx)
+{
+    int lo = 0, hi = n;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (pos[mid] < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Offsets of '\n' up to the first NUL, for gate_lint_line_of(). */
+static void model_newlines(struct gate_lint_ctx *ctx)
+{
+    size_t cap = 0;
+
+    for (size_t i = 0; i < ctx->src.len && ctx->text[i]; i++) {
+        if (ctx->text[i] != '\n')
+            continue;
+        GATE_ARENA_GROW(&ctx->scratch, ctx->newlines, cap, ctx->nnewlines, ctx->nnewlines + 1);
+        ctx->newlines[ctx->nnewlines++] = (int)i;
+    }
+    ctx->newlines_built = true;
+}
+
+int gate_lint_line_of(const struct gate_lint_ctx *ctx, int off)
+{
+    if (!ctx->newlines_built)
+        GATE_BUG("gate_lint_line_of: no line index");
+    return 1 + gate_lint_pos_lower(ctx->newlines, (int)ctx->nnewlines, off);
+}
+
+void *gate_lint_scratch(struct gate_lint_ctx *ctx, size_t size)
+{
+    return gate_arena_alloc(&ctx->scratch, size);
 }
 
 /* ---- findings --------------------------------------------------------- */
@@ -545,17 +719,27 @@ static bool runs_now(const struct gate_lint_ctx *ctx, const struct gate_stmt *st
              ctx->file.stmts[st->parent].kind == GATE_STMT_CREATE_FUNCTION);
 }
 
+/* The key of a held lock: its block, schema (NULL reads "public") and table name. */
+static void held_key(struct gate_buf *b, const char *schema, const char *name, int block)
+{
+    gate_buf_reset(b);
+    gate_buf_printf(b, "%d", block);
+    gate_buf_addc(b, '\0');
+    gate_buf_adds(b, schema ? schema : "public");
+    gate_buf_addc(b, '\0');
+    gate_buf_adds(b, name);
+}
+
 static struct held_lock *held_find(struct gate_lint_ctx *ctx, const char *schema, const char *name,
                                    int block)
 {
-    for (size_t i = 0; i < ctx->nheld; i++) {
-        struct held_lock *h = &ctx->held[i];
+    struct gate_buf b = {0};
+    const struct gate_hmap_entry *e;
 
-        if (h->block == block && !strcmp(h->name, name) &&
-            !strcmp(h->schema ? h->schema : "public", schema ? schema : "public"))
-            return h;
-    }
-    return NULL;
+    held_key(&b, schema, name, block);
+    e = gate_hmap_find(&ctx->heldmap, b.data, b.len);
+    gate_buf_release(&b);
+    return e ? &ctx->held[e->num] : NULL;
 }
 
 static void held_take(struct gate_lint_ctx *ctx, const struct gate_qname *q, int mode, int idx)
@@ -566,6 +750,11 @@ static void held_take(struct gate_lint_ctx *ctx, const struct gate_qname *q, int
         return;
     h = held_find(ctx, q->schema, q->name, ctx->block[idx]);
     if (!h) {
+        struct gate_buf b = {0};
+
+        held_key(&b, q->schema, q->name, ctx->block[idx]);
+        gate_hmap_upsert(&ctx->heldmap, b.data, b.len, NULL)->num = ctx->nheld;
+        gate_buf_release(&b);
         GATE_GROW(ctx->held, ctx->capheld, ctx->nheld + 1);
         h = &ctx->held[ctx->nheld++];
         h->schema = q->schema;
@@ -883,6 +1072,10 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
     model_transactions(&ctx);
     model_steps(&ctx);
     model_renames(&ctx);
+    if (!replay_only) {
+        model_positions(&ctx);
+        model_newlines(&ctx);
+    }
     for (int i = 0; i < ctx.file.nstmts; i++) {
         const struct gate_stmt *st = &ctx.file.stmts[i];
 
@@ -946,6 +1139,8 @@ void gate_lint_parsed(struct gate_linter *l, struct gate_run *run, struct gate_m
 out:
     free(ctx.block_size);
     free(ctx.held);
+    gate_hmap_release(&ctx.heldmap);
+    gate_hmap_release(&ctx.pos);
     gate_src_release(&ctx.src);
     gate_arena_release(&ctx.scratch);
 }

@@ -14,6 +14,7 @@
 
 #include "gate/compat.h"
 #include "gate/arena.h"
+#include "gate/hmap.h"
 #include "gate/lint.h"
 #include "gate/src.h"
 
@@ -55,6 +56,12 @@ struct gate_lint_ctx {
     size_t nheld, capheld;
     int *renames; /* statements that rename a column, in file order */
     int nrenames;
+    struct gate_hmap heldmap; /* block + table -> index into held (num) */
+    struct gate_hmap pos;     /* gate_lint_positions(): key -> struct pos_list (ptr) */
+    bool pos_built;
+    int *newlines; /* offsets of '\n' before the first NUL (gate_lint_line_of) */
+    size_t nnewlines;
+    bool newlines_built;
 };
 
 static inline bool is_space(char c)

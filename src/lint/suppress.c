@@ -35,12 +35,36 @@ static const char *skip_ws(const char *p)
     return p;
 }
 
-/* First top-level statement that starts after offset with only blanks/comments between. */
-static int stmt_after(const struct gate_lint_ctx *ctx, int offset)
+/* The comment that starts at byte p, or -1 (comments are in file order). */
+static int comment_at(const struct gate_sql_file *f, int p)
+{
+    int lo = 0, hi = f->ncomments;
+
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+
+        if (f->comments[mid].start < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->ncomments && f->comments[lo].start == p ? lo : -1;
+}
+
+/*
+ * First top-level statement that starts after offset with only
+ * blanks/comments between. *cursor is where the previous call's search
+ * stopped: directives come in file order, and the first statement that
+ * ends at or after a later offset is never an earlier one.
+ */
+static int stmt_after(const struct gate_lint_ctx *ctx, int offset, int *cursor, int *last_offset)
 {
     const struct gate_sql_file *f = &ctx->file;
 
-    for (int i = 0; i < f->nstmts; i++) {
+    if (offset < *last_offset)
+        *cursor = 0;
+    *last_offset = offset;
+    for (int i = *cursor; i < f->nstmts; i++) {
         const struct gate_stmt *st = &f->stmts[i];
 
         if (st->depth > 0)
@@ -49,27 +73,26 @@ static int stmt_after(const struct gate_lint_ctx *ctx, int offset)
             /* between offset and the statement: only whitespace and comments */
             int p = offset;
 
+            *cursor = i;
             while (p < st->location) {
-                bool in_comment = false;
+                int c = comment_at(f, p);
 
-                for (int c = 0; c < f->ncomments; c++) {
-                    if (f->comments[c].start == p) {
-                        p = f->comments[c].end;
-                        in_comment = true;
-                        break;
-                    }
-                }
-                if (in_comment)
+                if (c >= 0) {
+                    p = f->comments[c].end;
                     continue;
+                }
                 if (!is_space(ctx->text[p]))
                     return -1;
                 p++;
             }
             return i;
         }
-        if (st->location + st->length >= offset)
+        if (st->location + st->length >= offset) {
+            *cursor = i;
             return -1; /* a directive inside a statement */
+        }
     }
+    *cursor = f->nstmts;
     return -1;
 }
 
@@ -140,6 +163,9 @@ void gate_lint_apply_directives(struct gate_lint_ctx *ctx)
     const struct gate_sql_file *f = &ctx->file;
     struct directive *ds;
     int nd = 0;
+    int cursor = 0;
+    int last_offset = -1;
+
     if (!f->ncomments)
         return;
     ds = gate_arena_alloc(&ctx->scratch, sizeof(*ds) * (size_t)f->ncomments);
@@ -182,7 +208,7 @@ void gate_lint_apply_directives(struct gate_lint_ctx *ctx)
         if (!valid)
             continue;
         if (!d->file) {
-            d->stmt = stmt_after(ctx, ctx->file.comments[ci].end);
+            d->stmt = stmt_after(ctx, ctx->file.comments[ci].end, &cursor, &last_offset);
             if (d->stmt < 0) {
                 gate_lint_emit(
                     ctx, &gate_rule_unused_suppression, -1, d->offset, NULL,

@@ -103,6 +103,7 @@ static void findings_cell(const struct gate_migration *m, struct gate_buf *b)
     }
     /* the rules, for a quick look */
     {
+        const char *seen[4];
         size_t shown = 0;
 
         for (size_t k = 0; k < m->nfindings && shown < 4; k++) {
@@ -111,15 +112,15 @@ static void findings_cell(const struct gate_migration *m, struct gate_buf *b)
 
             if (f->suppressed || f->severity < GATE_SEV_WARNING)
                 continue;
-            for (size_t j = 0; j < k; j++) {
-                if (!m->findings[j].suppressed && m->findings[j].severity >= GATE_SEV_WARNING &&
-                    !strcmp(m->findings[j].rule, f->rule))
+            /* every earlier such finding's rule is one of those shown */
+            for (size_t j = 0; j < shown; j++) {
+                if (!strcmp(seen[j], f->rule))
                     dup = true;
             }
             if (dup)
                 continue;
             gate_buf_printf(b, "%s`%s`", shown ? " " : ": ", f->rule);
-            shown++;
+            seen[shown++] = f->rule;
         }
     }
 }

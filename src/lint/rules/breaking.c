@@ -144,50 +144,68 @@ static bool new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *
     return gate_rules_new_table(ctx, q, idx, GATE_RULES_NEW_ANY);
 }
 
-/* Does a statement after idx create a relation named q (compatibility view, rebuilt table)? */
+/* A statement after idx in pos (ascending) that ok() accepts. */
+static bool any_after(const struct gate_stmt *stmts, const int *pos, int np, int idx,
+                      bool (*ok)(const struct gate_stmt *s))
+{
+    for (int k = gate_lint_pos_lower(pos, np, idx + 1); k < np; k++) {
+        if (ok(&stmts[pos[k]]))
+            return true;
+    }
+    return false;
+}
+
+static bool creates_relation(const struct gate_stmt *s)
+{
+    return s->kind == GATE_STMT_CREATE_VIEW || s->kind == GATE_STMT_CREATE_TABLE ||
+           s->kind == GATE_STMT_CREATE_TABLE_AS;
+}
+
+static bool creates_type(const struct gate_stmt *s)
+{
+    return s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
+           s->kind == GATE_STMT_CREATE_DOMAIN;
+}
+
+static bool any_stmt(GATE_UNUSED const struct gate_stmt *s)
+{
+    return true;
+}
+
+/*
+ * Does a statement after idx create a relation named q (compatibility
+ * view, rebuilt table), or rename one to q? From the file's index.
+ */
 static bool relation_name_reused(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
                                  int idx)
 {
     const struct gate_stmt *stmts;
+    const int *pos;
     int n;
+    int np;
 
     stmts = gate_lint_stmts(ctx, &n);
-    for (int i = idx + 1; i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if ((s->kind == GATE_STMT_CREATE_VIEW || s->kind == GATE_STMT_CREATE_TABLE ||
-             s->kind == GATE_STMT_CREATE_TABLE_AS) &&
-            gate_rules_same_qname(&s->rel, q))
-            return true;
-        if (s->kind == GATE_STMT_RENAME &&
-            (s->obj == GATE_OBJ_TABLE || s->obj == GATE_OBJ_VIEW || s->obj == GATE_OBJ_MATVIEW) &&
-            s->newname && !strcmp(s->newname, q->name) &&
-            gate_rules_same_schema(s->rel.schema, q->schema))
-            return true;
-    }
-    return false;
+    pos = gate_lint_positions(ctx, GATE_POS_CREATE, q, NULL, &np);
+    if (any_after(stmts, pos, np, idx, creates_relation))
+        return true;
+    pos = gate_lint_positions(ctx, GATE_POS_RENAME_REL_TO, q, NULL, &np);
+    return any_after(stmts, pos, np, idx, any_stmt);
 }
 
 /* Is the type name q taken again after idx (enum swap: "E" -> "E_old", then "E_new" -> "E")? */
 static bool type_name_reused(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
     const struct gate_stmt *stmts;
+    const int *pos;
     int n;
+    int np;
 
     stmts = gate_lint_stmts(ctx, &n);
-    for (int i = idx + 1; i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if ((s->kind == GATE_STMT_CREATE_ENUM || s->kind == GATE_STMT_CREATE_TYPE ||
-             s->kind == GATE_STMT_CREATE_DOMAIN) &&
-            gate_rules_same_qname(&s->rel, q))
-            return true;
-        if (s->kind == GATE_STMT_RENAME && (s->obj == GATE_OBJ_TYPE || s->obj == GATE_OBJ_DOMAIN) &&
-            s->newname && !strcmp(s->newname, q->name) &&
-            gate_rules_same_schema(s->rel.schema, q->schema))
-            return true;
-    }
-    return false;
+    pos = gate_lint_positions(ctx, GATE_POS_CREATE, q, NULL, &np);
+    if (any_after(stmts, pos, np, idx, creates_type))
+        return true;
+    pos = gate_lint_positions(ctx, GATE_POS_RENAME_TYPE_TO, q, NULL, &np);
+    return any_after(stmts, pos, np, idx, any_stmt);
 }
 
 /* ---- renames -------------------------------------------------------------- */

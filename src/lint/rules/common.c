@@ -83,17 +83,34 @@ static bool is_kind(const struct gate_stmt *s, unsigned kind)
     return s->kind == (enum gate_stmt_kind)kind;
 }
 
-/* The last statement before idx that creates(s, arg) accepts and whose object is q, or -1. */
+/*
+ * The last statement before idx that creates(s, arg) accepts and whose object is q, or -1: a
+ * walk back over the file's CREATE statements on q (the per-file index), or over the whole file
+ * for a kind the index does not hold.
+ */
 static int last_before(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx,
-                       bool (*creates)(const struct gate_stmt *s, unsigned arg), unsigned arg)
+                       bool (*creates)(const struct gate_stmt *s, unsigned arg), unsigned arg,
+                       bool indexed)
 {
     const struct gate_stmt *stmts;
+    const int *pos;
     int n;
+    int np;
 
     stmts = gate_lint_stmts(ctx, &n);
-    for (int i = (idx < n ? idx : n) - 1; i >= 0; i--) {
-        if (creates(&stmts[i], arg) && gate_rules_same_qname(&stmts[i].rel, q))
-            return i;
+    if (!indexed) {
+        for (int i = (idx < n ? idx : n) - 1; i >= 0; i--) {
+            if (creates(&stmts[i], arg) && gate_rules_same_qname(&stmts[i].rel, q))
+                return i;
+        }
+        return -1;
+    }
+    if (!q->name)
+        return -1;
+    pos = gate_lint_positions(ctx, GATE_POS_CREATE, q, NULL, &np);
+    for (int k = gate_lint_pos_lower(pos, np, idx < n ? idx : n) - 1; k >= 0; k--) {
+        if (creates(&stmts[pos[k]], arg))
+            return pos[k];
     }
     return -1;
 }
@@ -101,18 +118,18 @@ static int last_before(const struct gate_lint_ctx *ctx, const struct gate_qname 
 bool gate_rules_new_table(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx,
                           unsigned flags)
 {
-    return gate_lint_new_table(ctx, q) || last_before(ctx, q, idx, creates_table, flags) >= 0;
+    return gate_lint_new_table(ctx, q) || last_before(ctx, q, idx, creates_table, flags, true) >= 0;
 }
 
 bool gate_rules_new_type(const struct gate_lint_ctx *ctx, const struct gate_qname *q, int idx)
 {
-    return gate_lint_new_type(ctx, q) || last_before(ctx, q, idx, creates_type, 0) >= 0;
+    return gate_lint_new_type(ctx, q) || last_before(ctx, q, idx, creates_type, 0, true) >= 0;
 }
 
 int gate_rules_created_before(const struct gate_lint_ctx *ctx, enum gate_stmt_kind kind,
                               const struct gate_qname *q, int idx)
 {
-    return last_before(ctx, q, idx, is_kind, (unsigned)kind);
+    return last_before(ctx, q, idx, is_kind, (unsigned)kind, gate_lint_pos_create_kind(kind));
 }
 
 bool gate_rules_schema_created(const struct gate_lint_ctx *ctx, const char *name, int idx)
@@ -125,26 +142,15 @@ bool gate_rules_schema_created(const struct gate_lint_ctx *ctx, const char *name
 bool gate_rules_column_added(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
                              const char *column, int idx)
 {
-    const struct gate_stmt *stmts;
+    const int *pos;
     int n;
+    int np;
 
     if (!column)
         return false;
-    stmts = gate_lint_stmts(ctx, &n);
-    for (int i = 0; i < idx && i < n; i++) {
-        const struct gate_stmt *s = &stmts[i];
-
-        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, q))
-            continue;
-        for (int k = 0; k < s->ncmds; k++) {
-            const struct gate_alter_cmd *c = &s->cmds[k];
-
-            if (c->kind == GATE_ALTER_ADD_COLUMN && c->coldef &&
-                gate_rules_str_eq(c->coldef->name, column))
-                return true;
-        }
-    }
-    return false;
+    (void)gate_lint_stmts(ctx, &n);
+    pos = gate_lint_positions(ctx, GATE_POS_ADD_COLUMN, q, column, &np);
+    return np > 0 && pos[0] < idx && pos[0] < n;
 }
 
 int gate_rules_column_swap(const struct gate_lint_ctx *ctx, const struct gate_qname *q,
@@ -205,14 +211,7 @@ bool gate_rules_alters_table(const struct gate_stmt *st)
 
 int gate_rules_line_of(const struct gate_lint_ctx *ctx, int off)
 {
-    const char *t = gate_lint_text(ctx, 0);
-    int line = 1;
-
-    for (int i = 0; i < off && t[i]; i++) {
-        if (t[i] == '\n')
-            line++;
-    }
-    return line;
+    return gate_lint_line_of(ctx, off);
 }
 
 bool gate_rules_ident_char(char c)

@@ -518,32 +518,59 @@ static bool is_commit(const struct gate_stmt *s)
            (s->tx == GATE_TX_COMMIT || s->tx == GATE_TX_PREPARE);
 }
 
-/*
- * Statement idx is in a transaction block that commits (ends with COMMIT)
- * while a later block still has work to do.
- */
-static bool committed_before_more(struct gate_lint_ctx *ctx, int idx)
+/* Per-file facts of the transaction blocks, built on first use. */
+struct robust_state {
+    bool built;
+    int *commit_at;   /* per block: the COMMIT / PREPARE that ends it, or -1 */
+    bool *work_after; /* per block: a later block has a statement other than control or SET */
+};
+
+static struct robust_state *robust_facts(struct gate_lint_ctx *ctx)
 {
+    struct robust_state *rs = gate_lint_state(ctx, &gate_rules_hygiene, sizeof(*rs));
     const struct gate_stmt *all;
     int n;
-    int block = gate_lint_block(ctx, idx);
-    bool commits = false;
+    int nblocks = 1;
 
+    if (rs->built)
+        return rs;
+    rs->built = true;
     all = gate_lint_stmts(ctx, &n);
-    for (int j = idx + 1; j < n; j++) {
+    for (int j = 0; j < n; j++) {
+        if (gate_lint_block(ctx, j) + 1 > nblocks)
+            nblocks = gate_lint_block(ctx, j) + 1;
+    }
+    rs->commit_at = gate_lint_scratch(ctx, sizeof(int) * (size_t)nblocks);
+    rs->work_after = gate_lint_scratch(ctx, sizeof(bool) * (size_t)(nblocks + 1));
+    for (int b = 0; b < nblocks; b++)
+        rs->commit_at[b] = -1;
+    for (int j = 0; j < n; j++) {
         const struct gate_stmt *s = &all[j];
+        int b = gate_lint_block(ctx, j);
 
         if (s->depth > 0)
             continue;
-        if (gate_lint_block(ctx, j) == block) {
-            if (is_commit(s))
-                commits = true;
-            continue;
-        }
-        if (commits && s->kind != GATE_STMT_TRANSACTION && s->kind != GATE_STMT_SET)
-            return true;
+        if (is_commit(s) && rs->commit_at[b] < 0)
+            rs->commit_at[b] = j;
+        /* work in block b counts for every earlier block */
+        if (s->kind != GATE_STMT_TRANSACTION && s->kind != GATE_STMT_SET && b > 0)
+            rs->work_after[b - 1] = true;
     }
-    return false;
+    for (int b = nblocks - 2; b >= 0; b--)
+        rs->work_after[b] = rs->work_after[b] || rs->work_after[b + 1];
+    return rs;
+}
+
+/*
+ * Statement idx (top level) is in a transaction block that commits (ends
+ * with COMMIT) after it while a later block still has work to do.
+ */
+static bool committed_before_more(struct gate_lint_ctx *ctx, int idx)
+{
+    struct robust_state *rs = robust_facts(ctx);
+    int block = gate_lint_block(ctx, idx);
+
+    return rs->commit_at[block] > idx && rs->work_after[block];
 }
 
 static void check_robust(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)

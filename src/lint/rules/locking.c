@@ -864,25 +864,15 @@ static void check_exclusion(struct gate_lint_ctx *ctx, const struct gate_stmt *s
 static bool file_not_null_check(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
                                 const char *col)
 {
-    const struct gate_stmt *all;
+    const int *pos;
     int n;
+    int np;
 
-    all = gate_lint_stmts(ctx, &n);
-    for (int j = 0; j < idx && j < n; j++) {
-        const struct gate_stmt *s = &all[j];
-
-        if (s->kind != GATE_STMT_ALTER_TABLE || !gate_rules_same_qname(&s->rel, &st->rel))
-            continue;
-        for (int i = 0; i < s->ncmds; i++) {
-            const struct gate_alter_cmd *c = &s->cmds[i];
-
-            if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons &&
-                c->cons->kind == GATE_CONS_CHECK && !c->cons->not_valid &&
-                gate_rules_str_eq(c->cons->check_not_null_column, col))
-                return true;
-        }
-    }
-    return false;
+    if (!col)
+        return false;
+    (void)gate_lint_stmts(ctx, &n);
+    pos = gate_lint_positions(ctx, GATE_POS_NOT_NULL_CHECK, &st->rel, col, &np);
+    return np > 0 && pos[0] < idx && pos[0] < n;
 }
 
 static void check_set_not_null(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,

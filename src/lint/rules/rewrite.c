@@ -340,12 +340,6 @@ static bool timezone_utc(const struct gate_lint_ctx *ctx, int idx)
 
 /* ---- Prisma's enum swap --------------------------------------------------- */
 
-static bool renames_type(const struct gate_stmt *s, const struct gate_qname *from)
-{
-    return s->kind == GATE_STMT_RENAME && s->obj == GATE_OBJ_TYPE && s->newname &&
-           gate_rules_same_qname(&s->rel, from);
-}
-
 /*
  * Is the CREATE TYPE ... AS ENUM at index create the new half of an enum
  * swap? Two shapes:
@@ -361,48 +355,56 @@ static bool find_swap(const struct gate_lint_ctx *ctx, int create, struct gate_q
 {
     const struct gate_stmt *stmts;
     const struct gate_stmt *cr;
+    const int *ren;
+    const int *ren_x;
+    const int *drop_x;
+    struct gate_qname x;
     int n;
+    int nren;
+    int nren_x;
+    int ndrop_x;
+    int k;
+    int j;
+    int at;
 
     stmts = gate_lint_stmts(ctx, &n);
     if (create < 0 || create >= n || stmts[create].kind != GATE_STMT_CREATE_ENUM)
         return false;
     cr = &stmts[create];
+    /* the renames of the type named as the CREATE names it, in file order */
+    ren = gate_lint_positions(ctx, GATE_POS_RENAME_TYPE, &cr->rel, NULL, &nren);
+    at = gate_lint_pos_lower(ren, nren, create);
     /* hand-written shape: the name was freed by a rename before the CREATE */
-    for (int j = create - 1; j >= 0; j--) {
-        if (renames_type(&stmts[j], &cr->rel)) {
-            *old = cr->rel;
-            was->schema = cr->rel.schema;
-            was->name = stmts[j].newname;
-            return true;
-        }
+    if (at > 0) {
+        j = ren[at - 1];
+        *old = cr->rel;
+        was->schema = cr->rel.schema;
+        was->name = stmts[j].newname;
+        return true;
     }
     /* Prisma's shape: the new type takes the old name later */
-    for (int k = create + 1; k < n; k++) {
-        struct gate_qname x;
-
-        if (!renames_type(&stmts[k], &cr->rel))
-            continue;
-        x.schema = cr->rel.schema;
-        x.name = stmts[k].newname;
-        for (int j = 0; j < k; j++) {
-            const struct gate_stmt *s = &stmts[j];
-            bool dropped = false;
-
-            if (s->kind == GATE_STMT_DROP && s->obj == GATE_OBJ_TYPE) {
-                for (int o = 0; o < s->nobjects; o++)
-                    dropped = dropped || gate_rules_same_qname(&s->objects[o], &x);
-            }
-            if (!renames_type(s, &x) && !dropped)
-                continue;
-            *old = x;
-            *was = x;
-            if (j < create && !dropped)
-                was->name = s->newname;
-            return true;
-        }
+    if (at < nren && ren[at] == create)
+        at++;
+    if (at >= nren)
         return false;
-    }
-    return false;
+    k = ren[at];
+    x.schema = cr->rel.schema;
+    x.name = stmts[k].newname;
+    /* the first statement before k that renames x away or drops it */
+    ren_x = gate_lint_positions(ctx, GATE_POS_RENAME_TYPE, &x, NULL, &nren_x);
+    drop_x = gate_lint_positions(ctx, GATE_POS_DROP_TYPE, &x, NULL, &ndrop_x);
+    j = k;
+    if (nren_x && ren_x[0] < j)
+        j = ren_x[0];
+    if (ndrop_x && drop_x[0] < j)
+        j = drop_x[0];
+    if (j >= k)
+        return false;
+    *old = x;
+    *was = x;
+    if (j < create && stmts[j].kind != GATE_STMT_DROP)
+        was->name = stmts[j].newname;
+    return true;
 }
 
 /* Is ALTER COLUMN ... TYPE t at idx a step of an enum swap (reported by enum-value-removal)? */

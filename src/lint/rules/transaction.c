@@ -15,7 +15,9 @@
 #include "gate/rules_common.h"
 #include "gate/catalog.h"
 #include "gate/lint.h"
+#include "gate/xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -165,12 +167,17 @@ static const struct gate_rule *const rules[] = {
 /* Per-file state (gate_lint_state: fresh for every file). */
 struct file_state {
     bool lock_timeout_reported;
+    bool built;
+    int *open_before;             /* per statement: the BEGIN open before it, or -1 */
+    signed char *lock_timeout_on; /* per statement: 1 in force, 0 not, -1 ask the slow scan */
 };
 
 static struct file_state *state(struct gate_lint_ctx *ctx)
 {
     return gate_lint_state(ctx, &gate_rules_transaction, sizeof(struct file_state));
 }
+
+static struct file_state *file_facts(struct gate_lint_ctx *ctx);
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -291,12 +298,14 @@ static bool enum_created_in_block(struct gate_lint_ctx *ctx, const struct gate_q
                                   int block)
 {
     const struct gate_stmt *all;
+    const int *pos;
     int n;
+    int np;
 
     all = gate_lint_stmts(ctx, &n);
-    for (int j = 0; j < idx && j < n; j++) {
-        if (all[j].kind == GATE_STMT_CREATE_ENUM && gate_rules_same_qname(&all[j].rel, q) &&
-            gate_lint_block(ctx, j) == block)
+    pos = gate_lint_positions(ctx, GATE_POS_CREATE, q, NULL, &np);
+    for (int k = 0; k < np && pos[k] < idx && pos[k] < n; k++) {
+        if (all[pos[k]].kind == GATE_STMT_CREATE_ENUM && gate_lint_block(ctx, pos[k]) == block)
             return true;
     }
     return false;
@@ -345,11 +354,56 @@ static bool may_use_enum(struct gate_lint_ctx *ctx, const struct gate_stmt *st,
     return false;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a;
+    int y = *(const int *)b;
+
+    return (x > y) - (x < y);
+}
+
+/*
+ * The ADD VALUE statements before idx, in idx's block, whose first value
+ * is one of st's strings: ascending, each once (malloc'd; *n their number).
+ */
+static int *added_values_used(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
+                              int block, int *n)
+{
+    int *js = NULL;
+    size_t cap = 0;
+    int nj = 0;
+    int out = 0;
+
+    for (int s = 0; s < st->nstrings; s++) {
+        struct gate_qname v = {NULL, st->strings[s]};
+        const int *pos;
+        int np;
+
+        pos = gate_lint_positions(ctx, GATE_POS_ADD_VALUE, &v, NULL, &np);
+        for (int k = 0; k < np && pos[k] < idx; k++) {
+            if (gate_lint_block(ctx, pos[k]) != block)
+                continue;
+            GATE_GROW(js, cap, (size_t)nj + 1);
+            js[nj++] = pos[k];
+        }
+    }
+    if (nj > 1)
+        qsort(js, (size_t)nj, sizeof(*js), cmp_int);
+    for (int k = 0; k < nj; k++) {
+        if (!out || js[out - 1] != js[k])
+            js[out++] = js[k];
+    }
+    *n = out;
+    return js;
+}
+
 static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
 {
     const struct gate_stmt *all;
     int n;
     int block;
+    int *js;
+    int nj;
 
     if (!st->nstrings || st->kind == GATE_STMT_ALTER_ENUM || st->kind == GATE_STMT_CREATE_ENUM ||
         st->kind == GATE_STMT_DO || st->kind == GATE_STMT_CREATE_FUNCTION ||
@@ -360,7 +414,10 @@ static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st
         return;
     all = gate_lint_stmts(ctx, &n);
     block = gate_lint_block(ctx, idx);
-    for (int j = 0; j < idx; j++) {
+    /* only ADD VALUEs whose value st names can match: look those up, in file order */
+    js = added_values_used(ctx, st, idx, block, &nj);
+    for (int x = 0; x < nj; x++) {
+        int j = js[x];
         const struct gate_stmt *a = &all[j];
         const char *v;
         struct gate_finding *f;
@@ -393,6 +450,7 @@ static void check_enum_use(struct gate_lint_ctx *ctx, const struct gate_stmt *st
             break;
         }
     }
+    free(js);
 }
 
 /* ---- transaction control ---------------------------------------------------- */
@@ -405,14 +463,7 @@ static void check_tx_control(struct gate_lint_ctx *ctx, const struct gate_stmt *
 
     all = gate_lint_stmts(ctx, &n);
     /* the explicit transaction open before idx, if any */
-    for (int j = 0; j < idx; j++) {
-        if (all[j].depth > 0)
-            continue;
-        if (is_tx(&all[j], GATE_TX_BEGIN) && open < 0)
-            open = j;
-        else if (ends_block(&all[j]))
-            open = -1;
-    }
+    open = file_facts(ctx)->open_before[idx];
     if (is_tx(st, GATE_TX_BEGIN)) {
         bool closed = false;
 
@@ -489,6 +540,80 @@ static bool lock_timeout_disabled(const char *v)
     return !(*v >= '1' && *v <= '9');
 }
 
+/* The lock_timeout state after SET statement s (count_local: a SET LOCAL of the same block). */
+static bool lock_timeout_after(bool on, const struct gate_stmt *s, bool count_local)
+{
+    if (s->depth > 0 || s->kind != GATE_STMT_SET)
+        return on;
+    if (s->reset && (!s->set_name || !strcmp(s->set_name, "all")))
+        return false; /* RESET ALL */
+    if (!gate_rules_str_eq(s->set_name, "lock_timeout"))
+        return on;
+    if (s->reset)
+        return false;
+    if (s->set_local && !count_local)
+        return on;
+    return !lock_timeout_disabled(s->set_value);
+}
+
+/* The same, by a scan of the statements before idx. */
+static bool lock_timeout_scan(struct gate_lint_ctx *ctx, int idx)
+{
+    const struct gate_stmt *all;
+    int n;
+    bool on = false;
+
+    all = gate_lint_stmts(ctx, &n);
+    for (int j = 0; j < idx && j < n; j++)
+        on = lock_timeout_after(on, &all[j], gate_lint_block(ctx, j) == gate_lint_block(ctx, idx));
+    return on;
+}
+
+/*
+ * The file's prefix facts, built once: the BEGIN open before each
+ * statement, and whether lock_timeout is in force for it (a running
+ * state without the SET LOCALs, and one with those of the current block).
+ */
+static struct file_state *file_facts(struct gate_lint_ctx *ctx)
+{
+    struct file_state *fs = state(ctx);
+    const struct gate_stmt *all;
+    int n;
+    int open = -1;
+    bool global = false;
+    bool cur = false;
+    int cur_block = 0;
+
+    if (fs->built)
+        return fs;
+    fs->built = true;
+    all = gate_lint_stmts(ctx, &n);
+    fs->open_before = gate_lint_scratch(ctx, sizeof(int) * (size_t)(n + 1));
+    fs->lock_timeout_on = gate_lint_scratch(ctx, (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        const struct gate_stmt *s = &all[i];
+        int b = gate_lint_block(ctx, i);
+
+        fs->open_before[i] = open;
+        if (b != cur_block && s->depth == 0) {
+            cur = global; /* a new block: no SET LOCAL of it yet */
+            cur_block = b;
+        }
+        fs->lock_timeout_on[i] = (signed char)(b != cur_block ? -1 : cur);
+        global = lock_timeout_after(global, s, false);
+        cur = lock_timeout_after(cur, s, true);
+        if (s->depth > 0)
+            continue;
+        if (is_tx(s, GATE_TX_BEGIN) && open < 0)
+            open = i;
+        else if (ends_block(s))
+            open = -1;
+    }
+    fs->open_before[n] = open;
+    fs->lock_timeout_on[n] = -1;
+    return fs;
+}
+
 /*
  * lock_timeout is in force for statement idx: the last SET before it
  * (in this file) set a non-zero value, and a SET LOCAL only within its
@@ -496,32 +621,14 @@ static bool lock_timeout_disabled(const char *v)
  */
 static bool lock_timeout_in_force(struct gate_lint_ctx *ctx, int idx)
 {
-    const struct gate_stmt *all;
     int n;
-    bool on = false;
+    signed char on;
 
     if (!gate_lint_lock_timeout_set(ctx, idx))
         return false;
-    all = gate_lint_stmts(ctx, &n);
-    for (int j = 0; j < idx && j < n; j++) {
-        const struct gate_stmt *s = &all[j];
-
-        if (s->depth > 0 || s->kind != GATE_STMT_SET)
-            continue;
-        if (s->reset && (!s->set_name || !strcmp(s->set_name, "all"))) {
-            on = false; /* RESET ALL */
-            continue;
-        }
-        if (!gate_rules_str_eq(s->set_name, "lock_timeout"))
-            continue;
-        if (s->reset)
-            on = false;
-        else if (s->set_local && gate_lint_block(ctx, j) != gate_lint_block(ctx, idx))
-            continue;
-        else
-            on = !lock_timeout_disabled(s->set_value);
-    }
-    return on;
+    (void)gate_lint_stmts(ctx, &n);
+    on = idx >= 0 && idx < n ? file_facts(ctx)->lock_timeout_on[idx] : -1;
+    return on < 0 ? lock_timeout_scan(ctx, idx) : on > 0;
 }
 
 /* A table not created in this file, or NULL name. */
