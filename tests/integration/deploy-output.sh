@@ -112,6 +112,32 @@ gate H-json deploy
 expect_has "H: which expectation failed" "$WORK/H-json.out" 'status is "unhealthy", expected "healthy"'
 policy ""
 
+# --- F: a failing migration: Prisma's whole error, what its own COMMIT left ------
+cat >"$PROJ/prisma-gate.yml" <<EOF2
+version: 1
+project:
+  prisma: [node, $CLI, --config, $CONFIG]
+deploy:
+  auto_max_risk: critical
+  confirm_max_risk: critical
+  timeout: 2m
+EOF2
+add_migration "$PROJ" 20240103000000_tag 'CREATE TABLE "Tag" ("id" INTEGER NOT NULL);\nCREATE INDEX "Tag_id_idx" ON "Tag"("id");\nCOMMIT;\nCREATE TABLE "Later" ("id" INTEGER);\nALTER TABLE "Nope" ADD COLUMN "x" INTEGER;\n'
+gate F deploy --report "json=$WORK/F.json"
+mkdir -p /tmp/cliux-F; cp "$WORK"/F.* /tmp/cliux-F/
+expect "F: the failed migration exits 4" 4 "$RC" || show "$WORK/F.err"
+expect "F: the message quotes Prisma's cause, not only its first line" true \
+	"$(jget "$WORK/F.json" "/external connector error/.test(r.deploy.prisma.error_message) && /Nope/.test(r.deploy.prisma.error_message)")" ||
+	show "$WORK/F.json"
+expect "F: the message stops before the engine's span trace" false \
+	"$(jget "$WORK/F.json" "/sql_schema_connector/.test(r.deploy.prisma.error_message)")"
+expect_has "F: the text report names what the COMMIT left" "$WORK/F.out" \
+	'left behind by its own COMMIT: table "Tag", index "Tag_id_idx"'
+expect_lacks "F: not what ran after the COMMIT" "$WORK/F.out" '"Later"'
+expect "F: Tag is really there" t "$(q "$DATABASE_URL" "SELECT to_regclass('\"Tag\"') IS NOT NULL")"
+rm -r "$PROJ/prisma/migrations/20240103000000_tag"
+policy ""
+
 # --- C: a database that cannot be reached ---------------------------------------
 (cd "$PROJ" && DATABASE_URL=postgresql://u@127.0.0.1:1/app "$GATE" deploy) >"$WORK/C.out" 2>"$WORK/C.err"
 expect "C: unreachable database exits 3" 3 "$?"
