@@ -23,6 +23,8 @@
 #include "gate/db.h"
 #include "gate/health.h"
 #include "gate/http.h"
+#include "gate/lint.h"
+#include "gate/fs.h"
 #include "gate/history.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
@@ -469,6 +471,32 @@ static const char *failed_row(struct deploy *dp)
     return name;
 }
 
+/* The failed migration had its own COMMIT: name what it kept (lint.h). */
+static void guide_committed(struct deploy *dp, const char *name)
+{
+    for (size_t i = 0; i < dp->run->nmigrations; i++) {
+        const struct gate_migration *m = dp->run->migrations[i];
+        struct gate_err err = {0};
+        const char *objs;
+        char *src = NULL;
+        size_t len = 0;
+        int line = 0;
+
+        if (strcmp(m->name, name) || !m->path ||
+            gate_read_file(m->path, (size_t)64 << 20, &src, &len, &err))
+            continue;
+        objs = gate_lint_committed_objects(src, len, &dp->run->arena, &line);
+        free(src);
+        if (objs)
+            guide(dp,
+                  "migration %s has its own COMMIT (line %d): unless it failed before that "
+                  "line, these objects were left behind by its own COMMIT: %s; drop them "
+                  "(or finish the migration by hand) before resolving",
+                  name, line, objs);
+        return;
+    }
+}
+
 static void map_failure(struct deploy *dp, const char *out)
 {
     struct gate_run_deploy *d = dp->d;
@@ -552,6 +580,7 @@ static void map_failure(struct deploy *dp, const char *out)
                   failed);
         else if (!strcmp(code, "P3018"))
             guide(dp, "P3018: migration %s failed to apply", failed);
+        guide_committed(dp, failed);
         guide(dp, "`prisma migrate deploy` now refuses to run (P3009) until the failure is "
                   "resolved; `prisma-gate status` shows it as failed");
         guide(dp,

@@ -8,7 +8,9 @@
 #     Markdown;
 #   - the header is a sentence saying how the deploy ended;
 #   - a refusal's reason is printed once on stderr and once per report;
-#   - -q streams none of Prisma's output, the JSON report keeps it.
+#   - -q streams none of Prisma's output, the JSON report keeps it;
+#   - a failed migration: Prisma's whole error (not its first line), and
+#     the objects its own COMMIT left behind.
 #
 # Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
 
@@ -124,7 +126,6 @@ deploy:
 EOF2
 add_migration "$PROJ" 20240103000000_tag 'CREATE TABLE "Tag" ("id" INTEGER NOT NULL);\nCREATE INDEX "Tag_id_idx" ON "Tag"("id");\nCOMMIT;\nCREATE TABLE "Later" ("id" INTEGER);\nALTER TABLE "Nope" ADD COLUMN "x" INTEGER;\n'
 gate F deploy --report "json=$WORK/F.json"
-mkdir -p /tmp/cliux-F; cp "$WORK"/F.* /tmp/cliux-F/
 expect "F: the failed migration exits 4" 4 "$RC" || show "$WORK/F.err"
 expect "F: the message quotes Prisma's cause, not only its first line" true \
 	"$(jget "$WORK/F.json" "/external connector error/.test(r.deploy.prisma.error_message) && /Nope/.test(r.deploy.prisma.error_message)")" ||
