@@ -83,6 +83,8 @@ gate uncommitted check --format json
 expect "uncommitted schema: fails" fail "$(statuses uncommitted git.uncommitted-schema)"
 expect "uncommitted schema: exit 1" 1 "$RC"
 expect_has "uncommitted schema: names the file" "$W/uncommitted.out" "prisma/schema.prisma: modified, not committed"
+gate uncommitted-text check --no-color
+expect_has "uncommitted schema: text states in lower case, as every command" "$W/uncommitted-text.out" "  fail  git.uncommitted-schema"
 git add prisma/schema.prisma
 gate staged check --format json
 expect "staged schema: still fails" fail "$(statuses staged git.uncommitted-schema)"
