@@ -231,6 +231,8 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
     gate_buf_addc(out, '\n');
     if (f->help && !f->suppressed)
         gate_buf_printf(out, "      help: %s\n", gate_text_safe(f->help));
+    if (f->prisma_warning && !f->suppressed)
+        gate_buf_printf(out, "      prisma warned: %s\n", gate_text_safe(f->prisma_warning));
 }
 
 static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)
