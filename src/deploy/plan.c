@@ -1025,14 +1025,18 @@ static void history_problems(struct plan_state *st)
         const struct gate_hist_entry *e = &st->res.entries[i];
 
         switch (e->state) {
-        case GATE_MSTATE_FAILED:
+        case GATE_MSTATE_FAILED: {
+            char *prisma = gate_policy_prisma_cmd(st->opts->pol);
+
             problem(st,
                     "migration %s failed earlier and is not resolved: Prisma refuses to deploy "
-                    "(P3009); run `prisma migrate resolve --rolled-back %s` once what it "
+                    "(P3009); run `%s migrate resolve --rolled-back %s` once what it "
                     "changed is undone, or `--applied %s` if it was finished by hand",
-                    e->name, gate_shell_quote(&st->run->arena, e->name),
+                    e->name, prisma, gate_shell_quote(&st->run->arena, e->name),
                     gate_shell_quote(&st->run->arena, e->name));
+            free(prisma);
             break;
+        }
         case GATE_MSTATE_MODIFIED:
             problem(st,
                     "migration %s was edited after it was applied: restore the applied version "

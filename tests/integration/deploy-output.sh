@@ -135,6 +135,9 @@ expect "F: the message stops before the engine's span trace" false \
 expect_has "F: the text report names what the COMMIT left" "$WORK/F.out" \
 	'left behind by its own COMMIT: table "Tag", index "Tag_id_idx"'
 expect_lacks "F: not what ran after the COMMIT" "$WORK/F.out" '"Later"'
+gate F-plan plan
+expect_has "F: plan's next step runs the policy's Prisma command" "$WORK/F-plan.out" \
+	"run \`node $CLI --config $CONFIG migrate resolve --rolled-back"
 expect "F: Tag is really there" t "$(q "$DATABASE_URL" "SELECT to_regclass('\"Tag\"') IS NOT NULL")"
 rm -r "$PROJ/prisma/migrations/20240103000000_tag"
 policy ""
