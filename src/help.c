@@ -33,7 +33,8 @@ static const struct opt_doc opts[] = {
      "also write a report file: @FILE_FORMATS@ (repeatable; "
      "written atomically; {command} in PATH is the command's name)"},
     {0, NULL, "--no-color", "no ANSI colour (also NO_COLOR, or stdout not a terminal)"},
-    {0, NULL, "-q, --quiet", "errors only on stderr"},
+    {0, NULL, "-q, --quiet",
+     "errors only on stderr; deploy stops streaming Prisma's output (its report keeps it)"},
     {0, NULL, "-v, --verbose", "more detail on stderr"},
     {0, NULL, "--version", "print the version"},
     {0, NULL, "-h, --help", "this help (after a command: that command's help)"},

@@ -109,6 +109,15 @@ struct gate_hist_db {
  */
 enum gate_code gate_history_read(struct gate_db *db, const char *schema, struct gate_hist_db *out,
                                  struct gate_err *err);
+
+/*
+ * The schema's ordinary tables besides _prisma_migrations (PostGIS's
+ * excluded, as out->other_tables counts them), when gate_history_read
+ * found the table and so did not count them: sets out->other_tables and
+ * out->other_sample. Fails with GATE_E_DB on a query error.
+ */
+enum gate_code gate_history_count_tables(struct gate_db *db, const char *schema,
+                                         struct gate_hist_db *out, struct gate_err *err);
 void gate_hist_db_release(struct gate_hist_db *h);
 
 /* ------------------------------------------------------- classification */

@@ -78,6 +78,17 @@ void gate_lint_failed(struct gate_linter *l, struct gate_run *run, struct gate_m
  */
 enum gate_risk gate_lint_stmt_risk(const struct gate_stmt *st);
 
+/*
+ * What a migration with its own COMMIT keeps when a statement after it
+ * fails: the objects the top-level statements before its last COMMIT
+ * create (tables, indexes, types, views, sequences, added columns ...) as
+ * one line, 'table "Tag", index "Tag_id_idx"', in a; *line is that
+ * COMMIT's line. NULL (and *line 0) when the file has no COMMIT, creates
+ * nothing before it or does not parse.
+ */
+const char *gate_lint_committed_objects(const char *src, size_t len, struct gate_arena *a,
+                                        int *line);
+
 /* ---- for rule families ---- */
 
 /* The statement array of the file being linted. */

@@ -23,6 +23,8 @@
 #include "gate/db.h"
 #include "gate/health.h"
 #include "gate/http.h"
+#include "gate/lint.h"
+#include "gate/fs.h"
 #include "gate/history.h"
 #include "gate/msg.h"
 #include "gate/prisma_errors.h"
@@ -394,6 +396,61 @@ static const char *message_after(struct gate_arena *a, const char *text, const c
     return gate_arena_strndup(a, p, (size_t)(e - p));
 }
 
+/* Line ln is the engine's span trace ("   0: module::fn") or its "at FILE:LINE". */
+static bool trace_line(const char *ln, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && ln[i] == ' ')
+        i++;
+    if (n - i >= 3 && !strncmp(ln + i, "at ", 3))
+        return true;
+    if (i >= n || ln[i] < '0' || ln[i] > '9')
+        return false;
+    while (i < n && ln[i] >= '0' && ln[i] <= '9')
+        i++;
+    return i < n && ln[i] == ':';
+}
+
+/*
+ * Prisma's whole error without a code: the first line starting "Error" and
+ * every line after it up to a blank line or the engine's span trace,
+ * joined with ": " ("Error: external connector error: No such table:
+ * Nope"); at most 600 bytes; NULL when there is no such line.
+ */
+static const char *whole_error(struct gate_arena *a, const char *text)
+{
+    const char *p = text;
+    struct gate_buf b = {0};
+    const char *s;
+
+    while (*p && strncmp(p, "Error", 5)) {
+        const char *nl = strchr(p, '\n');
+
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    if (!*p)
+        return line_with(a, text, "Error");
+    while (*p && b.len < 600) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+        while (n && (p[n - 1] == '\r' || p[n - 1] == ' '))
+            n--;
+        if (!n || trace_line(p, n))
+            break;
+        if (b.len)
+            gate_buf_adds(&b, ": ");
+        gate_buf_add(&b, p, n);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    s = gate_arena_strndup(a, gate_buf_str(&b), b.len < 600 ? b.len : 600);
+    gate_buf_release(&b);
+    return s;
+}
+
 /* A failed row's migration name, read through libpq (NULL when none). */
 static const char *failed_row(struct deploy *dp)
 {
@@ -415,6 +472,32 @@ static const char *failed_row(struct deploy *dp)
     return name;
 }
 
+/* The failed migration had its own COMMIT: name what it kept (lint.h). */
+static void guide_committed(struct deploy *dp, const char *name)
+{
+    for (size_t i = 0; i < dp->run->nmigrations; i++) {
+        const struct gate_migration *m = dp->run->migrations[i];
+        struct gate_err err = {0};
+        const char *objs;
+        char *src = NULL;
+        size_t len = 0;
+        int line = 0;
+
+        if (strcmp(m->name, name) || !m->path ||
+            gate_read_file(m->path, (size_t)64 << 20, &src, &len, &err))
+            continue;
+        objs = gate_lint_committed_objects(src, len, &dp->run->arena, &line);
+        free(src);
+        if (objs)
+            guide(dp,
+                  "migration %s has its own COMMIT (line %d): unless it failed before that "
+                  "line, these objects were left behind by its own COMMIT: %s; drop them "
+                  "(or finish the migration by hand) before resolving",
+                  name, line, objs);
+        return;
+    }
+}
+
 static void map_failure(struct deploy *dp, const char *out)
 {
     struct gate_run_deploy *d = dp->d;
@@ -431,13 +514,7 @@ static void map_failure(struct deploy *dp, const char *out)
         d->error_message = message_after(a, out, at);
     } else {
         code = "engine";
-        d->error_message = line_with(a, out, "Error");
-        if (d->error_message) {
-            const char *more = line_with(a, out, "Error querying the database");
-
-            if (more)
-                d->error_message = gate_arena_printf(a, "%s: %s", d->error_message, more);
-        }
+        d->error_message = whole_error(a, out);
     }
     d->error_code = code;
     failed = failed_row(dp);
@@ -490,6 +567,7 @@ static void map_failure(struct deploy *dp, const char *out)
                   failed);
         else if (!strcmp(code, "P3018"))
             guide(dp, "P3018: migration %s failed to apply", failed);
+        guide_committed(dp, failed);
         guide(dp, "`prisma migrate deploy` now refuses to run (P3009) until the failure is "
                   "resolved; `prisma-gate status` shows it as failed");
         guide(dp,

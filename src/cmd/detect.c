@@ -232,7 +232,8 @@ static void read_db(struct detect *d, const char *env)
     }
     memset(&h, 0, sizeof(h));
     if (gate_history_read(db, gate_db_url_schema(&u), &h, &err) ||
-        (!h.schema_exists && gate_history_schema_typo(db, gate_db_url_schema(&u), &err))) {
+        (!h.schema_exists && gate_history_schema_typo(db, gate_db_url_schema(&u), &err)) ||
+        (h.has_table && gate_history_count_tables(db, gate_db_url_schema(&u), &h, &err))) {
         check(d, "db.connection", GATE_STATUS_ERROR, "%s: %s", env, err.msg);
     } else {
         s->db_checked = true;

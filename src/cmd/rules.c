@@ -11,6 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A heading, then code with every line indented by four spaces, then a blank line. */
+static void put_code(struct gate_buf *out, const char *heading, const char *code)
+{
+    gate_buf_printf(out, "%s\n", heading);
+    while (*code) {
+        const char *nl = strchr(code, '\n');
+        size_t n = nl ? (size_t)(nl - code) : strlen(code);
+        gate_buf_adds(out, "    ");
+        gate_buf_add(out, code, n);
+        gate_buf_adds(out, "\n");
+        code += n + (nl ? 1 : 0);
+    }
+    gate_buf_adds(out, "\n");
+}
+
 static const char *flags_note(const struct gate_rule *r)
 {
     if (r->flags & GATE_RULE_OFF)
@@ -168,9 +183,9 @@ enum gate_exit gate_cmd_explain(struct gate_cli *cli, struct gate_run *run, stru
     if (r->help)
         gate_buf_printf(out, "Instead:\n  %s\n\n", r->help);
     if (r->example_bad)
-        gate_buf_printf(out, "Flagged:\n  %s\n\n", r->example_bad);
+        put_code(out, "Flagged:", r->example_bad);
     if (r->example_good)
-        gate_buf_printf(out, "Safe:\n  %s\n\n", r->example_good);
+        put_code(out, "Safe:", r->example_good);
     gate_buf_printf(out, "Suppress one statement with\n  -- prisma-gate-ignore %s: <reason>\n",
                     r->id);
     return GATE_EXIT_OK;

@@ -898,6 +898,24 @@ static void soften(struct plan_state *st, struct gate_finding *f, enum gate_risk
     st->p->softened++;
 }
 
+/*
+ * A finding that fails only when the table has rows ("fails if the table
+ * has rows") gets the target's live count: "(now: about 201 rows)", or
+ * "(now: empty)" when probed empty.
+ */
+static void row_fact(struct plan_state *st, struct gate_finding *f, const struct gate_plan_table *t)
+{
+    if (!strstr(f->message, "fails if the table has rows"))
+        return;
+    if (t->probed && t->empty)
+        f->message = gate_arena_printf(&st->run->arena, "%s (the target's \"%s\" is empty now)",
+                                       f->message, t->name);
+    else if (t->rows >= 0)
+        f->message =
+            gate_arena_printf(&st->run->arena, "%s (the target's \"%s\" has about %lld row%s now)",
+                              f->message, t->name, t->rows, t->rows == 1 ? "" : "s");
+}
+
 static void rate_one(struct plan_state *st, const struct rating *x)
 {
     struct gate_finding *f = x->f;
@@ -910,6 +928,8 @@ static void rate_one(struct plan_state *st, const struct rating *x)
         if (origin == LIVE_PLAN_IF_NEW)
             origin = t && (t->exists || t->other) ? LIVE_TARGET : LIVE_PLAN;
     }
+    if (t && t->exists && !t->other && origin != LIVE_PLAN)
+        row_fact(st, f, t);
     if (x->at.filled) {
         if (origin == LIVE_TARGET)
             raise_one(st, f, t);
@@ -1075,14 +1095,18 @@ static void history_problems(struct plan_state *st)
         const struct gate_hist_entry *e = &st->res.entries[i];
 
         switch (e->state) {
-        case GATE_MSTATE_FAILED:
+        case GATE_MSTATE_FAILED: {
+            char *prisma = gate_policy_prisma_cmd(st->opts->pol);
+
             problem(st,
                     "migration %s failed earlier and is not resolved: Prisma refuses to deploy "
-                    "(P3009); run `prisma migrate resolve --rolled-back %s` once what it "
+                    "(P3009); run `%s migrate resolve --rolled-back %s` once what it "
                     "changed is undone, or `--applied %s` if it was finished by hand",
-                    e->name, gate_shell_quote(&st->run->arena, e->name),
+                    e->name, prisma, gate_shell_quote(&st->run->arena, e->name),
                     gate_shell_quote(&st->run->arena, e->name));
+            free(prisma);
             break;
+        }
         case GATE_MSTATE_MODIFIED:
             problem(st,
                     "migration %s was edited after it was applied: restore the applied version "

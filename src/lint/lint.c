@@ -1181,3 +1181,92 @@ void gate_lint_failed(struct gate_linter *l, struct gate_run *run, struct gate_m
     severity_of(l, f);
     m->risk = f->risk;
 }
+
+/* ---- what a migration's own COMMIT keeps when a later statement fails ---- */
+
+static void put_qname(struct gate_buf *b, const struct gate_qname *q)
+{
+    if (q->schema)
+        gate_buf_printf(b, "\"%s\".", q->schema);
+    gate_buf_printf(b, "\"%s\"", q->name ? q->name : "?");
+}
+
+/* One created object of st ("table \"Tag\""), appended to b after ", "; false: none. */
+static bool put_created(struct gate_buf *b, const struct gate_stmt *st)
+{
+    static const struct {
+        enum gate_stmt_kind kind;
+        const char *what;
+    } kinds[] = {
+        {GATE_STMT_CREATE_TABLE, "table"},         {GATE_STMT_CREATE_TABLE_AS, "table"},
+        {GATE_STMT_CREATE_ENUM, "type"},           {GATE_STMT_CREATE_TYPE, "type"},
+        {GATE_STMT_CREATE_DOMAIN, "domain"},       {GATE_STMT_CREATE_VIEW, "view"},
+        {GATE_STMT_CREATE_SEQUENCE, "sequence"},   {GATE_STMT_CREATE_SCHEMA, "schema"},
+        {GATE_STMT_CREATE_EXTENSION, "extension"}, {GATE_STMT_CREATE_FUNCTION, "function"},
+        {GATE_STMT_CREATE_TRIGGER, "trigger"},
+    };
+    size_t start = b->len;
+
+    if (st->kind == GATE_STMT_CREATE_INDEX) {
+        gate_buf_adds(b, b->len ? ", index " : "index ");
+        if (st->index_name)
+            gate_buf_printf(b, "\"%s\"", st->index_name);
+        else {
+            gate_buf_adds(b, "(unnamed) on ");
+            put_qname(b, &st->rel);
+        }
+        return true;
+    }
+    if (st->kind == GATE_STMT_ALTER_TABLE) {
+        for (int i = 0; i < st->ncmds; i++) {
+            if (st->cmds[i].kind != GATE_ALTER_ADD_COLUMN || !st->cmds[i].column)
+                continue;
+            gate_buf_adds(b, b->len ? ", column " : "column ");
+            put_qname(b, &st->rel);
+            gate_buf_printf(b, ".\"%s\"", st->cmds[i].column);
+        }
+        return b->len > start;
+    }
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(kinds); i++) {
+        if (kinds[i].kind != st->kind || !st->rel.name)
+            continue;
+        gate_buf_printf(b, "%s%s ", b->len ? ", " : "", kinds[i].what);
+        put_qname(b, &st->rel);
+        return true;
+    }
+    return false;
+}
+
+const char *gate_lint_committed_objects(const char *src, size_t len, struct gate_arena *a,
+                                        int *line)
+{
+    struct gate_sql_file f = {0};
+    struct gate_err err = {0};
+    struct gate_buf b = {0};
+    const char *s = NULL;
+    int last = -1;
+
+    *line = 0;
+    if (gate_sql_parse(src, len, &f, &err)) {
+        gate_sql_file_release(&f);
+        return NULL;
+    }
+    for (int i = 0; i < f.nstmts; i++) {
+        if (f.stmts[i].depth == 0 && f.stmts[i].kind == GATE_STMT_TRANSACTION &&
+            f.stmts[i].tx == GATE_TX_COMMIT)
+            last = i;
+    }
+    for (int i = 0; i < last; i++) {
+        if (f.stmts[i].depth == 0)
+            (void)put_created(&b, &f.stmts[i]);
+    }
+    if (last >= 0 && b.len) {
+        s = gate_arena_strdup(a, gate_buf_str(&b));
+        *line = 1;
+        for (int k = 0; k < f.stmts[last].location && (size_t)k < len; k++)
+            *line += src[k] == '\n';
+    }
+    gate_buf_release(&b);
+    gate_sql_file_release(&f);
+    return s;
+}

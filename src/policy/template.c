@@ -22,7 +22,7 @@ static const char policy_template[] =
     "targets:\n"
     "  production:\n"
     "    url_env: DATABASE_URL\n"
-    "    # shadow_url_env: SHADOW_DATABASE_URL   # an empty scratch database (check, drift)\n"
+    "    # shadow_url_env: SHADOW_DATABASE_URL   # an empty scratch database (detect lists it)\n"
     "    require_tls: false           # true: refuse a connection without TLS\n"
     "default_target: production\n"
     "\n"

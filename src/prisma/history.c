@@ -792,3 +792,21 @@ out:
     gate_db_result_free(r);
     return rc;
 }
+
+enum gate_code gate_history_count_tables(struct gate_db *db, const char *schema,
+                                         struct gate_hist_db *out, struct gate_err *err)
+{
+    struct gate_hist_db c;
+    enum gate_code rc;
+
+    memset(&c, 0, sizeof(c));
+    rc = read_catalog(db, schema, &c, err);
+    if (!rc) {
+        out->other_tables = c.other_tables;
+        free(out->other_sample);
+        out->other_sample = c.other_sample;
+        c.other_sample = NULL;
+    }
+    gate_hist_db_release(&c);
+    return rc;
+}

@@ -301,7 +301,9 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
         gate_buf_printf(out, "### Blocking findings (%zu)\n\n", nblock);
         left = finding_list(run, refs, nblock, out, start + budget * 75 / 100);
         if (left)
-            gate_buf_printf(out, "- ... and %zu more blocking finding%s: see the JSON report\n",
+            gate_buf_printf(out,
+                            "- ... and %zu more blocking finding%s: the JSON report lists every "
+                            "finding (`--report json=PATH`)\n",
                             left, left == 1 ? "" : "s");
         gate_buf_adds(out, "\n");
     }
@@ -317,12 +319,17 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
                         n - nblock);
         left = finding_list(run, refs + nblock, n - nblock, out, start + budget);
         if (left)
-            gate_buf_printf(out, "- ... and %zu more: see the JSON report\n", left);
+            gate_buf_printf(out,
+                            "- ... and %zu more: the JSON report lists every finding "
+                            "(`--report json=PATH`)\n",
+                            left);
         gate_buf_adds(out, "\n</details>\n\n");
     }
     free(refs);
     if (c.infos)
-        gate_buf_printf(out, "%zu info finding%s not listed: see the JSON report.\n\n", c.infos,
-                        c.infos == 1 ? "" : "s");
+        gate_buf_printf(out,
+                        "%zu info finding%s not listed: the JSON report lists every finding "
+                        "(`--report json=PATH`).\n\n",
+                        c.infos, c.infos == 1 ? "" : "s");
     gate_buf_printf(out, "<sub>%s %s</sub>\n", GATE_NAME, GATE_VERSION);
 }

@@ -172,6 +172,7 @@ expect "history table: migrate" migrate "$(jget "$W/migrated.out" r.setup.strate
 expect "history rows" 1 "$(jget "$W/migrated.out" r.setup.database.history_rows)"
 expect "history table seen" true "$(jget "$W/migrated.out" r.setup.database.history_table)"
 expect "history: no baseline warning" absent "$(statuses migrated setup.baseline)"
+expect "history table: the other tables are counted too" 1 "$(jget "$W/migrated.out" r.setup.database.other_tables)"
 gate migrated-text detect
 expect_has "text: the database line" "$W/migrated-text.out" "database (DATABASE_URL): _prisma_migrations present, 1 history row"
 never_echoed secret-pw migrated migrated-text

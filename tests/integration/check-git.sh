@@ -83,6 +83,8 @@ gate uncommitted check --format json
 expect "uncommitted schema: fails" fail "$(statuses uncommitted git.uncommitted-schema)"
 expect "uncommitted schema: exit 1" 1 "$RC"
 expect_has "uncommitted schema: names the file" "$W/uncommitted.out" "prisma/schema.prisma: modified, not committed"
+gate uncommitted-text check --no-color
+expect_has "uncommitted schema: text states in lower case, as every command" "$W/uncommitted-text.out" "  fail  git.uncommitted-schema"
 git add prisma/schema.prisma
 gate staged check --format json
 expect "staged schema: still fails" fail "$(statuses staged git.uncommitted-schema)"
@@ -377,6 +379,28 @@ expect "not a git repository: git.repository error" error "$(statuses norepo git
 expect "not a git repository: git checks skipped" skip "$(statuses norepo git.edited-migrations)"
 expect "not a git repository: lock check still runs" pass "$(statuses norepo prisma.migration-lock)"
 expect_has "not a git repository: said on stderr" "$W/norepo.err" "not in a git repository"
+
+# ------------------------------------------------ Prisma's warnings, as lint shows them
+R=$(clone warned)
+cd "$R" || exit 1
+write_schema prisma
+sed -i '/  title     String   @map("event_title")/d' prisma/schema.prisma
+add_migration . 20240201000000_drop_title '/*
+  Warnings:
+
+  - You are about to drop the column `event_title` on the `events` table. All the data in the column will be lost.
+
+*/
+-- AlterTable
+ALTER TABLE "events" DROP COLUMN "event_title";
+'
+commit_all . "drop title"
+gate warned check --no-color
+expect_has "check shows the prisma warned: line lint shows" "$W/warned.out" \
+	"prisma warned: You are about to drop the column \`event_title\` on the \`events\` table"
+(cd "$R" && "$GATE" lint --no-color prisma/migrations/20240201000000_drop_title) >"$W/warned-lint.out" 2>&1
+expect_has "lint shows the same line" "$W/warned-lint.out" \
+	"prisma warned: You are about to drop the column \`event_title\` on the \`events\` table"
 
 # ------------------------------------------------------------- usage errors
 cd "$W/clean" || exit 1

@@ -8,7 +8,9 @@
 #     Markdown;
 #   - the header is a sentence saying how the deploy ended;
 #   - a refusal's reason is printed once on stderr and once per report;
-#   - -q streams none of Prisma's output, the JSON report keeps it.
+#   - -q streams none of Prisma's output, the JSON report keeps it;
+#   - a failed migration: Prisma's whole error (not its first line), and
+#     the objects its own COMMIT left behind.
 #
 # Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
 
@@ -110,6 +112,34 @@ policy "health:
     retries: 0"
 gate H-json deploy
 expect_has "H: which expectation failed" "$WORK/H-json.out" 'status is "unhealthy", expected "healthy"'
+policy ""
+
+# --- F: a failing migration: Prisma's whole error, what its own COMMIT left ------
+cat >"$PROJ/prisma-gate.yml" <<EOF2
+version: 1
+project:
+  prisma: [node, $CLI, --config, $CONFIG]
+deploy:
+  auto_max_risk: critical
+  confirm_max_risk: critical
+  timeout: 2m
+EOF2
+add_migration "$PROJ" 20240103000000_tag 'CREATE TABLE "Tag" ("id" INTEGER NOT NULL);\nCREATE INDEX "Tag_id_idx" ON "Tag"("id");\nCOMMIT;\nCREATE TABLE "Later" ("id" INTEGER);\nALTER TABLE "Nope" ADD COLUMN "x" INTEGER;\n'
+gate F deploy --report "json=$WORK/F.json"
+expect "F: the failed migration exits 4" 4 "$RC" || show "$WORK/F.err"
+expect "F: the message quotes Prisma's cause, not only its first line" true \
+	"$(jget "$WORK/F.json" "/external connector error/.test(r.deploy.prisma.error_message) && /Nope/.test(r.deploy.prisma.error_message)")" ||
+	show "$WORK/F.json"
+expect "F: the message stops before the engine's span trace" false \
+	"$(jget "$WORK/F.json" "/sql_schema_connector/.test(r.deploy.prisma.error_message)")"
+expect_has "F: the text report names what the COMMIT left" "$WORK/F.out" \
+	'left behind by its own COMMIT: table "Tag", index "Tag_id_idx"'
+expect_lacks "F: not what ran after the COMMIT" "$WORK/F.out" '"Later"'
+gate F-plan plan
+expect_has "F: plan's next step runs the policy's Prisma command" "$WORK/F-plan.out" \
+	"run \`node $CLI --config $CONFIG migrate resolve --rolled-back"
+expect "F: Tag is really there" t "$(q "$DATABASE_URL" "SELECT to_regclass('\"Tag\"') IS NOT NULL")"
+rm -r "$PROJ/prisma/migrations/20240103000000_tag"
 policy ""
 
 # --- C: a database that cannot be reached ---------------------------------------

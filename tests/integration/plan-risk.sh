@@ -154,6 +154,12 @@ policy "$PROJ" "risk:
   large_table_rows: 100"
 gate N-large plan --format json
 expect "N: above risk.large_table_rows the index build is raised to high" "high medium" "$(finding "$WORK/N-large.out" require-concurrent-index-creation "f.risk + ' ' + f.lint_risk")"
+add_migration "$PROJ" 20240102000001_code 'ALTER TABLE "User" ADD COLUMN "code" TEXT NOT NULL;\n'
+gate N-required plan --format json
+expect "N: 'fails if the table has rows' carries the live row count" true \
+	"$(finding "$WORK/N-required.out" adding-required-field "/fails if the table has rows.*has about 201 rows now/.test(f.message)")" ||
+	show "$WORK/N-required.out"
+rm -r "$PROJ/prisma/migrations/20240102000001_code"
 policy "$PROJ" ""
 rm -r "$PROJ/prisma/migrations/20240102000000_drop"
 # a table created in the plan, then filled from a table with rows: not new any more

@@ -136,20 +136,10 @@ static const char *status_color(enum gate_status s)
     }
 }
 
+/* The check's state as every command writes it (gate_status_name): "fail", "pass" ... */
 static const char *status_word(enum gate_status s)
 {
-    switch (s) {
-    case GATE_STATUS_PASS:
-        return "pass ";
-    case GATE_STATUS_WARN:
-        return "warn ";
-    case GATE_STATUS_FAIL:
-        return "FAIL ";
-    case GATE_STATUS_SKIP:
-        return "skip ";
-    default:
-        return "ERROR";
-    }
+    return gate_status_name(s);
 }
 
 static void checks_text(const struct gate_run *run, struct gate_buf *out, bool color)
@@ -165,7 +155,7 @@ static void checks_text(const struct gate_run *run, struct gate_buf *out, bool c
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
 
-        gate_buf_printf(out, "  %s%s%s %-*s  %s\n", color ? status_color(c->status) : "",
+        gate_buf_printf(out, "  %s%-5s%s %-*s  %s\n", color ? status_color(c->status) : "",
                         gate_text_safe(status_word(c->status)), color ? GATE_C_RESET : "", (int)w,
                         gate_text_safe(c->id), gate_text_safe(c->message));
     }
@@ -241,6 +231,8 @@ static void finding_text(struct gate_buf *out, const struct gate_migration *m,
     gate_buf_addc(out, '\n');
     if (f->help && !f->suppressed)
         gate_buf_printf(out, "      help: %s\n", gate_text_safe(f->help));
+    if (f->prisma_warning && !f->suppressed)
+        gate_buf_printf(out, "      prisma warned: %s\n", gate_text_safe(f->prisma_warning));
 }
 
 static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)

@@ -87,17 +87,18 @@ static void text(const struct gate_run *run, struct gate_buf *out, const struct 
         for (size_t k = 0; k < m->nfindings; k++) {
             const struct gate_finding *f = &m->findings[k];
 
-            if (f->severity == GATE_SEV_INFO && !verbose) {
-                hidden++;
-                continue;
-            }
-            finding_text(out, m, f, color);
+            /* counted whether shown or not: the summary line is the same with -v */
             if (f->suppressed) {
                 suppressed++;
             } else {
                 counts[f->risk]++;
                 total++;
             }
+            if (f->severity == GATE_SEV_INFO && !verbose) {
+                hidden++;
+                continue;
+            }
+            finding_text(out, m, f, color);
         }
     }
     gate_report_health_text(run, out, color);
@@ -117,7 +118,7 @@ static void text(const struct gate_run *run, struct gate_buf *out, const struct 
     if (suppressed)
         gate_buf_printf(out, ", %zu suppressed", suppressed);
     if (hidden)
-        gate_buf_printf(out, ", %zu info (-v shows)", hidden);
+        gate_buf_printf(out, ", %zu info not shown (-v shows)", hidden);
     gate_buf_printf(out, "; max risk %s%s%s; gate %s%s%s (fail-on %s)\n",
                     color ? gate_ansi_risk(run->max_risk) : "", gate_risk_name(run->max_risk),
                     color ? GATE_C_RESET : "", color ? GATE_C_BOLD : "",
