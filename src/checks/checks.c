@@ -131,11 +131,6 @@ static const char *under(const char *path, const char *dir)
     return path + n + 1;
 }
 
-static char *repo_join(const char *dir, const char *name)
-{
-    return *dir ? gate_xasprintf("%s/%s", dir, name) : gate_xstrdup(name);
-}
-
 static void collect_change(struct gate_check_ctx *ctx)
 {
     struct gate_repo_tree t;
@@ -182,7 +177,7 @@ static void collect_change(struct gate_check_ctx *ctx)
         m->sql_path = gate_xstrdup(d->sql_path);
         m->sql_outside = d->sql_outside;
         if (d->has_sql && !d->sql_outside) {
-            char *folder = repo_join(ctx->r_migrations, d->name);
+            char *folder = gate_path_join(ctx->r_migrations, d->name);
             char *rp = gate_xasprintf("%s/migration.sql", folder);
 
             if (gate_repo_hash_file(ctx->repo, rp, m->disk_oid, &ctx->change_err)) {
