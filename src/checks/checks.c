@@ -29,13 +29,7 @@ const struct gate_check_def *const gate_check_registry[] = {
 enum gate_check_level gate_check_level_of(const struct gate_check_ctx *ctx,
                                           const struct gate_check_def *def)
 {
-    if (ctx->policy) {
-        for (size_t i = 0; i < gate_policy_check_count(); i++) {
-            if (!strcmp(gate_policy_check_id(i), def->id))
-                return gate_policy_check(ctx->policy, def->id);
-        }
-    }
-    return def->level;
+    return ctx->policy ? gate_policy_check(ctx->policy, def->id) : def->level;
 }
 
 struct gate_check *gate_check_report(struct gate_check_ctx *ctx, const struct gate_check_def *def,
