@@ -284,6 +284,8 @@ static enum gate_code set_schema(struct gate_project *p, const char *path, const
 /* The directory of the schema file that holds the datasource (Prisma's rule). */
 static char *datasource_dir(const struct gate_project *p)
 {
+    if (!p->schema)
+        GATE_BUG("datasource_dir: find() set no schema"); /* set_schema failed, rc was not 0 */
     if (!p->schema_folder)
         return gate_path_dir(p->schema);
     for (size_t i = 0; i < p->nfiles; i++) {
