@@ -981,7 +981,7 @@ static void load_checks(struct ld *ld, const struct gate_yaml_node *n)
 
     for (size_t i = 0; i < nids; i++)
         ids[i] = gate_check_registry[i]->id;
-    if (!map_check(ld, n, "checks", ids, nids, NULL, NULL) || gate_yaml_is_null(n))
+    if (!map_check(ld, n, "checks", ids, nids, NULL, NULL) || !n || gate_yaml_is_null(n))
         return;
     levels = gate_arena_alloc(ld->arena, nids * sizeof(*levels));
     for (size_t i = 0; i < nids; i++)
