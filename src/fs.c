@@ -280,7 +280,29 @@ char *gate_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir);
 
-    if (n && dir[n - 1] == '/')
+    if (!n)
+        return gate_xstrdup(name);
+    if (dir[n - 1] == '/')
         return gate_xasprintf("%s%s", dir, name);
     return gate_xasprintf("%s/%s", dir, name);
+}
+
+char *gate_path_resolve(const char *dir, const char *rel)
+{
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    if (rel[0] == '/' || !strcmp(dir, "."))
+        return gate_xstrdup(*rel ? rel : ".");
+    if (!*rel || !strcmp(rel, "."))
+        return gate_xstrdup(dir);
+    return gate_path_join(dir, rel);
+}
+
+char *gate_path_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash)
+        return gate_xstrdup(".");
+    return gate_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }

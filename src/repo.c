@@ -1025,7 +1025,7 @@ static void tree_add(struct gate_repo_tree *t, const char *dir, const char *name
 
     GATE_GROW(t->items, t->cap, t->n + 1);
     e = &t->items[t->n++];
-    e->path = *dir ? gate_xasprintf("%s/%s", dir, name) : gate_xstrdup(name);
+    e->path = gate_path_join(dir, name);
     oid_hex(oid, e->oid);
     e->kind = kind;
 }
@@ -1044,7 +1044,7 @@ static int walk_cb(const char *root, const git_tree_entry *entry, void *payload)
     if (kind == GATE_RK_DIR)
         return 0;
     /* root is "" or "a/b/" relative to the walked tree */
-    sub = *w->dir ? gate_xasprintf("%s/%s", w->dir, root) : gate_xstrdup(root);
+    sub = gate_path_join(w->dir, root);
     if (*sub && sub[strlen(sub) - 1] == '/')
         sub[strlen(sub) - 1] = '\0';
     tree_add(w->t, sub, git2.git_tree_entry_name(entry), git2.git_tree_entry_id(entry), kind);

@@ -47,8 +47,10 @@ void gate_xgrow(void **p, size_t *cap, size_t need, size_t elem)
 {
     size_t ncap;
 
-    if (need <= *cap)
+    if (need <= *cap && *p)
         return;
+    if (!*p)
+        *cap = 0; /* nothing allocated yet: GATE_GROW leaves no array NULL */
     ncap = *cap ? *cap : 8;
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2 / elem)

@@ -105,7 +105,7 @@ struct gate_check_def {
     const char *family;          /* the report id's prefix: "git" gives "git.edited-migrations" */
     const char *summary;         /* one line */
     unsigned flags;              /* enum gate_check_flags */
-    enum gate_check_level level; /* default level when the policy does not know the check */
+    enum gate_check_level level; /* default level: the policy's `checks:` key id may change it */
     void (*run)(struct gate_check_ctx *ctx, const struct gate_check_def *def);
 };
 

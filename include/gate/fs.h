@@ -66,7 +66,21 @@ bool gate_path_in_place(const char *path);
 enum gate_code gate_append_file(const char *path, const char *data, size_t len,
                                 struct gate_err *err);
 
-/* path joined with name ("a" + "b" -> "a/b"); malloc'd. */
+/*
+ * path joined with name ("a" + "b" -> "a/b", "a/" + "b" -> "a/b"); an
+ * empty dir (a repository's root) gives name. malloc'd.
+ */
 char *gate_path_join(const char *dir, const char *name);
+
+/*
+ * rel as seen from the directory the program runs in, when rel is
+ * relative to dir (a path a config file names): leading "./" of rel
+ * dropped; rel itself when it is absolute or dir is "." ("." for an empty
+ * rel); dir when rel is empty or "."; else dir/rel. malloc'd.
+ */
+char *gate_path_resolve(const char *dir, const char *rel);
+
+/* The directory part of path: "." for a bare name, "/" for "/name". malloc'd. */
+char *gate_path_dir(const char *path);
 
 #endif

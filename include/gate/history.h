@@ -6,6 +6,9 @@
  * (docs/internals/prisma-migrate.md 1-5; prisma-engines schema-connector checksum.rs,
  * migrations_directory.rs, diagnose_migration_history.rs).
  *
+ * The text Prisma hashes (invalid UTF-8 replaced as Node does) is utf8.h's
+ * gate_utf8_fix.
+ *
  * Reading the history is read-only: one REPEATABLE READ READ ONLY
  * transaction, no advisory lock, no write.
  */

@@ -8,6 +8,9 @@
  *
  * A struct gate_linter carries the replayed catalog from one file to the
  * next, so lint a directory's migrations in Prisma's order.
+ *
+ * The code is src/lint/: lint.c (the engine and this API), suppress.c
+ * (suppression directives), crosscheck.c (the Warnings header).
  */
 #ifndef GATE_LINT_H
 #define GATE_LINT_H

@@ -25,9 +25,9 @@
  *   checks:  switch (gate_policy_check(cli->pol, "edited-migrations")) {
  *            case GATE_CHECK_OFF: skip it; WARNING: report, gate stays
  *            open; ERROR: report, gate closes }
- *            A check id must be in the table in policy.c (policy_checks[]),
- *            or a policy naming it is rejected as unknown: add new checks
- *            there, with their default level.
+ *            The policy's check ids and their default levels are the
+ *            check registry's (gate_check_registry, checks.h): a check
+ *            added there is a policy key at once.
  *   lint:    cli->pol->lint.rules/.nrules feed struct gate_lint_opts.
  *   deploy, health, risk, project: plain fields below.
  */
@@ -71,11 +71,6 @@ enum gate_check_level {
     GATE_CHECK_OFF = 0,
     GATE_CHECK_WARNING,
     GATE_CHECK_ERROR,
-};
-
-struct gate_policy_check {
-    const char *id; /* "edited-migrations" (the policy's key; reports prefix a family) */
-    enum gate_check_level level;
 };
 
 enum gate_expect_kind {
@@ -154,9 +149,8 @@ struct gate_policy {
         int version; /* postgres.version: major version targeted (GATE_PG_VERSION_DEFAULT) */
     } postgres;
 
-    const struct gate_policy_check
-        *checks; /* every known check: the policy's level or its default */
-    size_t nchecks;
+    /* per entry of gate_check_registry (checks.h), in its order; NULL: their defaults */
+    const enum gate_check_level *check_levels;
 
     struct {
         enum gate_risk auto_max_risk;    /* medium: deploy without a token up to this */
@@ -228,7 +222,10 @@ enum gate_code gate_policy_check_paths(struct gate_policy *p, bool check_schema,
 const struct gate_policy_target *gate_policy_target(const struct gate_policy *p, const char *name,
                                                     struct gate_err *err);
 
-/* The level of check id ("edited-migrations"); GATE_BUG on an id not in the table. */
+/*
+ * The level of check id ("edited-migrations"): the policy's, else the
+ * check's default in the registry; GATE_BUG on an id not in the registry.
+ */
 enum gate_check_level gate_policy_check(const struct gate_policy *p, const char *id);
 /*
  * The lint.exclude pattern that matches path (a migration folder or SQL
@@ -247,10 +244,6 @@ const char *gate_policy_excluded(const struct gate_policy *p, const char *path);
 char *gate_policy_prisma_cmd(const struct gate_policy *p);
 
 const char *gate_check_level_name(enum gate_check_level l);
-
-/* The ids of known checks, for documentation and tests. */
-size_t gate_policy_check_count(void);
-const char *gate_policy_check_id(size_t i);
 
 /*
  * The errors of a failed load as a compiler would print them:

@@ -13,6 +13,11 @@
  * freed by gate_sql_file_release(). Locations are byte offsets into the
  * source handed to gate_sql_parse(); gate_src (src.h) turns them into
  * line/column.
+ *
+ * The code is src/sql/: sql.c (this API and the driver), scan.c (tokens,
+ * comments, lazy lexing), translate.c (parse tree -> IR), plpgsql.c
+ * (bodies), pbdecode.c (protobuf decoding); nothing else includes
+ * <pg_query.h>.
  */
 #ifndef GATE_SQL_H
 #define GATE_SQL_H

@@ -12,15 +12,19 @@
 void *gate_xmalloc(size_t n);
 void *gate_xcalloc(size_t nmemb, size_t size);
 void *gate_xrealloc(void *p, size_t n);
-/* Grow *p (holding *cap elements of size elem) to hold at least need. */
+/* Grow *p (holding *cap elements of size elem) to hold at least need; a NULL *p is allocated. */
 void gate_xgrow(void **p, size_t *cap, size_t need, size_t elem);
 char *gate_xstrdup(const char *s);
 char *gate_xstrndup(const char *s, size_t n);
 /* malloc'd printf; the caller frees */
 char *gate_xasprintf(const char *fmt, ...) GATE_PRINTF(1, 2);
 
-/* need is evaluated twice; the common case (room left) costs no call */
+/*
+ * Afterwards arr holds at least need elements and is never NULL (which
+ * static analysis cannot tell from cap alone). need is evaluated twice;
+ * the common case (room left) costs no call.
+ */
 #define GATE_GROW(arr, cap, need) \
- ((need) > (cap) ? gate_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr))) : (void)0)
+ ((need) > (cap) || !(arr) ? gate_xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr))) : (void)0)
 
 #endif

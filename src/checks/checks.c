@@ -30,13 +30,7 @@ const struct gate_check_def *const gate_check_registry[] = {
 enum gate_check_level gate_check_level_of(const struct gate_check_ctx *ctx,
                                           const struct gate_check_def *def)
 {
-    if (ctx->policy) {
-        for (size_t i = 0; i < gate_policy_check_count(); i++) {
-            if (!strcmp(gate_policy_check_id(i), def->id))
-                return gate_policy_check(ctx->policy, def->id);
-        }
-    }
-    return def->level;
+    return ctx->policy ? gate_policy_check(ctx->policy, def->id) : def->level;
 }
 
 struct gate_check *gate_check_report(struct gate_check_ctx *ctx, const struct gate_check_def *def,
@@ -132,11 +126,6 @@ static const char *under(const char *path, const char *dir)
     return path + n + 1;
 }
 
-static char *repo_join(const char *dir, const char *name)
-{
-    return *dir ? gate_xasprintf("%s/%s", dir, name) : gate_xstrdup(name);
-}
-
 static void collect_change(struct gate_check_ctx *ctx)
 {
     struct gate_repo_tree t;
@@ -183,7 +172,7 @@ static void collect_change(struct gate_check_ctx *ctx)
         m->sql_path = gate_xstrdup(d->sql_path);
         m->sql_outside = d->sql_outside;
         if (d->has_sql && !d->sql_outside) {
-            char *folder = repo_join(ctx->r_migrations, d->name);
+            char *folder = gate_path_join(ctx->r_migrations, d->name);
             char *rp = gate_xasprintf("%s/migration.sql", folder);
 
             if (gate_repo_hash_file(ctx->repo, rp, m->disk_oid, &ctx->change_err)) {

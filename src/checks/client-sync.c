@@ -25,15 +25,6 @@
 
 #define MAX_CLIENT_FILE ((size_t)64 * 1024 * 1024)
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash)
-        return gate_xstrdup(".");
-    return gate_xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
 /* The JSON string literal that follows `inlineSchema` in code, unescaped; malloc'd or NULL. */
 static char *inline_schema(const char *code)
 {
@@ -150,7 +141,7 @@ static void default_output(struct found *f, const char *schema_dir)
         free(cand);
         if (!strcmp(cur, "/"))
             break;
-        up = dir_of(cur);
+        up = gate_path_dir(cur);
         free(cur);
         cur = up;
     }
@@ -171,7 +162,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
         if (g->kind != GATE_SB_GENERATOR || (!js && !ts))
             continue;
         if (g->output) {
-            char *base = dir_of(g->file);
+            char *base = gate_path_dir(g->file);
             char *out =
                 g->output[0] == '/' ? gate_xstrdup(g->output) : gate_path_join(base, g->output);
 
@@ -181,7 +172,7 @@ static void run(struct gate_check_ctx *ctx, const struct gate_check_def *def)
             else
                 free(out);
         } else if (js) {
-            char *base = dir_of(g->file);
+            char *base = gate_path_dir(g->file);
 
             default_output(&f, base);
             free(base);

@@ -23,6 +23,7 @@ struct directive {
     const char **rules; /* arena */
     bool *used;         /* arena, one per rule */
     int nrules;
+    size_t caprules;
     const char *reason; /* NULL when missing */
 };
 
@@ -96,10 +97,9 @@ static int stmt_after(const struct gate_lint_ctx *ctx, int offset, int *cursor, 
     return -1;
 }
 
-static void add_rule_name(struct gate_lint_ctx *ctx, struct directive *d, const char *s, size_t n,
-                          size_t *cap)
+static void add_rule_name(struct gate_lint_ctx *ctx, struct directive *d, const char *s, size_t n)
 {
-    GATE_ARENA_GROW(&ctx->scratch, d->rules, *cap, (size_t)d->nrules, (size_t)d->nrules + 1);
+    GATE_ARENA_GROW(&ctx->scratch, d->rules, d->caprules, (size_t)d->nrules, (size_t)d->nrules + 1);
     d->rules[d->nrules++] = gate_arena_strndup(&ctx->scratch, s, n);
 }
 
@@ -112,7 +112,6 @@ static bool parse_directive(struct gate_lint_ctx *ctx, int ci, struct directive 
     const struct gate_sql_comment *c = &ctx->file.comments[ci];
     const char *p = skip_ws(c->text);
     static const char kw[] = "prisma-gate-ignore";
-    size_t cap = 0;
 
     memset(d, 0, sizeof(*d));
     if (strncmp(p, kw, sizeof(kw) - 1) != 0)
@@ -138,7 +137,7 @@ static bool parse_directive(struct gate_lint_ctx *ctx, int ci, struct directive 
         s = p;
         while (*p && *p != ',' && *p != ':' && !is_space(*p))
             p++;
-        add_rule_name(ctx, d, s, (size_t)(p - s), &cap);
+        add_rule_name(ctx, d, s, (size_t)(p - s));
     }
     d->used = gate_arena_alloc(&ctx->scratch, sizeof(bool) * (size_t)(d->nrules + 1));
     if (*p == ':') {

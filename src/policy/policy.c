@@ -8,6 +8,7 @@
  */
 #include "gate/compat.h"
 #include "gate/policy.h"
+#include "gate/checks.h"
 #include "gate/secrets.h"
 #include "gate/shell.h"
 #include "gate/fs.h"
@@ -28,20 +29,10 @@
 /* ---- the checks a policy can set ------------------------------------------ */
 
 /*
- * Every check a policy may name, with its default level. A command that
- * adds a check adds its id here (the policy's `checks:` keys, docs/policy.md).
+ * The policy's `checks:` keys are the ids of the check registry
+ * (gate_check_registry, src/checks/checks.c), each with its default level
+ * there: a check added to the registry is a policy key at once.
  */
-static const struct gate_policy_check policy_checks[] = {
-    {"uncommitted-schema", GATE_CHECK_ERROR},
-    {"untracked-migrations", GATE_CHECK_ERROR},
-    {"edited-migrations", GATE_CHECK_ERROR},
-    {"out-of-order-migrations", GATE_CHECK_WARNING},
-    {"schema-without-migration", GATE_CHECK_ERROR},
-    {"committed-secrets", GATE_CHECK_ERROR},
-    {"client-sync", GATE_CHECK_WARNING},
-    {"migration-lock", GATE_CHECK_ERROR},
-    {"test-apply", GATE_CHECK_ERROR},
-};
 
 static const char *const level_names[] = {"off", "warning", "error"};
 
@@ -50,14 +41,14 @@ const char *gate_check_level_name(enum gate_check_level l)
     return (size_t)l < GATE_ARRAY_SIZE(level_names) ? level_names[l] : "unknown";
 }
 
-size_t gate_policy_check_count(void)
+/* Number of checks in the registry. */
+static size_t check_count(void)
 {
-    return GATE_ARRAY_SIZE(policy_checks);
-}
+    size_t n = 0;
 
-const char *gate_policy_check_id(size_t i)
-{
-    return i < GATE_ARRAY_SIZE(policy_checks) ? policy_checks[i].id : NULL;
+    while (gate_check_registry[n])
+        n++;
+    return n;
 }
 
 /* ---- defaults ------------------------------------------------------------- */
@@ -78,8 +69,7 @@ void gate_policy_defaults(struct gate_policy *p)
     p->lint.fail_on = GATE_RISK_HIGH;
     p->risk.large_table_rows = 1000000;
     p->postgres.version = GATE_PG_VERSION_DEFAULT;
-    p->checks = policy_checks;
-    p->nchecks = GATE_ARRAY_SIZE(policy_checks);
+    p->check_levels = NULL;
     p->deploy.auto_max_risk = GATE_RISK_MEDIUM;
     p->deploy.confirm_max_risk = GATE_RISK_HIGH;
     p->deploy.token_env = "PRISMA_GATE_CONFIRM";
@@ -235,8 +225,8 @@ static const char *home_of(const char *key, const char *const *here)
     }
     if (gate_rule_find(key))
         return "lint.rules";
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_checks); i++) {
-        if (!strcmp(key, policy_checks[i].id))
+    for (size_t i = 0; gate_check_registry[i]; i++) {
+        if (!strcmp(key, gate_check_registry[i]->id))
             return "checks";
     }
     return NULL;
@@ -1011,28 +1001,30 @@ static void load_postgres(struct ld *ld, const struct gate_yaml_node *n)
 static void load_checks(struct ld *ld, const struct gate_yaml_node *n)
 {
     struct gate_policy *p = ld->p;
-    const char *ids[GATE_ARRAY_SIZE(policy_checks)];
-    struct gate_policy_check *checks;
+    size_t nids = check_count();
+    const char **ids = gate_arena_alloc(&ld->y.scratch, nids * sizeof(*ids));
+    enum gate_check_level *levels;
 
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(policy_checks); i++)
-        ids[i] = policy_checks[i].id;
-    if (!map_check(ld, n, "checks", ids, GATE_ARRAY_SIZE(ids), NULL, NULL) || gate_yaml_is_null(n))
+    for (size_t i = 0; i < nids; i++)
+        ids[i] = gate_check_registry[i]->id;
+    if (!map_check(ld, n, "checks", ids, nids, NULL, NULL) || !n || gate_yaml_is_null(n))
         return;
-    checks = gate_arena_alloc(ld->arena, sizeof(policy_checks));
-    memcpy(checks, policy_checks, sizeof(policy_checks));
-    p->checks = checks;
+    levels = gate_arena_alloc(ld->arena, nids * sizeof(*levels));
+    for (size_t i = 0; i < nids; i++)
+        levels[i] = gate_check_registry[i]->level;
+    p->check_levels = levels;
     for (const struct gate_yaml_node *k = n->first; k && k->next; k = k->next->next) {
         size_t i, lv;
 
         if (k->kind != GATE_YAML_SCALAR)
             continue;
-        for (i = 0; i < GATE_ARRAY_SIZE(ids) && strcmp(ids[i], k->text) != 0; i++)
+        for (i = 0; i < nids && strcmp(ids[i], k->text) != 0; i++)
             ;
-        if (i == GATE_ARRAY_SIZE(ids))
+        if (i == nids)
             continue; /* reported by map_check */
         if (get_enum(ld, k->next, k, join(ld, "checks", k->text), level_names,
                      GATE_ARRAY_SIZE(level_names), "check level", &lv))
-            checks[i].level = (enum gate_check_level)lv;
+            levels[i] = (enum gate_check_level)lv;
     }
 }
 
@@ -1537,11 +1529,11 @@ const struct gate_policy_target *gate_policy_target(const struct gate_policy *p,
 
 enum gate_check_level gate_policy_check(const struct gate_policy *p, const char *id)
 {
-    for (size_t i = 0; i < p->nchecks; i++) {
-        if (!strcmp(p->checks[i].id, id))
-            return p->checks[i].level;
+    for (size_t i = 0; gate_check_registry[i]; i++) {
+        if (!strcmp(gate_check_registry[i]->id, id))
+            return p->check_levels ? p->check_levels[i] : gate_check_registry[i]->level;
     }
-    GATE_BUG("gate_policy_check: check id not in policy_checks[]");
+    GATE_BUG("gate_policy_check: check id not in gate_check_registry[]");
 }
 
 void gate_policy_diags_text(const struct gate_policy *p, struct gate_buf *out)

@@ -48,7 +48,7 @@ const char *gate_yaml_source_line(struct gate_yaml_doc *doc, int line)
 {
     size_t start, end;
 
-    if (line < 1 || (size_t)line > doc->src.nlines)
+    if (!doc->text || line < 1 || (size_t)line > doc->src.nlines)
         return NULL;
     start = gate_src_line_start(&doc->src, line);
     end = start;
@@ -143,7 +143,7 @@ static bool tab_in_indent(struct gate_yaml_doc *doc, int line, int *col)
 {
     size_t i;
 
-    if (line < 1 || (size_t)line > doc->src.nlines)
+    if (!doc->text || line < 1 || (size_t)line > doc->src.nlines)
         return false;
     i = gate_src_line_start(&doc->src, line);
     for (int c = 1; i < doc->len && (doc->text[i] == ' ' || doc->text[i] == '\t'); i++, c++) {
@@ -169,7 +169,7 @@ static int indent_of(struct gate_yaml_doc *doc, int line)
     size_t i;
     int n = 0;
 
-    if (line < 1 || (size_t)line > doc->src.nlines)
+    if (!doc->text || line < 1 || (size_t)line > doc->src.nlines)
         return -1;
     i = gate_src_line_start(&doc->src, line);
     while (i < doc->len && doc->text[i] == ' ') {

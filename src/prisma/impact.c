@@ -148,7 +148,7 @@ static void add_unique(struct builder *b, const char ***arr, size_t *n, size_t *
         if (!strcmp((*arr)[i], s))
             return;
     }
-    GATE_ARENA_GROW(&b->run->arena, *arr, *cap, *n, *n + 1);
+    gate_arena_grow(&b->run->arena, (void **)arr, cap, *n, *n + 1, sizeof(**arr));
     (*arr)[(*n)++] = gate_arena_strdup(&b->run->arena, s);
 }
 

@@ -44,28 +44,25 @@ static void add(struct res *r, bool problem, const char *fmt, ...)
     (*arr)[(*n)++] = s;
 }
 
-/* dirname ("." for a bare name), in the arena. */
-static const char *dir_of(struct gate_arena *a, const char *path)
+/* s (malloc'd) moved into the arena. */
+static const char *in_arena(struct gate_arena *a, char *s)
 {
-    const char *slash = strrchr(path, '/');
+    const char *r = gate_arena_strdup(a, s);
 
-    if (!slash)
-        return ".";
-    if (slash == path)
-        return "/";
-    return gate_arena_strndup(a, path, (size_t)(slash - path));
+    free(s);
+    return r;
 }
 
-/* dir/rel; rel when absolute or dir is "." */
+/* gate_path_dir in the arena. */
+static const char *dir_of(struct gate_arena *a, const char *path)
+{
+    return in_arena(a, gate_path_dir(path));
+}
+
+/* gate_path_resolve in the arena. */
 static const char *join(struct gate_arena *a, const char *dir, const char *rel)
 {
-    while (rel[0] == '.' && rel[1] == '/')
-        rel += 2;
-    if (rel[0] == '/' || !strcmp(dir, "."))
-        return gate_arena_strdup(a, *rel ? rel : ".");
-    if (!*rel || !strcmp(rel, "."))
-        return gate_arena_strdup(a, dir);
-    return gate_arena_printf(a, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+    return in_arena(a, gate_path_resolve(dir, rel));
 }
 
 /* The same file or directory (device and inode, symlinks followed). */

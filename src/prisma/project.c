@@ -39,28 +39,6 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* dirname of path ("." for a bare name); malloc'd. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (!slash)
-        return gate_xstrdup(".");
-    if (slash == path)
-        return gate_xstrdup("/");
-    return gate_xstrndup(path, (size_t)(slash - path));
-}
-
-/* dir/rel, without a leading "./" when dir is "."; rel absolute stays. malloc'd. */
-static char *join(const char *dir, const char *rel)
-{
-    while (rel[0] == '.' && rel[1] == '/')
-        rel += 2;
-    if (rel[0] == '/' || !strcmp(dir, "."))
-        return gate_xstrdup(rel);
-    return gate_path_join(dir, rel);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -235,7 +213,7 @@ static void search(const char *dir, int depth, struct found *f)
 
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        path = join(dir, e->d_name);
+        path = gate_path_resolve(dir, e->d_name);
         if (lstat(path, &st)) {
             free(path);
             continue;
@@ -306,11 +284,13 @@ static enum gate_code set_schema(struct gate_project *p, const char *path, const
 /* The directory of the schema file that holds the datasource (Prisma's rule). */
 static char *datasource_dir(const struct gate_project *p)
 {
+    if (!p->schema)
+        GATE_BUG("datasource_dir: find() set no schema"); /* set_schema failed, rc was not 0 */
     if (!p->schema_folder)
-        return dir_of(p->schema);
+        return gate_path_dir(p->schema);
     for (size_t i = 0; i < p->nfiles; i++) {
         if (has_datasource(p->files[i]))
-            return dir_of(p->files[i]);
+            return gate_path_dir(p->files[i]);
     }
     return gate_xstrdup(p->schema);
 }
@@ -338,7 +318,7 @@ static enum gate_code find(const char *schema_arg, const char *schema_from,
         rc = set_schema(out, schema_arg, schema_from, err);
     } else if (cfg_schema) {
         char *from = gate_xasprintf("%s", cfg_file);
-        char *path = join(".", cfg_schema);
+        char *path = gate_path_resolve(".", cfg_schema);
 
         rc = set_schema(out, path, from, err);
         free(path);
@@ -392,16 +372,16 @@ static enum gate_code find(const char *schema_arg, const char *schema_from,
             out->migrations = gate_xstrdup("prisma/migrations");
             out->migrations_from = gate_xstrdup("the default: no schema found");
         } else if (cfg_migrations) {
-            out->migrations = join(".", cfg_migrations);
+            out->migrations = gate_path_resolve(".", cfg_migrations);
             out->migrations_from = gate_xasprintf("%s migrations.path", cfg_file);
         } else {
             char *dir = datasource_dir(out);
 
-            out->migrations = join(dir, "migrations");
+            out->migrations = gate_path_resolve(dir, "migrations");
             out->migrations_from = gate_xstrdup("next to the datasource (Prisma's rule)");
             if (out->schema_folder && gate_path_kind(out->migrations) != GATE_PATH_DIR) {
-                char *parent = dir_of(out->schema);
-                char *alt = join(parent, "migrations");
+                char *parent = gate_path_dir(out->schema);
+                char *alt = gate_path_resolve(parent, "migrations");
 
                 if (gate_path_kind(alt) == GATE_PATH_DIR) {
                     free(out->migrations);

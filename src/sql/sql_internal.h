@@ -37,7 +37,7 @@ struct ctx {
     size_t ntoks;
     size_t tokcap;
     bool use_toks;  /* the statement being translated is covered by toks */
-    bool lazy_lex;  /* lex statement by statement (see lex_region) */
+    bool lazy_lex;  /* lex statement by statement (see gate_sql_lex_region) */
     int lexed_to;   /* lazy_lex: the source before this offset is lexed */
     bool head_only; /* the statement's tokens stop after its first command word */
     int stmt_a;     /* lazy_lex: the statement being translated is src[stmt_a..stmt_b) */

@@ -211,6 +211,51 @@ static void test_arena_grow(void **state)
     gate_arena_release(&a);
 }
 
+/* gate_path_join, gate_path_resolve, gate_path_dir: table-driven. */
+static void test_paths(void **state)
+{
+    static const struct {
+        const char *fn, *a, *b, *want;
+    } cases[] = {
+        {"join", "a", "b", "a/b"},
+        {"join", "a/", "b", "a/b"},
+        {"join", "/", "b", "/b"},
+        {"join", "", "b", "b"}, /* a repository's root */
+        {"join", "a/b", "c/d", "a/b/c/d"},
+        {"resolve", ".", "prisma/schema.prisma", "prisma/schema.prisma"},
+        {"resolve", ".", "./prisma", "prisma"},
+        {"resolve", ".", "././prisma", "prisma"},
+        {"resolve", ".", "./", "."},
+        {"resolve", ".", "", "."},
+        {"resolve", "app", "./migrations", "app/migrations"},
+        {"resolve", "app/", "migrations", "app/migrations"},
+        {"resolve", "app", "/abs/m", "/abs/m"},
+        {"resolve", "app", ".", "app"},
+        {"resolve", "app", "", "app"},
+        {"resolve", "app", "../m", "app/../m"},
+        {"dir", "a/b/c.prisma", NULL, "a/b"},
+        {"dir", "c.prisma", NULL, "."},
+        {"dir", "/c.prisma", NULL, "/"},
+        {"dir", "a/", NULL, "a"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(cases); i++) {
+        char *got;
+
+        if (!strcmp(cases[i].fn, "join"))
+            got = gate_path_join(cases[i].a, cases[i].b);
+        else if (!strcmp(cases[i].fn, "resolve"))
+            got = gate_path_resolve(cases[i].a, cases[i].b);
+        else
+            got = gate_path_dir(cases[i].a);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("%s('%s', '%s') = '%s', want '%s'", cases[i].fn, cases[i].a,
+                     cases[i].b ? cases[i].b : "", got, cases[i].want);
+        free(got);
+    }
+}
+
 static void test_arena_huge(void **state)
 {
     for (int k = 0; k < 2; k++) {
@@ -399,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_buf_arena),
         cmocka_unit_test(test_arena_huge),
         cmocka_unit_test(test_arena_grow),
+        cmocka_unit_test(test_paths),
         cmocka_unit_test(test_digest),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_atomic_write),
