@@ -17,6 +17,8 @@
 #   BENCH_DRIFT_PROJECTS  corpus projects of the drift section
 #                 (default: langfuse__langfuse triggerdotdev__trigger.dev)
 #   BENCH_DRIFT_RUNS      timed runs per tool in the drift section (default: 3)
+#   BENCH_DRIFT_SYNTH_N   migrations of the drift section's synthetic history
+#                 (default: 10000; 0 leaves it out)
 #
 # Every tool is run once untimed (warm-up: page cache, dynamic loader), then
 # BENCH_RUNS times, round-robin across tools so drift hits all of them alike.
@@ -841,6 +843,84 @@ EOF_SCHEMA
             if [ "${OK_gdcold:-0}" = 1 ] && [ "${OK_gdwarm:-0}" = 1 ]; then STATUS=$before; fi
         fi
     done
+    case ${BENCH_DRIFT_SYNTH_N:-10000} in
+    0) ;;
+    *[!0-9]*) warn "BENCH_DRIFT_SYNTH_N must be a number, got '$BENCH_DRIFT_SYNTH_N'" ;;
+    *) drift_synthetic "${BENCH_DRIFT_SYNTH_N:-10000}" ;;
+    esac
+}
+
+# drift_synthetic N: one timing line of `prisma-gate drift` on a synthetic
+# history of N one-statement migrations (every tenth creates a table
+# "sI" with a primary key, the nine after it add a column to it: N/10
+# tables, 9N/10 columns), applied to its own database by psql with the
+# `_prisma_migrations` rows Prisma would have written (the SHA-256 of each
+# file): replay into a temporary shadow and diff, cold (drift.cache: 0),
+# then with drift.cache: 1 (the first of those runs fills the cache, the
+# second is timed as warm). One run each: this is a scale line, not a
+# comparison. Prisma is not run on it (its deploy alone would take longer
+# than the whole section).
+drift_synthetic() {
+    local n=$1 proj=$WORK/drift-synthetic url rc t0 t1 cold warm
+    note "drift: synthetic history of $n migrations ($((n / 10)) tables, $((n - n / 10)) columns)"
+    url=$("$ROOT/ci/pg.sh" createdb "$DRIFT_PGDIR" drift_synthetic 2>>"$WORK/pg-drift.err") || {
+        note "drift: synthetic: skipped: createdb failed"
+        return 0
+    }
+    mkdir -p "$proj/prisma/migrations"
+    printf 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n' >"$proj/prisma/schema.prisma"
+    printf 'provider = "postgresql"\n' >"$proj/prisma/migrations/migration_lock.toml"
+    awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "2024%010d_m%d\n", i, i }' |
+        (cd "$proj/prisma/migrations" && xargs mkdir)
+    awk -v n="$n" -v dir="$proj/prisma/migrations" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            name = sprintf("%s/2024%010d_m%d", dir, i, i)
+            t = int(i / 10)
+            if (i % 10 == 0)
+                printf "CREATE TABLE \"s%d\" (\"id\" INTEGER NOT NULL, CONSTRAINT \"s%d_pkey\" PRIMARY KEY (\"id\"));\n", t, t > (name "/migration.sql")
+            else
+                printf "ALTER TABLE \"s%d\" ADD COLUMN \"c%d\" TEXT;\n", t, i > (name "/migration.sql")
+            close(name "/migration.sql")
+        }
+    }'
+    {
+        printf 'BEGIN;\n'
+        cat "$proj"/prisma/migrations/*/migration.sql
+        printf 'CREATE TABLE _prisma_migrations (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ, migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ, started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0);\n'
+        printf 'COPY _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) FROM stdin;\n'
+        (cd "$proj/prisma/migrations" && sha256sum -- */migration.sql) |
+            awk '{ split($2, p, "/"); printf "%08d-0000-4000-8000-000000000000\t%s\t2024-01-01 00:00:00+00\t%s\t1\n", NR, $1, p[1] }'
+        printf '\\.\nCOMMIT;\n'
+    } >"$WORK/synthetic.sql"
+    if ! psql -X -q -v ON_ERROR_STOP=1 -d "$url" -f "$WORK/synthetic.sql" >/dev/null 2>"$WORK/synthetic.err"; then
+        note "drift: synthetic: skipped: applying the history failed: $(head -c 200 "$WORK/synthetic.err")"
+        return 0
+    fi
+    printf 'version: 1\ndrift:\n  shadow: create\n  cache: 0\n  timeout: 30m\n' >"$proj/cold.yml"
+    printf 'version: 1\ndrift:\n  shadow: create\n  cache: 1\n  timeout: 30m\n' >"$proj/warm.yml"
+    t0=$(date +%s%N)
+    DATABASE_URL=$url "$GATE_BIN" -C "$proj" -p "$proj/cold.yml" drift --format json >"$WORK/synthetic-cold.json" 2>"$WORK/synthetic-cold.err"
+    rc=$?
+    t1=$(date +%s%N)
+    cold=$(((t1 - t0) / 1000000))
+    if [ $rc -ne 0 ]; then
+        note "drift: synthetic: prisma-gate drift (cold) exits $rc (want 0): $(head -c 200 "$WORK/synthetic-cold.err")"
+        STATUS=1
+        return 0
+    fi
+    DATABASE_URL=$url "$GATE_BIN" -C "$proj" -p "$proj/warm.yml" drift --format json >/dev/null 2>&1
+    t0=$(date +%s%N)
+    DATABASE_URL=$url "$GATE_BIN" -C "$proj" -p "$proj/warm.yml" drift --format json >/dev/null 2>"$WORK/synthetic-warm.err"
+    rc=$?
+    t1=$(date +%s%N)
+    warm=$(((t1 - t0) / 1000000))
+    [ $rc -eq 0 ] || {
+        note "drift: synthetic: prisma-gate drift (warm) exits $rc (want 0): $(head -c 200 "$WORK/synthetic-warm.err")"
+        STATUS=1
+        return 0
+    }
+    printf '%-30s %s ms cold (replay of %s migrations + diff), %s ms warm (replay cache), one run each, no drift\n' \
+        "synthetic ($n)" "$cold" "$n" "$warm"
 }
 
 bench_cleanup() {

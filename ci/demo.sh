@@ -8,6 +8,7 @@
 #   → check (the next release on a branch: a column rename, high risk)
 #   → plan → deploy refused without a token (checklist written)
 #   → approve (signed token) → deploy with the token → status
+#   → drift (a change made by hand with psql: found, exit 1, Markdown report)
 #
 # Everything it starts (PostgreSQL, the app's server) is stopped at the end,
 # also on failure or Ctrl-C; the throwaway database is deleted. The reports
@@ -215,6 +216,21 @@ run 0 "$GATE" deploy --confirm "$TOKEN" --report "json=$REPORTS/6-deploy.json"
 
 step "status: production is up to date"
 run 0 "$GATE" status
+
+# --- drift: a change made by hand ----------------------------------------------------
+step "drift: someone changes production by hand"
+why "a quick fix in psql, outside any migration: the unique index on Participant is dropped,"
+why "a column Event.notes is added. The migrations no longer describe the database."
+printf '%s$ psql -d events -c %s%s\n' "$B" "'DROP INDEX \"Participant_eventId_email_key\"; ALTER TABLE \"Event\" ADD COLUMN notes text'" "$N"
+psql -X -q -v ON_ERROR_STOP=1 -d events >/dev/null <<'EOF' || FAILED=$((FAILED + 1))
+DROP INDEX "Participant_eventId_email_key";
+ALTER TABLE "Event" ADD COLUMN notes text;
+EOF
+why "drift replays the applied migrations into a temporary shadow database (drift.shadow: create),"
+why "introspects both and reports every object that differs (exit 1), with the SQL that repairs it;"
+why "the Markdown report holds a Mermaid picture of the tables that differ"
+run 1 "$GATE" drift --report "markdown=$REPORTS/7-drift.md" --report "json=$REPORTS/7-drift.json"
+why "the drift report: $REPORTS/7-drift.md (a scheduled CI job opens an issue with it: ci/github/drift.yml)"
 
 # --- done ---------------------------------------------------------------------------------
 say

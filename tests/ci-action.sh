@@ -19,7 +19,11 @@
 # with CI_* variables (JUnit and Code Quality artifacts, allow_failure
 # exit codes, the plan's dotenv feeding the manual deploy).
 #
-# Not run: ci/github/drift.yml (the drift command is not in this build).
+# The scheduled drift job (ci/github/drift.yml) on the database deployed
+# by the real Prisma CLI: no drift, no issue; a change by hand opens one
+# issue with the drift digest; the same drift leaves it alone; another
+# drift updates it (and comments); the drift gone closes it; a drift that
+# cannot be checked (exit 3) fails the job and writes nothing.
 #
 # Usage: tests/ci-action.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -487,6 +491,8 @@ deploy:
   auto_max_risk: none
   confirm_max_risk: high
   timeout: 2m
+drift:
+  shadow: create
 EOF
 	commit_all "$PD" "policy"
 	export GITHUB_EVENT_NAME=push GITHUB_WORKSPACE=$PD SIM_SKIP="Install the Prisma CLI"
@@ -548,6 +554,86 @@ EOF
 		"$(psql -X -At -d "$PROD_URL" -c "SELECT count(*) FROM _prisma_migrations WHERE migration_name IN ('20240102000000_more', '20240103000000_unreviewed') AND finished_at IS NOT NULL" 2>&1)"
 	[ "$(res .exit_code)" = 0 ] || show_sim
 	unset READONLY_DATABASE_URL CI GITLAB_CI CI_PROJECT_DIR CI_PIPELINE_SOURCE CI_DEFAULT_BRANCH CI_COMMIT_REF_NAME CI_COMMIT_BRANCH CI_COMMIT_SHA
+	# ------------------------- drift.yml: the scheduled job and its one issue
+	# the database deployed above, checked on a schedule; GitHub's issues
+	# through the gh stand-in (its own state: no pull-request comment here)
+	export GITHUB_EVENT_NAME=schedule GITHUB_REF=refs/heads/main GITHUB_REPOSITORY=acme/app GITHUB_WORKSPACE=$PD
+	export SIM_SECRETS="{\"READONLY_DATABASE_URL\": \"$PROD_URL\"}"
+	unset GITHUB_EVENT_PATH GITHUB_HEAD_REF GITHUB_BASE_REF
+	cd "$PD" || exit 1
+	# drift_job NAME: run the drift job once, on the issues kept so far
+	drift_job() {
+		sim_reset "$1"
+		export GH_STANDIN_STATE=$W/gh-drift-state.json GH_STANDIN_LOG=$W/gh-drift-$1.log
+		: >"$GH_STANDIN_LOG"
+		$SIM job "$ROOT/ci/github/drift.yml" drift
+	}
+	# issues FILTER: the stand-in's issues (all states) through jq
+	issues() { jq -r "$1" "$W/gh-drift-state.json" 2>/dev/null; }
+	# calls METHOD PATHREGEX: how many such API calls the last job made
+	calls() { jq -r --arg m "$1" --arg p "$2" 'select(.method == $m and (.path | test($p)))' "$GH_STANDIN_LOG" | grep -c '"method"' || true; }
+
+	drift_job drift-clean
+	expect "drift.yml, no drift: the job succeeds" success "$(res .status)"
+	expect "drift.yml, no drift: drift exits 0" 0 "$(step_out drift exit-code)"
+	expect "drift.yml, no drift: no issue opened" 0 "$(calls POST '^repos/acme/app/issues$')"
+	expect "drift.yml: the same concurrency group as deploy.yml" prisma-gate-db-production "$(res .concurrency.group)"
+	[ "$(res .status)" = success ] || show_sim
+
+	psql -X -q -d "$PROD_URL" -c 'ALTER TABLE "events" ADD COLUMN "by_hand" text' >/dev/null 2>&1
+	drift_job drift-found
+	D1=$(step_out drift drift-digest)
+	expect "drift.yml, drift: drift exits 1" 1 "$(step_out drift exit-code)"
+	expect "drift.yml, drift: the job succeeds (exit 1 is a finding, not a failure)" success "$(res .status)"
+	expect "drift.yml, drift: a digest output (64 hex digits)" true "$(printf "%s" "$D1" | grep -qxE "[0-9a-f]{64}" && echo true || echo "$D1")"
+	expect "drift.yml, drift: one issue opened" 1 "$(calls POST '^repos/acme/app/issues$')"
+	expect "drift.yml, drift: one open issue" 1 "$(issues '[.issues[] | select(.state == "open")] | length')"
+	expect "drift.yml, drift: its title names the target" "Schema drift on production" "$(issues '.issues[0].title')"
+	issues '.issues[0].body' >"$W/issue1.md"
+	expect_has "drift.yml, drift: the issue carries the digest" "$W/issue1.md" "<!-- drift-digest: $D1 -->"
+	expect_has "drift.yml, drift: the issue holds the report (the column)" "$W/issue1.md" "by_hand"
+	expect_has "drift.yml, drift: the issue holds the Mermaid picture" "$W/issue1.md" '```mermaid'
+	[ "$(res .status)" = success ] || show_sim
+
+	drift_job drift-same
+	expect "drift.yml, same drift: the same digest" "$D1" "$(step_out drift drift-digest)"
+	expect "drift.yml, same drift: no new issue" 0 "$(calls POST '^repos/acme/app/issues$')"
+	expect "drift.yml, same drift: the issue is left as it is (no edit, no comment)" 0 \
+		"$(($(calls PATCH '^repos/acme/app/issues/') + $(calls POST '/comments$')))"
+	expect "drift.yml, same drift: still one issue" 1 "$(issues '.issues | length')"
+	expect_has "drift.yml, same drift: the log says so" "$SIM_LOG" "drift unchanged: issue #1 stays as it is"
+
+	psql -X -q -d "$PROD_URL" -c 'CREATE TABLE "scratch" ("id" integer)' >/dev/null 2>&1
+	drift_job drift-changed
+	D2=$(step_out drift drift-digest)
+	expect "drift.yml, another drift: drift exits 1" 1 "$(step_out drift exit-code)"
+	expect "drift.yml, another drift: another digest" true "$([ -n "$D2" ] && [ "$D2" != "$D1" ] && echo true || echo "$D2")"
+	expect "drift.yml, another drift: no new issue" 0 "$(calls POST '^repos/acme/app/issues$')"
+	expect "drift.yml, another drift: the same issue updated" 1 "$(calls PATCH '^repos/acme/app/issues/1$')"
+	expect "drift.yml, another drift: a comment says it changed" 1 "$(calls POST '^repos/acme/app/issues/1/comments$')"
+	expect "drift.yml, another drift: still one issue" 1 "$(issues '.issues | length')"
+	issues '.issues[0].body' >"$W/issue2.md"
+	expect_has "drift.yml, another drift: the issue carries the new digest" "$W/issue2.md" "<!-- drift-digest: $D2 -->"
+	expect_has "drift.yml, another drift: the issue names the new table" "$W/issue2.md" "scratch"
+
+	psql -X -q -d "$PROD_URL" -c 'DROP TABLE "scratch"; ALTER TABLE "events" DROP COLUMN "by_hand"' >/dev/null 2>&1
+	drift_job drift-gone
+	expect "drift.yml, drift gone: drift exits 0" 0 "$(step_out drift exit-code)"
+	expect "drift.yml, drift gone: the issue is closed" closed "$(issues '.issues[0].state')"
+	expect "drift.yml, drift gone: a comment says why" 1 "$(calls POST '^repos/acme/app/issues/1/comments$')"
+	expect "drift.yml, drift gone: no new issue" 0 "$(calls POST '^repos/acme/app/issues$')"
+	expect "drift.yml, drift gone: the job succeeds" success "$(res .status)"
+
+	drift_job drift-clean-again
+	expect "drift.yml, still clean: nothing written" 0 "$(($(calls POST .) + $(calls PATCH .)))"
+
+	# exit 3 (could not check) fails the job and opens nothing
+	export SIM_SECRETS="{\"READONLY_DATABASE_URL\": \"${PROD_URL%/prod}/no_such_database\"}"
+	drift_job drift-unavailable
+	expect "drift.yml, unavailable: drift exits 3" 3 "$(step_out drift exit-code)"
+	expect "drift.yml, unavailable: the job fails" failure "$(res .status)"
+	expect "drift.yml, unavailable: no issue written" 0 "$(($(calls POST .) + $(calls PATCH .)))"
+	unset GH_STANDIN_STATE GH_STANDIN_LOG
 	unset SIM_SKIP SIM_SECRETS
 elif [ "$PRISMA_OK" = 77 ]; then
 	echo "# deploy.yml: skipped (the Prisma CLI fixture cannot be installed: ci/prisma.sh)"
