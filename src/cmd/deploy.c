@@ -91,15 +91,7 @@ static void guide(struct deploy *dp, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (d->nguidance >= dp->capguidance) {
-        size_t cap = dp->capguidance ? 2 * dp->capguidance : 16;
-        const char **ng = gate_arena_alloc(&dp->run->arena, cap * sizeof(*ng));
-
-        if (d->nguidance)
-            memcpy(ng, d->guidance, d->nguidance * sizeof(*ng));
-        d->guidance = ng;
-        dp->capguidance = cap;
-    }
+    GATE_ARENA_GROW(&dp->run->arena, d->guidance, dp->capguidance, d->nguidance, d->nguidance + 1);
     d->guidance[d->nguidance++] = gate_arena_strdup(&dp->run->arena, buf);
 }
 
@@ -943,15 +935,7 @@ static enum gate_exit run_prisma(struct deploy *dp)
 
 static void add_str(struct gate_arena *a, const char ***arr, size_t *n, size_t *cap, const char *s)
 {
-    if (*n >= *cap) {
-        size_t nc = *cap ? 2 * *cap : 8;
-        const char **na = gate_arena_alloc(a, nc * sizeof(*na));
-
-        if (*n)
-            memcpy(na, *arr, *n * sizeof(*na));
-        *arr = na;
-        *cap = nc;
-    }
+    GATE_ARENA_GROW(a, *arr, *cap, *n, *n + 1);
     (*arr)[(*n)++] = gate_arena_strdup(a, s);
 }
 

@@ -83,16 +83,7 @@ static void next_step(struct status *st, const char *fmt, ...)
 /* Room for every step: at most four per migration (error, resolve x2, restore or baseline). */
 static void reserve_next(struct status *st, size_t nmigrations)
 {
-    size_t cap = 4 * nmigrations + 64;
-    const char **next;
-
-    if (cap <= st->next_cap)
-        return;
-    next = gate_arena_alloc(&st->run->arena, cap * sizeof(*next));
-    if (st->h->nnext)
-        memcpy(next, st->h->next, st->h->nnext * sizeof(*next));
-    st->h->next = next;
-    st->next_cap = cap;
+    GATE_ARENA_GROW(&st->run->arena, st->h->next, st->next_cap, st->h->nnext, 4 * nmigrations + 64);
 }
 
 static struct gate_check *check(struct status *st, const char *id, enum gate_status s,

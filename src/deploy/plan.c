@@ -113,15 +113,8 @@ static void problem(struct plan_state *st, const char *fmt, ...)
     va_start(ap, fmt);
     (void)vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (st->p->nproblems >= st->capproblems) {
-        size_t cap = st->capproblems ? 2 * st->capproblems : 8;
-        const char **np = gate_arena_alloc(&st->run->arena, cap * sizeof(*np));
-
-        if (st->p->nproblems)
-            memcpy(np, st->p->problems, st->p->nproblems * sizeof(*np));
-        st->p->problems = np;
-        st->capproblems = cap;
-    }
+    GATE_ARENA_GROW(&st->run->arena, st->p->problems, st->capproblems, st->p->nproblems,
+                    st->p->nproblems + 1);
     st->p->problems[st->p->nproblems++] = gate_arena_strdup(&st->run->arena, buf);
 }
 
@@ -221,15 +214,7 @@ static void note_table(struct plan_state *st, const struct gate_qname *q, bool c
     schema = q->schema ? q->schema : st->run->target->schema;
     if (find_table(st, schema, q->name))
         return;
-    if (p->ntables >= st->captables) {
-        size_t cap = st->captables ? 2 * st->captables : 16;
-        struct gate_plan_table *nt = gate_arena_alloc(&st->run->arena, cap * sizeof(*nt));
-
-        if (p->ntables)
-            memcpy(nt, p->tables, p->ntables * sizeof(*nt));
-        p->tables = nt;
-        st->captables = cap;
-    }
+    GATE_ARENA_GROW(&st->run->arena, p->tables, st->captables, p->ntables, p->ntables + 1);
     {
         struct gate_buf b = {0};
 

@@ -10,6 +10,7 @@
  */
 #include "gate/compat.h"
 #include "gate/policy.h"
+#include "gate/checks.h"
 #include "gate/arena.h"
 #include "gate/buf.h"
 #include "gate/err.h"
@@ -30,8 +31,8 @@ static void use(const struct gate_policy *p)
         if (gate_policy_target(p, p->targets[i].name, &terr) != &p->targets[i])
             fuzz_fail("target '%s' not found by its own name: %s", p->targets[i].name, terr.msg);
     }
-    for (size_t i = 0; i < gate_policy_check_count(); i++)
-        (void)gate_check_level_name(gate_policy_check(p, gate_policy_check_id(i)));
+    for (size_t i = 0; gate_check_registry[i]; i++)
+        (void)gate_check_level_name(gate_policy_check(p, gate_check_registry[i]->id));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -58,7 +58,8 @@ static struct gate_dbmodel model(const struct gate_dbobj *objs, size_t n)
     struct gate_dbmodel m = {0};
 
     m.objs = gate_arena_alloc(&A, (n + 1) * sizeof(*m.objs));
-    memcpy(m.objs, objs, n * sizeof(*objs));
+    if (n)
+        memcpy(m.objs, objs, n * sizeof(*objs));
     m.n = n;
     qsort(m.objs, n, sizeof(*m.objs), cmp);
     return m;
