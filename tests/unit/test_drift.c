@@ -278,6 +278,44 @@ static void test_digest(void **state)
     assert_string_not_equal(a.digest, c.digest);
 }
 
+/* Names from the database cannot break out of the Mermaid picture or the Markdown around it. */
+static void test_mermaid_hostile(void **state)
+{
+    static const char evil[] = "E\"]<img src=x onerror=alert(1)>#60;`\n```";
+    struct gate_dbobj m[16], d[16];
+    size_t nm = 0, nd = 0;
+    struct gate_run run;
+    struct gate_buf md = {0};
+    const char *pic, *end;
+
+    (void)state;
+    gate_run_init(&run, "drift");
+    base(m, &nm);
+    base(d, &nd);
+    d[nd++] = TABLE(evil);
+    d[nd++] = COL(evil, "x<y>", "text", "yes", (const char *)NULL);
+    run.drift = gate_arena_alloc(&run.arena, sizeof(*run.drift));
+    {
+        struct gate_dbmodel mm = model(m, nm), dm = model(d, nd);
+
+        gate_drift_diff(&mm, &dm, &CTX, &run.arena, run.drift);
+    }
+    gate_drift_finish(run.drift);
+    run.verdict = GATE_VERDICT_FAIL;
+    gate_report_markdown(&run, &md, GATE_MARKDOWN_COMMENT_MAX);
+    pic = strstr(gate_buf_str(&md), "```mermaid\n");
+    assert_non_null(pic);
+    end = strstr(pic + 11, "```");
+    assert_non_null(end);
+    assert_non_null(strstr(pic, "[\"public.E___img src_x onerror_alert(1)__60___"));
+    for (const char *p = pic + 11; p < end; p++) {
+        assert_true(*p != '<' && *p != '>' && *p != '#' && *p != '&' && *p != '`');
+    }
+    assert_true(end[-1] == '\n'); /* the fence closes on a line of its own, where it belongs */
+    gate_buf_release(&md);
+    gate_run_release(&run);
+}
+
 static void test_report(void **state)
 {
     struct gate_dbobj m[16], d[16];
@@ -375,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_extra_table_and_column),
         cmocka_unit_test(test_digest),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_mermaid_hostile),
         cmocka_unit_test(test_rename_schema),
     };
 

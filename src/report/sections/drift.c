@@ -260,11 +260,21 @@ static void mermaid_word(struct gate_buf *out, const char *s, bool type)
     }
 }
 
-/* A label inside double quotes: no quote, no newline. */
+/*
+ * A label inside double quotes. Names come from the database: Mermaid
+ * renders labels as HTML and reads entity codes (#60;) in them, so only
+ * letters, digits, blanks and . _ - ( ) pass; every other byte becomes
+ * '_' (a quote, '<', '&', '#', a backtick, a newline, non-ASCII).
+ */
 static void mermaid_label(struct gate_buf *out, const char *s)
 {
-    for (const char *p = s ? s : ""; *p; p++)
-        gate_buf_addc(out, *p == '"' || *p == '\n' || *p == '\r' ? '\'' : *p);
+    for (const char *p = s ? s : ""; *p; p++) {
+        char c = *p;
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == ' ' || c == '.' || c == '_' || c == '-' || c == '(' || c == ')';
+
+        gate_buf_addc(out, ok ? c : '_');
+    }
 }
 
 static void mermaid(const struct gate_run_drift *d, struct gate_buf *out)
