@@ -438,6 +438,22 @@ if inline cluster 'CREATE TABLE "Event" ("id" INTEGER PRIMARY KEY);' 'CLUSTER "E
 	record prefer-repack cluster Event no "CLUSTER"
 fi
 
+# --- statement_timeout in Prisma's one-query file (require-statement-timeout's help) -----------
+# psql -c sends the string as one simple query, as Prisma sends migration.sql:
+# a SET statement_timeout in it cancels a later statement of the same string,
+# and the timeout counts per statement (PostgreSQL 13+), not for the whole string.
+if db=$(createdb lt_timeout); then
+	psql -X -At -d "$db" -c "SET statement_timeout = '300ms'; SELECT pg_sleep(0.2); SELECT pg_sleep(0.2); SELECT pg_sleep(2);" \
+		>"$WORK/timeout.out" 2>&1
+	expect_has "a SET statement_timeout earlier in the file cancels a later statement" "$WORK/timeout.out" \
+		"canceling statement due to statement timeout"
+	psql -X -At -d "$db" -c "SET statement_timeout = '300ms'; SELECT pg_sleep(0.2); SELECT pg_sleep(0.2); SELECT 'survived';" \
+		>"$WORK/timeout2.out" 2>&1
+	expect_has "statement_timeout counts per statement of the file, not for the whole file" "$WORK/timeout2.out" survived
+else
+	not_ok "create the statement_timeout database"
+fi
+
 # --- what PostgreSQL took, against src/lint/lock_truth.tsv ---------------------------------------
 if [ -n "${LOCKS_UPDATE:-}" ]; then
 	{
