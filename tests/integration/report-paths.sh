@@ -13,7 +13,8 @@
 #   - a regular file or a new path: temp file + rename, as before;
 #   - two formats to one path from flags (--report json=X --report
 #     sarif=X), or a flag and the policy's reports:, by name or through a
-#     symlink or ./: a usage error (exit 2), nothing written.
+#     symlink or ./: a usage error (exit 2), nothing written; so is
+#     plan's or deploy's --checklist PATH on a report's path.
 #
 # Usage: tests/integration/report-paths.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -135,6 +136,22 @@ expect "the policy's json: X plus --report sarif=X: usage error" 2 "$RC"
 expect "... nothing written" no "$([ -e gate.json ] && echo yes || echo no)"
 lint_to polcmd --report sarif='{command}.json' --report junit=lint.json
 expect "--report sarif={command}.json and junit=lint.json under lint: usage error" 2 "$RC"
+# --checklist PATH (and --report checklist=PATH) is an output file too: the
+# check is made before plan connects (nothing listens on port 1)
+printf 'keep\n' >C
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --checklist C --report json=C \
+	>cl.out 2>cl.err
+expect "plan --checklist C --report json=C: usage error" 2 "$?"
+expect_has "... names both" cl.err "the deployment checklist ('C') and the json report ('C') would be written to one file"
+expect "... C untouched" keep "$(head -c 20 C)"
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --report checklist=./C --report sarif=C \
+	>cl2.out 2>cl2.err
+expect "plan --report checklist=./C --report sarif=C: usage error" 2 "$?"
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --checklist gate.json >cl3.out 2>cl3.err
+expect "plan --checklist X with the policy's json: X: usage error" 2 "$?"
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --checklist C2 --report json=C3 \
+	>cl4.out 2>cl4.err
+expect "plan --checklist and a report on two paths: not a usage error (no database: 3)" 3 "$?"
 lint_to override --report json=gate.json
 expect "a flag overriding the policy's json with its own path: fine" 0 "$RC"
 lint_to two --report json=a.json --report json=b.json
