@@ -4,7 +4,8 @@
 # how it is written, and two reports never share a path:
 #   - a character device is written in place (as root, --report
 #     json=/dev/null used to turn /dev/null into a regular file);
-#   - a FIFO is written in place: its reader gets the report;
+#   - a FIFO is written in place: its reader gets the report; with no
+#     reader within 10 s, the write fails, named (exit 3), never a hang;
 #   - a path under /dev or /proc (/dev/stdout, /dev/fd/N) is opened and
 #     appended to, never replaced (stdout redirected to a file keeps what
 #     was printed), and never created;
@@ -86,6 +87,24 @@ wait "$READER"
 READER=
 expect "FIFO: still a FIFO" yes "$([ -p fifo ] && echo yes || echo no)"
 expect_has "FIFO: the reader got the JSON report" fifo.got '"format_version": 1'
+
+# a FIFO nobody reads: the gate waits 10 s for a reader, then says so (exit 3)
+# rather than hanging the job for ever; a reader that comes late gets it
+mkfifo lonely
+START=$(date +%s)
+timeout 60 "$GATE" lint a.sql --report json=lonely >lonely.out 2>lonely.err
+RC=$?
+expect "a FIFO nobody reads: exit 3, not a hang" 3 "$RC"
+expect_has "... named" lonely.err "cannot write 'lonely': no process opened the FIFO for reading within 10 s"
+expect "... within 10-20 s" yes "$(t=$(($(date +%s) - START)); [ "$t" -ge 9 ] && [ "$t" -le 20 ] && echo yes || echo "no ($t s)")"
+expect "... still a FIFO" yes "$([ -p lonely ] && echo yes || echo no)"
+(sleep 2 && timeout 20 cat lonely >late.got) &
+READER=$!
+lint_to late --report json=lonely
+expect "a FIFO whose reader comes 2 s late: exit 0" 0 "$RC"
+wait "$READER"
+READER=
+expect_has "... the reader got the JSON report" late.got '"format_version": 1'
 
 # --- symlinks ------------------------------------------------------------------------
 mkdir reports
