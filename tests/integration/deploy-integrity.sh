@@ -321,6 +321,10 @@ STAGING_URL="postgresql://gate_pw:secret-pw@127.0.0.2:$PORT/d_staging?hostaddr=1
 expect "D: hostaddr that is not the host's address: refused (exit 1)" 1 "$RC" || show "$WORK/D-hostaddr.err"
 expect_has "D: explains Prisma ignores hostaddr" "$WORK/D-hostaddr.err" "Prisma ignores hostaddr"
 expect "D: hostaddr: Prisma was not started" no "$(started)"
+expect "D: hostaddr: the reason is printed once" 1 "$(grep -c 'Prisma ignores hostaddr' "$WORK/D-hostaddr.err")" || show "$WORK/D-hostaddr.err"
+STAGING_URL="postgresql://gate_pw:secret-pw@127.0.0.2:$PORT/d_staging?hostaddr=127.0.0.1" gate_in "$PROJ" D-hostaddr-plan plan -t staging --format json
+expect "D: plan with that hostaddr is refused as deploy is (approve signs nothing deploy refuses)" "1 refused" "$RC $(jget "$WORK/D-hostaddr-plan.out" r.plan.decision)"
+expect_has "D: plan explains Prisma ignores hostaddr" "$WORK/D-hostaddr-plan.out" "Prisma ignores hostaddr"
 STAGING_URL="postgresql://gate_pw:secret-pw@localhost:$PORT/d_staging?hostaddr=127.0.0.1" gate_in "$PROJ" D-hostaddr-ok plan -t staging --format json
 expect "D: hostaddr that the host name resolves to is accepted; the server reached is reported" 127.0.0.1 "$(jget "$WORK/D-hostaddr-ok.out" "r.target.server.addr")"
 
