@@ -198,6 +198,7 @@ printf 'ALTER TABLE "User" ADD COLUMN "x" TEXT;\n' >"$PROJ/db/migrations/2024010
 gate_in "$PROJ" C-expr deploy --format json
 expect "C: a migrations.path that is not a literal cannot be checked: refused (exit 1)" 1 "$RC"
 expect_has "C: says to write it as a literal" "$WORK/C-expr.out" "write it as a string literal"
+expect "C: a plan refusal's reason is printed once on stderr" 1 "$(grep -c 'write it as a string literal' "$WORK/C-expr.err")"
 expect "C: Prisma was not started" no "$(started)"
 rm -f "$PROJ/prisma.config.ts"
 cat >"$PROJ/prisma.config.ts" <<EOF
