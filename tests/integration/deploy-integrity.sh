@@ -209,6 +209,8 @@ sed -i '/^  config:/d' "$PROJ/prisma-gate.yml"
 gate_in "$PROJ" C-auto plan --format json
 expect "C: a prisma.config.ts Prisma loads from the working directory counts too: refused" "1 refused" "$RC $(jget "$WORK/C-auto.out" r.plan.decision)"
 expect_has "C: it is named as found in the working directory" "$WORK/C-auto.out" "found in the working directory"
+expect "C: a bare spread (...base) that may set migrations or datasource is warned about" warn \
+	"$(jget "$WORK/C-auto.out" "(r.checks.find(c => c.id === 'prisma.config' && /spreads/.test(c.message)) || {}).status")"
 # the config's datasource (Prisma 7; Prisma 6 with engine 'classic'): url, directUrl
 cat >"$PROJ/prisma.config.ts" <<EOF
 import base from '$CONFIG'
