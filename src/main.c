@@ -110,12 +110,12 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         pol->project.schema = cli->schema;
         pol->project.schema_given = true;
     }
-    if (cli->nreports) {
-        /* two reports to one path (flags, or a flag and the policy): a usage error */
+    if (cli->nreports || cli->checklist) {
+        /* two reports (or the checklist and a report) to one path: a usage error */
         gate_err_clear(&err);
         if (gate_reports_check_paths(pol, run->command, cli->reports, (size_t)cli->nreports,
-                                     &err)) {
-            gate_errorf("--report: %s", err.msg);
+                                     cli->checklist, &err)) {
+            gate_errorf("%s: %s", cli->nreports ? "--report" : "--checklist", err.msg);
             return GATE_EXIT_USAGE;
         }
     }
@@ -180,8 +180,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         rc = GATE_EXIT_UNAVAILABLE;
     set_status(run, rc);
     gate_run_sort_findings(run);
-    ok =
-        gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, &written, &nwritten);
+    ok = gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, cli->checklist,
+                            &written, &nwritten);
     if (!ok) {
         rc = late_write_failure(run, rc);
         set_status(run, rc);
@@ -207,8 +207,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         free(written);
         written = NULL;
         nwritten = 0;
-        (void)gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, &written,
-                                 &nwritten);
+        (void)gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, cli->checklist,
+                                 &written, &nwritten);
     }
     if (rc != GATE_EXIT_USAGE || policy_failed) {
         /*
