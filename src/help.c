@@ -14,7 +14,12 @@
 
 /* ------------------------------------------------------------ data */
 
-/* An option; bit 0 is a global option. */
+/*
+ * An option; bit 0 is a global option listed for every command. RUN_ONLY
+ * and RUN_NONE are global options listed only for the commands that write a
+ * run (--report, every --format) or only for those that do not (the formats
+ * they print); the overview and the man page list 0 and RUN_ONLY.
+ */
 struct opt_doc {
     unsigned bit;     /* enum gate_cli_opt that admits it, 0: global */
     const char *only; /* NULL, or the commands this wording is for ("plan approve") */
@@ -22,14 +27,19 @@ struct opt_doc {
     const char *text;
 };
 
+#define RUN_ONLY (1u << 30)
+#define RUN_NONE (1u << 31)
+#define GLOBAL(o) (!(o)->bit || ((o)->bit & (RUN_ONLY | RUN_NONE)))
+
 static const struct opt_doc opts[] = {
     {0, NULL, "-p, --policy FILE",
      "policy file (default ./prisma-gate.yml; built-in defaults "
      "when it does not exist)"},
     {0, NULL, "-t, --target NAME", "target database from the policy (default: default_target)"},
     {0, NULL, "-C DIR", "run as if started in DIR"},
-    {0, NULL, "-f, --format FORMAT", "@FORMATS@ (stdout carries only this)"},
-    {0, NULL, "--report FMT=PATH",
+    {RUN_ONLY, NULL, "-f, --format FORMAT", "@FORMATS@ (stdout carries only this)"},
+    {RUN_NONE, NULL, "-f, --format FORMAT", "@RUNFREE_FORMATS@ (stdout carries only this)"},
+    {RUN_ONLY, NULL, "--report FMT=PATH",
      "also write a report file: @FILE_FORMATS@ (repeatable; "
      "written atomically; {command} in PATH is the command's name)"},
     {0, NULL, "--no-color", "no ANSI colour (also NO_COLOR, or stdout not a terminal)"},
@@ -262,7 +272,7 @@ static const struct cmd_doc *doc_of(const char *name)
 
 static bool opt_applies(const struct opt_doc *o, const struct gate_command *cmd)
 {
-    return o->bit && (cmd->options & o->bit) && (!o->only || word_in(o->only, cmd->name));
+    return !GLOBAL(o) && (cmd->options & o->bit) && (!o->only || word_in(o->only, cmd->name));
 }
 
 /* Append text word-wrapped to width, every line after the first indented by indent. */
@@ -278,6 +288,7 @@ static const char *opt_text(const struct opt_doc *o, struct gate_buf *b)
         enum gate_format_set set;
         const char *sep, *last;
     } marks[] = {{"@FORMATS@", GATE_FORMATS_ALL, " | ", " | "},
+                 {"@RUNFREE_FORMATS@", GATE_FORMATS_WITHOUT_RUN, " | ", " | "},
                  {"@FILE_FORMATS@", GATE_FORMATS_FILES, ", ", " or "}};
     const char *s = o->text;
 
@@ -356,11 +367,23 @@ static void opt_line(struct gate_buf *out, const struct opt_doc *o)
     }
 }
 
-static void global_opts(struct gate_buf *out)
+/* Is o a global option listed for cmd (NULL: the overview and the man page)? */
+static bool global_applies(const struct opt_doc *o, const struct gate_command *cmd)
+{
+    if (!GLOBAL(o))
+        return false;
+    if (!o->bit)
+        return true;
+    if (!cmd)
+        return o->bit == RUN_ONLY;
+    return cmd->writes_run == (o->bit == RUN_ONLY);
+}
+
+static void global_opts(struct gate_buf *out, const struct gate_command *cmd)
 {
     gate_buf_adds(out, "\nglobal options:\n");
     for (size_t i = 0; i < GATE_ARRAY_SIZE(opts); i++) {
-        if (!opts[i].bit)
+        if (global_applies(&opts[i], cmd))
             opt_line(out, &opts[i]);
     }
 }
@@ -377,7 +400,7 @@ void gate_help_overview(struct gate_buf *out, const struct gate_command *cmds, s
         gate_buf_printf(out, "  %-18s ", head);
         wrap(out, cmds[i].summary, 21, 21, WIDTH);
     }
-    global_opts(out);
+    global_opts(out, NULL);
     gate_buf_adds(out, "\nexit status:\n");
     for (int i = 0; i < 6; i++) {
         gate_buf_printf(out, "  %d  ", i);
@@ -403,7 +426,7 @@ void gate_help_command(struct gate_buf *out, const struct gate_command *cmd)
         any = true;
         opt_line(out, &opts[i]);
     }
-    global_opts(out);
+    global_opts(out, cmd);
     any = false;
     for (size_t i = 0; i < GATE_ARRAY_SIZE(envs); i++) {
         if (envs[i].cmds && !word_in(envs[i].cmds, cmd->name))
@@ -503,7 +526,7 @@ void gate_help_man(struct gate_buf *out, const struct gate_command *cmds, size_t
     }
     gate_buf_adds(out, ".SH GLOBAL OPTIONS\n");
     for (size_t i = 0; i < GATE_ARRAY_SIZE(opts); i++) {
-        if (!opts[i].bit)
+        if (global_applies(&opts[i], NULL))
             man_opt(out, &opts[i]);
     }
     gate_buf_adds(out, ".SH ENVIRONMENT\n");

@@ -26,6 +26,22 @@ for c in $cmds; do
         if cmp -s "$tmp/a" "$tmp/b"; then ok "$c --help is help $c"; else not_ok "$c --help differs from help $c"; fi
     fi
     check "help $c lists exit statuses" grep -q "^exit status:" "$tmp/a"
+    # what the page offers, the command accepts: each --format it lists and
+    # --report (run in an empty folder without a database: only a usage
+    # refusal of the option itself counts)
+    page=$(tr '\n' ' ' <"$tmp/a" | sed 's/  */ /g')
+    fl=$(printf '%s\n' "$page" | sed -n 's/.*--format FORMAT \(.*\) (stdout carries only this).*/\1/p' | tr -d ' ' | tr '|' ' ')
+    rm -rf "$tmp/run" && mkdir "$tmp/run"
+    bad=
+    for f in $fl; do
+        (cd "$tmp/run" && env -u DATABASE_URL timeout 60 "$PG" "$c" -f "$f" >/dev/null 2>"$tmp/e") </dev/null
+        grep -q "prints .*, not $f" "$tmp/e" && bad="$bad $f"
+    done
+    if [ -n "$fl" ] && [ -z "$bad" ]; then ok "$c accepts every --format its help lists"; else not_ok "$c: help lists -f${bad:- (none)}, which it refuses"; fi
+    if printf '%s\n' "$page" | grep -q -- '--report FMT=PATH'; then
+        (cd "$tmp/run" && env -u DATABASE_URL timeout 60 "$PG" "$c" --report json="$tmp/r.json" >/dev/null 2>"$tmp/e") </dev/null
+        if grep -q "evaluates nothing" "$tmp/e"; then not_ok "$c: help lists --report, which it refuses"; else ok "$c accepts the --report its help lists"; fi
+    fi
 done
 
 # the man page: every command and every long option of the parser
