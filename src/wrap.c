@@ -119,8 +119,14 @@ void gate_wrap(struct gate_buf *out, const char *s, size_t n, size_t width, size
         gate_buf_addc(out, '\n');
         return;
     }
-    if (hang > width / 2)
-        hang = width / 2;
+    if (hang > width / 2) {
+        /* too deep for this width: 4 columns past the line's own indent */
+        size_t indent = 0;
+
+        while (indent < n && s[indent] == ' ')
+            indent++;
+        hang = indent + 4 > width / 2 ? width / 2 : indent + 4;
+    }
     while (i < n) {
         size_t len, w, cut = SIZE_MAX, next = SIZE_MAX;
         enum unit_kind k = unit(s, n, i, &len, &w);

@@ -30,7 +30,8 @@ size_t gate_wrap_columns(const char *s, size_t n);
  * Append the line s[0..n) (no line break in it; colour sequences allowed)
  * to out followed by "\n", broken into lines of at most width columns:
  * at spaces, the spaces at a break dropped, each continuation line
- * indented by hang spaces (at most width / 2). A word longer than a line
+ * indented by hang spaces (when that is more than width / 2: 4 more than
+ * the line's own indent, at most width / 2). A word longer than a line
  * is broken inside, at a character boundary; the leading indent of s is
  * never a break. No continuation line starts, after blanks, with "::"
  * (a workflow command): a break that would make one is not taken, and
