@@ -282,7 +282,8 @@ static void text(const struct gate_run *run, struct gate_buf *out, const struct 
     gate_textw_init(&t, out, o);
     /* check, or lint --base */
     gate_textw_color(&t, GATE_C_BOLD);
-    gate_buf_printf(&t.line, "prisma-gate %s", gate_text_safe(run->command ? run->command : "check"));
+    gate_buf_printf(&t.line, "prisma-gate %s",
+                    gate_text_safe(run->command ? run->command : "check"));
     gate_textw_color(&t, GATE_C_RESET);
     gate_buf_printf(&t.line, "  schema %s, migrations %s", gate_text_safe(c->schema),
                     gate_text_safe(c->migrations_dir));
@@ -353,8 +354,7 @@ static void text(const struct gate_run *run, struct gate_buf *out, const struct 
                     run->nmigrations == 1 ? "" : "s", gate_risk_name(run->max_risk),
                     gate_risk_name(run->fail_on));
     if (hidden)
-        gate_buf_printf(&t.line, "; %zu info finding%s (-v shows)", hidden,
-                        hidden == 1 ? "" : "s");
+        gate_buf_printf(&t.line, "; %zu info finding%s (-v shows)", hidden, hidden == 1 ? "" : "s");
     gate_textw_end(&t, 2);
     gate_textw_release(&t);
 }
