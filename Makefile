@@ -79,7 +79,7 @@ BIN := prisma-gate
 .PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
         man docs-check github-mask tidy rule-examples readme-examples ci-action ci-validate \
-        fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden
+        fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden text-layout
 
 all: $(BIN)
 
@@ -159,7 +159,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples docs-check github-mask \
+	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples text-layout docs-check \
+	    github-mask \
 	    corpus bad-input report-files missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit) \
 	    ci-validate
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "ci-action: skipped (GATE_SKIP_INTEGRATION)"; \
@@ -183,6 +184,10 @@ rule-examples: $(BIN_PATH) $(SCHEMA_CHECK)
 # the README's example commands, run as written against a fixture project
 readme-examples: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/readme-examples.sh
+
+# lint's text report on a (pseudo-)terminal and off one: wrapping, help once, -v
+text-layout: $(BIN_PATH) $(SCHEMA_CHECK)
+	@$(CHECKED_GATE) tests/text-layout.sh
 
 corpus: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/corpus.sh

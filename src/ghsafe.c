@@ -19,8 +19,7 @@ void gate_safe_init(struct gate_safe *st, unsigned flags)
     st->eol = true;
 }
 
-/* White space as the runner's TrimStart sees it (.NET Char.IsWhiteSpace), printable ones. */
-static bool blank(long cp)
+bool gate_safe_blank(long cp)
 {
     return cp == ' ' || cp == '\t' || cp == 0xA0 || cp == 0x1680 ||
            (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F || cp == 0x3000;
@@ -88,7 +87,7 @@ static void emit(struct gate_safe *st, struct gate_buf *out, long cp)
         st->mid = true;
     }
     if (!st->mid) {
-        if (blank(cp)) {
+        if (gate_safe_blank(cp)) {
             put_cp(st, out, cp);
             return;
         }

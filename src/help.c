@@ -27,8 +27,8 @@ struct opt_doc {
     const char *text;
 };
 
-#define RUN_ONLY (1u << 30)
-#define RUN_NONE (1u << 31)
+#define RUN_ONLY  (1u << 30)
+#define RUN_NONE  (1u << 31)
 #define GLOBAL(o) (!(o)->bit || ((o)->bit & (RUN_ONLY | RUN_NONE)))
 
 static const struct opt_doc opts[] = {
@@ -45,7 +45,8 @@ static const struct opt_doc opts[] = {
     {0, NULL, "--no-color", "no ANSI colour (also NO_COLOR, or stdout not a terminal)"},
     {0, NULL, "-q, --quiet",
      "errors only on stderr; deploy stops streaming Prisma's output (its report keeps it)"},
-    {0, NULL, "-v, --verbose", "more detail on stderr"},
+    {0, NULL, "-v, --verbose",
+     "more detail: on stderr, and in the text report info findings and every finding's help"},
     {0, NULL, "--version", "print the version"},
     {0, NULL, "-h, --help", "this help (after a command: that command's help)"},
 
@@ -127,6 +128,9 @@ static const struct env_doc envs[] = {
      "true: also write annotations, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT, and mask secrets"},
     {NULL, "GITLAB_CI", "true: paths in reports are relative to $CI_PROJECT_DIR"},
     {NULL, "NO_COLOR", "set: no colour (FORCE_COLOR or CLICOLOR_FORCE force it)"},
+    {NULL, "COLUMNS",
+     "a number: the width the text report is wrapped to on a terminal (else the terminal's; "
+     "not a terminal: never wrapped)"},
 };
 
 /* Per command: what it does and what its exit statuses mean. */

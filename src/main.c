@@ -15,6 +15,7 @@
 #include "gate/report_out.h"
 #include "gate/run.h"
 #include "gate/sql.h"
+#include "gate/wrap.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -222,6 +223,10 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         bool fence = github && cli->format == GATE_FORMAT_TEXT;
         bool clean = github && cli->format == GATE_FORMAT_MARKDOWN;
         struct gate_buf md = {0};
+        /* a terminal's width wraps the text report; a file or a pipe gets long lines */
+        const struct gate_text_opts topts = {.color = cli->color,
+                                             .verbose = cli->verbosity > 0,
+                                             .width = gate_wrap_width(STDOUT_FILENO)};
         char token[64];
         struct gate_err err = {0};
 
@@ -229,8 +234,7 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
             gate_github_token(token, sizeof(token));
             gate_buf_printf(out, "::stop-commands::%s\n", token);
         }
-        if (gate_report_render(run, cli->format, clean ? &md : out, cli->color, cli->verbosity > 0,
-                               &err))
+        if (gate_report_render(run, cli->format, clean ? &md : out, &topts, &err))
             gate_errorf("%s", err.msg); /* JUnit without libxml2: rc says so already */
         if (clean)
             gate_safe_text(out, gate_buf_str(&md), md.len, GATE_SAFE_LINES);

@@ -61,4 +61,12 @@ void gate_safe_end(struct gate_safe *st, struct gate_buf *out);
 /* The whole of s[0..len) at once. */
 void gate_safe_text(struct gate_buf *out, const char *s, size_t len, unsigned flags);
 
+/*
+ * Code point cp is white space as the runner's TrimStart sees it (.NET
+ * Char.IsWhiteSpace; the printable ones): what may come before "::" on a
+ * line that is a workflow command. For code that splits sanitised text
+ * into lines (wrap.h), so that it never makes one.
+ */
+bool gate_safe_blank(long cp);
+
 #endif

@@ -26,10 +26,11 @@ enum gate_format {
 };
 #define GATE_FORMAT_COUNT 7
 
-/* How the text report is asked for (--format text, -v, colour on a terminal). */
+/* How the text report is asked for (--format text, -v, colour and width on a terminal). */
 struct gate_text_opts {
     bool color;   /* ANSI colours */
-    bool verbose; /* info-severity findings too */
+    bool verbose; /* info-severity findings too, and every finding's help */
+    size_t width; /* wrap long lines at this many columns (wrap.h); 0: no wrapping */
 };
 
 struct gate_report_format {

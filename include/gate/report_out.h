@@ -19,12 +19,12 @@
 #include "gate/run.h"
 
 /*
- * Render run in format f (text: with color/verbose as given), with the
- * format table's writer (report_format.h). Fails only when the format
- * needs a library that cannot be loaded (JUnit: libxml2).
+ * Render run in format f (text: with colour, verbosity and width as o
+ * says), with the format table's writer (report_format.h). Fails only
+ * when the format needs a library that cannot be loaded (JUnit: libxml2).
  */
 enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f,
-                                  struct gate_buf *out, bool color, bool verbose,
+                                  struct gate_buf *out, const struct gate_text_opts *o,
                                   struct gate_err *err);
 
 /* The run ends in a report in format f: on stdout (--format), or a file (--report, the policy). */

@@ -32,6 +32,15 @@ void gate_utf8_repair(struct gate_buf *out, const char *s, size_t n);
  */
 char *gate_utf8_fix(const char *data, size_t len, size_t *outlen);
 
+/*
+ * The columns code point cp takes on a terminal: 0 for combining marks
+ * and zero-width characters, 2 for East Asian wide and fullwidth ones
+ * (CJK, Hangul, fullwidth forms, emoji), 1 for the rest (an invalid
+ * byte, cp < 0, is shown as U+FFFD: 1). Control characters count 1: the
+ * text measured is sanitised before (ghsafe.h).
+ */
+int gate_utf8_width(long cp);
+
 /* True when data[0..len) is valid UTF-8 (gate_utf8_first_invalid finds nothing). */
 bool gate_utf8_valid(const char *data, size_t len);
 

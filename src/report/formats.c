@@ -6,6 +6,7 @@
 #include "gate/compat.h"
 #include "gate/report_format.h"
 #include "gate/report.h"
+#include "gate/report_section.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -57,7 +58,7 @@ static enum gate_code write_text(const struct gate_run *run, struct gate_buf *ou
                                  const struct gate_text_opts *o, struct gate_err *err)
 {
     (void)err;
-    gate_report_text(run, out, o->color, o->verbose);
+    gate_report_text_lead(run)->text(run, out, o);
     return GATE_OK;
 }
 

@@ -23,12 +23,10 @@
 extern char **environ;
 
 enum gate_code gate_report_render(const struct gate_run *run, enum gate_format f,
-                                  struct gate_buf *out, bool color, bool verbose,
+                                  struct gate_buf *out, const struct gate_text_opts *o,
                                   struct gate_err *err)
 {
-    const struct gate_text_opts o = {.color = color, .verbose = verbose};
-
-    return gate_report_format(f)->write(run, out, &o, err);
+    return gate_report_format(f)->write(run, out, o, err);
 }
 
 bool gate_reports_want(const struct gate_cli *cli, const struct gate_policy *pol,
@@ -272,8 +270,10 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
         struct gate_err err = {0};
         const char *path = expand(run, all[i].path);
 
-        /* files: no colour; text with every finding (-v) */
-        (void)gate_report_render(run, all[i].format, &b, false, true, &err);
+        /* files: no colour, no wrapping; text with every finding and its help (-v) */
+        const struct gate_text_opts file_opts = {.verbose = true};
+
+        (void)gate_report_render(run, all[i].format, &b, &file_opts, &err);
         if (err.code) {
             gate_errorf("report: %s: %s", path, err.msg);
             ok = false;

@@ -13,12 +13,16 @@
  *   the sanitiser would have let through (it never writes one itself);
  * - holds a control character other than TAB, LF with GATE_SAFE_LINES,
  *   and ESC only as a colour sequence with GATE_SAFE_STRIP|GATE_SAFE_SGR;
- * - differs when the same text is fed in pieces.
+ * - differs when the same text is fed in pieces;
+ * - for a one-line value (no GATE_SAFE_LINES): any of the above once it
+ *   is wrapped (wrap.h) at a width and hang taken from bytes 1 and 2, as
+ *   the text report wraps sanitised values on a terminal.
  */
 #include "gate/compat.h"
 #include "gate/buf.h"
 #include "gate/ghsafe.h"
 #include "gate/utf8.h"
+#include "gate/wrap.h"
 
 #include "fuzz.h"
 
@@ -103,6 +107,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gate_safe_end(&st, &parts);
     if (parts.len != one.len || (one.len && memcmp(parts.data, one.data, one.len)))
         fuzz_fail("fed in pieces (cut at %zu, %zu) the output differs", cut1, cut2);
+
+    if (!(flags & GATE_SAFE_LINES)) {
+        /* a value on one line, then wrapped to a terminal as the text report does */
+        struct gate_buf wrapped = {0};
+
+        gate_wrap(&wrapped, gate_buf_str(&one), one.len, 1u + data[1] % 120u, data[2] % 40u);
+        check(gate_buf_str(&wrapped), wrapped.len, flags | GATE_SAFE_LINES);
+        gate_buf_release(&wrapped);
+    }
 
     gate_buf_release(&one);
     gate_buf_release(&parts);

@@ -298,7 +298,8 @@ expect "checks all pass, verdict from lint: fail" fail "$(jget "$W/lint.out" r.v
 gate lint-crit check --format json --fail-on critical
 expect "--fail-on critical: the high finding does not close the gate" 0 "$RC"
 gate lint-text check
-expect_has "text: finding with path:line:col" "$W/lint-text.out" "prisma/migrations/20240201000000_update/migration.sql:2:"
+expect_has "text: findings under the migration's path" "$W/lint-text.out" "Findings in prisma/migrations/20240201000000_update/migration.sql:"
+check "text: a finding at line:col, indented" grep -qE '^      2:[0-9]+ +high +adding-required-field  ' "$W/lint-text.out"
 expect_has "text: name not descriptive" "$W/lint-text.out" "not descriptive"
 
 R=$(clone drop)
@@ -395,12 +396,15 @@ add_migration . 20240201000000_drop_title '/*
 ALTER TABLE "events" DROP COLUMN "event_title";
 '
 commit_all . "drop title"
-gate warned check --no-color
-expect_has "check shows the prisma warned: line lint shows" "$W/warned.out" \
+gate warned check --no-color -v
+expect_has "check -v shows the prisma warned: line lint -v shows" "$W/warned.out" \
 	"prisma warned: You are about to drop the column \`event_title\` on the \`events\` table"
-(cd "$R" && "$GATE" lint --no-color prisma/migrations/20240201000000_drop_title) >"$W/warned-lint.out" 2>&1
-expect_has "lint shows the same line" "$W/warned-lint.out" \
+(cd "$R" && "$GATE" lint -v --no-color prisma/migrations/20240201000000_drop_title) >"$W/warned-lint.out" 2>&1
+expect_has "lint -v shows the same line" "$W/warned-lint.out" \
 	"prisma warned: You are about to drop the column \`event_title\` on the \`events\` table"
+gate warned-short check --no-color
+expect_has "check without -v marks the finding Prisma warned about" "$W/warned-short.out" \
+	"destroys its data [prisma warned too]"
 
 # ------------------------------------------------------------- usage errors
 cd "$W/clean" || exit 1

@@ -555,8 +555,8 @@ static void test_formats_render(void **state)
     for (size_t i = 0; i < gate_report_nformats; i++) {
         struct gate_buf b = {0};
         struct gate_err err = {0};
-        enum gate_code rc =
-            gate_report_render(&run, gate_report_formats[i].id, &b, false, false, &err);
+        enum gate_code rc = gate_report_render(&run, gate_report_formats[i].id, &b,
+                                               &(struct gate_text_opts){0}, &err);
 
         if (rc)
             assert_non_null(gate_report_formats[i].load);

@@ -7,6 +7,7 @@
 #include "gate/compat.h"
 #include "gate/report_section.h"
 #include "gate/report_common.h"
+#include "gate/report_text.h"
 
 #include <string.h>
 
@@ -142,7 +143,7 @@ static const char *status_word(enum gate_status s)
     return gate_status_name(s);
 }
 
-static void checks_text(const struct gate_run *run, struct gate_buf *out, bool color)
+static void checks_text(const struct gate_run *run, struct gate_textw *t)
 {
     size_t w = 0;
 
@@ -155,161 +156,207 @@ static void checks_text(const struct gate_run *run, struct gate_buf *out, bool c
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
 
-        gate_buf_printf(out, "  %s%-5s%s %-*s  %s\n", color ? status_color(c->status) : "",
-                        gate_text_safe(status_word(c->status)), color ? GATE_C_RESET : "", (int)w,
-                        gate_text_safe(c->id), gate_text_safe(c->message));
+        gate_buf_adds(&t->line, "  ");
+        gate_textw_color(t, status_color(c->status));
+        gate_buf_printf(&t->line, "%-5s", gate_text_safe(status_word(c->status)));
+        gate_textw_color(t, GATE_C_RESET);
+        gate_buf_printf(&t->line, " %-*s  %s", (int)w, gate_text_safe(c->id),
+                        gate_text_safe(c->message));
+        gate_textw_end(t, 2 + 5 + 1 + w + 2);
     }
 }
 
-static void change_line(struct gate_buf *out, const struct gate_impact_change *c)
+static void change_line(struct gate_textw *t, const struct gate_impact_change *c)
 {
-    gate_buf_printf(out, "      %-18s ", gate_text_safe(c->action));
+    gate_buf_printf(&t->line, "      %-18s ", gate_text_safe(c->action));
     if (c->model && c->field)
-        gate_buf_printf(out, "%s.%s", gate_text_safe(c->model), gate_text_safe(c->field));
+        gate_buf_printf(&t->line, "%s.%s", gate_text_safe(c->model), gate_text_safe(c->field));
     else if (c->model)
-        gate_buf_printf(out, "%s", gate_text_safe(c->model));
+        gate_buf_printf(&t->line, "%s", gate_text_safe(c->model));
     else if (c->table && c->column)
-        gate_buf_printf(out, "\"%s\".\"%s\"", gate_text_safe(c->table), gate_text_safe(c->column));
+        gate_buf_printf(&t->line, "\"%s\".\"%s\"", gate_text_safe(c->table),
+                        gate_text_safe(c->column));
     else if (c->table)
-        gate_buf_printf(out, "\"%s\"", gate_text_safe(c->table));
+        gate_buf_printf(&t->line, "\"%s\"", gate_text_safe(c->table));
     if (c->model && c->table) {
-        gate_buf_printf(out, "  (table \"%s\"", gate_text_safe(c->table));
+        gate_buf_printf(&t->line, "  (table \"%s\"", gate_text_safe(c->table));
         if (c->column)
-            gate_buf_printf(out, ", column \"%s\"", gate_text_safe(c->column));
-        gate_buf_addc(out, ')');
+            gate_buf_printf(&t->line, ", column \"%s\"", gate_text_safe(c->column));
+        gate_buf_addc(&t->line, ')');
     }
     if (c->detail)
-        gate_buf_printf(out, "%s%s", c->table ? ": " : "", gate_text_safe(c->detail));
-    gate_buf_addc(out, '\n');
+        gate_buf_printf(&t->line, "%s%s", c->table ? ": " : "", gate_text_safe(c->detail));
+    gate_textw_end(t, 6 + 18 + 1);
 }
 
-static void impact_text(struct gate_buf *out, const struct gate_impact *imp, bool color)
+/* "      LABEL: " in bold, for the impact's lines */
+static void label(struct gate_textw *t, const char *indent, const char *name)
 {
-    gate_buf_printf(out, "    %sDetected changes:%s%s\n", color ? GATE_C_BOLD : "",
-                    color ? GATE_C_RESET : "", imp->nchanges ? "" : " none (no schema statement)");
+    gate_buf_adds(&t->line, indent);
+    gate_textw_color(t, GATE_C_BOLD);
+    gate_buf_adds(&t->line, name);
+    gate_textw_color(t, GATE_C_RESET);
+}
+
+static void impact_text(struct gate_textw *t, const struct gate_impact *imp)
+{
+    label(t, "    ", "Detected changes:");
+    gate_buf_adds(&t->line, imp->nchanges ? "" : " none (no schema statement)");
+    gate_textw_end(t, 6);
     for (size_t i = 0; i < imp->nchanges; i++)
-        change_line(out, &imp->changes[i]);
-    gate_buf_printf(out, "    %sMigration impact:%s\n", color ? GATE_C_BOLD : "",
-                    color ? GATE_C_RESET : "");
+        change_line(t, &imp->changes[i]);
+    label(t, "    ", "Migration impact:");
+    gate_textw_end(t, 6);
     if (imp->nmodels) {
-        gate_buf_adds(out, "      models touched: ");
+        gate_buf_adds(&t->line, "      models touched: ");
         for (size_t i = 0; i < imp->nmodels; i++)
-            gate_buf_printf(out, "%s%s", i ? ", " : "", gate_text_safe(imp->models[i]));
-        gate_buf_addc(out, '\n');
+            gate_buf_printf(&t->line, "%s%s", i ? ", " : "", gate_text_safe(imp->models[i]));
+        gate_textw_end(t, 8);
     }
     if (imp->nfields) {
-        gate_buf_adds(out, "      fields touched: ");
+        gate_buf_adds(&t->line, "      fields touched: ");
         for (size_t i = 0; i < imp->nfields; i++)
-            gate_buf_printf(out, "%s%s", i ? ", " : "", gate_text_safe(imp->fields[i]));
-        gate_buf_addc(out, '\n');
+            gate_buf_printf(&t->line, "%s%s", i ? ", " : "", gate_text_safe(imp->fields[i]));
+        gate_textw_end(t, 8);
     }
-    gate_buf_printf(out, "      breaking change: %s%s%s%s%s\n",
-                    color && imp->breaking ? GATE_C_RED : "", imp->breaking ? "yes" : "no",
-                    color && imp->breaking ? GATE_C_RESET : "", imp->breaking ? " - " : "",
+    gate_buf_adds(&t->line, "      breaking change: ");
+    if (imp->breaking)
+        gate_textw_color(t, GATE_C_RED);
+    gate_buf_adds(&t->line, imp->breaking ? "yes" : "no");
+    if (imp->breaking)
+        gate_textw_color(t, GATE_C_RESET);
+    gate_buf_printf(&t->line, "%s%s", imp->breaking ? " - " : "",
                     gate_text_safe(imp->breaking ? imp->breaking_reason : ""));
-    gate_buf_printf(
-        out, "      data migration needed: %s%s%s%s%s\n",
-        color && imp->data_migration ? GATE_C_YEL : "", imp->data_migration ? "yes" : "no",
-        color && imp->data_migration ? GATE_C_RESET : "", imp->data_migration ? " - " : "",
-        gate_text_safe(imp->data_migration ? imp->data_migration_reason : ""));
-    if (imp->suggested_name)
-        gate_buf_printf(out, "      suggested name: %s\n", gate_text_safe(imp->suggested_name));
-    if (!imp->descriptive_name)
-        gate_buf_printf(out, "      %sname:%s not descriptive: %s\n", color ? GATE_C_YEL : "",
-                        color ? GATE_C_RESET : "", gate_text_safe(imp->name_note));
+    gate_textw_end(t, 8);
+    gate_buf_adds(&t->line, "      data migration needed: ");
+    if (imp->data_migration)
+        gate_textw_color(t, GATE_C_YEL);
+    gate_buf_adds(&t->line, imp->data_migration ? "yes" : "no");
+    if (imp->data_migration)
+        gate_textw_color(t, GATE_C_RESET);
+    gate_buf_printf(&t->line, "%s%s", imp->data_migration ? " - " : "",
+                    gate_text_safe(imp->data_migration ? imp->data_migration_reason : ""));
+    gate_textw_end(t, 8);
+    if (imp->suggested_name) {
+        gate_buf_printf(&t->line, "      suggested name: %s", gate_text_safe(imp->suggested_name));
+        gate_textw_end(t, 8);
+    }
+    if (!imp->descriptive_name) {
+        gate_buf_adds(&t->line, "      ");
+        gate_textw_color(t, GATE_C_YEL);
+        gate_buf_adds(&t->line, "name:");
+        gate_textw_color(t, GATE_C_RESET);
+        gate_buf_printf(&t->line, " not descriptive: %s", gate_text_safe(imp->name_note));
+        gate_textw_end(t, 8);
+    }
 }
 
-static void finding_text(struct gate_buf *out, const struct gate_migration *m,
-                         const struct gate_finding *f, bool color)
+/* The findings of m the report shows, under "Findings in PATH:" (lint's layout, report_text.h). */
+static void findings_text(struct gate_textw *t, const struct gate_migration *m, size_t *hidden)
 {
-    gate_buf_printf(out, "    %s:%d:%d: %s%s%s %s: %s", gate_text_safe(m->path), f->line, f->column,
-                    color ? gate_ansi_risk(f->risk) : "", gate_risk_name(f->risk),
-                    color ? GATE_C_RESET : "", gate_text_safe(f->rule), gate_text_safe(f->message));
-    if (f->suppressed)
-        gate_buf_printf(out, " [suppressed: %s]",
-                        gate_text_safe(f->suppression_reason ? f->suppression_reason : ""));
-    gate_buf_addc(out, '\n');
-    if (f->help && !f->suppressed)
-        gate_buf_printf(out, "      help: %s\n", gate_text_safe(f->help));
-    if (f->prisma_warning && !f->suppressed)
-        gate_buf_printf(out, "      prisma warned: %s\n", gate_text_safe(f->prisma_warning));
+    size_t shown = 0, locw = gate_textw_loc_width(t, m);
+
+    for (size_t k = 0; k < m->nfindings; k++) {
+        const struct gate_finding *f = &m->findings[k];
+
+        if (!gate_textw_shows(t, f)) {
+            (*hidden)++;
+            continue;
+        }
+        if (!shown++) {
+            label(t, "    ", "Findings");
+            gate_buf_printf(&t->line, " in %s:", gate_text_safe(m->path));
+            gate_textw_end(t, 6);
+        }
+        gate_textw_finding(t, f, 6, locw);
+    }
 }
 
 static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)
 {
-    bool color = o->color, verbose = o->verbose;
     const struct gate_run_change *c = run->change;
     size_t counts[GATE_STATUS_ERROR + 1] = {0};
     size_t hidden = 0;
+    struct gate_textw t;
 
+    gate_textw_init(&t, out, o);
     /* check, or lint --base */
-    gate_buf_printf(out, "%sprisma-gate %s%s  schema %s, migrations %s\n", color ? GATE_C_BOLD : "",
-                    gate_text_safe(run->command ? run->command : "check"),
-                    color ? GATE_C_RESET : "", gate_text_safe(c->schema),
+    gate_textw_color(&t, GATE_C_BOLD);
+    gate_buf_printf(&t.line, "prisma-gate %s",
+                    gate_text_safe(run->command ? run->command : "check"));
+    gate_textw_color(&t, GATE_C_RESET);
+    gate_buf_printf(&t.line, "  schema %s, migrations %s", gate_text_safe(c->schema),
                     gate_text_safe(c->migrations_dir));
-    if (c->base_ref)
-        gate_buf_printf(out, "  base: %s @ %.12s (%s)\n", gate_text_safe(c->base_ref),
+    gate_textw_end(&t, 2);
+    if (c->base_ref) {
+        gate_buf_printf(&t.line, "  base: %s @ %.12s (%s)", gate_text_safe(c->base_ref),
                         gate_text_safe(c->base_commit), gate_text_safe(c->base_how));
-    if (c->head_commit)
-        gate_buf_printf(out, "  head: %s%s%.12s%s\n",
+        gate_textw_end(&t, 4);
+    }
+    if (c->head_commit) {
+        gate_buf_printf(&t.line, "  head: %s%s%.12s%s",
                         gate_text_safe(c->head_branch ? c->head_branch : ""),
                         c->head_branch ? " @ " : "(detached) ", gate_text_safe(c->head_commit),
                         c->shallow ? " (shallow clone)" : "");
-    if (c->base_ref)
-        gate_buf_printf(out,
+        gate_textw_end(&t, 4);
+    }
+    if (c->base_ref) {
+        gate_buf_printf(&t.line,
                         "  this change: %zu migration%s added, %zu edited, %zu deleted (%zu on "
-                        "the base)\n",
+                        "the base)",
                         c->added, c->added == 1 ? "" : "s", c->edited, c->deleted,
                         c->base_migrations);
-    gate_buf_printf(out, "\n%sChecks%s\n", color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
-    checks_text(run, out, color);
+        gate_textw_end(&t, 4);
+    }
+    gate_textw_end(&t, 0);
+    label(&t, "", "Checks");
+    gate_textw_end(&t, 0);
+    checks_text(run, &t);
     for (size_t i = 0; i < run->nchecks; i++)
         counts[run->checks[i].status]++;
 
-    if (run->nmigrations)
-        gate_buf_printf(out, "\n%sMigrations this change adds or edits%s\n",
-                        color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
+    if (run->nmigrations) {
+        gate_textw_end(&t, 0);
+        label(&t, "", "Migrations this change adds or edits");
+        gate_textw_end(&t, 0);
+    }
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        gate_buf_printf(out, "  %s%s%s  %s, risk %s%s%s, %d statement%s\n",
-                        color ? GATE_C_BOLD : "", gate_text_safe(m->name),
-                        color ? GATE_C_RESET : "",
-                        gate_text_safe(m->impact ? m->impact->change : ""),
-                        color ? gate_ansi_risk(m->risk) : "", gate_risk_name(m->risk),
-                        color ? GATE_C_RESET : "", m->statements, m->statements == 1 ? "" : "s");
-        if (m->error)
-            gate_buf_printf(out, "    error: %s\n", gate_text_safe(m->error));
-        if (m->impact)
-            impact_text(out, m->impact, color);
-        for (size_t k = 0, shown = 0; k < m->nfindings; k++) {
-            const struct gate_finding *f = &m->findings[k];
-
-            if (f->severity == GATE_SEV_INFO && !verbose) {
-                hidden++;
-                continue;
-            }
-            if (!shown++)
-                gate_buf_printf(out, "    %sFindings:%s\n", color ? GATE_C_BOLD : "",
-                                color ? GATE_C_RESET : "");
-            finding_text(out, m, f, color);
+        label(&t, "  ", gate_text_safe(m->name));
+        gate_buf_printf(&t.line, "  %s, risk ", gate_text_safe(m->impact ? m->impact->change : ""));
+        gate_textw_color(&t, gate_ansi_risk(m->risk));
+        gate_buf_adds(&t.line, gate_risk_name(m->risk));
+        gate_textw_color(&t, GATE_C_RESET);
+        gate_buf_printf(&t.line, ", %d statement%s", m->statements, m->statements == 1 ? "" : "s");
+        gate_textw_end(&t, 4);
+        if (m->error) {
+            gate_buf_printf(&t.line, "    error: %s", gate_text_safe(m->error));
+            gate_textw_end(&t, 6);
         }
+        if (m->impact)
+            impact_text(&t, m->impact);
+        findings_text(&t, m, &hidden);
     }
-    gate_buf_printf(out, "\n%sgate %s%s: ", color ? GATE_C_BOLD : "",
+    gate_textw_end(&t, 0);
+    gate_textw_help_note(&t);
+    gate_textw_color(&t, GATE_C_BOLD);
+    gate_buf_printf(&t.line, "gate %s",
                     run->verdict == GATE_VERDICT_PASS   ? "open"
                     : run->verdict == GATE_VERDICT_FAIL ? "closed"
-                                                        : "error (could not evaluate)",
-                    color ? GATE_C_RESET : "");
-    gate_buf_printf(out, "%zu passed, %zu failed, %zu warning%s, %zu skipped, %zu error%s; ",
+                                                        : "error (could not evaluate)");
+    gate_textw_color(&t, GATE_C_RESET);
+    gate_buf_printf(&t.line, ": %zu passed, %zu failed, %zu warning%s, %zu skipped, %zu error%s; ",
                     counts[GATE_STATUS_PASS], counts[GATE_STATUS_FAIL], counts[GATE_STATUS_WARN],
                     counts[GATE_STATUS_WARN] == 1 ? "" : "s", counts[GATE_STATUS_SKIP],
                     counts[GATE_STATUS_ERROR], counts[GATE_STATUS_ERROR] == 1 ? "" : "s");
-    gate_buf_printf(out, "%zu migration%s linted, max risk %s (fail-on %s)", run->nmigrations,
+    gate_buf_printf(&t.line, "%zu migration%s linted, max risk %s (fail-on %s)", run->nmigrations,
                     run->nmigrations == 1 ? "" : "s", gate_risk_name(run->max_risk),
                     gate_risk_name(run->fail_on));
     if (hidden)
-        gate_buf_printf(out, "; %zu info finding%s (-v shows)", hidden, hidden == 1 ? "" : "s");
-    gate_buf_addc(out, '\n');
+        gate_buf_printf(&t.line, "; %zu info finding%s (-v shows)", hidden, hidden == 1 ? "" : "s");
+    gate_textw_end(&t, 2);
+    gate_textw_release(&t);
 }
 
 const struct gate_report_section gate_section_check = {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sections/lint.c - the `lint` section: the text report of a run no other
- * section leads (lint): the checks, one block per finding in compiler
- * style (path:line:col), then a summary line. Always present and last in
+ * section leads (lint): the checks, then the findings grouped by
+ * migration (a header with its path, risk and counts; under it
+ * "line:col  risk  rule  message", each rule's help once per run), then a
+ * summary line that counts what is not listed. Always present and last in
  * the table; the JSON report's checks and migrations and the Markdown
  * summary's table and findings are common to every command, so it adds
  * nothing to them.
@@ -11,7 +13,7 @@
 #include "gate/report.h"
 #include "gate/report_common.h"
 #include "gate/report_section.h"
-#include "gate/ghsafe.h"
+#include "gate/report_text.h"
 
 #include <string.h>
 
@@ -21,111 +23,133 @@ static bool present(const struct gate_run *run)
     return true;
 }
 
-/*
- * Text that came from the input (paths, messages quoting SQL, reasons) goes
- * to a terminal or a CI log: the log sanitiser (ghsafe.h) makes control
- * characters (an ESC in a quoted identifier, say) and invalid UTF-8
- * U+FFFD, line breaks spaces, and defuses workflow commands ("::" first
- * on a line, "##[").
- */
-static void put(struct gate_buf *out, const char *s)
+/* "1 finding", "2 findings" */
+static const char *plural(size_t n)
 {
-    if (s)
-        gate_safe_text(out, s, strlen(s), GATE_SAFE_SPACES);
+    return n == 1 ? "" : "s";
 }
 
-static void finding_text(struct gate_buf *out, const struct gate_migration *m,
-                         const struct gate_finding *f, bool color)
+/*
+ * One migration's group: a header (its path, its risk, its counts), then
+ * its findings indented under it. Counts the findings into the run's
+ * totals whether they are shown or not, so that the summary line is the
+ * same with -v.
+ */
+static void migration_text(struct gate_textw *t, const struct gate_migration *m, size_t *listed)
 {
-    gate_buf_adds(out, color ? GATE_C_BOLD : "");
-    put(out, m->path);
-    gate_buf_printf(out, ":%d:%d:%s ", f->line, f->column, color ? GATE_C_RESET : "");
-    gate_buf_printf(out, "%s%s%s %s: ", color ? gate_ansi_risk(f->risk) : "",
-                    gate_risk_name(f->risk), color ? GATE_C_RESET : "", f->rule);
-    put(out, f->message);
-    if (f->suppressed) {
-        gate_buf_printf(out, " %s[suppressed: ", color ? GATE_C_DIM : "");
-        put(out, f->suppression_reason);
-        gate_buf_printf(out, "]%s", color ? GATE_C_RESET : "");
+    size_t total = 0, suppressed = 0, hidden = 0, shown = 0;
+    size_t locw;
+
+    for (size_t k = 0; k < m->nfindings; k++) {
+        const struct gate_finding *f = &m->findings[k];
+
+        if (f->suppressed)
+            suppressed++;
+        else
+            total++;
+        if (gate_textw_shows(t, f))
+            shown++;
+        else
+            hidden++;
     }
-    gate_buf_addc(out, '\n');
-    if (f->help && !f->suppressed) {
-        gate_buf_printf(out, "  %shelp:%s ", color ? GATE_C_BOLD : "", color ? GATE_C_RESET : "");
-        put(out, f->help);
-        gate_buf_addc(out, '\n');
+    /* a migration with nothing to show is counted on the summary line, not listed */
+    if (!shown && !m->error)
+        return;
+    if ((*listed)++)
+        gate_textw_end(t, 0); /* a blank line between groups */
+    gate_textw_color(t, GATE_C_BOLD);
+    gate_textw_value(t, m->path);
+    gate_textw_color(t, GATE_C_RESET);
+    if (m->error && !m->nfindings) {
+        gate_buf_adds(&t->line, "  error: ");
+        gate_textw_value(t, m->error);
+        gate_textw_end(t, 4);
+        return;
     }
-    if (f->prisma_warning && !f->suppressed) {
-        gate_buf_printf(out, "  %sprisma warned:%s ", color ? GATE_C_BOLD : "",
-                        color ? GATE_C_RESET : "");
-        put(out, f->prisma_warning);
-        gate_buf_addc(out, '\n');
+    gate_buf_adds(&t->line, "  risk ");
+    gate_textw_color(t, gate_ansi_risk(m->risk));
+    gate_buf_adds(&t->line, gate_risk_name(m->risk));
+    gate_textw_color(t, GATE_C_RESET);
+    gate_buf_printf(&t->line, ", %zu finding%s", total, plural(total));
+    if (hidden)
+        gate_buf_printf(&t->line, " (%zu info not shown)", hidden);
+    if (suppressed)
+        gate_buf_printf(&t->line, ", %zu suppressed", suppressed);
+    gate_textw_end(t, 4);
+    locw = gate_textw_loc_width(t, m);
+    for (size_t k = 0; k < m->nfindings; k++) {
+        if (gate_textw_shows(t, &m->findings[k]))
+            gate_textw_finding(t, &m->findings[k], 2, locw);
     }
 }
 
 static void text(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o)
 {
     size_t counts[GATE_RISK_CRITICAL + 1] = {0};
-    size_t total = 0, suppressed = 0, hidden = 0;
-    bool color = o->color, verbose = o->verbose;
+    size_t total = 0, suppressed = 0, hidden = 0, listed = 0;
+    bool color = o->color;
+    struct gate_textw t;
 
+    gate_textw_init(&t, out, o);
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
 
-        gate_buf_printf(out, "%-5s %s: ", gate_status_name(c->status), c->id);
-        put(out, c->message);
-        gate_buf_addc(out, '\n');
+        gate_buf_printf(&t.line, "%-5s %s: ", gate_status_name(c->status), c->id);
+        gate_textw_value(&t, c->message);
+        gate_textw_end(&t, 6);
     }
+    if (run->nchecks && run->nmigrations)
+        gate_textw_end(&t, 0);
     for (size_t i = 0; i < run->nmigrations; i++) {
         const struct gate_migration *m = run->migrations[i];
 
-        if (m->error && !m->nfindings) {
-            put(out, m->path);
-            gate_buf_adds(out, ": error: ");
-            put(out, m->error);
-            gate_buf_addc(out, '\n');
-        }
         for (size_t k = 0; k < m->nfindings; k++) {
             const struct gate_finding *f = &m->findings[k];
 
-            /* counted whether shown or not: the summary line is the same with -v */
             if (f->suppressed) {
                 suppressed++;
             } else {
                 counts[f->risk]++;
                 total++;
             }
-            if (f->severity == GATE_SEV_INFO && !verbose) {
+            if (!gate_textw_shows(&t, f))
                 hidden++;
-                continue;
-            }
-            finding_text(out, m, f, color);
         }
+        migration_text(&t, m, &listed);
     }
+    if (listed)
+        gate_textw_end(&t, 0);
+    gate_textw_help_note(&t);
     gate_report_health_text(run, out, color);
-    gate_buf_printf(out, "%zu migration%s, %zu finding%s", run->nmigrations,
-                    run->nmigrations == 1 ? "" : "s", total, total == 1 ? "" : "s");
+    gate_buf_printf(&t.line, "%zu migration%s", run->nmigrations, plural(run->nmigrations));
+    if (listed && listed < run->nmigrations)
+        gate_buf_printf(&t.line, " (%zu with nothing to show, not listed)",
+                        run->nmigrations - listed);
+    gate_buf_printf(&t.line, ", %zu finding%s", total, plural(total));
     if (total) {
         const char *sep = " (";
 
         for (int r = GATE_RISK_CRITICAL; r >= GATE_RISK_NONE; r--) {
             if (!counts[r])
                 continue;
-            gate_buf_printf(out, "%s%zu %s", sep, counts[r], gate_risk_name((enum gate_risk)r));
+            gate_buf_printf(&t.line, "%s%zu %s", sep, counts[r], gate_risk_name((enum gate_risk)r));
             sep = ", ";
         }
-        gate_buf_addc(out, ')');
+        gate_buf_addc(&t.line, ')');
     }
     if (suppressed)
-        gate_buf_printf(out, ", %zu suppressed", suppressed);
+        gate_buf_printf(&t.line, ", %zu suppressed", suppressed);
     if (hidden)
-        gate_buf_printf(out, ", %zu info not shown (-v shows)", hidden);
-    gate_buf_printf(out, "; max risk %s%s%s; gate %s%s%s (fail-on %s)\n",
+        gate_buf_printf(&t.line, ", %zu info not shown (-v shows)", hidden);
+    gate_buf_printf(&t.line, "; max risk %s%s%s; gate %s%s%s (fail-on %s)",
                     color ? gate_ansi_risk(run->max_risk) : "", gate_risk_name(run->max_risk),
                     color ? GATE_C_RESET : "", color ? GATE_C_BOLD : "",
                     run->verdict == GATE_VERDICT_PASS   ? "open"
                     : run->verdict == GATE_VERDICT_FAIL ? "closed"
                                                         : "error",
                     color ? GATE_C_RESET : "", gate_risk_name(run->fail_on));
+    gate_textw_end(&t, 2);
+    gate_textw_release(&t);
 }
 
 const struct gate_report_section gate_section_lint = {

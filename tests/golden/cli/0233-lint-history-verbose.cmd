@@ -1,0 +1,1 @@
+lint -v --no-color tests/golden/cli/data/history/migrations

@@ -1,0 +1,1 @@
+lint --no-color tests/golden/cli/data/migs-nosql
