@@ -30,8 +30,26 @@
 #include "gate/shadow.h"
 #include "gate/xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The target's introspection, on a connection of its own in a worker
+ * thread, runs while the main thread reads the history and the files and
+ * replays the migrations (or reads the cache's snapshot): on a warm run it
+ * is most of the time, on a cold one the server does it beside the replay.
+ */
+struct live_job {
+    const struct gate_db_url *url; /* borrowed, read-only */
+    const char *schema;
+    struct gate_arena arena; /* the model's; absorbed into the run's */
+    struct gate_dbmodel model;
+    struct gate_err err;
+    enum gate_code rc;
+    pthread_t thread;
+    bool started;
+};
 
 struct drift {
     struct gate_run *run;
@@ -51,6 +69,7 @@ struct drift {
     struct gate_replay_set set;
     struct gate_replay_result rres;
     struct gate_shadow *sh;
+    struct live_job live;
 };
 
 static enum gate_exit unavailable(struct drift *dr, const char *msg)
@@ -159,6 +178,50 @@ static void history_items(struct drift *dr)
     }
 }
 
+static void *live_work(void *arg)
+{
+    struct live_job *j = arg;
+    struct gate_db *db = NULL;
+
+    j->rc = gate_db_connect(j->url, &db, &j->err);
+    if (!j->rc)
+        j->rc = gate_introspect(db, &j->schema, 1, &j->arena, &j->model, &j->err);
+    gate_db_close(db);
+    return NULL;
+}
+
+/* Start the target's introspection beside the rest (after the first connect loaded libpq). */
+static void live_start(struct drift *dr)
+{
+    dr->live.url = &dr->url;
+    dr->live.schema = gate_db_url_schema(&dr->url);
+    dr->live.started = pthread_create(&dr->live.thread, NULL, live_work, &dr->live) == 0;
+}
+
+/*
+ * The target's model: the worker's (its arena handed to the run's), or,
+ * when it could not start or reach the target, read here on the main
+ * connection.
+ */
+static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, struct gate_err *err)
+{
+    const char *schema = gate_db_url_schema(&dr->url);
+
+    if (dr->live.started) {
+        (void)pthread_join(dr->live.thread, NULL);
+        dr->live.started = false;
+        gate_arena_absorb(&dr->run->arena, &dr->live.arena);
+        if (!dr->live.rc) {
+            *out = dr->live.model;
+            return GATE_OK;
+        }
+        gate_verbosef("introspection of the target on a second connection failed (%s); reading "
+                      "it on the first",
+                      dr->live.err.msg);
+    }
+    return gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err);
+}
+
 static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
 {
     struct gate_arena *a = &dr->run->arena;
@@ -177,6 +240,7 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
     o.target_url = &dr->url;
     o.target_db = dr->db;
     o.command = "drift";
+    o.snapshot_arena = a;
     if (gate_shadow_open(&o, &dr->sh, &err))
         return unavailable(dr, err.msg);
     if (gate_shadow_replay(dr->sh, &dr->set, 0, &dr->rres, &err))
@@ -202,10 +266,15 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
         return GATE_EXIT_CLOSED;
     }
     shadow_schema = gate_shadow_schema(dr->sh);
-    if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
-        return unavailable(dr, err.msg);
+    if (gate_shadow_model(dr->sh)) {
+        mig = *gate_shadow_model(dr->sh); /* the replay cache's snapshot of it */
+    } else {
+        if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
+            return unavailable(dr, err.msg);
+        gate_shadow_keep_model(dr->sh, &mig);
+    }
     gate_dbmodel_rename_schema(&mig, shadow_schema, schema, a);
-    if (gate_introspect(dr->db, &schema, 1, a, &live, &err))
+    if (live_model(dr, &live, &err))
         return unavailable(dr, err.msg);
     gate_verbosef("introspected %zu objects in the shadow, %zu in the target (%d queries)", mig.n,
                   live.n, mig.queries + live.queries);
@@ -229,6 +298,7 @@ static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
 
     if (gate_db_connect(&dr->url, &dr->db, &err))
         return unavailable(dr, err.msg);
+    live_start(dr);
     if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
         return unavailable(dr, err.msg);
     msg = read_locals(dr);
@@ -249,6 +319,12 @@ static void release(struct drift *dr)
 {
     struct gate_err err = {0};
 
+    if (dr->live.started) {
+        /* an early exit: wait for the worker, which uses dr->url */
+        (void)pthread_join(dr->live.thread, NULL);
+        dr->live.started = false;
+    }
+    gate_arena_release(&dr->live.arena);
     if (dr->sh && gate_shadow_close(dr->sh, &err))
         gate_errorf("%s", err.msg);
     gate_replay_result_release(&dr->rres);

@@ -321,18 +321,6 @@ static char *dup_or_null(const char *s)
     return s && *s ? gate_xstrdup(s) : NULL;
 }
 
-static enum gate_code set_timeout(struct gate_db *db, long long ms, struct gate_err *err)
-{
-    char sql[64];
-    struct gate_db_result *r = NULL;
-    enum gate_code rc;
-
-    (void)snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", ms);
-    rc = gate_db_exec(db, sql, &r, err);
-    gate_db_result_free(r);
-    return rc;
-}
-
 enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set *set, size_t from,
                                size_t to, const struct gate_replay_opts *o,
                                struct gate_replay_result *res, struct gate_err *err)
@@ -363,21 +351,17 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
                            gate_signal_name(stop, sig, sizeof(sig)), m->name);
             break;
         }
-        if (deadline) {
-            long long left = deadline - gate_replay_now_ms();
-
-            if (left <= 0 || set_timeout(db, left, &qerr)) {
-                rc = left <= 0 ? gate_fail(err, GATE_E_DB,
-                                           "timed out before replaying migration %s (%zu of %zu "
-                                           "replayed; drift.timeout)",
-                                           m->name, res->from_cache + res->replayed, set->n)
-                               : gate_fail(err, qerr.code, "%s", qerr.msg);
-                break;
-            }
+        if (deadline && deadline - gate_replay_now_ms() <= 0) {
+            rc = gate_fail(err, GATE_E_DB,
+                           "timed out before replaying migration %s (%zu of %zu replayed; "
+                           "drift.timeout)",
+                           m->name, res->from_cache + res->replayed, set->n);
+            break;
         }
         gate_verbosef("replay: %s (%zu/%zu)", m->name, i + 1, set->n);
         gate_db_cancel_on_stop(db);
-        rc = gate_db_exec_script(db, m->sql, &e, &qerr);
+        /* the deadline is kept by the client (a cancel past it): no SET round trip per file */
+        rc = gate_db_exec_script_until(db, m->sql, deadline, &e, &qerr);
         gate_db_cancel_on_stop(NULL);
         if (!rc) {
             res->replayed++;
@@ -409,11 +393,6 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
             rc = GATE_OK;
             break;
         }
-    }
-    if (deadline && gate_db_alive(db)) {
-        struct gate_err ignore = {0};
-
-        (void)set_timeout(db, 0, &ignore);
     }
     res->ms += gate_replay_now_ms() - t0;
     return rc;
