@@ -190,7 +190,7 @@ static void *live_work(void *arg)
     return NULL;
 }
 
-/* Start the target's introspection beside the rest (after the first connect loaded libpq). */
+/* Start the target's introspection beside the rest. */
 static void live_start(struct drift *dr)
 {
     dr->live.url = &dr->url;
@@ -296,9 +296,9 @@ static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
     const char *msg;
     enum gate_exit rc;
 
+    live_start(dr); /* its connection is made beside this one (libpq loads once, locked) */
     if (gate_db_connect(&dr->url, &dr->db, &err))
         return unavailable(dr, err.msg);
-    live_start(dr);
     if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
         return unavailable(dr, err.msg);
     msg = read_locals(dr);
