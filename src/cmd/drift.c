@@ -64,6 +64,7 @@ struct drift {
     struct gate_migration_list list;
     struct gate_hist_local *locals;
     char **data;
+    size_t *lens;
     size_t nlocals;
     struct gate_hist_result res;
     struct gate_replay_set set;
@@ -107,6 +108,7 @@ static const char *read_locals(struct drift *dr)
     dr->nlocals = dr->list.n;
     dr->locals = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->locals));
     dr->data = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->data));
+    dr->lens = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->lens));
     for (size_t i = 0; i < dr->list.n; i++) {
         const struct gate_migration_dir *m = &dr->list.items[i];
         size_t len = 0;
@@ -120,6 +122,7 @@ static const char *read_locals(struct drift *dr)
         gate_err_clear(&err);
         if (gate_read_file(m->sql_path, (size_t)GATE_MAX_SQL_FILE, &dr->data[i], &len, &err))
             return gate_arena_strdup(&dr->run->arena, err.msg);
+        dr->lens[i] = len;
         gate_history_checksums_lazy(dr->data[i], len, &dr->locals[i].sums);
         dr->locals[i].readable = true;
     }
@@ -233,7 +236,8 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
     struct gate_drift_ctx ctx = {0};
     char *prisma;
 
-    if (gate_replay_set_applied(dr->dir, &dr->hdb, &dr->set, &err))
+    /* the files read for the history, not read again */
+    if (gate_replay_set_applied_read(&dr->list, dr->data, dr->lens, &dr->hdb, &dr->set, &err))
         return unavailable(dr, err.msg);
     o.pol = cli->pol;
     o.target = dr->target;
@@ -336,6 +340,7 @@ static void release(struct drift *dr)
     for (size_t i = 0; i < dr->nlocals; i++)
         free(dr->data[i]);
     free(dr->data);
+    free(dr->lens);
     free(dr->locals);
     gate_migration_list_release(&dr->list);
 }
