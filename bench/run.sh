@@ -719,7 +719,8 @@ drift_target() {
 # project's whole history (ci/pg.sh, ci/prisma.sh). prisma-gate runs with
 # drift.shadow: create (a temporary shadow on the same server): cold
 # without the replay cache, warm with drift.cache: 1 (its warm-up run fills
-# the cache; every timed run starts from the whole replayed history).
+# the cache and the cache's snapshot of the shadow's model; every timed run
+# finds the whole history cached and reads that snapshot).
 section_drift() {
     local corpus=${BENCH_CORPUS:-$ROOT/../shared/corpus}
     local runs=${BENCH_DRIFT_RUNS:-3}

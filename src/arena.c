@@ -115,6 +115,28 @@ char *gate_arena_printf(struct gate_arena *a, const char *fmt, ...)
     return p;
 }
 
+void gate_arena_absorb(struct gate_arena *dst, struct gate_arena *src)
+{
+    struct gate_arena_chunk *tail = src->head;
+
+    if (!tail)
+        return;
+    while (tail->next)
+        tail = tail->next;
+    if (dst->head) {
+        /* behind dst's head, which stays the chunk dst allocates from */
+        tail->next = dst->head->next;
+        dst->head->next = src->head;
+    } else {
+        dst->head = src->head;
+        dst->used = src->used;
+    }
+    dst->total += src->total;
+    src->head = NULL;
+    src->used = 0;
+    src->total = 0;
+}
+
 void gate_arena_release(struct gate_arena *a)
 {
     struct gate_arena_chunk *c = a->head;

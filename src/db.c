@@ -22,6 +22,9 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,6 @@
  * say it knows. Everything else takes a connection or a result.
  */
 #define PQ_FUNCS(X, t)      \
- X(t, PQcancel)             \
  X(t, PQclear)              \
  X(t, PQconndefaults)       \
  X(t, PQconnectdbParams)    \
@@ -48,6 +50,10 @@
  X(t, PQftype)              \
  X(t, PQgetCancel)          \
  X(t, PQgetResult)          \
+ X(t, PQisBusy)             \
+ X(t, PQconsumeInput)       \
+ X(t, PQsocket)             \
+ X(t, PQcancel)             \
  X(t, PQgetisnull)          \
  X(t, PQgetvalue)           \
  X(t, PQnfields)            \
@@ -771,8 +777,57 @@ static void error_field(struct gate_db *db, const PGresult *res, int field, char
     gate_db_scrub(out, size, db->url->secrets, db->url->nsecrets);
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait for the running query's results until deadline (CLOCK_MONOTONIC
+ * ms); past it, ask the server to cancel the query (once) and go on
+ * waiting for its answer, which then is the cancel's error (57014).
+ * Returns when PQgetResult will not block, or the connection failed.
+ */
+static void wait_until(struct gate_db *db, long long deadline)
+{
+    bool cancelled = false;
+    int fd = pq.PQsocket(db->conn);
+
+    while (fd >= 0 && pq.PQisBusy(db->conn)) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        long long left = deadline - now_ms();
+        int wait = -1;
+
+        if (!cancelled && left <= 0) {
+            PGcancel *c = pq.PQgetCancel(db->conn);
+            char errbuf[256];
+
+            if (c) {
+                (void)pq.PQcancel(c, errbuf, (int)sizeof(errbuf));
+                pq.PQfreeCancel(c);
+            }
+            cancelled = true;
+        }
+        if (!cancelled)
+            wait = left > INT_MAX ? INT_MAX : (int)left;
+        if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
+            return;
+        if (pfd.revents && !pq.PQconsumeInput(db->conn))
+            return;
+    }
+}
+
 enum gate_code gate_db_exec_script(struct gate_db *db, const char *sql, struct gate_db_error *e,
                                    struct gate_err *err)
+{
+    return gate_db_exec_script_until(db, sql, 0, e, err);
+}
+
+enum gate_code gate_db_exec_script_until(struct gate_db *db, const char *sql, long long deadline_ms,
+                                         struct gate_db_error *e, struct gate_err *err)
 {
     PGresult *res;
     bool failed = false;
@@ -786,9 +841,15 @@ enum gate_code gate_db_exec_script(struct gate_db *db, const char *sql, struct g
         gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
         return gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
     }
-    while ((res = pq.PQgetResult(db->conn))) {
-        ExecStatusType st = pq.PQresultStatus(res);
+    for (;;) {
+        ExecStatusType st;
 
+        if (deadline_ms)
+            wait_until(db, deadline_ms);
+        res = pq.PQgetResult(db->conn);
+        if (!res)
+            break;
+        st = pq.PQresultStatus(res);
         if (failed) {
             pq.PQclear(res);
             continue;

@@ -41,6 +41,13 @@ void gate_arena_grow(struct gate_arena *a, void **p, size_t *cap, size_t used, s
  ((need) > (cap) ? gate_arena_grow((a), (void **)&(arr), &(cap), (used), (need), sizeof(*(arr))) \
                  : (void)0)
 
+/*
+ * Move every chunk of src into dst (src is empty afterwards): what was
+ * allocated from src now lives, and is released, with dst. For a worker
+ * thread that fills an arena of its own, then hands its result over.
+ */
+void gate_arena_absorb(struct gate_arena *dst, struct gate_arena *src);
+
 /* Free every chunk; the arena is empty again. */
 void gate_arena_release(struct gate_arena *a);
 

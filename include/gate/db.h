@@ -138,6 +138,15 @@ struct gate_db_error {
 enum gate_code gate_db_exec_script(struct gate_db *db, const char *sql, struct gate_db_error *e,
                                    struct gate_err *err);
 
+/*
+ * gate_db_exec_script with a deadline (CLOCK_MONOTONIC milliseconds, 0:
+ * none) kept by the client: past it the query is cancelled (PQcancel), so
+ * it fails with SQLSTATE 57014. No statement_timeout is set, so the
+ * deadline costs no round trip of its own.
+ */
+enum gate_code gate_db_exec_script_until(struct gate_db *db, const char *sql, long long deadline_ms,
+                                         struct gate_db_error *e, struct gate_err *err);
+
 /* The SQLSTATE of the last failed gate_db_exec ("" when none). */
 const char *gate_db_last_sqlstate(const struct gate_db *db);
 

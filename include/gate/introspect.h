@@ -83,6 +83,25 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
 void gate_dbmodel_rename_schema(struct gate_dbmodel *m, const char *from, const char *to,
                                 struct gate_arena *a);
 
+/*
+ * Snapshots: a model written as text (gate_dbmodel_serialize, malloc'd)
+ * and read back (gate_dbmodel_parse, strings from a) to the same objects
+ * and attributes, in the same order. The replay cache keeps the shadow's
+ * model this way (shadow.h), so a warm drift run need not introspect the
+ * cache database. GATE_E_DB when the text is not a whole snapshot of
+ * this format.
+ */
+char *gate_dbmodel_serialize(const struct gate_dbmodel *m);
+enum gate_code gate_dbmodel_parse(const char *text, size_t len, struct gate_arena *a,
+                                  struct gate_dbmodel *out, struct gate_err *err);
+
+/*
+ * The introspection's version, 16 hex digits: a digest of the snapshot
+ * format and of the catalog queries, so a snapshot is read only by a gate
+ * that would introspect the same attributes the same way.
+ */
+const char *gate_introspect_version(void);
+
 /* The model's order: kind (as listed above), schema, table, name. */
 int gate_dbobj_cmp(const struct gate_dbobj *a, const struct gate_dbobj *b);
 

@@ -69,6 +69,18 @@ enum gate_code gate_replay_set_local(const char *dir, struct gate_replay_set *ou
 enum gate_code gate_replay_set_applied(const char *dir, const struct gate_hist_db *hdb,
                                        struct gate_replay_set *out, struct gate_err *err);
 
+/*
+ * gate_replay_set_applied over a listing and its files already read (the
+ * caller's: drift reads them once for the history): data[i] is the
+ * migration.sql of list->items[i] (lens[i] bytes), NULL when it has none
+ * or could not be read (then the reason is read again, for the message).
+ */
+struct gate_migration_list;
+enum gate_code gate_replay_set_applied_read(const struct gate_migration_list *list,
+                                            char *const *data, const size_t *lens,
+                                            const struct gate_hist_db *hdb,
+                                            struct gate_replay_set *out, struct gate_err *err);
+
 /* Why a migration did not apply. */
 struct gate_replay_failure {
     const char *migration; /* its name (borrowed from the set) */

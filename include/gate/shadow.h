@@ -51,6 +51,7 @@
 #include "gate/compat.h"
 #include "gate/db.h"
 #include "gate/err.h"
+#include "gate/introspect.h"
 #include "gate/policy.h"
 #include "gate/replay.h"
 
@@ -70,6 +71,14 @@ struct gate_shadow_opts {
     const struct gate_db_url *target_url; /* must outlive the shadow */
     struct gate_db *target_db;            /* must outlive the shadow (create mode uses it) */
     const char *command;                  /* for messages: "drift", "check" */
+    /*
+     * drift: the replay cache keeps the shadow's model with the cache
+     * database that holds the whole set (its snapshot, in the database's
+     * comment), and a run whose whole set is cached reads that instead of
+     * opening the database (gate_shadow_model). Models are allocated here;
+     * NULL: no snapshots (check).
+     */
+    struct gate_arena *snapshot_arena;
 };
 
 struct gate_shadow;
@@ -97,6 +106,25 @@ enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_sh
 enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_replay_set *set,
                                   size_t cache_at, struct gate_replay_result *res,
                                   struct gate_err *err);
+
+/*
+ * The shadow's model read from the replay cache's snapshot (after
+ * gate_shadow_replay), or NULL: then introspect gate_shadow_db. With a
+ * model the shadow has no connection (gate_shadow_db is NULL). A snapshot
+ * is used only when it was taken of the same set (the cache digest, in
+ * full), by the same introspection (gate_introspect_version) and under
+ * the same server version and output settings, and its text matches its
+ * checksum.
+ */
+const struct gate_dbmodel *gate_shadow_model(const struct gate_shadow *sh);
+
+/*
+ * Keep m (the shadow's model, as introspected, before any schema rename)
+ * as the snapshot of the cache database that holds the whole set, when
+ * this run saved that cache or used it without a snapshot; else nothing.
+ * Failures are verbose notes only (the next run introspects again).
+ */
+void gate_shadow_keep_model(struct gate_shadow *sh, const struct gate_dbmodel *m);
 
 /* The connection to the shadow (after gate_shadow_replay), NULL before. Borrowed. */
 struct gate_db *gate_shadow_db(struct gate_shadow *sh);

@@ -30,8 +30,26 @@
 #include "gate/shadow.h"
 #include "gate/xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The target's introspection, on a connection of its own in a worker
+ * thread, runs while the main thread reads the history and the files and
+ * replays the migrations (or reads the cache's snapshot): on a warm run it
+ * is most of the time, on a cold one the server does it beside the replay.
+ */
+struct live_job {
+    const struct gate_db_url *url; /* borrowed, read-only */
+    const char *schema;
+    struct gate_arena arena; /* the model's; absorbed into the run's */
+    struct gate_dbmodel model;
+    struct gate_err err;
+    enum gate_code rc;
+    pthread_t thread;
+    bool started;
+};
 
 struct drift {
     struct gate_run *run;
@@ -46,11 +64,13 @@ struct drift {
     struct gate_migration_list list;
     struct gate_hist_local *locals;
     char **data;
+    size_t *lens;
     size_t nlocals;
     struct gate_hist_result res;
     struct gate_replay_set set;
     struct gate_replay_result rres;
     struct gate_shadow *sh;
+    struct live_job live;
 };
 
 static enum gate_exit unavailable(struct drift *dr, const char *msg)
@@ -88,6 +108,7 @@ static const char *read_locals(struct drift *dr)
     dr->nlocals = dr->list.n;
     dr->locals = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->locals));
     dr->data = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->data));
+    dr->lens = gate_xcalloc(dr->nlocals + 1, sizeof(*dr->lens));
     for (size_t i = 0; i < dr->list.n; i++) {
         const struct gate_migration_dir *m = &dr->list.items[i];
         size_t len = 0;
@@ -101,6 +122,7 @@ static const char *read_locals(struct drift *dr)
         gate_err_clear(&err);
         if (gate_read_file(m->sql_path, (size_t)GATE_MAX_SQL_FILE, &dr->data[i], &len, &err))
             return gate_arena_strdup(&dr->run->arena, err.msg);
+        dr->lens[i] = len;
         gate_history_checksums_lazy(dr->data[i], len, &dr->locals[i].sums);
         dr->locals[i].readable = true;
     }
@@ -159,6 +181,50 @@ static void history_items(struct drift *dr)
     }
 }
 
+static void *live_work(void *arg)
+{
+    struct live_job *j = arg;
+    struct gate_db *db = NULL;
+
+    j->rc = gate_db_connect(j->url, &db, &j->err);
+    if (!j->rc)
+        j->rc = gate_introspect(db, &j->schema, 1, &j->arena, &j->model, &j->err);
+    gate_db_close(db);
+    return NULL;
+}
+
+/* Start the target's introspection beside the rest. */
+static void live_start(struct drift *dr)
+{
+    dr->live.url = &dr->url;
+    dr->live.schema = gate_db_url_schema(&dr->url);
+    dr->live.started = pthread_create(&dr->live.thread, NULL, live_work, &dr->live) == 0;
+}
+
+/*
+ * The target's model: the worker's (its arena handed to the run's), or,
+ * when it could not start or reach the target, read here on the main
+ * connection.
+ */
+static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, struct gate_err *err)
+{
+    const char *schema = gate_db_url_schema(&dr->url);
+
+    if (dr->live.started) {
+        (void)pthread_join(dr->live.thread, NULL);
+        dr->live.started = false;
+        gate_arena_absorb(&dr->run->arena, &dr->live.arena);
+        if (!dr->live.rc) {
+            *out = dr->live.model;
+            return GATE_OK;
+        }
+        gate_verbosef("introspection of the target on a second connection failed (%s); reading "
+                      "it on the first",
+                      dr->live.err.msg);
+    }
+    return gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err);
+}
+
 static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
 {
     struct gate_arena *a = &dr->run->arena;
@@ -170,13 +236,15 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
     struct gate_drift_ctx ctx = {0};
     char *prisma;
 
-    if (gate_replay_set_applied(dr->dir, &dr->hdb, &dr->set, &err))
+    /* the files read for the history, not read again */
+    if (gate_replay_set_applied_read(&dr->list, dr->data, dr->lens, &dr->hdb, &dr->set, &err))
         return unavailable(dr, err.msg);
     o.pol = cli->pol;
     o.target = dr->target;
     o.target_url = &dr->url;
     o.target_db = dr->db;
     o.command = "drift";
+    o.snapshot_arena = a;
     if (gate_shadow_open(&o, &dr->sh, &err))
         return unavailable(dr, err.msg);
     if (gate_shadow_replay(dr->sh, &dr->set, 0, &dr->rres, &err))
@@ -202,10 +270,15 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
         return GATE_EXIT_CLOSED;
     }
     shadow_schema = gate_shadow_schema(dr->sh);
-    if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
-        return unavailable(dr, err.msg);
+    if (gate_shadow_model(dr->sh)) {
+        mig = *gate_shadow_model(dr->sh); /* the replay cache's snapshot of it */
+    } else {
+        if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
+            return unavailable(dr, err.msg);
+        gate_shadow_keep_model(dr->sh, &mig);
+    }
     gate_dbmodel_rename_schema(&mig, shadow_schema, schema, a);
-    if (gate_introspect(dr->db, &schema, 1, a, &live, &err))
+    if (live_model(dr, &live, &err))
         return unavailable(dr, err.msg);
     gate_verbosef("introspected %zu objects in the shadow, %zu in the target (%d queries)", mig.n,
                   live.n, mig.queries + live.queries);
@@ -227,6 +300,7 @@ static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
     const char *msg;
     enum gate_exit rc;
 
+    live_start(dr); /* its connection is made beside this one (libpq loads once, locked) */
     if (gate_db_connect(&dr->url, &dr->db, &err))
         return unavailable(dr, err.msg);
     if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
@@ -249,6 +323,12 @@ static void release(struct drift *dr)
 {
     struct gate_err err = {0};
 
+    if (dr->live.started) {
+        /* an early exit: wait for the worker, which uses dr->url */
+        (void)pthread_join(dr->live.thread, NULL);
+        dr->live.started = false;
+    }
+    gate_arena_release(&dr->live.arena);
     if (dr->sh && gate_shadow_close(dr->sh, &err))
         gate_errorf("%s", err.msg);
     gate_replay_result_release(&dr->rres);
@@ -260,6 +340,7 @@ static void release(struct drift *dr)
     for (size_t i = 0; i < dr->nlocals; i++)
         free(dr->data[i]);
     free(dr->data);
+    free(dr->lens);
     free(dr->locals);
     gate_migration_list_release(&dr->list);
 }

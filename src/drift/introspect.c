@@ -10,6 +10,7 @@
  */
 #include "gate/compat.h"
 #include "gate/buf.h"
+#include "gate/digest.h"
 #include "gate/introspect.h"
 #include "gate/xalloc.h"
 
@@ -383,4 +384,209 @@ void gate_dbmodel_rename_schema(struct gate_dbmodel *m, const char *from, const 
     free(qt);
     if (m->n)
         qsort(m->objs, m->n, sizeof(*m->objs), obj_qsort_cmp);
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+/*
+ * The format's own version: bump it when the text below changes. The
+ * introspection's version (gate_introspect_version) adds a digest of the
+ * queries, so a gate whose queries read other attributes, or print them
+ * otherwise, never takes a snapshot written by another.
+ */
+#define SNAPSHOT_FORMAT "prisma-gate dbmodel v1"
+
+const char *gate_introspect_version(void)
+{
+    static char v[17];
+
+    if (!v[0]) {
+        struct gate_buf b = {0};
+        char d[65];
+
+        gate_buf_adds(&b, SNAPSHOT_FORMAT);
+        for (size_t i = 0; i < GATE_INTROSPECT_QUERIES; i++) {
+            gate_buf_addc(&b, '\n');
+            gate_buf_adds(&b, queries[i]);
+        }
+        gate_sha256_hex(b.data, b.len, d);
+        gate_buf_release(&b);
+        memcpy(v, d, 16);
+    }
+    return v;
+}
+
+/* One field: \N for NULL; backslash, tab, newline and CR escaped. */
+static void put_field(struct gate_buf *b, const char *s)
+{
+    gate_buf_addc(b, '\t');
+    if (!s) {
+        gate_buf_adds(b, "\\N");
+        return;
+    }
+    for (; *s; s++) {
+        switch (*s) {
+        case '\\':
+            gate_buf_adds(b, "\\\\");
+            break;
+        case '\t':
+            gate_buf_adds(b, "\\t");
+            break;
+        case '\n':
+            gate_buf_adds(b, "\\n");
+            break;
+        case '\r':
+            gate_buf_adds(b, "\\r");
+            break;
+        default:
+            gate_buf_addc(b, *s);
+        }
+    }
+}
+
+char *gate_dbmodel_serialize(const struct gate_dbmodel *m)
+{
+    struct gate_buf b = {0};
+
+    gate_buf_adds(&b, SNAPSHOT_FORMAT);
+    gate_buf_addc(&b, '\n');
+    for (size_t i = 0; i < m->n; i++) {
+        const struct gate_dbobj *o = &m->objs[i];
+        char n[32];
+
+        gate_buf_addc(&b, 'o');
+        put_field(&b, o->kind);
+        put_field(&b, o->schema);
+        put_field(&b, o->table);
+        put_field(&b, o->name);
+        put_field(&b, o->shape);
+        (void)snprintf(n, sizeof(n), "%zu", o->nattrs);
+        put_field(&b, n);
+        gate_buf_addc(&b, '\n');
+        for (size_t k = 0; k < o->nattrs; k++) {
+            gate_buf_addc(&b, 'a');
+            put_field(&b, o->attrs[k].key);
+            put_field(&b, o->attrs[k].value);
+            gate_buf_addc(&b, '\n');
+        }
+    }
+    return gate_buf_detach(&b);
+}
+
+/*
+ * Split one line (without its '\n') into tab-separated fields after the
+ * tag character, unescaped into the arena; NULL fields for \N. Returns
+ * the number of fields, -1 on a malformed escape or past max.
+ */
+static int get_fields(const char *p, const char *end, struct gate_arena *a, const char **f, int max)
+{
+    int n = 0;
+    struct gate_buf b = {0};
+
+    p++; /* the tag */
+    while (p < end) {
+        bool null = false;
+
+        if (*p != '\t' || n == max) {
+            gate_buf_release(&b);
+            return -1;
+        }
+        p++;
+        b.len = 0;
+        if (end - p >= 2 && p[0] == '\\' && p[1] == 'N' && (end - p == 2 || p[2] == '\t')) {
+            null = true;
+            p += 2;
+        }
+        while (!null && p < end && *p != '\t') {
+            if (*p != '\\') {
+                gate_buf_addc(&b, *p++);
+                continue;
+            }
+            if (end - p < 2) {
+                gate_buf_release(&b);
+                return -1;
+            }
+            switch (p[1]) {
+            case '\\':
+                gate_buf_addc(&b, '\\');
+                break;
+            case 't':
+                gate_buf_addc(&b, '\t');
+                break;
+            case 'n':
+                gate_buf_addc(&b, '\n');
+                break;
+            case 'r':
+                gate_buf_addc(&b, '\r');
+                break;
+            default:
+                gate_buf_release(&b);
+                return -1;
+            }
+            p += 2;
+        }
+        f[n++] = null ? NULL : gate_arena_strndup(a, b.data ? b.data : "", b.len);
+    }
+    gate_buf_release(&b);
+    return n;
+}
+
+enum gate_code gate_dbmodel_parse(const char *text, size_t len, struct gate_arena *a,
+                                  struct gate_dbmodel *out, struct gate_err *err)
+{
+    const char *p = text, *end = text + len;
+    const char *nl = memchr(p, '\n', len);
+    struct loader l = {.a = a};
+    struct gate_dbobj *o = NULL;
+    size_t want = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (!nl || (size_t)(nl - p) != strlen(SNAPSHOT_FORMAT) ||
+        memcmp(p, SNAPSHOT_FORMAT, strlen(SNAPSHOT_FORMAT)) != 0)
+        return gate_fail(err, GATE_E_DB, "not a %s snapshot", SNAPSHOT_FORMAT);
+    for (p = nl + 1; p < end; p = nl + 1) {
+        const char *f[6];
+        int n;
+
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        n = get_fields(p, nl, a, f, 6);
+        if (*p == 'o' && n == 6 && !want) {
+            int rank = f[0] ? gate_dbobj_kind_rank(f[0]) : -1;
+            char *e = NULL;
+            unsigned long long k = f[5] ? strtoull(f[5], &e, 10) : 0;
+
+            if (rank < 0 || !f[5] || *e || k > 1000 || l.n >= GATE_INTROSPECT_MAX_OBJECTS)
+                break;
+            gate_xgrow((void **)&l.objs, &l.cap, l.n + 1, sizeof(*l.objs));
+            o = &l.objs[l.n++];
+            memset(o, 0, sizeof(*o));
+            o->kind = kinds[rank];
+            o->schema = f[1];
+            o->table = f[2];
+            o->name = f[3];
+            o->shape = f[4];
+            want = (size_t)k;
+            o->attrs = gate_arena_alloc(a, (want ? want : 1) * sizeof(*o->attrs));
+        } else if (*p == 'a' && n == 2 && want && f[0]) {
+            o->attrs[o->nattrs].key = f[0];
+            o->attrs[o->nattrs++].value = f[1];
+            want--;
+        } else {
+            break;
+        }
+    }
+    if (p != end || want) {
+        free(l.objs);
+        return gate_fail(err, GATE_E_DB, "a damaged %s snapshot", SNAPSHOT_FORMAT);
+    }
+    if (l.n)
+        qsort(l.objs, l.n, sizeof(*l.objs), obj_qsort_cmp);
+    out->objs = gate_arena_alloc(a, (l.n ? l.n : 1) * sizeof(*out->objs));
+    if (l.n)
+        memcpy(out->objs, l.objs, l.n * sizeof(*l.objs));
+    out->n = l.n;
+    free(l.objs);
+    return GATE_OK;
 }

@@ -104,44 +104,33 @@ enum gate_code gate_replay_set_local(const char *dir, struct gate_replay_set *ou
     return rc;
 }
 
-enum gate_code gate_replay_set_applied(const char *dir, const struct gate_hist_db *hdb,
-                                       struct gate_replay_set *out, struct gate_err *err)
+enum gate_code gate_replay_set_applied_read(const struct gate_migration_list *list,
+                                            char *const *data, const size_t *lens,
+                                            const struct gate_hist_db *hdb,
+                                            struct gate_replay_set *out, struct gate_err *err)
 {
-    struct gate_migration_list list = {0};
     struct gate_hist_local *locals;
     struct gate_hist_result res;
-    char **data;
-    size_t *lens;
     const struct gate_hist_entry **of;
     enum gate_code rc = GATE_OK;
 
     memset(out, 0, sizeof(*out));
-    if (gate_path_kind(dir) == GATE_PATH_MISSING)
-        return GATE_OK;
-    if (gate_migrations_list(dir, &list, err))
-        return err ? err->code : GATE_E_IO;
-    locals = gate_xcalloc(list.n ? list.n : 1, sizeof(*locals));
-    data = gate_xcalloc(list.n ? list.n : 1, sizeof(*data));
-    lens = gate_xcalloc(list.n ? list.n : 1, sizeof(*lens));
-    of = gate_xcalloc(list.n ? list.n : 1, sizeof(*of));
-    for (size_t i = 0; i < list.n; i++) {
-        const struct gate_migration_dir *d = &list.items[i];
-        struct gate_err rerr = {0};
-
-        locals[i].name = d->name;
-        if (!d->has_sql ||
-            gate_read_file(d->sql_path, (size_t)GATE_MAX_SQL_FILE, &data[i], &lens[i], &rerr))
+    locals = gate_xcalloc(list->n ? list->n : 1, sizeof(*locals));
+    of = gate_xcalloc(list->n ? list->n : 1, sizeof(*of));
+    for (size_t i = 0; i < list->n; i++) {
+        locals[i].name = list->items[i].name;
+        if (!data[i])
             continue;
         gate_history_checksums_lazy(data[i], lens[i], &locals[i].sums);
         locals[i].readable = true;
     }
-    gate_history_classify(locals, list.n, hdb, false, &res);
+    gate_history_classify(locals, list->n, hdb, false, &res);
     for (size_t e = 0; e < res.n; e++) {
-        if (res.entries[e].local >= 0 && (size_t)res.entries[e].local < list.n)
+        if (res.entries[e].local >= 0 && (size_t)res.entries[e].local < list->n)
             of[res.entries[e].local] = &res.entries[e];
     }
-    for (size_t i = 0; i < list.n && !rc; i++) {
-        const struct gate_migration_dir *d = &list.items[i];
+    for (size_t i = 0; i < list->n && !rc; i++) {
+        const struct gate_migration_dir *d = &list->items[i];
 
         if (!of[i] || of[i]->applied_row < 0)
             continue;
@@ -151,12 +140,41 @@ enum gate_code gate_replay_set_applied(const char *dir, const struct gate_hist_d
             rc = gate_replay_set_add(out, d->name, d->sql_path, data[i], lens[i], err);
     }
     gate_hist_result_release(&res);
+    free(of);
+    free(locals);
+    return rc;
+}
+
+enum gate_code gate_replay_set_applied(const char *dir, const struct gate_hist_db *hdb,
+                                       struct gate_replay_set *out, struct gate_err *err)
+{
+    struct gate_migration_list list = {0};
+    char **data;
+    size_t *lens;
+    enum gate_code rc;
+
+    memset(out, 0, sizeof(*out));
+    if (gate_path_kind(dir) == GATE_PATH_MISSING)
+        return GATE_OK;
+    if (gate_migrations_list(dir, &list, err))
+        return err ? err->code : GATE_E_IO;
+    data = gate_xcalloc(list.n ? list.n : 1, sizeof(*data));
+    lens = gate_xcalloc(list.n ? list.n : 1, sizeof(*lens));
+    for (size_t i = 0; i < list.n; i++) {
+        const struct gate_migration_dir *d = &list.items[i];
+        struct gate_err rerr = {0};
+
+        if (d->has_sql &&
+            gate_read_file(d->sql_path, (size_t)GATE_MAX_SQL_FILE, &data[i], &lens[i], &rerr)) {
+            free(data[i]);
+            data[i] = NULL;
+        }
+    }
+    rc = gate_replay_set_applied_read(&list, data, lens, hdb, out, err);
     for (size_t i = 0; i < list.n; i++)
         free(data[i]);
     free(data);
     free(lens);
-    free(of);
-    free(locals);
     gate_migration_list_release(&list);
     return rc;
 }
@@ -321,18 +339,6 @@ static char *dup_or_null(const char *s)
     return s && *s ? gate_xstrdup(s) : NULL;
 }
 
-static enum gate_code set_timeout(struct gate_db *db, long long ms, struct gate_err *err)
-{
-    char sql[64];
-    struct gate_db_result *r = NULL;
-    enum gate_code rc;
-
-    (void)snprintf(sql, sizeof(sql), "SET statement_timeout = %lld", ms);
-    rc = gate_db_exec(db, sql, &r, err);
-    gate_db_result_free(r);
-    return rc;
-}
-
 enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set *set, size_t from,
                                size_t to, const struct gate_replay_opts *o,
                                struct gate_replay_result *res, struct gate_err *err)
@@ -363,21 +369,17 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
                            gate_signal_name(stop, sig, sizeof(sig)), m->name);
             break;
         }
-        if (deadline) {
-            long long left = deadline - gate_replay_now_ms();
-
-            if (left <= 0 || set_timeout(db, left, &qerr)) {
-                rc = left <= 0 ? gate_fail(err, GATE_E_DB,
-                                           "timed out before replaying migration %s (%zu of %zu "
-                                           "replayed; drift.timeout)",
-                                           m->name, res->from_cache + res->replayed, set->n)
-                               : gate_fail(err, qerr.code, "%s", qerr.msg);
-                break;
-            }
+        if (deadline && deadline - gate_replay_now_ms() <= 0) {
+            rc = gate_fail(err, GATE_E_DB,
+                           "timed out before replaying migration %s (%zu of %zu replayed; "
+                           "drift.timeout)",
+                           m->name, res->from_cache + res->replayed, set->n);
+            break;
         }
         gate_verbosef("replay: %s (%zu/%zu)", m->name, i + 1, set->n);
         gate_db_cancel_on_stop(db);
-        rc = gate_db_exec_script(db, m->sql, &e, &qerr);
+        /* the deadline is kept by the client (a cancel past it): no SET round trip per file */
+        rc = gate_db_exec_script_until(db, m->sql, deadline, &e, &qerr);
         gate_db_cancel_on_stop(NULL);
         if (!rc) {
             res->replayed++;
@@ -409,11 +411,6 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
             rc = GATE_OK;
             break;
         }
-    }
-    if (deadline && gate_db_alive(db)) {
-        struct gate_err ignore = {0};
-
-        (void)set_timeout(db, 0, &ignore);
     }
     res->ms += gate_replay_now_ms() - t0;
     return rc;

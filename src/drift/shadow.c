@@ -7,6 +7,7 @@
  */
 #include "gate/compat.h"
 #include "gate/shadow.h"
+#include "gate/introspect.h"
 #include "gate/digest.h"
 #include "gate/msg.h"
 #include "gate/stop.h"
@@ -47,6 +48,20 @@ struct gate_shadow {
     bool on_cache;          /* db is a cache database itself, read-only: never dropped, emptied */
     bool schema_was_there;  /* url mode: the schema in use existed before the run */
     bool replayed;
+
+    /*
+     * Snapshots (drift: opts.snapshot_arena): the model of the cache
+     * database that holds the whole set, kept in its comment. model is
+     * the one read from it (then db is NULL: nothing to connect to);
+     * keep_name the cache that has none yet, which
+     * gate_shadow_keep_model writes it to.
+     */
+    struct gate_arena *snap_arena;
+    struct gate_dbmodel model;
+    bool have_model;
+    char keep_name[64];
+    size_t keep_k;
+    char set_digest[65]; /* the full digest of the whole set */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -418,6 +433,7 @@ enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_sh
     sh->command = o->command ? o->command : "prisma-gate";
     sh->target_url = o->target_url;
     sh->target_db = o->target_db;
+    sh->snap_arena = o->snapshot_arena;
     gate_stop_install();
     rc = sh->mode == GATE_DRIFT_SHADOW_CREATE ? open_create(sh, err) : open_url(sh, o->target, err);
     if (rc) {
@@ -430,8 +446,9 @@ enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_sh
 
 /* ---------------------------------------------------------------- cache */
 
-void gate_shadow_cache_names(const char *schema, const struct gate_replay_set *set,
-                             char (*names)[64])
+/* gate_shadow_cache_names, and the whole set's full digest in last (65 bytes) when not NULL. */
+static void cache_chain(const char *schema, const struct gate_replay_set *set, char (*names)[64],
+                        char *last)
 {
     char d[65];
     struct gate_buf b = {0};
@@ -447,7 +464,15 @@ void gate_shadow_cache_names(const char *schema, const struct gate_replay_set *s
         gate_sha256_hex(b.data, b.len, d);
         (void)snprintf(names[k], 64, "%s%.16s", GATE_SHADOW_CACHE_PREFIX, d);
     }
+    if (last)
+        memcpy(last, d, 65);
     gate_buf_release(&b);
+}
+
+void gate_shadow_cache_names(const char *schema, const struct gate_replay_set *set,
+                             char (*names)[64])
+{
+    cache_chain(schema, set, names, NULL);
 }
 
 struct cache_db {
@@ -462,49 +487,204 @@ static void cache_list_free(struct cache_db *c, size_t n)
     free(c);
 }
 
-/* The replay cache databases on the door's server. */
-static enum gate_code cache_list(struct gate_shadow *sh, struct cache_db **out, size_t *n,
-                                 struct gate_err *err)
+/* SETTINGS_SQL: see "snapshots" below. */
+#define SETTINGS_SQL                                                                 \
+ "encode(sha256(convert_to(concat_ws(' ', current_setting('server_version_num'),"    \
+ " current_setting('DateStyle'), current_setting('IntervalStyle'),"                  \
+ " current_setting('extra_float_digits'), current_setting('quote_all_identifiers')," \
+ " current_setting('standard_conforming_strings'), current_setting('bytea_output')," \
+ " current_setting('TimeZone')), 'UTF8')), 'hex')"
+
+/*
+ * The replay cache databases on the door's server: the first line of each
+ * comment (the recency). With full (a cache's name), the same round trip
+ * also reads that database's whole comment (its snapshot) into *comment
+ * and the session's SETTINGS_SQL into *settings (malloc'd, NULL: none).
+ */
+static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **out, size_t *n,
+                                      const char *full, char **comment, char **settings,
+                                      struct gate_err *err)
 {
     struct gate_db_result *r = NULL;
+    char *lit = gate_db_quote_literal(full ? full : "");
+    char *sql;
     int rows;
 
     *out = NULL;
     *n = 0;
-    if (gate_db_exec(sh->door,
-                     "SELECT datname, COALESCE(shobj_description(oid, 'pg_database'), '') FROM "
-                     "pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%'",
-                     &r, err))
+    if (comment)
+        *comment = NULL;
+    if (settings)
+        *settings = NULL;
+    sql = gate_xasprintf(
+        "SELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), E'\\n', "
+        "1), CASE WHEN datname = %s THEN shobj_description(oid, 'pg_database') END, %s FROM "
+        "pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
+        lit, full ? SETTINGS_SQL : "NULL");
+    free(lit);
+    if (gate_db_exec(sh->door, sql, &r, err)) {
+        free(sql);
         return GATE_E_DB;
+    }
+    free(sql);
     rows = gate_db_result_rows(r);
     *out = gate_xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(**out));
     for (int i = 0; i < rows; i++) {
         const char *name = gate_db_result_value(r, i, 0);
         const char *c = gate_db_result_value(r, i, 1);
         const char *u = c ? strstr(c, "used=") : NULL;
+        const char *whole = gate_db_result_value(r, i, 2);
+        const char *set = gate_db_result_value(r, i, 3);
 
         (*out)[*n].name = gate_xstrdup(name ? name : "");
         (*out)[*n].used = u ? strtoll(u + 5, NULL, 10) : 0;
         (*n)++;
+        if (whole && comment && !*comment)
+            *comment = gate_xstrdup(whole);
+        if (set && settings && !*settings)
+            *settings = gate_xstrdup(set);
     }
     gate_db_result_free(r);
     return GATE_OK;
 }
 
-static void cache_touch(struct gate_shadow *sh, const char *name, size_t k)
+static enum gate_code cache_list(struct gate_shadow *sh, struct cache_db **out, size_t *n,
+                                 struct gate_err *err)
+{
+    return cache_list_full(sh, out, n, NULL, NULL, NULL, err);
+}
+
+static void cache_touch(struct gate_shadow *sh, const char *name, size_t k, const char *snapshot);
+
+/*
+ * Write the cache's comment: its first line says when it was last used
+ * (pruning reads it); snapshot, when not NULL, follows on the next lines
+ * (a comment rewritten without one loses the snapshot it had).
+ */
+static void cache_touch(struct gate_shadow *sh, const char *name, size_t k, const char *snapshot)
 {
     char *q = gate_db_quote_ident(name);
     char *lit;
-    char text[200];
+    char *text;
     struct gate_err ignore = {0};
 
-    (void)snprintf(text, sizeof(text),
-                   "prisma-gate replay cache; used=%lld; migrations=%zu; schema=%s", wall_ms(), k,
-                   sh->schema);
+    text = gate_xasprintf("prisma-gate replay cache; used=%lld; migrations=%zu; schema=%s%s%s",
+                          wall_ms(), k, sh->schema, snapshot ? "\n" : "", snapshot ? snapshot : "");
     lit = gate_db_quote_literal(text);
-    (void)execf(sh->door, &ignore, "COMMENT ON DATABASE %s IS %s", q, lit);
+    if (execf(sh->door, &ignore, "COMMENT ON DATABASE %s IS %s", q, lit))
+        gate_verbosef("shadow: cannot write the comment of replay cache '%s': %s", name,
+                      ignore.msg);
     free(lit);
+    free(text);
     free(q);
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+/*
+ * SETTINGS_SQL (above) is what the door's session says about how the
+ * catalog prints things: the server's version and the settings that
+ * change the text of defaults, definitions and names. A snapshot is used
+ * only under the same ones.
+ */
+
+/*
+ * The snapshot block of a comment: "snapshot DIGEST VERSION SETTINGS
+ * SHA256\n" then the model's text (gate_dbmodel_serialize). DIGEST is the
+ * whole set's digest (64 hex), VERSION gate_introspect_version(),
+ * SETTINGS the first 16 hex of SETTINGS_SQL, SHA256 the text's.
+ */
+static char *snapshot_block(const char *digest, const char *settings, const char *text)
+{
+    char sum[65];
+
+    gate_sha256_hex(text, strlen(text), sum);
+    return gate_xasprintf("snapshot %s %s %.16s %s\n%s", digest, gate_introspect_version(),
+                          settings, sum, text);
+}
+
+/*
+ * Read the snapshot of cache name (which holds the whole set) into
+ * sh->model. False, with why in verbose output, when there is none or it
+ * does not fit: another set, another introspection, other settings, a
+ * text that is not what its checksum says, or not a whole model.
+ */
+static bool load_snapshot(struct gate_shadow *sh, const char *name, size_t k, bool newest,
+                          const char *c, const char *settings)
+{
+    struct gate_err err = {0};
+    const char *block, *body;
+    char want[256];
+    char sum[65];
+    const char *why = NULL;
+    bool ok = false;
+
+    block = c ? strstr(c, "\nsnapshot ") : NULL;
+    if (!block || !settings) {
+        why = "it has none";
+        goto out;
+    }
+    block++;
+    body = strchr(block, '\n');
+    (void)snprintf(want, sizeof(want), "snapshot %s %s %.16s ", sh->set_digest,
+                   gate_introspect_version(), settings);
+    if (!body || strncmp(block, want, strlen(want)) != 0) {
+        why = "it was taken for another set, by another introspection or under other settings";
+        goto out;
+    }
+    body++;
+    gate_sha256_hex(body, strlen(body), sum);
+    if ((size_t)(body - block) != strlen(want) + 65 || strncmp(block + strlen(want), sum, 64)) {
+        why = "its text does not match its checksum";
+        goto out;
+    }
+    if (gate_dbmodel_parse(body, strlen(body), sh->snap_arena, &sh->model, &err)) {
+        why = err.msg;
+        goto out;
+    }
+    sh->have_model = true;
+    ok = true;
+    /*
+     * the recency, the snapshot kept (block, as read); not rewritten when it
+     * is the most recently used cache already (pruning's order is the same)
+     */
+    if (!newest)
+        cache_touch(sh, name, k, block);
+out:
+    if (!ok)
+        gate_verbosef("shadow: replay cache '%s': snapshot not used: %s", name, why);
+    return ok;
+}
+
+const struct gate_dbmodel *gate_shadow_model(const struct gate_shadow *sh)
+{
+    return sh && sh->have_model ? &sh->model : NULL;
+}
+
+void gate_shadow_keep_model(struct gate_shadow *sh, const struct gate_dbmodel *m)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    char *text, *block;
+    const char *settings;
+
+    if (!sh || !sh->snap_arena || !sh->keep_name[0] || !sh->door)
+        return;
+    if (gate_db_exec(sh->door, "SELECT " SETTINGS_SQL, &r, &err) || gate_db_result_rows(r) != 1 ||
+        !(settings = gate_db_result_value(r, 0, 0))) {
+        gate_verbosef("shadow: no snapshot kept for replay cache '%s': %s", sh->keep_name, err.msg);
+        gate_db_result_free(r);
+        return;
+    }
+    text = gate_dbmodel_serialize(m);
+    block = snapshot_block(sh->set_digest, settings, text);
+    cache_touch(sh, sh->keep_name, sh->keep_k, block);
+    gate_verbosef("shadow: kept the model of replay cache '%s' as its snapshot (%zu objects, %zu "
+                  "bytes)",
+                  sh->keep_name, m->n, strlen(block));
+    free(block);
+    free(text);
+    gate_db_result_free(r);
 }
 
 static int cmp_used_desc(const void *a, const void *b)
@@ -666,7 +846,7 @@ static void cache_save(struct gate_shadow *sh, const char *name, size_t k,
         (void)snprintf(res->cache_saved, sizeof(res->cache_saved), "%s", name);
         gate_verbosef("shadow: saved replay cache '%s' (%zu migrations)", name, k);
     }
-    cache_touch(sh, name, k);
+    cache_touch(sh, name, k, NULL);
 }
 
 enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_replay_set *set,
@@ -679,6 +859,9 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     long long t0 = gate_replay_now_ms();
     enum gate_code rc = GATE_OK;
     bool cache = sh->cache > 0;
+    bool newest = false; /* the cache found is the most recently used one */
+    size_t nc = 0;       /* cache databases listed */
+    char *snap_comment = NULL, *snap_settings = NULL;
 
     if (sh->replayed)
         GATE_BUG("gate_shadow_replay called twice on one shadow");
@@ -690,28 +873,55 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         ro.deadline_ms = t0 + sh->timeout_ms;
     if (cache && set->n) {
         struct cache_db *c = NULL;
-        size_t nc = 0;
 
         names = gate_xcalloc(set->n, sizeof(*names));
-        gate_shadow_cache_names(sh->schema, set, names);
-        if (cache_list(sh, &c, &nc, err))
+        cache_chain(sh->schema, set, names, sh->set_digest);
+        /* the whole set's snapshot, if it is there, in the same round trip */
+        if (cache_list_full(sh, &c, &nc, sh->snap_arena ? names[set->n - 1] : NULL, &snap_comment,
+                            &snap_settings, err))
             rc = GATE_E_DB;
         for (size_t k = set->n; k > 0 && !rc && !from; k--) {
             for (size_t i = 0; i < nc && !from; i++) {
-                if (!strcmp(c[i].name, names[k - 1]))
+                if (!strcmp(c[i].name, names[k - 1])) {
                     from = k;
+                    newest = c[i].used > 0;
+                    for (size_t j = 0; j < nc; j++)
+                        newest = newest && (j == i || c[j].used < c[i].used);
+                }
             }
         }
         cache_list_free(c, nc);
     }
+    if (!rc && cache && from && from == set->n && sh->snap_arena &&
+        load_snapshot(sh, names[from - 1], from, newest, snap_comment, snap_settings)) {
+        /* its model is all a drift needs: no connection to it at all */
+        (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
+        (void)snprintf(sh->name, sizeof(sh->name), "%s", names[from - 1]);
+        res->from_cache = from;
+        sh->on_cache = true;
+        gate_verbosef("shadow: all %zu migrations are in replay cache '%s': its snapshot is the "
+                      "shadow's model, the database is not opened",
+                      from, names[from - 1]);
+        if (nc > (size_t)sh->cache)
+            cache_prune(sh); /* else this run made nothing that could be too many */
+        free(snap_comment);
+        free(snap_settings);
+        free(names);
+        res->ms = gate_replay_now_ms() - t0;
+        return GATE_OK;
+    }
     if (!rc && cache && from && from == set->n && use_cache_as_is(sh, names[from - 1])) {
         (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
         res->from_cache = from;
-        cache_touch(sh, names[from - 1], from);
+        cache_touch(sh, names[from - 1], from, NULL);
+        (void)snprintf(sh->keep_name, sizeof(sh->keep_name), "%s", names[from - 1]);
+        sh->keep_k = from;
         gate_verbosef("shadow: all %zu migrations are in replay cache '%s': used as the shadow, "
                       "read-only, without a copy",
                       from, names[from - 1]);
         cache_prune(sh);
+        free(snap_comment);
+        free(snap_settings);
         free(names);
         res->ms = gate_replay_now_ms() - t0;
         return GATE_OK;
@@ -732,7 +942,7 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
             } else {
                 (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
                 res->from_cache = from;
-                cache_touch(sh, names[from - 1], from);
+                cache_touch(sh, names[from - 1], from, NULL);
             }
         }
         if (!rc && !from && !sh->temporary) {
@@ -759,8 +969,13 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         rc = ensure_schema(sh, err); /* a temporary one got it when it was created */
     if (!rc && cache && from < cache_at) {
         rc = gate_replay_run(sh->db, set, from, cache_at, &ro, res, err);
-        if (!rc && !res->failed)
+        if (!rc && !res->failed) {
             cache_save(sh, names[cache_at - 1], cache_at, res);
+            if (cache_at == set->n && res->cache_saved[0]) {
+                (void)snprintf(sh->keep_name, sizeof(sh->keep_name), "%s", res->cache_saved);
+                sh->keep_k = cache_at;
+            }
+        }
         if (!rc && !res->failed && !sh->db)
             rc = connect_shadow(sh, err);
         from = cache_at;
@@ -769,6 +984,8 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         rc = gate_replay_run(sh->db, set, from, set->n, &ro, res, err);
     if (cache && !rc)
         cache_prune(sh);
+    free(snap_comment);
+    free(snap_settings);
     free(names);
     res->ms = gate_replay_now_ms() - t0;
     return rc;

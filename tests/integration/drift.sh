@@ -305,6 +305,96 @@ q $DB 'ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 0' >/dev/null
 cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
 unset SHADOW_DATABASE_URL
 
+# --- X: the replay cache's snapshot: a warm run reads the cache's model from its
+# comment and does not open the cache database; it reports what a cold run
+# reports; a snapshot that does not fit (another introspection, other
+# settings, a text that does not match its checksum) is not used --------------
+cp "$PROJ/prisma-gate.yml" "$WORK/policy.keep"
+sed -i 's/^  shadow: create$/  shadow: create\n  cache: 1/' "$PROJ/prisma-gate.yml"
+# caches: the replay cache databases on the server
+ncaches() { q postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'prisma\_gate\_cache\_%'"; }
+cachedb() { q postgres "SELECT datname FROM pg_database WHERE datname LIKE 'prisma\_gate\_cache\_%'"; }
+gate X1 drift --format json -v
+expect "X: a cold run with the cache: exit 0" 0 "$RC" || show "$WORK/X1.err"
+expect_has "X: it keeps the shadow's model as the cache's snapshot" "$WORK/X1.err" "kept the model of replay cache"
+expect "X: one cache database" 1 "$(ncaches)"
+CACHE=$(cachedb)
+# drift of several kinds, then the same run warm (snapshot) and cold (no cache)
+q $DB 'ALTER TABLE "User" ADD COLUMN "k_extra" TEXT; ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 7; DROP INDEX "Post_userId_idx"; CREATE VIEW k_view AS SELECT 1 AS one' >/dev/null
+# the cache database cannot be connected to: a warm run that opened it would fail over to a copy
+q postgres "ALTER DATABASE \"$CACHE\" ALLOW_CONNECTIONS false" >/dev/null
+CACHE_ROW=$(q postgres "SELECT oid, datfrozenxid, datminmxid FROM pg_database WHERE datname = '$CACHE'")
+gate X2 drift --format json -v
+expect "X: warm run on drift: exit 1" 1 "$RC" || show "$WORK/X2.err"
+expect_has "X: warm run uses the snapshot" "$WORK/X2.err" "its snapshot is the shadow's model, the database is not opened"
+expect_lacks "X: warm run makes no temporary shadow" "$WORK/X2.err" "created temporary database"
+expect "X: the cache database is unchanged" "$CACHE_ROW" "$(q postgres "SELECT oid, datfrozenxid, datminmxid FROM pg_database WHERE datname = '$CACHE'")"
+q postgres "ALTER DATABASE \"$CACHE\" ALLOW_CONNECTIONS true" >/dev/null
+cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
+gate X3 drift --format json
+sed -i 's/^  shadow: create$/  shadow: create\n  cache: 1/' "$PROJ/prisma-gate.yml"
+expect "X: cold run (no cache) on the same drift: exit 1" 1 "$RC"
+expect "X: warm and cold report the same items" "$(jget "$WORK/X3.out" "JSON.stringify(r.drift.items)")" "$(jget "$WORK/X2.out" "JSON.stringify(r.drift.items)")"
+expect "X: warm and cold have the same digest" "$(jget "$WORK/X3.out" r.drift.digest)" "$(jget "$WORK/X2.out" r.drift.digest)"
+expect "X: four items (column, default, index, view)" 4 "$(nitems "$WORK/X2.out")"
+D_X=$(jget "$WORK/X3.out" r.drift.digest)
+
+# snapshot_edit SQL_BODY SQL_VERSION FIX_SUM: rewrite the cache's snapshot in place:
+# body and version field through SQL expressions over b (body) and v (version);
+# FIX_SUM true: the checksum made to match the new body
+snapshot_edit() {
+	q postgres "DO \$\$ DECLARE c text; h text; blk text; b text; v text; p text[]; BEGIN
+	SELECT shobj_description(oid, 'pg_database') INTO c FROM pg_database WHERE datname = '$CACHE';
+	h := split_part(c, E'\\n', 1); blk := split_part(c, E'\\n', 2);
+	b := substr(c, length(h) + length(blk) + 3); p := string_to_array(blk, ' ');
+	v := p[3]; b := $1; p[3] := $2;
+	IF $3 THEN p[5] := encode(sha256(convert_to(b, 'UTF8')), 'hex'); END IF;
+	EXECUTE format('COMMENT ON DATABASE %I IS %L', '$CACHE', h || E'\\n' || array_to_string(p, ' ') || E'\\n' || b);
+	END \$\$" >/dev/null
+}
+# a snapshot whose checksum matches is what a warm run compares: an edited one shows
+snapshot_edit "replace(b, E'\\tk_nothing', E'\\tk_nothing')" v true
+gate X4 drift --format json -v
+expect "X: an unchanged rewrite is still used" "$D_X" "$(jget "$WORK/X4.out" r.drift.digest)"
+expect_has "X: ... from the snapshot" "$WORK/X4.err" "its snapshot is the shadow's model"
+snapshot_edit "replace(b, E'\\tUserEmail\\t', E'\\tUserMail\\t')" v true
+gate X5 drift --format json -v
+expect "X: the warm run compares the snapshot's model (an edited view name shows)" "in migrations only" "$(jget "$WORK/X5.out" "(r.drift.items.find(i => i.kind === 'view' && i.name === 'UserMail') || {}).change")"
+# the same edit without the checksum: not used, the cache is read instead
+snapshot_edit "replace(b, E'\\tUserMail\\t', E'\\tUserEmail2\\t')" v false
+gate X6 drift --format json -v
+expect_has "X: a snapshot that does not match its checksum is not used" "$WORK/X6.err" "snapshot not used: its text does not match its checksum"
+expect "X: ... the drift is read from the cache database" "$D_X" "$(jget "$WORK/X6.out" r.drift.digest)"
+expect_has "X: ... and a fresh snapshot kept" "$WORK/X6.err" "kept the model of replay cache"
+# another introspection's snapshot (its version differs), even with a matching checksum
+snapshot_edit "replace(b, E'\\tUserEmail\\t', E'\\tUserMail\\t')" "'0000000000000000'" true
+gate X7 drift --format json -v
+expect_has "X: another introspection's snapshot is not used" "$WORK/X7.err" "snapshot not used: it was taken for another set, by another introspection or under other settings"
+expect "X: ... the drift is read from the cache database" "$D_X" "$(jget "$WORK/X7.out" r.drift.digest)"
+# other output settings on the server's side (extra_float_digits): not used
+(cd "$PROJ" && PGOPTIONS="-c extra_float_digits=2" "$GATE" drift --format json -v) >"$WORK/X8.out" 2>"$WORK/X8.err"
+expect_has "X: a snapshot taken under other settings is not used" "$WORK/X8.err" "snapshot not used: it was taken for another set, by another introspection or under other settings"
+expect "X: ... same drift" "$D_X" "$(jget "$WORK/X8.out" r.drift.digest)"
+# concurrent warm runs from the snapshot (X8b keeps one for the usual settings again):
+# all read the same, nothing left behind, one cache
+gate X8b drift --format json -v
+expect_has "X: the snapshot kept again" "$WORK/X8b.err" "kept the model of replay cache"
+for i in 1 2 3 4; do
+	(cd "$PROJ" && "$GATE" drift --format json -v) >"$WORK/X9-$i.out" 2>"$WORK/X9-$i.err" &
+done
+wait
+for i in 1 2 3 4; do
+	expect "X: concurrent warm run $i: same drift" "$D_X" "$(jget "$WORK/X9-$i.out" r.drift.digest)" || show "$WORK/X9-$i.err"
+	expect_has "X: concurrent warm run $i: from the snapshot" "$WORK/X9-$i.err" "its snapshot is the shadow's model"
+done
+expect "X: still one cache database" 1 "$(ncaches)"
+expect "X: no temporary shadow left" 0 "$(shadows)"
+q $DB 'ALTER TABLE "User" DROP COLUMN "k_extra"; ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 0; CREATE INDEX "Post_userId_idx" ON "Post"("userId"); DROP VIEW k_view' >/dev/null
+gate X10 drift --format json -v
+expect "X: undone: no drift, warm" 0 "$RC"
+cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
+q postgres "DROP DATABASE \"$CACHE\"" >/dev/null
+
 # --- S: enum value (last: PostgreSQL cannot drop an enum value) ---------------
 scenario S drift enum Role "changed | values: 'USER', 'ADMIN' | values: 'USER', 'ADMIN', 'GUEST'" \
 	"ALTER TYPE \"Role\" ADD VALUE 'GUEST'" 'SELECT 1'

@@ -183,6 +183,35 @@ static void test_buf_arena(void **state)
 
 /* A wrapped length (the fuzz_sql bug in lint.c) stops with a BUG, not a heap overflow. */
 /* GATE_ARENA_GROW: the used elements move along, the rest is zeroed, cap only grows. */
+/* What a worker allocated from its own arena lives on in the arena that absorbs it. */
+static void test_arena_absorb(void **state)
+{
+    struct gate_arena run = {0}, worker = {0}, empty = {0};
+    char *kept[50];
+    char *after;
+
+    (void)state;
+    (void)gate_arena_strdup(&run, "the run's first string");
+    for (int i = 0; i < 50; i++)
+        kept[i] = gate_arena_printf(&worker, "worker %d %0*d", i, 2000, i);
+    gate_arena_absorb(&run, &worker);
+    assert_null(worker.head);
+    assert_int_equal(worker.total, 0);
+    gate_arena_absorb(&run, &empty); /* nothing to move */
+    after = gate_arena_strdup(&run, "allocated after");
+    for (int i = 0; i < 50; i++) {
+        char want[32];
+
+        (void)snprintf(want, sizeof(want), "worker %d 0", i);
+        assert_memory_equal(kept[i], want, strlen(want));
+    }
+    assert_string_equal(after, "allocated after");
+    gate_arena_absorb(&empty, &run); /* into an empty arena */
+    assert_string_equal(after, "allocated after");
+    assert_null(run.head);
+    gate_arena_release(&empty); /* frees every chunk once (valgrind/ASan would say) */
+}
+
 static void test_arena_grow(void **state)
 {
     struct gate_arena a = {0};
@@ -441,6 +470,7 @@ static void test_text_colour(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena_absorb),
         cmocka_unit_test(test_src_positions),
         cmocka_unit_test(test_migration_order),
         cmocka_unit_test(test_migration_discovery),
