@@ -230,7 +230,8 @@ static struct gate_cat_column *find_column(const struct gate_cat_table *t, const
     return e && e->ptr ? &t->cols[e->num] : NULL;
 }
 
-/* Rebuild the column map (when the table has one) after a column was removed or renamed from old. */
+/* Rebuild the column map (when the table has one) after a column was removed or renamed from old.
+ */
 static void colmap_refresh(struct gate_cat_table *t, const char *old)
 {
     struct gate_hmap_entry *e;
