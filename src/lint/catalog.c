@@ -32,7 +32,11 @@ struct gate_catalog {
 
 struct gate_catalog *gate_catalog_new(void)
 {
-    return gate_xcalloc(1, sizeof(struct gate_catalog));
+    struct gate_catalog *cat = gate_xcalloc(1, sizeof(struct gate_catalog));
+
+    /* one name per table of the history: in the catalog's arena, not a malloc each */
+    cat->table_map.keys = &cat->arena;
+    return cat;
 }
 
 void gate_catalog_free(struct gate_catalog *cat)
@@ -40,7 +44,8 @@ void gate_catalog_free(struct gate_catalog *cat)
     if (!cat)
         return;
     for (size_t i = 0; i < cat->ntables; i++) {
-        free(cat->tables[i]->cols);
+        if (!cat->tables[i]->cols_in_arena)
+            free(cat->tables[i]->cols);
         if (cat->tables[i]->colmap) {
             gate_hmap_release(cat->tables[i]->colmap);
             free(cat->tables[i]->colmap);
@@ -325,6 +330,15 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     size_t cap = (size_t)t->capcols;
 
     if (!c) {
+        if (t->cols_in_arena && (size_t)t->ncols + 1 > cap) {
+            /* the arena's exact fit outgrown: a malloc'd array from now on */
+            struct gate_cat_column *cols = gate_xcalloc(cap * 2, sizeof(*cols));
+
+            memcpy(cols, t->cols, (size_t)t->ncols * sizeof(*cols));
+            t->cols = cols;
+            t->cols_in_arena = false;
+            cap *= 2;
+        }
         GATE_GROW(t->cols, cap, (size_t)t->ncols + 1);
         t->capcols = (int)cap;
         c = &t->cols[t->ncols++];
@@ -410,9 +424,14 @@ static void create_table(struct gate_catalog *cat, const struct gate_stmt *st)
     t->created_gen = cat->gen;
     push_table(cat, t);
     if (st->ncols > 0) {
-        /* sized to fit: most tables of a long history never change */
-        t->cols = gate_xcalloc((size_t)st->ncols, sizeof(*t->cols));
+        /*
+         * sized to fit, in the catalog's arena: most tables of a long
+         * history never change, and one malloc per table scattered between
+         * each file's short-lived memory keeps pages of it resident
+         */
+        t->cols = gate_arena_alloc(&cat->arena, (size_t)st->ncols * sizeof(*t->cols));
         t->capcols = st->ncols;
+        t->cols_in_arena = true;
     }
     for (int i = 0; i < st->ncols; i++)
         add_column(cat, t, &st->cols[i]);
