@@ -38,7 +38,7 @@ struct gate_cat_table {
     int ncols;
     int capcols;
     bool cols_in_arena; /* cols is in the catalog's arena (exact fit), not malloc'd */
-    int created_gen; /* generation that created it; 0 = unknown origin */
+    int created_gen;    /* generation that created it; 0 = unknown origin */
     struct gate_hmap
         *colmap; /* catalog-owned: column name -> index in cols; NULL for few columns */
     bool has_pk;

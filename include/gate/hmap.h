@@ -3,7 +3,8 @@
  * hmap.h - a hash map from byte-string keys to a pointer and a count,
  * for lookups by name in hot paths (catalog tables, fingerprints, unique
  * report names). Open addressing with linear probing; the map copies each
- * key and owns its memory (malloc, or the arena h->keys names). A zeroed struct is a valid empty map.
+ * key and owns its memory (malloc, or the arena h->keys names). A zeroed struct is a valid empty
+ * map.
  */
 #ifndef GATE_HMAP_H
 #define GATE_HMAP_H
