@@ -194,7 +194,7 @@ static bool key_has(struct stmt_index *x, char kind, const char *table, const ch
         gate_buf_addc(&x->key, '\0');
         gate_buf_adds(&x->key, column);
     }
-    return gate_hmap_find(&x->keys, x->key.data, x->key.len) != NULL;
+    return gate_hmap_find(&x->keys, x->key.data, x->key.len);
 }
 
 static void enum_name_add(struct stmt_index *x, const char *name)

@@ -452,7 +452,7 @@ void gate_schema_finish(struct gate_schema *s)
         for (size_t k = 0; k < b->nfields; k++) {
             struct gate_schema_field *f = &b->fields[k];
 
-            if (f->type ? gate_hmap_finds(&models, f->type) != NULL : models.len > 0)
+            if (f->type ? (bool)gate_hmap_finds(&models, f->type) : models.len > 0)
                 f->relation = true;
         }
     }
