@@ -76,7 +76,7 @@ CHECKED_GATE = PRISMA_GATE=$(abspath tests/tools/checked-gate.sh) \
 
 BIN := prisma-gate
 
-.PHONY: all check unit golden golden-update integration bad-input report-files missing-libs asan \
+.PHONY: all check unit golden golden-update integration bad-input report-files scale-memory missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
         man docs-check github-mask tidy rule-examples readme-examples ci-action ci-validate \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden text-layout
@@ -161,7 +161,7 @@ check: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples text-layout docs-check \
 	    github-mask \
-	    corpus bad-input report-files missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit) \
+	    corpus bad-input report-files scale-memory missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit) \
 	    ci-validate
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "ci-action: skipped (GATE_SKIP_INTEGRATION)"; \
 	else $(MAKE) --no-print-directory ci-action; fi
@@ -197,6 +197,9 @@ bad-input: $(BIN_PATH) $(SCHEMA_CHECK)
 
 report-files: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/report-files.sh
+
+scale-memory: $(BIN_PATH)
+	@$(CHECKED_GATE) tests/scale-memory.sh
 
 # the GitHub Action and the CI examples run with GitHub and GitLab simulated
 ci-action: $(BIN_PATH) $(SCHEMA_CHECK)

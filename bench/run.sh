@@ -14,6 +14,9 @@
 #   BENCH_STATUS_RUNS     timed runs per tool in the status section (default: 11)
 #   BENCH_SCALE_N         N of the scaling section's ladders (default: 4000)
 #   BENCH_SCALE_RUNS      timed runs per step in the scaling section (default: 3)
+#   BENCH_SCALE_BIG       size of the scaling targets: a folder of that many
+#                 migrations (peak RSS < 64 MiB) and every report format of
+#                 that many findings (< 5 s, < 128 MiB) (default: 40000; 0: none)
 #   BENCH_DRIFT_PROJECTS  corpus projects of the drift section
 #                 (default: langfuse__langfuse triggerdotdev__trigger.dev)
 #   BENCH_DRIFT_RUNS      timed runs per tool in the drift section (default: 3)
@@ -643,6 +646,14 @@ scale_gen() {
             else if (k == "create-index") {
                 printf "CREATE TABLE \"t%d\" (\"id\" INTEGER NOT NULL);\n", i
                 printf "CREATE INDEX \"t%d_id_idx\" ON \"t%d\"(\"id\");\n", i, i
+            } else if (k == "warnings") {
+                if (i == 0) {
+                    printf "/*\n  Warnings:\n\n"
+                    for (j = 0; j < n; j++)
+                        printf "  - You are about to drop the column `c%d` on the `t` table.\n", j
+                    printf "*/\nALTER TABLE \"t\" DROP COLUMN \"c0\""
+                } else printf ",\nDROP COLUMN \"c%d\"", i
+                if (i == n - 1) printf ";\n"
             } else if (k == "enum") {
                 if (i == 0) printf "CREATE TABLE \"t\" (\"e\" \"E\");\n"
                 printf "ALTER TYPE \"E\" ADD VALUE \x27v%d\x27;\n", i
@@ -653,12 +664,15 @@ scale_gen() {
         }' >"$dir/20240101000000_big/migration.sql"
 }
 
-# scale_cpu DIR FORMAT: median CPU ms of `lint --format FORMAT DIR` into SCALE_CPU.
+# scale_cpu DIR FORMAT: median CPU ms of `lint --format FORMAT DIR` into
+# SCALE_CPU, median peak RSS (KiB) into SCALE_RSS.
 scale_cpu() {
     local dir=$1 fmt=$2 r
     mkdir -p "$WORK/scale"
     : >"$WORK/scale/cpu"
+    : >"$WORK/scale/rss.runs"
     SCALE_CPU=nan
+    SCALE_RSS=nan
     for ((r = 0; r < SCALE_RUNS; r++)); do
         run_timed "$WORK/scale" "$PG" lint --format "$fmt" "$dir"
         if [ "$T_RC" -ge 2 ]; then
@@ -668,16 +682,34 @@ scale_cpu() {
             return
         fi
         echo "$T_CPU" >>"$WORK/scale/cpu"
+        echo "$T_RSS" >>"$WORK/scale/rss.runs"
     done
     SCALE_CPU=$(median "$WORK/scale/cpu")
+    SCALE_RSS=$(median "$WORK/scale/rss.runs")
+}
+
+# scale_mib KIB: KiB as MiB with one decimal ("nan" stays).
+scale_mib() {
+    case $1 in
+    nan) echo nan ;;
+    *) awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' ;;
+    esac
+}
+
+# scale_target LABEL CPU_MS CPU_LIMIT_MS RSS_KIB RSS_LIMIT_MIB: one PASS/MISS line.
+scale_target() {
+    local v=MISS
+    awk -v c="$2" -v cl="$3" -v r="$4" -v rl="$5" \
+        'BEGIN { exit !(c != "nan" && r != "nan" && c + 0 < cl + 0 && r / 1024 < rl + 0) }' && v=PASS
+    printf '  %-4s %-52s %8s ms %7s MiB\n' "$v" "$1" "$2" "$(scale_mib "$4")"
 }
 
 section_scaling() {
-    local n=${BENCH_SCALE_N:-4000} kind fmt label a b spec kf
+    local n=${BENCH_SCALE_N:-4000} kind fmt label a b ra spec kf
     SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
     PG=${PRISMA_GATE:-$ROOT/prisma-gate}
     note "== scaling: CPU time (user+sys, median of $SCALE_RUNS) at N=$n and 2N; ratio 2 is linear, 4 quadratic"
-    printf '  %-44s %10s %10s %6s\n' "ladder" "N" "2N" "ratio"
+    printf '  %-44s %10s %10s %6s %9s %9s\n' "ladder" "N" "2N" "ratio" "RSS N" "RSS 2N"
     for spec in \
         "add-col-tables json|N x ALTER TABLE \"tI\" ADD COLUMN (one file)" \
         "add-col-one json|N x ADD COLUMN on one table (one file)" \
@@ -687,17 +719,34 @@ section_scaling() {
         "findings gitlab|GitLab of one file with N findings" \
         "findings junit|JUnit of one file with N findings" \
         "findings markdown|Markdown of one file with N findings" \
-        "enum json|N x ADD VALUE, then N x INSERT using them (one file)"; do
+        "enum json|N x ADD VALUE, then N x INSERT using them (one file)" \
+        "warnings json|N Prisma warnings over N x DROP COLUMN (one file)"; do
         IFS='|' read -r kf label <<<"$spec"
         read -r kind fmt <<<"$kf"
         scale_gen "$kind" "$n" "$WORK/scale-a"
         scale_cpu "$WORK/scale-a" "$fmt"
         a=$SCALE_CPU
+        ra=$SCALE_RSS
         scale_gen "$kind" $((2 * n)) "$WORK/scale-b"
         scale_cpu "$WORK/scale-b" "$fmt"
         b=$SCALE_CPU
-        printf '  %-44s %8s ms %7s ms %5sx\n' "$label" "$a" "$b" "$(ratio "$b" "$a")"
+        printf '  %-44s %8s ms %7s ms %5sx %5s MiB %5s MiB\n' "$label" "$a" "$b" "$(ratio "$b" "$a")" \
+            "$(scale_mib "$ra")" "$(scale_mib "$SCALE_RSS")"
     done
+    # the issue's absolute targets, at their own size (0 leaves them out)
+    local big=${BENCH_SCALE_BIG:-40000}
+    [ "$big" -gt 0 ] || return 0
+    note "== scaling targets at $big (median of $SCALE_RUNS): CPU time, peak RSS"
+    scale_gen migrations "$big" "$WORK/scale-a"
+    scale_cpu "$WORK/scale-a" json
+    scale_target "lint of $big migrations: peak RSS under 64 MiB" "$SCALE_CPU" 1e12 "$SCALE_RSS" 64
+    scale_gen findings "$big" "$WORK/scale-a"
+    for fmt in json sarif gitlab junit markdown github text; do
+        scale_cpu "$WORK/scale-a" "$fmt"
+        scale_target "$fmt report of $big findings: under 5 s and 128 MiB" "$SCALE_CPU" 5000 \
+            "$SCALE_RSS" 128
+    done
+    rm -rf "$WORK/scale-a" "$WORK/scale-b"
 }
 
 # drift_target LABEL RATIO LIMIT: one informational target line (RATIO >= LIMIT).

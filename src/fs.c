@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum gate_path_kind gate_path_kind(const char *path)
@@ -116,82 +117,98 @@ out:
     return rc;
 }
 
-enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t len,
-                                      struct gate_err *err)
+/* A temp file beside path (parents created), opened into rf: renamed over path on commit. */
+static enum gate_code atomic_open(const char *path, struct gate_report_file *rf,
+                                  struct gate_err *err)
 {
     char *dir = gate_xstrdup(path);
     char *slash = strrchr(dir, '/');
-    char *tmp = NULL;
-    int fd = -1;
-    size_t off = 0;
     enum gate_code rc = GATE_OK;
+    int fd;
 
+    memset(rf, 0, sizeof(*rf));
     if (slash && slash != dir) {
         *slash = '\0';
         rc = mkdirs(dir, err);
-        if (rc)
-            goto out;
     }
-    tmp = gate_xasprintf("%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp);
+    free(dir);
+    if (rc)
+        return rc;
+    rf->tmp = gate_xasprintf("%s.tmp-XXXXXX", path);
+    fd = mkstemp(rf->tmp);
     if (fd < 0) {
         rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        goto out;
+        free(rf->tmp);
+        rf->tmp = NULL;
+        return rc;
     }
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
+    rf->fp = fdopen(fd, "w");
+    if (!rf->fp) {
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        (void)close(fd);
+        (void)unlink(rf->tmp);
+        free(rf->tmp);
+        rf->tmp = NULL;
+        return rc;
+    }
+    rf->path = gate_xstrdup(path);
+    return GATE_OK;
+}
 
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-            goto out;
-        }
-        off += (size_t)w;
-    }
-    if (fchmod(fd, 0644) || fsync(fd)) {
-        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-        goto out;
-    }
-    if (close(fd)) {
-        fd = -1;
-        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-        goto out;
-    }
-    fd = -1;
-    if (rename(tmp, path)) {
-        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-        goto out;
-    }
-out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp && rc)
-        (void)unlink(tmp);
-    free(tmp);
-    free(dir);
+enum gate_code gate_report_file_commit(struct gate_report_file *rf, struct gate_err *err)
+{
+    enum gate_code rc = GATE_OK;
+    FILE *fp = rf->fp;
+
+    if (!fp)
+        return gate_fail(err, GATE_E_IO, "cannot write '%s': not open", rf->path ? rf->path : "");
+    rf->fp = NULL;
+    if (fflush(fp) || ferror(fp) || (rf->tmp && (fchmod(fileno(fp), 0644) || fsync(fileno(fp)))))
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", rf->path, strerror(errno));
+    if (fclose(fp) && !rc)
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", rf->path, strerror(errno));
+    if (!rc && rf->tmp && rename(rf->tmp, rf->path))
+        rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", rf->path, strerror(errno));
+    if (rc && rf->tmp)
+        (void)unlink(rf->tmp);
+    free(rf->tmp);
+    free(rf->path);
+    memset(rf, 0, sizeof(*rf));
     return rc;
 }
 
-/* data written whole to the open descriptor fd (path names it in messages). */
-static enum gate_code write_all(int fd, const char *path, const char *data, size_t len,
-                                struct gate_err *err)
+void gate_report_file_abort(struct gate_report_file *rf)
 {
-    size_t off = 0;
+    if (rf->fp)
+        (void)fclose(rf->fp);
+    if (rf->tmp)
+        (void)unlink(rf->tmp);
+    free(rf->tmp);
+    free(rf->path);
+    memset(rf, 0, sizeof(*rf));
+}
 
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
+/* data[0..len) into an open report file, then committed (aborted on a failed write). */
+static enum gate_code write_commit(struct gate_report_file *rf, const char *data, size_t len,
+                                   struct gate_err *err)
+{
+    if (len && fwrite(data, 1, len, rf->fp) != len) {
+        enum gate_code rc =
+            gate_fail(err, GATE_E_IO, "cannot write '%s': %s", rf->path, strerror(errno));
 
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-        }
-        off += (size_t)w;
+        gate_report_file_abort(rf);
+        return rc;
     }
-    return GATE_OK;
+    return gate_report_file_commit(rf, err);
+}
+
+enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t len,
+                                      struct gate_err *err)
+{
+    struct gate_report_file rf;
+    enum gate_code rc = atomic_open(path, &rf, err);
+
+    return rc ? rc : write_commit(&rf, data, len, err);
 }
 
 /* How long a report written into a FIFO waits for a process to open it for reading. */
@@ -240,17 +257,18 @@ bool gate_path_in_place(const char *path)
     return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
 }
 
-enum gate_code gate_write_report_file(const char *path, const char *data, size_t len,
-                                      struct gate_err *err)
+enum gate_code gate_report_file_open(const char *path, struct gate_report_file *rf,
+                                     struct gate_err *err)
 {
     struct stat lst, st;
     enum gate_code rc;
     char *target;
     int fd;
 
+    memset(rf, 0, sizeof(*rf));
     if (lstat(path, &lst)) {
         if (errno == ENOENT && !gate_path_in_place(path))
-            return gate_write_file_atomic(path, data, len, err); /* a new file */
+            return atomic_open(path, rf, err); /* a new file */
         return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
     }
     if (stat(path, &st)) {
@@ -276,10 +294,14 @@ enum gate_code gate_write_report_file(const char *path, const char *data, size_t
             if (fd < 0)
                 return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
         }
-        rc = write_all(fd, path, data, len, err);
-        if (close(fd) && !rc)
+        rf->fp = fdopen(fd, "a");
+        if (!rf->fp) {
             rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-        return rc;
+            (void)close(fd);
+            return rc;
+        }
+        rf->path = gate_xstrdup(path);
+        return GATE_OK;
     }
     if (S_ISDIR(st.st_mode))
         return gate_fail(err, GATE_E_IO, "cannot write '%s': it is a directory", path);
@@ -289,14 +311,23 @@ enum gate_code gate_write_report_file(const char *path, const char *data, size_t
                          "(a block device or a socket is never written)",
                          path);
     if (!S_ISLNK(lst.st_mode))
-        return gate_write_file_atomic(path, data, len, err);
+        return atomic_open(path, rf, err);
     /* a symlink to a regular file: the file it points to is replaced, the link stays */
     target = realpath(path, NULL);
     if (!target)
         return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
-    rc = gate_write_file_atomic(target, data, len, err);
+    rc = atomic_open(target, rf, err);
     free(target);
     return rc;
+}
+
+enum gate_code gate_write_report_file(const char *path, const char *data, size_t len,
+                                      struct gate_err *err)
+{
+    struct gate_report_file rf;
+    enum gate_code rc = gate_report_file_open(path, &rf, err);
+
+    return rc ? rc : write_commit(&rf, data, len, err);
 }
 
 enum gate_code gate_append_file(const char *path, const char *data, size_t len,

@@ -5,6 +5,8 @@
  */
 #include "gate/hmap.h"
 
+#include "gate/arena.h"
+
 #include "gate/xalloc.h"
 
 #include <stdint.h>
@@ -73,7 +75,7 @@ struct gate_hmap_entry *gate_hmap_upsert(struct gate_hmap *h, const void *key, s
     if (created)
         *created = !e->key;
     if (!e->key) {
-        e->key = gate_xmalloc(klen + 1);
+        e->key = h->keys ? gate_arena_alloc(h->keys, klen + 1) : gate_xmalloc(klen + 1);
         if (klen)
             memcpy(e->key, key, klen);
         e->key[klen] = '\0';
@@ -96,7 +98,7 @@ struct gate_hmap_entry *gate_hmap_upserts(struct gate_hmap *h, const char *key, 
 
 void gate_hmap_release(struct gate_hmap *h)
 {
-    for (size_t i = 0; i < h->cap; i++)
+    for (size_t i = 0; i < h->cap && !h->keys; i++)
         free(h->slots[i].key);
     free(h->slots);
     h->slots = NULL;

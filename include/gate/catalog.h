@@ -37,8 +37,10 @@ struct gate_cat_table {
     struct gate_cat_column *cols; /* catalog-owned */
     int ncols;
     int capcols;
-    int created_gen;          /* generation that created it; 0 = unknown origin */
-    struct gate_hmap *colmap; /* catalog-owned: column name -> index in cols */
+    bool cols_in_arena; /* cols is in the catalog's arena (exact fit), not malloc'd */
+    int created_gen;    /* generation that created it; 0 = unknown origin */
+    struct gate_hmap
+        *colmap; /* catalog-owned: column name -> index in cols; NULL for few columns */
     bool has_pk;
     bool dropped;
 };

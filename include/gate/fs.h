@@ -9,6 +9,8 @@
 #include "gate/compat.h"
 #include "gate/err.h"
 
+#include <stdio.h>
+
 /* Largest migration.sql we read (a cap, not OOM): 32 MiB. */
 #define GATE_MAX_SQL_FILE ((size_t)32 * 1024 * 1024)
 
@@ -52,6 +54,26 @@ enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t
  */
 enum gate_code gate_write_report_file(const char *path, const char *data, size_t len,
                                       struct gate_err *err);
+
+/*
+ * A report written as it is produced, to where gate_write_report_file()
+ * would put it: into a temp file beside its path (or beside a symlink's
+ * target) renamed over it on commit, so the path never holds half a
+ * report; in place for a device, a FIFO or a /dev/ or /proc/ path.
+ */
+struct gate_report_file {
+    FILE *fp;   /* write the report here */
+    char *path; /* where it goes (a symlink's target), for messages */
+    char *tmp;  /* the temp file; NULL when written in place */
+};
+
+/* Open path for a report (refused as gate_write_report_file refuses). */
+enum gate_code gate_report_file_open(const char *path, struct gate_report_file *rf,
+                                     struct gate_err *err);
+/* Flush, fsync and rename into place (the temp file removed on failure). */
+enum gate_code gate_report_file_commit(struct gate_report_file *rf, struct gate_err *err);
+/* Close and remove the temp file: the path keeps what it held. */
+void gate_report_file_abort(struct gate_report_file *rf);
 
 /*
  * path names a process's descriptor or a device (/dev/..., /proc/...:

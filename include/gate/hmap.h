@@ -3,7 +3,8 @@
  * hmap.h - a hash map from byte-string keys to a pointer and a count,
  * for lookups by name in hot paths (catalog tables, fingerprints, unique
  * report names). Open addressing with linear probing; the map copies each
- * key and owns its memory (malloc). A zeroed struct is a valid empty map.
+ * key and owns its memory (malloc, or the arena h->keys names). A zeroed struct is a valid empty
+ * map.
  */
 #ifndef GATE_HMAP_H
 #define GATE_HMAP_H
@@ -20,10 +21,18 @@ struct gate_hmap_entry {
     size_t num; /* the caller's count */
 };
 
+struct gate_arena;
+
 struct gate_hmap {
     struct gate_hmap_entry *slots;
     size_t cap; /* 0 or a power of two */
     size_t len; /* keys held */
+    /*
+     * When set, key copies are made in this arena (the caller's, which
+     * must outlive the map) rather than one malloc each: for a map of tens
+     * of thousands of names that lives as long as its owner.
+     */
+    struct gate_arena *keys;
 };
 
 /* The entry for key (klen bytes), or NULL when absent. */

@@ -7,6 +7,7 @@
 #include "gate/compat.h"
 #include "gate/checks.h"
 #include "gate/fs.h"
+#include "gate/hmap.h"
 #include "gate/xalloc.h"
 
 #include <stdlib.h>
@@ -92,14 +93,17 @@ size_t gate_check_count(const struct gate_check_ctx *ctx, enum gate_change_kind 
 
 /* --------------------------------------------------------------- collect */
 
-static struct gate_change_mig *mig_get(struct gate_check_ctx *ctx, const char *name)
+/* The migration of that name, added when new; byname maps a name to its index in migs. */
+static struct gate_change_mig *mig_get(struct gate_check_ctx *ctx, struct gate_hmap *byname,
+                                       const char *name)
 {
     struct gate_change_mig *m;
+    bool created;
+    struct gate_hmap_entry *e = gate_hmap_upserts(byname, name, &created);
 
-    for (size_t i = 0; i < ctx->nmigs; i++) {
-        if (!strcmp(ctx->migs[i].name, name))
-            return &ctx->migs[i];
-    }
+    if (!created)
+        return &ctx->migs[e->num];
+    e->num = ctx->nmigs;
     GATE_GROW(ctx->migs, ctx->capmigs, ctx->nmigs + 1);
     m = &ctx->migs[ctx->nmigs++];
     memset(m, 0, sizeof(*m));
@@ -129,6 +133,8 @@ static const char *under(const char *path, const char *dir)
 static void collect_change(struct gate_check_ctx *ctx)
 {
     struct gate_repo_tree t;
+    struct gate_hmap byname = {0};
+    size_t *added = NULL, nadded = 0, capadded = 0;
 
     if (!ctx->r_migrations) {
         gate_fail(&ctx->change_err, GATE_E_GIT,
@@ -153,7 +159,7 @@ static void collect_change(struct gate_check_ctx *ctx)
         slash = strchr(rest, '/');
         if (slash && !strcmp(slash + 1, "migration.sql") && t.items[i].kind == GATE_RK_FILE) {
             char *name = gate_xstrndup(rest, (size_t)(slash - rest));
-            struct gate_change_mig *m = mig_get(ctx, name);
+            struct gate_change_mig *m = mig_get(ctx, &byname, name);
 
             m->on_base = true;
             memcpy(m->base_oid, t.items[i].oid, sizeof(m->base_oid));
@@ -165,7 +171,7 @@ static void collect_change(struct gate_check_ctx *ctx)
 
     for (size_t i = 0; i < ctx->disk.n; i++) {
         const struct gate_migration_dir *d = &ctx->disk.items[i];
-        struct gate_change_mig *m = mig_get(ctx, d->name);
+        struct gate_change_mig *m = mig_get(ctx, &byname, d->name);
 
         m->on_disk = true;
         m->has_sql = d->has_sql;
@@ -178,6 +184,7 @@ static void collect_change(struct gate_check_ctx *ctx)
             if (gate_repo_hash_file(ctx->repo, rp, m->disk_oid, &ctx->change_err)) {
                 free(rp);
                 free(folder);
+                gate_hmap_release(&byname);
                 return;
             }
             free(rp);
@@ -195,15 +202,20 @@ static void collect_change(struct gate_check_ctx *ctx)
             m->kind = GATE_CHANGE_EDITED;
         else
             m->kind = GATE_CHANGE_UNCHANGED;
+        if (m->kind == GATE_CHANGE_ADDED) {
+            GATE_GROW(added, capadded, nadded + 1);
+            added[nadded++] = i;
+        }
     }
+    gate_hmap_release(&byname);
     /* a deleted base migration whose bytes reappear under another name: a rename */
     for (size_t i = 0; i < ctx->nmigs; i++) {
         struct gate_change_mig *del = &ctx->migs[i];
 
         if (del->kind != GATE_CHANGE_DELETED || del->renamed_to)
             continue;
-        for (size_t k = 0; k < ctx->nmigs; k++) {
-            struct gate_change_mig *add = &ctx->migs[k];
+        for (size_t k = 0; k < nadded; k++) {
+            struct gate_change_mig *add = &ctx->migs[added[k]];
 
             if (add->kind == GATE_CHANGE_ADDED && !add->renamed_from &&
                 !strcmp(add->disk_oid, del->base_oid)) {
@@ -213,6 +225,7 @@ static void collect_change(struct gate_check_ctx *ctx)
             }
         }
     }
+    free(added);
     if (ctx->nmigs > 1)
         qsort(ctx->migs, ctx->nmigs, sizeof(*ctx->migs), cmp_mig);
     for (size_t i = 0; i < ctx->nmigs; i++) {

@@ -32,7 +32,11 @@ struct gate_catalog {
 
 struct gate_catalog *gate_catalog_new(void)
 {
-    return gate_xcalloc(1, sizeof(struct gate_catalog));
+    struct gate_catalog *cat = gate_xcalloc(1, sizeof(struct gate_catalog));
+
+    /* one name per table of the history: in the catalog's arena, not a malloc each */
+    cat->table_map.keys = &cat->arena;
+    return cat;
 }
 
 void gate_catalog_free(struct gate_catalog *cat)
@@ -40,7 +44,8 @@ void gate_catalog_free(struct gate_catalog *cat)
     if (!cat)
         return;
     for (size_t i = 0; i < cat->ntables; i++) {
-        free(cat->tables[i]->cols);
+        if (!cat->tables[i]->cols_in_arena)
+            free(cat->tables[i]->cols);
         if (cat->tables[i]->colmap) {
             gate_hmap_release(cat->tables[i]->colmap);
             free(cat->tables[i]->colmap);
@@ -136,7 +141,6 @@ static void push_table(struct gate_catalog *cat, struct gate_cat_table *t)
 
     GATE_GROW(cat->tables, cat->captables, cat->ntables + 1);
     cat->tables[cat->ntables++] = t;
-    t->colmap = gate_xcalloc(1, sizeof(*t->colmap));
     if (!t->name)
         return;
     table_key(&key, t->schema, t->name);
@@ -190,31 +194,59 @@ const struct gate_cat_table *gate_catalog_table(const struct gate_catalog *cat,
     return find_table(cat, q);
 }
 
-/* The first column of that name: the table's colmap holds its index (ptr t: present). */
-static struct gate_cat_column *find_column(const struct gate_cat_table *t, const char *name)
+/*
+ * A table's column map is built only once it has more than COLMAP_MIN
+ * columns: below that a scan is as fast, and a history of 40,000 small
+ * tables would otherwise hold 40,000 maps (640 bytes of slots each).
+ */
+#define COLMAP_MIN 16
+
+/* (Re)build the column map from cols: the first column of a name wins. */
+static void colmap_build(struct gate_cat_table *t)
 {
-    const struct gate_hmap_entry *e;
-
-    if (!t || !name || !t->colmap)
-        return NULL;
-    e = gate_hmap_finds(t->colmap, name);
-    return e && e->ptr ? &t->cols[e->num] : NULL;
-}
-
-/* Rebuild the column map after a column was removed or renamed from old. */
-static void colmap_refresh(struct gate_cat_table *t, const char *old)
-{
-    struct gate_hmap_entry *e = old ? gate_hmap_finds(t->colmap, old) : NULL;
-
-    if (e)
-        e->ptr = NULL;
+    if (!t->colmap)
+        t->colmap = gate_xcalloc(1, sizeof(*t->colmap));
     for (int i = t->ncols; i-- > 0;) {
+        struct gate_hmap_entry *e;
+
         if (!t->cols[i].name)
             continue;
         e = gate_hmap_upserts(t->colmap, t->cols[i].name, NULL);
         e->ptr = t;
         e->num = (size_t)i;
     }
+}
+
+/* The first column of that name: from the table's colmap (ptr t: present), else a scan. */
+static struct gate_cat_column *find_column(const struct gate_cat_table *t, const char *name)
+{
+    const struct gate_hmap_entry *e;
+
+    if (!t || !name)
+        return NULL;
+    if (!t->colmap) {
+        for (int i = 0; i < t->ncols; i++) {
+            if (name_eq(t->cols[i].name, name))
+                return &t->cols[i];
+        }
+        return NULL;
+    }
+    e = gate_hmap_finds(t->colmap, name);
+    return e && e->ptr ? &t->cols[e->num] : NULL;
+}
+
+/* Rebuild the column map (when the table has one) after a column was removed or renamed from old.
+ */
+static void colmap_refresh(struct gate_cat_table *t, const char *old)
+{
+    struct gate_hmap_entry *e;
+
+    if (!t->colmap)
+        return;
+    e = old ? gate_hmap_finds(t->colmap, old) : NULL;
+    if (e)
+        e->ptr = NULL;
+    colmap_build(t);
 }
 
 const struct gate_cat_column *gate_catalog_column(const struct gate_cat_table *t, const char *name)
@@ -298,10 +330,19 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     size_t cap = (size_t)t->capcols;
 
     if (!c) {
+        if (t->cols_in_arena && (size_t)t->ncols + 1 > cap) {
+            /* the arena's exact fit outgrown: a malloc'd array from now on */
+            struct gate_cat_column *cols = gate_xcalloc(cap * 2, sizeof(*cols));
+
+            memcpy(cols, t->cols, (size_t)t->ncols * sizeof(*cols));
+            t->cols = cols;
+            t->cols_in_arena = false;
+            cap *= 2;
+        }
         GATE_GROW(t->cols, cap, (size_t)t->ncols + 1);
         t->capcols = (int)cap;
         c = &t->cols[t->ncols++];
-        if (cd->name) {
+        if (t->colmap && cd->name) {
             struct gate_hmap_entry *e = gate_hmap_upserts(t->colmap, cd->name, NULL);
 
             e->ptr = t;
@@ -310,6 +351,8 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     }
     memset(c, 0, sizeof(*c));
     c->name = dup(cat, cd->name);
+    if (!t->colmap && t->ncols > COLMAP_MIN)
+        colmap_build(t);
     copy_type(cat, &c->type, &cd->type);
     c->not_null = cd->not_null || cd->primary_key || cd->identity;
     c->has_default = cd->has_default || cd->identity || cd->generated_stored;
@@ -380,6 +423,16 @@ static void create_table(struct gate_catalog *cat, const struct gate_stmt *st)
     t->name = dup(cat, st->rel.name);
     t->created_gen = cat->gen;
     push_table(cat, t);
+    if (st->ncols > 0) {
+        /*
+         * sized to fit, in the catalog's arena: most tables of a long
+         * history never change, and one malloc per table scattered between
+         * each file's short-lived memory keeps pages of it resident
+         */
+        t->cols = gate_arena_alloc(&cat->arena, (size_t)st->ncols * sizeof(*t->cols));
+        t->capcols = st->ncols;
+        t->cols_in_arena = true;
+    }
     for (int i = 0; i < st->ncols; i++)
         add_column(cat, t, &st->cols[i]);
     for (int i = 0; i < st->nconstraints; i++)

@@ -12,6 +12,7 @@
 #include "gate/compat.h"
 #include "gate/schema.h"
 #include "gate/buf.h"
+#include "gate/hmap.h"
 #include "gate/xalloc.h"
 
 #include <ctype.h>
@@ -434,6 +435,15 @@ void gate_schema_parse(struct gate_schema *s, const char *file, const char *text
 
 void gate_schema_finish(struct gate_schema *s)
 {
+    /* the names of models and views, hashed once: a schema of thousands of models */
+    struct gate_hmap models = {0};
+
+    for (size_t i = 0; i < s->n; i++) {
+        const struct gate_schema_block *b = &s->blocks[i];
+
+        if ((b->kind == GATE_SB_MODEL || b->kind == GATE_SB_VIEW) && b->name)
+            (void)gate_hmap_upserts(&models, b->name, NULL);
+    }
     for (size_t i = 0; i < s->n; i++) {
         struct gate_schema_block *b = &s->blocks[i];
 
@@ -442,11 +452,11 @@ void gate_schema_finish(struct gate_schema *s)
         for (size_t k = 0; k < b->nfields; k++) {
             struct gate_schema_field *f = &b->fields[k];
 
-            if (gate_schema_find(s, GATE_SB_MODEL, f->type) ||
-                gate_schema_find(s, GATE_SB_VIEW, f->type))
+            if (f->type ? (bool)gate_hmap_finds(&models, f->type) : models.len > 0)
                 f->relation = true;
         }
     }
+    gate_hmap_release(&models);
 }
 
 void gate_schema_release(struct gate_schema *s)
@@ -552,14 +562,39 @@ static bool same_block(const struct gate_schema_block *x, const struct gate_sche
     return !strcmp(x->norm, y->norm);
 }
 
-static const struct gate_schema_block *match(const struct gate_schema *s,
-                                             const struct gate_schema_block *b)
+/* "kind\0name" of a block, in key. */
+static void block_key(struct gate_buf *key, const struct gate_schema_block *b)
+{
+    gate_buf_reset(key);
+    gate_buf_printf(key, "%d", (int)b->kind);
+    gate_buf_addc(key, '\0');
+    gate_buf_adds(key, b->name);
+}
+
+/* The first block of each kind and name of s, by "kind\0name" (index in num). */
+static void index_blocks(const struct gate_schema *s, struct gate_hmap *map, struct gate_buf *key)
 {
     for (size_t i = 0; i < s->n; i++) {
-        if (s->blocks[i].kind == b->kind && !strcmp(s->blocks[i].name, b->name))
-            return &s->blocks[i];
+        bool created;
+        struct gate_hmap_entry *e;
+
+        block_key(key, &s->blocks[i]);
+        e = gate_hmap_upsert(map, key->data, key->len, &created);
+        if (created)
+            e->num = i;
     }
-    return NULL;
+}
+
+/* The first block of s with b's kind and name (map: index_blocks of s). */
+static const struct gate_schema_block *match(const struct gate_schema *s,
+                                             const struct gate_hmap *map, struct gate_buf *key,
+                                             const struct gate_schema_block *b)
+{
+    const struct gate_hmap_entry *e;
+
+    block_key(key, b);
+    e = gate_hmap_find(map, key->data, key->len);
+    return e ? &s->blocks[e->num] : NULL;
 }
 
 static void diff_add(struct gate_buf *out, const struct gate_schema_block *b, const char *what)
@@ -574,15 +609,18 @@ static void diff_add(struct gate_buf *out, const struct gate_schema_block *b, co
 
 char *gate_schema_diff(const struct gate_schema *a, const struct gate_schema *b, bool with_provider)
 {
-    struct gate_buf out = {0};
+    struct gate_buf out = {0}, key = {0};
+    struct gate_hmap amap = {0}, bmap = {0};
 
+    index_blocks(a, &amap, &key);
+    index_blocks(b, &bmap, &key);
     for (size_t i = 0; i < b->n; i++) {
         const struct gate_schema_block *nb = &b->blocks[i];
         const struct gate_schema_block *ob;
 
         if (!counts(nb, with_provider))
             continue;
-        ob = match(a, nb);
+        ob = match(a, &amap, &key, nb);
         if (!ob)
             diff_add(&out, nb, "(added)");
         else if (!same_block(ob, nb))
@@ -591,8 +629,11 @@ char *gate_schema_diff(const struct gate_schema *a, const struct gate_schema *b,
     for (size_t i = 0; i < a->n; i++) {
         const struct gate_schema_block *ob = &a->blocks[i];
 
-        if (counts(ob, with_provider) && !match(b, ob))
+        if (counts(ob, with_provider) && !match(b, &bmap, &key, ob))
             diff_add(&out, ob, "(removed)");
     }
+    gate_hmap_release(&amap);
+    gate_hmap_release(&bmap);
+    gate_buf_release(&key);
     return out.len ? gate_buf_detach(&out) : NULL;
 }

@@ -33,12 +33,14 @@
 #define XML_FUNCS(X, t)             \
  X(t, xmlBufferContent)             \
  X(t, xmlBufferCreate)              \
+ X(t, xmlBufferEmpty)               \
  X(t, xmlBufferFree)                \
  X(t, xmlBufferLength)              \
  X(t, xmlFreeTextWriter)            \
  X(t, xmlNewTextWriterMemory)       \
  X(t, xmlTextWriterEndDocument)     \
  X(t, xmlTextWriterEndElement)      \
+ X(t, xmlTextWriterFlush)           \
  X(t, xmlTextWriterSetIndent)       \
  X(t, xmlTextWriterSetIndentString) \
  X(t, xmlTextWriterStartDocument)   \
@@ -57,9 +59,27 @@ static struct gate_dl libxml2 = {
 
 struct jw {
     xmlTextWriterPtr w;
+    xmlBufferPtr xb;       /* what the writer produced since the last drain */
+    struct gate_safe safe; /* text nodes keep line breaks: no line may read as a CI command */
+    struct gate_buf *out;
     struct gate_buf tmp;
     bool failed;
 };
+
+/*
+ * Move what the writer has produced into out, through the log sanitiser
+ * (ghsafe.h), and empty libxml2's buffer: the document is streamed test
+ * case by test case (into a report file when out has a sink), never held
+ * whole.
+ */
+static void drain(struct jw *j)
+{
+    if (xml.xmlTextWriterFlush(j->w) < 0)
+        j->failed = true;
+    gate_safe_feed(&j->safe, (const char *)xml.xmlBufferContent(j->xb),
+                   (size_t)xml.xmlBufferLength(j->xb), j->out);
+    xml.xmlBufferEmpty(j->xb);
+}
 
 static const xmlChar *X(const char *s)
 {
@@ -388,6 +408,9 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     xb = xml.xmlBufferCreate();
     if (!xb)
         GATE_BUG("out of memory in libxml2");
+    j.xb = xb;
+    j.out = out;
+    gate_safe_init(&j.safe, GATE_SAFE_LINES | GATE_SAFE_XML);
     j.w = xml.xmlNewTextWriterMemory(xb, 0);
     if (!j.w)
         GATE_BUG("out of memory in libxml2");
@@ -441,13 +464,17 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
 
     gate_buf_reset(&cls);
     gate_buf_printf(&cls, "prisma-gate.%s.checks", run->command);
-    for (size_t i = 0; i < run->nchecks; i++)
+    for (size_t i = 0; i < run->nchecks; i++) {
         check_case(&j, run, &run->checks[i], gate_buf_str(&cls), &seen);
+        drain(&j);
+    }
     gate_hmap_release(&seen);
     gate_buf_reset(&cls);
     gate_buf_printf(&cls, "prisma-gate.%s.migrations", run->command);
-    for (size_t i = 0; i < run->nmigrations; i++)
+    for (size_t i = 0; i < run->nmigrations; i++) {
         migration_case(&j, run, run->migrations[i], gate_buf_str(&cls), &seen);
+        drain(&j);
+    }
     drift_cases(&j, run, dc, ndc);
     gate_report_drift_cases_free(dc, ndc);
     if (c.unexplained) {
@@ -465,12 +492,14 @@ enum gate_code gate_report_junit(const struct gate_run *run, struct gate_buf *ou
     end(&j); /* testsuite */
     end(&j); /* testsuites */
     check_rc(&j, xml.xmlTextWriterEndDocument(j.w));
+    drain(&j);
     xml.xmlFreeTextWriter(j.w);
     if (j.failed)
         GATE_BUG("libxml2 xmlwriter failed");
-    /* text nodes keep line breaks: no line may read as a CI workflow command (ghsafe.h) */
-    gate_safe_text(out, (const char *)xml.xmlBufferContent(xb), (size_t)xml.xmlBufferLength(xb),
-                   GATE_SAFE_LINES | GATE_SAFE_XML);
+    /* the writer may write its last bytes when freed */
+    gate_safe_feed(&j.safe, (const char *)xml.xmlBufferContent(xb), (size_t)xml.xmlBufferLength(xb),
+                   out);
+    gate_safe_end(&j.safe, out);
     xml.xmlBufferFree(xb);
     gate_buf_release(&j.tmp);
     gate_buf_release(&suite);

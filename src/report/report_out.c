@@ -268,16 +268,30 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
     for (size_t i = 0; i < n; i++) {
         struct gate_buf b = {0};
         struct gate_err err = {0};
+        struct gate_report_file rf;
         const char *path = expand(run, all[i].path);
-
-        /* files: no colour, no wrapping; text with every finding and its help (-v) */
         const struct gate_text_opts file_opts = {.verbose = true};
 
+        /*
+         * streamed into a temp file renamed over path when whole (or in
+         * place: a device, a FIFO): a report of 40,000 findings is never
+         * held in memory, and path never holds half of one
+         */
+        if (gate_report_file_open(path, &rf, &err)) {
+            gate_errorf("report: %s", err.msg);
+            ok = false;
+            continue;
+        }
+        b.sink = rf.fp;
+        /* files: no colour, no wrapping; text with every finding and its help (-v) */
         (void)gate_report_render(run, all[i].format, &b, &file_opts, &err);
+        if (!err.code && !gate_buf_flush(&b))
+            (void)gate_fail(&err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
         if (err.code) {
+            gate_report_file_abort(&rf);
             gate_errorf("report: %s: %s", path, err.msg);
             ok = false;
-        } else if (gate_write_report_file(path, b.data ? b.data : "", b.len, &err)) {
+        } else if (gate_report_file_commit(&rf, &err)) {
             gate_errorf("report: %s", err.msg);
             ok = false;
         } else {

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_hmap.c - the string-keyed hash map (hmap.h): insert, find, counts,
- * growth past many keys, keys with embedded bytes, release.
+ * growth past many keys, keys with embedded bytes, keys kept in a
+ * caller's arena, release.
  */
 #include "gate/compat.h"
 #include "gate/hmap.h"
+#include "gate/arena.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,13 +95,36 @@ static void test_many(void **state)
     gate_hmap_release(&h);
 }
 
+/* keys copied into the caller's arena: found after growth, not freed by release */
+static void test_arena_keys(void **state)
+{
+    struct gate_arena a = {0};
+    struct gate_hmap h = {.keys = &a};
+    struct gate_hmap_entry *e;
+    char key[32];
+
+    (void)state;
+    for (size_t i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "public%ct%zu", '\0', i);
+        gate_hmap_upsert(&h, key, strlen(key) + 1 + strlen(key + strlen(key) + 1), NULL)->num = i;
+    }
+    assert_int_equal(h.len, 1000);
+    snprintf(key, sizeof key, "public%ct%d", '\0', 777);
+    e = gate_hmap_find(&h, key, 6 + 1 + 4);
+    assert_non_null(e);
+    assert_int_equal(e->num, 777);
+    assert_true(a.total > 0); /* the copies are in the arena */
+    gate_hmap_release(&h);
+    assert_ptr_equal(h.keys, &a); /* still set: the map can be refilled */
+    gate_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_insert_find),
-        cmocka_unit_test(test_binary_keys),
-        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_empty),       cmocka_unit_test(test_insert_find),
+        cmocka_unit_test(test_binary_keys), cmocka_unit_test(test_many),
+        cmocka_unit_test(test_arena_keys),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
