@@ -298,6 +298,11 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     size_t cap = (size_t)t->capcols;
 
     if (!c) {
+        if (!t->cols) {
+            /* most tables an ALTER TABLE brings in have a column or two */
+            t->cols = gate_xcalloc(2, sizeof(*t->cols));
+            cap = 2;
+        }
         GATE_GROW(t->cols, cap, (size_t)t->ncols + 1);
         t->capcols = (int)cap;
         c = &t->cols[t->ncols++];

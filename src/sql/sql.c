@@ -210,6 +210,93 @@ static void parse_pieces(struct ctx *c, struct gate_sql_file *out)
     pg_query_free_split_result(sr);
 }
 
+/* ---- slices ----------------------------------------------------------- */
+
+/*
+ * A big file is parsed in slices cut at top-level ';' (gate_sql_slice_end):
+ * each slice's parse tree is translated into the IR, then the tree, its
+ * protobuf and the scratch arena are freed before the next slice, so the
+ * memory the parser holds stays bounded by one slice instead of growing
+ * with the file. PostgreSQL's grammar is a list of statements separated by
+ * ';' and the scanner is back in its initial state after a ';' token, so
+ * the file parses iff every slice does, and a statement parsed in its slice
+ * has the same tree as in the whole file (its locations moved by the
+ * slice's offset, which add_parsed adds back). When any slice fails, the
+ * slices' work is dropped and the file is parsed whole, as before, so a
+ * syntax error is reported from the whole file.
+ */
+#define SLICE_MIN_FILE (1024 * 1024)
+#define SLICE_BYTES (256 * 1024)
+
+/*
+ * Statements per slice from PRISMA_GATE_SLICE_STATEMENTS (tests: cut a
+ * small file into slices of that many statements); 0 when unset.
+ */
+static int slice_statements(void)
+{
+    const char *env = getenv("PRISMA_GATE_SLICE_STATEMENTS");
+    char *end;
+    long v;
+
+    if (!env || !*env)
+        return 0;
+    v = strtol(env, &end, 10);
+    if (*end || v <= 0 || v > INT32_MAX)
+        return 0;
+    return (int)v;
+}
+
+/* Parse text in slices into c; false when a slice does not parse (c is then partly filled). */
+static bool parse_sliced(struct ctx *c, char *text, int max_stmts)
+{
+    int a = 0;
+
+    while (a < c->len) {
+        int b = gate_sql_slice_end(text, a, c->len, max_stmts, SLICE_BYTES);
+        char saved = text[b];
+        PgQueryProtobufParseResult r;
+        PgQuery__ParseResult *pr = NULL;
+
+        text[b] = '\0';
+        r = pg_query_parse_protobuf(text + a);
+        text[b] = saved;
+        if (!r.error)
+            pr = gate_sql_unpack(c, &r.parse_tree);
+        if (pr)
+            add_parsed(c, pr, a, b - a);
+        pg_query_free_protobuf_parse_result(r);
+        gate_arena_release(&c->scratch);
+        if (!pr)
+            return false;
+        a = b;
+    }
+    if (c->lazy_lex)
+        gate_sql_lex_gap(c, c->len);
+    return true;
+}
+
+/* Forget what parse_sliced built, keeping the text and the allocator. */
+static void ctx_reset(struct ctx *c, struct gate_sql_file *out)
+{
+    free(c->stmts);
+    free(c->strs);
+    free(c->toks);
+    free(c->piece);
+    gate_arena_release(&c->scratch);
+    gate_arena_release(&out->arena);
+    c->stmts = NULL;
+    c->nstmts = c->stmtcap = 0;
+    c->strs = NULL;
+    c->nstrs = c->strcap = 0;
+    c->toks = NULL;
+    c->ntoks = c->tokcap = 0;
+    c->piece = NULL;
+    c->piececap = 0;
+    c->use_toks = c->head_only = false;
+    c->lexed_to = c->stmt_a = c->stmt_b = c->base = 0;
+    c->stmt_tok0 = 0;
+}
+
 /* ---- API -------------------------------------------------------------- */
 
 enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file *out,
@@ -226,6 +313,8 @@ enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql
     char *text;
     PgQueryProtobufParseResult r;
     enum gate_code ret = GATE_OK;
+    int max_stmts;
+    bool sliced = false;
 
     memset(out, 0, sizeof(*out));
     out->error_offset = -1;
@@ -248,28 +337,42 @@ enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql
     c.pba.free = pb_free;
     c.pba.allocator_data = &c.scratch;
 
-    r = pg_query_parse_protobuf(text);
-    if (!r.error) {
-        PgQuery__ParseResult *pr = gate_sql_unpack(&c, &r.parse_tree);
-
+    max_stmts = slice_statements();
+    if (max_stmts > 0 || len >= SLICE_MIN_FILE) {
         c.lazy_lex = !(flags & GATE_SQL_FULL_SCAN);
         if (!c.lazy_lex)
             gate_sql_scan_text(&c, text);
-        if (pr) {
-            add_parsed(&c, pr, 0, c.len);
-        } else {
-            ret = gate_fail(err, GATE_E_INTERNAL, "cannot decode the parse tree from libpg_query");
+        sliced = parse_sliced(&c, text, max_stmts);
+        if (!sliced) {
+            ctx_reset(&c, out);
+            c.lazy_lex = false;
         }
-        if (c.lazy_lex)
-            gate_sql_lex_gap(&c, c.len);
-    } else {
-        gate_sql_scan_text(&c, text);
-        out->syntax_error = true;
-        out->error_msg = value_dup(&c, r.error->message);
-        out->error_offset = gate_sql_cursor_to_byte(text, c.len, r.error->cursorpos);
-        parse_pieces(&c, out);
     }
-    pg_query_free_protobuf_parse_result(r);
+    if (!sliced) {
+        r = pg_query_parse_protobuf(text);
+        if (!r.error) {
+            PgQuery__ParseResult *pr = gate_sql_unpack(&c, &r.parse_tree);
+
+            c.lazy_lex = !(flags & GATE_SQL_FULL_SCAN);
+            if (!c.lazy_lex)
+                gate_sql_scan_text(&c, text);
+            if (pr) {
+                add_parsed(&c, pr, 0, c.len);
+            } else {
+                ret = gate_fail(err, GATE_E_INTERNAL,
+                                "cannot decode the parse tree from libpg_query");
+            }
+            if (c.lazy_lex)
+                gate_sql_lex_gap(&c, c.len);
+        } else {
+            gate_sql_scan_text(&c, text);
+            out->syntax_error = true;
+            out->error_msg = value_dup(&c, r.error->message);
+            out->error_offset = gate_sql_cursor_to_byte(text, c.len, r.error->cursorpos);
+            parse_pieces(&c, out);
+        }
+        pg_query_free_protobuf_parse_result(r);
+    }
     gate_sql_comments(&c, out);
 
     if (c.nstmts) {
