@@ -38,7 +38,7 @@ struct gate_cat_table {
     int ncols;
     int capcols;
     int created_gen;          /* generation that created it; 0 = unknown origin */
-    struct gate_hmap *colmap; /* catalog-owned: column name -> index in cols */
+    struct gate_hmap *colmap; /* catalog-owned: column name -> index in cols; NULL under 8 columns */
     bool has_pk;
     bool dropped;
 };

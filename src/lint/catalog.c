@@ -136,7 +136,6 @@ static void push_table(struct gate_catalog *cat, struct gate_cat_table *t)
 
     GATE_GROW(cat->tables, cat->captables, cat->ntables + 1);
     cat->tables[cat->ntables++] = t;
-    t->colmap = gate_xcalloc(1, sizeof(*t->colmap));
     if (!t->name)
         return;
     table_key(&key, t->schema, t->name);
@@ -190,13 +189,27 @@ const struct gate_cat_table *gate_catalog_table(const struct gate_catalog *cat,
     return find_table(cat, q);
 }
 
+/*
+ * A table gets a column map (colmap) once it has COLMAP_MIN columns; a
+ * smaller one is searched in order. A file that adds one column to each
+ * of 400,000 tables would otherwise hold 400,000 maps.
+ */
+#define COLMAP_MIN 8
+
 /* The first column of that name: the table's colmap holds its index (ptr t: present). */
 static struct gate_cat_column *find_column(const struct gate_cat_table *t, const char *name)
 {
     const struct gate_hmap_entry *e;
 
-    if (!t || !name || !t->colmap)
+    if (!t || !name)
         return NULL;
+    if (!t->colmap) {
+        for (int i = 0; i < t->ncols; i++) {
+            if (name_eq(t->cols[i].name, name))
+                return &t->cols[i];
+        }
+        return NULL;
+    }
     e = gate_hmap_finds(t->colmap, name);
     return e && e->ptr ? &t->cols[e->num] : NULL;
 }
@@ -204,7 +217,11 @@ static struct gate_cat_column *find_column(const struct gate_cat_table *t, const
 /* Rebuild the column map after a column was removed or renamed from old. */
 static void colmap_refresh(struct gate_cat_table *t, const char *old)
 {
-    struct gate_hmap_entry *e = old ? gate_hmap_finds(t->colmap, old) : NULL;
+    struct gate_hmap_entry *e;
+
+    if (!t->colmap)
+        return;
+    e = old ? gate_hmap_finds(t->colmap, old) : NULL;
 
     if (e)
         e->ptr = NULL;
@@ -306,7 +323,7 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
         GATE_GROW(t->cols, cap, (size_t)t->ncols + 1);
         t->capcols = (int)cap;
         c = &t->cols[t->ncols++];
-        if (cd->name) {
+        if (cd->name && t->colmap) {
             struct gate_hmap_entry *e = gate_hmap_upserts(t->colmap, cd->name, NULL);
 
             e->ptr = t;
@@ -315,6 +332,10 @@ static struct gate_cat_column *add_column(struct gate_catalog *cat, struct gate_
     }
     memset(c, 0, sizeof(*c));
     c->name = dup(cat, cd->name);
+    if (!t->colmap && t->ncols >= COLMAP_MIN) {
+        t->colmap = gate_xcalloc(1, sizeof(*t->colmap));
+        colmap_refresh(t, NULL);
+    }
     copy_type(cat, &c->type, &cd->type);
     c->not_null = cd->not_null || cd->primary_key || cd->identity;
     c->has_default = cd->has_default || cd->identity || cd->generated_stored;

@@ -246,10 +246,25 @@ static int slice_statements(void)
     return (int)v;
 }
 
-/* Parse text in slices into c; false when a slice does not parse (c is then partly filled). */
-static bool parse_sliced(struct ctx *c, char *text, int max_stmts)
+/*
+ * Parse text in slices into c; the number of slices, or 0 when a slice
+ * does not parse (c is then partly filled).
+ */
+static int parse_sliced(struct ctx *c, char *text, int max_stmts)
 {
     int a = 0;
+    int n = 0;
+    size_t semis = 1;
+
+    /*
+     * Room for a statement per ';' up front: no copying as the array grows.
+     * Not zeroed: gate_sql_push_stmt() clears each statement it hands out,
+     * so the pages of the room a file does not use are never touched.
+     */
+    for (const char *p = text; (p = memchr(p, ';', (size_t)(text + c->len - p))); p++)
+        semis++;
+    c->stmts = gate_xmalloc(semis * sizeof(*c->stmts));
+    c->stmtcap = semis;
 
     while (a < c->len) {
         int b = gate_sql_slice_end(text, a, c->len, max_stmts, SLICE_BYTES);
@@ -267,12 +282,13 @@ static bool parse_sliced(struct ctx *c, char *text, int max_stmts)
         pg_query_free_protobuf_parse_result(r);
         gate_arena_release(&c->scratch);
         if (!pr)
-            return false;
+            return 0;
         a = b;
+        n++;
     }
     if (c->lazy_lex)
         gate_sql_lex_gap(c, c->len);
-    return true;
+    return n ? n : 1;
 }
 
 /* Forget what parse_sliced built, keeping the text and the allocator. */
@@ -338,11 +354,13 @@ enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql
     c.pba.allocator_data = &c.scratch;
 
     max_stmts = slice_statements();
-    if (max_stmts > 0 || len >= SLICE_MIN_FILE) {
+    /* (an empty file goes to the parser whole: gate_sql_shutdown() needs it used) */
+    if (len && (max_stmts > 0 || len >= SLICE_MIN_FILE)) {
         c.lazy_lex = !(flags & GATE_SQL_FULL_SCAN);
         if (!c.lazy_lex)
             gate_sql_scan_text(&c, text);
-        sliced = parse_sliced(&c, text, max_stmts);
+        out->slices = parse_sliced(&c, text, max_stmts);
+        sliced = out->slices > 0;
         if (!sliced) {
             ctx_reset(&c, out);
             c.lazy_lex = false;
@@ -376,11 +394,12 @@ enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql
     gate_sql_comments(&c, out);
 
     if (c.nstmts) {
-        out->stmts = arena_array(&c, c.nstmts, sizeof(*out->stmts));
-        memcpy(out->stmts, c.stmts, c.nstmts * sizeof(*out->stmts));
+        /* handed over, not copied: a big file's statements are most of its memory */
+        out->stmts = gate_xrealloc(c.stmts, c.nstmts * sizeof(*out->stmts));
         out->nstmts = to_int(c.nstmts);
+    } else {
+        free(c.stmts);
     }
-    free(c.stmts);
     free(c.strs);
     free(c.toks);
     free(c.piece);
@@ -425,6 +444,7 @@ void gate_sql_file_release(struct gate_sql_file *f)
     if (!f)
         return;
     gate_arena_release(&f->arena);
+    free(f->stmts);
     memset(f, 0, sizeof(*f));
     f->error_offset = -1;
 }
