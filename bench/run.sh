@@ -14,6 +14,9 @@
 #   BENCH_STATUS_RUNS     timed runs per tool in the status section (default: 11)
 #   BENCH_SCALE_N         N of the scaling section's ladders (default: 4000)
 #   BENCH_SCALE_RUNS      timed runs per step in the scaling section (default: 3)
+#   BENCH_SCALE_BIG       1: the scaling section also lints one file of 200,000
+#                 and 400,000 statements (each one-file ladder) and prints
+#                 the targets PASS/MISS (default: 0; several minutes)
 #   BENCH_DRIFT_PROJECTS  corpus projects of the drift section
 #                 (default: langfuse__langfuse triggerdotdev__trigger.dev)
 #   BENCH_DRIFT_RUNS      timed runs per tool in the drift section (default: 3)
@@ -653,12 +656,15 @@ scale_gen() {
         }' >"$dir/20240101000000_big/migration.sql"
 }
 
-# scale_cpu DIR FORMAT: median CPU ms of `lint --format FORMAT DIR` into SCALE_CPU.
+# scale_cpu DIR FORMAT: median CPU ms of `lint --format FORMAT DIR` into
+# SCALE_CPU, median peak RSS (KiB) into SCALE_RSS.
 scale_cpu() {
     local dir=$1 fmt=$2 r
     mkdir -p "$WORK/scale"
     : >"$WORK/scale/cpu"
+    : >"$WORK/scale/rssk"
     SCALE_CPU=nan
+    SCALE_RSS=nan
     for ((r = 0; r < SCALE_RUNS; r++)); do
         run_timed "$WORK/scale" "$PG" lint --format "$fmt" "$dir"
         if [ "$T_RC" -ge 2 ]; then
@@ -668,8 +674,54 @@ scale_cpu() {
             return
         fi
         echo "$T_CPU" >>"$WORK/scale/cpu"
+        echo "$T_RSS" >>"$WORK/scale/rssk"
     done
     SCALE_CPU=$(median "$WORK/scale/cpu")
+    SCALE_RSS=$(median "$WORK/scale/rssk")
+}
+
+# scale_target LABEL OK: one PASS/MISS line (OK is 1 or 0).
+scale_target() {
+    local v=MISS
+    [ "$2" = 1 ] && v=PASS
+    printf '  %-4s %s\n' "$v" "$1"
+}
+
+# section_scaling_big: BENCH_SCALE_BIG=1 adds the one-file ladders at
+# 200,000 and 400,000 statements (the create-index ladder: 100,000 and
+# 200,000 pairs), with peak memory, and the targets: the 400,000-statement
+# file (~18 MB) under 10 s of CPU, at most 2.3x per doubling, peak memory
+# growing no faster than the input.
+section_scaling_big() {
+    local spec kf kind label n a b ra rb r m
+    note "== scaling, 400,000 statements in one file (BENCH_SCALE_BIG=1): CPU (median of $SCALE_RUNS), peak RSS"
+    printf '  %-44s %10s %10s %6s %9s %9s\n' "ladder" "200k" "400k" "ratio" "RSS 200k" "RSS 400k"
+    for spec in \
+        "add-col-tables 200000|N x ALTER TABLE \"tI\" ADD COLUMN (one file)" \
+        "add-col-one 200000|N x ADD COLUMN on one table (one file)" \
+        "create-index 100000|N x (CREATE TABLE + CREATE INDEX) (one file)"; do
+        IFS='|' read -r kf label <<<"$spec"
+        read -r kind n <<<"$kf"
+        scale_gen "$kind" "$n" "$WORK/scale-a"
+        scale_cpu "$WORK/scale-a" json
+        a=$SCALE_CPU ra=$SCALE_RSS
+        scale_gen "$kind" $((2 * n)) "$WORK/scale-b"
+        scale_cpu "$WORK/scale-b" json
+        b=$SCALE_CPU rb=$SCALE_RSS
+        rm -rf "$WORK/scale-a" "$WORK/scale-b"
+        r=$(ratio "$b" "$a")
+        printf '  %-44s %8s ms %7s ms %5sx %6s MiB %6s MiB\n' "$label" "$a" "$b" "$r" \
+            "$(awk -v k="$ra" 'BEGIN { printf "%.0f", k / 1024 }')" \
+            "$(awk -v k="$rb" 'BEGIN { printf "%.0f", k / 1024 }')"
+        m=$(awk -v r="$r" 'BEGIN { print (r + 0 > 0 && r + 0 <= 2.3) ? 1 : 0 }')
+        scale_target "$label: at most 2.3x per doubling ($r)" "$m"
+        m=$(awk -v a="$ra" -v b="$rb" 'BEGIN { print (a + 0 > 0 && b + 0 <= 2.3 * a) ? 1 : 0 }')
+        scale_target "$label: peak memory at most 2.3x per doubling" "$m"
+        if [ "$kind" = add-col-tables ]; then
+            m=$(awk -v b="$b" 'BEGIN { print (b + 0 > 0 && b + 0 < 10000) ? 1 : 0 }')
+            scale_target "400,000-statement file (~18 MB) in under 10 s of CPU ($b ms)" "$m"
+        fi
+    done
 }
 
 section_scaling() {
@@ -698,6 +750,9 @@ section_scaling() {
         b=$SCALE_CPU
         printf '  %-44s %8s ms %7s ms %5sx\n' "$label" "$a" "$b" "$(ratio "$b" "$a")"
     done
+    if [ "${BENCH_SCALE_BIG:-0}" = 1 ]; then
+        section_scaling_big
+    fi
 }
 
 # drift_target LABEL RATIO LIMIT: one informational target line (RATIO >= LIMIT).

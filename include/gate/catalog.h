@@ -37,8 +37,9 @@ struct gate_cat_table {
     struct gate_cat_column *cols; /* catalog-owned */
     int ncols;
     int capcols;
-    int created_gen;          /* generation that created it; 0 = unknown origin */
-    struct gate_hmap *colmap; /* catalog-owned: column name -> index in cols; NULL under 8 columns */
+    int created_gen; /* generation that created it; 0 = unknown origin */
+    struct gate_hmap
+        *colmap; /* catalog-owned: column name -> index in cols; NULL under 8 columns */
     bool has_pk;
     bool dropped;
 };

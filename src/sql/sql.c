@@ -226,7 +226,7 @@ static void parse_pieces(struct ctx *c, struct gate_sql_file *out)
  * syntax error is reported from the whole file.
  */
 #define SLICE_MIN_FILE (1024 * 1024)
-#define SLICE_BYTES (256 * 1024)
+#define SLICE_BYTES    (256 * 1024)
 
 /*
  * Statements per slice from PRISMA_GATE_SLICE_STATEMENTS (tests: cut a

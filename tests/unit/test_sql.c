@@ -308,8 +308,12 @@ static void test_slices_golden(void **state)
         if (gate_read_file(path, 64u << 20, &data, &len, &err))
             continue;
         if (!memchr(data, '\0', len)) {
-            (void)same_sliced(path, data, len, 1);
+            int k1 = same_sliced(path, data, len, 1);
+
             (void)same_sliced(path, data, len, 2);
+            /* the golden case make golden-sliced is about is cut for real */
+            if (strstr(e->d_name, "across-slices"))
+                assert_true(k1 >= 8);
             n++;
         }
         free(data);
