@@ -18,6 +18,10 @@
  * comments, lazy lexing), translate.c (parse tree -> IR), plpgsql.c
  * (bodies); pbdecode.c unpacks the parse trees.
  *
+ * A file of 1 MiB or more is parsed in slices of about 256 KiB cut at
+ * top-level ';' (see "slices" below), so the parser's memory stays bounded
+ * by a slice; the IR is the same as from one parse of the whole file.
+ *
  * When the file does not parse, the first error is recorded and the file
  * is split with pg_query_split_with_scanner; every piece is parsed on its
  * own so the statements that do parse are still returned.
