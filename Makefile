@@ -76,7 +76,7 @@ CHECKED_GATE = PRISMA_GATE=$(abspath tests/tools/checked-gate.sh) \
 
 BIN := prisma-gate
 
-.PHONY: all check unit golden golden-update integration bad-input report-files scale-memory missing-libs asan \
+.PHONY: all check unit golden golden-sliced golden-update integration bad-input report-files scale-memory missing-libs asan \
         bench demo install uninstall clean deps lint hdrcheck format format-check corpus \
         man docs-check github-mask tidy rule-examples readme-examples ci-action ci-validate \
         fuzz fuzz-toolchain fuzz-bins fuzz-smoke valgrind valgrind-unit valgrind-golden text-layout
@@ -159,8 +159,8 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory lint format-check
 	@$(MAKE) --no-print-directory $(BIN)
-	@$(MAKE) --no-print-directory unit golden rule-examples readme-examples text-layout docs-check \
-	    github-mask \
+	@$(MAKE) --no-print-directory unit golden golden-sliced rule-examples readme-examples text-layout \
+	    docs-check github-mask \
 	    corpus bad-input report-files scale-memory missing-libs fuzz-smoke $(if $(SANITIZE),,valgrind-unit) \
 	    ci-validate
 	@if [ -n "$(GATE_SKIP_INTEGRATION)" ]; then echo "ci-action: skipped (GATE_SKIP_INTEGRATION)"; \
@@ -173,6 +173,10 @@ unit: $(UNIT_BINS)
 
 golden: $(BIN_PATH) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) tests/run-golden.sh
+
+# the golden suite again with every file parsed in slices of one statement
+golden-sliced: $(BIN_PATH) $(SCHEMA_CHECK)
+	@PRISMA_GATE_SLICE_STATEMENTS=1 $(CHECKED_GATE) tests/run-golden.sh
 
 golden-update: $(BIN_PATH) $(SCHEMA_CHECK)
 	@GOLDEN_UPDATE=1 $(CHECKED_GATE) tests/run-golden.sh

@@ -17,6 +17,9 @@
 #   BENCH_SCALE_BIG       size of the scaling targets: a folder of that many
 #                 migrations (peak RSS < 64 MiB) and every report format of
 #                 that many findings (< 5 s, < 128 MiB) (default: 40000; 0: none)
+#   BENCH_SCALE_HUGE      1: the scaling section also lints one file of 200,000
+#                 and 400,000 statements (each one-file ladder) and prints
+#                 the targets PASS/MISS (default: 0; several minutes)
 #   BENCH_DRIFT_PROJECTS  corpus projects of the drift section
 #                 (default: langfuse__langfuse triggerdotdev__trigger.dev)
 #   BENCH_DRIFT_RUNS      timed runs per tool in the drift section (default: 3)
@@ -704,6 +707,50 @@ scale_target() {
     printf '  %-4s %-52s %8s ms %7s MiB\n' "$v" "$1" "$2" "$(scale_mib "$4")"
 }
 
+# scale_verdict LABEL OK: one PASS/MISS line (OK is 1 or 0).
+scale_verdict() {
+    local v=MISS
+    [ "$2" = 1 ] && v=PASS
+    printf '  %-4s %s\n' "$v" "$1"
+}
+
+# section_scaling_huge: BENCH_SCALE_HUGE=1 adds the one-file ladders at
+# 200,000 and 400,000 statements (the create-index ladder: 100,000 and
+# 200,000 pairs), with peak memory, and the targets: the 400,000-statement
+# file (~18 MB) under 10 s of CPU, at most 2.3x per doubling, peak memory
+# growing no faster than the input.
+section_scaling_huge() {
+    local spec kf kind label n a b ra rb r m
+    note "== scaling, 400,000 statements in one file (BENCH_SCALE_HUGE=1): CPU (median of $SCALE_RUNS), peak RSS"
+    printf '  %-44s %10s %10s %6s %9s %9s\n' "ladder" "200k" "400k" "ratio" "RSS 200k" "RSS 400k"
+    for spec in \
+        "add-col-tables 200000|N x ALTER TABLE \"tI\" ADD COLUMN (one file)" \
+        "add-col-one 200000|N x ADD COLUMN on one table (one file)" \
+        "create-index 100000|N x (CREATE TABLE + CREATE INDEX) (one file)"; do
+        IFS='|' read -r kf label <<<"$spec"
+        read -r kind n <<<"$kf"
+        scale_gen "$kind" "$n" "$WORK/scale-a"
+        scale_cpu "$WORK/scale-a" json
+        a=$SCALE_CPU ra=$SCALE_RSS
+        scale_gen "$kind" $((2 * n)) "$WORK/scale-b"
+        scale_cpu "$WORK/scale-b" json
+        b=$SCALE_CPU rb=$SCALE_RSS
+        rm -rf "$WORK/scale-a" "$WORK/scale-b"
+        r=$(ratio "$b" "$a")
+        printf '  %-44s %8s ms %7s ms %5sx %6s MiB %6s MiB\n' "$label" "$a" "$b" "$r" \
+            "$(awk -v k="$ra" 'BEGIN { printf "%.0f", k / 1024 }')" \
+            "$(awk -v k="$rb" 'BEGIN { printf "%.0f", k / 1024 }')"
+        m=$(awk -v r="$r" 'BEGIN { print (r + 0 > 0 && r + 0 <= 2.3) ? 1 : 0 }')
+        scale_verdict "$label: at most 2.3x per doubling ($r)" "$m"
+        m=$(awk -v a="$ra" -v b="$rb" 'BEGIN { print (a + 0 > 0 && b + 0 <= 2.3 * a) ? 1 : 0 }')
+        scale_verdict "$label: peak memory at most 2.3x per doubling" "$m"
+        if [ "$kind" = add-col-tables ]; then
+            m=$(awk -v b="$b" 'BEGIN { print (b + 0 > 0 && b + 0 < 10000) ? 1 : 0 }')
+            scale_verdict "400,000-statement file (~18 MB) in under 10 s of CPU ($b ms)" "$m"
+        fi
+    done
+}
+
 section_scaling() {
     local n=${BENCH_SCALE_N:-4000} kind fmt label a b ra spec kf
     SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
@@ -733,6 +780,9 @@ section_scaling() {
         printf '  %-44s %8s ms %7s ms %5sx %5s MiB %5s MiB\n' "$label" "$a" "$b" "$(ratio "$b" "$a")" \
             "$(scale_mib "$ra")" "$(scale_mib "$SCALE_RSS")"
     done
+    if [ "${BENCH_SCALE_HUGE:-0}" = 1 ]; then
+        section_scaling_huge
+    fi
     # the issue's absolute targets, at their own size (0 leaves them out)
     local big=${BENCH_SCALE_BIG:-40000}
     [ "$big" -gt 0 ] || return 0

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define CHUNK_SIZE 16384
+#define CHUNK_MAX  ((size_t)8 << 20)
 
 struct gate_arena_chunk {
     struct gate_arena_chunk *next;
@@ -29,7 +30,15 @@ void *gate_arena_alloc(struct gate_arena *a, size_t n)
         GATE_BUG("arena allocation over SIZE_MAX / 2: a length computed wrong");
     n = (n + 15) & ~(size_t)15;
     if (!a->head || a->head->size - a->used < n) {
-        size_t size = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+        /*
+         * past 8 MiB, chunks grow with the arena (an eighth of it, up to
+         * 8 MiB): few big ones for a big file, small ones for the rest
+         */
+        size_t want = a->total / 8 > CHUNK_MAX ? CHUNK_MAX : a->total / 8;
+        size_t size = a->total >= CHUNK_MAX && want > CHUNK_SIZE ? want : CHUNK_SIZE;
+
+        if (n > size)
+            size = n;
 
         c = gate_xmalloc(sizeof(*c) + size);
         c->size = size;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hmap.c - string-keyed hash map: FNV-1a hashing, open addressing with
- * linear probing, grown to keep the load at most 1/2.
+ * linear probing, grown to keep the load at most 1/2. It starts at four
+ * slots: the catalog keeps one map per table, most with a column or two.
  */
 #include "gate/hmap.h"
 
@@ -44,7 +45,7 @@ static void grow(struct gate_hmap *h)
 {
     struct gate_hmap old = *h;
 
-    h->cap = old.cap ? old.cap * 2 : 16;
+    h->cap = old.cap ? old.cap * 2 : 4;
     h->slots = gate_xcalloc(h->cap, sizeof(*h->slots));
     for (size_t i = 0; i < old.cap; i++) {
         if (old.slots[i].key)

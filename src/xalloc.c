@@ -1,19 +1,44 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xalloc.c - malloc wrappers that abort on out-of-memory.
+ * xalloc.c - malloc wrappers that abort on out-of-memory. A block of 4 MiB
+ * or more is marked for transparent huge pages (madvise MADV_HUGEPAGE,
+ * Linux): a 400,000-statement file's statement array, hash maps and arena
+ * chunks then take one page fault per 2 MiB instead of one per 4 KiB.
  */
 #include "gate/compat.h"
 #include "gate/xalloc.h"
 #include "gate/err.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+# include <sys/mman.h>
+#endif
+
+#define HUGE_MIN  ((size_t)4 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
 
 static void *oom(void)
 {
     GATE_BUG("out of memory");
+}
+
+/* Advise huge pages for the whole 2 MiB pages inside p[0..n); a hint, errors ignored. */
+static void advise_huge(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+
+    if (n >= HUGE_MIN && b > a)
+        (void)madvise((void *)a, (size_t)(b - a), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }
 
 void *gate_xmalloc(size_t n)
@@ -22,6 +47,8 @@ void *gate_xmalloc(size_t n)
 
     if (!p)
         return oom();
+    if (n >= HUGE_MIN)
+        advise_huge(p, n);
     return p;
 }
 
@@ -31,6 +58,8 @@ void *gate_xcalloc(size_t nmemb, size_t size)
 
     if (!p)
         return oom();
+    if (size && nmemb >= HUGE_MIN / size)
+        advise_huge(p, nmemb * size);
     return p;
 }
 
@@ -40,6 +69,8 @@ void *gate_xrealloc(void *p, size_t n)
 
     if (!q)
         return oom();
+    if (n >= HUGE_MIN)
+        advise_huge(q, n);
     return q;
 }
 

@@ -303,7 +303,7 @@ struct gate_sql_comment {
 
 struct gate_sql_file {
     struct gate_arena arena;
-    struct gate_stmt *stmts;
+    struct gate_stmt *stmts; /* malloc'd; freed by gate_sql_file_release() */
     int nstmts;
     struct gate_sql_comment *comments;
     int ncomments;
@@ -312,6 +312,9 @@ struct gate_sql_file {
     bool syntax_error;
     int error_offset;      /* byte offset the parser reported, -1 unknown */
     const char *error_msg; /* parser message, e.g. 'syntax error at or near "FOO"' */
+
+    /* Slices the file was parsed in (a big file, see sql.c); 0: parsed whole. */
+    int slices;
 };
 
 /*

@@ -426,3 +426,92 @@ void gate_sql_comments(struct ctx *c, struct gate_sql_file *out)
         k->text = gate_arena_strndup(c->arena, c->src + from, (size_t)(to - from));
     }
 }
+
+/* ---- slices ----------------------------------------------------------- */
+
+/* Is s[p] a dollar quote's opening tag? Its length (both '$' included), or 0. */
+static int dollar_tag(const char *s, int p, int len)
+{
+    int q = p + 1;
+
+    if (p > 0 && (is_ident_char(s[p - 1]) || s[p - 1] == '$'))
+        return 0;
+    if (q < len && s[q] >= '0' && s[q] <= '9')
+        return 0;
+    while (q < len && is_ident_char(s[q]))
+        q++;
+    if (q < len && s[q] == '$')
+        return q + 1 - p;
+    return 0;
+}
+
+/* End of the quoted text that starts at s[p] (quote q); len when unterminated. */
+static int skip_quoted(const char *s, int p, int len, char q, bool backslash)
+{
+    p++;
+    while (p < len) {
+        if (backslash && s[p] == '\\') {
+            p += 2;
+        } else if (s[p] == q) {
+            if (p + 1 < len && s[p + 1] == q)
+                p += 2;
+            else
+                return p + 1;
+        } else {
+            p++;
+        }
+    }
+    return len;
+}
+
+/* End of the dollar-quoted text that starts at s[p] with a tag of tlen bytes. */
+static int skip_dollar(const char *s, int p, int len, int tlen)
+{
+    const char *tag = s + p;
+
+    p += tlen;
+    while (p + tlen <= len) {
+        const char *d = memchr(s + p, '$', (size_t)(len - p));
+
+        if (!d || (int)(d - s) + tlen > len)
+            return len;
+        p = (int)(d - s);
+        if (!memcmp(s + p, tag, (size_t)tlen))
+            return p + tlen;
+        p++;
+    }
+    return len;
+}
+
+int gate_sql_slice_end(const char *s, int pos, int len, int max_stmts, int max_bytes)
+{
+    int start = pos;
+    int n = 0;
+
+    while (pos < len) {
+        char ch = s[pos];
+        int t;
+
+        if (ch == ';') {
+            pos++;
+            n++;
+            if ((max_stmts > 0 && n >= max_stmts) || (max_stmts <= 0 && pos - start >= max_bytes))
+                return pos;
+        } else if ((ch == '-' && pos + 1 < len && s[pos + 1] == '-') ||
+                   (ch == '/' && pos + 1 < len && s[pos + 1] == '*')) {
+            pos = gate_sql_skip_blank(s, pos, len);
+        } else if (ch == '\'') {
+            bool e = pos > 0 && (s[pos - 1] == 'e' || s[pos - 1] == 'E') &&
+                     (pos < 2 || !is_ident_char(s[pos - 2]));
+
+            pos = skip_quoted(s, pos, len, '\'', e);
+        } else if (ch == '"') {
+            pos = skip_quoted(s, pos, len, '"', false);
+        } else if (ch == '$' && (t = dollar_tag(s, pos, len)) > 0) {
+            pos = skip_dollar(s, pos, len, t);
+        } else {
+            pos++;
+        }
+    }
+    return len;
+}

@@ -18,6 +18,10 @@
  * comments, lazy lexing), translate.c (parse tree -> IR), plpgsql.c
  * (bodies); pbdecode.c unpacks the parse trees.
  *
+ * A file of 1 MiB or more is parsed in slices of about 256 KiB cut at
+ * top-level ';' (see "slices" below), so the parser's memory stays bounded
+ * by a slice; the IR is the same as from one parse of the whole file.
+ *
  * When the file does not parse, the first error is recorded and the file
  * is split with pg_query_split_with_scanner; every piece is parsed on its
  * own so the statements that do parse are still returned.
@@ -210,6 +214,109 @@ static void parse_pieces(struct ctx *c, struct gate_sql_file *out)
     pg_query_free_split_result(sr);
 }
 
+/* ---- slices ----------------------------------------------------------- */
+
+/*
+ * A big file is parsed in slices cut at top-level ';' (gate_sql_slice_end):
+ * each slice's parse tree is translated into the IR, then the tree, its
+ * protobuf and the scratch arena are freed before the next slice, so the
+ * memory the parser holds stays bounded by one slice instead of growing
+ * with the file. PostgreSQL's grammar is a list of statements separated by
+ * ';' and the scanner is back in its initial state after a ';' token, so
+ * the file parses iff every slice does, and a statement parsed in its slice
+ * has the same tree as in the whole file (its locations moved by the
+ * slice's offset, which add_parsed adds back). When any slice fails, the
+ * slices' work is dropped and the file is parsed whole, as before, so a
+ * syntax error is reported from the whole file.
+ */
+#define SLICE_MIN_FILE (1024 * 1024)
+#define SLICE_BYTES    (256 * 1024)
+
+/*
+ * Statements per slice from PRISMA_GATE_SLICE_STATEMENTS (tests: cut a
+ * small file into slices of that many statements); 0 when unset.
+ */
+static int slice_statements(void)
+{
+    const char *env = getenv("PRISMA_GATE_SLICE_STATEMENTS");
+    char *end;
+    long v;
+
+    if (!env || !*env)
+        return 0;
+    v = strtol(env, &end, 10);
+    if (*end || v <= 0 || v > INT32_MAX)
+        return 0;
+    return (int)v;
+}
+
+/*
+ * Parse text in slices into c; the number of slices, or 0 when a slice
+ * does not parse (c is then partly filled).
+ */
+static int parse_sliced(struct ctx *c, char *text, int max_stmts)
+{
+    int a = 0;
+    int n = 0;
+    size_t semis = 1;
+
+    /*
+     * Room for a statement per ';' up front: no copying as the array grows.
+     * Not zeroed: gate_sql_push_stmt() clears each statement it hands out,
+     * so the pages of the room a file does not use are never touched.
+     */
+    for (const char *p = text; (p = memchr(p, ';', (size_t)(text + c->len - p))); p++)
+        semis++;
+    c->stmts = gate_xmalloc(semis * sizeof(*c->stmts));
+    c->stmtcap = semis;
+
+    while (a < c->len) {
+        int b = gate_sql_slice_end(text, a, c->len, max_stmts, SLICE_BYTES);
+        char saved = text[b];
+        PgQueryProtobufParseResult r;
+        PgQuery__ParseResult *pr = NULL;
+
+        text[b] = '\0';
+        r = pg_query_parse_protobuf(text + a);
+        text[b] = saved;
+        if (!r.error)
+            pr = gate_sql_unpack(c, &r.parse_tree);
+        if (pr)
+            add_parsed(c, pr, a, b - a);
+        pg_query_free_protobuf_parse_result(r);
+        gate_arena_release(&c->scratch);
+        if (!pr)
+            return 0;
+        a = b;
+        n++;
+    }
+    if (c->lazy_lex)
+        gate_sql_lex_gap(c, c->len);
+    return n ? n : 1;
+}
+
+/* Forget what parse_sliced built, keeping the text and the allocator. */
+static void ctx_reset(struct ctx *c, struct gate_sql_file *out)
+{
+    free(c->stmts);
+    free(c->strs);
+    free(c->toks);
+    free(c->piece);
+    gate_arena_release(&c->scratch);
+    gate_arena_release(&out->arena);
+    c->stmts = NULL;
+    c->nstmts = c->stmtcap = 0;
+    c->strs = NULL;
+    c->nstrs = c->strcap = 0;
+    c->toks = NULL;
+    c->ntoks = c->tokcap = 0;
+    c->piece = NULL;
+    c->piececap = 0;
+    c->use_toks = c->head_only = false;
+    c->lexed_to = c->stmt_a = c->stmt_b = c->base = 0;
+    c->stmt_tok0 = 0;
+}
+
 /* ---- API -------------------------------------------------------------- */
 
 enum gate_code gate_sql_parse(const char *src, size_t len, struct gate_sql_file *out,
@@ -226,6 +333,8 @@ enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql
     char *text;
     PgQueryProtobufParseResult r;
     enum gate_code ret = GATE_OK;
+    int max_stmts;
+    bool sliced = false;
 
     memset(out, 0, sizeof(*out));
     out->error_offset = -1;
@@ -248,36 +357,53 @@ enum gate_code gate_sql_parse_flags(const char *src, size_t len, struct gate_sql
     c.pba.free = pb_free;
     c.pba.allocator_data = &c.scratch;
 
-    r = pg_query_parse_protobuf(text);
-    if (!r.error) {
-        PgQuery__ParseResult *pr = gate_sql_unpack(&c, &r.parse_tree);
-
+    max_stmts = slice_statements();
+    /* (an empty file goes to the parser whole: gate_sql_shutdown() needs it used) */
+    if (len && (max_stmts > 0 || len >= SLICE_MIN_FILE)) {
         c.lazy_lex = !(flags & GATE_SQL_FULL_SCAN);
         if (!c.lazy_lex)
             gate_sql_scan_text(&c, text);
-        if (pr) {
-            add_parsed(&c, pr, 0, c.len);
-        } else {
-            ret = gate_fail(err, GATE_E_INTERNAL, "cannot decode the parse tree from libpg_query");
+        out->slices = parse_sliced(&c, text, max_stmts);
+        sliced = out->slices > 0;
+        if (!sliced) {
+            ctx_reset(&c, out);
+            c.lazy_lex = false;
         }
-        if (c.lazy_lex)
-            gate_sql_lex_gap(&c, c.len);
-    } else {
-        gate_sql_scan_text(&c, text);
-        out->syntax_error = true;
-        out->error_msg = value_dup(&c, r.error->message);
-        out->error_offset = gate_sql_cursor_to_byte(text, c.len, r.error->cursorpos);
-        parse_pieces(&c, out);
     }
-    pg_query_free_protobuf_parse_result(r);
+    if (!sliced) {
+        r = pg_query_parse_protobuf(text);
+        if (!r.error) {
+            PgQuery__ParseResult *pr = gate_sql_unpack(&c, &r.parse_tree);
+
+            c.lazy_lex = !(flags & GATE_SQL_FULL_SCAN);
+            if (!c.lazy_lex)
+                gate_sql_scan_text(&c, text);
+            if (pr) {
+                add_parsed(&c, pr, 0, c.len);
+            } else {
+                ret = gate_fail(err, GATE_E_INTERNAL,
+                                "cannot decode the parse tree from libpg_query");
+            }
+            if (c.lazy_lex)
+                gate_sql_lex_gap(&c, c.len);
+        } else {
+            gate_sql_scan_text(&c, text);
+            out->syntax_error = true;
+            out->error_msg = value_dup(&c, r.error->message);
+            out->error_offset = gate_sql_cursor_to_byte(text, c.len, r.error->cursorpos);
+            parse_pieces(&c, out);
+        }
+        pg_query_free_protobuf_parse_result(r);
+    }
     gate_sql_comments(&c, out);
 
     if (c.nstmts) {
-        out->stmts = arena_array(&c, c.nstmts, sizeof(*out->stmts));
-        memcpy(out->stmts, c.stmts, c.nstmts * sizeof(*out->stmts));
+        /* handed over, not copied: a big file's statements are most of its memory */
+        out->stmts = gate_xrealloc(c.stmts, c.nstmts * sizeof(*out->stmts));
         out->nstmts = to_int(c.nstmts);
+    } else {
+        free(c.stmts);
     }
-    free(c.stmts);
     free(c.strs);
     free(c.toks);
     free(c.piece);
@@ -322,6 +448,7 @@ void gate_sql_file_release(struct gate_sql_file *f)
     if (!f)
         return;
     gate_arena_release(&f->arena);
+    free(f->stmts);
     memset(f, 0, sizeof(*f));
     f->error_offset = -1;
 }

@@ -168,6 +168,16 @@ void gate_sql_lex_rest(struct ctx *c);
 /* The comment tokens into out->comments (in c->arena). */
 void gate_sql_comments(struct ctx *c, struct gate_sql_file *out);
 
+/*
+ * Where a slice of the file starting at s[pos] ends: just after the first
+ * top-level ';' (outside comments, quoted identifiers, string and
+ * dollar-quoted literals) once max_stmts of them have been passed, or,
+ * when max_stmts <= 0, once the slice holds max_bytes; len when the text
+ * ends first. A cut in the wrong place (inside BEGIN ATOMIC ... END, say)
+ * leaves a slice that does not parse: the caller then parses the file whole.
+ */
+int gate_sql_slice_end(const char *s, int pos, int len, int max_stmts, int max_bytes);
+
 /* ---- translate.c ------------------------------------------------------ */
 
 /* The raw statement n into st (location and length already set); end: where it ends. */

@@ -6,6 +6,7 @@
  */
 #include "gate/compat.h"
 #include "gate/sql.h"
+#include "gate/buf.h"
 #include "gate/err.h"
 #include "gate/fs.h"
 #include "sql_same.h"
@@ -203,6 +204,164 @@ static void test_lazy_lex_files(void **state)
     }
     closedir(d);
     assert_true(corpus > 1000);
+}
+
+/* ---- slices ----------------------------------------------------------- */
+
+/*
+ * Parse src whole and in slices of k statements (PRISMA_GATE_SLICE_STATEMENTS);
+ * the same statements, comments and syntax error either way. Returns the
+ * slices of the sliced parse (0: it fell back to the whole file).
+ */
+static int same_sliced(const char *what, const char *src, size_t len, int k)
+{
+    struct gate_sql_file a;
+    struct gate_sql_file b;
+    struct gate_err ea = {0};
+    struct gate_err eb = {0};
+    char why[256];
+    char kbuf[16];
+    int slices;
+
+    assert_int_equal(unsetenv("PRISMA_GATE_SLICE_STATEMENTS"), 0);
+    assert_int_equal(gate_sql_parse(src, len, &a, &ea), GATE_OK);
+    assert_int_equal(a.slices, len >= (1u << 20) ? a.slices : 0);
+    (void)snprintf(kbuf, sizeof(kbuf), "%d", k);
+    assert_int_equal(setenv("PRISMA_GATE_SLICE_STATEMENTS", kbuf, 1), 0);
+    assert_int_equal(gate_sql_parse(src, len, &b, &eb), GATE_OK);
+    assert_int_equal(unsetenv("PRISMA_GATE_SLICE_STATEMENTS"), 0);
+    if (!sql_same_as_full_scan(&b, &a, why, sizeof(why)))
+        fail_msg("%s, slices of %d: %s", what, k, why);
+    if (a.syntax_error != b.syntax_error || a.error_offset != b.error_offset ||
+        strcmp(a.error_msg ? a.error_msg : "", b.error_msg ? b.error_msg : ""))
+        fail_msg("%s, slices of %d: error at %d, whole file %d", what, k, b.error_offset,
+                 a.error_offset);
+    for (int i = 0; i < a.nstmts; i++) {
+        if (a.stmts[i].parent != b.stmts[i].parent ||
+            strcmp(a.stmts[i].node ? a.stmts[i].node : "", b.stmts[i].node ? b.stmts[i].node : ""))
+            fail_msg("%s, slices of %d: statement %d differs", what, k, i);
+    }
+    slices = b.slices;
+    gate_sql_file_release(&a);
+    gate_sql_file_release(&b);
+    return slices;
+}
+
+static void test_slices(void **state)
+{
+    /* k = 1, 2, 3: every statement boundary is a slice boundary once */
+    static const struct {
+        const char *sql;
+        bool sliced; /* false: parsed whole (a slice of 1 does not parse, or nothing to slice) */
+    } cases[] = {
+        {"BEGIN;\nCREATE TABLE \"a\" (\"id\" int);\nALTER TABLE \"a\" ADD COLUMN \"b\" int;\n"
+         "CREATE INDEX \"i\" ON \"a\"(\"b\");\nCOMMIT;\nSELECT 1;\n",
+         true},
+        {"CREATE TABLE \"t\" (\"a\" int);\n"
+         "DO $$ BEGIN PERFORM 1; UPDATE \"t\" SET \"a\" = 1; END $$;\n"
+         "DO $body$ BEGIN EXECUTE 'DROP TABLE x; -- $$'; END $body$ LANGUAGE plpgsql;\n"
+         "SELECT 'x;y', E'a\\';b', \"c;d\", $q$;$q$ FROM \"t\"; -- c;\n"
+         "/* n /* ; */ ; */ SELECT 2; SELECT 1 AS a$b$;\nPREPARE p AS SELECT $1;\n",
+         true},
+        {"-- c\r\nSELECT 1;\r\n\r\n-- d;\r\nSELECT 2 -- tail\n;\n;;\n-- end\n", true},
+        {"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n"
+         "SELECT 3;\n",
+         false},
+        {"CREATE TABLE \"a\" (\"id\" int);\nSELECT 1;\nALTER TABLE \"a\" ADD COLUMN \"b\" int;\n"
+         "SELEC 2;\n",
+         false},
+        {"SELECT 1;\nSELECT 'unterminated;\nSELECT 2;\n", false},
+        {"", false},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(cases); i++) {
+        for (int k = 1; k <= 3; k++) {
+            int n = same_sliced(cases[i].sql, cases[i].sql, strlen(cases[i].sql), k);
+
+            if (cases[i].sliced && k == 1)
+                assert_true(n > 2);
+            if (!cases[i].sliced && k == 1)
+                assert_int_equal(n, 0);
+        }
+    }
+}
+
+/* Every golden SQL input, in slices of 1 and 2 statements: the same IR as whole. */
+static void test_slices_golden(void **state)
+{
+    DIR *d = opendir("tests/golden/sql");
+    int n = 0;
+
+    (void)state;
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        char path[4096];
+        char *data = NULL;
+        size_t len = 0;
+        struct gate_err err = {0};
+        size_t nl = strlen(e->d_name);
+
+        if (nl < 4 || strcmp(e->d_name + nl - 4, ".sql"))
+            continue;
+        (void)snprintf(path, sizeof(path), "tests/golden/sql/%s", e->d_name);
+        if (gate_read_file(path, 64u << 20, &data, &len, &err))
+            continue;
+        if (!memchr(data, '\0', len)) {
+            int k1 = same_sliced(path, data, len, 1);
+
+            (void)same_sliced(path, data, len, 2);
+            /* the golden case make golden-sliced is about is cut for real */
+            if (strstr(e->d_name, "across-slices"))
+                assert_true(k1 >= 8);
+            n++;
+        }
+        free(data);
+    }
+    closedir(d);
+    assert_true(n > 100);
+}
+
+/* A file over 1 MiB is parsed in slices by default, with the same result. */
+static void test_slices_big_file(void **state)
+{
+    struct gate_buf b = {0};
+    struct gate_sql_file f;
+    struct gate_sql_file w;
+    struct gate_err err = {0};
+    char why[256];
+    int i;
+    int nstmts;
+
+    (void)state;
+    for (i = 0; b.len < (3u << 20) / 2; i++) {
+        if (i % 1000 == 0)
+            gate_buf_printf(&b, "BEGIN;\nDO $$ BEGIN PERFORM %d; END $$;\n", i);
+        gate_buf_printf(&b, "ALTER TABLE \"t%d\" ADD COLUMN \"c\" INTEGER; -- %d\n", i, i);
+        if (i % 1000 == 999)
+            gate_buf_printf(&b, "COMMIT;\n");
+    }
+    assert_int_equal(unsetenv("PRISMA_GATE_SLICE_STATEMENTS"), 0);
+    assert_int_equal(gate_sql_parse(b.data, b.len, &f, &err), GATE_OK);
+    assert_true(f.slices > 4);
+    assert_false(f.syntax_error);
+    assert_int_equal(gate_sql_parse_flags(b.data, b.len, &w, &err, GATE_SQL_FULL_SCAN), GATE_OK);
+    if (!sql_same_as_full_scan(&f, &w, why, sizeof(why)))
+        fail_msg("big file: %s", why);
+    assert_int_equal(f.stmts[f.nstmts - 1].location,
+                     (int)(strstr(b.data + b.len - 80, "ALTER TABLE \"t") - b.data));
+    nstmts = w.nstmts;
+    gate_sql_file_release(&f);
+    gate_sql_file_release(&w);
+    /* a syntax error at the very end: the whole file's error, found by the whole-file parse */
+    gate_buf_printf(&b, "SELEC 1;\n");
+    assert_int_equal(gate_sql_parse(b.data, b.len, &f, &err), GATE_OK);
+    assert_int_equal(f.slices, 0);
+    assert_true(f.syntax_error);
+    assert_int_equal(f.error_offset, (int)(b.len - strlen("SELEC 1;\n")));
+    assert_int_equal(f.nstmts, nstmts);
+    gate_sql_file_release(&f);
+    gate_buf_release(&b);
 }
 
 /* ---- Prisma shapes ---------------------------------------------------- */
@@ -1461,6 +1620,9 @@ int main(void)
         cmocka_unit_test(test_comments),
         cmocka_unit_test(test_lazy_lex_edges),
         cmocka_unit_test(test_lazy_lex_files),
+        cmocka_unit_test(test_slices),
+        cmocka_unit_test(test_slices_golden),
+        cmocka_unit_test(test_slices_big_file),
         cmocka_unit_test(test_empty_and_comment_only),
         cmocka_unit_test(test_do_block),
         cmocka_unit_test(test_select_into),
