@@ -3,8 +3,9 @@
 # tests/integration/gh-output.sh — under GITHUB_ACTIONS=true no line the
 # gate writes (stdout, stderr, $GITHUB_OUTPUT, the step summary) is a
 # workflow command it did not mean to write: its own annotations
-# (::error/::warning/::notice ... title=prisma-gate...), ::add-mask::, and
-# its ::stop-commands::TOKEN ... ::TOKEN:: fences are the only lines that
+# (::error/::warning/::notice ... title=prisma-gate...), ::add-mask::, its
+# progress groups (::group::TITLE ... ::endgroup::) and its
+# ::stop-commands::TOKEN ... ::TOKEN:: fences are the only lines that
 # start with "::", and no line holds "##[" (the runner's older form).
 #
 # A: real migration folders whose names hold a newline and a workflow
@@ -51,6 +52,8 @@ foreign() {
 		(my $t = $l) =~ s/^\s+//;
 		my $own = $t =~ /^::(error|warning|notice) [^\n]*title=prisma-gate[^:]*::/
 			|| $t =~ /^::add-mask::/
+			|| $t =~ /^::group::(prisma migrate deploy|health checks \(\d+\)|waiting for the gate lock|drift: replaying \d+ migrations? into the shadow database)$/
+			|| $t =~ /^::endgroup::$/
 			|| $t =~ /^::stop-commands::ghadelimiter_[0-9a-f]{32}$/
 			|| $t =~ /^::ghadelimiter_[0-9a-f]{32}::$/;
 		# "##[" anywhere is the older form, unless the line is one of the
