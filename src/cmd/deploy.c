@@ -183,6 +183,12 @@ static enum gate_exit take_lock(struct deploy *dp)
             long long left = t0 + wait_ms - mono_ms();
             bool timeout;
 
+            if (gate_stop_signal()) {
+                gate_progress_end(&dp->progress, NULL);
+                dp->d->lock_wait_ms = mono_ms() - t0;
+                return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
+            }
+
             (void)snprintf(sql, sizeof(sql),
                            "SET lock_timeout = %lld; SELECT pg_advisory_lock(%lld::bigint); "
                            "RESET lock_timeout",

@@ -294,7 +294,8 @@ static const char *got(const struct hstate *s, char *buf, size_t n)
 
 static void finished(struct hstate *s, long long now, struct gate_progress *p)
 {
-    const char *name = s->c->name ? s->c->name : "check";
+    char *url = s->c->name ? NULL : gate_http_url_redact(s->c->url);
+    const char *name = s->c->name ? s->c->name : url;
     char what[256];
 
     s->in_flight = false;
@@ -318,6 +319,7 @@ static void finished(struct hstate *s, long long now, struct gate_progress *p)
             gate_progress_step(p, "health %s: attempt %d/%d, %s, next in %lld ms", name,
                                s->attempts, s->c->retries + 1, got(s, what, sizeof(what)), wait);
     }
+    free(url);
     gate_http_req_release(&s->req);
 }
 

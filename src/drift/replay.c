@@ -378,7 +378,8 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
         }
         gate_verbosef("replay: %s (%zu/%zu)", m->name, i + 1, set->n);
         if (o && o->progress)
-            gate_progress_update(o->progress, "drift: replaying %zu/%zu migrations", i + 1, set->n);
+            gate_progress_update(o->progress, "%s: replaying %zu/%zu migrations",
+                                 o->label ? o->label : "replay", i + 1, set->n);
         gate_db_cancel_on_stop(db);
         rc = gate_db_exec_script(db, m->sql, &e, &qerr);
         gate_db_cancel_on_stop(NULL);

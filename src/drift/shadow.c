@@ -760,8 +760,9 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     if (!rc && !from && !sh->temporary)
         rc = ensure_schema(sh, err); /* a temporary one got it when it was created */
     if (!rc && from < set->n) {
-        gate_progress_begin(&progress, "drift: replaying %zu migrations into the shadow database",
-                            set->n - from);
+        gate_progress_begin(&progress, "%s: replaying %zu migrations into the shadow database",
+                            sh->command, set->n - from);
+        ro.label = sh->command;
         ro.progress = &progress;
     }
     if (!rc && cache && from < cache_at) {

@@ -52,7 +52,7 @@ foreign() {
 		(my $t = $l) =~ s/^\s+//;
 		my $own = $t =~ /^::(error|warning|notice) [^\n]*title=prisma-gate[^:]*::/
 			|| $t =~ /^::add-mask::/
-			|| $t =~ /^::group::(prisma migrate deploy|health checks \(\d+\)|waiting for the gate lock|drift: replaying \d+ migrations? into the shadow database)$/
+			|| $t =~ /^::group::(prisma migrate deploy|health checks \(\d+\)|waiting for the gate lock|(drift|check): replaying \d+ migrations? into the shadow database)$/
 			|| $t =~ /^::endgroup::$/
 			|| $t =~ /^::stop-commands::ghadelimiter_[0-9a-f]{32}$/
 			|| $t =~ /^::ghadelimiter_[0-9a-f]{32}::$/;
@@ -202,6 +202,7 @@ EOF
 ghrun D-policy lint
 check "D: the policy's reports.json: the summary names reports/lint-gate.json" \
 	grep -qF '(`reports/lint-gate.json`)' "$WORK/D-policy.summary" || show "$WORK/D-policy.summary"
+rm "$PROJ/prisma-gate.yml"
 ghrun D-stdout lint --format json
 check "D: --format json: the summary points to stdout" \
 	grep -qF 'the JSON report on stdout' "$WORK/D-stdout.summary" || show "$WORK/D-stdout.summary"
