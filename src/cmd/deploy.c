@@ -180,7 +180,7 @@ static enum gate_exit take_lock(struct deploy *dp)
          * that the wait shows its progress; a stop signal cancels a slice.
          */
         for (;;) {
-            long long left = t0 + wait_ms - mono_ms();
+            long long slice = t0 + wait_ms - mono_ms();
             bool timeout;
 
             if (gate_stop_signal()) {
@@ -188,14 +188,14 @@ static enum gate_exit take_lock(struct deploy *dp)
                 dp->d->lock_wait_ms = mono_ms() - t0;
                 return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
             }
-
+            if (slice > 1000)
+                slice = 1000;
+            if (slice < 1)
+                slice = 1;
             (void)snprintf(sql, sizeof(sql),
                            "SET lock_timeout = %lld; SELECT pg_advisory_lock(%lld::bigint); "
                            "RESET lock_timeout",
-                           left > 1000 ? 1000
-                           : left > 0  ? left
-                                       : 1,
-                           GATE_PLAN_LOCK_KEY);
+                           slice, GATE_PLAN_LOCK_KEY);
             r = NULL;
             gate_err_clear(&err);
             gate_db_cancel_on_stop(dp->db); /* a stop signal ends the wait */
