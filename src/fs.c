@@ -194,6 +194,47 @@ static enum gate_code write_all(int fd, const char *path, const char *data, size
     return GATE_OK;
 }
 
+/* How long a report written into a FIFO waits for a process to open it for reading. */
+enum { FIFO_READER_WAIT_MS = 10000, FIFO_READER_POLL_MS = 100 };
+
+/*
+ * path (a FIFO) opened for writing once a reader has it open: polled
+ * without blocking (ENXIO: no reader yet) for FIFO_READER_WAIT_MS, then
+ * refused, named, so that a report nobody reads never hangs a CI job. The
+ * descriptor returned blocks again (a slow reader is waited for).
+ */
+static int open_fifo(const char *path, struct gate_err *err)
+{
+    for (int waited = 0;; waited += FIFO_READER_POLL_MS) {
+        int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        struct timespec ts = {0, FIFO_READER_POLL_MS * 1000000L};
+        int fl;
+
+        if (fd >= 0) {
+            fl = fcntl(fd, F_GETFL);
+            if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+                gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+                (void)close(fd);
+                return -1;
+            }
+            return fd;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != ENXIO) {
+            gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        if (waited >= FIFO_READER_WAIT_MS) {
+            gate_fail(err, GATE_E_IO,
+                      "cannot write '%s': no process opened the FIFO for reading within %d s", path,
+                      FIFO_READER_WAIT_MS / 1000);
+            return -1;
+        }
+        (void)nanosleep(&ts, NULL);
+    }
+}
+
 bool gate_path_in_place(const char *path)
 {
     return !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6);
@@ -226,9 +267,15 @@ enum gate_code gate_write_report_file(const char *path, const char *data, size_t
          * a redirected stdout keeps what was printed before): written in
          * place, never replaced
          */
-        fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-            return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        if (S_ISFIFO(st.st_mode)) {
+            fd = open_fifo(path, err);
+            if (fd < 0)
+                return err->code;
+        } else {
+            fd = open(path, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+            if (fd < 0)
+                return gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
+        }
         rc = write_all(fd, path, data, len, err);
         if (close(fd) && !rc)
             rc = gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));

@@ -110,12 +110,12 @@ static int load_policy(struct gate_cli *cli, const struct gate_command *cmd,
         pol->project.schema = cli->schema;
         pol->project.schema_given = true;
     }
-    if (cli->nreports) {
-        /* two reports to one path (flags, or a flag and the policy): a usage error */
+    if (cli->nreports || cli->checklist) {
+        /* two reports (or the checklist and a report) to one path: a usage error */
         gate_err_clear(&err);
         if (gate_reports_check_paths(pol, run->command, cli->reports, (size_t)cli->nreports,
-                                     &err)) {
-            gate_errorf("--report: %s", err.msg);
+                                     cli->checklist, &err)) {
+            gate_errorf("%s: %s", cli->nreports ? "--report" : "--checklist", err.msg);
             return GATE_EXIT_USAGE;
         }
     }
@@ -182,8 +182,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
     gate_run_sort_findings(run);
     if (cli->format == GATE_FORMAT_JSON)
         run->json_report = "-"; /* a JSON report file (gate_reports_write) is named instead */
-    ok =
-        gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, &written, &nwritten);
+    ok = gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, cli->checklist,
+                            &written, &nwritten);
     if (!ok) {
         rc = late_write_failure(run, rc);
         set_status(run, rc);
@@ -209,8 +209,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         free(written);
         written = NULL;
         nwritten = 0;
-        (void)gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, &written,
-                                 &nwritten);
+        (void)gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, cli->checklist,
+                                 &written, &nwritten);
     }
     if (rc != GATE_EXIT_USAGE || policy_failed) {
         /*

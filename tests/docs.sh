@@ -59,12 +59,22 @@ done
 
 # README.md and docs/ never point outside the repository
 if grep -rn -e 'shared/docs' -e '\.\./shared' -e 'design\.md' -e 'prisma-semantics' \
-    -e 'ci-conventions' -e 'c-style\.md' -e 'prisma-cli\.md' README.md docs >"$tmp/ext" 2>/dev/null &&
+    -e 'ci-conventions' -e 'c-style\.md' -e 'prisma-cli\.md' -e 'lint-rules-landscape' README.md docs >"$tmp/ext" 2>/dev/null &&
     grep -v 'BENCH_CORPUS\|shared/corpus' "$tmp/ext" | grep -q .; then
     not_ok "README/docs cite notes outside the repository:"
     grep -v 'BENCH_CORPUS\|shared/corpus' "$tmp/ext" | sed 's/^/#   /'
 else
     ok "README and docs/ cite no notes outside the repository"
+fi
+# nor do the code's and the tests' comments (the design notes are not in a clone)
+if grep -rn -e 'shared/docs' -e '\.\./shared/[a-z-]*\.md' -e 'design\.md' -e 'prisma-semantics' \
+    -e 'ci-conventions' -e 'c-style\.md' -e 'prisma-cli\.md' -e 'lint-rules-landscape' \
+    src include Makefile tests/README.md tests/*.sh tests/integration tests/unit tests/tools \
+    2>/dev/null | grep -v '^tests/docs\.sh:' >"$tmp/ext2"; then
+    not_ok "source or test comments cite notes outside the repository:"
+    sed 's/^/#   /' "$tmp/ext2"
+else
+    ok "source and test comments cite no notes outside the repository"
 fi
 # the docs name the formats of the format table (src/report/formats.c), which the help prints
 help1=$("$PG" --help | tr '\n' ' ' | sed 's/  */ /g')

@@ -42,7 +42,8 @@ enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t
  * Write a report to path, whatever is there: a new path or a regular file
  * atomically (gate_write_file_atomic); a character device or a FIFO in
  * place (opened for writing, never replaced: /dev/null stays a device, a
- * FIFO's reader gets the report; opening a FIFO waits for its reader), and
+ * FIFO's reader gets the report; a FIFO no process opens for reading
+ * within 10 s is an error, named, not a hang), and
  * so is a regular file reached through /dev/ or /proc/ (/dev/stdout
  * redirected to a file: appended to); a
  * symlink to a regular file by replacing the file it points to

@@ -124,6 +124,16 @@ int gate_lint_column_renamed_to(const struct gate_lint_ctx *ctx, const struct ga
  */
 int gate_lint_key_rows(const struct gate_lint_ctx *ctx, const struct gate_stmt *st);
 
+/*
+ * Statement st does work whose duration grows with a table that existed
+ * before the file: a backfill UPDATE or DELETE (not one by primary key),
+ * INSERT ... SELECT, a non-concurrent index build or REINDEX, a
+ * validation or foreign key check (the held-lock model's classes). Then
+ * *table is that table and *noun names the work ("UPDATE", "index build").
+ */
+bool gate_lint_long_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st,
+                         struct gate_qname *table, const char **noun);
+
 /* Number of top-level statements in the file (transaction control included). */
 int gate_lint_top_count(const struct gate_lint_ctx *ctx);
 /* Transaction block of statement idx (0, 1, ...); blocks split at COMMIT/ROLLBACK. */

@@ -73,19 +73,21 @@ void gate_github_mask_url(const char *url, struct gate_buf *out);
  * reports (each unless a --report flag names its format) and the flags',
  * after {command} is replaced with command, compared by realpath where
  * the file (or its directory) exists, so a symlink or "./x" is the same
- * path. GATE_E_USAGE naming both; the policy alone is checked when it
- * is loaded.
+ * path. checklist (plan's and deploy's --checklist PATH, or NULL) must not
+ * be any report's path either. GATE_E_USAGE naming both; the policy alone
+ * is checked when it is loaded.
  */
 enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const char *command,
                                         const struct gate_report_spec *specs, size_t nspecs,
-                                        struct gate_err *err);
+                                        const char *checklist, struct gate_err *err);
 
 /*
  * Write every report file the run asks for: the policy's reports, each
  * format overridden by a --report of the same format, plus the other
  * --report files (gate_write_report_file: atomic for a regular file or
  * a new path; a device or FIFO in place; through a symlink). Nothing
- * when two would go to one path (gate_reports_check_paths). Every failure
+ * when two would go to one path, or one to the checklist's path
+ * (gate_reports_check_paths). Every failure
  * (also a JUnit report without libxml2) is reported on stderr; returns
  * false when any file could not be written.
  * written/nwritten (malloc'd, paths in run's arena) list what was
@@ -93,7 +95,7 @@ enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const cha
  * file's path when one is asked for (the Markdown names it).
  */
 bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
-                        const struct gate_report_spec *specs, size_t nspecs,
+                        const struct gate_report_spec *specs, size_t nspecs, const char *checklist,
                         struct gate_report_path **written, size_t *nwritten);
 
 /*

@@ -29,11 +29,16 @@ struct gate_rule {
     enum gate_risk risk; /* default risk */
     enum gate_category category;
     /*
-     * The table lock PostgreSQL 15 takes for what the rule flags ("ACCESS
-     * EXCLUSIVE"); NULL when the rule claims none. tests/integration/
-     * lint-locks.sh reads each one from pg_locks on a real server.
+     * The table lock the rule claims PostgreSQL takes for what it flags
+     * ("ACCESS EXCLUSIVE"); NULL when it claims none. Each claim has its
+     * measured row in src/lint/lock_truth.tsv (locktruth.h), which
+     * tests/integration/lint-locks.sh writes from pg_locks on a real
+     * server and test_locktruth compares with this; the documentation
+     * prints the measured lock.
      */
     const char *lock;
+    /* For a lock-category rule that claims no single lock: why not. */
+    const char *lock_note;
     unsigned flags;
     const char *summary;      /* one line: what it flags */
     const char *why;          /* explain: why it is a hazard (a paragraph) */

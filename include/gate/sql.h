@@ -91,7 +91,7 @@ struct gate_coldef {
     bool unique;
     bool has_default;
     enum gate_volatility default_vol;
-    const char *default_func; /* name of the volatile function, when one decides */
+    const char *default_func; /* the volatile call as written ("now(123)"), when one decides */
     bool generated_stored;    /* GENERATED ALWAYS AS (...) STORED */
     bool identity;            /* GENERATED ... AS IDENTITY */
     bool references;          /* column-level REFERENCES */

@@ -1721,7 +1721,10 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         gate_run_add_check(run, "plan", GATE_STATUS_ERROR, err.msg);
         return finish(&dp, GATE_EXIT_UNAVAILABLE);
     }
-    gate_notef("plan %s: %s", run->plan->digest, run->plan->reason);
+    if (run->plan->decision == GATE_PLAN_REFUSED || run->plan->decision == GATE_PLAN_BLOCKED)
+        gate_notef("plan %s", run->plan->digest); /* the reason: once, in the refusal below */
+    else
+        gate_notef("plan %s: %s", run->plan->digest, run->plan->reason);
     switch (run->plan->decision) {
     case GATE_PLAN_REFUSED:
     case GATE_PLAN_BLOCKED:

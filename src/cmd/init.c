@@ -116,7 +116,8 @@ enum gate_exit gate_cmd_init(struct gate_cli *cli, struct gate_run *run, struct 
     found = gate_project_find(NULL, NULL, &proj, &perr) == GATE_OK;
     have_migrations = found && gate_path_kind(proj.migrations) == GATE_PATH_DIR;
     policy_text(&proj, found, have_migrations, &text);
-    if (gate_write_file_atomic(path, gate_buf_str(&text), text.len, &err)) {
+    /* through a symlink (the link stays); a symlink to nothing is refused, named */
+    if (gate_write_report_file(path, gate_buf_str(&text), text.len, &err)) {
         gate_errorf("%s", err.msg);
         gate_buf_release(&text);
         gate_project_release(&proj);

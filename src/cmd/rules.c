@@ -5,6 +5,7 @@
 #include "gate/compat.h"
 #include "gate/cli.h"
 #include "gate/json.h"
+#include "gate/locktruth.h"
 #include "gate/msg.h"
 #include "gate/rules.h"
 
@@ -35,6 +36,26 @@ static const char *flags_note(const struct gate_rule *r)
     return "";
 }
 
+/* The table lock PostgreSQL took for what rule r flags (src/lint/lock_truth.tsv), or NULL. */
+static const char *measured_lock(const struct gate_rule *r)
+{
+    const struct gate_lock_truth *t = gate_lock_truth_rule(r->id);
+
+    return t ? t->lock : NULL;
+}
+
+/* The lock line of one rule's reference section, when it has one. */
+static void lock_markdown(struct gate_buf *out, const struct gate_rule *r)
+{
+    const struct gate_lock_truth *t = gate_lock_truth_rule(r->id);
+
+    if (t)
+        gate_buf_printf(out, "- lock (measured on PostgreSQL %d): %s (%s)%s\n", t->postgres,
+                        t->lock, t->statement, t->rewrite ? ", rewrites the table" : "");
+    else if (r->lock_note)
+        gate_buf_printf(out, "- lock: no single lock: %s\n", r->lock_note);
+}
+
 /* One rule's reference section in Markdown. */
 static void rule_markdown(struct gate_buf *out, const struct gate_rule *r)
 {
@@ -43,8 +64,7 @@ static void rule_markdown(struct gate_buf *out, const struct gate_rule *r)
     gate_buf_printf(out, "## %s\n\n%s.\n\n", r->id, r->summary);
     gate_buf_printf(out, "- risk: **%s**\n- category: %s\n", gate_risk_name(r->risk),
                     gate_category_name(r->category));
-    if (r->lock)
-        gate_buf_printf(out, "- lock (PostgreSQL 15): %s\n", r->lock);
+    lock_markdown(out, r);
     if (*note)
         gate_buf_printf(out, "- %s\n", note);
     if (r->why)
@@ -55,6 +75,37 @@ static void rule_markdown(struct gate_buf *out, const struct gate_rule *r)
         gate_buf_printf(out, "\nFlagged:\n\n```sql\n%s\n```\n", r->example_bad);
     if (r->example_good)
         gate_buf_printf(out, "\nSafe:\n\n```sql\n%s\n```\n", r->example_good);
+    gate_buf_adds(out, "\n");
+}
+
+/* The lock levels tools dispute, as PostgreSQL took them (src/lint/lock_truth.tsv). */
+static void disputed_markdown(struct gate_buf *out)
+{
+    int pg = 0;
+
+    for (size_t i = 0; i < gate_lock_truth_count(); i++) {
+        if (gate_lock_truth_at(i)->disputed)
+            pg = gate_lock_truth_at(i)->postgres;
+    }
+    if (!pg)
+        return;
+    gate_buf_printf(out,
+                    "## Disputed lock levels\n\n"
+                    "Linters and guides disagree about the lock these statements take. This is "
+                    "what PostgreSQL %d took in `tests/integration/lint-locks.sh` (recorded in "
+                    "`src/lint/lock_truth.tsv`):\n\n"
+                    "| statement | lock | rewrites the table | rule |\n|---|---|---|---|\n",
+                    pg);
+    for (size_t i = 0; i < gate_lock_truth_count(); i++) {
+        const struct gate_lock_truth *t = gate_lock_truth_at(i);
+
+        if (!t->disputed)
+            continue;
+        gate_buf_printf(out, "| %s | %s | %s | ", t->statement, t->lock, t->rewrite ? "yes" : "no");
+        if (t->rule)
+            gate_buf_printf(out, "[%s](#%s)", t->rule, t->rule);
+        gate_buf_adds(out, " |\n");
+    }
     gate_buf_adds(out, "\n");
 }
 
@@ -70,18 +121,26 @@ static void rules_markdown(struct gate_buf *out)
                   "Suppress a finding for one statement with "
                   "`-- prisma-gate-ignore RULE: reason` on the line(s) before it, or for "
                   "the whole file with `-- prisma-gate-ignore-file RULE: reason`.\n\n"
-                  "The lock column is the table lock PostgreSQL 15 takes for what the "
-                  "rule flags, as `tests/integration/lint-locks.sh` reads it from "
-                  "`pg_locks` on a real server.\n\n"
+                  "The lock column is the table lock PostgreSQL took for what the rule flags, "
+                  "as `tests/integration/lint-locks.sh` read it from `pg_locks` on a real "
+                  "server and recorded it in `src/lint/lock_truth.tsv`, from which the build "
+                  "generates this column: the test fails when PostgreSQL takes another lock. "
+                  "\"varies\" marks a rule that claims no single lock (its section says "
+                  "why).\n\n"
                   "| rule | risk | category | lock | what it flags |\n|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
         const struct gate_rule *r = gate_rule_at(i);
+        const char *lock = measured_lock(r);
 
         gate_buf_printf(out, "| [%s](#%s) | %s | %s | %s | %s |\n", r->id, r->id,
                         gate_risk_name(r->risk), gate_category_name(r->category),
-                        r->lock ? r->lock : "", r->summary);
+                        lock           ? lock
+                        : r->lock_note ? "varies"
+                                       : "",
+                        r->summary);
     }
     gate_buf_adds(out, "\n");
+    disputed_markdown(out);
     for (size_t i = 0; i < n; i++)
         rule_markdown(out, gate_rule_at(i));
 }
@@ -111,8 +170,8 @@ enum gate_exit gate_cmd_rules(struct gate_cli *cli, struct gate_run *run, struct
             gate_json_set_str(o, "risk", gate_risk_name(r->risk));
             gate_json_set_str(o, "category", gate_category_name(r->category));
             gate_json_set_str(o, "summary", r->summary);
-            if (r->lock)
-                gate_json_set_str(o, "lock", r->lock);
+            if (measured_lock(r))
+                gate_json_set_str(o, "lock", measured_lock(r));
             gate_json_set_bool(o, "hygiene", (r->flags & GATE_RULE_HYGIENE) != 0);
             gate_json_set_bool(o, "default_on", (r->flags & GATE_RULE_OFF) == 0);
             gate_json_append(arr, o);

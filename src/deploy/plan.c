@@ -1114,15 +1114,26 @@ static void history_problems(struct plan_state *st)
  * What `prisma migrate deploy` would use (prisma_cli.h): with something
  * pending, a folder, schema or config that can differ from the plan
  * refuses it; with nothing pending (Prisma is not run) it is a warning.
- * Also the target's identity as the server reports it.
+ * So does a hostaddr= in the target's URL that is not an address its host
+ * name resolves to. Also the target's identity as the server reports it.
  */
-static void prisma_problems(struct plan_state *st, struct gate_db *db, const char *dir)
+static void prisma_problems(struct plan_state *st, struct gate_db *db,
+                            const struct gate_db_url *url, const char *dir)
 {
     struct gate_run *run = st->run;
     struct gate_prisma_use *u = gate_arena_alloc(&run->arena, sizeof(*u));
     struct gate_db_identity id;
     struct gate_err err = {0};
 
+    /* hostaddr= reaches a server Prisma (which ignores it) may not: as deploy refuses it */
+    if (gate_db_url_check_hostaddr(url, &err)) {
+        if (st->p->pending)
+            problem(st, "%s: %s", st->opts->url_env ? st->opts->url_env : "the target's URL",
+                    err.msg);
+        else
+            gate_run_add_check(run, "deploy.database", GATE_STATUS_WARN, err.msg);
+        gate_err_clear(&err);
+    }
     gate_prisma_resolve(st->opts->pol, dir, &run->arena, u);
     st->p->prisma = u;
     for (size_t i = 0; i < u->nproblems; i++) {
@@ -1323,7 +1334,7 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     p->applied = st.res.napplied;
     p->pending = st.res.npending;
     history_problems(&st);
-    prisma_problems(&st, db, dir);
+    prisma_problems(&st, db, url, dir);
     gate_run_add_check(run, "history.read", GATE_STATUS_PASS,
                        gate_arena_printf(&run->arena,
                                          "%s: %zu applied, %zu pending, %zu failed, %zu edited, "

@@ -913,6 +913,22 @@ static int stmt_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st
     return n;
 }
 
+bool gate_lint_long_work(const struct gate_lint_ctx *ctx, const struct gate_stmt *st,
+                         struct gate_qname *table, const char **noun)
+{
+    struct table_work w[2];
+    int n = stmt_work(ctx, st, w);
+
+    for (int k = 0; k < n; k++) {
+        if (!gate_lint_new_table(ctx, &w[k].table)) {
+            *table = w[k].table;
+            *noun = w[k].noun;
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Statement idx does work on a table an earlier statement of its
  * transaction block locked more strongly than idx itself does: the work
@@ -969,6 +985,9 @@ static void held_amend(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
             }
             if (f->category == GATE_CAT_EXECUTION || f->category == GATE_CAT_HYGIENE ||
                 f->category == GATE_CAT_BREAKING)
+                continue;
+            /* a rule informational by default (a missing timeout) is not about the work's cost */
+            if (gate_rule_find(f->rule) && gate_rule_find(f->rule)->risk == GATE_RISK_NONE)
                 continue;
             f->message = gate_arena_printf(ctx->arena, "%s; it %s", f->message, what);
             if (f->risk < floor && !(s && s->has_risk))

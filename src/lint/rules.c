@@ -125,6 +125,8 @@ const struct gate_rule gate_rule_held_lock = {
     .id = "running-under-held-lock",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock_note = "the rule reports work done under the lock an earlier statement of the file "
+                 "took (any mode), held until the migration commits",
     .summary = "a scan, index build or row change on a table an earlier statement of the same "
                "transaction locked",
     .why = "Prisma runs the whole migration.sql as one transaction, and PostgreSQL keeps every "

@@ -109,7 +109,9 @@ struct cfg {
     char *mig_path;      /* malloc'd, mig == 1 */
     int mig_line;        /* where migrations is */
     const char *mig_why; /* mig == 2: what the value is */
-    int spread_line;     /* a top-level spread mentioning migrations, 0 */
+    int spread_line;     /* the last top-level spread that may set migrations/datasource, 0 */
+    bool spread_mig;     /* ... and no literal migrations follows it */
+    bool spread_ds;      /* ... and no literal datasource follows it */
     char *schema;        /* schema: "literal", malloc'd */
     bool found;          /* the config object was found */
     /* datasource: { url, shadowDatabaseUrl } (Prisma 7) */
@@ -565,16 +567,18 @@ static void read_config_text(struct cfg *c)
         if (i > end)
             break;
         if (m.spread) {
-            for (size_t k = m.vstart; k < m.vend; k++) {
-                if (word_at(c->code, m.vend, k, "migrations") ||
-                    word_at(c->code, m.vend, k, "datasource")) {
-                    c->spread_line = line_at(c, m.vstart);
-                    break;
-                }
-            }
+            /*
+             * whatever it spreads (an imported object: its keys are not in
+             * this text) may set migrations and datasource, unless a literal
+             * key after it overrides them
+             */
+            c->spread_line = line_at(c, m.vstart);
+            c->spread_mig = c->spread_ds = true;
         } else if (!strcmp(m.key, "migrations")) {
+            c->spread_mig = false;
             read_migrations(c, &m);
         } else if (!strcmp(m.key, "datasource")) {
+            c->spread_ds = false;
             read_datasource(c, &m);
         } else if (!strcmp(m.key, "schema") && !m.shorthand) {
             free(c->schema);
@@ -742,13 +746,19 @@ static void resolve_migrations(struct res *r, const char *ds_dir)
             u->cfg_shadow_env = gate_arena_strdup(r->a, c.shadow.text);
         else if (c.shadow.kind == 2)
             u->cfg_shadow_lit = gate_arena_strdup(r->a, c.shadow.text);
-        if (c.spread_line)
+        if (c.spread_line && (c.spread_mig || c.spread_ds))
             add(r, false,
-                "the Prisma config file %s spreads an object that mentions migrations or "
-                "datasource (line %d): the gate cannot see keys set that way; write "
-                "migrations: { path: \"...\" } and datasource: { url: env(\"NAME\") } in the "
-                "object itself if it sets them",
-                u->config, c.spread_line);
+                "the Prisma config file %s spreads an object at line %d that may set %s: the "
+                "gate cannot see keys set that way; write %s in the object itself, after the "
+                "spread, if it sets them",
+                u->config, c.spread_line,
+                c.spread_mig && c.spread_ds ? "migrations or datasource"
+                : c.spread_mig              ? "migrations"
+                                            : "datasource",
+                c.spread_mig && c.spread_ds
+                    ? "migrations: { path: \"...\" } and datasource: { url: env(\"NAME\") }"
+                : c.spread_mig ? "migrations: { path: \"...\" }"
+                               : "datasource: { url: env(\"NAME\") }");
         free(c.schema);
         free(c.mig_path);
         free(c.url.text);

@@ -195,7 +195,7 @@ static char *canonical(const char *path)
 
 enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const char *command,
                                         const struct gate_report_spec *specs, size_t nspecs,
-                                        struct gate_err *err)
+                                        const char *checklist, struct gate_err *err)
 {
     size_t n;
     struct gate_report_spec *all = report_files(pol, specs, nspecs, &n);
@@ -230,6 +230,19 @@ enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const cha
                                      gate_format_name(all[i].format), all[i].path);
         }
     }
+    if (checklist && !rc) {
+        /* plan's and deploy's --checklist PATH is written as given ({command} is not replaced) */
+        char *c = canonical(checklist);
+
+        for (size_t i = 0; i < n && !rc; i++) {
+            if (!strcmp(real[i], c))
+                rc = gate_fail(err, GATE_E_USAGE,
+                               "the deployment checklist ('%s') and the %s report ('%s') would be "
+                               "written to one file: give each its own path",
+                               checklist, gate_format_name(all[i].format), all[i].path);
+        }
+        free(c);
+    }
     for (size_t i = 0; i < n; i++)
         free(real[i]);
     free(real);
@@ -238,7 +251,7 @@ enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const cha
 }
 
 bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
-                        const struct gate_report_spec *specs, size_t nspecs,
+                        const struct gate_report_spec *specs, size_t nspecs, const char *checklist,
                         struct gate_report_path **written, size_t *nwritten)
 {
     struct gate_report_spec *all;
@@ -248,7 +261,7 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
 
     *written = NULL;
     *nwritten = 0;
-    if (gate_reports_check_paths(pol, run->command, specs, nspecs, &err0)) {
+    if (gate_reports_check_paths(pol, run->command, specs, nspecs, checklist, &err0)) {
         /* said already (main.c: a usage error): no report overwrites another */
         gate_verbosef("no report file written: %s", err0.msg);
         return false;

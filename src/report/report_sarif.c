@@ -198,17 +198,16 @@ static void location(struct gate_jsonw *w, const struct gate_run *run, const cha
     gate_jsonw_key(w, "uri");
     gate_jsonw_str(w, gate_buf_str(&uri));
     gate_jsonw_end(w);
-    if (line > 0) {
-        gate_jsonw_key(w, "region");
-        gate_jsonw_object(w);
-        gate_jsonw_key(w, "startLine");
-        gate_jsonw_int(w, line);
-        if (column > 0) {
-            gate_jsonw_key(w, "startColumn");
-            gate_jsonw_int(w, column);
-        }
-        gate_jsonw_end(w);
+    /* a whole-file result (no line) says line 1: GitHub code scanning requires startLine */
+    gate_jsonw_key(w, "region");
+    gate_jsonw_object(w);
+    gate_jsonw_key(w, "startLine");
+    gate_jsonw_int(w, line > 0 ? line : 1);
+    if (line > 0 && column > 0) {
+        gate_jsonw_key(w, "startColumn");
+        gate_jsonw_int(w, column);
     }
+    gate_jsonw_end(w);
     gate_jsonw_end(w);
     gate_jsonw_end(w);
     gate_buf_release(&uri);

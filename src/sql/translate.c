@@ -320,6 +320,8 @@ static bool nonvolatile_builtin(const char *name, size_t nargs)
 struct vol_walk {
     enum gate_volatility vol;
     const char *func; /* first volatile function; borrowed from the tree */
+    int func_loc;     /* its call's location in the statement, -1 unknown */
+    size_t func_nargs;
 };
 
 static void vol_visit(const ProtobufCMessage *m, void *arg)
@@ -346,8 +348,11 @@ static void vol_visit(const ProtobufCMessage *m, void *arg)
                 w->vol = GATE_VOL_STABLE;
         } else {
             w->vol = GATE_VOL_VOLATILE;
-            if (!w->func)
+            if (!w->func) {
                 w->func = name;
+                w->func_loc = fc->location;
+                w->func_nargs = fc->n_args;
+            }
         }
     } else if (d == &pg_query__sub_link__descriptor) {
         w->vol = GATE_VOL_VOLATILE;
@@ -359,10 +364,47 @@ static void vol_visit(const ProtobufCMessage *m, void *arg)
     walk_children(m, vol_visit, arg);
 }
 
-/* Volatility of a DEFAULT expression; *func gets the deciding volatile function. */
+/*
+ * The call starting at byte a as written: its name through the closing
+ * parenthesis ("now(123)", "\"app\".now()"), or NULL when it does not end
+ * within the statement on the same line or is longer than 60 bytes.
+ */
+static const char *call_text(struct ctx *c, int a)
+{
+    int depth = 0;
+    int i;
+
+    if (a < 0 || a >= c->len)
+        return NULL;
+    for (i = a; i < c->len && i - a <= 60; i++) {
+        char ch = c->src[i];
+
+        if (ch == '\'' || ch == '"') {
+            while (++i < c->len && c->src[i] != ch && c->src[i] != '\n')
+                ;
+            if (i >= c->len || c->src[i] != ch)
+                return NULL;
+        } else if (ch == '(') {
+            depth++;
+        } else if (ch == ')') {
+            if (--depth <= 0)
+                break;
+        } else if (ch == ';' || ch == '\n' || ch == '\r') {
+            return NULL;
+        }
+    }
+    if (depth != 0 || i >= c->len || i - a > 60)
+        return NULL;
+    return gate_arena_strndup(c->arena, c->src + a, (size_t)(i + 1 - a));
+}
+
+/*
+ * Volatility of a DEFAULT expression; *func gets the deciding volatile
+ * call as written ("now(123)"), or its name followed by "()" or "(...)".
+ */
 static enum gate_volatility expr_vol(struct ctx *c, const PgQuery__Node *expr, const char **func)
 {
-    struct vol_walk w = {GATE_VOL_CONST, NULL};
+    struct vol_walk w = {GATE_VOL_CONST, NULL, -1, 0};
     const ProtobufCMessage *m = node_msg(expr);
 
     if (func)
@@ -370,8 +412,11 @@ static enum gate_volatility expr_vol(struct ctx *c, const PgQuery__Node *expr, c
     if (!m)
         return GATE_VOL_NONE;
     vol_visit(m, &w);
-    if (func && w.vol == GATE_VOL_VOLATILE)
-        *func = name_dup(c, w.func);
+    if (func && w.vol == GATE_VOL_VOLATILE && w.func) {
+        *func = call_text(c, loc(c, w.func_loc));
+        if (!*func)
+            *func = gate_arena_printf(c->arena, "%s(%s)", w.func, w.func_nargs ? "..." : "");
+    }
     return w.vol;
 }
 

@@ -8,7 +8,8 @@
 # found, or no migrations directory yet, the paths are written commented
 # and init says so. A policy that names a missing path is exit 2 with its
 # file:line:column for every command that reads the project; lint with
-# explicit files still works.
+# explicit files still works. init --force writes through a symlinked
+# policy (the link stays) and refuses a symlink to nothing.
 #
 # Usage: tests/integration/check-init.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -112,6 +113,24 @@ gate fresh-init init
 expect_has "no migrations yet: schema written" prisma-gate.yml "  schema: prisma/schema.prisma"
 expect_has "no migrations yet: migrations commented" prisma-gate.yml "  # migrations: prisma/migrations"
 expect_has "no migrations yet: says so" "$W/fresh-init.err" "does not exist yet"
+
+# ------------------------------------------------------------ a symlinked policy
+# init --force writes through a symlink (a policy shared by link stays
+# linked) and refuses one that points at nothing, named
+mkdir -p "$W/linked/shared"
+cd "$W/linked" || exit 1
+printf 'version: 1\n' >shared/gate.yml
+ln -s shared/gate.yml prisma-gate.yml
+gate linked-init init --force
+expect "a symlinked policy: init --force exit 0" 0 "$RC"
+expect "... the link stays a link to the same file" "yes shared/gate.yml" \
+	"$([ -L prisma-gate.yml ] && echo yes || echo no) $(readlink prisma-gate.yml)"
+expect_has "... the file it points to holds the new policy" shared/gate.yml "fail_on"
+ln -s shared/missing.yml dangling.yml
+gate dangling-init -p dangling.yml init
+expect "a symlink to nothing: init fails (exit 3)" 3 "$RC"
+expect_has "... named" "$W/dangling-init.err" "cannot write 'dangling.yml': it is a symbolic link to nothing"
+expect "... nothing created" no "$([ -e shared/missing.yml ] && echo yes || echo no)"
 
 # ------------------------------------------------------------ a missing path
 # today's fixed template in a monorepo: every command that reads the project refuses it

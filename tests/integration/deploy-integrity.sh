@@ -198,6 +198,7 @@ printf 'ALTER TABLE "User" ADD COLUMN "x" TEXT;\n' >"$PROJ/db/migrations/2024010
 gate_in "$PROJ" C-expr deploy --format json
 expect "C: a migrations.path that is not a literal cannot be checked: refused (exit 1)" 1 "$RC"
 expect_has "C: says to write it as a literal" "$WORK/C-expr.out" "write it as a string literal"
+expect "C: a plan refusal's reason is printed once on stderr" 1 "$(grep -c 'write it as a string literal' "$WORK/C-expr.err")"
 expect "C: Prisma was not started" no "$(started)"
 rm -f "$PROJ/prisma.config.ts"
 cat >"$PROJ/prisma.config.ts" <<EOF
@@ -208,6 +209,8 @@ sed -i '/^  config:/d' "$PROJ/prisma-gate.yml"
 gate_in "$PROJ" C-auto plan --format json
 expect "C: a prisma.config.ts Prisma loads from the working directory counts too: refused" "1 refused" "$RC $(jget "$WORK/C-auto.out" r.plan.decision)"
 expect_has "C: it is named as found in the working directory" "$WORK/C-auto.out" "found in the working directory"
+expect "C: a bare spread (...base) that may set migrations or datasource is warned about" warn \
+	"$(jget "$WORK/C-auto.out" "(r.checks.find(c => c.id === 'prisma.config' && /spreads/.test(c.message)) || {}).status")"
 # the config's datasource (Prisma 7; Prisma 6 with engine 'classic'): url, directUrl
 cat >"$PROJ/prisma.config.ts" <<EOF
 import base from '$CONFIG'
@@ -321,6 +324,10 @@ STAGING_URL="postgresql://gate_pw:secret-pw@127.0.0.2:$PORT/d_staging?hostaddr=1
 expect "D: hostaddr that is not the host's address: refused (exit 1)" 1 "$RC" || show "$WORK/D-hostaddr.err"
 expect_has "D: explains Prisma ignores hostaddr" "$WORK/D-hostaddr.err" "Prisma ignores hostaddr"
 expect "D: hostaddr: Prisma was not started" no "$(started)"
+expect "D: hostaddr: the reason is printed once" 1 "$(grep -c 'Prisma ignores hostaddr' "$WORK/D-hostaddr.err")" || show "$WORK/D-hostaddr.err"
+STAGING_URL="postgresql://gate_pw:secret-pw@127.0.0.2:$PORT/d_staging?hostaddr=127.0.0.1" gate_in "$PROJ" D-hostaddr-plan plan -t staging --format json
+expect "D: plan with that hostaddr is refused as deploy is (approve signs nothing deploy refuses)" "1 refused" "$RC $(jget "$WORK/D-hostaddr-plan.out" r.plan.decision)"
+expect_has "D: plan explains Prisma ignores hostaddr" "$WORK/D-hostaddr-plan.out" "Prisma ignores hostaddr"
 STAGING_URL="postgresql://gate_pw:secret-pw@localhost:$PORT/d_staging?hostaddr=127.0.0.1" gate_in "$PROJ" D-hostaddr-ok plan -t staging --format json
 expect "D: hostaddr that the host name resolves to is accepted; the server reached is reported" 127.0.0.1 "$(jget "$WORK/D-hostaddr-ok.out" "r.target.server.addr")"
 

@@ -89,7 +89,8 @@ expect "deploy with the real Prisma CLI" 0 "$?" || show "$WORK/deploy.out"
 # shadows: temporary shadow databases left on the server
 shadows() { q postgres "SELECT count(*) FROM pg_database WHERE datname LIKE 'prisma_gate_shadow_%'"; }
 
-# prisma_drift NAME: Prisma's own live drift check (prisma-cli.md recipe A):
+# prisma_drift NAME: Prisma's own live drift check (db pull --print, then
+# migrate diff from the migrations to the pulled schema with --exit-code):
 # prints "drift", "clean" or "error (rc)"
 prisma_drift() {
 	local rc

@@ -13,11 +13,15 @@
 #
 # Each case asserts what PostgreSQL took against what the finding claims
 # (the lock mode named in its message, "rewrites" or not) and against the
-# lock its rule declares (the lock column of docs/rules.md), and the lock
-# levels tools dispute (ADD CHECK, ADD UNIQUE, ADD FOREIGN KEY on both
-# tables, SET NOT NULL, VALIDATE CONSTRAINT, REINDEX, COMMENT, ALTER TYPE
-# ... ADD VALUE) are asserted as PostgreSQL 15 takes them and printed as
-# "# lock:" lines.
+# lock the binary documents for its rule (the lock column of docs/rules.md).
+#
+# What PostgreSQL took per rule, and for the lock levels tools dispute (ADD
+# CHECK, ADD UNIQUE, ADD FOREIGN KEY on both tables, SET NOT NULL, VALIDATE
+# CONSTRAINT, REINDEX, COMMENT, ALTER TYPE ... ADD VALUE), is recorded in
+# src/lint/lock_truth.tsv, from which the build generates that lock column:
+# a run fails when PostgreSQL took anything else than the file says;
+# LOCKS_UPDATE=1 rewrites the file instead (then rebuild, regenerate
+# docs/rules.md with `prisma-gate rules --format markdown`, run again).
 #
 # Ends with "N passed, N failed"; skips when PostgreSQL or node is missing.
 
@@ -25,7 +29,10 @@
 . "$(dirname "$0")/status-lib.sh"
 
 GOLDEN=$ROOT/tests/golden/sql
+TRUTH=$ROOT/src/lint/lock_truth.tsv
 start_cluster
+PG_MAJOR=$(q postgres "SELECT current_setting('server_version_num')::int / 10000")
+: >"$WORK/truth.tsv"
 
 # mode_name N: PostgreSQL's lock mode for rank N (weakest 1 .. strongest 8)
 MODES=(none AccessShareLock RowShareLock RowExclusiveLock ShareUpdateExclusiveLock ShareLock
@@ -40,7 +47,7 @@ rank_sql() {
 
 # tables_sql: relname|relfilenode of the ordinary tables of schema public
 TABLES_SQL="SELECT relname || '|' || relfilenode FROM pg_class
-    WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1"
+    WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'm') ORDER BY 1"
 
 # run_case NAME SETUP_FILE STMT_FILE: $WORK/NAME.locks ("table Mode" lines,
 # strongest per table) and $WORK/NAME.rewritten (tables rewritten)
@@ -62,7 +69,7 @@ run_case() {
 		cat "$stmts"
 		echo ";"
 		echo "SELECT 'FILE|' || relname || '|' || relfilenode FROM pg_class"
-		echo "    WHERE relnamespace = 'public'::regnamespace AND relkind = 'r';"
+		echo "    WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'm');"
 		echo "SELECT pg_sleep(120);"
 		echo "ROLLBACK;"
 	} >"$WORK/$name.tx.sql"
@@ -86,7 +93,7 @@ run_case() {
 	q "$db" "SELECT c.relname, max($(rank_sql)) FROM pg_locks l
 	    JOIN pg_class c ON c.oid = l.relation
 	    WHERE l.pid = $bpid AND l.locktype = 'relation' AND l.granted
-	      AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+	      AND c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'm')
 	    GROUP BY c.relname ORDER BY 1" >"$WORK/$name.ranks"
 	q "$db" "SELECT pg_cancel_backend($bpid)" >/dev/null
 	wait "$spid" 2>/dev/null
@@ -102,6 +109,25 @@ run_case() {
 
 # lock_of NAME TABLE: the strongest mode NAME's statements took on TABLE
 lock_of() { awk -v t="$2" '$1 == t { print $2 }' "$WORK/$1.locks"; }
+
+# sql_mode MODE: AccessExclusiveLock -> ACCESS EXCLUSIVE, nothing -> none
+sql_mode() {
+	[ -n "$1" ] || {
+		echo none
+		return
+	}
+	printf '%s\n' "$1" | sed -e 's/Lock$//' -e 's/\([a-z]\)\([A-Z]\)/\1 \2/g' | tr '[:lower:]' '[:upper:]'
+}
+
+# record RULE NAME TABLE DISPUTED STATEMENT: a row of src/lint/lock_truth.tsv,
+# what PostgreSQL took on TABLE in case NAME (RULE "-": no rule's; DISPUTED
+# yes|no: a level tools disagree about)
+record() {
+	local rewrite=no
+	grep -qxF -- "$3" "$WORK/$2.rewritten" && rewrite=yes
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$5" "$3" "$(sql_mode "$(lock_of "$2" "$3")")" \
+		"$rewrite" "$PG_MAJOR" "$4" >>"$WORK/truth.tsv"
+}
 
 # expect_lock NAME TABLE MODE
 expect_lock() { expect "$1: PostgreSQL takes $3 on $2" "$3" "$(lock_of "$1" "$2")"; }
@@ -180,6 +206,7 @@ if golden_sql create_index 2400-require-concurrent-index-creation-prisma.sql \
 	expect_rewrite create_index Account no
 	expect_claim create_index require-concurrent-index-creation Account "(SHARE lock)"
 	expect_declared create_index require-concurrent-index-creation Account
+	record require-concurrent-index-creation create_index Account no "CREATE INDEX"
 fi
 
 if golden_d redefine_index 2902-running-under-held-lock-redefine-index.d; then
@@ -187,6 +214,7 @@ if golden_d redefine_index 2902-running-under-held-lock-redefine-index.d; then
 	expect_claim redefine_index require-concurrent-index-deletion Order "ACCESS EXCLUSIVE lock on \"Order\""
 	expect_declared redefine_index require-concurrent-index-deletion Order
 	expect_claim redefine_index require-concurrent-index-creation Order "line 2's ACCESS EXCLUSIVE lock on \"Order\" is held"
+	record require-concurrent-index-deletion redefine_index Order no "DROP INDEX (then CREATE INDEX)"
 fi
 
 if golden_sql reindex 2422-require-concurrent-reindex.sql \
@@ -194,6 +222,7 @@ if golden_sql reindex 2422-require-concurrent-reindex.sql \
 	expect_lock reindex Post ShareLock
 	expect_rewrite reindex Post no
 	expect_declared reindex require-concurrent-reindex Post
+	record require-concurrent-reindex reindex Post yes "REINDEX INDEX, REINDEX TABLE"
 fi
 
 # --- constraints ------------------------------------------------------------------------
@@ -213,12 +242,16 @@ if inline fk_only 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY); CREATE TABLE "Po
 	expect_claim fk_only adding-foreign-key-constraint Post "SHARE ROW EXCLUSIVE locks on \"Post\" and \"User\""
 	expect_declared fk_only adding-foreign-key-constraint Post
 	expect_declared fk_only adding-foreign-key-constraint User
+	record adding-foreign-key-constraint fk_only Post yes "ADD FOREIGN KEY, the referencing table"
+	record - fk_only User yes "ADD FOREIGN KEY, the referenced table"
 fi
 
 if golden_d validate 2411-constraint-missing-not-valid-fk-validate-later.d; then
 	expect_lock validate Post ShareUpdateExclusiveLock
 	expect_lock validate User RowShareLock
 	expect_rewrite validate Post no
+	record - validate Post yes "VALIDATE CONSTRAINT (a foreign key), the table"
+	record - validate User yes "VALIDATE CONSTRAINT (a foreign key), the referenced table"
 fi
 
 if golden_sql add_check 2413-constraint-missing-not-valid-check.sql \
@@ -230,6 +263,8 @@ if golden_sql add_check 2413-constraint-missing-not-valid-check.sql \
 	expect_rewrite add_check EmailAccount no
 	expect_claim add_check constraint-missing-not-valid EmailAccount "ACCESS EXCLUSIVE lock"
 	expect_declared add_check constraint-missing-not-valid EmailAccount
+	record constraint-missing-not-valid add_check EmailAccount yes "ADD CHECK"
+	record - add_check TaskQueue yes "ADD CHECK ... NOT VALID"
 fi
 
 if golden_sql set_not_null 2415-adding-not-nullable-field-prisma.sql 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT);'; then
@@ -237,6 +272,7 @@ if golden_sql set_not_null 2415-adding-not-nullable-field-prisma.sql 'CREATE TAB
 	expect_rewrite set_not_null User no
 	expect_claim set_not_null adding-not-nullable-field User "ACCESS EXCLUSIVE"
 	expect_declared set_not_null adding-not-nullable-field User
+	record adding-not-nullable-field set_not_null User yes "SET NOT NULL"
 fi
 
 if golden_sql add_unique 2418-disallowed-unique-constraint.sql \
@@ -246,6 +282,7 @@ if golden_sql add_unique 2418-disallowed-unique-constraint.sql \
 	expect_rewrite add_unique TeamCollection no
 	expect_claim add_unique disallowed-unique-constraint TeamCollection "ACCESS EXCLUSIVE lock"
 	expect_declared add_unique disallowed-unique-constraint TeamCollection
+	record disallowed-unique-constraint add_unique TeamCollection yes "ADD UNIQUE"
 fi
 
 # --- rewrites -------------------------------------------------------------------------
@@ -254,6 +291,7 @@ if golden_d type_bigint 2201-changing-column-type-int-to-bigint.d; then
 	expect_rewrite type_bigint DocumentVersion yes
 	expect_claim type_bigint changing-column-type DocumentVersion "rewrites the table"
 	expect_declared type_bigint changing-column-type DocumentVersion
+	record changing-column-type type_bigint DocumentVersion no "ALTER COLUMN ... TYPE, integer to bigint"
 fi
 
 if golden_d type_metadata 2202-changing-column-type-metadata-only.d; then
@@ -261,6 +299,7 @@ if golden_d type_metadata 2202-changing-column-type-metadata-only.d; then
 	expect_rewrite type_metadata Item no # no finding: binary-coercible
 	expect "type_metadata: no changing-column-type finding" false \
 		"$(jget "$WORK/type_metadata.json" "r.migrations.flatMap(m => m.findings).some(f => f.rule === 'changing-column-type')")"
+	record - type_metadata Item no "ALTER COLUMN ... TYPE, binary-coercible"
 fi
 
 if golden_sql set_logged 2430-ban-set-logged-unlogged.sql \
@@ -270,6 +309,7 @@ if golden_sql set_logged 2430-ban-set-logged-unlogged.sql \
 	expect_rewrite set_logged AuditLog yes
 	expect_claim set_logged ban-set-logged-unlogged Event "ACCESS EXCLUSIVE"
 	expect_declared set_logged ban-set-logged-unlogged Event
+	record ban-set-logged-unlogged set_logged Event no "SET LOGGED"
 fi
 
 # --- locks held until commit, data changes, the swap -------------------------------------------
@@ -290,34 +330,40 @@ fi
 if inline comment 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);' \
 	'COMMENT ON TABLE "User" IS '"'"'people'"'"'; COMMENT ON COLUMN "User"."id" IS '"'"'key'"'"';'; then
 	expect_lock comment User ShareUpdateExclusiveLock
+	record - comment User yes "COMMENT ON TABLE, COMMENT ON COLUMN"
 fi
 
 if inline enum_add_value 'CREATE TYPE "Role" AS ENUM ('"'"'USER'"'"'); CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "role" "Role");' \
 	'ALTER TYPE "Role" ADD VALUE '"'"'ADMIN'"'"';'; then
 	expect "enum_add_value: no lock on the tables using the type" "" "$(lock_of enum_add_value User)"
+	record - enum_add_value User yes "ALTER TYPE ... ADD VALUE, a table using the type"
 fi
 
 # --- the levels the held-lock model records for statements without a finding -------------------
 if inline set_statistics 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "email" TEXT);' \
 	'ALTER TABLE "User" ALTER COLUMN "email" SET STATISTICS 500;'; then
 	expect_lock set_statistics User ShareUpdateExclusiveLock
+	record - set_statistics User no "ALTER COLUMN ... SET STATISTICS"
 fi
 
 if inline rename_column 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "mail" TEXT);' \
 	'ALTER TABLE "User" RENAME COLUMN "mail" TO "email";'; then
 	expect_lock rename_column User AccessExclusiveLock
 	expect_declared rename_column renaming-column User
+	record renaming-column rename_column User no "RENAME COLUMN"
 fi
 
 if inline disable_trigger 'CREATE TABLE "User" ("id" TEXT PRIMARY KEY);' \
 	'ALTER TABLE "User" DISABLE TRIGGER ALL;'; then
 	expect_lock disable_trigger User ShareRowExclusiveLock
+	record - disable_trigger User no "DISABLE TRIGGER"
 fi
 
 if inline truncate 'CREATE TABLE "Session" ("id" TEXT PRIMARY KEY);' 'TRUNCATE "Session";'; then
 	expect_lock truncate Session AccessExclusiveLock
 	expect_rewrite truncate Session yes
 	expect_declared truncate ban-truncate-cascade Session
+	record ban-truncate-cascade truncate Session no "TRUNCATE"
 fi
 
 # --- the other rules that declare a lock -------------------------------------------------------
@@ -325,34 +371,40 @@ if inline add_pk 'CREATE TABLE "Tag" ("id" INTEGER NOT NULL, "name" TEXT);' \
 	'ALTER TABLE "Tag" ADD CONSTRAINT "Tag_pkey" PRIMARY KEY ("id");'; then
 	expect_declared add_pk adding-serial-primary-key-field Tag
 	expect_rewrite add_pk Tag no
+	record adding-serial-primary-key-field add_pk Tag no "ADD PRIMARY KEY"
 fi
 
 if inline exclusion 'CREATE TABLE "Booking" ("id" INTEGER PRIMARY KEY, "during" TSRANGE);' \
 	'ALTER TABLE "Booking" ADD CONSTRAINT "Booking_no_overlap" EXCLUDE USING gist ("during" WITH &&);'; then
 	expect_declared exclusion adding-exclusion-constraint Booking
+	record adding-exclusion-constraint exclusion Booking no "ADD EXCLUDE"
 fi
 
 if inline detach 'CREATE TABLE "Event" ("id" INTEGER, "at" DATE NOT NULL) PARTITION BY RANGE ("at");
 	CREATE TABLE "Event_2023" PARTITION OF "Event" FOR VALUES FROM ('"'"'2023-01-01'"'"') TO ('"'"'2024-01-01'"'"');' \
 	'ALTER TABLE "Event" DETACH PARTITION "Event_2023";'; then
 	expect_declared detach require-concurrent-partition-detach Event
+	record require-concurrent-partition-detach detach Event no "DETACH PARTITION"
 fi
 
 if inline field_default 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY);' \
 	'ALTER TABLE "User" ADD COLUMN "token" UUID DEFAULT gen_random_uuid();'; then
 	expect_declared field_default adding-field-with-default User
 	expect_rewrite field_default User yes
+	record adding-field-with-default field_default User no "ADD COLUMN ... DEFAULT gen_random_uuid()"
 fi
 
 if inline serial_field 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY);' \
 	'ALTER TABLE "User" ADD COLUMN "seq" SERIAL;'; then
 	expect_declared serial_field adding-serial-field User
 	expect_rewrite serial_field User yes
+	record adding-serial-field serial_field User no "ADD COLUMN ... SERIAL"
 fi
 
 if inline rename_table 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY);' \
 	'ALTER TABLE "User" RENAME TO "Account";'; then
 	expect_declared rename_table renaming-table User # the name other sessions still see
+	record renaming-table rename_table User no "RENAME TO"
 fi
 
 if inline data_change 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "role" TEXT); CREATE TABLE "Session" ("id" INTEGER PRIMARY KEY, "userId" INTEGER);' \
@@ -361,6 +413,59 @@ if inline data_change 'CREATE TABLE "User" ("id" INTEGER PRIMARY KEY, "role" TEX
 	expect_declared data_change changing-existing-rows User
 	expect_declared data_change deleting-existing-rows Session
 	expect_rewrite data_change User no
+	record changing-existing-rows data_change User no "UPDATE ... WHERE"
+	record deleting-existing-rows data_change Session no "DELETE ... WHERE"
+fi
+
+# --- the rules whose lock the cases above do not show ------------------------------------------
+if inline alter_domain 'CREATE DOMAIN "positive_int" AS INTEGER; CREATE TABLE "Item" ("id" INTEGER PRIMARY KEY, "qty" "positive_int");' \
+	'ALTER DOMAIN "positive_int" ADD CONSTRAINT "positive" CHECK (VALUE > 0);'; then
+	expect_declared alter_domain ban-alter-domain-with-add-constraint Item
+	expect_rewrite alter_domain Item no
+	record ban-alter-domain-with-add-constraint alter_domain Item no "ALTER DOMAIN ... ADD CONSTRAINT, a table using the domain"
+fi
+
+if inline refresh 'CREATE TABLE "Event" ("id" INTEGER PRIMARY KEY); CREATE MATERIALIZED VIEW "daily_stats" AS SELECT count(*) AS "n" FROM "Event";' \
+	'REFRESH MATERIALIZED VIEW "daily_stats";'; then
+	expect_declared refresh require-concurrent-refresh daily_stats
+	expect_lock refresh Event AccessShareLock # the view's query reads it
+	record require-concurrent-refresh refresh daily_stats no "REFRESH MATERIALIZED VIEW, the view"
+fi
+
+if inline cluster 'CREATE TABLE "Event" ("id" INTEGER PRIMARY KEY);' 'CLUSTER "Event" USING "Event_pkey";'; then
+	expect_declared cluster prefer-repack Event
+	expect_rewrite cluster Event yes
+	record prefer-repack cluster Event no "CLUSTER"
+fi
+
+# --- statement_timeout in Prisma's one-query file (require-statement-timeout's help) -----------
+# psql -c sends the string as one simple query, as Prisma sends migration.sql:
+# a SET statement_timeout in it cancels a later statement of the same string,
+# and the timeout counts per statement (PostgreSQL 13+), not for the whole string.
+if db=$(createdb lt_timeout); then
+	psql -X -At -d "$db" -c "SET statement_timeout = '300ms'; SELECT pg_sleep(0.2); SELECT pg_sleep(0.2); SELECT pg_sleep(2);" \
+		>"$WORK/timeout.out" 2>&1
+	expect_has "a SET statement_timeout earlier in the file cancels a later statement" "$WORK/timeout.out" \
+		"canceling statement due to statement timeout"
+	psql -X -At -d "$db" -c "SET statement_timeout = '300ms'; SELECT pg_sleep(0.2); SELECT pg_sleep(0.2); SELECT 'survived';" \
+		>"$WORK/timeout2.out" 2>&1
+	expect_has "statement_timeout counts per statement of the file, not for the whole file" "$WORK/timeout2.out" survived
+else
+	not_ok "create the statement_timeout database"
+fi
+
+# --- what PostgreSQL took, against src/lint/lock_truth.tsv ---------------------------------------
+if [ -n "${LOCKS_UPDATE:-}" ]; then
+	{
+		grep '^#' "$TRUTH"
+		cat "$WORK/truth.tsv"
+	} >"$WORK/truth.new" && mv "$WORK/truth.new" "$TRUTH"
+	echo "# LOCKS_UPDATE: wrote $TRUTH; rebuild, regenerate docs/rules.md and run again"
+elif grep -v '^#' "$TRUTH" | diff - "$WORK/truth.tsv" >"$WORK/truth.diff"; then
+	ok "PostgreSQL $PG_MAJOR took the locks src/lint/lock_truth.tsv records ($(wc -l <"$WORK/truth.tsv") rows)"
+else
+	not_ok "PostgreSQL $PG_MAJOR took other locks than src/lint/lock_truth.tsv records (< file, > measured; LOCKS_UPDATE=1 rewrites it):"
+	show "$WORK/truth.diff"
 fi
 
 finish

@@ -4,7 +4,8 @@
 # how it is written, and two reports never share a path:
 #   - a character device is written in place (as root, --report
 #     json=/dev/null used to turn /dev/null into a regular file);
-#   - a FIFO is written in place: its reader gets the report;
+#   - a FIFO is written in place: its reader gets the report; with no
+#     reader within 10 s, the write fails, named (exit 3), never a hang;
 #   - a path under /dev or /proc (/dev/stdout, /dev/fd/N) is opened and
 #     appended to, never replaced (stdout redirected to a file keeps what
 #     was printed), and never created;
@@ -13,7 +14,8 @@
 #   - a regular file or a new path: temp file + rename, as before;
 #   - two formats to one path from flags (--report json=X --report
 #     sarif=X), or a flag and the policy's reports:, by name or through a
-#     symlink or ./: a usage error (exit 2), nothing written.
+#     symlink or ./: a usage error (exit 2), nothing written; so is
+#     plan's or deploy's --checklist PATH on a report's path.
 #
 # Usage: tests/integration/report-paths.sh   (PRISMA_GATE=path/to/prisma-gate)
 
@@ -86,6 +88,24 @@ READER=
 expect "FIFO: still a FIFO" yes "$([ -p fifo ] && echo yes || echo no)"
 expect_has "FIFO: the reader got the JSON report" fifo.got '"format_version": 1'
 
+# a FIFO nobody reads: the gate waits 10 s for a reader, then says so (exit 3)
+# rather than hanging the job for ever; a reader that comes late gets it
+mkfifo lonely
+START=$(date +%s)
+timeout 60 "$GATE" lint a.sql --report json=lonely >lonely.out 2>lonely.err
+RC=$?
+expect "a FIFO nobody reads: exit 3, not a hang" 3 "$RC"
+expect_has "... named" lonely.err "cannot write 'lonely': no process opened the FIFO for reading within 10 s"
+expect "... within 10-20 s" yes "$(t=$(($(date +%s) - START)); [ "$t" -ge 9 ] && [ "$t" -le 20 ] && echo yes || echo "no ($t s)")"
+expect "... still a FIFO" yes "$([ -p lonely ] && echo yes || echo no)"
+(sleep 2 && timeout 20 cat lonely >late.got) &
+READER=$!
+lint_to late --report json=lonely
+expect "a FIFO whose reader comes 2 s late: exit 0" 0 "$RC"
+wait "$READER"
+READER=
+expect_has "... the reader got the JSON report" late.got '"format_version": 1'
+
 # --- symlinks ------------------------------------------------------------------------
 mkdir reports
 printf 'old\n' >reports/target.json
@@ -135,6 +155,22 @@ expect "the policy's json: X plus --report sarif=X: usage error" 2 "$RC"
 expect "... nothing written" no "$([ -e gate.json ] && echo yes || echo no)"
 lint_to polcmd --report sarif='{command}.json' --report junit=lint.json
 expect "--report sarif={command}.json and junit=lint.json under lint: usage error" 2 "$RC"
+# --checklist PATH (and --report checklist=PATH) is an output file too: the
+# check is made before plan connects (nothing listens on port 1)
+printf 'keep\n' >C
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --checklist C --report json=C \
+	>cl.out 2>cl.err
+expect "plan --checklist C --report json=C: usage error" 2 "$?"
+expect_has "... names both" cl.err "the deployment checklist ('C') and the json report ('C') would be written to one file"
+expect "... C untouched" keep "$(head -c 20 C)"
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --report checklist=./C --report sarif=C \
+	>cl2.out 2>cl2.err
+expect "plan --report checklist=./C --report sarif=C: usage error" 2 "$?"
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --checklist gate.json >cl3.out 2>cl3.err
+expect "plan --checklist X with the policy's json: X: usage error" 2 "$?"
+DATABASE_URL=postgresql://u:pw@127.0.0.1:1/db "$GATE" plan --checklist C2 --report json=C3 \
+	>cl4.out 2>cl4.err
+expect "plan --checklist and a report on two paths: not a usage error (no database: 3)" 3 "$?"
 lint_to override --report json=gate.json
 expect "a flag overriding the policy's json with its own path: fine" 0 "$RC"
 lint_to two --report json=a.json --report json=b.json

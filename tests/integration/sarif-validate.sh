@@ -71,6 +71,12 @@ is_valid() {
 		echo "    tool.driver.informationUri is missing"
 		bad=1
 	fi
+	# SARIF2017: a location without a region (GitHub code scanning requires
+	# region.startLine): a whole-file result says line 1
+	if grep -q ': warning SARIF2017:' "$log"; then
+		echo "    a result's physicalLocation has no region"
+		bad=1
+	fi
 	# error-level results, failed invocations, error notifications
 	node -e '
 		const log = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -147,6 +153,24 @@ gate sql/2810-prisma-warning-matched lint --format sarif tests/golden/sql/2810-p
 gate cli/data/mixed.sql lint --format sarif tests/golden/cli/data/mixed.sql
 gate sql/2814-syntax-error-crlf-utf8 lint --format sarif tests/golden/sql/2814-syntax-error-crlf-utf8.sql
 gate sql/whole-dir lint --format sarif tests/golden/sql
+
+# check's repository findings name a file but no line (an edited migration,
+# a schema change without a migration, a missing migration_lock.toml)
+R=$W/repo
+mkdir -p "$R/prisma/migrations/20240101000000_init"
+printf 'CREATE TABLE "T" ("id" BIGINT);\n' >"$R/prisma/migrations/20240101000000_init/migration.sql"
+printf 'provider = "postgresql"\n' >"$R/prisma/migrations/migration_lock.toml"
+printf 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel T {\n  id BigInt @id\n}\n' \
+	>"$R/prisma/schema.prisma"
+(
+	cd "$R" && git init -q && git add -A &&
+		git -c user.email=t@t -c user.name=t commit -qm init && git checkout -qb change &&
+		printf -- '-- edited\n' >>prisma/migrations/20240101000000_init/migration.sql &&
+		rm prisma/migrations/migration_lock.toml &&
+		printf 'model U {\n  id BigInt @id\n}\n' >>prisma/schema.prisma && git add -A &&
+		git -c user.email=t@t -c user.name=t commit -qm change
+) >/dev/null 2>&1
+gate check/whole-file-results -C "$R" check --base HEAD~1 --format sarif
 
 # every report golden case that writes SARIF, re-run as recorded in its .cmd
 for cmd in tests/golden/report/*.cmd; do

@@ -8,8 +8,9 @@
 # GITHUB_ACTIONS=true only ::add-mask:: lines may hold any part of it,
 # and the userinfo and the password are registered as masks on their own.
 #
-# Runs status, plan, deploy, detect, check and health with every report
-# format, GITHUB_ACTIONS=true, $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT;
+# Runs status, plan, deploy, detect, check, drift and health with every report
+# format (approve: it writes none), GITHUB_ACTIONS=true,
+# $GITHUB_STEP_SUMMARY and $GITHUB_OUTPUT;
 # then a real PostgreSQL role whose password holds "/?#;" (percent-encoded
 # in the URL that works, raw in one that does not).
 #
@@ -77,9 +78,9 @@ for pw in 'Hq7Lw2/Zx9Kc' 'Hq7Lw2?Zx9Kc' 'Hq7Lw2#Zx9Kc' 'Hq7Lw2;Zx9Kc/' 'Hq7Lw2/x
 	i=$((i + 1))
 	url="postgresql://Uv3Nm8:$pw@db.example.com:5432/app?schema=public"
 	export DATABASE_URL=$url SHADOW_DATABASE_URL=$url
-	for cmd in status plan deploy detect check; do
+	for cmd in status plan deploy detect check drift; do
 		ghrun "$cmd$i" "$cmd"
-		if [ "$cmd" = status ] || [ "$cmd" = plan ] || [ "$cmd" = deploy ]; then
+		if [ "$cmd" = status ] || [ "$cmd" = plan ] || [ "$cmd" = deploy ] || [ "$cmd" = drift ]; then
 			expect "$cmd, password $i: a usage error" 2 "$RC"
 			expect_has "$cmd, password $i: says how to fix it" "$W/$cmd$i.err" "percent-encode them"
 		fi
@@ -87,6 +88,14 @@ for pw in 'Hq7Lw2/Zx9Kc' 'Hq7Lw2?Zx9Kc' 'Hq7Lw2#Zx9Kc' 'Hq7Lw2;Zx9Kc/' 'Hq7Lw2/x
 		has_mask "$cmd$i" "Uv3Nm8:$pw"
 		has_mask "$cmd$i" "$pw"
 	done
+	# approve writes no report: its stderr, stdout, step summary and outputs
+	: >"$W/approve$i.summary"
+	: >"$W/approve$i.output"
+	GITHUB_ACTIONS=true GITHUB_WORKSPACE=$R GITHUB_STEP_SUMMARY=$W/approve$i.summary \
+		GITHUB_OUTPUT=$W/approve$i.output "$GATE" approve >"$W/approve$i.out" 2>"$W/approve$i.err"
+	expect "approve, password $i: a usage error" 2 "$?"
+	expect_has "approve, password $i: says how to fix it" "$W/approve$i.err" "percent-encode them"
+	leak_free "approve$i" Hq7Lw2 Zx9Kc Uv3Nm8
 	unset DATABASE_URL SHADOW_DATABASE_URL
 	# detect reads every *DATABASE_URL variable: each is masked
 	REPLICA_DATABASE_URL=$url ghrun "detect-replica$i" detect

@@ -522,7 +522,7 @@ static void test_alter_forms(void **state)
     a = st->cmds;
     assert_int_equal(a[0].location, off(sql, "ADD COLUMN"));
     assert_int_equal(a[0].coldef->default_vol, GATE_VOL_VOLATILE);
-    expect_str(a[0].coldef->default_func, "f");
+    expect_str(a[0].coldef->default_func, "f(1, 2)");
     assert_int_equal(a[1].location, off(sql, "ALTER COLUMN b"));
     expect_str(a[1].newtype.name, "numeric");
     assert_int_equal(a[1].newtype.typmods[0], 10);
@@ -693,20 +693,21 @@ static void test_default_volatility(void **state)
         {"(now() AT TIME ZONE 'utc')", GATE_VOL_STABLE, NULL},
         {"now() + interval '1 day'", GATE_VOL_STABLE, NULL},
         {"coalesce(NULL, now())", GATE_VOL_STABLE, NULL},
-        {"random()", GATE_VOL_VOLATILE, "random"},
-        {"gen_random_uuid()", GATE_VOL_VOLATILE, "gen_random_uuid"},
-        {"gen_random_uuid()::text", GATE_VOL_VOLATILE, "gen_random_uuid"},
-        {"uuid_generate_v4()", GATE_VOL_VOLATILE, "uuid_generate_v4"},
-        {"public.uuid_generate_v1()", GATE_VOL_VOLATILE, "uuid_generate_v1"},
-        {"clock_timestamp()", GATE_VOL_VOLATILE, "clock_timestamp"},
-        {"timeofday()", GATE_VOL_VOLATILE, "timeofday"},
-        {"nextval('t_id_seq'::regclass)", GATE_VOL_VOLATILE, "nextval"},
-        {"txid_current()", GATE_VOL_VOLATILE, "txid_current"},
-        {"my_default()", GATE_VOL_VOLATILE, "my_default"},
-        {"app.lower('x')", GATE_VOL_VOLATILE, "lower"},
-        {"lower(gen_random_uuid()::text)", GATE_VOL_VOLATILE, "gen_random_uuid"},
-        {"(random() * 10)::int", GATE_VOL_VOLATILE, "random"},
-        {"CASE WHEN random() > 0.5 THEN 1 ELSE 0 END", GATE_VOL_VOLATILE, "random"},
+        {"random()", GATE_VOL_VOLATILE, "random()"},
+        {"gen_random_uuid()", GATE_VOL_VOLATILE, "gen_random_uuid()"},
+        {"gen_random_uuid()::text", GATE_VOL_VOLATILE, "gen_random_uuid()"},
+        {"uuid_generate_v4()", GATE_VOL_VOLATILE, "uuid_generate_v4()"},
+        {"public.uuid_generate_v1()", GATE_VOL_VOLATILE, "public.uuid_generate_v1()"},
+        {"clock_timestamp()", GATE_VOL_VOLATILE, "clock_timestamp()"},
+        {"timeofday()", GATE_VOL_VOLATILE, "timeofday()"},
+        {"nextval('t_id_seq'::regclass)", GATE_VOL_VOLATILE, "nextval('t_id_seq'::regclass)"},
+        {"txid_current()", GATE_VOL_VOLATILE, "txid_current()"},
+        {"my_default()", GATE_VOL_VOLATILE, "my_default()"},
+        {"app.lower('x')", GATE_VOL_VOLATILE, "app.lower('x')"},
+        {"now(123)", GATE_VOL_VOLATILE, "now(123)"},
+        {"lower(gen_random_uuid()::text)", GATE_VOL_VOLATILE, "gen_random_uuid()"},
+        {"(random() * 10)::int", GATE_VOL_VOLATILE, "random()"},
+        {"CASE WHEN random() > 0.5 THEN 1 ELSE 0 END", GATE_VOL_VOLATILE, "random()"},
     };
 
     (void)state;

@@ -251,6 +251,7 @@ static const struct gate_rule r_alter_domain = {
     .id = "ban-alter-domain-with-add-constraint",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "SHARE",
     .summary = "ALTER DOMAIN ... ADD CONSTRAINT without NOT VALID",
     .why = "ALTER DOMAIN ... ADD CONSTRAINT checks every column of every table that uses the "
            "domain, scanning each of those tables while holding a lock that blocks its writes. "
@@ -286,6 +287,7 @@ static const struct gate_rule r_repack = {
     .id = "prefer-repack",
     .risk = GATE_RISK_HIGH,
     .category = GATE_CAT_REWRITE,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "VACUUM FULL or CLUSTER on an existing table",
     .why = "VACUUM FULL and CLUSTER rewrite the whole table and all its indexes while holding an "
            "ACCESS EXCLUSIVE lock: no reads or writes until the copy is done, which grows with "
@@ -302,6 +304,7 @@ static const struct gate_rule r_refresh = {
     .id = "require-concurrent-refresh",
     .risk = GATE_RISK_MEDIUM,
     .category = GATE_CAT_LOCK,
+    .lock = "ACCESS EXCLUSIVE",
     .summary = "REFRESH MATERIALIZED VIEW without CONCURRENTLY",
     .why = "REFRESH MATERIALIZED VIEW runs the view's query while holding an ACCESS EXCLUSIVE "
            "lock on the view: every SELECT from it waits until the refresh is done. REFRESH "

@@ -705,18 +705,18 @@ static void add_column(struct gate_lint_ctx *ctx, const struct gate_stmt *st, in
         return;
     }
     if (cd->has_default && cd->default_vol == GATE_VOL_VOLATILE) {
-        const char *fn = cd->default_func ? cd->default_func : "a volatile function";
+        const char *fn = cd->default_func ? cd->default_func : "a volatile expression";
 
         f = gate_lint_emit(ctx, &adding_field_with_default, idx, off, st->rel.name,
-                           "adding column \"%s\" to %s with a volatile default (%s%s) evaluates "
+                           "adding column \"%s\" to %s with a volatile default (%s) evaluates "
                            "it for every existing row: the table is rewritten under ACCESS "
                            "EXCLUSIVE",
-                           cd->name, tn, fn, cd->default_func ? "()" : "");
+                           cd->name, tn, fn);
         gate_lint_help(ctx, f,
                        "ALTER TABLE %s ADD COLUMN \"%s\" %s; then ALTER TABLE %s ALTER COLUMN "
-                       "\"%s\" SET DEFAULT %s%s (new rows only), and backfill existing rows in "
+                       "\"%s\" SET DEFAULT %s (new rows only), and backfill existing rows in "
                        "batches",
-                       tn, cd->name, ty, tn, cd->name, fn, cd->default_func ? "()" : "");
+                       tn, cd->name, ty, tn, cd->name, cd->default_func ? fn : "...");
     }
 }
 

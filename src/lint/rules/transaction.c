@@ -7,8 +7,9 @@
  * transaction block fail unless they are the file's only statement; a new
  * enum value cannot be used in the block that adds it; a COMMIT makes the
  * file non-atomic; an unclosed BEGIN never commits; a ROLLBACK silently
- * discards work; and a missing lock_timeout lets one blocked DDL stall
- * every query on the table.
+ * discards work; a missing lock_timeout lets one blocked DDL stall
+ * every query on the table; and a missing statement_timeout lets one long
+ * statement hold every lock the file took for as long as it runs.
  */
 #include "gate/compat.h"
 #include "gate/rules.h"
@@ -144,6 +145,8 @@ static const struct gate_rule r_lock_timeout = {
     .id = "require-lock-timeout",
     .risk = GATE_RISK_NONE,
     .category = GATE_CAT_LOCK,
+    .lock_note = "the rule reports the first statement of the file that waits for a lock on an "
+                 "existing table, whichever mode that statement takes",
     .summary = "lock-taking DDL on an existing table without SET lock_timeout",
     .why = "DDL waits for its lock as long as it takes: behind a long-running query or an idle "
            "transaction, an ALTER TABLE waiting for ACCESS EXCLUSIVE makes every later query on "
@@ -160,16 +163,48 @@ static const struct gate_rule r_lock_timeout = {
     .example_good = "SET lock_timeout = '5s';\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;",
 };
 
+static const struct gate_rule r_statement_timeout = {
+    .id = "require-statement-timeout",
+    .risk = GATE_RISK_NONE,
+    .category = GATE_CAT_LOCK,
+    .lock_note = "the rule reports a long statement, whichever lock it takes; the timeout bounds "
+                 "how long that lock and every earlier one of the file are held",
+    .summary = "a long statement on an existing table (backfill, index build, validation) without "
+               "SET statement_timeout",
+    .why = "A backfill UPDATE, DELETE or INSERT ... SELECT, an index build, a constraint "
+           "validation or a table rewrite on a table that already has rows runs as long as the "
+           "table and the plan make it, and Prisma runs the whole migration.sql as one "
+           "transaction: every lock the file took so far is held until that statement ends. "
+           "Without statement_timeout nothing stops a statement that takes far longer than it did "
+           "on a small staging table; with it the statement is cancelled, the migration fails "
+           "cleanly (one transaction) and can be run again in a quiet window. PostgreSQL 13 and "
+           "later apply the timeout to each statement of the file separately. Reported once per "
+           "file, at the first such statement; statements on tables created earlier in the file, "
+           "a few rows changed by primary key, and files holding only a concurrent command (which "
+           "may contain nothing else) are not reported. A timeout set for the migration role "
+           "cannot be seen in the file: suppress the finding file-wide with that reason.",
+    .help = "start migration.sql with SET statement_timeout = '15min'; (long enough for the "
+            "largest table), or set it for the role Prisma migrates with: ALTER ROLE migrator SET "
+            "statement_timeout = '15min';",
+    .example_bad = "UPDATE \"Invoice\" SET \"status\" = 'PAID' WHERE \"paidAt\" IS NOT NULL;",
+    .example_good = "SET statement_timeout = '15min';\nUPDATE \"Invoice\" SET \"status\" = 'PAID' "
+                    "WHERE \"paidAt\" IS NOT NULL;",
+};
+
 static const struct gate_rule *const rules[] = {
-    &r_concurrent, &r_enum, &r_non_atomic, &r_uncommitted, &r_nesting, &r_rollback, &r_lock_timeout,
+    &r_concurrent, &r_enum,     &r_non_atomic,   &r_uncommitted,
+    &r_nesting,    &r_rollback, &r_lock_timeout, &r_statement_timeout,
 };
 
 /* Per-file state (gate_lint_state: fresh for every file). */
 struct file_state {
     bool lock_timeout_reported;
+    bool statement_timeout_reported;
     bool built;
-    int *open_before;             /* per statement: the BEGIN open before it, or -1 */
-    signed char *lock_timeout_on; /* per statement: 1 in force, 0 not, -1 ask the slow scan */
+    int *open_before; /* per statement: the BEGIN open before it, or -1 */
+    /* per statement: 1 in force, 0 not, -1 ask the slow scan */
+    signed char *lock_timeout_on;
+    signed char *statement_timeout_on;
 };
 
 static struct file_state *state(struct gate_lint_ctx *ctx)
@@ -526,7 +561,7 @@ static void check_tx_control(struct gate_lint_ctx *ctx, const struct gate_stmt *
 
 /* ---- require-lock-timeout ------------------------------------------------------ */
 
-static bool lock_timeout_disabled(const char *v)
+static bool timeout_disabled(const char *v)
 {
     if (!v)
         return true;
@@ -540,24 +575,27 @@ static bool lock_timeout_disabled(const char *v)
     return !(*v >= '1' && *v <= '9');
 }
 
-/* The lock_timeout state after SET statement s (count_local: a SET LOCAL of the same block). */
-static bool lock_timeout_after(bool on, const struct gate_stmt *s, bool count_local)
+/*
+ * Whether the timeout setting name (lock_timeout, statement_timeout) is in
+ * force after SET statement s (count_local: a SET LOCAL of the same block).
+ */
+static bool timeout_after(bool on, const struct gate_stmt *s, const char *name, bool count_local)
 {
     if (s->depth > 0 || s->kind != GATE_STMT_SET)
         return on;
     if (s->reset && (!s->set_name || !strcmp(s->set_name, "all")))
         return false; /* RESET ALL */
-    if (!gate_rules_str_eq(s->set_name, "lock_timeout"))
+    if (!gate_rules_str_eq(s->set_name, name))
         return on;
     if (s->reset)
         return false;
     if (s->set_local && !count_local)
         return on;
-    return !lock_timeout_disabled(s->set_value);
+    return !timeout_disabled(s->set_value);
 }
 
 /* The same, by a scan of the statements before idx. */
-static bool lock_timeout_scan(struct gate_lint_ctx *ctx, int idx)
+static bool timeout_scan(struct gate_lint_ctx *ctx, int idx, const char *name)
 {
     const struct gate_stmt *all;
     int n;
@@ -565,14 +603,15 @@ static bool lock_timeout_scan(struct gate_lint_ctx *ctx, int idx)
 
     all = gate_lint_stmts(ctx, &n);
     for (int j = 0; j < idx && j < n; j++)
-        on = lock_timeout_after(on, &all[j], gate_lint_block(ctx, j) == gate_lint_block(ctx, idx));
+        on = timeout_after(on, &all[j], name, gate_lint_block(ctx, j) == gate_lint_block(ctx, idx));
     return on;
 }
 
 /*
  * The file's prefix facts, built once: the BEGIN open before each
- * statement, and whether lock_timeout is in force for it (a running
- * state without the SET LOCALs, and one with those of the current block).
+ * statement, and whether lock_timeout and statement_timeout are in force
+ * for it (a running state without the SET LOCALs, and one with those of
+ * the current block).
  */
 static struct file_state *file_facts(struct gate_lint_ctx *ctx)
 {
@@ -580,8 +619,9 @@ static struct file_state *file_facts(struct gate_lint_ctx *ctx)
     const struct gate_stmt *all;
     int n;
     int open = -1;
-    bool global = false;
-    bool cur = false;
+    bool global[2] = {false, false};
+    bool cur[2] = {false, false};
+    static const char *const names[2] = {"lock_timeout", "statement_timeout"};
     int cur_block = 0;
 
     if (fs->built)
@@ -590,18 +630,23 @@ static struct file_state *file_facts(struct gate_lint_ctx *ctx)
     all = gate_lint_stmts(ctx, &n);
     fs->open_before = gate_lint_scratch(ctx, sizeof(int) * (size_t)(n + 1));
     fs->lock_timeout_on = gate_lint_scratch(ctx, (size_t)(n + 1));
+    fs->statement_timeout_on = gate_lint_scratch(ctx, (size_t)(n + 1));
     for (int i = 0; i < n; i++) {
         const struct gate_stmt *s = &all[i];
         int b = gate_lint_block(ctx, i);
 
         fs->open_before[i] = open;
         if (b != cur_block && s->depth == 0) {
-            cur = global; /* a new block: no SET LOCAL of it yet */
+            cur[0] = global[0]; /* a new block: no SET LOCAL of it yet */
+            cur[1] = global[1];
             cur_block = b;
         }
-        fs->lock_timeout_on[i] = (signed char)(b != cur_block ? -1 : cur);
-        global = lock_timeout_after(global, s, false);
-        cur = lock_timeout_after(cur, s, true);
+        fs->lock_timeout_on[i] = (signed char)(b != cur_block ? -1 : cur[0]);
+        fs->statement_timeout_on[i] = (signed char)(b != cur_block ? -1 : cur[1]);
+        for (int k = 0; k < 2; k++) {
+            global[k] = timeout_after(global[k], s, names[k], false);
+            cur[k] = timeout_after(cur[k], s, names[k], true);
+        }
         if (s->depth > 0)
             continue;
         if (is_tx(s, GATE_TX_BEGIN) && open < 0)
@@ -611,6 +656,7 @@ static struct file_state *file_facts(struct gate_lint_ctx *ctx)
     }
     fs->open_before[n] = open;
     fs->lock_timeout_on[n] = -1;
+    fs->statement_timeout_on[n] = -1;
     return fs;
 }
 
@@ -628,7 +674,18 @@ static bool lock_timeout_in_force(struct gate_lint_ctx *ctx, int idx)
         return false;
     (void)gate_lint_stmts(ctx, &n);
     on = idx >= 0 && idx < n ? file_facts(ctx)->lock_timeout_on[idx] : -1;
-    return on < 0 ? lock_timeout_scan(ctx, idx) : on > 0;
+    return on < 0 ? timeout_scan(ctx, idx, "lock_timeout") : on > 0;
+}
+
+/* The same for statement_timeout (from the same prefix facts). */
+static bool statement_timeout_in_force(struct gate_lint_ctx *ctx, int idx)
+{
+    int n;
+    signed char on;
+
+    (void)gate_lint_stmts(ctx, &n);
+    on = idx >= 0 && idx < n ? file_facts(ctx)->statement_timeout_on[idx] : -1;
+    return on < 0 ? timeout_scan(ctx, idx, "statement_timeout") : on > 0;
 }
 
 /* A table not created in this file, or NULL name. */
@@ -818,6 +875,76 @@ static void check_lock_timeout(struct gate_lint_ctx *ctx, const struct gate_stmt
                        "that honour it)");
 }
 
+/* ---- require-statement-timeout -------------------------------------------------- */
+
+/*
+ * Statement st runs for as long as an existing table makes it: the
+ * held-lock model's work (backfills, index builds, validations), the
+ * constraints ALTER TABLE checks or indexes as it adds them, SET
+ * [UN]LOGGED, CLUSTER and REFRESH MATERIALIZED VIEW. (SET NOT NULL is
+ * left out: a validated CHECK makes it skip its scan.)
+ */
+static bool long_statement(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx,
+                           struct gate_qname *table, const char **what)
+{
+    if (gate_lint_long_work(ctx, st, table, what))
+        return true;
+    if (st->depth > 0 || !existing(ctx, &st->rel, idx))
+        return false;
+    *table = st->rel;
+    switch (st->kind) {
+    case GATE_STMT_ALTER_TABLE:
+        for (int i = 0; i < st->ncmds; i++) {
+            const struct gate_alter_cmd *c = &st->cmds[i];
+
+            if (c->kind == GATE_ALTER_SET_LOGGED || c->kind == GATE_ALTER_SET_UNLOGGED) {
+                *what = "table rewrite";
+                return true;
+            }
+            if (c->kind == GATE_ALTER_ADD_CONSTRAINT && c->cons && !c->cons->not_valid &&
+                (c->cons->kind == GATE_CONS_CHECK || c->cons->kind == GATE_CONS_UNIQUE ||
+                 c->cons->kind == GATE_CONS_PRIMARY || c->cons->kind == GATE_CONS_EXCLUSION)) {
+                *what = c->cons->kind == GATE_CONS_CHECK ? "CHECK validation scan" : "index build";
+                return true;
+            }
+        }
+        return false;
+    case GATE_STMT_CLUSTER:
+        *what = "CLUSTER";
+        return true;
+    case GATE_STMT_REFRESH_MATVIEW:
+        *what = "REFRESH MATERIALIZED VIEW";
+        return !st->concurrent;
+    default:
+        return false;
+    }
+}
+
+static void check_statement_timeout(struct gate_lint_ctx *ctx, const struct gate_stmt *st, int idx)
+{
+    struct gate_qname q = {0};
+    const char *what = "";
+    const char *name;
+    struct gate_finding *f;
+
+    if (state(ctx)->statement_timeout_reported || !long_statement(ctx, st, idx, &q, &what) ||
+        statement_timeout_in_force(ctx, idx))
+        return;
+    state(ctx)->statement_timeout_reported = true;
+    name = gate_lint_qname(ctx, &q);
+    f = gate_lint_emit(ctx, &r_statement_timeout, idx, st->location, q.name,
+                       "%s on %s runs with no statement_timeout set: how long it takes grows "
+                       "with the data, and every lock the migration holds stays held until it "
+                       "ends",
+                       what, name);
+    if (f)
+        gate_lint_help(ctx, f,
+                       "start migration.sql with SET statement_timeout = '15min'; (long enough "
+                       "for the largest table) so a statement that runs away is cancelled and "
+                       "the migration fails cleanly; or set it once for the role Prisma migrates "
+                       "with (ALTER ROLE migrator SET statement_timeout = '15min';)");
+}
+
 /* ---- non-atomic-migration -------------------------------------------------------- */
 
 static void check_non_atomic(struct gate_lint_ctx *ctx)
@@ -877,6 +1004,7 @@ static void transaction_stmt(struct gate_lint_ctx *ctx, const struct gate_stmt *
     if (st->depth == 0 && st->kind == GATE_STMT_TRANSACTION)
         check_tx_control(ctx, st, idx);
     check_lock_timeout(ctx, st, idx);
+    check_statement_timeout(ctx, st, idx);
 }
 
 static void transaction_end(struct gate_lint_ctx *ctx)
