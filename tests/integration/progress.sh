@@ -133,8 +133,8 @@ f=$(grep -n '^::stop-commands::' "$WORK/G.err" | cut -d: -f1 | head -n 1)
 tok=$(sed -n 's/^::stop-commands::\(ghadelimiter_[0-9a-f]\{32\}\)$/\1/p' "$WORK/G.err" | head -n 1)
 e=$(grep -n "^::$tok::\$" "$WORK/G.err" | cut -d: -f1 | head -n 1)
 c=$(awk -v e="${e:-0}" 'NR > e && /^::endgroup::$/ { print NR; exit }' "$WORK/G.err")
-check "G: ::group:: opens before the fence" [ -n "$g" ] && [ -n "$f" ] && [ "$g" -lt "$f" ]
-check "G: ::endgroup:: comes after the fence's end" [ -n "$e" ] && [ -n "$c" ] && [ "$e" -lt "$c" ]
+check "G: ::group:: opens before the fence" test "${g:-0}" -gt 0 -a "${f:-0}" -gt "${g:-0}"
+check "G: ::endgroup:: comes after the fence's end" test "${e:-0}" -gt 0 -a "${c:-0}" -gt "${e:-0}"
 check "G: Prisma's output is inside the group" \
 	awk -v g="${g:-0}" -v c="${c:-0}" 'NR > g && NR < c && /migrations found|successfully applied|Applying migration/ { ok = 1 } END { exit !ok }' "$WORK/G.err"
 expect_has "G: the health checks are a group" "$WORK/G.err" "::group::health checks (1)"
