@@ -181,6 +181,8 @@ static int finish_run(const struct gate_cli *cli, struct gate_run *run, int rc, 
         rc = GATE_EXIT_UNAVAILABLE;
     set_status(run, rc);
     gate_run_sort_findings(run);
+    if (cli->format == GATE_FORMAT_JSON)
+        run->json_report = "-"; /* a JSON report file (gate_reports_write) is named instead */
     ok = gate_reports_write(run, cli->pol, cli->reports, (size_t)cli->nreports, cli->checklist,
                             &written, &nwritten);
     if (!ok) {

@@ -5,7 +5,9 @@
  * values it quotes (paths, migration names, database values, error
  * texts) cannot start another one or a workflow command. A child's
  * output (gate_msg_stream_*) is cleaned line by line and, under GitHub
- * Actions, fenced off: ::stop-commands::TOKEN ... ::TOKEN::.
+ * Actions, fenced off: ::stop-commands::TOKEN ... ::TOKEN::. Progress
+ * (progress.c) draws here too: a terminal's status line, which any other
+ * write clears first, and GitHub's ::group:: / ::endgroup:: lines.
  */
 #include "gate/compat.h"
 #include "gate/msg.h"
@@ -17,20 +19,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 static enum gate_msg_level msg_level = GATE_MSG_NORMAL;
+static bool status_shown;  /* a status line is on the terminal (gate_msg_status) */
+static bool at_bol = true; /* the last byte written to stderr ends a line */
 
 void gate_msg_set_level(enum gate_msg_level level)
 {
     msg_level = level;
 }
 
+enum gate_msg_level gate_msg_level(void)
+{
+    return msg_level;
+}
+
+/* Every write: a status line is erased first, so text never lands behind it. */
+static void write_err(const char *data, size_t len)
+{
+    if (status_shown) {
+        (void)fwrite("\r\033[K", 1, 4, stderr);
+        status_shown = false;
+    }
+    if (len) {
+        (void)fwrite(data, 1, len, stderr);
+        at_bol = data[len - 1] == '\n';
+    }
+    (void)fflush(stderr);
+}
+
 static void put(const struct gate_buf *b)
 {
-    if (b->len)
-        (void)fwrite(b->data, 1, b->len, stderr);
-    (void)fflush(stderr);
+    write_err(b->data, b->len);
 }
 
 GATE_PRINTF(2, 0)
@@ -115,8 +137,7 @@ void gate_verbosef(const char *fmt, ...)
 
 void gate_msg_raw(const char *data, size_t len)
 {
-    (void)fwrite(data, 1, len, stderr);
-    (void)fflush(stderr);
+    write_err(data, len);
 }
 
 void gate_msg_text(const char *data, size_t len)
@@ -183,4 +204,60 @@ void gate_msg_stream_end(struct gate_msg_stream *s)
         gate_buf_printf(&b, "::%s::\n", s->token);
     put(&b);
     gate_buf_release(&b);
+}
+
+/* ---- progress ---------------------------------------------------------------- */
+
+static size_t term_width(void)
+{
+    struct winsize ws;
+
+    if (!ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
+}
+
+void gate_msg_status(const char *text)
+{
+    struct gate_buf b = {0};
+    size_t width = term_width() - 1, cols = 0, i;
+
+    if (!at_bol)
+        return; /* a child's line is not finished: the next update draws */
+    gate_buf_adds(&b, "\r");
+    gate_safe_text(&b, text, strlen(text), GATE_SAFE_SPACES);
+    /* one terminal line: cut at the width (a wrapped line cannot be redrawn) */
+    for (i = 1; i < b.len; i++) {
+        if (((unsigned char)b.data[i] & 0xC0) != 0x80 && cols++ == width)
+            break;
+    }
+    b.len = i;
+    gate_buf_adds(&b, "\033[K");
+    (void)fwrite(b.data, 1, b.len, stderr);
+    (void)fflush(stderr);
+    status_shown = true;
+    gate_buf_release(&b);
+}
+
+void gate_msg_status_clear(void)
+{
+    write_err(NULL, 0);
+}
+
+void gate_msg_group(const char *title)
+{
+    struct gate_buf b = {0};
+
+    gate_buf_adds(&b, "::group::");
+    gate_safe_text(&b, title, strlen(title), GATE_SAFE_SPACES);
+    gate_buf_addc(&b, '\n');
+    put(&b);
+    gate_buf_release(&b);
+}
+
+void gate_msg_group_end(void)
+{
+    static const char end[] = "::endgroup::\n";
+
+    write_err(end, sizeof(end) - 1);
 }

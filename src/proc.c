@@ -192,6 +192,11 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
             wait_ms = (int)(deadline - now);
         if ((eof || drain_until) && (wait_ms < 0 || wait_ms > 50))
             wait_ms = 50; /* output closed, or the group killed: poll for the end */
+        if (o->on_tick) {
+            o->on_tick(o->user);
+            if (wait_ms < 0 || wait_ms > GATE_PROC_TICK_MS)
+                wait_ms = GATE_PROC_TICK_MS;
+        }
         if (!stopping && gate_stop_fd() >= 0) {
             pfd[nfd].fd = gate_stop_fd();
             pfd[nfd].events = POLLIN;

@@ -16,6 +16,7 @@ enum gate_msg_level {
 };
 
 void gate_msg_set_level(enum gate_msg_level level);
+enum gate_msg_level gate_msg_level(void);
 
 /* "prisma-gate: error: ..." */
 void gate_errorf(const char *fmt, ...) GATE_PRINTF(1, 2);
@@ -54,5 +55,19 @@ struct gate_msg_stream {
 void gate_msg_stream_begin(struct gate_msg_stream *s);
 void gate_msg_stream_write(struct gate_msg_stream *s, const char *data, size_t len);
 void gate_msg_stream_end(struct gate_msg_stream *s);
+
+/*
+ * Progress (progress.h decides when): gate_msg_status draws a terminal's
+ * status line, "\r" + the cleaned text cut to the terminal's width +
+ * erase-to-end-of-line, unless the cursor is not at the start of a line
+ * (a child's unfinished line); any later write to stderr erases it first,
+ * gate_msg_status_clear only erases it. gate_msg_group writes GitHub's
+ * "::group::TITLE" (the title cleaned: one line, no workflow command),
+ * gate_msg_group_end "::endgroup::".
+ */
+void gate_msg_status(const char *text);
+void gate_msg_status_clear(void);
+void gate_msg_group(const char *title);
+void gate_msg_group_end(void);
 
 #endif

@@ -29,7 +29,12 @@ struct gate_proc_opts {
     long long timeout_ms;    /* 0: none */
     size_t capture_max;      /* bytes of output kept (the last ones) */
     bool stream;             /* copy the output to stderr as it arrives */
+    /* Optional (progress.h): called at least every GATE_PROC_TICK_MS while the child runs. */
+    void (*on_tick)(void *user);
+    void *user;
 };
+
+#define GATE_PROC_TICK_MS 250
 
 struct gate_proc_result {
     bool started;

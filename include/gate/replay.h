@@ -112,9 +112,14 @@ struct gate_replay_result {
 void gate_replay_result_release(struct gate_replay_result *r);
 
 /* Options of one replay run. */
+struct gate_progress; /* progress.h */
+
 struct gate_replay_opts {
-    long long deadline_ms; /* CLOCK_MONOTONIC milliseconds to stop at (gate_replay_now_ms()
-                              + timeout), 0: none */
+    long long deadline_ms;          /* CLOCK_MONOTONIC milliseconds to stop at (gate_replay_now_ms()
+                                       + timeout), 0: none */
+    struct gate_progress *progress; /* begun by the caller: "LABEL: replaying i/n
+                                       migrations" per migration; NULL: none */
+    const char *label;              /* the command ("drift", "check"); NULL: "replay" */
 };
 
 /* CLOCK_MONOTONIC in milliseconds (for gate_replay_opts.deadline_ms). */

@@ -67,6 +67,14 @@ const char *gate_text_safe(const char *s);
 void gate_md_code(struct gate_buf *out, const char *s);
 
 /*
+ * Append "the JSON report (`PATH`)" naming the JSON report the run writes
+ * (run->json_report; "on stdout" for --format json) and return true;
+ * false (out unchanged) when no JSON report was asked for, so that the
+ * Markdown never points to a report that does not exist.
+ */
+bool gate_md_json_report(const struct gate_run *run, struct gate_buf *out);
+
+/*
  * Append s as inline GitHub-flavoured Markdown text: cleaned, Markdown
  * and HTML specials escaped, newlines as <br>, so a cell of a table or a
  * list item cannot break out of it. At most max bytes of s (0: all).

@@ -91,7 +91,8 @@ enum gate_code gate_reports_check_paths(const struct gate_policy *pol, const cha
  * (also a JUnit report without libxml2) is reported on stderr; returns
  * false when any file could not be written.
  * written/nwritten (malloc'd, paths in run's arena) list what was
- * written, for $GITHUB_OUTPUT.
+ * written, for $GITHUB_OUTPUT. Sets run->json_report to the JSON report
+ * file's path when one is asked for (the Markdown names it).
  */
 bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
                         const struct gate_report_spec *specs, size_t nspecs, const char *checklist,

@@ -289,6 +289,13 @@ struct gate_run {
     /* Where reports' repository-relative paths start (main.c sets them; NULL: unknown). */
     const char *repo_root;   /* absolute repository root */
     const char *repo_prefix; /* the working directory relative to it: "" or "api/" */
+
+    /*
+     * The JSON report this run writes, as the Markdown report and the step
+     * summary point to it: its file's path, "-" for stdout (--format json),
+     * NULL when none was asked for (main.c and report_out.c set it).
+     */
+    const char *json_report;
 };
 
 void gate_run_init(struct gate_run *run, const char *command);

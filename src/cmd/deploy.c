@@ -33,6 +33,7 @@
 #include "gate/project.h"
 #include "gate/prisma_cli.h"
 #include "gate/proc.h"
+#include "gate/progress.h"
 #include "gate/report.h"
 #include "gate/report_out.h"
 #include "gate/stop.h"
@@ -74,10 +75,12 @@ struct deploy {
     char **ids; /* _prisma_migrations row ids before Prisma ran (malloc'd) */
     size_t nids;
     bool ids_read;
-    char appname[64];        /* application_name of Prisma's sessions (PGAPPNAME) */
-    const char *spawn_ts;    /* the server's clock just before Prisma started, NULL */
-    const char *hist_before; /* _prisma_migrations' fingerprint before, NULL: unknown */
-    bool db_gone;            /* the target could not be reached again: do not retry */
+    char appname[64];              /* application_name of Prisma's sessions (PGAPPNAME) */
+    const char *spawn_ts;          /* the server's clock just before Prisma started, NULL */
+    const char *hist_before;       /* _prisma_migrations' fingerprint before, NULL: unknown */
+    bool db_gone;                  /* the target could not be reached again: do not retry */
+    struct gate_progress progress; /* the stage under way (progress.h) */
+    long long polled_ms;           /* when the running migration was last read */
 };
 
 static void guide(struct deploy *dp, const char *fmt, ...) GATE_PRINTF(2, 3);
@@ -117,6 +120,37 @@ static long long mono_ms(void)
 
 /* ------------------------------------------------------------ lock */
 
+/*
+ * "waiting for the gate lock (held by pid N since HH:MM:SS UTC)": who holds
+ * it (pg_locks: a bigint advisory key is classid = high 32 bits, objid =
+ * low 32 bits, objsubid 1) and since when its session started.
+ */
+static const char *lock_holder(struct deploy *dp)
+{
+    struct gate_err err = {0};
+    struct gate_db_result *r = NULL;
+    const char *what = "waiting for the gate lock";
+    char sql[512];
+
+    (void)snprintf(sql, sizeof(sql),
+                   "SELECT l.pid, to_char(a.backend_start AT TIME ZONE 'UTC', 'HH24:MI:SS') "
+                   "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+                   "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+                   "AND l.classid::bigint = %lld AND l.objid::bigint = %lld LIMIT 1",
+                   (GATE_PLAN_LOCK_KEY >> 32) & 0xffffffffLL, GATE_PLAN_LOCK_KEY & 0xffffffffLL);
+    if (!gate_db_exec(dp->db, sql, &r, &err) && r && gate_db_result_rows(r) == 1) {
+        const char *since = gate_db_result_value(r, 0, 1);
+
+        if (!since)
+            since = ""; /* the holder's session is not visible to this role */
+        what = gate_arena_printf(
+            &dp->run->arena, "waiting for the gate lock (held by pid %s%s%s%s)",
+            gate_db_result_value(r, 0, 0), *since ? " since " : "", since, *since ? " UTC" : "");
+    }
+    gate_db_result_free(r);
+    return what;
+}
+
 static enum gate_exit take_lock(struct deploy *dp)
 {
     struct gate_err err = {0};
@@ -125,6 +159,7 @@ static enum gate_exit take_lock(struct deploy *dp)
     long long wait_ms = dp->pol->deploy.timeout_ms > 0 ? dp->pol->deploy.timeout_ms : 600000;
     char sql[256];
     bool got;
+    enum gate_code rc;
 
     (void)snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%lld::bigint)",
                    GATE_PLAN_LOCK_KEY);
@@ -138,20 +173,48 @@ static enum gate_exit take_lock(struct deploy *dp)
         gate_notef("another prisma-gate deploy holds the gate lock on %s:%d/%s; waiting up to "
                    "%lld s (deploy.timeout)",
                    dp->url.host, dp->url.port, dp->url.database, wait_ms / 1000);
-        (void)snprintf(sql, sizeof(sql),
-                       "SET lock_timeout = %lld; SELECT pg_advisory_lock(%lld::bigint); "
-                       "RESET lock_timeout",
-                       wait_ms, GATE_PLAN_LOCK_KEY);
-        r = NULL;
-        gate_db_cancel_on_stop(dp->db); /* a stop signal ends the wait */
-        if (gate_db_exec(dp->db, sql, &r, &err)) {
+        gate_progress_begin(&dp->progress, "waiting for the gate lock");
+        gate_progress_step(&dp->progress, "%s", lock_holder(dp));
+        /*
+         * pg_advisory_lock in slices of at most a second (lock_timeout), so
+         * that the wait shows its progress; a stop signal cancels a slice.
+         */
+        for (;;) {
+            long long slice = t0 + wait_ms - mono_ms();
+            bool timeout;
+
+            if (gate_stop_signal()) {
+                gate_progress_end(&dp->progress, NULL);
+                dp->d->lock_wait_ms = mono_ms() - t0;
+                return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
+            }
+            if (slice > 1000)
+                slice = 1000;
+            if (slice < 1)
+                slice = 1;
+            (void)snprintf(sql, sizeof(sql),
+                           "SET lock_timeout = %lld; SELECT pg_advisory_lock(%lld::bigint); "
+                           "RESET lock_timeout",
+                           slice, GATE_PLAN_LOCK_KEY);
+            r = NULL;
+            gate_err_clear(&err);
+            gate_db_cancel_on_stop(dp->db); /* a stop signal ends the wait */
+            rc = gate_db_exec(dp->db, sql, &r, &err);
             gate_db_cancel_on_stop(NULL);
             gate_db_result_free(r);
+            if (!rc)
+                break;
+            timeout = !strcmp(gate_db_last_sqlstate(dp->db), "55P03");
+            if (timeout && !gate_stop_signal() && mono_ms() - t0 < wait_ms) {
+                gate_progress_tick(&dp->progress);
+                continue;
+            }
+            gate_progress_end(&dp->progress, NULL);
             if (gate_stop_signal()) {
                 dp->d->lock_wait_ms = mono_ms() - t0;
                 return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
             }
-            if (!strcmp(gate_db_last_sqlstate(dp->db), "55P03")) {
+            if (timeout) {
                 gate_errorf("another prisma-gate deploy held the gate lock for more than %lld s; "
                             "nothing was changed: try again when it is done",
                             wait_ms / 1000);
@@ -164,8 +227,8 @@ static enum gate_exit take_lock(struct deploy *dp)
             }
             return GATE_EXIT_UNAVAILABLE;
         }
-        gate_db_cancel_on_stop(NULL);
-        gate_db_result_free(r);
+        gate_progress_end(&dp->progress, "took the gate lock after %lld s",
+                          (mono_ms() - t0 + 500) / 1000);
     }
     dp->d->lock_wait_ms = mono_ms() - t0;
     gate_run_add_check(
@@ -733,6 +796,41 @@ static void end_sessions(struct deploy *dp)
 }
 
 /*
+ * Progress of `prisma migrate deploy` on a terminal (progress.h): which
+ * migration Prisma is applying, read every second from the gate's own
+ * session (idle while Prisma runs): the _prisma_migrations row Prisma
+ * wrote when it started the migration and has not finished yet. Prisma's
+ * output names the migrations only once they are all applied.
+ */
+static void prisma_tick(void *user)
+{
+    struct deploy *dp = user;
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    long long now = mono_ms();
+    char *sql, *q;
+
+    if (dp->progress.mode != GATE_PROGRESS_TTY || !dp->db || now - dp->polled_ms < 1000) {
+        gate_progress_tick(&dp->progress);
+        return;
+    }
+    dp->polled_ms = now;
+    q = gate_db_quote_ident(gate_db_url_schema(&dp->url));
+    sql = gate_xasprintf("SELECT migration_name FROM %s._prisma_migrations WHERE finished_at IS "
+                         "NULL AND rolled_back_at IS NULL ORDER BY started_at DESC LIMIT 1",
+                         q);
+    /* the table may not exist yet (a first deploy): then there is nothing to name */
+    if (!gate_db_exec(dp->db, sql, &r, &err) && r && gate_db_result_rows(r) == 1 &&
+        gate_db_result_value(r, 0, 0))
+        gate_progress_update(&dp->progress, "prisma migrate deploy: running %s",
+                             gate_db_result_value(r, 0, 0));
+    else
+        gate_progress_tick(&dp->progress);
+    gate_db_result_free(r);
+    free(sql);
+    free(q);
+}
+/*
  * "Could not start": the CLI never reached Prisma, so nothing changed.
  * Decided from evidence only: posix_spawnp failed (ENOENT, EACCES ...),
  * or the command exited 126/127 (a shell's "cannot execute"/"not
@@ -809,12 +907,18 @@ static enum gate_exit run_prisma(struct deploy *dp)
     o.timeout_ms = pol->deploy.timeout_ms;
     o.capture_max = CAPTURE_MAX;
     o.stream = true;
+    o.on_tick = prisma_tick;
+    o.user = dp;
     /* what Prisma's sessions and the history look like before it starts */
     dp->spawn_ts = query_value(dp, "SELECT clock_timestamp()::text");
     dp->hist_before = history_fingerprint(dp);
+    /* GitHub: the group opens before the note and the stream's fence, closes after both */
+    gate_progress_begin(&dp->progress, "prisma migrate deploy");
     gate_notef("running %s migrate deploy (timeout %lld s)", dp->prisma,
                pol->deploy.timeout_ms / 1000);
+    gate_progress_update(&dp->progress, "prisma migrate deploy: starting");
     rc = gate_proc_run(&o, &r, &err);
+    gate_progress_end(&dp->progress, NULL);
     free_env(env);
     if (rc) {
         d->stage = "prisma";

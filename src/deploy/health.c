@@ -4,12 +4,15 @@
  * concurrently on one http.c set; a check that does not pass is retried
  * after an exponential backoff until it passes or its retries are used
  * up. An answer is judged on its status and on expected JSON values at
- * dotted paths. This module decides; http.c talks HTTP.
+ * dotted paths. Each attempt's outcome is progress (progress.h): "health
+ * api: attempt 3/10, HTTP 503, next in 2 s". This module decides; http.c
+ * talks HTTP.
  */
 #include "gate/compat.h"
 #include "gate/health.h"
 #include "gate/http.h"
 #include "gate/json.h"
+#include "gate/progress.h"
 #include "gate/stop.h"
 #include "gate/xalloc.h"
 
@@ -275,8 +278,26 @@ static void start(struct gate_http *h, struct hstate *s)
     gate_http_start(h, &s->req);
 }
 
-static void finished(struct hstate *s, long long now)
+/* What the attempt got, for progress: "HTTP 503", or the error's text. */
+static const char *got(const struct hstate *s, char *buf, size_t n)
 {
+    if (s->req.code == GATE_OK && s->status == GATE_STATUS_PASS)
+        (void)snprintf(buf, n, "HTTP %d, passed", s->http_status);
+    else if (s->req.code == GATE_OK && s->http_status != s->c->expect_status)
+        (void)snprintf(buf, n, "HTTP %d", s->http_status);
+    else if (s->req.code == GATE_OK)
+        (void)snprintf(buf, n, "HTTP %d, not the expected body", s->http_status);
+    else
+        (void)snprintf(buf, n, "%.200s", s->req.err.msg);
+    return buf;
+}
+
+static void finished(struct hstate *s, long long now, struct gate_progress *p)
+{
+    char *url = s->c->name ? NULL : gate_http_url_redact(s->c->url);
+    const char *name = s->c->name ? s->c->name : url;
+    char what[256];
+
     s->in_flight = false;
     judge(s);
     if (s->status == GATE_STATUS_PASS || s->permanent || s->attempts > s->c->retries) {
@@ -284,9 +305,21 @@ static void finished(struct hstate *s, long long now)
         s->verdict_ms = now;
         if (s->req.code == GATE_E_USAGE)
             s->attempts = 0; /* no request was made */
+        else
+            gate_progress_step(p, "health %s: attempt %d/%d, %s", name, s->attempts,
+                               s->c->retries + 1, got(s, what, sizeof(what)));
     } else {
-        s->next_at = now + gate_health_backoff_ms(s->c->backoff_ms, s->attempts);
+        long long wait = gate_health_backoff_ms(s->c->backoff_ms, s->attempts);
+
+        s->next_at = now + wait;
+        if (wait >= 1000 || !wait)
+            gate_progress_step(p, "health %s: attempt %d/%d, %s, next in %lld s", name, s->attempts,
+                               s->c->retries + 1, got(s, what, sizeof(what)), (wait + 500) / 1000);
+        else
+            gate_progress_step(p, "health %s: attempt %d/%d, %s, next in %lld ms", name,
+                               s->attempts, s->c->retries + 1, got(s, what, sizeof(what)), wait);
     }
+    free(url);
     gate_http_req_release(&s->req);
 }
 
@@ -305,10 +338,12 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
     struct hstate *st;
     struct gate_http *h;
     struct gate_err err = {0};
+    struct gate_progress p;
     size_t left = n, bad = 0;
 
     if (!n)
         return 0;
+    gate_progress_begin(&p, "health checks (%zu)", n);
     st = gate_xcalloc(n, sizeof(*st));
     for (size_t i = 0; i < n; i++)
         st[i].c = &checks[i];
@@ -352,16 +387,18 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
             else if (s->next_at - now < wait)
                 wait = s->next_at - now;
         }
-        done = gate_http_next(h, wait);
+        gate_progress_tick(&p);
+        done = gate_http_next(h, wait > 250 ? 250 : wait);
         while (done) {
             struct hstate *s = done->user;
 
-            finished(s, gate_http_now_ms());
+            finished(s, gate_http_now_ms(), &p);
             if (s->done)
                 left--;
             done = gate_http_next(h, 0);
         }
     }
+    gate_progress_end(&p, NULL);
     for (size_t i = 0; i < n; i++) {
         struct hstate *s = &st[i];
         struct gate_health_result *r = add_result(run);

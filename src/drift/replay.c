@@ -12,6 +12,7 @@
 #include "gate/fs.h"
 #include "gate/migrations.h"
 #include "gate/msg.h"
+#include "gate/progress.h"
 #include "gate/sql.h"
 #include "gate/src.h"
 #include "gate/stop.h"
@@ -377,6 +378,9 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
             break;
         }
         gate_verbosef("replay: %s (%zu/%zu)", m->name, i + 1, set->n);
+        if (o && o->progress)
+            gate_progress_update(o->progress, "%s: replaying %zu/%zu migrations",
+                                 o->label ? o->label : "replay", i + 1, set->n);
         gate_db_cancel_on_stop(db);
         /* the deadline is kept by the client (a cancel past it): no SET round trip per file */
         rc = gate_db_exec_script_until(db, m->sql, deadline, &e, &qerr);

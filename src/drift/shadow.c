@@ -10,6 +10,7 @@
 #include "gate/introspect.h"
 #include "gate/digest.h"
 #include "gate/msg.h"
+#include "gate/progress.h"
 #include "gate/stop.h"
 #include "gate/xalloc.h"
 
@@ -854,6 +855,7 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
                                   struct gate_err *err)
 {
     struct gate_replay_opts ro = {0};
+    struct gate_progress progress;
     char(*names)[64] = NULL;
     size_t from = 0;
     long long t0 = gate_replay_now_ms();
@@ -967,6 +969,12 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
                       set->n, res->cache_hit, set->n - from);
     if (!rc && !from && !sh->temporary)
         rc = ensure_schema(sh, err); /* a temporary one got it when it was created */
+    if (!rc && from < set->n) {
+        gate_progress_begin(&progress, "%s: replaying %zu migrations into the shadow database",
+                            sh->command, set->n - from);
+        ro.label = sh->command;
+        ro.progress = &progress;
+    }
     if (!rc && cache && from < cache_at) {
         rc = gate_replay_run(sh->db, set, from, cache_at, &ro, res, err);
         if (!rc && !res->failed) {
@@ -982,6 +990,8 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     }
     if (!rc && !res->failed && from < set->n)
         rc = gate_replay_run(sh->db, set, from, set->n, &ro, res, err);
+    if (ro.progress)
+        gate_progress_end(ro.progress, NULL);
     if (cache && !rc)
         cache_prune(sh);
     free(snap_comment);

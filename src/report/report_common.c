@@ -213,6 +213,20 @@ void gate_md_code(struct gate_buf *out, const char *s)
         gate_buf_addc(out, '`');
 }
 
+bool gate_md_json_report(const struct gate_run *run, struct gate_buf *out)
+{
+    if (!run->json_report)
+        return false;
+    if (!strcmp(run->json_report, "-")) {
+        gate_buf_adds(out, "the JSON report on stdout");
+        return true;
+    }
+    gate_buf_adds(out, "the JSON report (");
+    gate_md_code(out, run->json_report);
+    gate_buf_addc(out, ')');
+    return true;
+}
+
 /* ---- fingerprints ---------------------------------------------------------- */
 
 static void fp_key(const struct gate_run *run, const struct gate_migration *m,

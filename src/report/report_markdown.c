@@ -15,10 +15,37 @@
 #include "gate/report_section.h"
 #include "gate/version.h"
 
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RESERVE ((size_t)400) /* kept for the closing lines */
+
+/*
+ * "<what> not listed: the JSON report (`PATH`) lists every finding<end>",
+ * naming the JSON report the run writes; without one, only "<what> not
+ * listed<end>": the summary never points to a report nobody asked for.
+ */
+GATE_PRINTF(4, 5)
+static void more(const struct gate_run *run, struct gate_buf *out, const char *end, const char *fmt,
+                 ...)
+{
+    char what[128];
+    va_list ap;
+
+    va_start(ap, fmt);
+    (void)vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    gate_buf_printf(out, "%s not listed", what);
+    if (run->json_report) {
+        gate_buf_adds(out, ": ");
+        (void)gate_md_json_report(run, out);
+        gate_buf_adds(out, " lists every finding");
+    }
+    gate_buf_adds(out, end);
+}
 
 static const char *risk_badge(enum gate_risk r)
 {
@@ -198,14 +225,20 @@ static void table(const struct gate_run *run, struct gate_buf *out, size_t limit
             shown++;
     }
     if (hidden_quiet || hidden_space) {
+        struct gate_buf j = {0};
+
         gate_buf_adds(out, "\n");
         if (hidden_quiet)
-            gate_buf_printf(out, "%zu migration%s without warnings or errors not listed. ",
+            gate_buf_printf(out, "%zu migration%s without warnings or errors not listed.",
                             hidden_quiet, hidden_quiet == 1 ? "" : "s");
         if (hidden_space)
-            gate_buf_printf(out, "%zu more migration%s not listed (size limit). ", hidden_space,
-                            hidden_space == 1 ? "" : "s");
-        gate_buf_adds(out, "The JSON report has every one.\n");
+            gate_buf_printf(out, "%s%zu more migration%s not listed (size limit).",
+                            hidden_quiet ? " " : "", hidden_space, hidden_space == 1 ? "" : "s");
+        if (gate_md_json_report(run, &j))
+            gate_buf_printf(out, " %c%s has every one.", toupper((unsigned char)j.data[0]),
+                            j.data + 1);
+        gate_buf_release(&j);
+        gate_buf_adds(out, "\n");
     }
     gate_buf_adds(out, "\n");
     gate_buf_release(&row);
@@ -301,10 +334,8 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
         gate_buf_printf(out, "### Blocking findings (%zu)\n\n", nblock);
         left = finding_list(run, refs, nblock, out, start + budget * 75 / 100);
         if (left)
-            gate_buf_printf(out,
-                            "- ... and %zu more blocking finding%s: the JSON report lists every "
-                            "finding (`--report json=PATH`)\n",
-                            left, left == 1 ? "" : "s");
+            more(run, out, "\n", "- ... and %zu more blocking finding%s", left,
+                 left == 1 ? "" : "s");
         gate_buf_adds(out, "\n");
     }
     checks(run, out, start + budget * 85 / 100);
@@ -319,17 +350,11 @@ void gate_report_markdown(const struct gate_run *run, struct gate_buf *out, size
                         n - nblock);
         left = finding_list(run, refs + nblock, n - nblock, out, start + budget);
         if (left)
-            gate_buf_printf(out,
-                            "- ... and %zu more: the JSON report lists every finding "
-                            "(`--report json=PATH`)\n",
-                            left);
+            more(run, out, "\n", "- ... and %zu more", left);
         gate_buf_adds(out, "\n</details>\n\n");
     }
     free(refs);
     if (c.infos)
-        gate_buf_printf(out,
-                        "%zu info finding%s not listed: the JSON report lists every finding "
-                        "(`--report json=PATH`).\n\n",
-                        c.infos, c.infos == 1 ? "" : "s");
+        more(run, out, ".\n\n", "%zu info finding%s", c.infos, c.infos == 1 ? "" : "s");
     gate_buf_printf(out, "<sub>%s %s</sub>\n", GATE_NAME, GATE_VERSION);
 }

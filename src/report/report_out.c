@@ -266,6 +266,10 @@ bool gate_reports_write(struct gate_run *run, const struct gate_policy *pol,
     }
     all = report_files(pol, specs, nspecs, &n);
     for (size_t i = 0; i < n; i++) {
+        if (all[i].format == GATE_FORMAT_JSON)
+            run->json_report = expand(run, all[i].path); /* what the Markdown points to */
+    }
+    for (size_t i = 0; i < n; i++) {
         struct gate_buf b = {0};
         struct gate_err err = {0};
         struct gate_report_file rf;

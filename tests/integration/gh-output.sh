@@ -3,8 +3,9 @@
 # tests/integration/gh-output.sh — under GITHUB_ACTIONS=true no line the
 # gate writes (stdout, stderr, $GITHUB_OUTPUT, the step summary) is a
 # workflow command it did not mean to write: its own annotations
-# (::error/::warning/::notice ... title=prisma-gate...), ::add-mask::, and
-# its ::stop-commands::TOKEN ... ::TOKEN:: fences are the only lines that
+# (::error/::warning/::notice ... title=prisma-gate...), ::add-mask::, its
+# progress groups (::group::TITLE ... ::endgroup::) and its
+# ::stop-commands::TOKEN ... ::TOKEN:: fences are the only lines that
 # start with "::", and no line holds "##[" (the runner's older form).
 #
 # A: real migration folders whose names hold a newline and a workflow
@@ -19,6 +20,9 @@
 #    cleaned too.
 # C: a _prisma_migrations row inserted by psql whose name holds
 #    "\n::error::pwned": status and plan (text, JSON, GitHub outputs).
+# D: the step summary points only to a report that was asked for, by the
+#    path it was asked for (--report json=out/gate.json, the policy's
+#    reports.json), and to none when no JSON report was asked for.
 #
 # Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
 
@@ -48,6 +52,8 @@ foreign() {
 		(my $t = $l) =~ s/^\s+//;
 		my $own = $t =~ /^::(error|warning|notice) [^\n]*title=prisma-gate[^:]*::/
 			|| $t =~ /^::add-mask::/
+			|| $t =~ /^::group::(prisma migrate deploy|health checks \(\d+\)|waiting for the gate lock|(drift|check): replaying \d+ migrations? into the shadow database)$/
+			|| $t =~ /^::endgroup::$/
 			|| $t =~ /^::stop-commands::ghadelimiter_[0-9a-f]{32}$/
 			|| $t =~ /^::ghadelimiter_[0-9a-f]{32}::$/;
 		# "##[" anywhere is the older form, unless the line is one of the
@@ -171,5 +177,34 @@ done
 check "C: status names the row on one line" grep -qF '20240106000000_evil\n::error::pwned' "$WORK/C-status.out"
 gate C-json status --format json
 check "C: JSON keeps the name exact" [ "$(jget "$WORK/C-json.out" "r.migrations.some(m => m.name === '20240106000000_evil\\n::error::pwned\\n##[error]v1')")" = true ]
+
+# --- D: the step summary's pointer to the JSON report ----------------------------
+PROJ=$WORK/proj-d
+new_project "$PROJ"
+cp -r "$ROOT/tests/golden/report/data/torture/migrations/." "$PROJ/prisma/migrations/"
+ghrun D-none lint
+check "D: the summary counts what it does not list" grep -q 'not listed' "$WORK/D-none.summary" ||
+	show "$WORK/D-none.summary"
+check "D: no JSON report asked for: the summary mentions none" \
+	sh -c "! grep -qi 'json' '$WORK/D-none.summary'"
+ghrun D-flag lint --report json=out/gate.json
+check "D: the JSON report was written where asked" [ -s "$PROJ/out/gate.json" ]
+check "D: --report json=out/gate.json: the summary names out/gate.json" \
+	grep -qF 'the JSON report (`out/gate.json`) lists every finding' "$WORK/D-flag.summary" ||
+	show "$WORK/D-flag.summary"
+check "D: --report json=PATH: no placeholder path in the summary" \
+	sh -c "! grep -qF 'json=PATH' '$WORK/D-flag.summary'"
+cat >"$PROJ/prisma-gate.yml" <<EOF
+version: 1
+reports:
+  json: reports/{command}-gate.json
+EOF
+ghrun D-policy lint
+check "D: the policy's reports.json: the summary names reports/lint-gate.json" \
+	grep -qF '(`reports/lint-gate.json`)' "$WORK/D-policy.summary" || show "$WORK/D-policy.summary"
+rm "$PROJ/prisma-gate.yml"
+ghrun D-stdout lint --format json
+check "D: --format json: the summary points to stdout" \
+	grep -qF 'the JSON report on stdout' "$WORK/D-stdout.summary" || show "$WORK/D-stdout.summary"
 
 finish

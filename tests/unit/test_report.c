@@ -323,6 +323,46 @@ static void test_markdown_budget(void **state)
     gate_run_release(&run);
 }
 
+/*
+ * What the Markdown does not list, it counts; it points to the JSON report
+ * only when the run writes one, by the path it is written to.
+ */
+static void test_markdown_json_pointer(void **state)
+{
+    static const struct {
+        const char *json_report;
+        const char *want;
+    } cases[] = {
+        {NULL, "more blocking findings not listed\n"},
+        {"out/gate.json", "not listed: the JSON report (`out/gate.json`) lists every finding\n"},
+        {"-", "not listed: the JSON report on stdout lists every finding\n"},
+    };
+    struct gate_run run;
+    struct gate_migration *m;
+
+    (void)state;
+    gate_run_init(&run, "lint");
+    m = one_migration(&run, "m.sql");
+    for (int i = 0; i < 2000; i++)
+        finding(m, "ban-drop-table", i + 1, "dropping table \"t\"", GATE_SEV_ERROR);
+    run.verdict = GATE_VERDICT_FAIL;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(cases); i++) {
+        struct gate_buf b = {0};
+
+        run.json_report = cases[i].json_report;
+        gate_report_markdown(&run, &b, 20000);
+        if (!strstr(gate_buf_str(&b), cases[i].want))
+            print_error("case %zu: no \"%s\" in:\n%s\n", i, cases[i].want, gate_buf_str(&b));
+        assert_non_null(strstr(gate_buf_str(&b), cases[i].want));
+        if (!cases[i].json_report) {
+            assert_null(strstr(gate_buf_str(&b), "JSON report"));
+            assert_null(strstr(gate_buf_str(&b), "json=PATH"));
+        }
+        gate_buf_release(&b);
+    }
+    gate_run_release(&run);
+}
+
 /* Equal testcase names are told apart (GitLab keeps only the first): name, "name (path)", "#n". */
 static void test_junit_unique_names(void **state)
 {
@@ -579,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_github_outputs),
         cmocka_unit_test(test_github_outputs_plan),
         cmocka_unit_test(test_markdown_budget),
+        cmocka_unit_test(test_markdown_json_pointer),
         cmocka_unit_test(test_plan_markdown_hostile),
         cmocka_unit_test(test_junit_hostile),
         cmocka_unit_test(test_junit_unique_names),

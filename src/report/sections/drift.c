@@ -383,8 +383,14 @@ static void markdown(const struct gate_run *run, struct gate_buf *out, size_t li
             shown++;
         }
         gate_buf_adds(out, "\n");
-        if (shown < d->nitems)
-            gate_buf_printf(out, "... and %zu more: see the JSON report.\n\n", d->nitems - shown);
+        if (shown < d->nitems) {
+            gate_buf_printf(out, "... and %zu more", d->nitems - shown);
+            if (run->json_report) {
+                gate_buf_adds(out, ": see ");
+                (void)gate_md_json_report(run, out);
+            }
+            gate_buf_adds(out, ".\n\n");
+        }
     }
     if (d->ntables && out->len <= limit) {
         gate_buf_adds(out, "Tables that differ (columns marked added: in the database only, "
