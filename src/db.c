@@ -769,6 +769,53 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
     return GATE_OK;
 }
 
+enum gate_code gate_db_exec_each(struct gate_db *db, const char *sql, struct gate_db_result **out,
+                                 int max, int *n, struct gate_err *err)
+{
+    PGresult *res;
+    bool failed = false;
+
+    *n = 0;
+    db->sqlstate[0] = '\0';
+    if (!pq.PQsendQuery(db->conn, sql)) {
+        char msg[400];
+
+        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+        return gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
+    }
+    while ((res = pq.PQgetResult(db->conn))) {
+        ExecStatusType st = pq.PQresultStatus(res);
+
+        if (st == PGRES_TUPLES_OK && !failed && *n < max) {
+            out[*n] = gate_xcalloc(1, sizeof(**out));
+            out[(*n)++]->res = res;
+            continue;
+        }
+        if (st == PGRES_TUPLES_OK && !failed) {
+            failed = true;
+            gate_fail(err, GATE_E_DB, "query on %s: more than %d results", db->where, max);
+        } else if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && !failed) {
+            failed = true;
+            result_error(db, res, err);
+        }
+        pq.PQclear(res);
+    }
+    if (!failed && pq.PQstatus(db->conn) != CONNECTION_OK) {
+        char msg[400];
+
+        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
+        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+        gate_fail(err, GATE_E_DB, "lost the connection to %s: %s", db->where, msg);
+        failed = true;
+    }
+    if (!failed)
+        return GATE_OK;
+    while (*n > 0)
+        gate_db_result_free(out[--*n]);
+    return GATE_E_DB;
+}
+
 static void error_field(struct gate_db *db, const PGresult *res, int field, char *out, size_t size)
 {
     const char *v = pq.PQresultErrorField(res, field);

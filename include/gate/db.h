@@ -129,6 +129,17 @@ struct gate_db_error {
 };
 
 /*
+ * Run sql (several statements) with the simple query protocol in one
+ * round trip and keep every result that returns rows, in order, in
+ * out[0..*n-1] (statements without rows, such as BEGIN, give none).
+ * Fails with GATE_E_DB as gate_db_exec does when any statement fails or
+ * more than max statements return rows; *n is then 0 and nothing is kept.
+ * A failed explicit transaction is left open: the caller rolls it back.
+ */
+enum gate_code gate_db_exec_each(struct gate_db *db, const char *sql, struct gate_db_result **out,
+                                 int max, int *n, struct gate_err *err);
+
+/*
  * Run a whole script as ONE simple-protocol query (as Prisma runs a
  * migration: several statements, one implicit transaction unless the
  * script says otherwise), results discarded. On a server error returns

@@ -16,7 +16,8 @@
  *
  * Reading takes a constant number of catalog queries (one per kind of
  * object, GATE_INTROSPECT_QUERIES) in one REPEATABLE READ READ ONLY
- * transaction, whatever the number of objects.
+ * transaction, whatever the number of objects, all sent as one
+ * simple-protocol string: one round trip (gate_db_exec_each).
  */
 #ifndef GATE_INTROSPECT_H
 #define GATE_INTROSPECT_H

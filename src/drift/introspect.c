@@ -259,7 +259,9 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
                                struct gate_arena *a, struct gate_dbmodel *out, struct gate_err *err)
 {
     struct loader l = {.a = a};
-    struct gate_buf list = {0};
+    struct gate_buf list = {0}, sql = {0};
+    struct gate_db_result *r[GATE_INTROSPECT_QUERIES + 1];
+    int nr = 0;
     enum gate_code rc = GATE_OK;
 
     memset(out, 0, sizeof(*out));
@@ -274,10 +276,9 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
         gate_buf_adds(&list, "NULL");
     gate_buf_addc(&list, ')');
 
-    rc = exec0(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
-    for (size_t i = 0; !rc && i < GATE_ARRAY_SIZE(queries); i++) {
-        struct gate_db_result *r = NULL;
-        struct gate_buf sql = {0};
+    /* one round trip: the transaction and every query, as one string */
+    gate_buf_adds(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n");
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(queries); i++) {
         const char *p = queries[i], *s;
 
         /* every %s is the schema list */
@@ -287,23 +288,26 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
             p = s + 2;
         }
         gate_buf_adds(&sql, p);
-        rc = gate_db_exec(db, gate_buf_str(&sql), &r, err);
-        gate_buf_release(&sql);
-        out->queries++;
-        if (!rc && r)
-            rc = load(&l, r, err);
-        gate_db_result_free(r);
+        gate_buf_adds(&sql, ";\n");
     }
+    gate_buf_adds(&sql, "COMMIT");
+    gate_buf_release(&list);
+    rc = gate_db_exec_each(db, gate_buf_str(&sql), r, (int)GATE_ARRAY_SIZE(r), &nr, err);
+    gate_buf_release(&sql);
     if (rc) {
         struct gate_err ignored = {0};
 
         (void)exec0(db, "ROLLBACK", &ignored);
-        free(l.objs);
-        gate_buf_release(&list);
         return rc;
     }
-    rc = exec0(db, "COMMIT", err);
-    gate_buf_release(&list);
+    if (nr != (int)GATE_ARRAY_SIZE(queries))
+        GATE_BUG("introspect: a query returned no result");
+    for (int i = 0; i < nr; i++) {
+        out->queries++;
+        if (!rc)
+            rc = load(&l, r[i], err);
+        gate_db_result_free(r[i]);
+    }
     if (rc) {
         free(l.objs);
         return rc;

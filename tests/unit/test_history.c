@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
 /* ------------------------------------------------------------- helpers */
 
 static size_t unhex(const char *hex, char *out)
@@ -723,6 +725,62 @@ static void test_connect_refused(void **state)
     gate_db_url_release(&u);
 }
 
+/*
+ * gate_db_exec_each against a real server (GATE_TEST_PG_URL, as
+ * tests/lib.sh exports it; skipped without one): every row-returning
+ * result in order, none for BEGIN/COMMIT; a failing statement keeps
+ * nothing and names its SQLSTATE; more results than room is an error.
+ */
+static void test_exec_each(void **state)
+{
+    const char *url = getenv("GATE_TEST_PG_URL");
+    struct gate_db_url u;
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+    struct gate_db_result *r[3];
+    int n = -1;
+
+    (void)state;
+    if (!url || !*url)
+        skip();
+    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
+    assert_int_equal(gate_db_connect(&u, &db, &err), GATE_OK);
+    assert_int_equal(gate_db_exec_each(db,
+                                       "BEGIN READ ONLY; SELECT 1 AS a; SELECT 'x' AS b, NULL AS c"
+                                       " UNION ALL SELECT 'y', 'z'; SELECT 3 WHERE false; COMMIT",
+                                       r, 3, &n, &err),
+                     GATE_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(gate_db_result_colname(r[0], 0), "a");
+    assert_string_equal(gate_db_result_value(r[0], 0, 0), "1");
+    assert_int_equal(gate_db_result_rows(r[1]), 2);
+    assert_int_equal(gate_db_result_cols(r[1]), 2);
+    assert_string_equal(gate_db_result_value(r[1], 1, 0), "y");
+    assert_null(gate_db_result_value(r[1], 0, 1));
+    assert_int_equal(gate_db_result_rows(r[2]), 0);
+    for (int i = 0; i < n; i++)
+        gate_db_result_free(r[i]);
+
+    assert_int_equal(gate_db_exec_each(db, "SELECT 1; SELECT 1/0; SELECT 2", r, 3, &n, &err),
+                     GATE_E_DB);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(err.msg, "22012"));
+    assert_string_equal(gate_db_last_sqlstate(db), "22012");
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_db_exec_each(db, "SELECT 1; SELECT 2", r, 1, &n, &err), GATE_E_DB);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(err.msg, "more than 1 result"));
+
+    /* the connection is still usable */
+    assert_int_equal(gate_db_exec_each(db, "SELECT 4", r, 1, &n, &err), GATE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(gate_db_result_value(r[0], 0, 0), "4");
+    gate_db_result_free(r[0]);
+    gate_db_close(db);
+    gate_db_url_release(&u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_scrub),
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_connect_refused),
+        cmocka_unit_test(test_exec_each),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
