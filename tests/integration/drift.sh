@@ -31,6 +31,20 @@ DATABASE_URL=$(createdb app) || {
 }
 export DATABASE_URL
 DB=app
+
+# db.c's multi-statement round trip (the introspection's) against this
+# real server: test_history's test_exec_each, skipped without a server
+if [ -x "$ROOT/build/tests/test_history" ]; then
+	if GATE_TEST_PG_URL=$DATABASE_URL "$ROOT/build/tests/test_history" >"$WORK/exec-each.log" 2>&1 &&
+		grep -q "OK \] test_exec_each" "$WORK/exec-each.log"; then
+		ok "gate_db_exec_each on a real server (test_history)"
+	else
+		not_ok "gate_db_exec_each on a real server (test_history)"
+		tail -20 "$WORK/exec-each.log" | sed 's/^/#   /'
+	fi
+else
+	echo "# build/tests/test_history not built (make unit): gate_db_exec_each not run here"
+fi
 PROJ=$WORK/proj
 new_project "$PROJ"
 CLI=$ROOT/tests/prisma/node_modules/prisma/build/index.js
