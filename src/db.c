@@ -717,6 +717,16 @@ static void result_error(struct gate_db *db, const PGresult *res, struct gate_er
     gate_db_scrub(err->msg, sizeof(err->msg), db->url->secrets, db->url->nsecrets);
 }
 
+/* A libpq failure outside a result (send, lost connection) as "WHAT on DB: message", scrubbed. */
+static enum gate_code conn_error(struct gate_db *db, const char *what, struct gate_err *err)
+{
+    char msg[400];
+
+    one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
+    gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
+    return gate_fail(err, GATE_E_DB, "%s %s: %s", what, db->where, msg);
+}
+
 enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_result **out,
                             struct gate_err *err)
 {
@@ -725,14 +735,8 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
 
     *out = NULL;
     db->sqlstate[0] = '\0';
-    if (!pq.PQsendQuery(db->conn, sql)) {
-        char msg[400];
-
-        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
-        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
-        gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
-        return GATE_E_DB;
-    }
+    if (!pq.PQsendQuery(db->conn, sql))
+        return conn_error(db, "query failed on", err);
     while ((res = pq.PQgetResult(db->conn))) {
         ExecStatusType st = pq.PQresultStatus(res);
 
@@ -754,13 +758,8 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
         return GATE_E_DB;
     }
     if (pq.PQstatus(db->conn) != CONNECTION_OK) {
-        char msg[400];
-
         pq.PQclear(keep);
-        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
-        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
-        gate_fail(err, GATE_E_DB, "lost the connection to %s: %s", db->where, msg);
-        return GATE_E_DB;
+        return conn_error(db, "lost the connection to", err);
     }
     if (keep) {
         *out = gate_xcalloc(1, sizeof(**out));
@@ -777,13 +776,8 @@ enum gate_code gate_db_exec_each(struct gate_db *db, const char *sql, struct gat
 
     *n = 0;
     db->sqlstate[0] = '\0';
-    if (!pq.PQsendQuery(db->conn, sql)) {
-        char msg[400];
-
-        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
-        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
-        return gate_fail(err, GATE_E_DB, "query failed on %s: %s", db->where, msg);
-    }
+    if (!pq.PQsendQuery(db->conn, sql))
+        return conn_error(db, "query failed on", err);
     while ((res = pq.PQgetResult(db->conn))) {
         ExecStatusType st = pq.PQresultStatus(res);
 
@@ -802,11 +796,7 @@ enum gate_code gate_db_exec_each(struct gate_db *db, const char *sql, struct gat
         pq.PQclear(res);
     }
     if (!failed && pq.PQstatus(db->conn) != CONNECTION_OK) {
-        char msg[400];
-
-        one_line(pq.PQerrorMessage(db->conn), msg, sizeof(msg));
-        gate_db_scrub(msg, sizeof(msg), db->url->secrets, db->url->nsecrets);
-        gate_fail(err, GATE_E_DB, "lost the connection to %s: %s", db->where, msg);
+        (void)conn_error(db, "lost the connection to", err);
         failed = true;
     }
     if (!failed)

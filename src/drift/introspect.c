@@ -255,6 +255,20 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
     return GATE_OK;
 }
 
+/* The loaded objects sorted into out, in the arena a; the loader's buffer freed. */
+static enum gate_code loader_finish(struct loader *l, struct gate_dbmodel *out,
+                                    struct gate_arena *a)
+{
+    if (l->n)
+        qsort(l->objs, l->n, sizeof(*l->objs), obj_qsort_cmp);
+    out->objs = gate_arena_alloc(a, (l->n ? l->n : 1) * sizeof(*out->objs));
+    if (l->n)
+        memcpy(out->objs, l->objs, l->n * sizeof(*l->objs));
+    out->n = l->n;
+    free(l->objs);
+    return GATE_OK;
+}
+
 enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, size_t nschemas,
                                struct gate_arena *a, struct gate_dbmodel *out, struct gate_err *err)
 {
@@ -312,14 +326,7 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
         free(l.objs);
         return rc;
     }
-    if (l.n)
-        qsort(l.objs, l.n, sizeof(*l.objs), obj_qsort_cmp);
-    out->objs = gate_arena_alloc(a, (l.n ? l.n : 1) * sizeof(*out->objs));
-    if (l.n)
-        memcpy(out->objs, l.objs, l.n * sizeof(*l.objs));
-    out->n = l.n;
-    free(l.objs);
-    return GATE_OK;
+    return loader_finish(&l, out, a);
 }
 
 /* s with every "from." replaced by "to." (malloc'd buffer; NULL: nothing to replace). */
@@ -585,12 +592,5 @@ enum gate_code gate_dbmodel_parse(const char *text, size_t len, struct gate_aren
         free(l.objs);
         return gate_fail(err, GATE_E_DB, "a damaged %s snapshot", SNAPSHOT_FORMAT);
     }
-    if (l.n)
-        qsort(l.objs, l.n, sizeof(*l.objs), obj_qsort_cmp);
-    out->objs = gate_arena_alloc(a, (l.n ? l.n : 1) * sizeof(*out->objs));
-    if (l.n)
-        memcpy(out->objs, l.objs, l.n * sizeof(*l.objs));
-    out->n = l.n;
-    free(l.objs);
-    return GATE_OK;
+    return loader_finish(&l, out, a);
 }
