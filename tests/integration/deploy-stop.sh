@@ -29,13 +29,8 @@
 
 need_prisma
 start_cluster
-DATABASE_URL=$(createdb app) || {
-	not_ok "createdb app"
-	finish
-}
-export DATABASE_URL
+app_database
 unset PRISMA_GATE_CONFIRM PRISMA_GATE_SECRET GITHUB_OUTPUT GITHUB_STEP_SUMMARY
-DB=app
 PROJ=$WORK/proj
 new_project "$PROJ"
 CLI=$ROOT/tests/prisma/node_modules/prisma/build/index.js

@@ -25,12 +25,7 @@
 
 need_prisma
 start_cluster
-DATABASE_URL=$(createdb app) || {
-	not_ok "createdb app"
-	finish
-}
-export DATABASE_URL
-DB=app
+app_database
 
 # db.c's multi-statement round trip (the introspection's) against this
 # real server: test_history's test_exec_each, skipped without a server

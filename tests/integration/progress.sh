@@ -26,12 +26,7 @@
 
 need_prisma
 start_cluster
-DATABASE_URL=$(createdb app) || {
-	not_ok "createdb app"
-	finish
-}
-export DATABASE_URL
-DB=app
+app_database
 unset PRISMA_GATE_CONFIRM PRISMA_GATE_SECRET GITHUB_ACTIONS GITHUB_STEP_SUMMARY GITHUB_OUTPUT
 PROJ=$WORK/proj
 new_project "$PROJ"

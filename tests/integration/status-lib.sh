@@ -88,6 +88,17 @@ start_cluster() {
 # createdb NAME [OWNER]: prints the database URL
 createdb() { "$PG_SH" createdb "$PGDIR" "$@" 2>>"$WORK/createdb.err"; }
 
+# app_database: the suite's database "app" on the cluster, exported as
+# DATABASE_URL (DB=app); a failure ends the suite
+app_database() {
+	DATABASE_URL=$(createdb app) || {
+		not_ok "createdb app"
+		finish
+	}
+	export DATABASE_URL
+	DB=app
+}
+
 # q DB SQL: one psql query, unaligned, tuples only
 q() { psql -X -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 

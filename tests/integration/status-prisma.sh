@@ -18,12 +18,7 @@
 
 need_prisma
 start_cluster
-DATABASE_URL=$(createdb app) || {
-	not_ok "createdb app"
-	finish
-}
-export DATABASE_URL
-DB=app
+app_database
 PROJ=$WORK/proj
 M=$PROJ/prisma/migrations
 new_project "$PROJ"
