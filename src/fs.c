@@ -214,15 +214,27 @@ enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t
 /* How long a report written into a FIFO waits for a process to open it for reading. */
 enum { FIFO_READER_WAIT_MS = 10000, FIFO_READER_POLL_MS = 100 };
 
+/* Milliseconds of the monotonic clock. */
+static long long mono_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * path (a FIFO) opened for writing once a reader has it open: polled
- * without blocking (ENXIO: no reader yet) for FIFO_READER_WAIT_MS, then
+ * without blocking (ENXIO: no reader yet) until FIFO_READER_WAIT_MS of the
+ * monotonic clock have passed (however slow each poll is), then
  * refused, named, so that a report nobody reads never hangs a CI job. The
  * descriptor returned blocks again (a slow reader is waited for).
  */
 static int open_fifo(const char *path, struct gate_err *err)
 {
-    for (int waited = 0;; waited += FIFO_READER_POLL_MS) {
+    long long deadline = mono_ms() + FIFO_READER_WAIT_MS;
+
+    for (;;) {
         int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         struct timespec ts = {0, FIFO_READER_POLL_MS * 1000000L};
         int fl;
@@ -242,7 +254,7 @@ static int open_fifo(const char *path, struct gate_err *err)
             gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
             return -1;
         }
-        if (waited >= FIFO_READER_WAIT_MS) {
+        if (mono_ms() >= deadline) {
             gate_fail(err, GATE_E_IO,
                       "cannot write '%s': no process opened the FIFO for reading within %d s", path,
                       FIFO_READER_WAIT_MS / 1000);

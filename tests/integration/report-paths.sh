@@ -96,7 +96,9 @@ timeout 60 "$GATE" lint a.sql --report json=lonely >lonely.out 2>lonely.err
 RC=$?
 expect "a FIFO nobody reads: exit 3, not a hang" 3 "$RC"
 expect_has "... named" lonely.err "cannot write 'lonely': no process opened the FIFO for reading within 10 s"
-expect "... within 10-20 s" yes "$(t=$(($(date +%s) - START)); [ "$t" -ge 9 ] && [ "$t" -le 20 ] && echo yes || echo "no ($t s)")"
+# it did wait for a reader (not refused at once); the upper bound is the
+# timeout above, so a loaded machine cannot fail this
+expect "... after waiting for a reader" yes "$(t=$(($(date +%s) - START)); [ "$t" -ge 9 ] && echo yes || echo "no ($t s)")"
 expect "... still a FIFO" yes "$([ -p lonely ] && echo yes || echo no)"
 (sleep 2 && timeout 20 cat lonely >late.got) &
 READER=$!
