@@ -39,6 +39,7 @@
  * say it knows. Everything else takes a connection or a result.
  */
 #define PQ_FUNCS(X, t)      \
+ X(t, PQbackendPID)         \
  X(t, PQclear)              \
  X(t, PQconndefaults)       \
  X(t, PQconnectdbParams)    \
@@ -1160,40 +1161,25 @@ enum gate_code gate_db_reconnect(const struct gate_db_url *u, int tries, long lo
     return rc;
 }
 
-enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n, long long wait_ms,
-                                 size_t *left, struct gate_err *err)
+/*
+ * Wait up to wait_ms until none of pids is left in pg_stat_activity; *left
+ * is how many still were. The first polls are 1 ms apart (a closed
+ * session's backend is usually gone within a few), then up to 100 ms.
+ */
+static enum gate_code wait_gone(struct gate_db *db, const char *pid_list, size_t n,
+                                long long wait_ms, size_t *left, struct gate_err *err)
 {
-    struct gate_buf list = {0};
-    char *sql;
-    struct gate_db_result *r = NULL;
+    char *sql = gate_xasprintf("SELECT count(*) FROM pg_stat_activity WHERE pid IN (%s)", pid_list);
+    long step_ms = 1;
     enum gate_code rc;
     struct timespec t0, now;
 
-    *left = n;
-    if (!n)
-        return GATE_OK;
-    for (size_t i = 0; i < n; i++)
-        gate_buf_printf(&list, "%s%ld", i ? "," : "", pids[i]);
-    sql = gate_xasprintf("SELECT count(*) FILTER (WHERE NOT pg_terminate_backend(pid)) "
-                         "FROM pg_stat_activity WHERE pid IN (%s) AND pid <> pg_backend_pid()",
-                         gate_buf_str(&list));
-    rc = gate_db_exec(db, sql, &r, err);
-    free(sql);
-    gate_db_result_free(r);
-    if (rc) {
-        gate_buf_release(&list);
-        return rc;
-    }
-    /* pg_terminate_backend only signals: wait until the backends are gone */
-    sql = gate_xasprintf("SELECT count(*) FROM pg_stat_activity WHERE pid IN (%s)",
-                         gate_buf_str(&list));
-    gate_buf_release(&list);
     (void)clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        struct timespec ts = {0, 100L * 1000 * 1000};
+        struct gate_db_result *r = NULL;
+        struct timespec ts;
         long long ms;
 
-        r = NULL;
         rc = gate_db_exec(db, sql, &r, err);
         if (rc)
             break;
@@ -1207,8 +1193,55 @@ enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n,
         ms = (long long)(now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
         if (ms >= wait_ms)
             break;
+        ts.tv_sec = 0;
+        ts.tv_nsec = step_ms * 1000L * 1000L;
         (void)nanosleep(&ts, NULL);
+        if (step_ms < 100)
+            step_ms = step_ms * 2 > 100 ? 100 : step_ms * 2;
     }
     free(sql);
     return rc;
+}
+
+enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n, long long wait_ms,
+                                 size_t *left, struct gate_err *err)
+{
+    struct gate_buf list = {0};
+    char *sql;
+    struct gate_db_result *r = NULL;
+    enum gate_code rc;
+
+    *left = n;
+    if (!n)
+        return GATE_OK;
+    for (size_t i = 0; i < n; i++)
+        gate_buf_printf(&list, "%s%ld", i ? "," : "", pids[i]);
+    sql = gate_xasprintf("SELECT count(*) FILTER (WHERE NOT pg_terminate_backend(pid)) "
+                         "FROM pg_stat_activity WHERE pid IN (%s) AND pid <> pg_backend_pid()",
+                         gate_buf_str(&list));
+    rc = gate_db_exec(db, sql, &r, err);
+    free(sql);
+    gate_db_result_free(r);
+    /* pg_terminate_backend only signals: wait until the backends are gone */
+    if (!rc)
+        rc = wait_gone(db, gate_buf_str(&list), n, wait_ms, left, err);
+    gate_buf_release(&list);
+    return rc;
+}
+
+bool gate_db_close_wait(struct gate_db *db, struct gate_db *observer, long long wait_ms)
+{
+    struct gate_err err = {0};
+    char pid[32];
+    size_t left = 1;
+    int p;
+
+    if (!db)
+        return true;
+    p = db->conn && pq.PQstatus(db->conn) == CONNECTION_OK ? pq.PQbackendPID(db->conn) : 0;
+    gate_db_close(db);
+    if (p <= 0 || !observer || !gate_db_alive(observer))
+        return p <= 0;
+    (void)snprintf(pid, sizeof(pid), "%d", p);
+    return !wait_gone(observer, pid, 1, wait_ms, &left, &err) && !left;
 }

@@ -215,6 +215,16 @@ enum gate_code gate_db_reconnect(const struct gate_db_url *u, int tries, long lo
 enum gate_code gate_db_terminate(struct gate_db *db, const long *pids, size_t n, long long wait_ms,
                                  size_t *left, struct gate_err *err);
 
+/*
+ * Close db, then wait up to wait_ms, asking observer (another connection
+ * to the same server), until db's backend has left pg_stat_activity. A
+ * DROP DATABASE or CREATE DATABASE ... TEMPLATE sent right after a close
+ * would otherwise find the exiting backend and sleep PostgreSQL's 100 ms
+ * retry step. False when it could not be seen gone (the caller goes on:
+ * the server then waits for it as usual).
+ */
+bool gate_db_close_wait(struct gate_db *db, struct gate_db *observer, long long wait_ms);
+
 /* 'text' quoted as a SQL literal / "name" as an identifier; malloc'd. */
 char *gate_db_quote_literal(const char *s);
 char *gate_db_quote_ident(const char *s);

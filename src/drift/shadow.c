@@ -65,6 +65,14 @@ struct gate_shadow {
     char set_digest[65]; /* the full digest of the whole set */
 };
 
+/*
+ * How long a closed shadow session's backend may take to leave before a
+ * DROP DATABASE or a CREATE DATABASE ... TEMPLATE of its database (which
+ * would otherwise find it exiting and sleep 100 ms; it is usually gone
+ * within a few milliseconds).
+ */
+#define GONE_WAIT_MS 1000
+
 /* ------------------------------------------------------------- helpers */
 
 static enum gate_code exec(struct gate_db *db, const char *sql, struct gate_err *err)
@@ -838,7 +846,8 @@ static void cache_save(struct gate_shadow *sh, const char *name, size_t k,
 {
     struct gate_err err = {0};
 
-    gate_db_close(sh->db);
+    /* the copy needs the template without sessions: see its backend gone first */
+    (void)gate_db_close_wait(sh->db, sh->door, GONE_WAIT_MS);
     sh->db = NULL;
     if (create_db(sh, name, sh->name, &err)) {
         if (strcmp(gate_db_last_sqlstate(sh->door), "42P04") != 0)
@@ -1125,8 +1134,12 @@ enum gate_code gate_shadow_close(struct gate_shadow *sh, struct gate_err *err)
         else
             gate_verbosef("shadow: emptied database '%s' again", sh->name);
     }
-    if (sh->db && sh->db != sh->door)
-        gate_db_close(sh->db);
+    if (sh->db && sh->db != sh->door) {
+        if (sh->temporary) /* DROP then finds no session of ours to wait for */
+            (void)gate_db_close_wait(sh->db, sh->door, GONE_WAIT_MS);
+        else
+            gate_db_close(sh->db);
+    }
     sh->db = NULL;
     if (sh->temporary) {
         struct gate_db *door = sh->door;

@@ -27,14 +27,17 @@ need_prisma
 start_cluster
 app_database
 
-# db.c's multi-statement round trip (the introspection's) against this
-# real server: test_history's test_exec_each, skipped without a server
+# db.c's multi-statement round trip (the introspection's) and its wait for
+# a closed session's backend (before a shadow's DROP) against this real
+# server: test_history's test_exec_each and test_close_wait, skipped
+# without a server
 if [ -x "$ROOT/build/tests/test_history" ]; then
 	if GATE_TEST_PG_URL=$DATABASE_URL "$ROOT/build/tests/test_history" >"$WORK/exec-each.log" 2>&1 &&
-		grep -q "OK \] test_exec_each" "$WORK/exec-each.log"; then
-		ok "gate_db_exec_each on a real server (test_history)"
+		grep -q "OK \] test_exec_each" "$WORK/exec-each.log" &&
+		grep -q "OK \] test_close_wait" "$WORK/exec-each.log"; then
+		ok "gate_db_exec_each and gate_db_close_wait on a real server (test_history)"
 	else
-		not_ok "gate_db_exec_each on a real server (test_history)"
+		not_ok "gate_db_exec_each and gate_db_close_wait on a real server (test_history)"
 		tail -20 "$WORK/exec-each.log" | sed 's/^/#   /'
 	fi
 else

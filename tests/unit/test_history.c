@@ -15,6 +15,7 @@
 #include "gate/history.h"
 #include "gate/run.h"
 #include "gate/utf8.h"
+#include "gate/xalloc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -781,6 +782,40 @@ static void test_exec_each(void **state)
     gate_db_url_release(&u);
 }
 
+/* gate_db_close_wait: the closed session's backend is gone when it returns true. */
+static void test_close_wait(void **state)
+{
+    const char *url = getenv("GATE_TEST_PG_URL");
+    struct gate_db_url u;
+    struct gate_err err = {0};
+    struct gate_db *a = NULL, *b = NULL, *c = NULL;
+    struct gate_db_result *r = NULL;
+    char *pid, *sql;
+
+    (void)state;
+    if (!url || !*url)
+        skip();
+    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
+    assert_int_equal(gate_db_connect(&u, &a, &err), GATE_OK);
+    assert_int_equal(gate_db_connect(&u, &b, &err), GATE_OK);
+    assert_int_equal(gate_db_exec(b, "SELECT pg_backend_pid()", &r, &err), GATE_OK);
+    pid = gate_xstrdup(gate_db_result_value(r, 0, 0));
+    gate_db_result_free(r);
+    assert_true(gate_db_close_wait(b, a, 5000));
+    sql = gate_xasprintf("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", pid);
+    assert_int_equal(gate_db_exec(a, sql, &r, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(r, 0, 0), "0");
+    gate_db_result_free(r);
+    /* nobody to ask: closed, but not seen gone */
+    assert_int_equal(gate_db_connect(&u, &c, &err), GATE_OK);
+    assert_false(gate_db_close_wait(c, NULL, 5000));
+    assert_true(gate_db_close_wait(NULL, a, 5000));
+    free(sql);
+    free(pid);
+    gate_db_close(a);
+    gate_db_url_release(&u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -799,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_exec_each),
+        cmocka_unit_test(test_close_wait),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
