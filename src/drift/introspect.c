@@ -6,7 +6,8 @@
  * Every query returns kind, schema, table, name, then the object's
  * attributes, each column named after its attribute; a column whose
  * name starts with '_' is not an attribute but a field of the object
- * (_shape). The schema filter is spliced in as quoted literals.
+ * (_shape; an index's is cut from its definition here). The schema filter
+ * is spliced in as quoted literals.
  */
 #include "gate/compat.h"
 #include "gate/buf.h"
@@ -112,10 +113,16 @@ static const char *const queries[GATE_INTROSPECT_QUERIES] = {
     " WHERE c.relkind IN ('r', 'p') AND n.nspname IN %s AND" NOT_PRISMA
     "AND" NOT_EXT("pg_class", "c.oid"),
 
-    /* columns */
+    /*
+     * columns; a default has no column references (PostgreSQL refuses
+     * them), so it is printed without its table (relid 0): pg_get_expr
+     * with a table opens it under ACCESS SHARE, which would queue the read
+     * behind a migration's ACCESS EXCLUSIVE lock. A generated column's
+     * expression names columns and needs it.
+     */
     "SELECT 'column', n.nspname, c.relname, a.attname,"
     " format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,"
-    " CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS \"default\","
+    " CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) END AS \"default\","
     " CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,"
     " CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,"
     " CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation"
@@ -137,10 +144,12 @@ static const char *const queries[GATE_INTROSPECT_QUERIES] = {
     " WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname IN %s AND" NOT_PRISMA
     "AND" NOT_EXT("pg_class", "c.oid"),
 
-    /* indexes, except those a constraint of the same table owns */
-    "SELECT 'index', n.nspname, c.relname, i.relname, pg_get_indexdef(i.oid) AS definition,"
-    " replace(pg_get_indexdef(i.oid), 'INDEX ' || quote_ident(i.relname) || ' ON ',"
-    " 'INDEX ON ') AS _shape"
+    /*
+     * indexes, except those a constraint of the same table owns; the
+     * name-free shape is cut from the definition here (index_shape), not
+     * by a second pg_get_indexdef per index
+     */
+    "SELECT 'index', n.nspname, c.relname, i.relname, pg_get_indexdef(i.oid) AS definition"
     " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
     " JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN %s AND" NOT_PRISMA "AND" NOT_EXT(
@@ -212,9 +221,50 @@ static const char *value_text(struct gate_arena *a, const char *v, unsigned type
     return gate_arena_strdup(a, v);
 }
 
+/*
+ * An index's definition without its name, for pairing renamed indexes:
+ * "CREATE [UNIQUE] INDEX name ON ..." as "CREATE [UNIQUE] INDEX ON ...",
+ * the name as pg_get_indexdef quotes it (bare, or in double quotes with ""
+ * inside). The definition itself when it is not of that form.
+ */
+static const char *index_shape(struct gate_arena *a, const char *def)
+{
+    const char *p = def ? strstr(def, "INDEX ") : NULL;
+    const char *end;
+    struct gate_buf b = {0};
+    const char *shape;
+
+    if (!p)
+        return def;
+    end = p + 6;
+    if (*end == '"') {
+        for (end++; *end; end++) {
+            if (*end == '"' && end[1] != '"')
+                break;
+            if (*end == '"')
+                end++;
+        }
+        if (!*end)
+            return def;
+        end++;
+    } else {
+        end = strchr(end, ' ');
+        if (!end)
+            return def;
+    }
+    if (strncmp(end, " ON ", 4) != 0)
+        return def;
+    gate_buf_add(&b, def, (size_t)(p + 6 - def));
+    gate_buf_adds(&b, end + 1);
+    shape = gate_arena_strdup(a, gate_buf_str(&b));
+    gate_buf_release(&b);
+    return shape;
+}
+
 static enum gate_code load(struct loader *l, const struct gate_db_result *r, struct gate_err *err)
 {
     int rows = gate_db_result_rows(r), cols = gate_db_result_cols(r);
+    const char **keys;
 
     if (cols < 4)
         GATE_BUG("introspect: a query returns fewer than four columns");
@@ -225,6 +275,10 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
         l->cap = (l->n + (size_t)rows) * 2 + 64;
         l->objs = gate_xrealloc(l->objs, l->cap * sizeof(*l->objs));
     }
+    /* the attribute names once per query, shared by its rows */
+    keys = gate_arena_alloc(l->a, (size_t)cols * sizeof(*keys));
+    for (int c = 4; c < cols; c++)
+        keys[c] = gate_arena_strdup(l->a, gate_db_result_colname(r, c));
     for (int i = 0; i < rows; i++) {
         struct gate_dbobj *o = &l->objs[l->n++];
         const char *kind = gate_db_result_value(r, i, 0);
@@ -239,18 +293,19 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
         o->name = value_text(l->a, gate_db_result_value(r, i, 3), 0);
         o->attrs = gate_arena_alloc(l->a, (size_t)cols * sizeof(*o->attrs));
         for (int c = 4; c < cols; c++) {
-            const char *key = gate_db_result_colname(r, c);
             const char *v =
                 value_text(l->a, gate_db_result_value(r, i, c), gate_db_result_coltype(r, c));
 
-            if (key[0] == '_') {
-                if (!strcmp(key, "_shape"))
+            if (keys[c][0] == '_') {
+                if (!strcmp(keys[c], "_shape"))
                     o->shape = v;
                 continue;
             }
-            o->attrs[o->nattrs].key = gate_arena_strdup(l->a, key);
+            o->attrs[o->nattrs].key = keys[c];
             o->attrs[o->nattrs++].value = v;
         }
+        if (o->kind == kinds[6] /* index */ && !o->shape)
+            o->shape = index_shape(l->a, gate_dbobj_attr(o, "definition"));
     }
     return GATE_OK;
 }

@@ -175,6 +175,12 @@ scenario C drift index Post_userId_idx 'in migrations only | CREATE INDEX "Post_
 	'DROP INDEX "Post_userId_idx"' 'CREATE INDEX "Post_userId_idx" ON "Post"("userId")'
 expect "C: remedy is CREATE INDEX CONCURRENTLY from the shadow" 'CREATE INDEX CONCURRENTLY "Post_userId_idx" ON public."Post" USING btree ("userId");' "$(jget "$WORK/C.out" "r.drift.items[0].remedy")"
 
+# C2: a renamed index is paired with its migration by the name-free shape
+# (cut from the definition on either side: a quoted name, a bare one)
+scenario C2 drift index post_uid 'changed | name: Post_userId_idx | name: post_uid' \
+	'ALTER INDEX "Post_userId_idx" RENAME TO post_uid' 'ALTER INDEX post_uid RENAME TO "Post_userId_idx"'
+expect "C2: one item, not a dropped and an extra index" 1 "$(nitems "$WORK/C2.out")"
+
 scenario D drift column score 'changed | default: 0 | default: 5' \
 	'ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 5' 'ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 0'
 expect "D: remedy restores the default" 'ALTER TABLE "public"."User" ALTER COLUMN "score" SET DEFAULT 0;' "$(jget "$WORK/D.out" "r.drift.items[0].remedy")"
