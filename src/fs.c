@@ -55,10 +55,12 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
                        path, (double)st.st_size / (1024.0 * 1024.0), max / ((size_t)1024 * 1024));
         goto out;
     }
-    cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+    /* a regular file: room for one byte more than its size, to see it end in one read */
+    cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 65536;
     buf = gate_xmalloc(cap);
     for (;;) {
         ssize_t r;
+        size_t want;
 
         if (n + 1 >= cap) {
             if (cap > max + 1) {
@@ -69,7 +71,8 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
             cap *= 2;
             buf = gate_xrealloc(buf, cap);
         }
-        r = read(fd, buf + n, cap - n - 1);
+        want = cap - n - 1;
+        r = read(fd, buf + n, want);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -79,6 +82,9 @@ enum gate_code gate_read_file(const char *path, size_t max, char **out, size_t *
         if (r == 0)
             break;
         n += (size_t)r;
+        /* a regular file reads short only at its end: no read for the 0 */
+        if (S_ISREG(st.st_mode) && (size_t)r < want)
+            break;
     }
     if (n > max) {
         rc = gate_fail(err, GATE_E_LIMIT, "'%s' is too large (the limit is %zu MiB)", path,

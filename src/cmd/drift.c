@@ -300,14 +300,18 @@ static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
     const char *msg;
     enum gate_exit rc;
 
-    live_start(dr); /* its connection is made beside this one (libpq loads once, locked) */
+    /*
+     * The worker loads libpq and connects while this thread reads the
+     * migration files; then this thread's connection (libpq loads once).
+     */
+    live_start(dr);
+    msg = read_locals(dr);
+    if (msg)
+        return unavailable(dr, msg);
     if (gate_db_connect(&dr->url, &dr->db, &err))
         return unavailable(dr, err.msg);
     if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
         return unavailable(dr, err.msg);
-    msg = read_locals(dr);
-    if (msg)
-        return unavailable(dr, msg);
     gate_history_classify(dr->locals, dr->nlocals, &dr->hdb, false, &dr->res);
     history_items(dr);
     rc = compare(dr, cli);

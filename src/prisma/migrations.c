@@ -141,20 +141,35 @@ enum gate_code gate_migrations_list(const char *dir, struct gate_migration_list 
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         path = gate_path_join(dir, e->d_name);
-        if (lstat(path, &st)) {
+        /* the entry's type as readdir gives it, lstat only when it does not */
+        memset(&st, 0, sizeof(st));
+        if (e->d_type == DT_DIR)
+            st.st_mode = S_IFDIR;
+        else if (e->d_type == DT_REG)
+            st.st_mode = S_IFREG;
+        else if (e->d_type == DT_LNK)
+            st.st_mode = S_IFLNK;
+        else if (lstat(path, &st)) {
             free(path);
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
             struct gate_migration_dir *m;
+            struct stat ls;
 
             GATE_GROW(out->items, out->cap, out->n + 1);
             m = &out->items[out->n++];
             m->name = gate_xstrdup(e->d_name);
             m->dir = path;
             m->sql_path = gate_path_join(path, "migration.sql");
-            m->has_sql = gate_path_kind(m->sql_path) == GATE_PATH_FILE;
-            if (m->has_sql) {
+            /* one lstat for the usual plain file; a link is followed and placed */
+            if (lstat(m->sql_path, &ls))
+                m->has_sql = false;
+            else if (S_ISLNK(ls.st_mode))
+                m->has_sql = gate_path_kind(m->sql_path) == GATE_PATH_FILE;
+            else
+                m->has_sql = S_ISREG(ls.st_mode);
+            if (m->has_sql && S_ISLNK(ls.st_mode)) {
                 if (!root)
                     root = repo_root_of(dir);
                 m->sql_outside = link_outside(m->sql_path, root);
