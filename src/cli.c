@@ -21,43 +21,44 @@ static const struct gate_command commands[] = {
     {"lint", gate_cmd_lint, "[PATH...|-]",
      "classify migration SQL (files, migration directories, - for stdin; default: the "
      "project's migrations; --base REF: those a change adds or edits)",
-     GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true},
-    {"rules", gate_cmd_rules, "", "list every rule with its default risk", 0, false},
+     GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true, NULL},
+    {"rules", gate_cmd_rules, "", "list every rule with its default risk", 0, false, NULL},
     {"explain", gate_cmd_explain, "RULE", "what a rule flags, why, and the safe alternative", 0,
-     false},
+     false, NULL},
     {"init", gate_cmd_init, "", "write a commented default policy (prisma-gate.yml, or -p FILE)",
-     GATE_OPT_FORCE, false},
+     GATE_OPT_FORCE, false, NULL},
     {"status", gate_cmd_status, "",
      "local migrations vs the target's _prisma_migrations (-t NAME, else the default target)",
-     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true, NULL},
     {"check", gate_cmd_check, "",
      "pre-merge gate: repository checks + lint of the migrations this change adds or edits",
-     GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true},
+     GATE_OPT_FAIL_ON | GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_BASE, true, NULL},
     {"detect", gate_cmd_detect, "",
      "describe the setup: migrate vs db push, targets, shared database, migrations",
-     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true, NULL},
     {"health", gate_cmd_health, "",
      "run the policy's health checks (or --url URL ...): status, JSON values, retries",
-     GATE_OPT_HEALTH, true},
+     GATE_OPT_HEALTH, true, NULL},
     {"plan", gate_cmd_plan, "",
      "pending migrations for the target: risk, impact, affected tables' live sizes, plan digest",
-     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CHECKLIST, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CHECKLIST, true, NULL},
     {"approve", gate_cmd_approve, "",
      "a confirmation token for the plan (signed when the policy names deploy.secret_env)",
-     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_PLAN, false},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_PLAN, false, NULL},
     {"deploy", gate_cmd_deploy, "",
      "gate, then `prisma migrate deploy`, verify and health-check; refused: a checklist",
-     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA | GATE_OPT_CONFIRM | GATE_OPT_CHECKLIST, true, NULL},
     {"drift", gate_cmd_drift, "",
      "does the target still hold the schema its migrations make? (replayed into a shadow "
      "database, compared object by object; history drift too)",
-     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true},
+     GATE_OPT_MIGRATIONS | GATE_OPT_SCHEMA, true, NULL},
     {"targets", gate_cmd_targets, "",
-     "list the policy's targets (names and variable names, never URLs) for a CI matrix", 0, false},
+     "list the policy's targets (names and variable names, never URLs) for a CI matrix", 0, false,
+     "github-matrix"},
     {"summary", gate_cmd_summary, "FILE.json...",
-     "merge JSON reports (one per target) into one Markdown table", 0, false},
+     "merge JSON reports (one per target) into one Markdown table", 0, false, NULL},
     {"help", NULL, "[COMMAND]", "one command's synopsis, options, environment and exit statuses",
-     GATE_OPT_MAN, false},
+     GATE_OPT_MAN, false, NULL},
 };
 
 enum {
@@ -410,7 +411,8 @@ int gate_cli_parse(struct gate_cli *cli, int argc, char **argv, struct gate_buf 
                     (*cmd)->name);
         return GATE_EXIT_USAGE;
     }
-    if (cli->github_matrix && (*cmd)->run != gate_cmd_targets) {
+    if (cli->github_matrix &&
+        (!(*cmd)->own_format || strcmp((*cmd)->own_format, "github-matrix") != 0)) {
         gate_errorf("--format github-matrix is a format of 'targets' only");
         return GATE_EXIT_USAGE;
     }

@@ -222,9 +222,10 @@ static const struct cmd_doc cmd_docs[] = {
       NULL, NULL}},
     {"targets",
      "List the policy's targets for a CI fan-out (one job per database): each target's name and "
-     "the names of the variables that hold its URLs, never a URL. --format json (every field), "
-     "github-matrix (one line for a workflow's strategy.matrix: fromJSON) or text. Without "
-     "targets in the policy: the built-in target (DATABASE_URL).",
+     "the names of the variables that hold its URLs, never a URL. --format text (a table), json "
+     "(every field), markdown (a table for a step summary) or github-matrix (one line for a "
+     "workflow's strategy.matrix: fromJSON). Without targets in the policy: the built-in target "
+     "(DATABASE_URL).",
      {"listed", NULL, EXIT_USAGE, NULL, NULL, NULL}},
     {"summary",
      "Merge JSON reports (--report json=PATH of several jobs, e.g. one per target) into one "
@@ -285,7 +286,8 @@ static bool opt_applies(const struct opt_doc *o, const struct gate_command *cmd)
  * (report_format.h): @FORMATS@ (every --format, "a | b"), @FILE_FORMATS@
  * (the report files, "a, b or c"). Into b (reset first); returns its text.
  */
-static const char *opt_text(const struct opt_doc *o, struct gate_buf *b)
+static const char *opt_text(const struct opt_doc *o, const struct gate_command *cmd,
+                            struct gate_buf *b)
 {
     static const struct {
         const char *mark;
@@ -306,6 +308,8 @@ static const char *opt_text(const struct opt_doc *o, struct gate_buf *b)
         }
         if (i < GATE_ARRAY_SIZE(marks)) {
             gate_report_format_list(b, marks[i].set, marks[i].sep, marks[i].last);
+            if (marks[i].set == GATE_FORMATS_WITHOUT_RUN && cmd && cmd->own_format)
+                gate_buf_printf(b, "%s%s", marks[i].last, cmd->own_format);
             s += strlen(marks[i].mark);
         } else {
             gate_buf_addc(b, *s++);
@@ -346,7 +350,7 @@ static void wrap(struct gate_buf *out, const char *text, size_t col, size_t inde
 #define WIDTH   79
 #define OPT_COL 27
 
-static void opt_line(struct gate_buf *out, const struct opt_doc *o)
+static void opt_line(struct gate_buf *out, const struct opt_doc *o, const struct gate_command *cmd)
 {
     /* short options sit in column 2, long-only ones under the long names */
     bool long_only = o->flags[1] == '-';
@@ -366,7 +370,7 @@ static void opt_line(struct gate_buf *out, const struct opt_doc *o)
     {
         struct gate_buf b = {0};
 
-        wrap(out, opt_text(o, &b), OPT_COL, OPT_COL, WIDTH);
+        wrap(out, opt_text(o, cmd, &b), OPT_COL, OPT_COL, WIDTH);
         gate_buf_release(&b);
     }
 }
@@ -388,7 +392,7 @@ static void global_opts(struct gate_buf *out, const struct gate_command *cmd)
     gate_buf_adds(out, "\nglobal options:\n");
     for (size_t i = 0; i < GATE_ARRAY_SIZE(opts); i++) {
         if (global_applies(&opts[i], cmd))
-            opt_line(out, &opts[i]);
+            opt_line(out, &opts[i], cmd);
     }
 }
 
@@ -428,7 +432,7 @@ void gate_help_command(struct gate_buf *out, const struct gate_command *cmd)
         if (!any)
             gate_buf_printf(out, "\n%s options:\n", cmd->name);
         any = true;
-        opt_line(out, &opts[i]);
+        opt_line(out, &opts[i], cmd);
     }
     global_opts(out, cmd);
     any = false;
@@ -479,7 +483,7 @@ static void man_opt(struct gate_buf *out, const struct opt_doc *o)
     {
         struct gate_buf b = {0};
 
-        roff(out, opt_text(o, &b));
+        roff(out, opt_text(o, NULL, &b));
         gate_buf_release(&b);
     }
     gate_buf_addc(out, '\n');

@@ -278,7 +278,10 @@ int main(int argc, char **argv)
         } else {
             struct gate_buf list = {0};
 
-            gate_report_format_list(&list, GATE_FORMATS_WITHOUT_RUN, ", ", " or ");
+            gate_report_format_list(&list, GATE_FORMATS_WITHOUT_RUN, ", ",
+                                    cmd->own_format ? ", " : " or ");
+            if (cmd->own_format)
+                gate_buf_printf(&list, " or %s", cmd->own_format);
             gate_errorf("'%s' prints %s, not %s", cmd->name, gate_buf_str(&list),
                         gate_format_name(cli.format));
             gate_buf_release(&list);

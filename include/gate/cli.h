@@ -63,6 +63,8 @@ struct gate_command {
     const char *summary;
     unsigned options; /* enum gate_cli_opt bits the command accepts */
     bool writes_run;  /* stdout is the run model in --format */
+    /* a --format of its own besides the format table's (targets: "github-matrix") */
+    const char *own_format;
 };
 
 enum gate_cli_opt {

@@ -5,12 +5,11 @@
  * parallel:matrix). Only names are listed: a target's name and the
  * names of the environment variables that hold its URLs, never a URL.
  *
- * Formats: text (a table), json (an object with every field), and
- * github-matrix (one line, {"include":[{"target":..,"url_env":..},..]},
- * for `fromJSON()` in a workflow's strategy.matrix). With no targets in
- * the policy the built-in target (DATABASE_URL) is the one listed: its
- * name is null in json and "" in the matrix, where the action then
- * passes no -t.
+ * Formats: text (a table), json (an object with every field), markdown
+ * (a table, e.g. for a job's step summary), and github-matrix (one line,
+ * {"include":[{"target":..,"url_env":..},..]}, for `fromJSON()` in a workflow's strategy.matrix).
+ * With no targets in the policy the built-in target (DATABASE_URL) is the one listed: its name is
+ * null in json and "" in the matrix, where the action then passes no -t.
  *
  * Exit: 0 listed; 2 usage or an invalid policy.
  */
@@ -112,6 +111,40 @@ static void targets_text(const struct gate_policy *pol, const struct gate_policy
     }
 }
 
+/* A variable's name as Markdown code, "-" for none (names have no backquotes). */
+static void md_name(struct gate_buf *out, const char *name)
+{
+    if (name && *name)
+        gate_buf_printf(out, "`%s`", name);
+    else
+        gate_buf_addc(out, '-');
+}
+
+static void targets_markdown(const struct gate_policy *pol, const struct gate_policy_target *ts,
+                             size_t n, struct gate_buf *out)
+{
+    gate_buf_adds(out, "| target | url_env | shadow_url_env | direct_url_env | TLS |\n"
+                       "|---|---|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        const struct gate_policy_target *t = &ts[i];
+
+        gate_buf_adds(out, "| ");
+        if (t->name)
+            md_name(out, t->name);
+        else
+            gate_buf_adds(out, "(built-in)");
+        if (is_default(pol, t) && pol->ntargets > 1)
+            gate_buf_adds(out, " (default)");
+        gate_buf_adds(out, " | ");
+        md_name(out, t->url_env);
+        gate_buf_adds(out, " | ");
+        md_name(out, t->shadow_url_env);
+        gate_buf_adds(out, " | ");
+        md_name(out, t->direct_url_env);
+        gate_buf_printf(out, " | %s |\n", t->require_tls ? "required" : "-");
+    }
+}
+
 enum gate_exit gate_cmd_targets(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
 {
     struct gate_policy pol;
@@ -120,7 +153,8 @@ enum gate_exit gate_cmd_targets(struct gate_cli *cli, struct gate_run *run, stru
     size_t n = 0;
 
     if (cli->nargs) {
-        gate_errorf("usage: prisma-gate targets [-p POLICY] [--format text|json|github-matrix]");
+        gate_errorf("usage: prisma-gate targets [-p POLICY] "
+                    "[--format text|json|markdown|github-matrix]");
         return GATE_EXIT_USAGE;
     }
     if (gate_policy_load(&pol, cli->policy, &run->arena, &err)) {
@@ -142,6 +176,8 @@ enum gate_exit gate_cmd_targets(struct gate_cli *cli, struct gate_run *run, stru
         targets_matrix(ts, n, out);
     else if (cli->format == GATE_FORMAT_JSON)
         targets_json(&pol, ts, n, out);
+    else if (cli->format == GATE_FORMAT_MARKDOWN)
+        targets_markdown(&pol, ts, n, out);
     else
         targets_text(&pol, ts, n, out);
     return GATE_EXIT_OK;

@@ -1,0 +1,1 @@
+targets -p tests/golden/cli/data/targets.yml --format sarif
