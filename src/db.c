@@ -472,51 +472,53 @@ const char *gate_db_url_schema(const struct gate_db_url *u)
 
 /* -------------------------------------------------------------- scrubbing */
 
+/*
+ * A secret shorter than this is masked only as a whole word (not next to a
+ * letter or digit): a one-letter password would otherwise mask that letter
+ * in every word of libpq's message.
+ */
+#define SHORT_SECRET 4
+
+static bool word_edge(char c)
+{
+    return !isalnum((unsigned char)c);
+}
+
 void gate_db_scrub(char *msg, size_t size, char *const *secrets, size_t nsecrets)
 {
     static const char mask[] = "****";
+    struct gate_buf out = {0};
+    const char *p;
+    size_t n;
 
     if (!msg || !size)
         return;
     msg[size - 1] = '\0';
-    /* longest secrets first, so a URL is masked before the password in it */
-    for (;;) {
-        const char *best = NULL;
-        size_t best_len = 0;
-        char *hit = NULL;
+    /* left to right, the longest secret at each place: a URL before the password in it */
+    for (p = msg; *p;) {
+        size_t best = 0;
 
         for (size_t i = 0; i < nsecrets; i++) {
-            size_t n = secrets[i] ? strlen(secrets[i]) : 0;
-            char *h;
+            size_t len = secrets[i] ? strlen(secrets[i]) : 0;
 
-            if (!n || n <= best_len)
+            if (!len || len <= best || strncmp(p, secrets[i], len) != 0)
                 continue;
-            h = strstr(msg, secrets[i]);
-            if (h) {
-                best = secrets[i];
-                best_len = n;
-                hit = h;
-            }
+            if (len < SHORT_SECRET && ((p > msg && !word_edge(p[-1])) || !word_edge(p[len])))
+                continue;
+            best = len;
         }
-        if (!best)
-            break;
-        {
-            size_t tail = strlen(hit + best_len) + 1;
-            size_t mlen = sizeof(mask) - 1;
-            size_t avail = size - (size_t)(hit - msg);
-
-            if (mlen + tail > avail) /* truncate the tail to fit */
-                tail = avail > mlen ? avail - mlen : 0;
-            if (tail) {
-                memmove(hit + mlen, hit + best_len, tail);
-                hit[mlen + tail - 1] = '\0';
-                memcpy(hit, mask, mlen);
-            } else {
-                memcpy(hit, mask, avail - 1);
-                hit[avail - 1] = '\0';
-            }
+        if (best) {
+            gate_buf_adds(&out, mask); /* the mask is never scanned again */
+            p += best;
+        } else {
+            gate_buf_addc(&out, *p++);
         }
     }
+    n = out.len < size - 1 ? out.len : size - 1;
+    if (n)
+        memcpy(msg, out.data, n);
+    msg[n] = '\0';
+    gate_buf_release(&out);
 }
 
 /*

@@ -72,8 +72,11 @@ const char *gate_db_url_schema(const struct gate_db_url *u);
 
 /*
  * Replace, in place, every occurrence of each secret in msg (a
- * NUL-terminated string in a buffer of size bytes) with "****".
- * Empty secrets are skipped. The result is always NUL-terminated.
+ * NUL-terminated string in a buffer of size bytes) with "****", the
+ * longest secret first where several start at one place. A secret of
+ * fewer than 4 characters is replaced only as a whole word (not next to a
+ * letter or digit). Empty secrets are skipped. The result is cut to the
+ * buffer and always NUL-terminated.
  */
 void gate_db_scrub(char *msg, size_t size, char *const *secrets, size_t nsecrets);
 

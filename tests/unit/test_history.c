@@ -678,7 +678,7 @@ static void test_scrub(void **state)
     assert_string_equal(msg, "bad URL **** and **** ****");
     /* the mask is longer than the secret and the buffer is full: truncated, terminated */
     memset(msg, 'x', sizeof(msg));
-    memcpy(msg + 58, "pw", 2);
+    memcpy(msg + 60, " pw", 3);
     msg[63] = '\0';
     gate_db_scrub(msg, sizeof(msg), secrets, 2);
     assert_null(strstr(msg, "pw"));
@@ -816,6 +816,44 @@ static void test_close_wait(void **state)
     gate_db_url_release(&u);
 }
 
+/*
+ * gate_db_scrub: a secret made of the mask's own character ends (it looped
+ * for ever), a short secret is masked only as a whole word, never inside
+ * another, and a long one everywhere.
+ */
+static void test_scrub_edges(void **state)
+{
+    char s_star[] = "*", s_two[] = "**", s_a[] = "a", s_xy[] = "xy", s_long[] = "s3cr3t-pw";
+    char s_pw[] = "s3cr";
+    char *stars[] = {s_star};
+    char *two[] = {s_two};
+    char *one[] = {s_a};
+    char *mixed[] = {s_xy, s_long};
+    char msg[128];
+
+    (void)state;
+    (void)snprintf(msg, sizeof(msg), "password * for user * rejected");
+    gate_db_scrub(msg, sizeof(msg), stars, 1);
+    assert_string_equal(msg, "password **** for user **** rejected");
+    (void)snprintf(msg, sizeof(msg), "a**b ** c");
+    gate_db_scrub(msg, sizeof(msg), two, 1);
+    assert_string_equal(msg, "a**b **** c");
+    (void)snprintf(msg, sizeof(msg), "connection to server at \"a\" failed: a password");
+    gate_db_scrub(msg, sizeof(msg), one, 1);
+    assert_string_equal(msg, "connection to server at \"****\" failed: **** password");
+    (void)snprintf(msg, sizeof(msg), "xyz:xy@h s3cr3t-pws3cr3t-pw");
+    gate_db_scrub(msg, sizeof(msg), mixed, 2);
+    assert_string_equal(msg, "xyz:****@h ********");
+    /* the result is cut to the buffer, still NUL-terminated */
+    {
+        char small[8] = "ab s3cr";
+        char *pw[] = {s_pw};
+
+        gate_db_scrub(small, sizeof(small), pw, 1);
+        assert_string_equal(small, "ab ****");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +873,7 @@ int main(void)
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_exec_each),
         cmocka_unit_test(test_close_wait),
+        cmocka_unit_test(test_scrub_edges),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
