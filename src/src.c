@@ -8,6 +8,12 @@
 
 #include <stdlib.h>
 
+struct gate_src_memo {
+    size_t off, line; /* line: 0-based index into lines */
+    int col;
+    bool valid;
+};
+
 void gate_src_init(struct gate_src *src, const char *text, size_t len)
 {
     size_t cap = 0;
@@ -16,6 +22,7 @@ void gate_src_init(struct gate_src *src, const char *text, size_t len)
     src->len = len;
     src->lines = NULL;
     src->nlines = 0;
+    src->memo = gate_xcalloc(1, sizeof(*src->memo));
     GATE_GROW(src->lines, cap, 1);
     src->lines[src->nlines++] = 0;
     for (size_t i = 0; i < len; i++) {
@@ -31,7 +38,9 @@ void gate_src_init(struct gate_src *src, const char *text, size_t len)
 void gate_src_release(struct gate_src *src)
 {
     free(src->lines);
+    free(src->memo);
     src->lines = NULL;
+    src->memo = NULL;
     src->nlines = 0;
 }
 
@@ -53,6 +62,10 @@ void gate_src_position(const struct gate_src *src, size_t off, int *line, int *c
             hi = mid;
     }
     start = src->lines[lo];
+    if (src->memo && src->memo->valid && src->memo->line == lo && src->memo->off <= off) {
+        start = src->memo->off; /* on from the previous answer */
+        c = src->memo->col;
+    }
     for (size_t i = start; i < off; i++) {
         unsigned char ch = (unsigned char)src->text[i];
 
@@ -62,6 +75,8 @@ void gate_src_position(const struct gate_src *src, size_t off, int *line, int *c
     }
     *line = (int)lo + 1;
     *col = c;
+    if (src->memo)
+        *src->memo = (struct gate_src_memo){.off = off, .line = lo, .col = c, .valid = true};
 }
 
 size_t gate_src_line_start(const struct gate_src *src, int line)

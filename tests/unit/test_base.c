@@ -59,6 +59,45 @@ static void test_src_positions(void **state)
     }
 }
 
+/*
+ * Many positions on one long line, in order, backwards and across lines:
+ * each the same as from a fresh index (the column is carried on from the
+ * previous answer on the same line, not recounted from the line's start).
+ */
+static void test_src_positions_one_line(void **state)
+{
+    struct gate_buf b = {0};
+    struct gate_src src;
+    static const size_t offs[] = {0, 5, 5, 4000, 4001, 12, 59999, 60000, 60003, 60001, 7};
+
+    (void)state;
+    for (int i = 0; i < 10000; i++)
+        gate_buf_adds(&b, i % 3 ? "ab" : "\xC3\xA9"); /* é: two bytes, one column */
+    gate_buf_adds(&b, "\nxyz");
+    gate_src_init(&src, b.data, b.len);
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(offs); i++) {
+        struct gate_src fresh;
+        int line, col, fline, fcol;
+
+        gate_src_position(&src, offs[i], &line, &col);
+        gate_src_init(&fresh, b.data, b.len);
+        gate_src_position(&fresh, offs[i], &fline, &fcol);
+        gate_src_release(&fresh);
+        assert_int_equal(line, fline);
+        assert_int_equal(col, fcol);
+    }
+    gate_src_position(&src, 20000, &(int){0}, &(int){0});
+    {
+        int line, col;
+
+        gate_src_position(&src, 20002, &line, &col); /* the "y" of line 2 */
+        assert_int_equal(line, 2);
+        assert_int_equal(col, 2);
+    }
+    gate_src_release(&src);
+    gate_buf_release(&b);
+}
+
 static void test_migration_order(void **state)
 {
     /* pairs that must sort a < b (Node localeCompare, ICU root) */
@@ -472,6 +511,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena_absorb),
         cmocka_unit_test(test_src_positions),
+        cmocka_unit_test(test_src_positions_one_line),
         cmocka_unit_test(test_migration_order),
         cmocka_unit_test(test_migration_discovery),
         cmocka_unit_test(test_suggest),
