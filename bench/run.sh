@@ -645,6 +645,7 @@ scale_gen() {
     awk -v n="$n" -v k="$kind" 'BEGIN {
         for (i = 0; i < n; i++) {
             if (k == "add-col-tables") printf "ALTER TABLE \"t%d\" ADD COLUMN \"c\" INTEGER;\n", i
+            else if (k == "one-line") printf "ALTER TABLE \"t\" ADD COLUMN \"c%d\" INTEGER NOT NULL; ", i
             else if (k == "add-col-one") printf "ALTER TABLE \"t\" ADD COLUMN \"c%d\" INTEGER;\n", i
             else if (k == "create-index") {
                 printf "CREATE TABLE \"t%d\" (\"id\" INTEGER NOT NULL);\n", i
@@ -760,6 +761,7 @@ section_scaling() {
     for spec in \
         "add-col-tables json|N x ALTER TABLE \"tI\" ADD COLUMN (one file)" \
         "add-col-one json|N x ADD COLUMN on one table (one file)" \
+        "one-line json|N x ADD COLUMN NOT NULL, all on one line" \
         "create-index json|N x (CREATE TABLE + CREATE INDEX) (one file)" \
         "migrations json|N migrations of one statement" \
         "findings sarif|SARIF of one file with N findings" \
