@@ -13,6 +13,7 @@
 #include "gate/compat.h"
 #include "gate/db.h"
 #include "gate/buf.h"
+#include "gate/clock.h"
 #include "gate/dl.h"
 #include "gate/msg.h"
 #include "gate/prisma_errors.h"
@@ -29,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -817,16 +817,8 @@ static void error_field(struct gate_db *db, const PGresult *res, int field, char
     gate_db_scrub(out, size, db->url->secrets, db->url->nsecrets);
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
- * Wait for the running query's results until deadline (CLOCK_MONOTONIC
+ * Wait for the running query's results until deadline (gate_clock_ms
  * ms); past it, ask the server to cancel the query (once) and go on
  * waiting for its answer, which then is the cancel's error (57014).
  * Returns when PQgetResult will not block, or the connection failed.
@@ -838,7 +830,7 @@ static void wait_until(struct gate_db *db, long long deadline)
 
     while (fd >= 0 && pq.PQisBusy(db->conn)) {
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        long long left = deadline - now_ms();
+        long long left = deadline - gate_clock_ms();
         int wait = -1;
 
         if (!cancelled && left <= 0) {
@@ -1150,15 +1142,11 @@ enum gate_code gate_db_reconnect(const struct gate_db_url *u, int tries, long lo
 
     *out = NULL;
     for (int i = 0; i < tries; i++) {
-        struct timespec ts;
-
         gate_err_clear(err);
         rc = gate_db_connect(u, out, err);
         if (!rc || gate_stop_signal())
             return rc;
-        ts.tv_sec = (time_t)(delay_ms / 1000);
-        ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
-        (void)nanosleep(&ts, NULL);
+        gate_sleep_ms(delay_ms);
     }
     return rc;
 }
@@ -1172,15 +1160,12 @@ static enum gate_code wait_gone(struct gate_db *db, const char *pid_list, size_t
                                 long long wait_ms, size_t *left, struct gate_err *err)
 {
     char *sql = gate_xasprintf("SELECT count(*) FROM pg_stat_activity WHERE pid IN (%s)", pid_list);
-    long step_ms = 1;
+    long long step_ms = 1;
+    long long t0 = gate_clock_ms();
     enum gate_code rc;
-    struct timespec t0, now;
 
-    (void)clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct gate_db_result *r = NULL;
-        struct timespec ts;
-        long long ms;
 
         rc = gate_db_exec(db, sql, &r, err);
         if (rc)
@@ -1191,13 +1176,9 @@ static enum gate_code wait_gone(struct gate_db *db, const char *pid_list, size_t
         gate_db_result_free(r);
         if (!*left)
             break;
-        (void)clock_gettime(CLOCK_MONOTONIC, &now);
-        ms = (long long)(now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000;
-        if (ms >= wait_ms)
+        if (gate_clock_ms() - t0 >= wait_ms)
             break;
-        ts.tv_sec = 0;
-        ts.tv_nsec = step_ms * 1000L * 1000L;
-        (void)nanosleep(&ts, NULL);
+        gate_sleep_ms(step_ms);
         if (step_ms < 100)
             step_ms = step_ms * 2 > 100 ? 100 : step_ms * 2;
     }

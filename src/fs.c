@@ -4,6 +4,7 @@
  */
 #include "gate/compat.h"
 #include "gate/fs.h"
+#include "gate/clock.h"
 #include "gate/xalloc.h"
 
 #include <errno.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 enum gate_path_kind gate_path_kind(const char *path)
@@ -220,15 +220,6 @@ enum gate_code gate_write_file_atomic(const char *path, const char *data, size_t
 /* How long a report written into a FIFO waits for a process to open it for reading. */
 enum { FIFO_READER_WAIT_MS = 10000, FIFO_READER_POLL_MS = 100 };
 
-/* Milliseconds of the monotonic clock. */
-static long long mono_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * path (a FIFO) opened for writing once a reader has it open: polled
  * without blocking (ENXIO: no reader yet) until FIFO_READER_WAIT_MS of the
@@ -238,11 +229,10 @@ static long long mono_ms(void)
  */
 static int open_fifo(const char *path, struct gate_err *err)
 {
-    long long deadline = mono_ms() + FIFO_READER_WAIT_MS;
+    long long deadline = gate_clock_ms() + FIFO_READER_WAIT_MS;
 
     for (;;) {
         int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        struct timespec ts = {0, FIFO_READER_POLL_MS * 1000000L};
         int fl;
 
         if (fd >= 0) {
@@ -260,13 +250,13 @@ static int open_fifo(const char *path, struct gate_err *err)
             gate_fail(err, GATE_E_IO, "cannot write '%s': %s", path, strerror(errno));
             return -1;
         }
-        if (mono_ms() >= deadline) {
+        if (gate_clock_ms() >= deadline) {
             gate_fail(err, GATE_E_IO,
                       "cannot write '%s': no process opened the FIFO for reading within %d s", path,
                       FIFO_READER_WAIT_MS / 1000);
             return -1;
         }
-        (void)nanosleep(&ts, NULL);
+        gate_sleep_ms(FIFO_READER_POLL_MS);
     }
 }
 

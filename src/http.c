@@ -7,6 +7,7 @@
  */
 #include "gate/compat.h"
 #include "gate/http.h"
+#include "gate/clock.h"
 #include "gate/dl.h"
 #include "gate/version.h"
 #include "gate/secrets.h"
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 /* curl.h's typecheck macros (curl_easy_setopt ...) would expand at the calls through the table */
 #define CURL_DISABLE_TYPECHECK 1
@@ -85,15 +85,6 @@ struct gate_http {
     struct gate_http_req **done; /* finished, not yet returned (FIFO) */
     size_t ndone, capdone, donehead;
 };
-
-long long gate_http_now_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts))
-        return 0;
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 enum gate_code gate_http_global_init(struct gate_err *err)
 {
@@ -295,7 +286,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 static void finish_failed(struct gate_http *h, struct gate_http_req *req, enum gate_code code)
 {
     req->code = code;
-    req->elapsed_ms = gate_http_now_ms() - req->started_ms_;
+    req->elapsed_ms = gate_clock_ms() - req->started_ms_;
     push_done(h, req);
 }
 
@@ -321,7 +312,7 @@ void gate_http_start(struct gate_http *h, struct gate_http_req *req)
     req->too_big_ = false;
     req->errbuf_[0] = '\0';
     gate_err_clear(&req->err);
-    req->started_ms_ = gate_http_now_ms();
+    req->started_ms_ = gate_clock_ms();
 
     if (gate_http_url_check(req->url, &req->err)) {
         req->refused = true;
@@ -397,7 +388,7 @@ static void finish(struct gate_http *h, struct gate_http_req *req, CURLcode cc)
         code = 0;
     req->status = (int)code;
     req->reached = code > 0;
-    req->elapsed_ms = gate_http_now_ms() - req->started_ms_;
+    req->elapsed_ms = gate_clock_ms() - req->started_ms_;
     req->code = GATE_OK;
     req->refused = req->too_big_ || cc == CURLE_FILESIZE_EXCEEDED ||
                    cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_TOO_MANY_REDIRECTS;

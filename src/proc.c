@@ -8,6 +8,7 @@
  */
 #include "gate/compat.h"
 #include "gate/proc.h"
+#include "gate/clock.h"
 #include "gate/ghsafe.h"
 #include "gate/msg.h"
 #include "gate/stop.h"
@@ -23,18 +24,9 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
-
-static long long now_ms(void)
-{
-    struct timespec t;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void cloexec(int fd)
 {
@@ -80,17 +72,15 @@ static void capture(struct gate_proc_result *r, size_t *cap, size_t max, const c
 /* Wait (bounded) until no process of group pgid is left; SIGKILL it meanwhile. */
 static bool group_gone(pid_t pgid, long long wait_ms)
 {
-    long long until = now_ms() + wait_ms;
+    long long until = gate_clock_ms() + wait_ms;
 
     for (;;) {
-        struct timespec ts = {0, 20L * 1000 * 1000};
-
         if (kill(-pgid, 0) && errno == ESRCH)
             return true;
-        if (now_ms() >= until)
+        if (gate_clock_ms() >= until)
             return false;
         (void)kill(-pgid, SIGKILL);
-        (void)nanosleep(&ts, NULL);
+        gate_sleep_ms(20);
     }
 }
 
@@ -137,7 +127,7 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
                                         POSIX_SPAWN_SETSIGMASK);
 
-    t0 = now_ms();
+    t0 = gate_clock_ms();
     rc = posix_spawnp(&pid, o->argv[0], &fa, &attr, (char *const *)(uintptr_t)o->argv,
                       o->envp ? o->envp : environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -162,10 +152,10 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
      * SIGKILL (a process outside the group may still hold it open: we stop
      * reading and leave it).
      */
-    while (!reaped || (!eof && !(drain_until && now_ms() >= drain_until))) {
+    while (!reaped || (!eof && !(drain_until && gate_clock_ms() >= drain_until))) {
         struct pollfd pfd[2];
         int nfd = 0, wait_ms = -1, sig;
-        long long now = now_ms();
+        long long now = gate_clock_ms();
 
         sig = gate_stop_signal();
         if (!stopping && sig) {
@@ -230,11 +220,11 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
             if (w == pid || (w < 0 && errno != EINTR))
                 reaped = true;
             if (reaped && !eof && stopping && !drain_until)
-                drain_until = now_ms() + GATE_PROC_DRAIN_MS; /* stopped: read what is left */
+                drain_until = gate_clock_ms() + GATE_PROC_DRAIN_MS; /* stopped: read what is left */
             if (reaped && !eof && !stopping) {
                 /* a grandchild still holds the pipe: drain it for a second, then stop it */
                 stopping = true;
-                kill_at = now_ms() + 1000;
+                kill_at = gate_clock_ms() + 1000;
             }
         }
     }
@@ -249,7 +239,7 @@ enum gate_code gate_proc_run(const struct gate_proc_opts *o, struct gate_proc_re
     if (stopping || r->pipe_held)
         (void)kill(-pid, SIGKILL); /* no straggler survives a stop */
     r->group_left = !group_gone(pid, GATE_PROC_DRAIN_MS);
-    r->elapsed_ms = now_ms() - t0;
+    r->elapsed_ms = gate_clock_ms() - t0;
     if (WIFEXITED(status)) {
         r->exit_code = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {

@@ -6,27 +6,19 @@
  */
 #include "gate/compat.h"
 #include "gate/progress.h"
+#include "gate/clock.h"
 #include "gate/msg.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define REDRAW_CHANGED_MS 100  /* a new text: at most ten lines a second */
 #define REDRAW_IDLE_MS    1000 /* the same text: when its seconds change */
 
 static int open_groups; /* GitHub does not nest groups: only the outermost opens one */
-
-static long long now_ms(void)
-{
-    struct timespec t;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 enum gate_progress_mode gate_progress_mode(void)
 {
@@ -69,7 +61,7 @@ void gate_progress_begin(struct gate_progress *p, const char *fmt, ...)
 
     memset(p, 0, sizeof(*p));
     p->mode = gate_progress_mode();
-    p->t0 = now_ms();
+    p->t0 = gate_clock_ms();
     va_start(ap, fmt);
     set_text(p, fmt, ap);
     va_end(ap);
@@ -113,7 +105,7 @@ void gate_progress_tick(struct gate_progress *p)
 
     if (p->mode != GATE_PROGRESS_TTY)
         return;
-    now = now_ms();
+    now = gate_clock_ms();
     if (!p->drawn_ms || now - p->drawn_ms >= (p->changed ? REDRAW_CHANGED_MS : REDRAW_IDLE_MS))
         draw(p, now);
 }
@@ -143,5 +135,5 @@ void gate_progress_end(struct gate_progress *p, const char *fmt, ...)
 
 long long gate_progress_elapsed_ms(const struct gate_progress *p)
 {
-    return now_ms() - p->t0;
+    return gate_clock_ms() - p->t0;
 }

@@ -153,7 +153,7 @@ enum gate_code gate_db_exec_script(struct gate_db *db, const char *sql, struct g
                                    struct gate_err *err);
 
 /*
- * gate_db_exec_script with a deadline (CLOCK_MONOTONIC milliseconds, 0:
+ * gate_db_exec_script with a deadline (gate_clock_ms() milliseconds, 0:
  * none) kept by the client: past it the query is cancelled (PQcancel), so
  * it fails with SQLSTATE 57014. No statement_timeout is set, so the
  * deadline costs no round trip of its own.

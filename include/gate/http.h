@@ -113,7 +113,4 @@ struct gate_http_req *gate_http_next(struct gate_http *h, long long wait_ms);
 /* Free what a finished request holds (its body); the request may be started again. */
 void gate_http_req_release(struct gate_http_req *req);
 
-/* Milliseconds on the monotonic clock. */
-long long gate_http_now_ms(void);
-
 #endif

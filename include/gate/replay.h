@@ -115,15 +115,12 @@ void gate_replay_result_release(struct gate_replay_result *r);
 struct gate_progress; /* progress.h */
 
 struct gate_replay_opts {
-    long long deadline_ms;          /* CLOCK_MONOTONIC milliseconds to stop at (gate_replay_now_ms()
+    long long deadline_ms;          /* CLOCK_MONOTONIC milliseconds to stop at (gate_clock_ms()
                                        + timeout), 0: none */
     struct gate_progress *progress; /* begun by the caller: "LABEL: replaying i/n
                                        migrations" per migration; NULL: none */
     const char *label;              /* the command ("drift", "check"); NULL: "replay" */
 };
-
-/* CLOCK_MONOTONIC in milliseconds (for gate_replay_opts.deadline_ms). */
-long long gate_replay_now_ms(void);
 
 /*
  * Replay set->items[from .. to) into db, one simple-protocol query per

@@ -20,6 +20,7 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
+#include "gate/clock.h"
 #include "gate/db.h"
 #include "gate/health.h"
 #include "gate/http.h"
@@ -110,14 +111,6 @@ static void guide_cut_off(struct deploy *dp)
               name, dp->prisma, gate_shell_quote(&dp->run->arena, name));
 }
 
-static long long mono_ms(void)
-{
-    struct timespec t;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* ------------------------------------------------------------ lock */
 
 /*
@@ -155,7 +148,7 @@ static enum gate_exit take_lock(struct deploy *dp)
 {
     struct gate_err err = {0};
     struct gate_db_result *r = NULL;
-    long long t0 = mono_ms();
+    long long t0 = gate_clock_ms();
     long long wait_ms = dp->pol->deploy.timeout_ms > 0 ? dp->pol->deploy.timeout_ms : 600000;
     char sql[256];
     bool got;
@@ -180,12 +173,12 @@ static enum gate_exit take_lock(struct deploy *dp)
          * that the wait shows its progress; a stop signal cancels a slice.
          */
         for (;;) {
-            long long slice = t0 + wait_ms - mono_ms();
+            long long slice = t0 + wait_ms - gate_clock_ms();
             bool timeout;
 
             if (gate_stop_signal()) {
                 gate_progress_end(&dp->progress, NULL);
-                dp->d->lock_wait_ms = mono_ms() - t0;
+                dp->d->lock_wait_ms = gate_clock_ms() - t0;
                 return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
             }
             if (slice > 1000)
@@ -205,20 +198,20 @@ static enum gate_exit take_lock(struct deploy *dp)
             if (!rc)
                 break;
             timeout = !strcmp(gate_db_last_sqlstate(dp->db), "55P03");
-            if (timeout && !gate_stop_signal() && mono_ms() - t0 < wait_ms) {
+            if (timeout && !gate_stop_signal() && gate_clock_ms() - t0 < wait_ms) {
                 gate_progress_tick(&dp->progress);
                 continue;
             }
             gate_progress_end(&dp->progress, NULL);
             if (gate_stop_signal()) {
-                dp->d->lock_wait_ms = mono_ms() - t0;
+                dp->d->lock_wait_ms = gate_clock_ms() - t0;
                 return GATE_EXIT_UNAVAILABLE; /* the caller reports the stop */
             }
             if (timeout) {
                 gate_errorf("another prisma-gate deploy held the gate lock for more than %lld s; "
                             "nothing was changed: try again when it is done",
                             wait_ms / 1000);
-                dp->d->lock_wait_ms = mono_ms() - t0;
+                dp->d->lock_wait_ms = gate_clock_ms() - t0;
                 gate_run_add_check(dp->run, "deploy.lock", GATE_STATUS_ERROR,
                                    "the gate lock was held by another deploy for longer than "
                                    "deploy.timeout; nothing was changed");
@@ -228,9 +221,9 @@ static enum gate_exit take_lock(struct deploy *dp)
             return GATE_EXIT_UNAVAILABLE;
         }
         gate_progress_end(&dp->progress, "took the gate lock after %lld s",
-                          (mono_ms() - t0 + 500) / 1000);
+                          (gate_clock_ms() - t0 + 500) / 1000);
     }
-    dp->d->lock_wait_ms = mono_ms() - t0;
+    dp->d->lock_wait_ms = gate_clock_ms() - t0;
     gate_run_add_check(
         dp->run, "deploy.lock", GATE_STATUS_PASS,
         gate_arena_printf(&dp->run->arena, "gate lock pg_advisory_lock(%lld) taken%s",
@@ -807,7 +800,7 @@ static void prisma_tick(void *user)
     struct deploy *dp = user;
     struct gate_db_result *r = NULL;
     struct gate_err err = {0};
-    long long now = mono_ms();
+    long long now = gate_clock_ms();
     char *sql, *q;
 
     if (dp->progress.mode != GATE_PROGRESS_TTY || !dp->db || now - dp->polled_ms < 1000) {

@@ -16,6 +16,7 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
+#include "gate/clock.h"
 #include "gate/db.h"
 #include "gate/fs.h"
 #include "gate/history.h"
@@ -31,7 +32,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The database side, run on a worker thread while the files are read. */
 struct db_job {
@@ -210,23 +210,14 @@ static void check_lock(struct status *st)
 
 /* ------------------------------------------------------------ database */
 
-static double ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 /* Connect and read the history; touches nothing but job (runs on a thread). */
 static void *db_work(void *arg)
 {
     struct db_job *job = arg;
-    struct timespec t0;
+    double t0 = gate_clock_msf();
 
-    (void)clock_gettime(CLOCK_MONOTONIC, &t0);
     job->rc = gate_db_connect(job->url, &job->db, &job->err);
-    job->connect_ms = ms_since(&t0);
+    job->connect_ms = gate_clock_msf() - t0;
     if (job->rc)
         return NULL;
     job->connected = true;

@@ -10,6 +10,7 @@
  */
 #include "gate/compat.h"
 #include "gate/health.h"
+#include "gate/clock.h"
 #include "gate/http.h"
 #include "gate/json.h"
 #include "gate/progress.h"
@@ -272,7 +273,7 @@ static void start(struct gate_http *h, struct hstate *s)
     s->req.timeout_ms = s->c->timeout_ms;
     s->req.user = s;
     if (!s->attempts)
-        s->first_ms = gate_http_now_ms();
+        s->first_ms = gate_clock_ms();
     s->attempts++;
     s->in_flight = true;
     gate_http_start(h, &s->req);
@@ -356,7 +357,7 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
         left = 0;
     }
     while (left) {
-        long long now = gate_http_now_ms();
+        long long now = gate_clock_ms();
         long long wait = 1000;
         struct gate_http_req *done;
 
@@ -392,7 +393,7 @@ size_t gate_health_run(struct gate_run *run, const struct gate_health_check *che
         while (done) {
             struct hstate *s = done->user;
 
-            finished(s, gate_http_now_ms(), &p);
+            finished(s, gate_clock_ms(), &p);
             if (s->done)
                 left--;
             done = gate_http_next(h, 0);

@@ -7,6 +7,7 @@
  */
 #include "gate/compat.h"
 #include "gate/replay.h"
+#include "gate/clock.h"
 #include "gate/digest.h"
 #include "gate/utf8.h"
 #include "gate/fs.h"
@@ -20,7 +21,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Longest statement text kept in a failure. */
 #define STATEMENT_CAP 2000
@@ -327,14 +327,6 @@ char *gate_replay_failure_text(const struct gate_replay_failure *f)
 
 /* ---------------------------------------------------------------- replay */
 
-long long gate_replay_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static char *dup_or_null(const char *s)
 {
     return s && *s ? gate_xstrdup(s) : NULL;
@@ -345,7 +337,7 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
                                struct gate_replay_result *res, struct gate_err *err)
 {
     long long deadline = o ? o->deadline_ms : 0;
-    long long t0 = gate_replay_now_ms();
+    long long t0 = gate_clock_ms();
     enum gate_code rc = GATE_OK;
 
     res->total = set->n;
@@ -370,7 +362,7 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
                            gate_signal_name(stop, sig, sizeof(sig)), m->name);
             break;
         }
-        if (deadline && deadline - gate_replay_now_ms() <= 0) {
+        if (deadline && deadline - gate_clock_ms() <= 0) {
             rc = gate_fail(err, GATE_E_DB,
                            "timed out before replaying migration %s (%zu of %zu replayed; "
                            "drift.timeout)",
@@ -393,7 +385,7 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
         if (stop) {
             rc = gate_fail(err, GATE_E_DB, "stopped by %s while replaying migration %s",
                            gate_signal_name(stop, sig, sizeof(sig)), m->name);
-        } else if (deadline && !strcmp(e.sqlstate, "57014") && gate_replay_now_ms() >= deadline) {
+        } else if (deadline && !strcmp(e.sqlstate, "57014") && gate_clock_ms() >= deadline) {
             rc = gate_fail(err, GATE_E_DB,
                            "timed out while replaying migration %s (%zu of %zu replayed; "
                            "drift.timeout)",
@@ -416,6 +408,6 @@ enum gate_code gate_replay_run(struct gate_db *db, const struct gate_replay_set 
             break;
         }
     }
-    res->ms += gate_replay_now_ms() - t0;
+    res->ms += gate_clock_ms() - t0;
     return rc;
 }

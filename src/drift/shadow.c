@@ -7,6 +7,7 @@
  */
 #include "gate/compat.h"
 #include "gate/shadow.h"
+#include "gate/clock.h"
 #include "gate/introspect.h"
 #include "gate/digest.h"
 #include "gate/msg.h"
@@ -867,7 +868,7 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     struct gate_progress progress;
     char(*names)[64] = NULL;
     size_t from = 0;
-    long long t0 = gate_replay_now_ms();
+    long long t0 = gate_clock_ms();
     enum gate_code rc = GATE_OK;
     bool cache = sh->cache > 0;
     bool newest = false; /* the cache found is the most recently used one */
@@ -918,7 +919,7 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         free(snap_comment);
         free(snap_settings);
         free(names);
-        res->ms = gate_replay_now_ms() - t0;
+        res->ms = gate_clock_ms() - t0;
         return GATE_OK;
     }
     if (!rc && cache && from && from == set->n && use_cache_as_is(sh, names[from - 1])) {
@@ -934,7 +935,7 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         free(snap_comment);
         free(snap_settings);
         free(names);
-        res->ms = gate_replay_now_ms() - t0;
+        res->ms = gate_clock_ms() - t0;
         return GATE_OK;
     }
     if (!rc && (sh->mode == GATE_DRIFT_SHADOW_CREATE || cache)) {
@@ -1006,7 +1007,7 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
     free(snap_comment);
     free(snap_settings);
     free(names);
-    res->ms = gate_replay_now_ms() - t0;
+    res->ms = gate_clock_ms() - t0;
     return rc;
 }
 
