@@ -66,7 +66,7 @@ rows() { q $DB "SELECT count(*) FROM _prisma_migrations WHERE migration_name = '
 gate_lock() { q $DB "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ($GATE_KEY >> 32)::oid AND objid = ($GATE_KEY & 4294967295)::oid AND granted"; }
 # Prisma's sessions: PGAPPNAME the gate sets, Prisma's advisory lock, or a migration statement
 prisma_sessions() {
-	q $DB "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (application_name LIKE 'prisma-gate-deploy-%' OR query LIKE '%pg_sleep(2%' OR query LIKE '%pg_sleep(3%' OR pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = 72707369))"
+	q $DB "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (application_name LIKE 'prisma-gate-deploy-%' OR query LIKE '%pg_sleep(2%' OR query LIKE '%pg_sleep(3%' OR query LIKE '%pg_sleep(${T_SLEEP:-25})%' OR pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = 72707369))"
 }
 # wait_for SECONDS SQL: until the query prints something other than 0
 wait_for() {
@@ -97,17 +97,22 @@ kill_sleepers() { q $DB "SELECT pg_terminate_backend(pid) FROM pg_stat_activity 
 # --- A: a first migration, deployed normally -----------------------------------
 policy 2m
 add_migration "$PROJ" 20240101000000_init 'CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n'
+A0=$(date +%s)
 gate A deploy --format json
+A_SECS=$(($(date +%s) - A0))
 expect "A: a normal deploy exits 0" 0 "$RC" || show "$WORK/A.err"
 
 # --- T: past deploy.timeout, the server session is ended, nothing commits later ---
 # (the CLI needs seconds to start on a busy machine: the timeout leaves it time
-# to reach the statement, which must be running when the gate stops it)
-add_migration "$PROJ" 20240102000000_hang 'CREATE TABLE "Hang" ("x" INTEGER);\nSELECT pg_sleep(25);\n'
-policy 15s
+# to reach the statement, which must be running when the gate stops it: 15 s,
+# or three times what the whole deploy of A took on this machine now)
+T_TIMEOUT=$((A_SECS * 3 > 15 ? A_SECS * 3 : 15))
+T_SLEEP=$((T_TIMEOUT + 10))
+add_migration "$PROJ" 20240102000000_hang "CREATE TABLE \"Hang\" (\"x\" INTEGER);\nSELECT pg_sleep($T_SLEEP);\n"
+policy "${T_TIMEOUT}s"
 start T deploy --format json
 SEEN=no
-wait_for 15 "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(25)%' AND pid <> pg_backend_pid()" && SEEN=yes
+wait_for "$T_TIMEOUT" "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep($T_SLEEP)%' AND pid <> pg_backend_pid()" && SEEN=yes
 T_START=$(date +%s)
 reap
 expect "T: the migration's statement was running before the timeout" yes "$SEEN"
@@ -118,7 +123,7 @@ check "T: the report lists the server session it ended" test "$(jget "$WORK/T.ou
 check "T: stderr says it ended Prisma's server session" grep -q "ended Prisma's server session pid [0-9]" "$WORK/T.err"
 check "T: the gate lock is released" test "$(gate_lock)" = 0
 # past the end of the original statement: nothing of it committed
-sleep $((T_START + 26 - $(date +%s)))
+sleep $((T_START + T_SLEEP + 1 - $(date +%s)))
 expect "T: the migration did not commit after the gate stopped it" "" "$(q $DB "SELECT to_regclass('\"Hang\"')")"
 kill_sleepers
 clear_row 20240102000000_hang
