@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# tests/text-layout.sh - the text report of lint as a terminal shows it
+# tests/text-layout.sh - the text report of lint (and of detect, for the
+# other commands) as a terminal shows it
 # (stdout on a pseudo-terminal, tests/tools/pty-run.py) and as a file or
 # CI log gets it:
 #   - on a terminal, every line fits its width: the terminal's own
@@ -134,6 +135,31 @@ check "Prisma's warning: its text with -v" grep -qF 'prisma warned: You are abou
 check "migrations without findings are counted, not listed" \
 	grep -qE '^6 migrations \(3 with nothing to show, not listed\)' "$tmp/pipe"
 expect_lacks "...and have no header" "$tmp/pipe" "20240103000000_add_tag"
+
+# ------------------------------------- another command's text (detect)
+# every command's text report is fitted to a terminal, not only lint's and
+# check's: detect needs no database; its "label:  value" lines continue
+# under the value
+D=$tmp/d
+mkdir -p "$D/prisma/migrations/20240101000000_a_rather_long_migration_name"
+printf 'CREATE TABLE "User" ("id" SERIAL NOT NULL);\n' \
+	>"$D/prisma/migrations/20240101000000_a_rather_long_migration_name/migration.sql"
+printf 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n' \
+	>"$D/prisma/schema.prisma"
+(cd "$D" && "$PG" detect --no-color) >"$tmp/d.pipe" 2>/dev/null
+(cd "$D" && $PTY 40 "$PG" detect --no-color) >"$tmp/d.tty" 2>/dev/null
+check "detect: not a terminal, a line is longer than 40 columns" test "$(cols "$tmp/d.pipe")" -gt 40
+w=$(cols "$tmp/d.tty")
+check "detect: on a 40-column terminal every line fits (widest $w)" test "$w" -le 40
+words "$tmp/d.pipe" | tr -d '\n' >"$tmp/d.a"
+words "$tmp/d.tty" | tr -d '\n' >"$tmp/d.b"
+check "detect: wrapping keeps every character" cmp -s "$tmp/d.a" "$tmp/d.b"
+# the value column of "  strategy:         migrate ...": where continuations start
+vcol=$(grep -m1 'strategy:' "$tmp/d.tty" | awk '{ print index($0, $2) }')
+check "detect: a continuation line starts under the value (column $vcol)" \
+	grep -qE "^ {$((vcol - 1))}[^ ]" "$tmp/d.tty"
+expect "detect: wrapped lines are continuations only (as many label lines)" \
+	"$(grep -cE '^  [a-z][a-z ]*:' "$tmp/d.pipe")" "$(grep -cE '^  [a-z][a-z ]*:' "$tmp/d.tty")"
 
 cd "$ROOT" || exit 2
 

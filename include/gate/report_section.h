@@ -58,6 +58,13 @@ struct gate_report_section {
      * command. It may call other sections' helpers (plan's shows health).
      */
     void (*text)(const struct gate_run *run, struct gate_buf *out, const struct gate_text_opts *o);
+    /*
+     * text wraps its own lines to o->width (report_text.h's line writer,
+     * hanging under a finding's columns); otherwise each line it writes is
+     * wrapped afterwards, continuation lines under the value of a "label:
+     * value" line, else 4 columns past its indent.
+     */
+    bool wraps_text;
 
     /*
      * Its part of the Markdown summary, after the checks table, when

@@ -7,6 +7,7 @@
 #include "gate/report_format.h"
 #include "gate/report.h"
 #include "gate/report_section.h"
+#include "gate/wrap.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -54,11 +55,48 @@ static enum gate_code write_markdown(const struct gate_run *run, struct gate_buf
     return GATE_OK;
 }
 
+/*
+ * Where a wrapped line continues: under the value of "label:   value" (a
+ * colon and two spaces or more), else 4 columns past the line's indent
+ * (gate_wrap's own choice for (size_t)-1, and when the value starts past
+ * half the width).
+ */
+static size_t hang_of(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] == ':' && s[i + 1] == ' ' && s[i + 2] == ' ') {
+            size_t j = i + 1;
+
+            while (j < n && s[j] == ' ')
+                j++;
+            return j < n ? gate_wrap_columns(s, j) : (size_t)-1;
+        }
+    }
+    return (size_t)-1;
+}
+
 static enum gate_code write_text(const struct gate_run *run, struct gate_buf *out,
                                  const struct gate_text_opts *o, struct gate_err *err)
 {
+    const struct gate_report_section *lead = gate_report_text_lead(run);
+    struct gate_buf raw = {0};
+    const char *p, *end;
+
     (void)err;
-    gate_report_text_lead(run)->text(run, out, o);
+    if (lead->wraps_text || !o->width) {
+        lead->text(run, out, o);
+        return GATE_OK;
+    }
+    /* a terminal: each line fitted to it (hang_of) */
+    lead->text(run, &raw, o);
+    for (p = raw.data ? raw.data : "", end = p + raw.len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+        gate_wrap(out, p, n, o->width, hang_of(p, n));
+        p += n + (nl ? 1 : 0);
+    }
+    gate_buf_release(&raw);
     return GATE_OK;
 }
 

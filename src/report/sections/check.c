@@ -366,5 +366,6 @@ const struct gate_report_section gate_section_check = {
     .json = json,
     .json_migration = json_migration,
     .text = text,
+    .wraps_text = true,
     .markdown = gate_section_markdown_none, /* the common table and checks say it */
 };

@@ -158,5 +158,6 @@ const struct gate_report_section gate_section_lint = {
     .present = present,
     .json = gate_section_json_none,
     .text = text,
+    .wraps_text = true,
     .markdown = gate_section_markdown_none,
 };
