@@ -181,6 +181,17 @@ enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *targ
                                  const char *migrations, const char *command,
                                  struct gate_plan_opts *opts, struct gate_db_url *url,
                                  struct gate_db **db);
+
+struct gate_cli;
+/*
+ * The plan of plan and approve: the migrations directory resolved
+ * (gate_cmd_resolve_paths), gate_plan_connect, gate_plan_compute, the
+ * connection closed again. GATE_EXIT_OK with run->plan computed and
+ * "plan DIGEST: REASON" noted on stderr; else the exit status, the
+ * failure reported already (a plan that could not be computed also as
+ * the run's "plan" check, with run->verdict GATE_VERDICT_ERROR).
+ */
+enum gate_exit gate_plan_for_command(const struct gate_cli *cli, struct gate_run *run);
 /* plan's exit status for run->plan (sets run->verdict). */
 enum gate_exit gate_plan_exit(struct gate_run *run);
 /* Write the checklist (gate_plan_checklist) to path atomically; recorded in run->deploy. */

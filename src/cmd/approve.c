@@ -12,13 +12,11 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
-#include "gate/db.h"
 #include "gate/fs.h"
 #include "gate/json.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
-#include "gate/project.h"
 #include "gate/report_out.h"
 #include "gate/token.h"
 #include "gate/xalloc.h"
@@ -136,32 +134,11 @@ enum gate_exit gate_cmd_approve(struct gate_cli *cli, struct gate_run *run, stru
         if (rc)
             return rc;
     } else {
-        struct gate_plan_opts opts;
-        struct gate_db_url url = {0};
-        struct gate_db *db = NULL;
-        struct gate_err err = {0};
-
-        const char *dir;
-
-        if (gate_project_migrations_dir(cli->schema, cli->migrations, cli->pol, &run->arena, &dir,
-                                        &err)) {
-            gate_errorf("%s", err.msg);
-            return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-        }
-        rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
+        rc = gate_plan_for_command(cli, run);
         if (rc)
             return rc;
-        if (gate_plan_compute(run, &opts, &url, db, &err)) {
-            gate_errorf("%s", err.msg);
-            gate_db_close(db);
-            gate_db_url_release(&url);
-            return GATE_EXIT_UNAVAILABLE;
-        }
-        gate_db_close(db);
-        gate_db_url_release(&url);
         memcpy(digest, run->plan->digest + 7, 65);
         decision = gate_plan_decision_name(run->plan->decision);
-        gate_notef("plan %s: %s", run->plan->digest, run->plan->reason);
     }
     if (!strcmp(decision, "blocked") || !strcmp(decision, "refused")) {
         gate_errorf("not approving: the plan is %s by the policy or the history (see `prisma-gate "

@@ -21,6 +21,7 @@
 #include "gate/compat.h"
 #include "gate/checks.h"
 #include "gate/cli.h"
+#include "gate/cmd_common.h"
 #include "gate/digest.h"
 #include "gate/fs.h"
 #include "gate/impact.h"
@@ -311,17 +312,14 @@ static enum gate_exit run_change(struct gate_cli *cli, struct gate_run *run, boo
     struct gate_check_opts opts = {0};
     struct gate_policy defaults;
     const struct gate_policy *pol;
-    struct gate_err err = {0};
+    enum gate_exit rc;
     bool readable, failed = false, error = false;
 
     pol = policy_of(cli, &defaults);
     run->fail_on = cli->fail_on;
-    if (gate_project_resolve(cli->schema, cli->migrations, pol, false, &proj, &err)) {
-        gate_errorf("%s", err.msg);
-        gate_project_release(&proj);
-        run->verdict = GATE_VERDICT_ERROR;
-        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-    }
+    rc = gate_cmd_resolve_project(cli, pol, false, run, &proj);
+    if (rc)
+        return rc;
     gate_verbosef("schema %s (%s), migrations %s (%s)", proj.schema, proj.schema_from,
                   proj.migrations, proj.migrations_from);
     opts.base = cli->base;

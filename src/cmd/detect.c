@@ -21,6 +21,7 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
+#include "gate/cmd_common.h"
 #include "gate/db.h"
 #include "gate/fs.h"
 #include "gate/history.h"
@@ -326,14 +327,12 @@ enum gate_exit gate_cmd_detect(struct gate_cli *cli, struct gate_run *run, struc
     const char *main_env = DEFAULT_URL_ENV;
     const struct gate_policy *pol = cli->pol;
     const char *val;
+    enum gate_exit rc;
 
     (void)out;
-    if (gate_project_resolve(cli->schema, cli->migrations, pol, false, &proj, &err)) {
-        gate_errorf("%s", err.msg);
-        gate_project_release(&proj);
-        run->verdict = GATE_VERDICT_ERROR;
-        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-    }
+    rc = gate_cmd_resolve_project(cli, pol, false, run, &proj);
+    if (rc)
+        return rc;
     s = gate_arena_alloc(a, sizeof(*s));
     run->setup = s;
     d.run = run;

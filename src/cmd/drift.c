@@ -16,6 +16,7 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
+#include "gate/cmd_common.h"
 #include "gate/db.h"
 #include "gate/drift.h"
 #include "gate/fs.h"
@@ -25,7 +26,6 @@
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
-#include "gate/project.h"
 #include "gate/replay.h"
 #include "gate/shadow.h"
 #include "gate/xalloc.h"
@@ -361,20 +361,9 @@ enum gate_exit gate_cmd_drift(struct gate_cli *cli, struct gate_run *run, struct
                     cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    {
-        struct gate_project proj;
-        struct gate_err perr = {0};
-
-        if (gate_project_resolve(cli->schema, cli->migrations, cli->pol, true, &proj, &perr)) {
-            gate_errorf("%s", perr.msg);
-            gate_project_release(&proj);
-            run->verdict = GATE_VERDICT_ERROR;
-            return perr.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-        }
-        dr.dir = gate_arena_strdup(&run->arena, proj.migrations);
-        dr.schema_file = proj.schema ? gate_arena_strdup(&run->arena, proj.schema) : NULL;
-        gate_project_release(&proj);
-    }
+    rc = gate_cmd_resolve_paths(cli, run, &dr.dir, &dr.schema_file, NULL);
+    if (rc)
+        return rc;
     rc = gate_target_resolve(cli->pol, cli->target, cli->command, &dr.target, &dr.url);
     if (rc)
         return rc;

@@ -2,8 +2,9 @@
 /*
  * cmd/plan.c - `prisma-gate plan` (the target's pending migrations, their
  * risk and impact, the affected tables' live sizes, the policy's decision
- * and the plan digest), and the target resolution and connection plan,
- * approve (cmd/approve.c), status and deploy share.
+ * and the plan digest), the target resolution and connection plan,
+ * approve (cmd/approve.c), status and deploy share, and the plan that
+ * plan and approve compute (gate_plan_for_command).
  *
  * plan exit: 0 deploy would go ahead without a token (or nothing is
  * pending), 1 it needs a confirmation token, the policy blocks it or the
@@ -11,13 +12,13 @@
  */
 #include "gate/compat.h"
 #include "gate/cli.h"
+#include "gate/cmd_common.h"
 #include "gate/db.h"
 #include "gate/fs.h"
 #include "gate/history.h"
 #include "gate/msg.h"
 #include "gate/plan.h"
 #include "gate/policy.h"
-#include "gate/project.h"
 #include "gate/report_out.h"
 
 #include <stdlib.h>
@@ -107,6 +108,34 @@ enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *targ
     return GATE_EXIT_OK;
 }
 
+enum gate_exit gate_plan_for_command(const struct gate_cli *cli, struct gate_run *run)
+{
+    struct gate_plan_opts opts;
+    struct gate_db_url url = {0};
+    struct gate_db *db = NULL;
+    struct gate_err err = {0};
+    enum gate_exit rc;
+    const char *dir;
+
+    rc = gate_cmd_resolve_paths(cli, run, &dir, NULL, NULL);
+    if (rc)
+        return rc;
+    rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
+    if (rc)
+        return rc;
+    if (gate_plan_compute(run, &opts, &url, db, &err)) {
+        gate_errorf("%s", err.msg);
+        gate_run_add_check(run, "plan", GATE_STATUS_ERROR, err.msg);
+        run->verdict = GATE_VERDICT_ERROR;
+        rc = GATE_EXIT_UNAVAILABLE;
+    } else {
+        gate_notef("plan %s: %s", run->plan->digest, run->plan->reason);
+    }
+    gate_db_close(db);
+    gate_db_url_release(&url);
+    return rc;
+}
+
 enum gate_exit gate_plan_exit(struct gate_run *run)
 {
     switch (run->plan->decision) {
@@ -136,42 +165,21 @@ enum gate_code gate_plan_write_checklist(struct gate_run *run, const struct gate
 
 enum gate_exit gate_cmd_plan(struct gate_cli *cli, struct gate_run *run, struct gate_buf *out)
 {
-    struct gate_plan_opts opts;
-    struct gate_db_url url = {0};
-    struct gate_db *db = NULL;
     struct gate_err err = {0};
     enum gate_exit rc;
-    const char *dir;
 
     (void)out;
     if (cli->nargs) {
         gate_errorf("plan takes no arguments, got '%s'", cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    if (gate_project_migrations_dir(cli->schema, cli->migrations, cli->pol, &run->arena, &dir,
-                                    &err)) {
-        gate_errorf("%s", err.msg);
-        return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-    }
-    rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
+    rc = gate_plan_for_command(cli, run);
     if (rc)
         return rc;
-    if (gate_plan_compute(run, &opts, &url, db, &err)) {
+    rc = gate_plan_exit(run);
+    if (cli->checklist && gate_plan_write_checklist(run, cli->pol, cli->checklist, &err)) {
         gate_errorf("%s", err.msg);
-        gate_run_add_check(run, "plan", GATE_STATUS_ERROR, err.msg);
-        run->verdict = GATE_VERDICT_ERROR;
         rc = GATE_EXIT_UNAVAILABLE;
-    } else {
-        rc = gate_plan_exit(run);
-        gate_notef("plan %s: %s", run->plan->digest, run->plan->reason);
-    }
-    gate_db_close(db);
-    gate_db_url_release(&url);
-    if (!rc || rc == GATE_EXIT_CLOSED) {
-        if (cli->checklist && gate_plan_write_checklist(run, cli->pol, cli->checklist, &err)) {
-            gate_errorf("%s", err.msg);
-            rc = GATE_EXIT_UNAVAILABLE;
-        }
     }
     return rc;
 }

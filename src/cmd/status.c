@@ -17,6 +17,7 @@
 #include "gate/compat.h"
 #include "gate/cli.h"
 #include "gate/clock.h"
+#include "gate/cmd_common.h"
 #include "gate/db.h"
 #include "gate/fs.h"
 #include "gate/history.h"
@@ -25,7 +26,6 @@
 #include "gate/plan.h"
 #include "gate/policy.h"
 #include "gate/prisma_errors.h"
-#include "gate/project.h"
 #include "gate/shell.h"
 #include "gate/xalloc.h"
 
@@ -621,7 +621,7 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
     pthread_t worker;
     bool reached, clean, threaded;
     enum gate_exit rc;
-    const char *dir, *schema;
+    const char *dir, *schema, *dir_from;
 
     (void)out;
     if (cli->nargs) {
@@ -629,22 +629,11 @@ enum gate_exit gate_cmd_status(struct gate_cli *cli, struct gate_run *run, struc
                     cli->args[0]);
         return GATE_EXIT_USAGE;
     }
-    {
-        /* the schema and migrations folder every command resolves the same way */
-        struct gate_project proj;
-        struct gate_err perr = {0};
-
-        if (gate_project_resolve(cli->schema, cli->migrations, cli->pol, true, &proj, &perr)) {
-            gate_errorf("%s", perr.msg);
-            gate_project_release(&proj);
-            run->verdict = GATE_VERDICT_ERROR;
-            return perr.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
-        }
-        dir = gate_arena_strdup(&run->arena, proj.migrations);
-        schema = proj.schema ? gate_arena_strdup(&run->arena, proj.schema) : NULL;
-        gate_verbosef("migrations %s (%s)", proj.migrations, proj.migrations_from);
-        gate_project_release(&proj);
-    }
+    /* the schema and migrations folder every command resolves the same way */
+    rc = gate_cmd_resolve_paths(cli, run, &dir, &schema, &dir_from);
+    if (rc)
+        return rc;
+    gate_verbosef("migrations %s (%s)", dir, dir_from);
     rc = gate_target_resolve(cli->pol, cli->target, cli->command, &st.target, &st.url);
     if (rc)
         return rc;

@@ -21,6 +21,9 @@
 #      schema's url variable; an unreachable direct URL (exit 3); a shadow
 #      URL on the target (refused); hostaddr (refused where Prisma would
 #      connect elsewhere); the server identity in the JSON report
+#   F  a plan that cannot be computed (a folder without migration.sql):
+#      plan and approve exit 3 with the same message and no token; deploy
+#      exits 3 too, Prisma not started, nothing applied
 #
 # Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
 
@@ -380,5 +383,28 @@ if [ -x "$BIN/pg_basebackup" ]; then
 else
 	echo "# K skipped: $BIN/pg_basebackup not found"
 fi
+
+# --- F: a plan that cannot be computed ----------------------------------------------------
+# a migration folder without migration.sql (Prisma: P3015): plan, approve and
+# deploy compute the plan the same way and stop there (exit 3)
+DB=$(createdb f_app)
+export DATABASE_URL=$DB
+PROJ=$WORK/f
+new_project "$PROJ"
+policy "$PROJ"
+add_migration "$PROJ" 20240101000000_init "$INIT"
+mkdir "$PROJ/prisma/migrations/20240102000000_empty"
+gate_in "$PROJ" F-plan plan
+expect "F: plan, a folder without migration.sql: exit 3" 3 "$RC"
+expect_has "F: plan names the folder" "$WORK/F-plan.err" "20240102000000_empty"
+expect_has "F: ... and P3015" "$WORK/F-plan.err" "P3015"
+gate_in "$PROJ" F-approve approve
+expect "F: approve: exit 3" 3 "$RC"
+expect "F: approve prints no token" "" "$(cat "$WORK/F-approve.out")"
+expect "F: approve says what plan says" "$(cat "$WORK/F-plan.err")" "$(cat "$WORK/F-approve.err")"
+gate_in "$PROJ" F-deploy deploy
+expect "F: deploy: exit 3" 3 "$RC"
+expect "F: deploy: Prisma was not started" no "$(started)"
+expect "F: deploy: nothing applied (no table created)" "" "$(tables "$DB")"
 
 finish

@@ -1,0 +1,1 @@
+-C tests/golden/cli/data/two-projects drift

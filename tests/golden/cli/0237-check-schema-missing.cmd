@@ -1,0 +1,1 @@
+-C tests/golden/cli/data/two-projects check --schema app/db/nope.prisma --format json
