@@ -151,7 +151,8 @@ struct gate_plan_opts {
  * findings, risk and checksum) and checks. Returns GATE_OK when the plan
  * could be evaluated; GATE_E_IO / GATE_E_DB / GATE_E_LIMIT (err says
  * why) when a migration could not be read or the database could not be
- * queried - nothing is decided then.
+ * queried - nothing is decided then, and run->plan is NULL (run->target
+ * stays: the reports name the database).
  */
 enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_opts *opts,
                                  const struct gate_db_url *url, struct gate_db *db,

@@ -1353,5 +1353,7 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     decide(&st);
 out:
     release(&st);
+    if (rc)
+        run->plan = NULL; /* no half-computed plan in the reports: the error says it */
     return rc;
 }

@@ -406,5 +406,16 @@ gate_in "$PROJ" F-deploy deploy
 expect "F: deploy: exit 3" 3 "$RC"
 expect "F: deploy: Prisma was not started" no "$(started)"
 expect "F: deploy: nothing applied (no table created)" "" "$(tables "$DB")"
+# the JSON reports (checked against docs/report.schema.json by the wrapper):
+# no half-computed plan ("decision": "nothing" would read as nothing pending),
+# the error in the checks
+gate_in "$PROJ" F-plan-json plan --format json
+expect "F: plan --format json: exit 3 (the report is valid)" 3 "$RC" || show "$WORK/F-plan-json.err"
+expect "F: plan JSON: no plan object, verdict error" "undefined error" \
+	"$(jget "$WORK/F-plan-json.out" "typeof r.plan + ' ' + r.verdict")"
+expect_has "F: plan JSON: the plan check says why" "$WORK/F-plan-json.out" "20240102000000_empty"
+gate_in "$PROJ" F-deploy-json deploy --format json
+expect "F: deploy --format json: exit 3 (the report is valid)" 3 "$RC" || show "$WORK/F-deploy-json.err"
+expect "F: deploy JSON: no plan object" undefined "$(jget "$WORK/F-deploy-json.out" "typeof r.plan")"
 
 finish
