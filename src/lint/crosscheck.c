@@ -169,21 +169,8 @@ struct stmt_index {
     size_t nenum, capenum;
 };
 
-static void key_add(struct stmt_index *x, char kind, const char *table, const char *column)
-{
-    if (!table)
-        return;
-    gate_buf_reset(&x->key);
-    gate_buf_addc(&x->key, kind);
-    gate_buf_adds(&x->key, table);
-    if (column) {
-        gate_buf_addc(&x->key, '\0');
-        gate_buf_adds(&x->key, column);
-    }
-    (void)gate_hmap_upsert(&x->keys, x->key.data, x->key.len, NULL);
-}
-
-static bool key_has(struct stmt_index *x, char kind, const char *table, const char *column)
+/* The key of (kind, table[, column]) in x->key; false without a table. */
+static bool key_build(struct stmt_index *x, char kind, const char *table, const char *column)
 {
     if (!table)
         return false;
@@ -194,7 +181,18 @@ static bool key_has(struct stmt_index *x, char kind, const char *table, const ch
         gate_buf_addc(&x->key, '\0');
         gate_buf_adds(&x->key, column);
     }
-    return gate_hmap_find(&x->keys, x->key.data, x->key.len);
+    return true;
+}
+
+static void key_add(struct stmt_index *x, char kind, const char *table, const char *column)
+{
+    if (key_build(x, kind, table, column))
+        (void)gate_hmap_upsert(&x->keys, x->key.data, x->key.len, NULL);
+}
+
+static bool key_has(struct stmt_index *x, char kind, const char *table, const char *column)
+{
+    return key_build(x, kind, table, column) && gate_hmap_find(&x->keys, x->key.data, x->key.len);
 }
 
 static void enum_name_add(struct stmt_index *x, const char *name)
