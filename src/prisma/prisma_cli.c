@@ -98,25 +98,57 @@ struct cfg_url {
     int kind;   /* 0 absent, 1 env("X") / process.env.X, 2 a literal, 3 anything else */
     char *text; /* the variable name (1) or the literal (2, a secret); malloc'd */
     int line;
+    char *file; /* set in another file (spread into the config), malloc'd; NULL: this one */
 };
+
+/* How deep imported config files are followed (a spread of a spread of ...). */
+#define CONFIG_DEPTH 4
 
 struct cfg {
     const char *text; /* original */
     char *code;       /* comments blanked, same length */
     size_t len;
+    const char *file;           /* its path (imports are read relative to it); NULL: none */
+    const char *const *env_set; /* variables the child's environment sets, NULL-terminated */
+    int depth;                  /* imports followed to reach this file */
+    int nest;                   /* spreads being read inside each other (a guard) */
     /* results */
     int mig;             /* 0 no migrations.path, 1 literal, 2 cannot be checked */
+    bool mig_set;        /* a migrations key (or a readable spread setting one) was seen */
     char *mig_path;      /* malloc'd, mig == 1 */
     int mig_line;        /* where migrations is */
     const char *mig_why; /* mig == 2: what the value is */
-    int spread_line;     /* the last top-level spread that may set migrations/datasource, 0 */
-    bool spread_mig;     /* ... and no literal migrations follows it */
-    bool spread_ds;      /* ... and no literal datasource follows it */
+    char *mig_file;      /* set in another file, malloc'd; NULL: this one */
+    int mig_via;         /* ... spread into this file at this line */
+    bool ds_set;         /* a datasource key (or a readable spread setting one) was seen */
+    int spread_line;     /* the last top-level spread the gate cannot read that may set ... */
+    bool spread_mig;     /* ... migrations, and no literal migrations follows it */
+    bool spread_ds;      /* ... datasource, and no literal datasource follows it */
+    char *spread_why;    /* why it cannot be read, malloc'd */
     char *schema;        /* schema: "literal", malloc'd */
     bool found;          /* the config object was found */
     /* datasource: { url, shadowDatabaseUrl } (Prisma 7) */
     struct cfg_url url, direct, shadow;
 };
+
+static void cfg_url_clear(struct cfg_url *u)
+{
+    free(u->text);
+    free(u->file);
+    memset(u, 0, sizeof(*u));
+}
+
+/* Everything a read left in c (not text, code or file). */
+static void cfg_release(struct cfg *c)
+{
+    free(c->mig_path);
+    free(c->mig_file);
+    free(c->spread_why);
+    free(c->schema);
+    cfg_url_clear(&c->url);
+    cfg_url_clear(&c->direct);
+    cfg_url_clear(&c->shadow);
+}
 
 static int line_at(const struct cfg *c, size_t off)
 {
@@ -367,6 +399,21 @@ static size_t trim_end(const char *c, size_t s, size_t e)
     return e;
 }
 
+/* c[b..e) is undefined, null, false or {}: a value that sets nothing. */
+static bool is_nothing(const char *c, size_t b, size_t e)
+{
+    static const char *const words[] = {"undefined", "null", "false"};
+
+    b = skip_ws(c, e, b);
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(words); i++) {
+        size_t n = strlen(words[i]);
+
+        if (e - b == n && !strncmp(c + b, words[i], n))
+            return true;
+    }
+    return e > b && c[b] == '{' && skip_ws(c, e, b + 1) == e - 1 && c[e - 1] == '}';
+}
+
 static void read_migrations(struct cfg *c, const struct member *m)
 {
     const char *s = c->code;
@@ -374,7 +421,16 @@ static void read_migrations(struct cfg *c, const struct member *m)
     size_t i;
     struct member in;
 
+    c->mig_set = true;
+    c->mig = 0;
     c->mig_line = line_at(c, m->vstart);
+    c->mig_via = 0;
+    free(c->mig_file);
+    c->mig_file = NULL;
+    free(c->mig_path);
+    c->mig_path = NULL;
+    if (is_nothing(s, m->vstart, trim_end(s, m->vstart, m->vend)))
+        return; /* migrations: undefined: Prisma's default */
     if (m->shorthand || m->vstart >= m->vend || s[m->vstart] != '{' ||
         skip_ws(s, m->vend, match_close(s, c->len, m->vstart) + 1) != m->vend) {
         c->mig = 2;
@@ -472,7 +528,9 @@ static void read_url_value(struct cfg *c, const struct member *m, struct cfg_url
     char *lit;
 
     free(out->text);
+    free(out->file);
     out->text = NULL;
+    out->file = NULL;
     out->line = line_at(c, b);
     out->kind = 3;
     if (m->shorthand || b >= e)
@@ -526,6 +584,12 @@ static void read_datasource(struct cfg *c, const struct member *m)
     size_t vend, i;
     struct member in;
 
+    c->ds_set = true;
+    cfg_url_clear(&c->url);
+    cfg_url_clear(&c->direct);
+    cfg_url_clear(&c->shadow);
+    if (!m->shorthand && is_nothing(s, m->vstart, trim_end(s, m->vstart, m->vend)))
+        return; /* datasource: undefined */
     if (m->shorthand || m->vstart >= m->vend || s[m->vstart] != '{') {
         c->url.kind = 3;
         c->url.line = line_at(c, m->vstart);
@@ -551,29 +615,633 @@ static void read_datasource(struct cfg *c, const struct member *m)
     }
 }
 
-static void read_config_text(struct cfg *c)
+static void read_members(struct cfg *c, size_t open, size_t end);
+static void read_config_text(struct cfg *c);
+
+/* A spread the gate cannot read: it may set migrations and datasource. */
+static void spread_unknown(struct cfg *c, size_t at, char *why)
 {
-    size_t open, end, i;
+    c->spread_line = line_at(c, at);
+    c->spread_mig = c->spread_ds = true;
+    free(c->spread_why);
+    c->spread_why = why;
+}
+
+/* The index of the first tok at depth 0 in c[b..e) (outside strings), or e. */
+static size_t find_top(const char *c, size_t b, size_t e, const char *tok)
+{
+    size_t n = strlen(tok);
+    int depth = 0;
+
+    for (size_t i = b; i < e; i++) {
+        char ch = c[i];
+
+        if (ch == '"' || ch == '\'' || ch == '`') {
+            i = skip_string(c, e, i) - 1;
+            continue;
+        }
+        if (ch == '{' || ch == '(' || ch == '[')
+            depth++;
+        else if (ch == '}' || ch == ')' || ch == ']')
+            depth--;
+        else if (!depth && i + n <= e && !strncmp(c + i, tok, n))
+            return i;
+    }
+    return e;
+}
+
+/* c[b..e) without whitespace and the parentheses around all of it. */
+static void strip_parens(const char *c, size_t *b, size_t *e)
+{
+    for (;;) {
+        *b = skip_ws(c, *e, *b);
+        *e = trim_end(c, *b, *e);
+        if (*e - *b < 2 || c[*b] != '(' || match_close(c, *e, *b) != *e - 1)
+            return;
+        (*b)++;
+        (*e)--;
+    }
+}
+
+/* The ':' of the conditional whose '?' is just before b, in c[b..e), or e. */
+static size_t find_colon(const char *c, size_t b, size_t e)
+{
+    int depth = 0, nest = 0;
+
+    for (size_t i = b; i < e; i++) {
+        char ch = c[i];
+
+        if (ch == '"' || ch == '\'' || ch == '`') {
+            i = skip_string(c, e, i) - 1;
+        } else if (ch == '{' || ch == '(' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ')' || ch == ']') {
+            depth--;
+        } else if (depth) {
+            continue;
+        } else if (ch == '?' && i + 1 < e && (c[i + 1] == '.' || c[i + 1] == '?')) {
+            i++; /* ?. and ?? */
+        } else if (ch == '?') {
+            nest++;
+        } else if (ch == ':') {
+            if (!nest)
+                return i;
+            nest--;
+        }
+    }
+    return e;
+}
+
+/* The '?' of a conditional at depth 0 in c[b..e) (not ?. or ??), or e. */
+static size_t find_question(const char *c, size_t b, size_t e)
+{
+    size_t q = find_top(c, b, e, "?");
+
+    while (q + 1 < e && (c[q + 1] == '.' || c[q + 1] == '?'))
+        q = find_top(c, q + 2, e, "?");
+    return q;
+}
+
+/* ------------------------------------------------- conditions on process.env */
+
+/*
+ * A condition the gate evaluates is built from process.env.X (or
+ * process.env["X"]), string literals, true/false/undefined, ===, !==, ==,
+ * !=, !, &&, || and parentheses: what Prisma's child process would see,
+ * since the gate starts it with its own environment (plus the variables
+ * in env_set, which it sets).
+ */
+enum jskind { JS_UNKNOWN, JS_UNDEF, JS_STR, JS_BOOL, JS_SET };
+
+struct jsval {
+    enum jskind kind;
+    const char *s; /* JS_STR */
+    size_t n;
+    bool b; /* JS_BOOL */
+};
+
+struct ev {
+    const struct cfg *c;
+    size_t i, e;
+    bool bad;
+    char *owned[8]; /* literal texts to free */
+    size_t nowned;
+};
+
+static int truth(const struct jsval *v) /* 1 true, 0 false, -1 unknown */
+{
+    switch (v->kind) {
+    case JS_UNDEF:
+        return 0;
+    case JS_STR:
+        return v->n > 0;
+    case JS_BOOL:
+        return v->b;
+    case JS_SET:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+static bool ev_eat(struct ev *ev, const char *tok)
+{
+    size_t n = strlen(tok);
+
+    ev->i = skip_ws(ev->c->code, ev->e, ev->i);
+    if (ev->i + n > ev->e || strncmp(ev->c->code + ev->i, tok, n))
+        return false;
+    ev->i += n;
+    return true;
+}
+
+static struct jsval env_value(const struct cfg *c, const char *name, size_t n)
+{
+    struct jsval v = {JS_UNDEF, NULL, 0, false};
+    char buf[128];
+    const char *val;
+
+    if (n >= sizeof(buf)) {
+        v.kind = JS_UNKNOWN;
+        return v;
+    }
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
+        if (!strcmp(c->env_set[i], buf)) {
+            v.kind = JS_SET;
+            return v;
+        }
+    }
+    val = getenv(buf);
+    if (val) {
+        v.kind = JS_STR;
+        v.s = val;
+        v.n = strlen(val);
+    }
+    return v;
+}
+
+static int ev_or(struct ev *ev);
+
+static struct jsval ev_primary(struct ev *ev)
+{
+    const char *s = ev->c->code;
+    struct jsval v = {JS_UNKNOWN, NULL, 0, false};
+    size_t i = skip_ws(s, ev->e, ev->i), k;
+
+    ev->i = i;
+    if (i >= ev->e) {
+        ev->bad = true;
+        return v;
+    }
+    if (s[i] == '(') {
+        int t;
+
+        ev->i = i + 1;
+        t = ev_or(ev);
+        if (!ev_eat(ev, ")"))
+            ev->bad = true;
+        v.kind = t < 0 ? JS_UNKNOWN : JS_BOOL;
+        v.b = t == 1;
+        return v;
+    }
+    if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+        size_t qe = skip_string(s, ev->e, i);
+        char *lit = literal_value(s, ev->c->len, i, qe);
+
+        ev->i = qe;
+        if (!lit || ev->nowned == GATE_ARRAY_SIZE(ev->owned)) {
+            free(lit);
+            ev->bad = true;
+            return v;
+        }
+        ev->owned[ev->nowned++] = lit;
+        v.kind = JS_STR;
+        v.s = lit;
+        v.n = strlen(lit);
+        return v;
+    }
+    if (word_at(s, ev->e, i, "true") || word_at(s, ev->e, i, "false")) {
+        v.kind = JS_BOOL;
+        v.b = s[i] == 't';
+        ev->i = i + (v.b ? 4 : 5);
+        return v;
+    }
+    if (word_at(s, ev->e, i, "undefined")) {
+        v.kind = JS_UNDEF;
+        ev->i = i + 9;
+        return v;
+    }
+    if (ev->e - i > 12 && !strncmp(s + i, "process.env.", 12)) {
+        k = ident_end(s, ev->e, i + 12);
+        if (k > i + 12) {
+            ev->i = k;
+            return env_value(ev->c, s + i + 12, k - i - 12);
+        }
+    }
+    if (ev->e - i > 13 && !strncmp(s + i, "process.env[", 12) &&
+        (s[i + 12] == '"' || s[i + 12] == '\'')) {
+        size_t qe = skip_string(s, ev->e, i + 12);
+
+        if (qe < ev->e && s[qe] == ']' && qe - i - 12 >= 2) {
+            ev->i = qe + 1;
+            return env_value(ev->c, s + i + 13, qe - i - 14);
+        }
+    }
+    ev->bad = true;
+    return v;
+}
+
+/* ! unary | primary [(=== | !== | == | !=) primary]: 1, 0, -1 unknown */
+static int ev_unary(struct ev *ev)
+{
+    struct jsval x, y;
+    bool neg;
+    int eq;
+
+    ev->i = skip_ws(ev->c->code, ev->e, ev->i);
+    if (ev->i < ev->e && ev->c->code[ev->i] == '!' &&
+        !(ev->i + 1 < ev->e && ev->c->code[ev->i + 1] == '=')) {
+        int t;
+
+        ev->i++;
+        t = ev_unary(ev);
+        return t < 0 ? t : !t;
+    }
+    x = ev_primary(ev);
+    if (ev->bad)
+        return -1;
+    if (ev_eat(ev, "===") || ev_eat(ev, "=="))
+        neg = false;
+    else if (ev_eat(ev, "!==") || ev_eat(ev, "!="))
+        neg = true;
+    else
+        return truth(&x);
+    y = ev_primary(ev);
+    if (ev->bad || x.kind == JS_UNKNOWN || y.kind == JS_UNKNOWN || x.kind == JS_SET ||
+        y.kind == JS_SET)
+        return -1;
+    if (x.kind != y.kind)
+        eq = 0;
+    else if (x.kind == JS_STR)
+        eq = x.n == y.n && !memcmp(x.s, y.s, x.n);
+    else if (x.kind == JS_BOOL)
+        eq = x.b == y.b;
+    else
+        eq = 1; /* undefined, undefined */
+    return neg ? !eq : eq;
+}
+
+static int ev_and(struct ev *ev)
+{
+    int r = ev_unary(ev);
+
+    while (!ev->bad && ev_eat(ev, "&&")) {
+        int t = ev_unary(ev);
+
+        r = (r == 0 || t == 0) ? 0 : (r < 0 || t < 0) ? -1 : 1;
+    }
+    return r;
+}
+
+static int ev_or(struct ev *ev)
+{
+    int r = ev_and(ev);
+
+    while (!ev->bad && ev_eat(ev, "||")) {
+        int t = ev_and(ev);
+
+        r = (r == 1 || t == 1) ? 1 : (r < 0 || t < 0) ? -1 : 0;
+    }
+    return r;
+}
+
+/* The condition c->code[b..e): 1 true, 0 false, -1 not one the gate evaluates. */
+static int eval_cond(const struct cfg *c, size_t b, size_t e)
+{
+    struct ev ev;
+    int r;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.c = c;
+    ev.i = b;
+    ev.e = e;
+    r = ev_or(&ev);
+    if (skip_ws(c->code, e, ev.i) != e)
+        ev.bad = true;
+    for (size_t i = 0; i < ev.nowned; i++)
+        free(ev.owned[i]);
+    return ev.bad ? -1 : r;
+}
+
+/* ------------------------------------------------- what a spread sets */
+
+/* A config file spread into this one, read as this one is. */
+static void apply_import(struct cfg *c, size_t at, const char *spec, size_t specn)
+{
+    static const char *const exts[] = {"", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"};
+    char *rel = gate_xstrndup(spec, specn);
+    char *dir, *found = NULL, *text = NULL;
+    size_t len = 0;
+    struct gate_err err = {0};
+    struct cfg child;
+    size_t rl = strlen(rel);
+
+    if (!c->file || !(rel[0] == '.' || rel[0] == '/')) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads an import of '%s', which the gate does not "
+                                      "read (only config files imported by a relative path)",
+                                      rel));
+        free(rel);
+        return;
+    }
+    if (c->depth >= CONFIG_DEPTH) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads an import of '%s' more than %d files deep", rel,
+                                      CONFIG_DEPTH));
+        free(rel);
+        return;
+    }
+    dir = gate_path_dir(c->file);
+    /* './base', './base.ts', and './base.js' naming base.ts (TypeScript's rule) */
+    for (size_t k = 0; k < 2 && !found; k++) {
+        for (size_t i = 0; i < GATE_ARRAY_SIZE(exts) && !found; i++) {
+            char *p;
+
+            if (k == 1 &&
+                !(rl > 3 && rel[rl - 3] == '.' && rel[rl - 2] == 'j' && rel[rl - 1] == 's'))
+                break;
+            p = k == 0 ? gate_xasprintf("%s%s", rel, exts[i])
+                       : gate_xasprintf("%.*s%s", (int)(rl - 3), rel, exts[i]);
+            found = gate_path_resolve(dir, p);
+            free(p);
+            if (gate_path_kind(found) != GATE_PATH_FILE) {
+                free(found);
+                found = NULL;
+            }
+        }
+    }
+    free(dir);
+    if (!found) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads an import of '%s', which is not a file", rel));
+        free(rel);
+        return;
+    }
+    if (gate_read_file(found, CONFIG_MAX, &text, &len, &err)) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads %s, which cannot be read: %s", found, err.msg));
+        free(found);
+        free(rel);
+        return;
+    }
+    memset(&child, 0, sizeof(child));
+    child.text = text;
+    child.len = len;
+    child.code = gate_xstrndup(text, len);
+    child.file = found;
+    child.env_set = c->env_set;
+    child.depth = c->depth + 1;
+    read_config_text(&child);
+    if (!child.found) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads %s, which has no defineConfig({...}) or export "
+                                      "default {...} object the gate can read",
+                                      found));
+    } else {
+        /* its keys, in order, as if written here: the last setting wins */
+        if (child.mig_set) {
+            c->mig_set = true;
+            c->mig = child.mig;
+            free(c->mig_path);
+            c->mig_path = child.mig_path;
+            child.mig_path = NULL;
+            c->mig_line = child.mig_line;
+            c->mig_why = child.mig_why;
+            free(c->mig_file);
+            c->mig_file = child.mig_file ? child.mig_file : gate_xstrdup(found);
+            child.mig_file = NULL;
+            c->mig_via = line_at(c, at);
+            c->spread_mig = false;
+        }
+        if (child.ds_set) {
+            struct cfg_url *from[] = {&child.url, &child.direct, &child.shadow};
+            struct cfg_url *to[] = {&c->url, &c->direct, &c->shadow};
+
+            c->ds_set = true;
+            c->spread_ds = false;
+            for (size_t i = 0; i < 3; i++) {
+                cfg_url_clear(to[i]);
+                *to[i] = *from[i];
+                if (to[i]->kind && !to[i]->file)
+                    to[i]->file = gate_xstrdup(found);
+                memset(from[i], 0, sizeof(*from[i]));
+            }
+        }
+        if (child.spread_mig || child.spread_ds) {
+            bool m = c->spread_mig || child.spread_mig, d = c->spread_ds || child.spread_ds;
+
+            spread_unknown(c, at,
+                           gate_xasprintf("it spreads %s, whose spread at line %d cannot be read: "
+                                          "%s",
+                                          found, child.spread_line, child.spread_why));
+            c->spread_mig = m;
+            c->spread_ds = d;
+        }
+    }
+    cfg_release(&child);
+    free(child.code);
+    free(text);
+    free(found);
+    free(rel);
+}
+
+/*
+ * NAME spread or used as a branch: a top-level const/let/var NAME = {...}
+ * (or defineConfig({...})) in this file, or a default import
+ * (import NAME from '...', const NAME = require('...')) of a config file.
+ */
+static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
+{
+    const char *s = c->code;
+    size_t n = e - b;
+
+    for (size_t i = 0; i < c->len; i++) {
+        size_t k, q;
+
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = skip_string(s, c->len, i) - 1;
+            continue;
+        }
+        if (word_at(s, c->len, i, "import")) {
+            k = skip_ws(s, c->len, i + 6);
+            if (word_at(s, c->len, k, "type"))
+                continue;
+            if (k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n) {
+                q = find_top(s, k + n, c->len, "from");
+                while (q < c->len && !word_at(s, c->len, q, "from"))
+                    q = find_top(s, q + 1, c->len, "from");
+                q = q < c->len ? skip_ws(s, c->len, q + 4) : c->len;
+                if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
+                    size_t qe = skip_string(s, c->len, q);
+
+                    apply_import(c, at, s + q + 1, qe - q - 2);
+                    return;
+                }
+            }
+            continue;
+        }
+        if (!(word_at(s, c->len, i, "const") || word_at(s, c->len, i, "let") ||
+              word_at(s, c->len, i, "var")))
+            continue;
+        k = skip_ws(s, c->len, i + (s[i] == 'c' ? 5 : 3));
+        if (!(k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n))
+            continue;
+        k = skip_ws(s, c->len, k + n);
+        if (k < c->len && s[k] == ':') { /* const base: PrismaConfig = */
+            while (k < c->len && !(s[k] == '=' && s[k + 1] != '=' && s[k + 1] != '>'))
+                k++;
+        }
+        if (k >= c->len || s[k] != '=' || (k + 1 < c->len && s[k + 1] == '='))
+            continue;
+        k = skip_ws(s, c->len, k + 1);
+        if (word_at(s, c->len, k, "defineConfig")) {
+            k = skip_ws(s, c->len, k + 12);
+            if (k < c->len && s[k] == '(')
+                k = skip_ws(s, c->len, k + 1);
+        }
+        if (k < c->len && s[k] == '{') {
+            read_members(c, k, match_close(s, c->len, k));
+            return;
+        }
+        if (word_at(s, c->len, k, "require")) {
+            q = skip_ws(s, c->len, k + 7);
+            q = q < c->len && s[q] == '(' ? skip_ws(s, c->len, q + 1) : c->len;
+            if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
+                size_t qe = skip_string(s, c->len, q);
+
+                apply_import(c, at, s + q + 1, qe - q - 2);
+                return;
+            }
+        }
+        break;
+    }
+    spread_unknown(c, at,
+                   gate_xasprintf("it spreads `%.*s`, which is neither an object written in the "
+                                  "file nor a config file imported by a relative path",
+                                  (int)n, s + b));
+}
+
+static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e);
+static void apply_value(struct cfg *c, size_t at, size_t b, size_t e);
+
+/* COND ? A : B (q: the '?'), COND && A (q: the last "&&") spread at `at`. */
+static void apply_cond(struct cfg *c, size_t at, size_t b, size_t q, size_t e, bool ternary)
+{
+    static const char why[] = "%s, and its condition is not one the gate evaluates (process.env "
+                              "tests: process.env.X, ===, !==, !, &&, ||)";
+    const char *s = c->code;
+    size_t col = ternary ? find_colon(s, q + 1, e) : e;
+    size_t tb = q + (ternary ? 1 : 2);
+    int t;
+
+    if (ternary && col >= e) {
+        spread_unknown(c, at, gate_xstrdup("its conditional cannot be parsed"));
+        return;
+    }
+    t = eval_cond(c, b, q);
+    if (t == 1)
+        apply_value(c, at, tb, col);
+    else if (t == 0 && ternary)
+        apply_value(c, at, col + 1, e);
+    else if (t < 0 && (value_sets(c, at, tb, col) || (ternary && value_sets(c, at, col + 1, e))))
+        spread_unknown(c, at, gate_xasprintf(why, "a branch sets migrations or datasource"));
+}
+
+/* The value c->code[b..e) spread at `at`, applied to c. */
+static void apply_value(struct cfg *c, size_t at, size_t b, size_t e)
+{
+    const char *s = c->code;
+    size_t q, and = e;
+
+    strip_parens(s, &b, &e);
+    if (b >= e || is_nothing(s, b, e))
+        return;
+    q = find_question(s, b, e);
+    if (q < e) {
+        apply_cond(c, at, b, q, e, true);
+        return;
+    }
+    for (size_t k = find_top(s, b, e, "&&"); k < e; k = find_top(s, k + 2, e, "&&"))
+        and = k;
+    if (and < e) {
+        apply_cond(c, at, b, and, e, false);
+        return;
+    }
+    if (s[b] == '{' && match_close(s, e, b) == e - 1) {
+        read_members(c, b, e - 1);
+        return;
+    }
+    if (ident_end(s, e, b) == e && !isdigit((unsigned char)s[b])) {
+        apply_ident(c, at, b, e);
+        return;
+    }
+    spread_unknown(c, at,
+                   gate_xstrdup("it spreads an expression the gate does not evaluate (a call, a "
+                                "member or an operator)"));
+}
+
+/* Whether the value c->code[b..e) sets migrations or datasource (read on a scratch copy). */
+static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e)
+{
+    struct cfg t;
+    bool sets;
+
+    memset(&t, 0, sizeof(t));
+    t.text = c->text;
+    t.code = c->code;
+    t.len = c->len;
+    t.file = c->file;
+    t.env_set = c->env_set;
+    t.depth = c->depth;
+    t.nest = c->nest;
+    apply_value(&t, at, b, e);
+    sets = t.mig_set || t.ds_set || t.spread_mig || t.spread_ds;
+    cfg_release(&t);
+    return sets;
+}
+
+/*
+ * A spread (...X) in the config object: what it sets is applied as if
+ * written there. Understood: an object literal, undefined/{}; NAME (see
+ * apply_ident); COND ? A : B and COND && A where COND is a process.env
+ * condition (eval_cond), or any condition when no branch sets migrations
+ * or datasource. Anything else may set both: spread_unknown.
+ */
+static void read_spread(struct cfg *c, const struct member *m)
+{
+    if (c->nest >= 16) {
+        spread_unknown(c, m->vstart, gate_xstrdup("its spreads nest more than 16 deep"));
+        return;
+    }
+    c->nest++;
+    apply_value(c, m->vstart, m->vstart, m->vend);
+    c->nest--;
+}
+
+/* The members of the object literal c->code[open] ('{') .. end ('}'), in order. */
+static void read_members(struct cfg *c, size_t open, size_t end)
+{
+    size_t i;
     struct member m;
 
-    blank_comments(c);
-    open = find_object(c);
-    if (open >= c->len)
-        return;
-    c->found = true;
-    end = match_close(c->code, c->len, open);
     for (i = open + 1; i < end;) {
         i = next_member(c->code, end, i, &m);
         if (i > end)
             break;
         if (m.spread) {
-            /*
-             * whatever it spreads (an imported object: its keys are not in
-             * this text) may set migrations and datasource, unless a literal
-             * key after it overrides them
-             */
-            c->spread_line = line_at(c, m.vstart);
-            c->spread_mig = c->spread_ds = true;
+            read_spread(c, &m);
         } else if (!strcmp(m.key, "migrations")) {
             c->spread_mig = false;
             read_migrations(c, &m);
@@ -590,44 +1258,57 @@ static void read_config_text(struct cfg *c)
     }
 }
 
-int gate_prisma_config_url(const char *text, size_t len, char **value)
+static void read_config_text(struct cfg *c)
+{
+    size_t open;
+
+    blank_comments(c);
+    open = find_object(c);
+    if (open >= c->len)
+        return;
+    c->found = true;
+    read_members(c, open, match_close(c->code, c->len, open));
+}
+
+/* Read text (the config file `file`, NULL: imports are not followed) into c. */
+static void cfg_read(struct cfg *c, const char *text, size_t len, const char *file,
+                     const char *const *env_set)
+{
+    memset(c, 0, sizeof(*c));
+    c->text = text;
+    c->len = len;
+    c->code = gate_xstrndup(text, len);
+    c->file = file;
+    c->env_set = env_set;
+    read_config_text(c);
+}
+
+int gate_prisma_config_url(const char *text, size_t len, const char *file, char **value)
 {
     struct cfg c;
     int res;
 
-    memset(&c, 0, sizeof(c));
-    c.text = text;
-    c.len = len;
-    c.code = gate_xstrndup(text, len);
-    read_config_text(&c);
-    res = c.found ? c.url.kind : -1;
-    *value = c.url.text;
-    free(c.mig_path);
-    free(c.schema);
-    free(c.direct.text);
-    free(c.shadow.text);
+    cfg_read(&c, text, len, file, NULL);
+    res = !c.found ? -1 : c.spread_ds ? 3 : c.url.kind;
+    *value = res == 1 || res == 2 ? c.url.text : NULL;
+    if (*value)
+        c.url.text = NULL;
+    cfg_release(&c);
     free(c.code);
     return res;
 }
 
-int gate_prisma_config_migrations(const char *text, size_t len, char **path)
+int gate_prisma_config_migrations(const char *text, size_t len, const char *file, char **path)
 {
     struct cfg c;
     int res;
 
-    memset(&c, 0, sizeof(c));
-    c.text = text;
-    c.len = len;
-    c.code = gate_xstrndup(text, len);
-    read_config_text(&c);
-    res = c.found ? c.mig : -1;
+    cfg_read(&c, text, len, file, NULL);
+    res = !c.found ? -1 : c.spread_mig ? 2 : c.mig;
     *path = res == 1 ? c.mig_path : NULL;
-    if (res != 1)
-        free(c.mig_path);
-    free(c.schema);
-    free(c.url.text);
-    free(c.direct.text);
-    free(c.shadow.text);
+    if (*path)
+        c.mig_path = NULL;
+    cfg_release(&c);
     free(c.code);
     return res;
 }
@@ -680,10 +1361,22 @@ static void resolve_config(struct res *r, const struct gate_policy *pol)
 }
 
 /* The config's migrations.path, or the schema's rule. */
+/* "line N", "line N of FILE (spread in at line V)": where a config key is set. */
+static const char *where(struct gate_arena *a, int line, const char *file, int via)
+{
+    if (!file)
+        return gate_arena_printf(a, "line %d", line);
+    if (!via)
+        return gate_arena_printf(a, "line %d of %s", line, file);
+    return gate_arena_printf(a, "line %d of %s (spread in at line %d)", line, file, via);
+}
+
 static void resolve_migrations(struct res *r, const char *ds_dir)
 {
     struct gate_prisma_use *u = r->u;
     struct cfg c;
+    const char *env_set[4];
+    bool bad;
     char *text = NULL;
     size_t len = 0;
     struct gate_err err = {0};
@@ -699,74 +1392,85 @@ static void resolve_migrations(struct res *r, const char *ds_dir)
                 u->config_from, err.msg);
             return;
         }
-        memset(&c, 0, sizeof(c));
-        c.text = text;
-        c.len = len;
-        c.code = gate_xstrndup(text, len);
-        read_config_text(&c);
+        env_set[0] = "DATABASE_URL"; /* what the deploy's child environment sets */
+        env_set[1] = u->url_env;
+        env_set[2] = u->direct_env;
+        env_set[3] = NULL;
+        if (!env_set[1]) {
+            env_set[1] = env_set[2];
+            env_set[2] = NULL;
+        }
+        cfg_read(&c, text, len, u->config, env_set);
         if (!c.found) {
             add(r, true,
                 "cannot read the Prisma config file %s (%s): no defineConfig({...}), export "
                 "default {...} or module.exports = {...} object in it; the gate reads the file "
                 "as text and must see its migrations setting",
                 u->config, u->config_from);
-        } else if (c.mig == 2) {
+        } else if (c.spread_mig || c.spread_ds) {
+            const char *what = c.spread_mig && c.spread_ds ? "migrations or datasource"
+                               : c.spread_mig              ? "migrations"
+                                                           : "datasource";
+
             add(r, true,
-                "the Prisma config file %s (%s) sets migrations at line %d, but %s: the gate "
-                "cannot tell which migrations folder Prisma will use; write it as a string "
-                "literal, e.g. migrations: { path: \"prisma/migrations\" }",
-                u->config, u->config_from, c.mig_line, c.mig_why);
-        } else if (c.mig == 1) {
-            u->migrations = join(r->a, dir_of(r->a, u->config), c.mig_path);
-            u->migrations_from = gate_arena_printf(
-                r->a, "migrations.path \"%s\" in %s (line %d), relative to its directory",
-                c.mig_path, u->config, c.mig_line);
-        }
-        if (c.url.kind == 1)
-            u->cfg_url_env = gate_arena_strdup(r->a, c.url.text);
-        else if (c.url.kind == 2)
-            u->cfg_url_lit = gate_arena_strdup(r->a, c.url.text);
-        else if (c.url.kind == 3)
-            add(r, true,
-                "the Prisma config file %s (%s) sets datasource.url at line %d in a way the gate "
-                "cannot read: Prisma would connect to a database the gate cannot check; write "
-                "it as url: env(\"NAME\") (or process.env.NAME)",
-                u->config, u->config_from, c.url.line);
-        if (c.direct.kind == 1)
-            u->cfg_direct_env = gate_arena_strdup(r->a, c.direct.text);
-        else if (c.direct.kind == 2)
-            u->cfg_direct_lit = gate_arena_strdup(r->a, c.direct.text);
-        else if (c.direct.kind == 3)
-            add(r, true,
-                "the Prisma config file %s (%s) sets datasource.directUrl at line %d in a way "
-                "the gate cannot read: Prisma Migrate would connect through it to a database "
-                "the gate cannot check; write it as directUrl: env(\"NAME\")",
-                u->config, u->config_from, c.direct.line);
-        if (c.shadow.kind == 1)
-            u->cfg_shadow_env = gate_arena_strdup(r->a, c.shadow.text);
-        else if (c.shadow.kind == 2)
-            u->cfg_shadow_lit = gate_arena_strdup(r->a, c.shadow.text);
-        if (c.spread_line && (c.spread_mig || c.spread_ds))
-            add(r, false,
-                "the Prisma config file %s spreads an object at line %d that may set %s: the "
-                "gate cannot see keys set that way; write %s in the object itself, after the "
-                "spread, if it sets them",
-                u->config, c.spread_line,
-                c.spread_mig && c.spread_ds ? "migrations or datasource"
-                : c.spread_mig              ? "migrations"
-                                            : "datasource",
+                "the Prisma config file %s (%s) spreads an object at line %d that may set %s, "
+                "but %s: the gate cannot tell which %s Prisma will use; write %s in the config "
+                "object after the spread (undefined keeps Prisma's default), or spread what the "
+                "gate reads: an object written in the file, a config file imported by a relative "
+                "path, or COND ? {...} : {...} on process.env",
+                u->config, u->config_from, c.spread_line, what, c.spread_why,
+                c.spread_mig && c.spread_ds ? "migrations folder and database"
+                : c.spread_mig              ? "migrations folder"
+                                            : "database",
                 c.spread_mig && c.spread_ds
                     ? "migrations: { path: \"...\" } and datasource: { url: env(\"NAME\") }"
                 : c.spread_mig ? "migrations: { path: \"...\" }"
                                : "datasource: { url: env(\"NAME\") }");
-        free(c.schema);
-        free(c.mig_path);
-        free(c.url.text);
-        free(c.direct.text);
-        free(c.shadow.text);
+        }
+        if (c.found && !c.spread_mig && c.mig == 2) {
+            add(r, true,
+                "the Prisma config file %s (%s) sets migrations at %s, but %s: the gate "
+                "cannot tell which migrations folder Prisma will use; write it as a string "
+                "literal, e.g. migrations: { path: \"prisma/migrations\" }",
+                u->config, u->config_from, where(r->a, c.mig_line, c.mig_file, c.mig_via),
+                c.mig_why);
+        } else if (c.found && !c.spread_mig && c.mig == 1) {
+            u->migrations = join(r->a, dir_of(r->a, u->config), c.mig_path);
+            u->migrations_from = gate_arena_printf(
+                r->a, "migrations.path \"%s\" in %s (%s), relative to its directory", c.mig_path,
+                u->config, where(r->a, c.mig_line, c.mig_file, c.mig_via));
+        }
+        if (!c.spread_ds) {
+            if (c.url.kind == 1)
+                u->cfg_url_env = gate_arena_strdup(r->a, c.url.text);
+            else if (c.url.kind == 2)
+                u->cfg_url_lit = gate_arena_strdup(r->a, c.url.text);
+            else if (c.url.kind == 3)
+                add(r, true,
+                    "the Prisma config file %s (%s) sets datasource.url at %s in a way the gate "
+                    "cannot read: Prisma would connect to a database the gate cannot check; "
+                    "write it as url: env(\"NAME\") (or process.env.NAME)",
+                    u->config, u->config_from, where(r->a, c.url.line, c.url.file, 0));
+            if (c.direct.kind == 1)
+                u->cfg_direct_env = gate_arena_strdup(r->a, c.direct.text);
+            else if (c.direct.kind == 2)
+                u->cfg_direct_lit = gate_arena_strdup(r->a, c.direct.text);
+            else if (c.direct.kind == 3)
+                add(r, true,
+                    "the Prisma config file %s (%s) sets datasource.directUrl at %s in a way "
+                    "the gate cannot read: Prisma Migrate would connect through it to a "
+                    "database the gate cannot check; write it as directUrl: env(\"NAME\")",
+                    u->config, u->config_from, where(r->a, c.direct.line, c.direct.file, 0));
+            if (c.shadow.kind == 1)
+                u->cfg_shadow_env = gate_arena_strdup(r->a, c.shadow.text);
+            else if (c.shadow.kind == 2)
+                u->cfg_shadow_lit = gate_arena_strdup(r->a, c.shadow.text);
+        }
+        bad = !c.found || c.spread_mig || c.mig == 2;
+        cfg_release(&c);
         free(c.code);
         free(text);
-        if (!c.found || c.mig == 2)
+        if (bad)
             return;
     }
     if (!u->migrations && ds_dir) {

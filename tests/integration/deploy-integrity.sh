@@ -212,8 +212,42 @@ sed -i '/^  config:/d' "$PROJ/prisma-gate.yml"
 gate_in "$PROJ" C-auto plan --format json
 expect "C: a prisma.config.ts Prisma loads from the working directory counts too: refused" "1 refused" "$RC $(jget "$WORK/C-auto.out" r.plan.decision)"
 expect_has "C: it is named as found in the working directory" "$WORK/C-auto.out" "found in the working directory"
-expect "C: a bare spread (...base) that may set migrations or datasource is warned about" warn \
-	"$(jget "$WORK/C-auto.out" "(r.checks.find(c => c.id === 'prisma.config' && /spreads/.test(c.message)) || {}).status")"
+expect "C: the imported config (the fixture) is read through its spread: no spread problem" none \
+	"$(jget "$WORK/C-auto.out" "(r.checks.find(c => /spreads/.test(c.message || '')) || {status: 'none'}).status")"
+expect_has "C: Prisma's default folder, since the fixture's conditional spread sets nothing here" "$WORK/C-auto.out" "sets no migrations.path"
+# the fixture sets migrations when PRISMA_GATE_MIGRATIONS is set: the gate evaluates that test
+PRISMA_GATE_MIGRATIONS=db/migrations gate_in "$PROJ" C-auto-env plan --format json
+expect "C: the fixture's env-conditional spread sets migrations here: refused (exit 1)" "1 refused" \
+	"$RC $(jget "$WORK/C-auto-env.out" r.plan.decision)"
+expect_has "C: names the line in the imported file and the spread" "$WORK/C-auto-env.out" \
+	"of $CONFIG (spread in at line 2), but migrations.path is not a plain string literal"
+# a spread the gate cannot read may set migrations and datasource (here: override the literal
+# folder before it): refused, Prisma not started
+cat >"$PROJ/prisma.config.ts" <<EOF
+import base from '$CONFIG'
+const pick = () => base
+export default {
+  migrations: { path: "db/migrations" },
+  ...pick(),
+}
+EOF
+gate_in "$PROJ" C-opaque deploy --format json
+expect "C: a spread the gate cannot read (a call): deploy refused (exit 1)" 1 "$RC" || show "$WORK/C-opaque.err"
+expect_has "C: says which line and why" "$WORK/C-opaque.out" "spreads an object at line 5 that may set migrations or datasource, but it spreads an expression the gate does not evaluate"
+expect "C: unreadable spread: Prisma was not started" no "$(started)"
+# ... overridden by literal keys after it: the gate knows again
+cat >"$PROJ/prisma.config.ts" <<EOF
+import base from '$CONFIG'
+const pick = () => base
+export default {
+  ...pick(),
+  migrations: { path: "db/migrations" },
+  datasource: undefined,
+}
+EOF
+gate_in "$PROJ" C-override plan --format json
+expect "C: literal migrations and datasource after the spread: not refused (exit 0)" "0 auto" \
+	"$RC $(jget "$WORK/C-override.out" r.plan.decision)" || show "$WORK/C-override.err"
 # the config's datasource (Prisma 7; Prisma 6 with engine 'classic'): url, directUrl
 cat >"$PROJ/prisma.config.ts" <<EOF
 import base from '$CONFIG'

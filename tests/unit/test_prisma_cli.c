@@ -8,6 +8,9 @@
 #include "gate/prisma_cli.h"
 
 #include <setjmp.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,7 +59,7 @@ static void test_config_reader(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *path = (char *)1;
-        int got = gate_prisma_config_migrations(cases[i].text, strlen(cases[i].text), &path);
+        int got = gate_prisma_config_migrations(cases[i].text, strlen(cases[i].text), NULL, &path);
 
         if (got != cases[i].want)
             fail_msg("case %zu: want %d, got %d", i, cases[i].want, got);
@@ -96,7 +99,7 @@ static void test_config_url(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof(url_cases) / sizeof(url_cases[0]); i++) {
         char *v = NULL;
-        int got = gate_prisma_config_url(url_cases[i].text, strlen(url_cases[i].text), &v);
+        int got = gate_prisma_config_url(url_cases[i].text, strlen(url_cases[i].text), NULL, &v);
 
         if (got != url_cases[i].want)
             fail_msg("url case %zu: want %d, got %d", i, url_cases[i].want, got);
@@ -108,11 +111,199 @@ static void test_config_url(void **state)
     }
 }
 
+/* Spreads: followed where the gate can read them, a problem (2 / 3) where it cannot. */
+static const struct {
+    const char *text;
+    int want;
+    const char *path;
+} spread_cases[] = {
+    {"export default defineConfig({ ...(process.env.GATE_T_ON ? { migrations: { path: 'on' } } : "
+     "{ migrations: { path: 'off' } }) })",
+     1, "on"},
+    {"export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'on' } } "
+     ": { migrations: { path: 'off' } }) })",
+     1, "off"},
+    {"export default defineConfig({ ...(process.env.GATE_T_ON === 'yes' ? { migrations: { path: "
+     "'a' } } : {}) })",
+     0, NULL},
+    {"export default defineConfig({ ...(process.env['GATE_T_ON'] === '1' && { migrations: { path: "
+     "'b' } }) })",
+     1, "b"},
+    {"export default defineConfig({ ...(!process.env.GATE_T_OFF && process.env.GATE_T_ON !== 'x' "
+     "? { migrations: { path: 'c' } } : {}) })",
+     1, "c"},
+    {"export default defineConfig({ ...(process.env.GATE_T_OFF ? {} : process.env.GATE_T_ON ? { "
+     "migrations: { path: 'n' } } : {}) })",
+     1, "n"},
+    {"export default defineConfig({ ...process.env.GATE_T_ON ? { migrations: { path: 'bare' } } : "
+     "{} })",
+     1, "bare"},
+    {"export default defineConfig({ ...(isProd() ? { migrations: { path: 'p' } } : {}) })", 2,
+     NULL},
+    {"export default defineConfig({ ...(isProd() && { migrations: { path: 'p' } }) })", 2, NULL},
+    {"export default defineConfig({ ...(process.env.GATE_T_ON ?? 'x' ? { migrations: { path: 'q' "
+     "} } : {}) })",
+     2, NULL},
+    {"export default defineConfig({ ...(isProd() ? { schema: 'x' } : {}) })", 0, NULL},
+    {"export default defineConfig({ ...base })", 2, NULL},
+    {"export default defineConfig({ ...makeBase() })", 2, NULL},
+    {"export default defineConfig({ ...base, migrations: { path: 'lit' } })", 1, "lit"},
+    {"export default defineConfig({ ...base, migrations: undefined, datasource: undefined })", 0,
+     NULL},
+    {"export default defineConfig({ migrations: { path: 'lit' }, ...base })", 2, NULL},
+    {"const base = { migrations: { path: 'fromconst' } }\n"
+     "export default defineConfig({ ...base })",
+     1, "fromconst"},
+    {"const base: PrismaConfig = defineConfig({ migrations: { path: 'typed' } })\n"
+     "export default defineConfig({ engine: 'js', ...base })",
+     1, "typed"},
+    {"const base = { migrations: { path: 'x' } }\n"
+     "export default defineConfig({ migrations: { path: 'y' }, ...base })",
+     1, "x"},
+    {"const a = { ...a }\nexport default defineConfig({ ...a })", 2, NULL},
+    {"export default defineConfig({ ...{ migrations: { path: 'inline' } } })", 1, "inline"},
+    {"import base from './base'\nexport default defineConfig({ ...base })", 2, NULL},
+};
+
+static void test_config_spreads(void **state)
+{
+    (void)state;
+    assert_int_equal(setenv("GATE_T_ON", "1", 1), 0);
+    assert_int_equal(unsetenv("GATE_T_OFF"), 0);
+    for (size_t i = 0; i < sizeof(spread_cases) / sizeof(spread_cases[0]); i++) {
+        char *path = NULL;
+        const char *t = spread_cases[i].text;
+        int got = gate_prisma_config_migrations(t, strlen(t), NULL, &path);
+
+        if (got != spread_cases[i].want)
+            fail_msg("spread case %zu: want %d, got %d", i, spread_cases[i].want, got);
+        if (spread_cases[i].path)
+            assert_string_equal(path, spread_cases[i].path);
+        else
+            assert_null(path);
+        free(path);
+    }
+}
+
+static void test_config_spread_url(void **state)
+{
+    static const char on[] = "export default defineConfig({ ...(process.env.GATE_T_ON ? { "
+                             "datasource: { url: env('A_URL') } } : {}) })";
+    static const char unknown[] = "export default defineConfig({ ...base })";
+    static const char over[] = "export default defineConfig({ ...base, datasource: { url: "
+                               "process.env.B_URL } })";
+    char *v = NULL;
+
+    (void)state;
+    assert_int_equal(setenv("GATE_T_ON", "1", 1), 0);
+    assert_int_equal(gate_prisma_config_url(on, strlen(on), NULL, &v), 1);
+    assert_string_equal(v, "A_URL");
+    free(v);
+    assert_int_equal(gate_prisma_config_url(unknown, strlen(unknown), NULL, &v), 3);
+    assert_null(v);
+    assert_int_equal(gate_prisma_config_url(over, strlen(over), NULL, &v), 1);
+    assert_string_equal(v, "B_URL");
+    free(v);
+}
+
+/* A file in dir, written whole. */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    (void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int file_case(const char *dir, const char *text, char **path)
+{
+    char cfg[512];
+
+    (void)snprintf(cfg, sizeof(cfg), "%s/prisma.config.ts", dir);
+    put(dir, "prisma.config.ts", text);
+    return gate_prisma_config_migrations(text, strlen(text), cfg, path);
+}
+
+static void test_config_imports(void **state)
+{
+    char dir[] = "/tmp/gate-cfg-XXXXXX";
+    char sub[600], *path = NULL;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    (void)snprintf(sub, sizeof(sub), "%s/shared", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(unsetenv("GATE_T_OFF"), 0);
+    put(dir, "base.ts",
+        "import { defineConfig } from 'prisma/config'\n"
+        "export default defineConfig({\n  engine: 'js',\n  migrations: { path: 'from-base' },\n})\n");
+    put(sub, "env.ts",
+        "export default defineConfig({\n"
+        "  ...(process.env.GATE_T_OFF ? { migrations: { path: process.env.GATE_T_OFF } } : {}),\n"
+        "})\n");
+    put(sub, "opaque.ts", "export default defineConfig({ ...makeBase() })\n");
+    put(dir, "loop.ts", "import again from './loop'\nexport default { ...again }\n");
+
+    /* a default import by relative path, with or without extension, .js naming .ts */
+    assert_int_equal(
+        file_case(dir, "import base from './base'\nexport default { ...base }\n", &path), 1);
+    assert_string_equal(path, "from-base");
+    free(path);
+    assert_int_equal(
+        file_case(dir, "import base from './base.js'\nexport default defineConfig({ ...base })\n",
+                  &path),
+        1);
+    assert_string_equal(path, "from-base");
+    free(path);
+    assert_int_equal(
+        file_case(dir, "const base = require('./base.ts')\nmodule.exports = { ...base }\n", &path),
+        1);
+    assert_string_equal(path, "from-base");
+    free(path);
+    /* overridden after the spread */
+    assert_int_equal(file_case(dir,
+                               "import base from './base'\n"
+                               "export default { ...base, migrations: { path: 'mine' } }\n",
+                               &path),
+                     1);
+    assert_string_equal(path, "mine");
+    free(path);
+    /* an imported file whose own spread is an env test that is false here: sets nothing */
+    assert_int_equal(
+        file_case(dir, "import e from './shared/env'\nexport default { ...e }\n", &path), 0);
+    assert_null(path);
+    /* ... and true: its path is not a literal */
+    assert_int_equal(setenv("GATE_T_OFF", "db/m", 1), 0);
+    assert_int_equal(
+        file_case(dir, "import e from './shared/env'\nexport default { ...e }\n", &path), 2);
+    assert_int_equal(unsetenv("GATE_T_OFF"), 0);
+    /* what the gate cannot read, however deep */
+    assert_int_equal(
+        file_case(dir, "import o from './shared/opaque'\nexport default { ...o }\n", &path), 2);
+    assert_int_equal(file_case(dir, "import l from './loop'\nexport default { ...l }\n", &path), 2);
+    assert_int_equal(
+        file_case(dir, "import p from 'some-package'\nexport default { ...p }\n", &path), 2);
+    assert_int_equal(file_case(dir, "import m from './missing'\nexport default { ...m }\n", &path),
+                     2);
+    assert_null(path);
+    {
+        char cmd[700];
+
+        (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_config_reader),
-        cmocka_unit_test(test_config_url),
+        cmocka_unit_test(test_config_reader),  cmocka_unit_test(test_config_url),
+        cmocka_unit_test(test_config_spreads), cmocka_unit_test(test_config_spread_url),
+        cmocka_unit_test(test_config_imports),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
