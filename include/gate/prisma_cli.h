@@ -21,29 +21,9 @@
  *              the directory of the schema file holding the datasource
  *              block (the schema folder itself when none does).
  *
- * The config file is read as text, not run. What the reader understands:
- * the object passed to defineConfig(...) (or `export default {...}`,
- * `module.exports = {...}`), its top-level keys written literally, and
- * `migrations: { path: "..." }` / `schema: "..."` whose value is one
- * string literal, and `datasource: { url, directUrl, shadowDatabaseUrl }`
- * (Prisma 7; Prisma 6 with engine 'classic') written as env("X"),
- * process.env.X or a literal; `undefined` for either key keeps Prisma's
- * default. A datasource.url written otherwise cannot be checked (a
- * problem). A `migrations` whose path is anything else (a variable,
- * process.env, a template with ${}, a spread inside it) cannot be checked:
- * a problem, fixed by writing the path as a literal.
- *
- * Top-level spreads (`...x`) are followed: an object literal; a const
- * object in the file; a config file imported by a relative path (import
- * NAME from './base', require('./base'); up to 4 files deep), read the same
- * way; `COND ? A : B` and `COND && A` where COND tests process.env (X,
- * ===, !==, !, &&, ||) as the child's environment will have it (the
- * variables the deploy sets count as set), or any COND when no branch sets
- * migrations or datasource. What a spread sets is applied where it stands:
- * the last setting wins. A spread the gate cannot read that may set
- * migrations or datasource, and that no literal key after it overrides, is
- * a problem (fail closed): the gate could not tell which folder or
- * database Prisma will use.
+ * The config file is read as text, not run: prisma_config.h says what the
+ * reader understands. What it cannot read that may set the migrations
+ * folder or the datasource is a problem (fail closed).
  *
  * Directories are compared by what they are (device and inode, following
  * symlinks), not by their text.
@@ -108,21 +88,5 @@ void gate_prisma_resolve(const struct gate_policy *pol, const char *planned, str
 const char **gate_prisma_argv(const struct gate_policy *pol, const struct gate_prisma_use *u,
                               const char *const *extra, size_t nextra, struct gate_arena *a,
                               size_t *argc);
-
-/*
- * The config reader alone (for tests): what text (the contents of the
- * config file `file`, whose relative imports are followed; NULL: none
- * are) says about migrations.path. -1 no config object found, 0 no
- * migrations.path at the top level, 1 a string literal (*path malloc'd,
- * as written), 2 set but not checkable. *path is NULL unless 1.
- */
-int gate_prisma_config_migrations(const char *text, size_t len, const char *file, char **path);
-
-/*
- * The same for datasource.url: -1 no config object, 0 absent, 1 an
- * environment variable (*value its name), 2 a literal (*value it), 3
- * not readable. *value malloc'd or NULL.
- */
-int gate_prisma_config_url(const char *text, size_t len, const char *file, char **value);
 
 #endif

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_prisma_cli.c - the textual Prisma config reader (prisma_cli.h):
+ * test_prisma_config.c - the textual Prisma config reader (prisma_config.h):
  * which config files say where the migrations folder is, which cannot be
  * checked, and which say nothing.
  */
 #include "gate/compat.h"
-#include "gate/prisma_cli.h"
+#include "gate/prisma_config.h"
 
 #include <setjmp.h>
 #include <stdio.h>

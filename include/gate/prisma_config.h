@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * prisma_config.h - a Prisma config file read as text, never run: where
+ * it sets the migrations folder and the datasource URLs, for
+ * prisma_cli.c's "what will `prisma migrate deploy` use".
+ *
+ * What the reader understands: the object passed to defineConfig(...) (or
+ * `export default {...}`, `module.exports = {...}`), its top-level keys
+ * written literally, `migrations: { path: "..." }` whose path is one string
+ * literal, and `datasource: { url, directUrl, shadowDatabaseUrl }` (Prisma
+ * 7; Prisma 6 with engine 'classic') written as env("X"), process.env.X or
+ * a literal; `undefined` for either key keeps Prisma's default. A
+ * `migrations` written otherwise (a variable, process.env, a template with
+ * ${}, a spread inside it) cannot be checked.
+ *
+ * Top-level spreads (`...x`) are followed: an object literal; a const/let
+ * object in the file; a config file imported by a relative path (import
+ * NAME from './base', require('./base'), './base.js' naming base.ts; up to
+ * 4 files deep), read the same way; `COND ? A : B` and `COND && A` where
+ * COND tests process.env (X, ["X"], ===, !==, ==, !=, !, &&, ||) as the
+ * child's environment will have it (the names in env_set count as set),
+ * or any COND when no branch sets migrations or datasource. What a spread
+ * sets is applied where it stands: the last setting wins. A spread the
+ * gate cannot read leaves spread_mig/spread_ds set unless literal keys
+ * after it override them.
+ */
+#ifndef GATE_PRISMA_CONFIG_H
+#define GATE_PRISMA_CONFIG_H
+
+#include "gate/compat.h"
+
+/* Largest config file read (a cap, not OOM). */
+#define GATE_PRISMA_CONFIG_MAX ((size_t)1024 * 1024)
+
+/* A URL setting of the config's datasource. */
+struct gate_prisma_config_url {
+    int kind;   /* 0 absent, 1 env("X") / process.env.X, 2 a literal, 3 anything else */
+    char *text; /* the variable name (1) or the literal (2, a secret); malloc'd */
+    int line;
+    char *file; /* set in another file (spread into the config), malloc'd; NULL: this one */
+};
+
+struct gate_prisma_config {
+    bool found;          /* the config object was found */
+    int mig;             /* 0 no migrations.path, 1 literal, 2 cannot be checked */
+    char *mig_path;      /* mig == 1, as written (relative to the loaded config's dir) */
+    int mig_line;        /* where migrations is set */
+    const char *mig_why; /* mig == 2: what the value is (static text) */
+    char *mig_file;      /* set in another file, spread in; NULL: the config itself */
+    int mig_via;         /* ... at this line of the config */
+    int spread_line;     /* the last spread the gate cannot read, not overridden */
+    bool spread_mig;     /* ... which may set migrations */
+    bool spread_ds;      /* ... which may set datasource */
+    char *spread_why;    /* why it cannot be read */
+    struct gate_prisma_config_url url, direct, shadow;
+};
+
+/*
+ * Read text, the contents of the config file `file` (its relative imports
+ * are followed; NULL: none are), into *out. env_set: variables the child
+ * process will have set whatever the environment says (NULL-terminated,
+ * may be NULL). Never fails: what cannot be read is in *out. Strings
+ * malloc'd: gate_prisma_config_release.
+ */
+void gate_prisma_config_read(const char *text, size_t len, const char *file,
+                             const char *const *env_set, struct gate_prisma_config *out);
+void gate_prisma_config_release(struct gate_prisma_config *c);
+
+/*
+ * The reader for tests: what text says about migrations.path. -1 no
+ * config object found, 0 no migrations.path at the top level, 1 a string
+ * literal (*path malloc'd, as written), 2 set (or maybe set by a spread)
+ * but not checkable. *path is NULL unless 1.
+ */
+int gate_prisma_config_migrations(const char *text, size_t len, const char *file, char **path);
+
+/*
+ * The same for datasource.url: -1 no config object, 0 absent, 1 an
+ * environment variable (*value its name), 2 a literal (*value it), 3 not
+ * readable (or maybe set by a spread). *value malloc'd or NULL.
+ */
+int gate_prisma_config_url(const char *text, size_t len, const char *file, char **value);
+
+#endif

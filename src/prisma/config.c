@@ -1,0 +1,1234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.c - a Prisma config file (prisma.config.ts, .js, ...) read as
+ * text, never run (prisma_config.h): the object given to defineConfig(...),
+ * its migrations and datasource keys, and the spreads in it that the gate
+ * can follow (objects in the file, config files imported by a relative
+ * path, conditions on process.env).
+ */
+#include "gate/compat.h"
+#include "gate/prisma_config.h"
+#include "gate/buf.h"
+#include "gate/err.h"
+#include "gate/fs.h"
+#include "gate/xalloc.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How deep imported config files are followed (a spread of a spread of ...). */
+#define CONFIG_DEPTH 4
+
+struct cfg {
+    const char *text; /* original */
+    char *code;       /* comments blanked, same length */
+    size_t len;
+    const char *file;            /* its path (imports are read relative to it); NULL: none */
+    const char *const *env_set;  /* variables the child's environment sets, NULL-terminated */
+    int depth;                   /* imports followed to reach this file */
+    int nest;                    /* spreads being read inside each other (a guard) */
+    bool mig_set;                /* a migrations key (or a readable spread setting one) was seen */
+    bool ds_set;                 /* a datasource key (or a readable spread setting one) was seen */
+    char *schema;                /* schema: "literal", malloc'd */
+    struct gate_prisma_config r; /* the results */
+};
+
+static void url_clear(struct gate_prisma_config_url *u)
+{
+    free(u->text);
+    free(u->file);
+    memset(u, 0, sizeof(*u));
+}
+
+/* Everything a read left in c (not text, code or file). */
+static void cfg_release(struct cfg *c)
+{
+    gate_prisma_config_release(&c->r);
+    free(c->schema);
+    c->schema = NULL;
+}
+
+static int line_at(const struct cfg *c, size_t off)
+{
+    int line = 1;
+
+    for (size_t i = 0; i < off && i < c->len; i++)
+        line += c->text[i] == '\n';
+    return line;
+}
+
+/* The index after the string literal starting at i (quote at c[i]). */
+static size_t skip_string(const char *c, size_t len, size_t i)
+{
+    char q = c[i];
+    int depth = 0;
+
+    for (i++; i < len; i++) {
+        if (c[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (q == '`' && c[i] == '$' && i + 1 < len && c[i + 1] == '{') {
+            depth++;
+            i++;
+            continue;
+        }
+        if (q == '`' && depth && c[i] == '}') {
+            depth--;
+            continue;
+        }
+        if (!depth && c[i] == q)
+            return i + 1;
+    }
+    return len;
+}
+
+/* A '/' at i starts a regular expression literal (not a division). */
+static bool regex_start(const char *s, size_t i)
+{
+    static const char ops[] = "(,=:[!&|?{};+-*%<>~^";
+
+    while (i > 0 && isspace((unsigned char)s[i - 1]))
+        i--;
+    if (i == 0)
+        return true;
+    if (strchr(ops, s[i - 1]))
+        return true;
+    return i >= 6 && !strncmp(s + i - 6, "return", 6);
+}
+
+/* The index after the regular expression literal starting at i; its body blanked. */
+static size_t skip_regex(char *s, size_t len, size_t i)
+{
+    bool cls = false;
+
+    for (i++; i < len && s[i] != '\n'; i++) {
+        if (s[i] == '\\' && i + 1 < len) {
+            s[i] = s[i + 1] = ' ';
+            i++;
+            continue;
+        }
+        if (s[i] == '[')
+            cls = true;
+        else if (s[i] == ']')
+            cls = false;
+        else if (s[i] == '/' && !cls)
+            return i + 1;
+        s[i] = ' ';
+    }
+    return i;
+}
+
+/* Comments become spaces (newlines kept), regular expressions too; strings stay. */
+static void blank_comments(struct cfg *c)
+{
+    char *s = c->code;
+    size_t i = 0;
+
+    while (i < c->len) {
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = skip_string(s, c->len, i);
+        } else if (s[i] == '/' && i + 1 < c->len && s[i + 1] != '/' && s[i + 1] != '*' &&
+                   regex_start(s, i)) {
+            i = skip_regex(s, c->len, i);
+        } else if (s[i] == '/' && i + 1 < c->len && s[i + 1] == '/') {
+            while (i < c->len && s[i] != '\n')
+                s[i++] = ' ';
+        } else if (s[i] == '/' && i + 1 < c->len && s[i + 1] == '*') {
+            s[i++] = ' ';
+            s[i++] = ' ';
+            while (i < c->len && !(s[i] == '*' && i + 1 < c->len && s[i + 1] == '/')) {
+                if (s[i] != '\n')
+                    s[i] = ' ';
+                i++;
+            }
+            if (i < c->len) {
+                s[i++] = ' ';
+                s[i++] = ' ';
+            }
+        } else {
+            i++;
+        }
+    }
+}
+
+static size_t skip_ws(const char *c, size_t len, size_t i)
+{
+    while (i < len && isspace((unsigned char)c[i]))
+        i++;
+    return i;
+}
+
+/* The end of a value starting at i: the ',' or closing bracket at depth 0. */
+static size_t skip_value(const char *c, size_t len, size_t i)
+{
+    int depth = 0;
+
+    while (i < len) {
+        char ch = c[i];
+
+        if (ch == '"' || ch == '\'' || ch == '`') {
+            i = skip_string(c, len, i);
+            continue;
+        }
+        if (ch == '{' || ch == '(' || ch == '[')
+            depth++;
+        else if (ch == '}' || ch == ')' || ch == ']') {
+            if (!depth)
+                return i;
+            depth--;
+        } else if (ch == ',' && !depth)
+            return i;
+        i++;
+    }
+    return len;
+}
+
+/* The index of the bracket closing the one at c[open] (len when none). */
+static size_t match_close(const char *c, size_t len, size_t open)
+{
+    size_t e = skip_value(c, len, open + 1);
+
+    while (e < len && c[e] == ',')
+        e = skip_value(c, len, e + 1);
+    return e;
+}
+
+static bool word_at(const char *c, size_t len, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+
+    return i + n <= len && !strncmp(c + i, w, n) &&
+           (i + n == len ||
+            !(isalnum((unsigned char)c[i + n]) || c[i + n] == '_' || c[i + n] == '$')) &&
+           (i == 0 || !(isalnum((unsigned char)c[i - 1]) || c[i - 1] == '_' || c[i - 1] == '$' ||
+                        c[i - 1] == '.'));
+}
+
+/*
+ * A value that is one plain string literal ("x", 'x', `x` without ${}):
+ * its text (malloc'd), else NULL.
+ */
+static char *literal_value(const char *c, size_t len, size_t i, size_t end)
+{
+    size_t e;
+    struct gate_buf b = {0};
+
+    if (i >= end || (c[i] != '"' && c[i] != '\'' && c[i] != '`'))
+        return NULL;
+    e = skip_string(c, len, i);
+    if (e > end || skip_ws(c, end, e) != end)
+        return NULL; /* "a" + b, "a".concat(...) */
+    for (size_t k = i + 1; k + 1 < e; k++) {
+        if (c[i] == '`' && c[k] == '$' && c[k + 1] == '{') {
+            gate_buf_release(&b);
+            return NULL;
+        }
+        if (c[k] == '\\' && k + 2 < e)
+            k++;
+        gate_buf_addc(&b, c[k]);
+    }
+    return b.data ? gate_buf_detach(&b) : gate_xstrdup("");
+}
+
+/*
+ * Walk the object literal at c[open] ('{'): call back for each key
+ * (key text, value start, value end) and each spread (start, end).
+ */
+struct member {
+    char key[64];
+    bool spread;
+    bool shorthand; /* { migrations } or a method */
+    size_t vstart, vend;
+};
+
+static size_t next_member(const char *c, size_t len, size_t i, struct member *m)
+{
+    size_t k;
+
+    memset(m, 0, sizeof(*m));
+    i = skip_ws(c, len, i);
+    if (i >= len || c[i] == '}')
+        return len + 1;
+    if (i + 2 < len && c[i] == '.' && c[i + 1] == '.' && c[i + 2] == '.') {
+        m->spread = true;
+        m->vstart = i + 3;
+        m->vend = skip_value(c, len, i + 3);
+        return m->vend;
+    }
+    if (c[i] == '"' || c[i] == '\'') {
+        size_t e = skip_string(c, len, i);
+        size_t n = e - i >= 2 ? e - i - 2 : 0;
+
+        if (n >= sizeof(m->key))
+            n = sizeof(m->key) - 1;
+        memcpy(m->key, c + i + 1, n);
+        k = e;
+    } else {
+        size_t s = i;
+
+        while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
+            i++;
+        if (i == s) { /* [computed]: or something else */
+            m->shorthand = true;
+            m->vstart = s;
+            m->vend = skip_value(c, len, s);
+            return m->vend;
+        }
+        memcpy(m->key, c + s, i - s < sizeof(m->key) ? i - s : sizeof(m->key) - 1);
+        k = i;
+    }
+    k = skip_ws(c, len, k);
+    if (k < len && c[k] == ':') {
+        m->vstart = skip_ws(c, len, k + 1);
+        m->vend = skip_value(c, len, m->vstart);
+        return m->vend;
+    }
+    m->shorthand = true;
+    m->vstart = k;
+    m->vend = skip_value(c, len, k);
+    return m->vend;
+}
+
+static size_t trim_end(const char *c, size_t s, size_t e)
+{
+    while (e > s && isspace((unsigned char)c[e - 1]))
+        e--;
+    return e;
+}
+
+/* c[b..e) is undefined, null, false or {}: a value that sets nothing. */
+static bool is_nothing(const char *c, size_t b, size_t e)
+{
+    static const char *const words[] = {"undefined", "null", "false"};
+
+    b = skip_ws(c, e, b);
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(words); i++) {
+        size_t n = strlen(words[i]);
+
+        if (e - b == n && !strncmp(c + b, words[i], n))
+            return true;
+    }
+    return e > b && c[b] == '{' && skip_ws(c, e, b + 1) == e - 1 && c[e - 1] == '}';
+}
+
+static void read_migrations(struct cfg *c, const struct member *m)
+{
+    const char *s = c->code;
+    size_t vend;
+    size_t i;
+    struct member in;
+
+    c->mig_set = true;
+    c->r.mig = 0;
+    c->r.mig_line = line_at(c, m->vstart);
+    c->r.mig_via = 0;
+    free(c->r.mig_file);
+    c->r.mig_file = NULL;
+    free(c->r.mig_path);
+    c->r.mig_path = NULL;
+    if (is_nothing(s, m->vstart, trim_end(s, m->vstart, m->vend)))
+        return; /* migrations: undefined: Prisma's default */
+    if (m->shorthand || m->vstart >= m->vend || s[m->vstart] != '{' ||
+        skip_ws(s, m->vend, match_close(s, c->len, m->vstart) + 1) != m->vend) {
+        c->r.mig = 2;
+        c->r.mig_why = "its value is not an object literal";
+        return;
+    }
+    vend = match_close(s, c->len, m->vstart);
+    for (i = m->vstart + 1; i < vend;) {
+        i = next_member(s, vend, i, &in);
+        if (i > vend)
+            break;
+        if (in.spread) {
+            c->r.mig = 2;
+            c->r.mig_why = "it spreads another object (...) that may set path";
+            return;
+        }
+        if (!strcmp(in.key, "path")) {
+            size_t ve = trim_end(s, in.vstart, in.vend);
+            char *lit = in.shorthand ? NULL : literal_value(s, c->len, in.vstart, ve);
+
+            c->r.mig_line = line_at(c, in.vstart);
+            if (!lit) {
+                c->r.mig = 2;
+                c->r.mig_why = "migrations.path is not a plain string literal";
+                return;
+            }
+            free(c->r.mig_path);
+            c->r.mig_path = lit;
+            c->r.mig = 1;
+        }
+        if (i < vend && s[i] == ',')
+            i++;
+    }
+}
+
+/* The '{' of the config object: defineConfig({, export default {, module.exports = {. */
+static size_t find_object(const struct cfg *c)
+{
+    const char *s = c->code;
+    size_t len = c->len;
+
+    for (size_t i = 0; i < len; i++) {
+        size_t k;
+
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = skip_string(s, len, i) - 1;
+            continue;
+        }
+        if (word_at(s, len, i, "defineConfig")) {
+            k = skip_ws(s, len, i + 12);
+            if (k < len && s[k] == '<') { /* defineConfig<T>( */
+                while (k < len && s[k] != '>')
+                    k++;
+                k = skip_ws(s, len, k + 1);
+            }
+            if (k < len && s[k] == '(') {
+                k = skip_ws(s, len, k + 1);
+                if (k < len && s[k] == '{')
+                    return k;
+            }
+        }
+        if (word_at(s, len, i, "export")) {
+            k = skip_ws(s, len, i + 6);
+            if (word_at(s, len, k, "default")) {
+                k = skip_ws(s, len, k + 7);
+                if (k < len && s[k] == '{')
+                    return k;
+            }
+        }
+        if (word_at(s, len, i, "module") && !strncmp(s + i, "module.exports", 14)) {
+            k = skip_ws(s, len, i + 14);
+            if (k < len && s[k] == '=') {
+                k = skip_ws(s, len, k + 1);
+                if (k < len && s[k] == '{')
+                    return k;
+            }
+        }
+    }
+    return len;
+}
+
+/* An identifier at c[i..]: its end, or i when there is none. */
+static size_t ident_end(const char *c, size_t len, size_t i)
+{
+    while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
+        i++;
+    return i;
+}
+
+/* env("X"), env('X'), process.env.X, process.env["X"], "literal" or something else. */
+static void read_url_value(struct cfg *c, const struct member *m,
+                           struct gate_prisma_config_url *out)
+{
+    const char *s = c->code;
+    size_t b = m->vstart, e = trim_end(s, m->vstart, m->vend), k;
+    char *lit;
+
+    free(out->text);
+    free(out->file);
+    out->text = NULL;
+    out->file = NULL;
+    out->line = line_at(c, b);
+    out->kind = 3;
+    if (m->shorthand || b >= e)
+        return;
+    lit = literal_value(s, c->len, b, e);
+    if (lit) {
+        out->kind = 2;
+        out->text = lit;
+        return;
+    }
+    if (word_at(s, e, b, "env")) {
+        k = skip_ws(s, e, b + 3);
+        if (k < e && s[k] == '(') {
+            size_t q = skip_ws(s, e, k + 1), qe;
+
+            if (q < e && (s[q] == '"' || s[q] == '\'' || s[q] == '`')) {
+                qe = skip_string(s, e, q);
+                if (skip_ws(s, e, qe) < e && s[skip_ws(s, e, qe)] == ')' &&
+                    skip_ws(s, e, skip_ws(s, e, qe) + 1) == e) {
+                    out->text = literal_value(s, c->len, q, qe);
+                    out->kind = out->text ? 1 : 3;
+                }
+            }
+        }
+        return;
+    }
+    if (e - b > 12 && !strncmp(s + b, "process.env.", 12)) {
+        k = ident_end(s, e, b + 12);
+        if (k == e && k > b + 12) {
+            out->text = gate_xstrndup(s + b + 12, k - b - 12);
+            out->kind = 1;
+        }
+        return;
+    }
+    if (e - b > 12 && !strncmp(s + b, "process.env[", 12)) {
+        size_t q = b + 12, qe;
+
+        if (q < e && (s[q] == '"' || s[q] == '\'')) {
+            qe = skip_string(s, e, q);
+            if (qe + 1 == e && s[qe] == ']') {
+                out->text = literal_value(s, c->len, q, qe);
+                out->kind = out->text ? 1 : 3;
+            }
+        }
+    }
+}
+
+static void read_datasource(struct cfg *c, const struct member *m)
+{
+    const char *s = c->code;
+    size_t vend, i;
+    struct member in;
+
+    c->ds_set = true;
+    url_clear(&c->r.url);
+    url_clear(&c->r.direct);
+    url_clear(&c->r.shadow);
+    if (!m->shorthand && is_nothing(s, m->vstart, trim_end(s, m->vstart, m->vend)))
+        return; /* datasource: undefined */
+    if (m->shorthand || m->vstart >= m->vend || s[m->vstart] != '{') {
+        c->r.url.kind = 3;
+        c->r.url.line = line_at(c, m->vstart);
+        return;
+    }
+    vend = match_close(s, c->len, m->vstart);
+    for (i = m->vstart + 1; i < vend;) {
+        i = next_member(s, vend, i, &in);
+        if (i > vend)
+            break;
+        if (in.spread) {
+            c->r.url.kind = 3;
+            c->r.url.line = line_at(c, in.vstart);
+        } else if (!strcmp(in.key, "url")) {
+            read_url_value(c, &in, &c->r.url);
+        } else if (!strcmp(in.key, "directUrl")) {
+            read_url_value(c, &in, &c->r.direct);
+        } else if (!strcmp(in.key, "shadowDatabaseUrl")) {
+            read_url_value(c, &in, &c->r.shadow);
+        }
+        if (i < vend && s[i] == ',')
+            i++;
+    }
+}
+
+static void read_members(struct cfg *c, size_t open, size_t end);
+static void read_config_text(struct cfg *c);
+
+/* A spread the gate cannot read: it may set migrations and datasource. */
+static void spread_unknown(struct cfg *c, size_t at, char *why)
+{
+    c->r.spread_line = line_at(c, at);
+    c->r.spread_mig = c->r.spread_ds = true;
+    free(c->r.spread_why);
+    c->r.spread_why = why;
+}
+
+/* The index of the first tok at depth 0 in c[b..e) (outside strings), or e. */
+static size_t find_top(const char *c, size_t b, size_t e, const char *tok)
+{
+    size_t n = strlen(tok);
+    int depth = 0;
+
+    for (size_t i = b; i < e; i++) {
+        char ch = c[i];
+
+        if (ch == '"' || ch == '\'' || ch == '`') {
+            i = skip_string(c, e, i) - 1;
+            continue;
+        }
+        if (ch == '{' || ch == '(' || ch == '[')
+            depth++;
+        else if (ch == '}' || ch == ')' || ch == ']')
+            depth--;
+        else if (!depth && i + n <= e && !strncmp(c + i, tok, n))
+            return i;
+    }
+    return e;
+}
+
+/* c[b..e) without whitespace and the parentheses around all of it. */
+static void strip_parens(const char *c, size_t *b, size_t *e)
+{
+    for (;;) {
+        *b = skip_ws(c, *e, *b);
+        *e = trim_end(c, *b, *e);
+        if (*e - *b < 2 || c[*b] != '(' || match_close(c, *e, *b) != *e - 1)
+            return;
+        (*b)++;
+        (*e)--;
+    }
+}
+
+/* The ':' of the conditional whose '?' is just before b, in c[b..e), or e. */
+static size_t find_colon(const char *c, size_t b, size_t e)
+{
+    int depth = 0, nest = 0;
+
+    for (size_t i = b; i < e; i++) {
+        char ch = c[i];
+
+        if (ch == '"' || ch == '\'' || ch == '`') {
+            i = skip_string(c, e, i) - 1;
+        } else if (ch == '{' || ch == '(' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ')' || ch == ']') {
+            depth--;
+        } else if (depth) {
+            continue;
+        } else if (ch == '?' && i + 1 < e && (c[i + 1] == '.' || c[i + 1] == '?')) {
+            i++; /* ?. and ?? */
+        } else if (ch == '?') {
+            nest++;
+        } else if (ch == ':') {
+            if (!nest)
+                return i;
+            nest--;
+        }
+    }
+    return e;
+}
+
+/* The '?' of a conditional at depth 0 in c[b..e) (not ?. or ??), or e. */
+static size_t find_question(const char *c, size_t b, size_t e)
+{
+    size_t q = find_top(c, b, e, "?");
+
+    while (q + 1 < e && (c[q + 1] == '.' || c[q + 1] == '?'))
+        q = find_top(c, q + 2, e, "?");
+    return q;
+}
+
+/* ------------------------------------------------- conditions on process.env */
+
+/*
+ * A condition the gate evaluates is built from process.env.X (or
+ * process.env["X"]), string literals, true/false/undefined, ===, !==, ==,
+ * !=, !, &&, || and parentheses: what Prisma's child process would see,
+ * since the gate starts it with its own environment (plus the variables
+ * in env_set, which it sets).
+ */
+enum jskind { JS_UNKNOWN, JS_UNDEF, JS_STR, JS_BOOL, JS_SET };
+
+struct jsval {
+    enum jskind kind;
+    const char *s; /* JS_STR */
+    size_t n;
+    bool b; /* JS_BOOL */
+};
+
+struct ev {
+    const struct cfg *c;
+    size_t i, e;
+    bool bad;
+    char *owned[8]; /* literal texts to free */
+    size_t nowned;
+};
+
+static int truth(const struct jsval *v) /* 1 true, 0 false, -1 unknown */
+{
+    switch (v->kind) {
+    case JS_UNDEF:
+        return 0;
+    case JS_STR:
+        return v->n > 0;
+    case JS_BOOL:
+        return v->b;
+    case JS_SET:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+static bool ev_eat(struct ev *ev, const char *tok)
+{
+    size_t n = strlen(tok);
+
+    ev->i = skip_ws(ev->c->code, ev->e, ev->i);
+    if (ev->i + n > ev->e || strncmp(ev->c->code + ev->i, tok, n))
+        return false;
+    ev->i += n;
+    return true;
+}
+
+static struct jsval env_value(const struct cfg *c, const char *name, size_t n)
+{
+    struct jsval v = {JS_UNDEF, NULL, 0, false};
+    char buf[128];
+    const char *val;
+
+    if (n >= sizeof(buf)) {
+        v.kind = JS_UNKNOWN;
+        return v;
+    }
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
+        if (!strcmp(c->env_set[i], buf)) {
+            v.kind = JS_SET;
+            return v;
+        }
+    }
+    val = getenv(buf);
+    if (val) {
+        v.kind = JS_STR;
+        v.s = val;
+        v.n = strlen(val);
+    }
+    return v;
+}
+
+static int ev_or(struct ev *ev);
+
+static struct jsval ev_primary(struct ev *ev)
+{
+    const char *s = ev->c->code;
+    struct jsval v = {JS_UNKNOWN, NULL, 0, false};
+    size_t i = skip_ws(s, ev->e, ev->i), k;
+
+    ev->i = i;
+    if (i >= ev->e) {
+        ev->bad = true;
+        return v;
+    }
+    if (s[i] == '(') {
+        int t;
+
+        ev->i = i + 1;
+        t = ev_or(ev);
+        if (!ev_eat(ev, ")"))
+            ev->bad = true;
+        v.kind = t < 0 ? JS_UNKNOWN : JS_BOOL;
+        v.b = t == 1;
+        return v;
+    }
+    if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+        size_t qe = skip_string(s, ev->e, i);
+        char *lit = literal_value(s, ev->c->len, i, qe);
+
+        ev->i = qe;
+        if (!lit || ev->nowned == GATE_ARRAY_SIZE(ev->owned)) {
+            free(lit);
+            ev->bad = true;
+            return v;
+        }
+        ev->owned[ev->nowned++] = lit;
+        v.kind = JS_STR;
+        v.s = lit;
+        v.n = strlen(lit);
+        return v;
+    }
+    if (word_at(s, ev->e, i, "true") || word_at(s, ev->e, i, "false")) {
+        v.kind = JS_BOOL;
+        v.b = s[i] == 't';
+        ev->i = i + (v.b ? 4 : 5);
+        return v;
+    }
+    if (word_at(s, ev->e, i, "undefined")) {
+        v.kind = JS_UNDEF;
+        ev->i = i + 9;
+        return v;
+    }
+    if (ev->e - i > 12 && !strncmp(s + i, "process.env.", 12)) {
+        k = ident_end(s, ev->e, i + 12);
+        if (k > i + 12) {
+            ev->i = k;
+            return env_value(ev->c, s + i + 12, k - i - 12);
+        }
+    }
+    if (ev->e - i > 13 && !strncmp(s + i, "process.env[", 12) &&
+        (s[i + 12] == '"' || s[i + 12] == '\'')) {
+        size_t qe = skip_string(s, ev->e, i + 12);
+
+        if (qe < ev->e && s[qe] == ']' && qe - i - 12 >= 2) {
+            ev->i = qe + 1;
+            return env_value(ev->c, s + i + 13, qe - i - 14);
+        }
+    }
+    ev->bad = true;
+    return v;
+}
+
+/* ! unary | primary [(=== | !== | == | !=) primary]: 1, 0, -1 unknown */
+static int ev_unary(struct ev *ev)
+{
+    struct jsval x, y;
+    bool neg;
+    int eq;
+
+    ev->i = skip_ws(ev->c->code, ev->e, ev->i);
+    if (ev->i < ev->e && ev->c->code[ev->i] == '!' &&
+        !(ev->i + 1 < ev->e && ev->c->code[ev->i + 1] == '=')) {
+        int t;
+
+        ev->i++;
+        t = ev_unary(ev);
+        return t < 0 ? t : !t;
+    }
+    x = ev_primary(ev);
+    if (ev->bad)
+        return -1;
+    if (ev_eat(ev, "===") || ev_eat(ev, "=="))
+        neg = false;
+    else if (ev_eat(ev, "!==") || ev_eat(ev, "!="))
+        neg = true;
+    else
+        return truth(&x);
+    y = ev_primary(ev);
+    if (ev->bad || x.kind == JS_UNKNOWN || y.kind == JS_UNKNOWN || x.kind == JS_SET ||
+        y.kind == JS_SET)
+        return -1;
+    if (x.kind != y.kind)
+        eq = 0;
+    else if (x.kind == JS_STR)
+        eq = x.n == y.n && !memcmp(x.s, y.s, x.n);
+    else if (x.kind == JS_BOOL)
+        eq = x.b == y.b;
+    else
+        eq = 1; /* undefined, undefined */
+    return neg ? !eq : eq;
+}
+
+static int ev_and(struct ev *ev)
+{
+    int r = ev_unary(ev);
+
+    while (!ev->bad && ev_eat(ev, "&&")) {
+        int t = ev_unary(ev);
+
+        r = (r == 0 || t == 0) ? 0 : (r < 0 || t < 0) ? -1 : 1;
+    }
+    return r;
+}
+
+static int ev_or(struct ev *ev)
+{
+    int r = ev_and(ev);
+
+    while (!ev->bad && ev_eat(ev, "||")) {
+        int t = ev_and(ev);
+
+        r = (r == 1 || t == 1) ? 1 : (r < 0 || t < 0) ? -1 : 0;
+    }
+    return r;
+}
+
+/* The condition c->code[b..e): 1 true, 0 false, -1 not one the gate evaluates. */
+static int eval_cond(const struct cfg *c, size_t b, size_t e)
+{
+    struct ev ev;
+    int r;
+
+    memset(&ev, 0, sizeof(ev));
+    ev.c = c;
+    ev.i = b;
+    ev.e = e;
+    r = ev_or(&ev);
+    if (skip_ws(c->code, e, ev.i) != e)
+        ev.bad = true;
+    for (size_t i = 0; i < ev.nowned; i++)
+        free(ev.owned[i]);
+    return ev.bad ? -1 : r;
+}
+
+/* ------------------------------------------------- what a spread sets */
+
+/* A config file spread into this one, read as this one is. */
+static void apply_import(struct cfg *c, size_t at, const char *spec, size_t specn)
+{
+    static const char *const exts[] = {"", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"};
+    char *rel = gate_xstrndup(spec, specn);
+    char *dir, *found = NULL, *text = NULL;
+    size_t len = 0;
+    struct gate_err err = {0};
+    struct cfg child;
+    size_t rl = strlen(rel);
+
+    if (!c->file || !(rel[0] == '.' || rel[0] == '/')) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads an import of '%s', which the gate does not "
+                                      "read (only config files imported by a relative path)",
+                                      rel));
+        free(rel);
+        return;
+    }
+    if (c->depth >= CONFIG_DEPTH) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads an import of '%s' more than %d files deep", rel,
+                                      CONFIG_DEPTH));
+        free(rel);
+        return;
+    }
+    dir = gate_path_dir(c->file);
+    /* './base', './base.ts', and './base.js' naming base.ts (TypeScript's rule) */
+    for (size_t k = 0; k < 2 && !found; k++) {
+        for (size_t i = 0; i < GATE_ARRAY_SIZE(exts) && !found; i++) {
+            char *p;
+
+            if (k == 1 &&
+                !(rl > 3 && rel[rl - 3] == '.' && rel[rl - 2] == 'j' && rel[rl - 1] == 's'))
+                break;
+            p = k == 0 ? gate_xasprintf("%s%s", rel, exts[i])
+                       : gate_xasprintf("%.*s%s", (int)(rl - 3), rel, exts[i]);
+            found = gate_path_resolve(dir, p);
+            free(p);
+            if (gate_path_kind(found) != GATE_PATH_FILE) {
+                free(found);
+                found = NULL;
+            }
+        }
+    }
+    free(dir);
+    if (!found) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads an import of '%s', which is not a file", rel));
+        free(rel);
+        return;
+    }
+    if (gate_read_file(found, GATE_PRISMA_CONFIG_MAX, &text, &len, &err)) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads %s, which cannot be read: %s", found, err.msg));
+        free(found);
+        free(rel);
+        return;
+    }
+    memset(&child, 0, sizeof(child));
+    child.text = text;
+    child.len = len;
+    child.code = gate_xstrndup(text, len);
+    child.file = found;
+    child.env_set = c->env_set;
+    child.depth = c->depth + 1;
+    read_config_text(&child);
+    if (!child.r.found) {
+        spread_unknown(c, at,
+                       gate_xasprintf("it spreads %s, which has no defineConfig({...}) or export "
+                                      "default {...} object the gate can read",
+                                      found));
+    } else {
+        /* its keys, in order, as if written here: the last setting wins */
+        if (child.mig_set) {
+            c->mig_set = true;
+            c->r.mig = child.r.mig;
+            free(c->r.mig_path);
+            c->r.mig_path = child.r.mig_path;
+            child.r.mig_path = NULL;
+            c->r.mig_line = child.r.mig_line;
+            c->r.mig_why = child.r.mig_why;
+            free(c->r.mig_file);
+            c->r.mig_file = child.r.mig_file ? child.r.mig_file : gate_xstrdup(found);
+            child.r.mig_file = NULL;
+            c->r.mig_via = line_at(c, at);
+            c->r.spread_mig = false;
+        }
+        if (child.ds_set) {
+            struct gate_prisma_config_url *from[] = {&child.r.url, &child.r.direct,
+                                                     &child.r.shadow};
+            struct gate_prisma_config_url *to[] = {&c->r.url, &c->r.direct, &c->r.shadow};
+
+            c->ds_set = true;
+            c->r.spread_ds = false;
+            for (size_t i = 0; i < 3; i++) {
+                url_clear(to[i]);
+                *to[i] = *from[i];
+                if (to[i]->kind && !to[i]->file)
+                    to[i]->file = gate_xstrdup(found);
+                memset(from[i], 0, sizeof(*from[i]));
+            }
+        }
+        if (child.r.spread_mig || child.r.spread_ds) {
+            bool m = c->r.spread_mig || child.r.spread_mig, d = c->r.spread_ds || child.r.spread_ds;
+
+            spread_unknown(c, at,
+                           gate_xasprintf("it spreads %s, whose spread at line %d cannot be read: "
+                                          "%s",
+                                          found, child.r.spread_line, child.r.spread_why));
+            c->r.spread_mig = m;
+            c->r.spread_ds = d;
+        }
+    }
+    cfg_release(&child);
+    free(child.code);
+    free(text);
+    free(found);
+    free(rel);
+}
+
+/*
+ * NAME spread or used as a branch: a top-level const/let/var NAME = {...}
+ * (or defineConfig({...})) in this file, or a default import
+ * (import NAME from '...', const NAME = require('...')) of a config file.
+ */
+static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
+{
+    const char *s = c->code;
+    size_t n = e - b;
+
+    for (size_t i = 0; i < c->len; i++) {
+        size_t k, q;
+
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = skip_string(s, c->len, i) - 1;
+            continue;
+        }
+        if (word_at(s, c->len, i, "import")) {
+            k = skip_ws(s, c->len, i + 6);
+            if (word_at(s, c->len, k, "type"))
+                continue;
+            if (k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n) {
+                q = find_top(s, k + n, c->len, "from");
+                while (q < c->len && !word_at(s, c->len, q, "from"))
+                    q = find_top(s, q + 1, c->len, "from");
+                q = q < c->len ? skip_ws(s, c->len, q + 4) : c->len;
+                if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
+                    size_t qe = skip_string(s, c->len, q);
+
+                    apply_import(c, at, s + q + 1, qe - q - 2);
+                    return;
+                }
+            }
+            continue;
+        }
+        if (!(word_at(s, c->len, i, "const") || word_at(s, c->len, i, "let") ||
+              word_at(s, c->len, i, "var")))
+            continue;
+        k = skip_ws(s, c->len, i + (s[i] == 'c' ? 5 : 3));
+        if (!(k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n))
+            continue;
+        k = skip_ws(s, c->len, k + n);
+        if (k < c->len && s[k] == ':') { /* const base: PrismaConfig = */
+            while (k < c->len && !(s[k] == '=' && s[k + 1] != '=' && s[k + 1] != '>'))
+                k++;
+        }
+        if (k >= c->len || s[k] != '=' || (k + 1 < c->len && s[k + 1] == '='))
+            continue;
+        k = skip_ws(s, c->len, k + 1);
+        if (word_at(s, c->len, k, "defineConfig")) {
+            k = skip_ws(s, c->len, k + 12);
+            if (k < c->len && s[k] == '(')
+                k = skip_ws(s, c->len, k + 1);
+        }
+        if (k < c->len && s[k] == '{') {
+            read_members(c, k, match_close(s, c->len, k));
+            return;
+        }
+        if (word_at(s, c->len, k, "require")) {
+            q = skip_ws(s, c->len, k + 7);
+            q = q < c->len && s[q] == '(' ? skip_ws(s, c->len, q + 1) : c->len;
+            if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
+                size_t qe = skip_string(s, c->len, q);
+
+                apply_import(c, at, s + q + 1, qe - q - 2);
+                return;
+            }
+        }
+        break;
+    }
+    spread_unknown(c, at,
+                   gate_xasprintf("it spreads `%.*s`, which is neither an object written in the "
+                                  "file nor a config file imported by a relative path",
+                                  (int)n, s + b));
+}
+
+static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e);
+static void apply_value(struct cfg *c, size_t at, size_t b, size_t e);
+
+/* COND ? A : B (q: the '?'), COND && A (q: the last "&&") spread at `at`. */
+static void apply_cond(struct cfg *c, size_t at, size_t b, size_t q, size_t e, bool ternary)
+{
+    static const char why[] = "%s, and its condition is not one the gate evaluates (process.env "
+                              "tests: process.env.X, ===, !==, !, &&, ||)";
+    const char *s = c->code;
+    size_t col = ternary ? find_colon(s, q + 1, e) : e;
+    size_t tb = q + (ternary ? 1 : 2);
+    int t;
+
+    if (ternary && col >= e) {
+        spread_unknown(c, at, gate_xstrdup("its conditional cannot be parsed"));
+        return;
+    }
+    t = eval_cond(c, b, q);
+    if (t == 1)
+        apply_value(c, at, tb, col);
+    else if (t == 0 && ternary)
+        apply_value(c, at, col + 1, e);
+    else if (t < 0 && (value_sets(c, at, tb, col) || (ternary && value_sets(c, at, col + 1, e))))
+        spread_unknown(c, at, gate_xasprintf(why, "a branch sets migrations or datasource"));
+}
+
+/* The value c->code[b..e) spread at `at`, applied to c. */
+static void apply_value(struct cfg *c, size_t at, size_t b, size_t e)
+{
+    const char *s = c->code;
+    size_t q, and = e;
+
+    strip_parens(s, &b, &e);
+    if (b >= e || is_nothing(s, b, e))
+        return;
+    q = find_question(s, b, e);
+    if (q < e) {
+        apply_cond(c, at, b, q, e, true);
+        return;
+    }
+    for (size_t k = find_top(s, b, e, "&&"); k < e; k = find_top(s, k + 2, e, "&&"))
+        and = k;
+    if (and < e) {
+        apply_cond(c, at, b, and, e, false);
+        return;
+    }
+    if (s[b] == '{' && match_close(s, e, b) == e - 1) {
+        read_members(c, b, e - 1);
+        return;
+    }
+    if (ident_end(s, e, b) == e && !isdigit((unsigned char)s[b])) {
+        apply_ident(c, at, b, e);
+        return;
+    }
+    spread_unknown(c, at,
+                   gate_xstrdup("it spreads an expression the gate does not evaluate (a call, a "
+                                "member or an operator)"));
+}
+
+/* Whether the value c->code[b..e) sets migrations or datasource (read on a scratch copy). */
+static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e)
+{
+    struct cfg t;
+    bool sets;
+
+    memset(&t, 0, sizeof(t));
+    t.text = c->text;
+    t.code = c->code;
+    t.len = c->len;
+    t.file = c->file;
+    t.env_set = c->env_set;
+    t.depth = c->depth;
+    t.nest = c->nest;
+    apply_value(&t, at, b, e);
+    sets = t.mig_set || t.ds_set || t.r.spread_mig || t.r.spread_ds;
+    cfg_release(&t);
+    return sets;
+}
+
+/*
+ * A spread (...X) in the config object: what it sets is applied as if
+ * written there. Understood: an object literal, undefined/{}; NAME (see
+ * apply_ident); COND ? A : B and COND && A where COND is a process.env
+ * condition (eval_cond), or any condition when no branch sets migrations
+ * or datasource. Anything else may set both: spread_unknown.
+ */
+static void read_spread(struct cfg *c, const struct member *m)
+{
+    if (c->nest >= 16) {
+        spread_unknown(c, m->vstart, gate_xstrdup("its spreads nest more than 16 deep"));
+        return;
+    }
+    c->nest++;
+    apply_value(c, m->vstart, m->vstart, m->vend);
+    c->nest--;
+}
+
+/* The members of the object literal c->code[open] ('{') .. end ('}'), in order. */
+static void read_members(struct cfg *c, size_t open, size_t end)
+{
+    size_t i;
+    struct member m;
+
+    for (i = open + 1; i < end;) {
+        i = next_member(c->code, end, i, &m);
+        if (i > end)
+            break;
+        if (m.spread) {
+            read_spread(c, &m);
+        } else if (!strcmp(m.key, "migrations")) {
+            c->r.spread_mig = false;
+            read_migrations(c, &m);
+        } else if (!strcmp(m.key, "datasource")) {
+            c->r.spread_ds = false;
+            read_datasource(c, &m);
+        } else if (!strcmp(m.key, "schema") && !m.shorthand) {
+            free(c->schema);
+            c->schema =
+                literal_value(c->code, c->len, m.vstart, trim_end(c->code, m.vstart, m.vend));
+        }
+        if (i < end && c->code[i] == ',')
+            i++;
+    }
+}
+
+static void read_config_text(struct cfg *c)
+{
+    size_t open;
+
+    blank_comments(c);
+    open = find_object(c);
+    if (open >= c->len)
+        return;
+    c->r.found = true;
+    read_members(c, open, match_close(c->code, c->len, open));
+}
+
+static void read_text(struct cfg *c, const char *text, size_t len, const char *file,
+                      const char *const *env_set)
+{
+    memset(c, 0, sizeof(*c));
+    c->text = text;
+    c->len = len;
+    c->code = gate_xstrndup(text, len);
+    c->file = file;
+    c->env_set = env_set;
+    read_config_text(c);
+}
+
+void gate_prisma_config_read(const char *text, size_t len, const char *file,
+                             const char *const *env_set, struct gate_prisma_config *out)
+{
+    struct cfg c;
+
+    read_text(&c, text, len, file, env_set);
+    *out = c.r;
+    free(c.schema);
+    free(c.code);
+}
+
+void gate_prisma_config_release(struct gate_prisma_config *c)
+{
+    free(c->mig_path);
+    free(c->mig_file);
+    free(c->spread_why);
+    url_clear(&c->url);
+    url_clear(&c->direct);
+    url_clear(&c->shadow);
+    memset(c, 0, sizeof(*c));
+}
+
+int gate_prisma_config_url(const char *text, size_t len, const char *file, char **value)
+{
+    struct gate_prisma_config c;
+    int res;
+
+    gate_prisma_config_read(text, len, file, NULL, &c);
+    res = !c.found ? -1 : c.spread_ds ? 3 : c.url.kind;
+    *value = res == 1 || res == 2 ? c.url.text : NULL;
+    if (*value)
+        c.url.text = NULL;
+    gate_prisma_config_release(&c);
+    return res;
+}
+
+int gate_prisma_config_migrations(const char *text, size_t len, const char *file, char **path)
+{
+    struct gate_prisma_config c;
+    int res;
+
+    gate_prisma_config_read(text, len, file, NULL, &c);
+    res = !c.found ? -1 : c.spread_mig ? 2 : c.mig;
+    *path = res == 1 ? c.mig_path : NULL;
+    if (*path)
+        c.mig_path = NULL;
+    gate_prisma_config_release(&c);
+    return res;
+}
