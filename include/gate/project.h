@@ -42,10 +42,17 @@ struct gate_project {
 
 /*
  * Find the project (see above). schema_arg and migrations_arg may be
- * NULL. Fails with GATE_E_USAGE when no schema is found or several
- * projects are found below the current directory (the message lists
- * them and says to pass --schema or -C), GATE_E_IO when a given path
- * cannot be read. out is zeroed first; release it in any case.
+ * NULL. Fails only with GATE_E_USAGE: the schema given (or named by
+ * prisma.config.ts or package.json) does not exist (a path stat() fails
+ * on counts as missing) or is neither a file nor a folder, a schema
+ * folder holds no .prisma file (or cannot be listed), no schema is
+ * found, or several projects are found below the current directory (the
+ * message lists them and says to pass --schema or -C). A file it cannot
+ * read (prisma.config.*, package.json, a .prisma file the search or the
+ * datasource lookup opens) is skipped, not an error: a schema file that
+ * cannot be read fails later, in gate_project_load (GATE_E_IO). The
+ * migrations directory is not checked. out is zeroed first; release it in
+ * any case.
  */
 enum gate_code gate_project_find(const char *schema_arg, const char *migrations_arg,
                                  struct gate_project *out, struct gate_err *err);

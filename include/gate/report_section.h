@@ -75,6 +75,17 @@ struct gate_report_section {
     void (*markdown)(const struct gate_run *run, struct gate_buf *out, size_t limit);
 
     /*
+     * Optional (NULL): the line under the Markdown summary's title in
+     * place of its counts ("0 migrations · max risk none ..."), for a run
+     * whose counts would mislead (plan: no plan could be computed, and "0
+     * migrations" would read as an empty plan). Writes it, without its
+     * newline, and returns true; or writes nothing and returns false to
+     * keep the counts. Called when present, in table order, until one
+     * writes.
+     */
+    bool (*md_headline)(const struct gate_run *run, struct gate_buf *out);
+
+    /*
      * Optional (NULL): short facts of the run for the formats that carry
      * name/value pairs - JUnit properties "SECTION.KEY", GitHub step
      * outputs "SECTION-KEY". Called when present; fills at most max of

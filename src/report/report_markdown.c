@@ -152,6 +152,18 @@ static void findings_cell(const struct gate_migration *m, struct gate_buf *b)
     }
 }
 
+/* A present section's line in place of the counts (plan: no plan could be computed). */
+static bool section_headline(const struct gate_run *run, struct gate_buf *out)
+{
+    for (size_t i = 0; i < gate_report_nsections; i++) {
+        const struct gate_report_section *s = gate_report_sections[i];
+
+        if (s->md_headline && s->present(run) && s->md_headline(run, out))
+            return true;
+    }
+    return false;
+}
+
 static void header(const struct gate_run *run, const struct gate_run_counts *c,
                    struct gate_buf *out)
 {
@@ -161,16 +173,20 @@ static void header(const struct gate_run *run, const struct gate_run_counts *c,
                                                                 "not evaluate";
 
     gate_buf_printf(out, "## prisma-gate %s: %s\n\n", run->command, verdict);
-    gate_buf_printf(
-        out, "**%zu migration%s** \xC2\xB7 max risk **%s** \xC2\xB7 fail-on %s \xC2\xB7 exit %d",
-        run->nmigrations, run->nmigrations == 1 ? "" : "s", gate_risk_name(run->max_risk),
-        gate_risk_name(run->fail_on), run->exit_code);
-    gate_buf_printf(out, " \xC2\xB7 %zu blocking, %zu warning%s", c->blocking, c->warnings,
-                    c->warnings == 1 ? "" : "s");
-    if (c->suppressed)
-        gate_buf_printf(out, ", %zu suppressed", c->suppressed);
-    if (c->errors)
-        gate_buf_printf(out, " \xC2\xB7 **%zu could not be evaluated**", c->errors);
+    if (!section_headline(run, out)) {
+        gate_buf_printf(out,
+                        "**%zu migration%s** \xC2\xB7 max risk **%s** \xC2\xB7 fail-on %s "
+                        "\xC2\xB7 exit %d",
+                        run->nmigrations, run->nmigrations == 1 ? "" : "s",
+                        gate_risk_name(run->max_risk), gate_risk_name(run->fail_on),
+                        run->exit_code);
+        gate_buf_printf(out, " \xC2\xB7 %zu blocking, %zu warning%s", c->blocking, c->warnings,
+                        c->warnings == 1 ? "" : "s");
+        if (c->suppressed)
+            gate_buf_printf(out, ", %zu suppressed", c->suppressed);
+        if (c->errors)
+            gate_buf_printf(out, " \xC2\xB7 **%zu could not be evaluated**", c->errors);
+    }
     gate_buf_adds(out, "\n\n");
     if (run->target) {
         gate_buf_adds(out, "Target: ");

@@ -23,7 +23,9 @@
 #      connect elsewhere); the server identity in the JSON report
 #   F  a plan that cannot be computed (a folder without migration.sql):
 #      plan and approve exit 3 with the same message and no token; deploy
-#      exits 3 too, Prisma not started, nothing applied
+#      exits 3 too, Prisma not started, nothing applied; no plan object in
+#      the JSON reports; the text and Markdown reports say there is no
+#      plan, why, and what follows (not "0 migrations")
 #
 # Ends with "N passed, N failed"; skips when npm/node or PostgreSQL is missing.
 
@@ -451,5 +453,25 @@ expect_has "F: plan JSON: the plan check says why" "$WORK/F-plan-json.out" "2024
 gate_in "$PROJ" F-deploy-json deploy --format json
 expect "F: deploy --format json: exit 3 (the report is valid)" 3 "$RC" || show "$WORK/F-deploy-json.err"
 expect "F: deploy JSON: no plan object" undefined "$(jget "$WORK/F-deploy-json.out" "typeof r.plan")"
+# the text and Markdown reports say that there is no plan, why, and what
+# follows, not "0 migrations, 0 findings ...", which reads as an empty plan
+WHY="migration folder 'prisma/migrations/20240102000000_empty' has no migration.sql (Prisma fails on it with P3015)"
+expect "F: plan's text report: no plan, why, and what follows" \
+	"No plan for 127.0.0.1:$PGPORT/f_app (schema public): it could not be computed
+  error: $WHY
+  nothing can be approved or deployed without a plan (exit 3)" "$(cat "$WORK/F-plan.out")"
+expect "F: deploy's text report: stopped at the plan, why" \
+	"Deploy stopped: the plan could not be computed; nothing was changed
+  error: $WHY" "$(cat "$WORK/F-deploy.out")"
+gate_in "$PROJ" F-plan-md plan --format markdown
+expect "F: plan --format markdown: exit 3" 3 "$RC"
+expect_has "F: plan's Markdown: no plan, why, what follows" "$WORK/F-plan-md.out" \
+	"**No plan could be computed:** ${WHY//_/\\_} · exit 3 · nothing can be approved or deployed without a plan"
+expect_lacks "F: plan's Markdown: no migration count" "$WORK/F-plan-md.out" "0 migrations"
+gate_in "$PROJ" F-deploy-md deploy --format markdown
+expect "F: deploy --format markdown: exit 3" 3 "$RC"
+expect_has "F: deploy's Markdown: no plan, why, nothing deployed" "$WORK/F-deploy-md.out" \
+	"**No plan could be computed:** ${WHY//_/\\_} · exit 3 · nothing was deployed"
+expect_lacks "F: deploy's Markdown: no migration count" "$WORK/F-deploy-md.out" "0 migrations"
 
 finish

@@ -295,6 +295,76 @@ static void test_plan_markdown_hostile(void **state)
     gate_run_release(&run);
 }
 
+/*
+ * A plan that could not be computed (no plan in the run, the "plan" check
+ * says why): plan's and deploy's text and Markdown reports say so, why,
+ * and what follows, not "0 migrations ...", which reads as an empty plan;
+ * the JSON report has no plan member. Without that check (plan never got
+ * that far) the reports are as before.
+ */
+static void test_plan_not_computed(void **state)
+{
+    static const char why[] = "migration folder 'm/2024_x' has no migration.sql";
+    struct gate_run run;
+    struct gate_run_deploy dep;
+    struct gate_buf b = {0};
+    const char *out;
+
+    (void)state;
+    gate_run_init(&run, "plan");
+    run.verdict = GATE_VERDICT_ERROR;
+    run.exit_code = 3;
+    gate_run_add_check(&run, "prisma.config", GATE_STATUS_WARN, "a warning");
+    gate_run_add_check(&run, "plan", GATE_STATUS_ERROR, why);
+    assert_ptr_equal(gate_report_text_lead(&run), &gate_section_plan);
+    gate_report_text(&run, &b, false, false);
+    assert_string_equal(gate_buf_str(&b), "warn  prisma.config: a warning\n"
+                                          "\n"
+                                          "No plan for ?: it could not be computed\n"
+                                          "  error: migration folder 'm/2024_x' has no "
+                                          "migration.sql\n"
+                                          "  nothing can be approved or deployed without a plan "
+                                          "(exit 3)\n");
+    gate_buf_reset(&b);
+    gate_report_markdown(&run, &b, GATE_MARKDOWN_COMMENT_MAX);
+    out = gate_buf_str(&b);
+    assert_non_null(strstr(out, "\n**No plan could be computed:** migration folder 'm/2024\\_x' "
+                                "has no migration.sql \xC2\xB7 exit 3 \xC2\xB7 nothing can be "
+                                "approved or deployed without a plan\n"));
+    assert_null(strstr(out, "0 migrations"));
+    gate_buf_reset(&b);
+    gate_report_json(&run, &b);
+    assert_null(strstr(gate_buf_str(&b), "\"plan\": {"));
+
+    /* deploy: its sentence, then why */
+    memset(&dep, 0, sizeof(dep));
+    dep.stage = "plan";
+    dep.token_status = "not-needed";
+    run.deploy = &dep;
+    gate_buf_reset(&b);
+    gate_report_text(&run, &b, false, false);
+    assert_non_null(strstr(gate_buf_str(&b), "\nDeploy stopped: the plan could not be computed; "
+                                             "nothing was changed\n  error: migration folder"));
+    assert_null(strstr(gate_buf_str(&b), "error plan:"));
+    gate_buf_reset(&b);
+    gate_report_markdown(&run, &b, GATE_MARKDOWN_COMMENT_MAX);
+    assert_non_null(strstr(gate_buf_str(&b), "has no migration.sql \xC2\xB7 exit 3 \xC2\xB7 "
+                                             "nothing was deployed\n"));
+    run.deploy = NULL;
+
+    /* no "plan" check: the plan section is not there, the counts are */
+    gate_run_release(&run);
+    gate_run_init(&run, "plan");
+    run.verdict = GATE_VERDICT_ERROR;
+    run.exit_code = 3;
+    assert_ptr_equal(gate_report_text_lead(&run), &gate_section_lint);
+    gate_buf_reset(&b);
+    gate_report_markdown(&run, &b, GATE_MARKDOWN_COMMENT_MAX);
+    assert_non_null(strstr(gate_buf_str(&b), "**0 migrations**"));
+    gate_buf_release(&b);
+    gate_run_release(&run);
+}
+
 /* The Markdown summary never exceeds its budget, and says what it left out. */
 static void test_markdown_budget(void **state)
 {
@@ -621,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_markdown_budget),
         cmocka_unit_test(test_markdown_json_pointer),
         cmocka_unit_test(test_plan_markdown_hostile),
+        cmocka_unit_test(test_plan_not_computed),
         cmocka_unit_test(test_junit_hostile),
         cmocka_unit_test(test_junit_unique_names),
         cmocka_unit_test(test_text_hostile),

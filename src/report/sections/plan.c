@@ -17,9 +17,30 @@
 
 #include <string.h>
 
+/*
+ * The plan could not be computed: no plan in the run, and the "plan" check
+ * (plan, approve, deploy add it then) says why. NULL otherwise.
+ */
+static const struct gate_check *no_plan(const struct gate_run *run)
+{
+    if (run->plan)
+        return NULL;
+    for (size_t i = 0; i < run->nchecks; i++)
+        if (run->checks[i].status == GATE_STATUS_ERROR && !strcmp(run->checks[i].id, "plan"))
+            return &run->checks[i];
+    return NULL;
+}
+
+/* What a run without a plan did not do: a deploy's, or a plan's. */
+static const char *no_plan_outcome(const struct gate_run *run)
+{
+    return run->deploy ? "nothing was deployed"
+                       : "nothing can be approved or deployed without a plan";
+}
+
 static bool present(const struct gate_run *run)
 {
-    return run->plan || run->deploy;
+    return run->plan || run->deploy || no_plan(run);
 }
 
 static void size_text(char *buf, size_t n, long long bytes)
@@ -116,12 +137,16 @@ static const char *deploy_sentence(const struct gate_run *run)
     return "Deploy stopped";
 }
 
-static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool color)
+/* after: lines were written before it (a blank line separates them) */
+static void deploy_text(const struct gate_run *run, struct gate_buf *out, bool color, bool after)
 {
     const struct gate_run_deploy *d = run->deploy;
+    const struct gate_check *np = no_plan(run);
 
-    gate_buf_printf(out, "\n%s%s%s\n", color ? GATE_C_BOLD : "", deploy_sentence(run),
-                    color ? GATE_C_RESET : "");
+    gate_buf_printf(out, "%s%s%s%s\n", after ? "\n" : "", color ? GATE_C_BOLD : "",
+                    deploy_sentence(run), color ? GATE_C_RESET : "");
+    if (np)
+        gate_buf_printf(out, "  error: %s\n", gate_text_safe(np->message));
     if (d->token_message && check_says(run, d->token_message))
         gate_buf_printf(out, "  token: %s\n", gate_text_safe(d->token_status));
     else if (d->token_message)
@@ -202,18 +227,30 @@ static void text(const struct gate_run *run, struct gate_buf *out, const struct 
 {
     bool color = o->color;
     const struct gate_run_plan *p = run->plan;
+    const struct gate_check *np = no_plan(run); /* said below, not in the list */
     char tbuf[512];
+    bool any = false;
 
     for (size_t i = 0; i < run->nchecks; i++) {
         const struct gate_check *c = &run->checks[i];
 
-        if (c->status != GATE_STATUS_PASS)
+        if (c->status != GATE_STATUS_PASS && c != np) {
             gate_buf_printf(out, "%-5s %s: %s\n", gate_status_name(c->status),
                             gate_text_safe(c->id), gate_text_safe(c->message));
+            any = true;
+        }
     }
     if (!p) {
-        if (run->deploy)
-            deploy_text(run, out, color);
+        if (run->deploy) {
+            deploy_text(run, out, color, any);
+        } else if (np) {
+            gate_buf_printf(out, "%s%sNo plan for %s: it could not be computed%s\n",
+                            any ? "\n" : "", color ? GATE_C_BOLD : "",
+                            gate_text_safe(gate_report_plan_target(run, tbuf, sizeof(tbuf))),
+                            color ? GATE_C_RESET : "");
+            gate_buf_printf(out, "  error: %s\n", gate_text_safe(np->message));
+            gate_buf_printf(out, "  %s (exit %d)\n", no_plan_outcome(run), run->exit_code);
+        }
         return;
     }
     gate_buf_printf(out, "Plan for %s\n",
@@ -282,10 +319,23 @@ static void text(const struct gate_run *run, struct gate_buf *out, const struct 
                             gate_text_safe(p->digest + 7));
     }
     if (run->deploy)
-        deploy_text(run, out, color);
+        deploy_text(run, out, color, true);
 }
 
 /* ------------------------------------------------------------ Markdown */
+
+/* In place of "0 migrations ...": no plan, why, and what that means. */
+static bool md_headline(const struct gate_run *run, struct gate_buf *out)
+{
+    const struct gate_check *np = no_plan(run);
+
+    if (!np)
+        return false;
+    gate_buf_adds(out, "**No plan could be computed:** ");
+    gate_md_text(out, np->message, GATE_MD_ITEM_MAX);
+    gate_buf_printf(out, " \xC2\xB7 exit %d \xC2\xB7 %s", run->exit_code, no_plan_outcome(run));
+    return true;
+}
 
 /* Suppressed findings of the plan, with their reasons, and whether they count. */
 static void md_suppressed(const struct gate_run *run, struct gate_buf *out)
@@ -653,6 +703,7 @@ const struct gate_report_section gate_section_plan = {
     .json = json,
     .text = text,
     .markdown = markdown,
+    .md_headline = md_headline,
     .facts = facts,
     .counts_suppressed = counts_suppressed,
 };
