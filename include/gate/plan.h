@@ -172,14 +172,19 @@ enum gate_exit gate_target_resolve(const struct gate_policy *pol, const char *na
                                    const char *command, const struct gate_policy_target **target,
                                    struct gate_db_url *url);
 
+/* run->target from the URL and opts (name, url_env); gate_plan_compute sets it too. */
+void gate_plan_set_target(struct gate_run *run, const struct gate_plan_opts *opts,
+                          const struct gate_db_url *url);
+
 /*
  * gate_target_resolve, then connected, with opts filled for
  * gate_plan_compute (migrations: the --migrations override, NULL for the
- * policy's). Exit status on failure, already reported; url and *db are
- * then released / NULL.
+ * policy's). Exit status on failure, already reported (a connection that
+ * failed also as run's db.connection check, verdict error, when run is not
+ * NULL); url and *db are then released / NULL.
  */
-enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *target,
-                                 const char *migrations, const char *command,
+enum gate_exit gate_plan_connect(struct gate_run *run, const struct gate_policy *pol,
+                                 const char *target, const char *migrations, const char *command,
                                  struct gate_plan_opts *opts, struct gate_db_url *url,
                                  struct gate_db **db);
 

@@ -74,8 +74,23 @@ enum gate_exit gate_target_resolve(const struct gate_policy *pol, const char *na
     return GATE_EXIT_OK;
 }
 
-enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *target,
-                                 const char *migrations, const char *command,
+/*
+ * A connection that failed: said on stderr and, with a run, as its
+ * db.connection check, naming the target it was for.
+ */
+static void connect_failed(struct gate_run *run, const struct gate_plan_opts *opts,
+                           const struct gate_db_url *url, const char *msg)
+{
+    gate_errorf("%s", msg);
+    if (!run)
+        return;
+    gate_plan_set_target(run, opts, url);
+    gate_run_add_check(run, "db.connection", GATE_STATUS_ERROR, msg);
+    run->verdict = GATE_VERDICT_ERROR;
+}
+
+enum gate_exit gate_plan_connect(struct gate_run *run, const struct gate_policy *pol,
+                                 const char *target, const char *migrations, const char *command,
                                  struct gate_plan_opts *opts, struct gate_db_url *url,
                                  struct gate_db **db)
 {
@@ -93,13 +108,13 @@ enum gate_exit gate_plan_connect(const struct gate_policy *pol, const char *targ
     opts->url_env = t->url_env;
     opts->target_name = t->name;
     if (gate_db_connect(url, db, &err)) {
-        gate_errorf("%s", err.msg);
+        connect_failed(run, opts, url, err.msg);
         gate_db_url_release(url);
         return GATE_EXIT_UNAVAILABLE;
     }
     /* ?schema=pubic next to a public that holds the history: never "N pending", fail closed */
     if (gate_history_schema_typo(*db, gate_db_url_schema(url), &err)) {
-        gate_errorf("%s", err.msg);
+        connect_failed(run, opts, url, err.msg);
         gate_db_close(*db);
         *db = NULL;
         gate_db_url_release(url);
@@ -120,7 +135,7 @@ enum gate_exit gate_plan_for_command(const struct gate_cli *cli, struct gate_run
     rc = gate_cmd_resolve_paths(cli, run, &dir, NULL, NULL);
     if (rc)
         return rc;
-    rc = gate_plan_connect(cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
+    rc = gate_plan_connect(run, cli->pol, cli->target, dir, cli->command, &opts, &url, &db);
     if (rc)
         return rc;
     if (gate_plan_compute(run, &opts, &url, db, &err)) {

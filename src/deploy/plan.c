@@ -1158,8 +1158,8 @@ static void prisma_problems(struct plan_state *st, struct gate_db *db,
     }
 }
 
-static void set_target(struct gate_run *run, const struct gate_plan_opts *opts,
-                       const struct gate_db_url *url)
+void gate_plan_set_target(struct gate_run *run, const struct gate_plan_opts *opts,
+                          const struct gate_db_url *url)
 {
     struct gate_target *t = gate_arena_alloc(&run->arena, sizeof(*t));
 
@@ -1321,7 +1321,7 @@ enum gate_code gate_plan_compute(struct gate_run *run, const struct gate_plan_op
     p->token_env = pol->deploy.token_env;
     p->migrations_dir = gate_arena_strdup(&run->arena, dir);
     p->server_version = gate_arena_strdup(&run->arena, gate_db_server_version(db));
-    set_target(run, opts, url);
+    gate_plan_set_target(run, opts, url);
 
     rc = read_locals(&st, dir, err);
     if (rc)

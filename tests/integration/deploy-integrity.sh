@@ -473,5 +473,19 @@ expect "F: deploy --format markdown: exit 3" 3 "$RC"
 expect_has "F: deploy's Markdown: no plan, why, nothing deployed" "$WORK/F-deploy-md.out" \
 	"**No plan could be computed:** ${WHY//_/\\_} · exit 3 · nothing was deployed"
 expect_lacks "F: deploy's Markdown: no migration count" "$WORK/F-deploy-md.out" "0 migrations"
+# a target that cannot be reached: the reason is in the report too, not only on stderr
+rm -r "$PROJ/prisma/migrations/20240102000000_empty"
+DATABASE_URL="postgresql://postgres@127.0.0.1:1/f_app" gate_in "$PROJ" F-down plan --format json
+expect "F: plan, target unreachable: exit 3 (the report is valid)" 3 "$RC" || show "$WORK/F-down.err"
+expect "F: ... its JSON has the db.connection check in error, naming the target" "error 1 f_app" \
+	"$(jget "$WORK/F-down.out" "(r.checks.find(c => c.id === 'db.connection') || {}).status + ' ' + r.target.port + ' ' + r.target.database")"
+expect_has "F: ... and why" "$WORK/F-down.out" "cannot connect to database 'f_app' on 127.0.0.1:1"
+DATABASE_URL="postgresql://postgres@127.0.0.1:1/f_app" gate_in "$PROJ" F-down-text plan
+expect_has "F: ... its text report says no plan could be computed" "$WORK/F-down-text.out" \
+	"No plan for 127.0.0.1:1/f_app (schema public): it could not be computed"
+expect_lacks "F: ... not an empty plan" "$WORK/F-down-text.out" "0 migrations"
+DATABASE_URL="postgresql://postgres@127.0.0.1:1/f_app" gate_in "$PROJ" F-down-deploy deploy --format json
+expect "F: deploy, target unreachable: exit 3, the check in its JSON" "3 error" \
+	"$RC $(jget "$WORK/F-down-deploy.out" "(r.checks.find(c => c.id === 'db.connection') || {}).status")"
 
 finish

@@ -18,15 +18,25 @@
 #include <string.h>
 
 /*
- * The plan could not be computed: no plan in the run, and the "plan" check
- * (plan, approve, deploy add it then) says why. NULL otherwise.
+ * The plan could not be computed: no plan in the run of plan, approve or
+ * deploy, and the "plan" check (the computation failed) or the
+ * "db.connection" check (the target could not be reached) says why. NULL
+ * otherwise.
  */
 static const struct gate_check *no_plan(const struct gate_run *run)
 {
-    if (run->plan)
+    static const char *const cmds[] = {"plan", "approve", "deploy"};
+    bool ours = false;
+
+    if (run->plan || !run->command)
+        return NULL;
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(cmds); i++)
+        ours = ours || !strcmp(run->command, cmds[i]);
+    if (!ours)
         return NULL;
     for (size_t i = 0; i < run->nchecks; i++)
-        if (run->checks[i].status == GATE_STATUS_ERROR && !strcmp(run->checks[i].id, "plan"))
+        if (run->checks[i].status == GATE_STATUS_ERROR &&
+            (!strcmp(run->checks[i].id, "plan") || !strcmp(run->checks[i].id, "db.connection")))
             return &run->checks[i];
     return NULL;
 }
