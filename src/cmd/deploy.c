@@ -1690,8 +1690,8 @@ enum gate_exit gate_cmd_deploy(struct gate_cli *cli, struct gate_run *run, struc
         gate_errorf("%s; nothing was changed", err.msg);
         return err.code == GATE_E_USAGE ? GATE_EXIT_USAGE : GATE_EXIT_UNAVAILABLE;
     }
-    rc = gate_plan_connect(run, dp.pol, cli->target, migrations_dir, cli->command, &opts,
-                           &dp.url, &dp.db);
+    rc = gate_plan_connect(run, dp.pol, cli->target, migrations_dir, cli->command, &opts, &dp.url,
+                           &dp.db);
     if (rc)
         return rc;
     t = gate_policy_target(dp.pol, cli->target, &err);
