@@ -23,6 +23,14 @@
  * sets is applied where it stands: the last setting wins. A spread the
  * gate cannot read leaves spread_mig/spread_ds set unless literal keys
  * after it override them.
+ *
+ * A process.env condition holds only if the config's code leaves the
+ * variable alone before the object is built: what the file does up to the
+ * object's end and everything its relative imports do (they run first) is
+ * read first. A variable assigned or deleted there is unknown; an env file
+ * loaded (dotenv, process.loadEnvFile, loadEnvConfig, node --env-file in
+ * NODE_OPTIONS) or a computed name assigned (process.env[k] = ...,
+ * Object.assign(process.env, ...)) makes every variable unknown.
  */
 #ifndef GATE_PRISMA_CONFIG_H
 #define GATE_PRISMA_CONFIG_H

@@ -20,6 +20,8 @@
 /* How deep imported config files are followed (a spread of a spread of ...). */
 #define CONFIG_DEPTH 4
 
+struct envmod;
+
 struct cfg {
     const char *text; /* original */
     char *code;       /* comments blanked, same length */
@@ -28,6 +30,7 @@ struct cfg {
     const char *const *env_set;  /* variables the child's environment sets, NULL-terminated */
     int depth;                   /* imports followed to reach this file */
     int nest;                    /* spreads being read inside each other (a guard) */
+    struct envmod *env;          /* what the config's code does to process.env (shared) */
     bool mig_set;                /* a migrations key (or a readable spread setting one) was seen */
     bool ds_set;                 /* a datasource key (or a readable spread setting one) was seen */
     char *schema;                /* schema: "literal", malloc'd */
@@ -518,13 +521,226 @@ static void read_datasource(struct cfg *c, const struct member *m)
 static void read_members(struct cfg *c, size_t open, size_t end);
 static void read_config_text(struct cfg *c);
 
-/* A spread the gate cannot read: it may set migrations and datasource. */
-static void spread_unknown(struct cfg *c, size_t at, char *why)
+/*
+ * The file a relative import names (spec from the file `from`): as
+ * written, with .ts/.mts/.cts/.js/.mjs/.cjs added, or './x.js' naming x.ts
+ * (TypeScript's rule). malloc'd, or NULL.
+ */
+static char *resolve_import(const char *from, const char *spec)
+{
+    static const char *const exts[] = {"", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"};
+    size_t rl = strlen(spec);
+    char *dir = gate_path_dir(from), *found = NULL;
+
+    for (size_t k = 0; k < 2 && !found; k++) {
+        for (size_t i = 0; i < GATE_ARRAY_SIZE(exts) && !found; i++) {
+            char *p;
+
+            if (k == 1 &&
+                !(rl > 3 && spec[rl - 3] == '.' && spec[rl - 2] == 'j' && spec[rl - 1] == 's'))
+                break;
+            p = k == 0 ? gate_xasprintf("%s%s", spec, exts[i])
+                       : gate_xasprintf("%.*s%s", (int)(rl - 3), spec, exts[i]);
+            found = gate_path_resolve(dir, p);
+            free(p);
+            if (gate_path_kind(found) != GATE_PATH_FILE) {
+                free(found);
+                found = NULL;
+            }
+        }
+    }
+    free(dir);
+    return found;
+}
+
+/* ------------------------------------------------- what the code does to process.env */
+
+/*
+ * A condition on process.env is evaluated with the environment Prisma's
+ * process starts with, so it holds only if the config's code does not
+ * change that environment before the object is built. Read first, in the
+ * config file up to the end of its object and in every file it imports
+ * by a relative path (imports run first): a variable assigned or deleted
+ * there is unknown; an env file loaded (dotenv, process.loadEnvFile, Next's
+ * loadEnvConfig, node --env-file in NODE_OPTIONS) or a computed name
+ * assigned (process.env[name] = ..., Object.assign(process.env, ...))
+ * makes every variable unknown.
+ */
+struct envmod {
+    bool all;
+    char **names;
+    size_t n;
+};
+
+static void env_add(struct envmod *m, const char *name, size_t n)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strlen(m->names[i]) == n && !strncmp(m->names[i], name, n))
+            return;
+    m->names = gate_xrealloc(m->names, (m->n + 1) * sizeof(*m->names));
+    m->names[m->n++] = gate_xstrndup(name, n);
+}
+
+static void env_release(struct envmod *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->names[i]);
+    free(m->names);
+    memset(m, 0, sizeof(*m));
+}
+
+/* An assignment operator (=, +=, ||=, &&=, ??=, not == or =>) at c[i..]. */
+static bool assigns(const char *c, size_t len, size_t i)
+{
+    static const char *const ops[] = {"||=", "&&=", "?\?=", "+="};
+
+    i = skip_ws(c, len, i);
+    if (i < len && c[i] == '=')
+        return !(i + 1 < len && (c[i + 1] == '=' || c[i + 1] == '>'));
+    for (size_t k = 0; k < GATE_ARRAY_SIZE(ops); k++)
+        if (!strncmp(c + i, ops[k], strlen(ops[k])))
+            return true;
+    return false;
+}
+
+static void env_scan_file(struct envmod *m, const char *file, int depth);
+
+/* c->code[0..limit): assignments to process.env, env files, relative imports (scanned too). */
+static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
+{
+    const char *s = c->code;
+
+    for (size_t i = 0; i < limit; i++) {
+        size_t k;
+
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            size_t e = skip_string(s, c->len, i);
+            char *lit = gate_xstrndup(s + i, e - i);
+
+            if (strstr(lit, "dotenv") || strstr(lit, "@next/env"))
+                m->all = true;
+            /* import ... from './x', import './x', require('./x'): runs before the object */
+            if ((lit[1] == '.' || lit[1] == '/') && c->file && e - i >= 3) {
+                size_t b = i;
+
+                while (b > 0 && isspace((unsigned char)s[b - 1]))
+                    b--;
+                if ((b >= 4 && !strncmp(s + b - 4, "from", 4)) ||
+                    (b >= 6 && !strncmp(s + b - 6, "import", 6)) ||
+                    (b >= 8 && !strncmp(s + b - 8, "require(", 8)) ||
+                    (b >= 7 && !strncmp(s + b - 7, "import(", 7))) {
+                    char *spec = gate_xstrndup(s + i + 1, e - i - 2);
+                    char *found = resolve_import(c->file, spec);
+
+                    if (found)
+                        env_scan_file(m, found, c->depth + 1);
+                    free(found);
+                    free(spec);
+                }
+            }
+            free(lit);
+            i = e - 1;
+            continue;
+        }
+        if ((i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_')) &&
+            ((!strncmp(s + i, "loadEnvFile", 11) && ident_end(s, limit, i) == i + 11) ||
+             (!strncmp(s + i, "loadEnvConfig", 13) && ident_end(s, limit, i) == i + 13))) {
+            m->all = true; /* process.loadEnvFile(), Next's loadEnvConfig() */
+            continue;
+        }
+        if (!(i + 11 <= limit && !strncmp(s + i, "process.env", 11) &&
+              ident_end(s, limit, i + 8) == i + 11))
+            continue;
+        k = i + 11;
+        if (k < limit && s[k] == '.') {
+            size_t e = ident_end(s, limit, k + 1);
+            size_t b = i;
+
+            while (b > 0 && isspace((unsigned char)s[b - 1]))
+                b--;
+            if (e > k + 1 && (assigns(s, limit, e) || (b >= 6 && !strncmp(s + b - 6, "delete", 6))))
+                env_add(m, s + k + 1, e - k - 1);
+        } else if (k < limit && s[k] == '[') {
+            size_t q = skip_ws(s, limit, k + 1), close = match_close(s, limit, k);
+
+            if (close < limit && assigns(s, limit, close + 1)) {
+                if ((s[q] == '"' || s[q] == '\'') && skip_string(s, limit, q) <= close &&
+                    skip_ws(s, close, skip_string(s, limit, q)) == close)
+                    env_add(m, s + q + 1, skip_string(s, limit, q) - q - 2);
+                else
+                    m->all = true; /* process.env[name] = ... */
+            }
+        } else if (assigns(s, limit, k)) {
+            m->all = true; /* process.env = ... */
+        } else {
+            size_t b = i;
+
+            while (b > 0 && isspace((unsigned char)s[b - 1]))
+                b--;
+            if (b > 0 && s[b - 1] == '(')
+                m->all = true; /* Object.assign(process.env, ...), a call given process.env */
+        }
+    }
+}
+
+static void env_scan_file(struct envmod *m, const char *file, int depth)
+{
+    struct cfg c;
+    char *text = NULL;
+    size_t len = 0;
+    struct gate_err err = {0};
+
+    if (depth > CONFIG_DEPTH) {
+        m->all = true; /* not read: assume the worst */
+        return;
+    }
+    if (gate_read_file(file, GATE_PRISMA_CONFIG_MAX, &text, &len, &err)) {
+        m->all = true;
+        return;
+    }
+    memset(&c, 0, sizeof(c));
+    c.text = text;
+    c.len = len;
+    c.code = gate_xstrndup(text, len);
+    c.file = file;
+    c.depth = depth;
+    blank_comments(&c);
+    env_scan(m, &c, c.len);
+    free(c.code);
+    free(text);
+}
+
+/*
+ * c->env (storage given) for the conditions in c's file: what its imports
+ * do (they run first), then what the file does up to its object's end.
+ */
+static void env_prepare(struct cfg *c, struct envmod *env)
+{
+    const char *opts = getenv("NODE_OPTIONS");
+    size_t open;
+
+    c->env = env;
+    blank_comments(c);
+    open = find_object(c);
+    env_scan(env, c, open < c->len ? match_close(c->code, c->len, open) : c->len);
+    if (opts && strstr(opts, "--env-file"))
+        env->all = true;
+}
+
+/* A spread the gate cannot read that may set migrations (mig), datasource (ds). */
+static void spread_maybe(struct cfg *c, size_t at, char *why, bool mig, bool ds)
 {
     c->r.spread_line = line_at(c, at);
-    c->r.spread_mig = c->r.spread_ds = true;
+    c->r.spread_mig = c->r.spread_mig || mig;
+    c->r.spread_ds = c->r.spread_ds || ds;
     free(c->r.spread_why);
     c->r.spread_why = why;
+}
+
+/* ... that may set anything. */
+static void spread_unknown(struct cfg *c, size_t at, char *why)
+{
+    spread_maybe(c, at, why, true, true);
 }
 
 /* The index of the first tok at depth 0 in c[b..e) (outside strings), or e. */
@@ -667,6 +883,16 @@ static struct jsval env_value(const struct cfg *c, const char *name, size_t n)
     }
     memcpy(buf, name, n);
     buf[n] = '\0';
+    if (c->env && c->env->all) {
+        v.kind = JS_UNKNOWN;
+        return v;
+    }
+    for (size_t i = 0; c->env && i < c->env->n; i++) {
+        if (!strcmp(c->env->names[i], buf)) {
+            v.kind = JS_UNKNOWN;
+            return v;
+        }
+    }
     for (size_t i = 0; c->env_set && c->env_set[i]; i++) {
         if (!strcmp(c->env_set[i], buf)) {
             v.kind = JS_SET;
@@ -793,28 +1019,26 @@ static int ev_unary(struct ev *ev)
     return neg ? !eq : eq;
 }
 
-static int ev_and(struct ev *ev)
+/*
+ * a && b && ... (is_or false) or a || b || ... (is_or true), each 1, 0 or
+ * -1 (unknown): the value that decides wins, else unknown if any is.
+ */
+static int ev_chain(struct ev *ev, bool is_or)
 {
-    int r = ev_unary(ev);
+    int win = is_or ? 1 : 0;
+    int r = is_or ? ev_chain(ev, false) : ev_unary(ev);
 
-    while (!ev->bad && ev_eat(ev, "&&")) {
-        int t = ev_unary(ev);
+    while (!ev->bad && ev_eat(ev, is_or ? "||" : "&&")) {
+        int t = is_or ? ev_chain(ev, false) : ev_unary(ev);
 
-        r = (r == 0 || t == 0) ? 0 : (r < 0 || t < 0) ? -1 : 1;
+        r = (r == win || t == win) ? win : (r < 0 || t < 0) ? -1 : !win;
     }
     return r;
 }
 
 static int ev_or(struct ev *ev)
 {
-    int r = ev_and(ev);
-
-    while (!ev->bad && ev_eat(ev, "||")) {
-        int t = ev_and(ev);
-
-        r = (r == 1 || t == 1) ? 1 : (r < 0 || t < 0) ? -1 : 0;
-    }
-    return r;
+    return ev_chain(ev, true);
 }
 
 /* The condition c->code[b..e): 1 true, 0 false, -1 not one the gate evaluates. */
@@ -840,13 +1064,12 @@ static int eval_cond(const struct cfg *c, size_t b, size_t e)
 /* A config file spread into this one, read as this one is. */
 static void apply_import(struct cfg *c, size_t at, const char *spec, size_t specn)
 {
-    static const char *const exts[] = {"", ".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"};
     char *rel = gate_xstrndup(spec, specn);
-    char *dir, *found = NULL, *text = NULL;
+    char *found, *text = NULL;
     size_t len = 0;
     struct gate_err err = {0};
     struct cfg child;
-    size_t rl = strlen(rel);
+    struct envmod cenv = {0};
 
     if (!c->file || !(rel[0] == '.' || rel[0] == '/')) {
         spread_unknown(c, at,
@@ -863,26 +1086,7 @@ static void apply_import(struct cfg *c, size_t at, const char *spec, size_t spec
         free(rel);
         return;
     }
-    dir = gate_path_dir(c->file);
-    /* './base', './base.ts', and './base.js' naming base.ts (TypeScript's rule) */
-    for (size_t k = 0; k < 2 && !found; k++) {
-        for (size_t i = 0; i < GATE_ARRAY_SIZE(exts) && !found; i++) {
-            char *p;
-
-            if (k == 1 &&
-                !(rl > 3 && rel[rl - 3] == '.' && rel[rl - 2] == 'j' && rel[rl - 1] == 's'))
-                break;
-            p = k == 0 ? gate_xasprintf("%s%s", rel, exts[i])
-                       : gate_xasprintf("%.*s%s", (int)(rl - 3), rel, exts[i]);
-            found = gate_path_resolve(dir, p);
-            free(p);
-            if (gate_path_kind(found) != GATE_PATH_FILE) {
-                free(found);
-                found = NULL;
-            }
-        }
-    }
-    free(dir);
+    found = resolve_import(c->file, rel);
     if (!found) {
         spread_unknown(c, at,
                        gate_xasprintf("it spreads an import of '%s', which is not a file", rel));
@@ -903,6 +1107,7 @@ static void apply_import(struct cfg *c, size_t at, const char *spec, size_t spec
     child.file = found;
     child.env_set = c->env_set;
     child.depth = c->depth + 1;
+    env_prepare(&child, &cenv);
     read_config_text(&child);
     if (!child.r.found) {
         spread_unknown(c, at,
@@ -940,18 +1145,14 @@ static void apply_import(struct cfg *c, size_t at, const char *spec, size_t spec
                 memset(from[i], 0, sizeof(*from[i]));
             }
         }
-        if (child.r.spread_mig || child.r.spread_ds) {
-            bool m = c->r.spread_mig || child.r.spread_mig, d = c->r.spread_ds || child.r.spread_ds;
-
-            spread_unknown(c, at,
-                           gate_xasprintf("it spreads %s, whose spread at line %d cannot be read: "
-                                          "%s",
-                                          found, child.r.spread_line, child.r.spread_why));
-            c->r.spread_mig = m;
-            c->r.spread_ds = d;
-        }
+        if (child.r.spread_mig || child.r.spread_ds)
+            spread_maybe(c, at,
+                         gate_xasprintf("it spreads %s, whose spread at line %d cannot be read: %s",
+                                        found, child.r.spread_line, child.r.spread_why),
+                         child.r.spread_mig, child.r.spread_ds);
     }
     cfg_release(&child);
+    env_release(&cenv);
     free(child.code);
     free(text);
     free(found);
@@ -1034,7 +1235,7 @@ static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
                                   (int)n, s + b));
 }
 
-static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e);
+static unsigned value_sets(const struct cfg *c, size_t at, size_t b, size_t e);
 static void apply_value(struct cfg *c, size_t at, size_t b, size_t e);
 
 /* COND ? A : B (q: the '?'), COND && A (q: the last "&&") spread at `at`. */
@@ -1056,8 +1257,16 @@ static void apply_cond(struct cfg *c, size_t at, size_t b, size_t q, size_t e, b
         apply_value(c, at, tb, col);
     else if (t == 0 && ternary)
         apply_value(c, at, col + 1, e);
-    else if (t < 0 && (value_sets(c, at, tb, col) || (ternary && value_sets(c, at, col + 1, e))))
-        spread_unknown(c, at, gate_xasprintf(why, "a branch sets migrations or datasource"));
+    else if (t < 0) {
+        unsigned sets = value_sets(c, at, tb, col) | (ternary ? value_sets(c, at, col + 1, e) : 0);
+
+        if (sets)
+            spread_maybe(c, at,
+                         gate_xasprintf(why, sets == 3   ? "a branch sets migrations or datasource"
+                                             : sets == 1 ? "a branch sets migrations"
+                                                         : "a branch sets datasource"),
+                         sets & 1, sets & 2);
+    }
 }
 
 /* The value c->code[b..e) spread at `at`, applied to c. */
@@ -1093,11 +1302,14 @@ static void apply_value(struct cfg *c, size_t at, size_t b, size_t e)
                                 "member or an operator)"));
 }
 
-/* Whether the value c->code[b..e) sets migrations or datasource (read on a scratch copy). */
-static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e)
+/*
+ * What the value c->code[b..e) may set, read on a scratch copy: 1
+ * migrations, 2 datasource (or both).
+ */
+static unsigned value_sets(const struct cfg *c, size_t at, size_t b, size_t e)
 {
     struct cfg t;
-    bool sets;
+    unsigned sets;
 
     memset(&t, 0, sizeof(t));
     t.text = c->text;
@@ -1105,10 +1317,11 @@ static bool value_sets(const struct cfg *c, size_t at, size_t b, size_t e)
     t.len = c->len;
     t.file = c->file;
     t.env_set = c->env_set;
+    t.env = c->env;
     t.depth = c->depth;
     t.nest = c->nest;
     apply_value(&t, at, b, e);
-    sets = t.mig_set || t.ds_set || t.r.spread_mig || t.r.spread_ds;
+    sets = (t.mig_set || t.r.spread_mig ? 1u : 0u) | (t.ds_set || t.r.spread_ds ? 2u : 0u);
     cfg_release(&t);
     return sets;
 }
@@ -1159,11 +1372,11 @@ static void read_members(struct cfg *c, size_t open, size_t end)
     }
 }
 
+/* The config object of c (comments blanked by env_prepare) and its keys. */
 static void read_config_text(struct cfg *c)
 {
     size_t open;
 
-    blank_comments(c);
     open = find_object(c);
     if (open >= c->len)
         return;
@@ -1172,7 +1385,7 @@ static void read_config_text(struct cfg *c)
 }
 
 static void read_text(struct cfg *c, const char *text, size_t len, const char *file,
-                      const char *const *env_set)
+                      const char *const *env_set, struct envmod *env)
 {
     memset(c, 0, sizeof(*c));
     c->text = text;
@@ -1180,6 +1393,7 @@ static void read_text(struct cfg *c, const char *text, size_t len, const char *f
     c->code = gate_xstrndup(text, len);
     c->file = file;
     c->env_set = env_set;
+    env_prepare(c, env);
     read_config_text(c);
 }
 
@@ -1187,11 +1401,13 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
                              const char *const *env_set, struct gate_prisma_config *out)
 {
     struct cfg c;
+    struct envmod env = {0};
 
-    read_text(&c, text, len, file, env_set);
+    read_text(&c, text, len, file, env_set, &env);
     *out = c.r;
     free(c.schema);
     free(c.code);
+    env_release(&env);
 }
 
 void gate_prisma_config_release(struct gate_prisma_config *c)

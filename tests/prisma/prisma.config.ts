@@ -275,15 +275,9 @@ if (!process.env.DATABASE_URL) {
   throw new Error('DATABASE_URL is not set: prisma-gate\'s Prisma fixture needs it for every command')
 }
 
-// Not in the recipe: the CLI has to resolve every env("X") the schema's
-// datasource names (else the same download fallback). Give any such variable
-// that is unset the value of DATABASE_URL, so project schemas using e.g.
-// env("POSTGRES_PRISMA_URL") work unchanged. (connectionUrl() was decided
-// from the variables as they were set before this.)
+// The adapter's connection, decided from the variables as they are set now
+// (before the unset ones are filled in at the end of this file).
 const adapterConfig = pgConfigFromEnv()
-for (const name of schemaEnv.names) {
-  if (!process.env[name]) process.env[name] = process.env.DATABASE_URL
-}
 
 export default defineConfig({
   experimental: { adapter: true },
@@ -296,3 +290,15 @@ export default defineConfig({
     : {}),
   adapter: async () => new GatePrismaPg(adapterConfig),
 })
+
+// Not in the recipe: the CLI has to resolve every env("X") the schema's
+// datasource names (else the same download fallback). Give any such variable
+// that is unset the value of DATABASE_URL, so project schemas using e.g.
+// env("POSTGRES_PRISMA_URL") work unchanged. This runs after the object
+// above is built (the CLI reads the variables later), so the object's
+// process.env conditions see the environment the CLI was started with,
+// which is also what prisma-gate evaluates them against when it reads this
+// file as text.
+for (const name of schemaEnv.names) {
+  if (!process.env[name]) process.env[name] = process.env.DATABASE_URL
+}

@@ -206,6 +206,88 @@ static void test_config_spread_url(void **state)
     free(v);
 }
 
+/* A condition on process.env holds only if the config's code leaves that variable alone. */
+static void test_config_env_changes(void **state)
+{
+    static const struct {
+        const char *text;
+        int want;
+    } env_cases[] = {
+        /* read, not changed: evaluated (GATE_T_ON=1) */
+        {"const on = process.env.GATE_T_ON\n"
+         "export default defineConfig({ ...(process.env.GATE_T_ON ? { migrations: { path: 'm' } } "
+         ": {}) })",
+         1},
+        /* assigned before the object: unknown, and the branch sets migrations */
+        {"process.env.GATE_T_OFF = 'yes'\n"
+         "export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'm' } "
+         "} : {}) })",
+         2},
+        {"process.env['GATE_T_OFF'] ?\?= 'yes'\n"
+         "export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'm' } "
+         "} : {}) })",
+         2},
+        {"delete process.env.GATE_T_ON\n"
+         "export default defineConfig({ ...(process.env.GATE_T_ON ? { migrations: { path: 'm' } } "
+         ": {}) })",
+         2},
+        /* another variable assigned: this one still evaluated */
+        {"process.env.OTHER_VAR = 'x'\n"
+         "export default defineConfig({ ...(process.env.GATE_T_ON ? { migrations: { path: 'm' } } "
+         ": {}) })",
+         1},
+        /* assigned after the object is built: does not change what it saw */
+        {"export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'm' } "
+         "} : {}) })\nprocess.env.GATE_T_OFF = 'later'\n",
+         0},
+        /* every variable unknown: a computed name, Object.assign, an env file */
+        {"for (const k of ks) process.env[k] = 'x'\n"
+         "export default defineConfig({ ...(process.env.GATE_T_ON ? { migrations: { path: 'm' } } "
+         ": {}) })",
+         2},
+        {"Object.assign(process.env, parsed)\n"
+         "export default defineConfig({ ...(process.env.GATE_T_ON ? { migrations: { path: 'm' } } "
+         ": {}) })",
+         2},
+        {"import 'dotenv/config'\n"
+         "export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'm' } "
+         "} : {}) })",
+         2},
+        {"process.loadEnvFile()\n"
+         "export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'm' } "
+         "} : {}) })",
+         2},
+        /* unknown condition, but no branch sets migrations: fine */
+        {"import 'dotenv/config'\n"
+         "export default defineConfig({ ...(process.env.GATE_T_OFF ? { schema: 's' } : {}) })",
+         0},
+    };
+
+    (void)state;
+    assert_int_equal(setenv("GATE_T_ON", "1", 1), 0);
+    assert_int_equal(unsetenv("GATE_T_OFF"), 0);
+    for (size_t i = 0; i < sizeof(env_cases) / sizeof(env_cases[0]); i++) {
+        char *path = NULL;
+        int got = gate_prisma_config_migrations(env_cases[i].text, strlen(env_cases[i].text), NULL,
+                                                &path);
+
+        if (got != env_cases[i].want)
+            fail_msg("env case %zu: want %d, got %d", i, env_cases[i].want, got);
+        free(path);
+    }
+    /* node --env-file in NODE_OPTIONS: Prisma's process loads a file the gate does not read */
+    {
+        static const char t[] = "export default defineConfig({ ...(process.env.GATE_T_OFF ? { "
+                                "migrations: { path: 'm' } } : {}) })";
+        char *path = NULL;
+
+        assert_int_equal(setenv("NODE_OPTIONS", "--env-file=.env", 1), 0);
+        assert_int_equal(gate_prisma_config_migrations(t, strlen(t), NULL, &path), 2);
+        assert_int_equal(unsetenv("NODE_OPTIONS"), 0);
+        assert_int_equal(gate_prisma_config_migrations(t, strlen(t), NULL, &path), 0);
+    }
+}
+
 /* A file in dir, written whole. */
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -281,6 +363,29 @@ static void test_config_imports(void **state)
     assert_int_equal(
         file_case(dir, "import e from './shared/env'\nexport default { ...e }\n", &path), 2);
     assert_int_equal(unsetenv("GATE_T_OFF"), 0);
+    /* an imported module that sets the variable runs first: the condition is unknown */
+    put(sub, "setenv.ts", "process.env.GATE_T_OFF = 'db/m'\nexport const nothing = 1\n");
+    assert_int_equal(file_case(dir,
+                               "import './shared/setenv'\n"
+                               "export default { ...(process.env.GATE_T_OFF ? { migrations: { "
+                               "path: 'x' } } : {}) }\n",
+                               &path),
+                     2);
+    /*
+     * a config that changes process.env after its own object (our Prisma
+     * fixture does): its own condition is evaluated, the importer's is not
+     * (the whole imported module runs before the importer's object)
+     */
+    put(dir, "tail.ts",
+        "export default defineConfig({ ...(process.env.GATE_T_OFF ? { migrations: { path: 'b' } "
+        "} : {}) })\nfor (const k of ks) process.env[k] = 'x'\n");
+    assert_int_equal(file_case(dir, "import b from './tail'\nexport default { ...b }\n", &path), 0);
+    assert_int_equal(file_case(dir,
+                               "import b from './tail'\n"
+                               "export default { ...b, ...(process.env.GATE_T_OFF ? { migrations: "
+                               "{ path: 't' } } : {}) }\n",
+                               &path),
+                     2);
     /* what the gate cannot read, however deep */
     assert_int_equal(
         file_case(dir, "import o from './shared/opaque'\nexport default { ...o }\n", &path), 2);
@@ -303,7 +408,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_config_reader),  cmocka_unit_test(test_config_url),
         cmocka_unit_test(test_config_spreads), cmocka_unit_test(test_config_spread_url),
-        cmocka_unit_test(test_config_imports),
+        cmocka_unit_test(test_config_imports), cmocka_unit_test(test_config_env_changes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
