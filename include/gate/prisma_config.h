@@ -4,9 +4,13 @@
  * it sets the migrations folder and the datasource URLs, for
  * prisma_cli.c's "what will `prisma migrate deploy` use".
  *
- * What the reader understands: the object passed to defineConfig(...) (or
- * `export default {...}`, `module.exports = {...}`), its top-level keys
- * written literally, `migrations: { path: "..." }` whose path is one string
+ * What the reader understands: the object the file exports (`export
+ * default` or `module.exports =` followed by {...}, defineConfig({...}) or
+ * the name of a const holding one; not the first defineConfig in the
+ * file; an exported name whose object is changed afterwards, by a property
+ * assignment or Object.assign, cannot be checked), its top-level keys
+ * written literally (['key'] too; a computed [key] may be any key; a
+ * getter's value cannot be read), `migrations: { path: "..." }` whose path is one string
  * literal, and `datasource: { url, directUrl, shadowDatabaseUrl }` (Prisma
  * 7; Prisma 6 with engine 'classic') written as env("X"), process.env.X or
  * a literal; `undefined` for either key keeps Prisma's default. A

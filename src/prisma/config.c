@@ -235,6 +235,21 @@ static char *literal_value(const char *c, size_t len, size_t i, size_t end)
     return b.data ? gate_buf_detach(&b) : gate_xstrdup("");
 }
 
+static size_t trim_end(const char *c, size_t s, size_t e)
+{
+    while (e > s && isspace((unsigned char)c[e - 1]))
+        e--;
+    return e;
+}
+
+/* An identifier at c[i..]: its end, or i when there is none. */
+static size_t ident_end(const char *c, size_t len, size_t i)
+{
+    while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
+        i++;
+    return i;
+}
+
 /*
  * Walk the object literal at c[open] ('{'): call back for each key
  * (key text, value start, value end) and each spread (start, end).
@@ -242,7 +257,8 @@ static char *literal_value(const char *c, size_t len, size_t i, size_t end)
 struct member {
     char key[64];
     bool spread;
-    bool shorthand; /* { migrations } or a method */
+    bool shorthand; /* { migrations }, a method or an accessor: no readable value */
+    bool computed;  /* [expression]: any key */
     size_t vstart, vend;
 };
 
@@ -260,7 +276,22 @@ static size_t next_member(const char *c, size_t len, size_t i, struct member *m)
         m->vend = skip_value(c, len, i + 3);
         return m->vend;
     }
-    if (c[i] == '"' || c[i] == '\'') {
+    if (c[i] == '[') { /* ['migrations']: a literal key; [expr]: any key */
+        size_t close = match_close(c, len, i), q = skip_ws(c, close, i + 1);
+        char *lit = q < close && (c[q] == '"' || c[q] == '\'' || c[q] == '`')
+                        ? literal_value(c, len, q, trim_end(c, q, close))
+                        : NULL;
+
+        if (!lit)
+            m->computed = true;
+        else
+            (void)snprintf(m->key, sizeof(m->key), "%s", lit);
+        free(lit);
+        i = close + 1;
+    }
+    if (m->computed || m->key[0]) {
+        k = i;
+    } else if (c[i] == '"' || c[i] == '\'') {
         size_t e = skip_string(c, len, i);
         size_t n = e - i >= 2 ? e - i - 2 : 0;
 
@@ -269,18 +300,32 @@ static size_t next_member(const char *c, size_t len, size_t i, struct member *m)
         memcpy(m->key, c + i + 1, n);
         k = e;
     } else {
-        size_t s = i;
+        size_t s = i, a;
 
         while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
             i++;
-        if (i == s) { /* [computed]: or something else */
+        if (i == s) { /* something else */
             m->shorthand = true;
             m->vstart = s;
             m->vend = skip_value(c, len, s);
             return m->vend;
         }
+        a = skip_ws(c, len, i);
+        if (a > i && ident_end(c, len, a) > a &&
+            (word_at(c, len, s, "get") || word_at(c, len, s, "set") ||
+             word_at(c, len, s, "async"))) {
+            /* get migrations() {...}: the key is the next name, its value code */
+            s = a;
+            i = ident_end(c, len, a);
+            m->shorthand = true;
+        }
         memcpy(m->key, c + s, i - s < sizeof(m->key) ? i - s : sizeof(m->key) - 1);
         k = i;
+        if (m->shorthand) {
+            m->vstart = k;
+            m->vend = skip_value(c, len, k);
+            return m->vend;
+        }
     }
     k = skip_ws(c, len, k);
     if (k < len && c[k] == ':') {
@@ -292,13 +337,6 @@ static size_t next_member(const char *c, size_t len, size_t i, struct member *m)
     m->vstart = k;
     m->vend = skip_value(c, len, k);
     return m->vend;
-}
-
-static size_t trim_end(const char *c, size_t s, size_t e)
-{
-    while (e > s && isspace((unsigned char)c[e - 1]))
-        e--;
-    return e;
 }
 
 /* c[b..e) is undefined, null, false or {}: a value that sets nothing. */
@@ -368,12 +406,27 @@ static void read_migrations(struct cfg *c, const struct member *m)
     }
 }
 
-/* The '{' of the config object: defineConfig({, export default {, module.exports = {. */
-static size_t find_object(const struct cfg *c)
+/* The '{' of `{` or `defineConfig<T>({` at s[k..] (after blanks), or len. */
+static size_t object_at(const char *s, size_t len, size_t k)
 {
-    const char *s = c->code;
-    size_t len = c->len;
+    k = skip_ws(s, len, k);
+    if (word_at(s, len, k, "defineConfig")) {
+        k = skip_ws(s, len, k + 12);
+        if (k < len && s[k] == '<') { /* defineConfig<T>( */
+            while (k < len && s[k] != '>')
+                k++;
+            k = skip_ws(s, len, k + 1);
+        }
+        if (k >= len || s[k] != '(')
+            return len;
+        k = skip_ws(s, len, k + 1);
+    }
+    return k < len && s[k] == '{' ? k : len;
+}
 
+/* The value of `const|let|var NAME [: Type] = value` in s (NAME: s[b..b+n)): its start, or len. */
+static size_t decl_value(const char *s, size_t len, size_t b, size_t n)
+{
     for (size_t i = 0; i < len; i++) {
         size_t k;
 
@@ -381,45 +434,106 @@ static size_t find_object(const struct cfg *c)
             i = skip_string(s, len, i) - 1;
             continue;
         }
-        if (word_at(s, len, i, "defineConfig")) {
-            k = skip_ws(s, len, i + 12);
-            if (k < len && s[k] == '<') { /* defineConfig<T>( */
-                while (k < len && s[k] != '>')
-                    k++;
-                k = skip_ws(s, len, k + 1);
-            }
-            if (k < len && s[k] == '(') {
-                k = skip_ws(s, len, k + 1);
-                if (k < len && s[k] == '{')
-                    return k;
-            }
+        if (!(word_at(s, len, i, "const") || word_at(s, len, i, "let") ||
+              word_at(s, len, i, "var")))
+            continue;
+        k = skip_ws(s, len, i + (s[i] == 'c' ? 5 : 3));
+        if (k == b || !(k + n <= len && !strncmp(s + k, s + b, n) && ident_end(s, len, k) == k + n))
+            continue;
+        k = skip_ws(s, len, k + n);
+        if (k < len && s[k] == ':') { /* const base: PrismaConfig = */
+            while (k + 1 < len && !(s[k] == '=' && s[k + 1] != '=' && s[k + 1] != '>'))
+                k++;
         }
-        if (word_at(s, len, i, "export")) {
-            k = skip_ws(s, len, i + 6);
-            if (word_at(s, len, k, "default")) {
-                k = skip_ws(s, len, k + 7);
-                if (k < len && s[k] == '{')
-                    return k;
-            }
-        }
-        if (word_at(s, len, i, "module") && !strncmp(s + i, "module.exports", 14)) {
-            k = skip_ws(s, len, i + 14);
-            if (k < len && s[k] == '=') {
-                k = skip_ws(s, len, k + 1);
-                if (k < len && s[k] == '{')
-                    return k;
-            }
-        }
+        if (k >= len || s[k] != '=' || (k + 1 < len && s[k + 1] == '='))
+            continue;
+        return skip_ws(s, len, k + 1);
     }
     return len;
 }
 
-/* An identifier at c[i..]: its end, or i when there is none. */
-static size_t ident_end(const char *c, size_t len, size_t i)
+/*
+ * The '{' of the object the file exports: `export default` or
+ * `module.exports =` followed by {...}, defineConfig({...}) or the name of
+ * a const/let/var holding one (*name, *namelen: that name, else 0). len
+ * when there is none, or it is something else: only the exported object
+ * is Prisma's config, not the first defineConfig in the file.
+ */
+static size_t find_object(const struct cfg *c, size_t *name, size_t *namelen)
 {
-    while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
-        i++;
-    return i;
+    const char *s = c->code;
+    size_t len = c->len;
+
+    *name = *namelen = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t k, o, e;
+
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = skip_string(s, len, i) - 1;
+            continue;
+        }
+        k = len;
+        if (word_at(s, len, i, "export")) {
+            k = skip_ws(s, len, i + 6);
+            k = word_at(s, len, k, "default") ? k + 7 : len;
+        } else if (word_at(s, len, i, "module") && !strncmp(s + i, "module.exports", 14)) {
+            k = skip_ws(s, len, i + 14);
+            k = k < len && s[k] == '=' && s[k + 1] != '=' ? k + 1 : len;
+        }
+        if (k >= len)
+            continue;
+        o = object_at(s, len, k);
+        if (o < len)
+            return o;
+        k = skip_ws(s, len, k);
+        e = ident_end(s, len, k);
+        if (e == k || isdigit((unsigned char)s[k]))
+            return len;
+        *name = k;
+        *namelen = e - k;
+        o = decl_value(s, len, k, e - k);
+        return o < len ? object_at(s, len, o) : len;
+    }
+    return len;
+}
+
+static bool assigns(const char *c, size_t len, size_t i);
+
+/*
+ * The exported object's name s[b..b+n) changed after it is built:
+ * NAME.migrations / NAME.datasource (or NAME["..."]) assigned, or
+ * Object.assign(NAME, ...). The offset of the first, or len.
+ */
+static size_t mutated(const char *s, size_t len, size_t b, size_t n)
+{
+    for (size_t i = 0; i < len; i++) {
+        size_t k;
+
+        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            i = skip_string(s, len, i) - 1;
+            continue;
+        }
+        if (i == b ||
+            !(i + n <= len && !strncmp(s + i, s + b, n) && ident_end(s, len, i) == i + n &&
+              (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '$' ||
+                           s[i - 1] == '.'))))
+            continue;
+        k = skip_ws(s, len, i + n);
+        if (k < len && (s[k] == '.' || s[k] == '[')) {
+            size_t e = s[k] == '.' ? ident_end(s, len, k + 1) : match_close(s, len, k) + 1;
+
+            while (e < len && (s[e] == '.' || s[e] == '[')) /* NAME.migrations.path = */
+                e = s[e] == '.' ? ident_end(s, len, e + 1) : match_close(s, len, e) + 1;
+            if (e < len && assigns(s, len, e))
+                return i;
+        }
+        k = i;
+        while (k > 0 && isspace((unsigned char)s[k - 1]))
+            k--;
+        if (k >= 14 && !strncmp(s + k - 14, "Object.assign(", 14))
+            return i;
+    }
+    return len;
 }
 
 /* env("X"), env('X'), process.env.X, process.env["X"], "literal" or something else. */
@@ -717,11 +831,11 @@ static void env_scan_file(struct envmod *m, const char *file, int depth)
 static void env_prepare(struct cfg *c, struct envmod *env)
 {
     const char *opts = getenv("NODE_OPTIONS");
-    size_t open;
+    size_t open, name, namelen;
 
     c->env = env;
     blank_comments(c);
-    open = find_object(c);
+    open = find_object(c, &name, &namelen);
     env_scan(env, c, open < c->len ? match_close(c->code, c->len, open) : c->len);
     if (opts && strstr(opts, "--env-file"))
         env->all = true;
@@ -1167,67 +1281,46 @@ static void apply_import(struct cfg *c, size_t at, const char *spec, size_t spec
 static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
 {
     const char *s = c->code;
-    size_t n = e - b;
+    size_t n = e - b, k, q;
 
+    /* import NAME from '...', import NAME, { x } from '...' */
     for (size_t i = 0; i < c->len; i++) {
-        size_t k, q;
-
         if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
             i = skip_string(s, c->len, i) - 1;
             continue;
         }
-        if (word_at(s, c->len, i, "import")) {
-            k = skip_ws(s, c->len, i + 6);
-            if (word_at(s, c->len, k, "type"))
-                continue;
-            if (k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n) {
-                q = find_top(s, k + n, c->len, "from");
-                while (q < c->len && !word_at(s, c->len, q, "from"))
-                    q = find_top(s, q + 1, c->len, "from");
-                q = q < c->len ? skip_ws(s, c->len, q + 4) : c->len;
-                if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
-                    size_t qe = skip_string(s, c->len, q);
-
-                    apply_import(c, at, s + q + 1, qe - q - 2);
-                    return;
-                }
-            }
+        if (!word_at(s, c->len, i, "import"))
             continue;
-        }
-        if (!(word_at(s, c->len, i, "const") || word_at(s, c->len, i, "let") ||
-              word_at(s, c->len, i, "var")))
-            continue;
-        k = skip_ws(s, c->len, i + (s[i] == 'c' ? 5 : 3));
+        k = skip_ws(s, c->len, i + 6);
         if (!(k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n))
             continue;
-        k = skip_ws(s, c->len, k + n);
-        if (k < c->len && s[k] == ':') { /* const base: PrismaConfig = */
-            while (k < c->len && !(s[k] == '=' && s[k + 1] != '=' && s[k + 1] != '>'))
-                k++;
-        }
-        if (k >= c->len || s[k] != '=' || (k + 1 < c->len && s[k + 1] == '='))
-            continue;
-        k = skip_ws(s, c->len, k + 1);
-        if (word_at(s, c->len, k, "defineConfig")) {
-            k = skip_ws(s, c->len, k + 12);
-            if (k < c->len && s[k] == '(')
-                k = skip_ws(s, c->len, k + 1);
-        }
-        if (k < c->len && s[k] == '{') {
-            read_members(c, k, match_close(s, c->len, k));
+        q = find_top(s, k + n, c->len, "from");
+        while (q < c->len && !word_at(s, c->len, q, "from"))
+            q = find_top(s, q + 1, c->len, "from");
+        q = q < c->len ? skip_ws(s, c->len, q + 4) : c->len;
+        if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
+            size_t qe = skip_string(s, c->len, q);
+
+            apply_import(c, at, s + q + 1, qe - q - 2);
             return;
         }
-        if (word_at(s, c->len, k, "require")) {
-            q = skip_ws(s, c->len, k + 7);
-            q = q < c->len && s[q] == '(' ? skip_ws(s, c->len, q + 1) : c->len;
-            if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
-                size_t qe = skip_string(s, c->len, q);
+    }
+    /* const NAME = {...} / defineConfig({...}) / require('...') */
+    k = decl_value(s, c->len, b, n);
+    if (k < c->len && object_at(s, c->len, k) < c->len) {
+        k = object_at(s, c->len, k);
+        read_members(c, k, match_close(s, c->len, k));
+        return;
+    }
+    if (k < c->len && word_at(s, c->len, k, "require")) {
+        q = skip_ws(s, c->len, k + 7);
+        q = q < c->len && s[q] == '(' ? skip_ws(s, c->len, q + 1) : c->len;
+        if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
+            size_t qe = skip_string(s, c->len, q);
 
-                apply_import(c, at, s + q + 1, qe - q - 2);
-                return;
-            }
+            apply_import(c, at, s + q + 1, qe - q - 2);
+            return;
         }
-        break;
     }
     spread_unknown(c, at,
                    gate_xasprintf("it spreads `%.*s`, which is neither an object written in the "
@@ -1356,6 +1449,9 @@ static void read_members(struct cfg *c, size_t open, size_t end)
             break;
         if (m.spread) {
             read_spread(c, &m);
+        } else if (m.computed) {
+            spread_unknown(c, m.vstart,
+                           gate_xstrdup("a computed key ([...]) may be migrations or datasource"));
         } else if (!strcmp(m.key, "migrations")) {
             c->r.spread_mig = false;
             read_migrations(c, &m);
@@ -1375,13 +1471,26 @@ static void read_members(struct cfg *c, size_t open, size_t end)
 /* The config object of c (comments blanked by env_prepare) and its keys. */
 static void read_config_text(struct cfg *c)
 {
-    size_t open;
+    size_t open, name, namelen, mut;
 
-    open = find_object(c);
+    open = find_object(c, &name, &namelen);
     if (open >= c->len)
         return;
     c->r.found = true;
     read_members(c, open, match_close(c->code, c->len, open));
+    mut = namelen ? mutated(c->code, c->len, name, namelen) : c->len;
+    if (mut < c->len) {
+        /* config.migrations = ..., Object.assign(config, ...): anything may change */
+        c->mig_set = c->ds_set = true;
+        c->r.mig = 2;
+        c->r.mig_line = line_at(c, mut);
+        c->r.mig_why = "the exported config object is changed after it is built (a property "
+                       "assigned, or Object.assign)";
+        c->r.spread_mig = c->r.spread_ds = false;
+        url_clear(&c->r.url);
+        c->r.url.kind = 3;
+        c->r.url.line = line_at(c, mut);
+    }
 }
 
 static void read_text(struct cfg *c, const char *text, size_t len, const char *file,

@@ -163,6 +163,35 @@ static const struct {
     {"const a = { ...a }\nexport default defineConfig({ ...a })", 2, NULL},
     {"export default defineConfig({ ...{ migrations: { path: 'inline' } } })", 1, "inline"},
     {"import base from './base'\nexport default defineConfig({ ...base })", 2, NULL},
+    /* only the exported object is Prisma's config */
+    {"const unused = defineConfig({ migrations: { path: 'a' } })\n"
+     "export default defineConfig({ migrations: { path: 'b' } })",
+     1, "b"},
+    {"const config = defineConfig({ migrations: { path: 'c' } })\nexport default config\n", 1, "c"},
+    {"const config: PrismaConfig = { migrations: { path: 'c' } }\nmodule.exports = config\n", 1,
+     "c"},
+    {"defineConfig({ migrations: { path: 'a' } })\n", -1, NULL},
+    {"export default makeConfig()\n", -1, NULL},
+    /* ... changed after it is built */
+    {"const config = defineConfig({ migrations: { path: 'c' } })\n"
+     "config.migrations = { path: 'x' }\nexport default config\n",
+     2, NULL},
+    {"const config = defineConfig({ migrations: { path: 'c' } })\n"
+     "config.migrations.path = 'x'\nexport default config\n",
+     2, NULL},
+    {"const config = { migrations: { path: 'c' } }\nObject.assign(config, other)\n"
+     "module.exports = config\n",
+     2, NULL},
+    {"const config = defineConfig({ migrations: { path: 'c' } })\n"
+     "const other = config.migrations\nexport default config\n",
+     1, "c"},
+    /* keys written otherwise */
+    {"export default defineConfig({ ['migrations']: { path: 'k' } })", 1, "k"},
+    {"export default defineConfig({ [key]: { path: 'k' } })", 2, NULL},
+    {"export default defineConfig({ migrations: { path: 'm' }, [key]: 1 })", 2, NULL},
+    {"export default defineConfig({ [key]: 1, migrations: { path: 'm' } })", 1, "m"},
+    {"export default { get migrations() { return { path: 'g' } } }", 2, NULL},
+    {"export default { async seed() { }, migrations: { path: 'after' } }", 1, "after"},
 };
 
 static void test_config_spreads(void **state)
