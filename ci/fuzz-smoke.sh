@@ -13,7 +13,7 @@ cd "$ROOT" || exit 2
 . "$ROOT/tests/lib.sh"
 B=${FUZZ_B:-build-fuzz}
 SECS=${FUZZ_SECONDS:-20}
-TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe token url migrations}
+TARGETS=${FUZZ_TARGETS:-policy sql http_status ghsafe token url migrations config}
 
 # TARGET -> its -max_len (bytes) and seed directories
 seeds() {
@@ -25,6 +25,7 @@ seeds() {
 	token) echo "512" ;;
 	url) echo "600" ;;
 	migrations) echo "2048" ;;
+	config) echo "8192 tests/fuzz/config" ;;
 	*) return 1 ;;
 	esac
 }

@@ -20,6 +20,9 @@
 /* How deep imported config files are followed (a spread of a spread of ...). */
 #define CONFIG_DEPTH 4
 
+/* Spread values read in one config, files and scratch copies together: beyond it, give up. */
+#define SPREAD_BUDGET 1024
+
 struct envmod;
 
 struct cfg {
@@ -31,6 +34,7 @@ struct cfg {
     int depth;                   /* imports followed to reach this file */
     int nest;                    /* spreads being read inside each other (a guard) */
     struct envmod *env;          /* what the config's code does to process.env (shared) */
+    size_t *work;                /* spreads read so far, in all files (shared): a budget */
     bool mig_set;                /* a migrations key (or a readable spread setting one) was seen */
     bool ds_set;                 /* a datasource key (or a readable spread setting one) was seen */
     char *schema;                /* schema: "literal", malloc'd */
@@ -287,10 +291,12 @@ static size_t next_member(const char *c, size_t len, size_t i, struct member *m)
         else
             (void)snprintf(m->key, sizeof(m->key), "%s", lit);
         free(lit);
-        i = close + 1;
-    }
-    if (m->computed || m->key[0]) {
-        k = i;
+        if (close >= len) { /* no ']' */
+            m->computed = true;
+            m->vstart = m->vend = len;
+            return len;
+        }
+        k = close + 1;
     } else if (c[i] == '"' || c[i] == '\'') {
         size_t e = skip_string(c, len, i);
         size_t n = e - i >= 2 ? e - i - 2 : 0;
@@ -382,9 +388,12 @@ static void read_migrations(struct cfg *c, const struct member *m)
         i = next_member(s, vend, i, &in);
         if (i > vend)
             break;
-        if (in.spread) {
+        if (in.spread || in.computed) {
+            free(c->r.mig_path);
+            c->r.mig_path = NULL;
             c->r.mig = 2;
-            c->r.mig_why = "it spreads another object (...) that may set path";
+            c->r.mig_why = in.spread ? "it spreads another object (...) that may set path"
+                                     : "a computed key ([...]) in it may be path";
             return;
         }
         if (!strcmp(in.key, "path")) {
@@ -393,6 +402,8 @@ static void read_migrations(struct cfg *c, const struct member *m)
 
             c->r.mig_line = line_at(c, in.vstart);
             if (!lit) {
+                free(c->r.mig_path);
+                c->r.mig_path = NULL;
                 c->r.mig = 2;
                 c->r.mig_why = "migrations.path is not a plain string literal";
                 return;
@@ -1220,6 +1231,7 @@ static void apply_import(struct cfg *c, size_t at, const char *spec, size_t spec
     child.code = gate_xstrndup(text, len);
     child.file = found;
     child.env_set = c->env_set;
+    child.work = c->work;
     child.depth = c->depth + 1;
     env_prepare(&child, &cenv);
     read_config_text(&child);
@@ -1368,6 +1380,13 @@ static void apply_value(struct cfg *c, size_t at, size_t b, size_t e)
     const char *s = c->code;
     size_t q, and = e;
 
+    if (++*c->work > SPREAD_BUDGET) {
+        spread_unknown(
+            c, at,
+            gate_xasprintf("the config's spreads take more than %d steps to read", SPREAD_BUDGET));
+        return;
+    }
+
     strip_parens(s, &b, &e);
     if (b >= e || is_nothing(s, b, e))
         return;
@@ -1411,6 +1430,7 @@ static unsigned value_sets(const struct cfg *c, size_t at, size_t b, size_t e)
     t.file = c->file;
     t.env_set = c->env_set;
     t.env = c->env;
+    t.work = c->work;
     t.depth = c->depth;
     t.nest = c->nest;
     apply_value(&t, at, b, e);
@@ -1494,9 +1514,10 @@ static void read_config_text(struct cfg *c)
 }
 
 static void read_text(struct cfg *c, const char *text, size_t len, const char *file,
-                      const char *const *env_set, struct envmod *env)
+                      const char *const *env_set, struct envmod *env, size_t *work)
 {
     memset(c, 0, sizeof(*c));
+    c->work = work;
     c->text = text;
     c->len = len;
     c->code = gate_xstrndup(text, len);
@@ -1511,8 +1532,9 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
 {
     struct cfg c;
     struct envmod env = {0};
+    size_t work = 0;
 
-    read_text(&c, text, len, file, env_set, &env);
+    read_text(&c, text, len, file, env_set, &env, &work);
     *out = c.r;
     free(c.schema);
     free(c.code);

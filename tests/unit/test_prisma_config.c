@@ -317,6 +317,32 @@ static void test_config_env_changes(void **state)
     }
 }
 
+/* What the fuzzer found (tests/fuzz/fuzz_config.c): each once a crash, a hang or a contradiction.
+ */
+static void test_config_fuzz_finds(void **state)
+{
+    static const char unclosed[] = "export default { migrations: { path: 'a' }, ['x";
+    static const char stale[] = "export default { migrations: { path: 'a', ...more } }";
+    static const char fanout[] = "const a = { ...a, ...a, ...a, ...a }\n"
+                                 "export default { ...(f() ? a : a), ...(g() ? a : a) }";
+    struct gate_prisma_config c;
+
+    (void)state;
+    gate_prisma_config_read(unclosed, strlen(unclosed), NULL, NULL, &c);
+    assert_true(c.found);
+    assert_true(c.spread_mig); /* an unclosed [key: may be anything */
+    gate_prisma_config_release(&c);
+    gate_prisma_config_read(stale, strlen(stale), NULL, NULL, &c);
+    assert_int_equal(c.mig, 2);
+    assert_null(c.mig_path); /* not the 'a' read before the spread */
+    gate_prisma_config_release(&c);
+    /* 4 spreads of itself, 16 deep, twice per branch: stopped by the budget, unreadable */
+    gate_prisma_config_read(fanout, strlen(fanout), NULL, NULL, &c);
+    assert_true(c.spread_mig && c.spread_ds);
+    assert_non_null(c.spread_why);
+    gate_prisma_config_release(&c);
+}
+
 /* A file in dir, written whole. */
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -435,9 +461,10 @@ static void test_config_imports(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_config_reader),  cmocka_unit_test(test_config_url),
-        cmocka_unit_test(test_config_spreads), cmocka_unit_test(test_config_spread_url),
-        cmocka_unit_test(test_config_imports), cmocka_unit_test(test_config_env_changes),
+        cmocka_unit_test(test_config_reader),     cmocka_unit_test(test_config_url),
+        cmocka_unit_test(test_config_spreads),    cmocka_unit_test(test_config_spread_url),
+        cmocka_unit_test(test_config_imports),    cmocka_unit_test(test_config_env_changes),
+        cmocka_unit_test(test_config_fuzz_finds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
