@@ -17,7 +17,9 @@
  * Reading takes a constant number of catalog queries (one per kind of
  * object, GATE_INTROSPECT_QUERIES) in one REPEATABLE READ READ ONLY
  * transaction, whatever the number of objects, all sent as one
- * simple-protocol string: one round trip (gate_db_exec_each).
+ * simple-protocol string: one round trip (gate_db_exec_each). Defaults
+ * are printed without opening their table; views, policies and generated
+ * columns open theirs (ACCESS SHARE), bounded by the timeouts below.
  */
 #ifndef GATE_INTROSPECT_H
 #define GATE_INTROSPECT_H
@@ -29,6 +31,14 @@
 
 /* Catalog queries one gate_introspect call runs (BEGIN and COMMIT not counted). */
 #define GATE_INTROSPECT_QUERIES 11
+
+/*
+ * The read's lock_timeout and statement_timeout: a table another session
+ * holds under ACCESS EXCLUSIVE (a migration running) fails the read after
+ * the first (GATE_E_DB, SQLSTATE 55P03 in the message) rather than wait.
+ */
+#define GATE_INTROSPECT_LOCK_TIMEOUT      "5s"
+#define GATE_INTROSPECT_STATEMENT_TIMEOUT "120s"
 
 /* Objects one database may hold before introspection gives up (GATE_E_LIMIT). */
 #define GATE_INTROSPECT_MAX_OBJECTS 2000000

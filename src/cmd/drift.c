@@ -47,6 +47,7 @@ struct live_job {
     struct gate_dbmodel model;
     struct gate_err err;
     enum gate_code rc;
+    bool connected; /* rc, if any, is the read's, not the connection's */
     pthread_t thread;
     bool started;
 };
@@ -187,6 +188,7 @@ static void *live_work(void *arg)
     struct gate_db *db = NULL;
 
     j->rc = gate_db_connect(j->url, &db, &j->err);
+    j->connected = !j->rc;
     if (!j->rc)
         j->rc = gate_introspect(db, &j->schema, 1, &j->arena, &j->model, &j->err);
     gate_db_close(db);
@@ -199,6 +201,24 @@ static void live_start(struct drift *dr)
     dr->live.url = &dr->url;
     dr->live.schema = gate_db_url_schema(&dr->url);
     dr->live.started = pthread_create(&dr->live.thread, NULL, live_work, &dr->live) == 0;
+}
+
+/* rc of reading the target; a lock timeout (55P03) says what it means. */
+static enum gate_code read_failed(enum gate_code rc, struct gate_err *err)
+{
+    char msg[sizeof(err->msg)];
+
+    if (!rc || !strstr(err->msg, "55P03"))
+        return rc;
+    (void)snprintf(msg, sizeof(msg), "%s", err->msg);
+    gate_err_clear(err);
+    return gate_fail(
+        err, rc,
+        "%s; another session (a migration?) holds a lock on a table whose "
+        "definition drift reads, and drift gives up after lock_timeout " GATE_INTROSPECT_LOCK_TIMEOUT
+        " rather than wait: nothing was compared, run it again when that session "
+        "is done",
+        msg);
 }
 
 /*
@@ -218,11 +238,15 @@ static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, str
             *out = dr->live.model;
             return GATE_OK;
         }
+        if (dr->live.connected) { /* the read itself failed: it would fail again */
+            *err = dr->live.err;
+            return read_failed(dr->live.rc, err);
+        }
         gate_verbosef("introspection of the target on a second connection failed (%s); reading "
                       "it on the first",
                       dr->live.err.msg);
     }
-    return gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err);
+    return read_failed(gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err), err);
 }
 
 static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)

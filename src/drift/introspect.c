@@ -345,8 +345,17 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
         gate_buf_adds(&list, "NULL");
     gate_buf_addc(&list, ')');
 
-    /* one round trip: the transaction and every query, as one string */
-    gate_buf_adds(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n");
+    /*
+     * One round trip: the transaction and every query, as one string. A
+     * view's, a policy's and a generated column's text is printed with its
+     * table opened (ACCESS SHARE): behind a migration's ACCESS EXCLUSIVE
+     * lock the read gives up after lock_timeout instead of waiting for it
+     * (a nightly job that hangs reports nothing), and nothing runs longer
+     * than statement_timeout.
+     */
+    gate_buf_adds(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n"
+                        "SET LOCAL lock_timeout = '" GATE_INTROSPECT_LOCK_TIMEOUT "';\n"
+                        "SET LOCAL statement_timeout = '" GATE_INTROSPECT_STATEMENT_TIMEOUT "';\n");
     for (size_t i = 0; i < GATE_ARRAY_SIZE(queries); i++) {
         const char *p = queries[i], *s;
 

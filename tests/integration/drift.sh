@@ -413,6 +413,29 @@ expect "X: undone: no drift, warm" 0 "$RC"
 cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
 q postgres "DROP DATABASE \"$CACHE\"" >/dev/null
 
+# --- Y: a migration holds a table drift reads: drift gives up, it does not hang -----
+# A view's definition is printed with its table opened (ACCESS SHARE), which
+# waits behind ACCESS EXCLUSIVE: lock_timeout (5 s) ends the read, exit 3,
+# and the first connection does not try again.
+q $DB 'CREATE VIEW y_view AS SELECT id FROM "User"' >/dev/null
+psql -X -q -d "$DB" -c 'BEGIN; LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT' \
+	>"$WORK/Y-lock.out" 2>&1 &
+LOCKER=$!
+for _ in $(seq 100); do
+	[ "$(q $DB "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = (SELECT oid FROM pg_class WHERE relname = 'User' AND relnamespace = 'public'::regnamespace) AND granted" 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
+gate Y drift --format json
+expect "Y: a table under ACCESS EXCLUSIVE: could not evaluate (exit 3)" 3 "$RC" || show "$WORK/Y.err"
+check "Y: it gave up while the lock was still held (it did not wait for it)" kill -0 "$LOCKER"
+expect_has "Y: says why and what to do" "$WORK/Y.err" "holds a lock on a table whose definition drift reads"
+expect_has "Y: PostgreSQL's lock timeout" "$WORK/Y.err" "55P03"
+kill "$LOCKER" 2>/dev/null
+wait "$LOCKER" 2>/dev/null
+q postgres "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()" >/dev/null
+q $DB 'DROP VIEW y_view' >/dev/null
+expect "Y: no shadow database left" 0 "$(shadows)"
+
 # --- S: enum value (last: PostgreSQL cannot drop an enum value) ---------------
 scenario S drift enum Role "changed | values: 'USER', 'ADMIN' | values: 'USER', 'ADMIN', 'GUEST'" \
 	"ALTER TYPE \"Role\" ADD VALUE 'GUEST'" 'SELECT 1'
