@@ -417,6 +417,14 @@ static void read_migrations(struct cfg *c, const struct member *m)
     }
 }
 
+/* i, or past the string literals that start there: the next position in code from i. */
+static size_t code_from(const char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == '"' || s[i] == '\'' || s[i] == '`'))
+        i = skip_string(s, len, i);
+    return i;
+}
+
 /* The '{' of `{` or `defineConfig<T>({` at s[k..] (after blanks), or len. */
 static size_t object_at(const char *s, size_t len, size_t k)
 {
@@ -438,13 +446,9 @@ static size_t object_at(const char *s, size_t len, size_t k)
 /* The value of `const|let|var NAME [: Type] = value` in s (NAME: s[b..b+n)): its start, or len. */
 static size_t decl_value(const char *s, size_t len, size_t b, size_t n)
 {
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = code_from(s, len, 0); i < len; i = code_from(s, len, i + 1)) {
         size_t k;
 
-        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
-            i = skip_string(s, len, i) - 1;
-            continue;
-        }
         if (!(word_at(s, len, i, "const") || word_at(s, len, i, "let") ||
               word_at(s, len, i, "var")))
             continue;
@@ -476,13 +480,9 @@ static size_t find_object(const struct cfg *c, size_t *name, size_t *namelen)
     size_t len = c->len;
 
     *name = *namelen = 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = code_from(s, len, 0); i < len; i = code_from(s, len, i + 1)) {
         size_t k, o, e;
 
-        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
-            i = skip_string(s, len, i) - 1;
-            continue;
-        }
         k = len;
         if (word_at(s, len, i, "export")) {
             k = skip_ws(s, len, i + 6);
@@ -517,13 +517,9 @@ static bool assigns(const char *c, size_t len, size_t i);
  */
 static size_t mutated(const char *s, size_t len, size_t b, size_t n)
 {
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = code_from(s, len, 0); i < len; i = code_from(s, len, i + 1)) {
         size_t k;
 
-        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
-            i = skip_string(s, len, i) - 1;
-            continue;
-        }
         if (i == b ||
             !(i + n <= len && !strncmp(s + i, s + b, n) && ident_end(s, len, i) == i + n &&
               (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '$' ||
@@ -1296,11 +1292,7 @@ static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
     size_t n = e - b, k, q;
 
     /* import NAME from '...', import NAME, { x } from '...' */
-    for (size_t i = 0; i < c->len; i++) {
-        if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
-            i = skip_string(s, c->len, i) - 1;
-            continue;
-        }
+    for (size_t i = code_from(s, c->len, 0); i < c->len; i = code_from(s, c->len, i + 1)) {
         if (!word_at(s, c->len, i, "import"))
             continue;
         k = skip_ws(s, c->len, i + 6);
