@@ -23,7 +23,9 @@
  *
  * The config file is read as text, not run: prisma_config.h says what the
  * reader understands. What it cannot read that may set the migrations
- * folder or the datasource is a problem (fail closed).
+ * folder or the datasource is a problem (fail closed). A driver adapter
+ * in it is noted with the variables the config reads, for deploy to check
+ * the database URLs among them.
  *
  * Directories are compared by what they are (device and inode, following
  * symlinks), not by their text.
@@ -63,6 +65,16 @@ struct gate_prisma_use {
     const char *cfg_direct_lit;
     const char *cfg_shadow_env; /* env("X") or process.env.X */
     const char *cfg_shadow_lit; /* a literal (a secret) */
+
+    /*
+     * The config's driver adapter (Prisma 6, engine 'js'): Prisma Migrate
+     * connects through it, wherever its code says. 0: none. The variables
+     * the config's code reads, so that deploy can check the database URLs
+     * among them.
+     */
+    int adapter_line;
+    const char **config_env_reads;
+    size_t nconfig_env_reads;
 
     const char **problems; /* why Prisma could use something else than planned */
     size_t nproblems;

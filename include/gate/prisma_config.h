@@ -65,6 +65,9 @@ struct gate_prisma_config {
     bool spread_ds;      /* ... which may set datasource */
     char *spread_why;    /* why it cannot be read */
     struct gate_prisma_config_url url, direct, shadow;
+    int adapter_line;  /* the object sets `adapter` (a driver adapter: Prisma 6 engine 'js'), 0 */
+    char **env_reads;  /* variables the config's code reads (process.env.X, env('X')), */
+    size_t nenv_reads; /* in the file and the files it imports by a relative path */
 };
 
 /*

@@ -1379,6 +1379,51 @@ static enum gate_exit check_direct(struct deploy *dp, const struct gate_policy_t
     return GATE_EXIT_OK;
 }
 
+/* name is one of names[0..n) (NULL entries skipped). */
+static bool one_of(const char *name, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && !strcmp(names[i], name))
+            return true;
+    return false;
+}
+
+/*
+ * A driver adapter in the Prisma config (Prisma 6, engine 'js'): Prisma
+ * Migrate connects through it, wherever its code says, which the gate
+ * cannot see. What it can check: every variable the config's code reads
+ * that holds a postgres URL, other than those the deploy sets to the
+ * target and the shadow's, must reach the target too.
+ */
+static enum gate_exit check_adapter(struct deploy *dp, const struct gate_policy_target *t)
+{
+    const struct gate_prisma_use *u = dp->run->plan->prisma;
+    struct gate_arena *a = &dp->run->arena;
+    const char *const set[] = {
+        "DATABASE_URL",    t->url_env,        u->url_env,    u->cfg_url_env,    u->direct_env,
+        u->cfg_direct_env, t->direct_url_env, u->shadow_env, u->cfg_shadow_env, t->shadow_url_env};
+    enum gate_exit rc;
+
+    for (size_t i = 0; i < u->nconfig_env_reads; i++) {
+        const char *name = u->config_env_reads[i];
+        const char *v = getenv(name);
+
+        if (one_of(name, set, GATE_ARRAY_SIZE(set)) || !v ||
+            (strncmp(v, "postgres://", 11) && strncmp(v, "postgresql://", 13)))
+            continue;
+        rc = same_db(dp, v,
+                     gate_arena_printf(a,
+                                       "%s (read by the Prisma config %s, whose driver adapter "
+                                       "at line %d Prisma Migrate connects through; unset it or "
+                                       "point it at the target in the deploy job)",
+                                       name, u->config, u->adapter_line),
+                     false);
+        if (rc)
+            return rc;
+    }
+    return GATE_EXIT_OK;
+}
+
 /*
  * Every URL Prisma may use must reach the database the gate checked:
  * the target URL itself (hostaddr), a literal url in the schema, the
@@ -1448,7 +1493,7 @@ static enum gate_exit check_urls(struct deploy *dp, const struct gate_policy_tar
         if (rc)
             return rc;
     }
-    return GATE_EXIT_OK;
+    return u->adapter_line ? check_adapter(dp, t) : GATE_EXIT_OK;
 }
 
 /* ------------------------------------------------------------ unplanned rows */

@@ -689,24 +689,38 @@ static char *resolve_import(const char *from, const char *spec)
  */
 struct envmod {
     bool all;
-    char **names;
+    char **names; /* assigned or deleted */
     size_t n;
+    char **reads; /* read anywhere (process.env.X, env('X')), for the adapter check */
+    size_t nreads;
 };
+
+/* name[0..n) added to the list *v (*nv entries) unless it is there. */
+static void name_add(char ***v, size_t *nv, const char *name, size_t n)
+{
+    for (size_t i = 0; i < *nv; i++)
+        if (strlen((*v)[i]) == n && !strncmp((*v)[i], name, n))
+            return;
+    *v = gate_xrealloc(*v, (*nv + 1) * sizeof(**v));
+    (*v)[(*nv)++] = gate_xstrndup(name, n);
+}
 
 static void env_add(struct envmod *m, const char *name, size_t n)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (strlen(m->names[i]) == n && !strncmp(m->names[i], name, n))
-            return;
-    m->names = gate_xrealloc(m->names, (m->n + 1) * sizeof(*m->names));
-    m->names[m->n++] = gate_xstrndup(name, n);
+    name_add(&m->names, &m->n, name, n);
+}
+
+static void names_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
 }
 
 static void env_release(struct envmod *m)
 {
-    for (size_t i = 0; i < m->n; i++)
-        free(m->names[i]);
-    free(m->names);
+    names_free(m->names, m->n);
+    names_free(m->reads, m->nreads);
     memset(m, 0, sizeof(*m));
 }
 
@@ -730,8 +744,14 @@ static void env_scan_file(struct envmod *m, const char *file, int depth);
 static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
 {
     const char *s = c->code;
+    size_t len = c->len;
 
-    for (size_t i = 0; i < limit; i++) {
+    /*
+     * The whole file: imports run first wherever they stand, and a
+     * function declared after the object may read the environment; only
+     * assignments after the object's end are too late to count.
+     */
+    for (size_t i = 0; i < len; i++) {
         size_t k;
 
         if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
@@ -764,36 +784,55 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
             continue;
         }
         if ((i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_')) &&
-            ((!strncmp(s + i, "loadEnvFile", 11) && ident_end(s, limit, i) == i + 11) ||
-             (!strncmp(s + i, "loadEnvConfig", 13) && ident_end(s, limit, i) == i + 13))) {
+            ((!strncmp(s + i, "loadEnvFile", 11) && ident_end(s, len, i) == i + 11) ||
+             (!strncmp(s + i, "loadEnvConfig", 13) && ident_end(s, len, i) == i + 13))) {
             m->all = true; /* process.loadEnvFile(), Next's loadEnvConfig() */
             continue;
         }
-        if (!(i + 11 <= limit && !strncmp(s + i, "process.env", 11) &&
-              ident_end(s, limit, i + 8) == i + 11))
+        if (word_at(s, len, i, "env")) { /* env('X'), Prisma's helper: a read */
+            size_t q = skip_ws(s, len, i + 3);
+
+            q = q < len && s[q] == '(' ? skip_ws(s, len, q + 1) : len;
+            if (q < len && (s[q] == '"' || s[q] == '\'')) {
+                size_t qe = skip_string(s, len, q);
+
+                if (qe - q >= 2)
+                    name_add(&m->reads, &m->nreads, s + q + 1, qe - q - 2);
+            }
+            continue;
+        }
+        if (!(i + 11 <= len && !strncmp(s + i, "process.env", 11) &&
+              ident_end(s, len, i + 8) == i + 11))
             continue;
         k = i + 11;
-        if (k < limit && s[k] == '.') {
-            size_t e = ident_end(s, limit, k + 1);
+        if (k < len && s[k] == '.') {
+            size_t e = ident_end(s, len, k + 1);
             size_t b = i;
 
             while (b > 0 && isspace((unsigned char)s[b - 1]))
                 b--;
-            if (e > k + 1 && (assigns(s, limit, e) || (b >= 6 && !strncmp(s + b - 6, "delete", 6))))
+            if (e > k + 1)
+                name_add(&m->reads, &m->nreads, s + k + 1, e - k - 1);
+            if (i < limit && e > k + 1 &&
+                (assigns(s, len, e) || (b >= 6 && !strncmp(s + b - 6, "delete", 6))))
                 env_add(m, s + k + 1, e - k - 1);
-        } else if (k < limit && s[k] == '[') {
-            size_t q = skip_ws(s, limit, k + 1), close = match_close(s, limit, k);
+        } else if (k < len && s[k] == '[') {
+            size_t q = skip_ws(s, len, k + 1), close = match_close(s, len, k);
+            bool lit = close < len && (s[q] == '"' || s[q] == '\'') &&
+                       skip_string(s, len, q) <= close &&
+                       skip_ws(s, close, skip_string(s, len, q)) == close;
 
-            if (close < limit && assigns(s, limit, close + 1)) {
-                if ((s[q] == '"' || s[q] == '\'') && skip_string(s, limit, q) <= close &&
-                    skip_ws(s, close, skip_string(s, limit, q)) == close)
-                    env_add(m, s + q + 1, skip_string(s, limit, q) - q - 2);
+            if (lit)
+                name_add(&m->reads, &m->nreads, s + q + 1, skip_string(s, len, q) - q - 2);
+            if (i < limit && close < len && assigns(s, len, close + 1)) {
+                if (lit)
+                    env_add(m, s + q + 1, skip_string(s, len, q) - q - 2);
                 else
                     m->all = true; /* process.env[name] = ... */
             }
-        } else if (assigns(s, limit, k)) {
+        } else if (i < limit && assigns(s, len, k)) {
             m->all = true; /* process.env = ... */
-        } else {
+        } else if (i < limit) {
             size_t b = i;
 
             while (b > 0 && isspace((unsigned char)s[b - 1]))
@@ -1267,6 +1306,8 @@ static void apply_import(struct cfg *c, size_t at, const char *spec, size_t spec
                 memset(from[i], 0, sizeof(*from[i]));
             }
         }
+        if (child.r.adapter_line)
+            c->r.adapter_line = line_at(c, at);
         if (child.r.spread_mig || child.r.spread_ds)
             spread_maybe(c, at,
                          gate_xasprintf("it spreads %s, whose spread at line %d cannot be read: %s",
@@ -1470,6 +1511,8 @@ static void read_members(struct cfg *c, size_t open, size_t end)
         } else if (!strcmp(m.key, "datasource")) {
             c->r.spread_ds = false;
             read_datasource(c, &m);
+        } else if (!strcmp(m.key, "adapter")) {
+            c->r.adapter_line = line_at(c, m.vstart);
         } else if (!strcmp(m.key, "schema") && !m.shorthand) {
             free(c->schema);
             c->schema =
@@ -1528,6 +1571,10 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
 
     read_text(&c, text, len, file, env_set, &env, &work);
     *out = c.r;
+    out->env_reads = env.reads;
+    out->nenv_reads = env.nreads;
+    env.reads = NULL;
+    env.nreads = 0;
     free(c.schema);
     free(c.code);
     env_release(&env);
@@ -1535,6 +1582,7 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
 
 void gate_prisma_config_release(struct gate_prisma_config *c)
 {
+    names_free(c->env_reads, c->nenv_reads);
     free(c->mig_path);
     free(c->mig_file);
     free(c->spread_why);

@@ -242,6 +242,13 @@ static void resolve_migrations(struct res *r, const char *ds_dir)
             else if (c.shadow.kind == 2)
                 u->cfg_shadow_lit = gate_arena_strdup(r->a, c.shadow.text);
         }
+        if (c.found && c.adapter_line) {
+            u->adapter_line = c.adapter_line;
+            u->config_env_reads = gate_arena_alloc(r->a, (c.nenv_reads + 1) * sizeof(char *));
+            for (size_t i = 0; i < c.nenv_reads; i++)
+                u->config_env_reads[i] = gate_arena_strdup(r->a, c.env_reads[i]);
+            u->nconfig_env_reads = c.nenv_reads;
+        }
         bad = !c.found || c.spread_mig || c.mig == 2;
         gate_prisma_config_release(&c);
         free(text);

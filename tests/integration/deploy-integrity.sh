@@ -269,6 +269,28 @@ expect "C: the config's datasource.directUrl on another database: refused (exit 
 expect_has "C: names the config's directUrl" "$WORK/C-ds-direct.err" "the Prisma config's datasource.directUrl"
 expect "C: config directUrl: Prisma was not started" no "$(started)"
 
+# a driver adapter (the fixture's, spread in): Prisma Migrate connects wherever its code says;
+# a postgres URL the config reads must reach the target too
+cat >"$PROJ/prisma.config.ts" <<EOF
+import base from '$CONFIG'
+const pooled = process.env.POOLED_URL // e.g. for the app's pool
+export default {
+  ...base,
+  migrations: { path: "db/migrations" },
+}
+EOF
+POOLED_URL=$OTHER gate_in "$PROJ" C-adapter-other deploy --format json
+expect "C: the config reads POOLED_URL, another database, and has an adapter: refused (exit 1)" 1 "$RC" || show "$WORK/C-adapter-other.err"
+expect_has "C: names the variable and the adapter" "$WORK/C-adapter-other.err" "POOLED_URL (read by the Prisma config prisma.config.ts, whose driver adapter at line 4"
+expect "C: adapter, another database: Prisma was not started" no "$(started)"
+POOLED_URL=$DB gate_in "$PROJ" C-adapter-same deploy --format json
+expect "C: POOLED_URL on the target: deploys (exit 0)" 0 "$RC" || show "$WORK/C-adapter-same.err"
+expect_has "C: ... and says it reaches the target" "$WORK/C-adapter-same.out" "POOLED_URL (read by the Prisma config"
+mkdir -p "$PROJ/db/migrations/20240103000000_more"
+printf 'ALTER TABLE "User" ADD COLUMN "y" TEXT;\n' >"$PROJ/db/migrations/20240103000000_more/migration.sql"
+POOLED_URL=not-a-url gate_in "$PROJ" C-adapter-nourl deploy --format json
+expect "C: a variable that is no postgres URL is not a database: deploys (exit 0)" 0 "$RC" || show "$WORK/C-adapter-nourl.err"
+
 # --- U: a migration Prisma applies that the plan did not contain -------------------------------
 DB=$(createdb u_app)
 export DATABASE_URL=$DB

@@ -343,6 +343,43 @@ static void test_config_fuzz_finds(void **state)
     gate_prisma_config_release(&c);
 }
 
+/* has(c, name): the config's code reads variable name. */
+static bool reads(const struct gate_prisma_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->nenv_reads; i++)
+        if (!strcmp(c->env_reads[i], name))
+            return true;
+    return false;
+}
+
+/* A driver adapter, and the variables the code reads (deploy checks the URLs among them). */
+static void test_config_adapter_reads(void **state)
+{
+    static const char t[] =
+        "import { PrismaPg } from '@prisma/adapter-pg'\n"
+        "const url = env('DIRECT')\n"
+        "export default defineConfig({\n"
+        "  engine: 'js',\n"
+        "  adapter: async () => new PrismaPg({ connectionString: process.env.POOLED_URL }),\n"
+        "})\n"
+        "function later() { return process.env['LATE_URL'] }\n";
+    static const char none[] = "export default defineConfig({ schema: process.env.S })";
+    struct gate_prisma_config c;
+
+    (void)state;
+    gate_prisma_config_read(t, strlen(t), NULL, NULL, &c);
+    assert_int_equal(c.adapter_line, 5);
+    assert_true(reads(&c, "POOLED_URL"));
+    assert_true(reads(&c, "DIRECT"));
+    assert_true(reads(&c, "LATE_URL")); /* after the object, still code the adapter may call */
+    assert_false(reads(&c, "PrismaPg"));
+    gate_prisma_config_release(&c);
+    gate_prisma_config_read(none, strlen(none), NULL, NULL, &c);
+    assert_int_equal(c.adapter_line, 0);
+    assert_true(reads(&c, "S"));
+    gate_prisma_config_release(&c);
+}
+
 /* A file in dir, written whole. */
 static void put(const char *dir, const char *name, const char *text)
 {
@@ -401,6 +438,22 @@ static void test_config_imports(void **state)
         1);
     assert_string_equal(path, "from-base");
     free(path);
+    /* a driver adapter and the variables read, through an import */
+    put(dir, "adapted.ts",
+        "export default defineConfig({ adapter: () => make(process.env.APP_DB), migrations: { "
+        "path: 'm' } })\n");
+    {
+        static const char top[] = "import a from './adapted'\nexport default { ...a }\n";
+        char cfg[512];
+        struct gate_prisma_config c;
+
+        (void)snprintf(cfg, sizeof(cfg), "%s/prisma.config.ts", dir);
+        put(dir, "prisma.config.ts", top);
+        gate_prisma_config_read(top, strlen(top), cfg, NULL, &c);
+        assert_int_equal(c.adapter_line, 2);
+        assert_true(reads(&c, "APP_DB"));
+        gate_prisma_config_release(&c);
+    }
     /* overridden after the spread */
     assert_int_equal(file_case(dir,
                                "import base from './base'\n"
@@ -464,7 +517,7 @@ int main(void)
         cmocka_unit_test(test_config_reader),     cmocka_unit_test(test_config_url),
         cmocka_unit_test(test_config_spreads),    cmocka_unit_test(test_config_spread_url),
         cmocka_unit_test(test_config_imports),    cmocka_unit_test(test_config_env_changes),
-        cmocka_unit_test(test_config_fuzz_finds),
+        cmocka_unit_test(test_config_fuzz_finds), cmocka_unit_test(test_config_adapter_reads),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
