@@ -203,24 +203,6 @@ static void live_start(struct drift *dr)
     dr->live.started = pthread_create(&dr->live.thread, NULL, live_work, &dr->live) == 0;
 }
 
-/* rc of reading the target; a lock timeout (55P03) says what it means. */
-static enum gate_code read_failed(enum gate_code rc, struct gate_err *err)
-{
-    char msg[sizeof(err->msg)];
-
-    if (!rc || !strstr(err->msg, "55P03"))
-        return rc;
-    (void)snprintf(msg, sizeof(msg), "%s", err->msg);
-    gate_err_clear(err);
-    return gate_fail(
-        err, rc,
-        "%s; another session (a migration?) holds a lock on a table whose "
-        "definition drift reads, and drift gives up after lock_timeout " GATE_INTROSPECT_LOCK_TIMEOUT
-        " rather than wait: nothing was compared, run it again when that session "
-        "is done",
-        msg);
-}
-
 /*
  * The target's model: the worker's (its arena handed to the run's), or,
  * when it could not start or reach the target, read here on the main
@@ -240,13 +222,13 @@ static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, str
         }
         if (dr->live.connected) { /* the read itself failed: it would fail again */
             *err = dr->live.err;
-            return read_failed(dr->live.rc, err);
+            return dr->live.rc;
         }
         gate_verbosef("introspection of the target on a second connection failed (%s); reading "
                       "it on the first",
                       dr->live.err.msg);
     }
-    return read_failed(gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err), err);
+    return gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err);
 }
 
 static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)

@@ -310,6 +310,24 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
     return GATE_OK;
 }
 
+/* rc; a lock timeout (SQLSTATE 55P03, which db.c puts in the message) says what it means. */
+static enum gate_code lock_timed_out(enum gate_code rc, struct gate_err *err)
+{
+    char msg[sizeof(err->msg)];
+
+    if (!strstr(err->msg, "SQLSTATE 55P03"))
+        return rc;
+    (void)snprintf(msg, sizeof(msg), "%s", err->msg);
+    gate_err_clear(err);
+    return gate_fail(
+        err, rc,
+        "%s; another session (a migration?) holds a lock on a table whose "
+        "definition is read here, and the read gives up after lock_timeout " GATE_INTROSPECT_LOCK_TIMEOUT
+        " rather than wait: nothing was compared, run it again when that "
+        "session is done",
+        msg);
+}
+
 /* The loaded objects sorted into out, in the arena a; the loader's buffer freed. */
 static enum gate_code loader_finish(struct loader *l, struct gate_dbmodel *out,
                                     struct gate_arena *a)
@@ -376,7 +394,7 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
         struct gate_err ignored = {0};
 
         (void)exec0(db, "ROLLBACK", &ignored);
-        return rc;
+        return lock_timed_out(rc, err);
     }
     if (nr != (int)GATE_ARRAY_SIZE(queries))
         GATE_BUG("introspect: a query returned no result");

@@ -34,10 +34,10 @@ struct cfg {
     int depth;                   /* imports followed to reach this file */
     int nest;                    /* spreads being read inside each other (a guard) */
     struct envmod *env;          /* what the config's code does to process.env (shared) */
+    size_t open, name, namelen;  /* find_object's answer (env_prepare) */
     size_t *work;                /* spreads read so far, in all files (shared): a budget */
     bool mig_set;                /* a migrations key (or a readable spread setting one) was seen */
     bool ds_set;                 /* a datasource key (or a readable spread setting one) was seen */
-    char *schema;                /* schema: "literal", malloc'd */
     struct gate_prisma_config r; /* the results */
 };
 
@@ -52,8 +52,6 @@ static void url_clear(struct gate_prisma_config_url *u)
 static void cfg_release(struct cfg *c)
 {
     gate_prisma_config_release(&c->r);
-    free(c->schema);
-    c->schema = NULL;
 }
 
 static int line_at(const struct cfg *c, size_t off)
@@ -254,6 +252,20 @@ static size_t ident_end(const char *c, size_t len, size_t i)
     return i;
 }
 
+/* The identifier s[b..b+n) is also the whole identifier at s[k..] (its end may go on). */
+static bool ident_is(const char *s, size_t len, size_t k, size_t b, size_t n)
+{
+    return k + n <= len && !strncmp(s + k, s + b, n) && ident_end(s, len, k) == k + n;
+}
+
+/* i moved back over the blanks before it. */
+static size_t back_blanks(const char *s, size_t i)
+{
+    while (i > 0 && isspace((unsigned char)s[i - 1]))
+        i--;
+    return i;
+}
+
 /*
  * Walk the object literal at c[open] ('{'): call back for each key
  * (key text, value start, value end) and each spread (start, end).
@@ -308,8 +320,7 @@ static size_t next_member(const char *c, size_t len, size_t i, struct member *m)
     } else {
         size_t s = i, a;
 
-        while (i < len && (isalnum((unsigned char)c[i]) || c[i] == '_' || c[i] == '$'))
-            i++;
+        i = ident_end(c, len, i);
         if (i == s) { /* something else */
             m->shorthand = true;
             m->vstart = s;
@@ -360,6 +371,16 @@ static bool is_nothing(const char *c, size_t b, size_t e)
     return e > b && c[b] == '{' && skip_ws(c, e, b + 1) == e - 1 && c[e - 1] == '}';
 }
 
+/* migrations set at `at` in a way the gate cannot check (why: static text). */
+static void mig_unreadable(struct cfg *c, size_t at, const char *why)
+{
+    free(c->r.mig_path);
+    c->r.mig_path = NULL;
+    c->r.mig = 2;
+    c->r.mig_line = line_at(c, at);
+    c->r.mig_why = why;
+}
+
 static void read_migrations(struct cfg *c, const struct member *m)
 {
     const char *s = c->code;
@@ -379,8 +400,7 @@ static void read_migrations(struct cfg *c, const struct member *m)
         return; /* migrations: undefined: Prisma's default */
     if (m->shorthand || m->vstart >= m->vend || s[m->vstart] != '{' ||
         skip_ws(s, m->vend, match_close(s, c->len, m->vstart) + 1) != m->vend) {
-        c->r.mig = 2;
-        c->r.mig_why = "its value is not an object literal";
+        mig_unreadable(c, m->vstart, "its value is not an object literal");
         return;
     }
     vend = match_close(s, c->len, m->vstart);
@@ -389,25 +409,20 @@ static void read_migrations(struct cfg *c, const struct member *m)
         if (i > vend)
             break;
         if (in.spread || in.computed) {
-            free(c->r.mig_path);
-            c->r.mig_path = NULL;
-            c->r.mig = 2;
-            c->r.mig_why = in.spread ? "it spreads another object (...) that may set path"
-                                     : "a computed key ([...]) in it may be path";
+            mig_unreadable(c, in.vstart,
+                           in.spread ? "it spreads another object (...) that may set path"
+                                     : "a computed key ([...]) in it may be path");
             return;
         }
         if (!strcmp(in.key, "path")) {
             size_t ve = trim_end(s, in.vstart, in.vend);
             char *lit = in.shorthand ? NULL : literal_value(s, c->len, in.vstart, ve);
 
-            c->r.mig_line = line_at(c, in.vstart);
             if (!lit) {
-                free(c->r.mig_path);
-                c->r.mig_path = NULL;
-                c->r.mig = 2;
-                c->r.mig_why = "migrations.path is not a plain string literal";
+                mig_unreadable(c, in.vstart, "migrations.path is not a plain string literal");
                 return;
             }
+            c->r.mig_line = line_at(c, in.vstart);
             free(c->r.mig_path);
             c->r.mig_path = lit;
             c->r.mig = 1;
@@ -453,7 +468,7 @@ static size_t decl_value(const char *s, size_t len, size_t b, size_t n)
               word_at(s, len, i, "var")))
             continue;
         k = skip_ws(s, len, i + (s[i] == 'c' ? 5 : 3));
-        if (k == b || !(k + n <= len && !strncmp(s + k, s + b, n) && ident_end(s, len, k) == k + n))
+        if (k == b || !ident_is(s, len, k, b, n))
             continue;
         k = skip_ws(s, len, k + n);
         if (k < len && s[k] == ':') { /* const base: PrismaConfig = */
@@ -520,10 +535,9 @@ static size_t mutated(const char *s, size_t len, size_t b, size_t n)
     for (size_t i = code_from(s, len, 0); i < len; i = code_from(s, len, i + 1)) {
         size_t k;
 
-        if (i == b ||
-            !(i + n <= len && !strncmp(s + i, s + b, n) && ident_end(s, len, i) == i + n &&
-              (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '$' ||
-                           s[i - 1] == '.'))))
+        if (i == b || !(ident_is(s, len, i, b, n) &&
+                        (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_' ||
+                                     s[i - 1] == '$' || s[i - 1] == '.'))))
             continue;
         k = skip_ws(s, len, i + n);
         if (k < len && (s[k] == '.' || s[k] == '[')) {
@@ -534,9 +548,7 @@ static size_t mutated(const char *s, size_t len, size_t b, size_t n)
             if (e < len && assigns(s, len, e))
                 return i;
         }
-        k = i;
-        while (k > 0 && isspace((unsigned char)s[k - 1]))
-            k--;
+        k = back_blanks(s, i);
         if (k >= 14 && !strncmp(s + k - 14, "Object.assign(", 14))
             return i;
     }
@@ -624,9 +636,11 @@ static void read_datasource(struct cfg *c, const struct member *m)
         i = next_member(s, vend, i, &in);
         if (i > vend)
             break;
-        if (in.spread) {
-            c->r.url.kind = 3;
-            c->r.url.line = line_at(c, in.vstart);
+        if (in.spread || in.computed) { /* may set url or directUrl: neither readable */
+            url_clear(&c->r.url);
+            url_clear(&c->r.direct);
+            c->r.url.kind = c->r.direct.kind = 3;
+            c->r.url.line = c->r.direct.line = line_at(c, in.vstart);
         } else if (!strcmp(in.key, "url")) {
             read_url_value(c, &in, &c->r.url);
         } else if (!strcmp(in.key, "directUrl")) {
@@ -740,7 +754,10 @@ static bool assigns(const char *c, size_t len, size_t i)
 
 static void env_scan_file(struct envmod *m, const char *file, int depth);
 
-/* c->code[0..limit): assignments to process.env, env files, relative imports (scanned too). */
+/*
+ * c's code: the variables it reads, env files it loads, relative imports
+ * (scanned too), and before limit the variables it assigns.
+ */
 static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
 {
     const char *s = c->code;
@@ -762,10 +779,8 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
                 m->all = true;
             /* import ... from './x', import './x', require('./x'): runs before the object */
             if ((lit[1] == '.' || lit[1] == '/') && c->file && e - i >= 3) {
-                size_t b = i;
+                size_t b = back_blanks(s, i);
 
-                while (b > 0 && isspace((unsigned char)s[b - 1]))
-                    b--;
                 if ((b >= 4 && !strncmp(s + b - 4, "from", 4)) ||
                     (b >= 6 && !strncmp(s + b - 6, "import", 6)) ||
                     (b >= 8 && !strncmp(s + b - 8, "require(", 8)) ||
@@ -807,10 +822,8 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
         k = i + 11;
         if (k < len && s[k] == '.') {
             size_t e = ident_end(s, len, k + 1);
-            size_t b = i;
+            size_t b = back_blanks(s, i);
 
-            while (b > 0 && isspace((unsigned char)s[b - 1]))
-                b--;
             if (e > k + 1)
                 name_add(&m->reads, &m->nreads, s + k + 1, e - k - 1);
             if (i < limit && e > k + 1 &&
@@ -833,10 +846,8 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
         } else if (i < limit && assigns(s, len, k)) {
             m->all = true; /* process.env = ... */
         } else if (i < limit) {
-            size_t b = i;
+            size_t b = back_blanks(s, i);
 
-            while (b > 0 && isspace((unsigned char)s[b - 1]))
-                b--;
             if (b > 0 && s[b - 1] == '(')
                 m->all = true; /* Object.assign(process.env, ...), a call given process.env */
         }
@@ -877,12 +888,10 @@ static void env_scan_file(struct envmod *m, const char *file, int depth)
 static void env_prepare(struct cfg *c, struct envmod *env)
 {
     const char *opts = getenv("NODE_OPTIONS");
-    size_t open, name, namelen;
-
     c->env = env;
     blank_comments(c);
-    open = find_object(c, &name, &namelen);
-    env_scan(env, c, open < c->len ? match_close(c->code, c->len, open) : c->len);
+    c->open = find_object(c, &c->name, &c->namelen);
+    env_scan(env, c, c->open < c->len ? match_close(c->code, c->len, c->open) : c->len);
     if (opts && strstr(opts, "--env-file"))
         env->all = true;
 }
@@ -1337,7 +1346,7 @@ static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
         if (!word_at(s, c->len, i, "import"))
             continue;
         k = skip_ws(s, c->len, i + 6);
-        if (!(k + n <= c->len && !strncmp(s + k, s + b, n) && ident_end(s, c->len, k) == k + n))
+        if (!ident_is(s, c->len, k, b, n))
             continue;
         q = find_top(s, k + n, c->len, "from");
         while (q < c->len && !word_at(s, c->len, q, "from"))
@@ -1513,34 +1522,31 @@ static void read_members(struct cfg *c, size_t open, size_t end)
             read_datasource(c, &m);
         } else if (!strcmp(m.key, "adapter")) {
             c->r.adapter_line = line_at(c, m.vstart);
-        } else if (!strcmp(m.key, "schema") && !m.shorthand) {
-            free(c->schema);
-            c->schema =
-                literal_value(c->code, c->len, m.vstart, trim_end(c->code, m.vstart, m.vend));
         }
         if (i < end && c->code[i] == ',')
             i++;
     }
 }
 
-/* The config object of c (comments blanked by env_prepare) and its keys. */
+/* The config object of c (found by env_prepare) and its keys. */
 static void read_config_text(struct cfg *c)
 {
-    size_t open, name, namelen, mut;
+    size_t mut;
 
-    open = find_object(c, &name, &namelen);
-    if (open >= c->len)
+    if (c->open >= c->len)
         return;
     c->r.found = true;
-    read_members(c, open, match_close(c->code, c->len, open));
-    mut = namelen ? mutated(c->code, c->len, name, namelen) : c->len;
+    read_members(c, c->open, match_close(c->code, c->len, c->open));
+    mut = c->namelen ? mutated(c->code, c->len, c->name, c->namelen) : c->len;
     if (mut < c->len) {
         /* config.migrations = ..., Object.assign(config, ...): anything may change */
         c->mig_set = c->ds_set = true;
-        c->r.mig = 2;
-        c->r.mig_line = line_at(c, mut);
-        c->r.mig_why = "the exported config object is changed after it is built (a property "
-                       "assigned, or Object.assign)";
+        free(c->r.mig_file);
+        c->r.mig_file = NULL;
+        c->r.mig_via = 0;
+        mig_unreadable(c, mut,
+                       "the exported config object is changed after it is built (a property "
+                       "assigned, or Object.assign)");
         c->r.spread_mig = c->r.spread_ds = false;
         url_clear(&c->r.url);
         c->r.url.kind = 3;
@@ -1575,7 +1581,6 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
     out->nenv_reads = env.nreads;
     env.reads = NULL;
     env.nreads = 0;
-    free(c.schema);
     free(c.code);
     env_release(&env);
 }

@@ -428,7 +428,7 @@ done
 gate Y drift --format json
 expect "Y: a table under ACCESS EXCLUSIVE: could not evaluate (exit 3)" 3 "$RC" || show "$WORK/Y.err"
 check "Y: it gave up while the lock was still held (it did not wait for it)" kill -0 "$LOCKER"
-expect_has "Y: says why and what to do" "$WORK/Y.err" "holds a lock on a table whose definition drift reads"
+expect_has "Y: says why and what to do" "$WORK/Y.err" "holds a lock on a table whose definition is read here"
 expect_has "Y: PostgreSQL's lock timeout" "$WORK/Y.err" "55P03"
 kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null

@@ -216,6 +216,10 @@ static void test_config_spreads(void **state)
 
 static void test_config_spread_url(void **state)
 {
+    /* inside datasource: a spread or a computed key may set url or directUrl */
+    static const char inner[] = "export default defineConfig({ datasource: { ...ds, url: "
+                                "env('A_URL') } })";
+    static const char computed[] = "export default defineConfig({ datasource: { [k]: x } })";
     static const char on[] = "export default defineConfig({ ...(process.env.GATE_T_ON ? { "
                              "datasource: { url: env('A_URL') } } : {}) })";
     static const char unknown[] = "export default defineConfig({ ...base })";
@@ -233,6 +237,15 @@ static void test_config_spread_url(void **state)
     assert_int_equal(gate_prisma_config_url(over, strlen(over), NULL, &v), 1);
     assert_string_equal(v, "B_URL");
     free(v);
+    assert_int_equal(gate_prisma_config_url(computed, strlen(computed), NULL, &v), 3);
+    {
+        struct gate_prisma_config c;
+
+        gate_prisma_config_read(inner, strlen(inner), NULL, NULL, &c);
+        assert_int_equal(c.url.kind, 1);    /* the literal key after the spread wins */
+        assert_int_equal(c.direct.kind, 3); /* the spread may have set directUrl */
+        gate_prisma_config_release(&c);
+    }
 }
 
 /* A condition on process.env holds only if the config's code leaves that variable alone. */
@@ -336,6 +349,17 @@ static void test_config_fuzz_finds(void **state)
     assert_int_equal(c.mig, 2);
     assert_null(c.mig_path); /* not the 'a' read before the spread */
     gate_prisma_config_release(&c);
+    /* ... nor when the exported object is changed afterwards */
+    {
+        static const char changed[] = "const config = { migrations: { path: 'a' } }\n"
+                                      "config.migrations = other\nexport default config\n";
+
+        gate_prisma_config_read(changed, strlen(changed), NULL, NULL, &c);
+        assert_int_equal(c.mig, 2);
+        assert_null(c.mig_path);
+        assert_int_equal(c.mig_line, 2);
+        gate_prisma_config_release(&c);
+    }
     /* 4 spreads of itself, 16 deep, twice per branch: stopped by the budget, unreadable */
     gate_prisma_config_read(fanout, strlen(fanout), NULL, NULL, &c);
     assert_true(c.spread_mig && c.spread_ds);
