@@ -65,7 +65,8 @@
  X(t, PQresultStatus)       \
  X(t, PQsendQuery)          \
  X(t, PQsetNoticeProcessor) \
- X(t, PQstatus)
+ X(t, PQstatus)             \
+ X(t, PQtransactionStatus)
 GATE_DL_TABLE(pq, PQ_FUNCS);
 static struct gate_dl libpq = {
     .name = "libpq",
@@ -82,6 +83,14 @@ struct gate_db {
     char *where;      /* "database 'x' on host:port" for messages */
     char sqlstate[6]; /* of the last failed query */
     bool cancel;      /* armed for gate_db_cancel_on_stop */
+    /*
+     * gate_db_send: its results still on the connection (sent), and those
+     * read ahead of gate_db_next because another query needed the
+     * connection (held[next..nheld)).
+     */
+    bool sent;
+    PGresult **held;
+    size_t nheld, next;
 };
 
 struct gate_db_result {
@@ -685,12 +694,22 @@ enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out
     return GATE_OK;
 }
 
+static void held_release(struct gate_db *db)
+{
+    while (db->next < db->nheld)
+        pq.PQclear(db->held[db->next++]);
+    free(db->held);
+    db->held = NULL;
+    db->nheld = db->next = 0;
+}
+
 void gate_db_close(struct gate_db *db)
 {
     if (!db)
         return;
     if (db->cancel)
         gate_db_cancel_on_stop(NULL);
+    held_release(db);
     if (db->conn)
         pq.PQfinish(db->conn);
     free(db->where);
@@ -730,6 +749,85 @@ static enum gate_code conn_error(struct gate_db *db, const char *what, struct ga
     return gate_fail(err, GATE_E_DB, "%s %s: %s", what, db->where, msg);
 }
 
+/*
+ * Another query needs the connection while gate_db_send's results are
+ * still on it: read them all now and hold them for gate_db_next. When
+ * the sent query failed inside its own transaction, that transaction is
+ * rolled back, so that the other query runs (its owner's rollback, later,
+ * finds none: a warning only).
+ */
+static void hold(struct gate_db *db)
+{
+    PGresult *res;
+    size_t cap = db->nheld;
+
+    if (!db->sent)
+        return;
+    while ((res = pq.PQgetResult(db->conn))) {
+        if (db->nheld == cap) {
+            cap = cap ? 2 * cap : 16;
+            db->held = gate_xrealloc(db->held, cap * sizeof(*db->held));
+        }
+        db->held[db->nheld++] = res;
+    }
+    db->sent = false;
+    if (pq.PQtransactionStatus(db->conn) == PQTRANS_INERROR && pq.PQsendQuery(db->conn, "ROLLBACK"))
+        while ((res = pq.PQgetResult(db->conn)))
+            pq.PQclear(res);
+}
+
+enum gate_code gate_db_send(struct gate_db *db, const char *sql, struct gate_err *err)
+{
+    if (db->sent || db->next < db->nheld)
+        GATE_BUG("db: gate_db_send while the results of the last one are not all read");
+    held_release(db);
+    db->sqlstate[0] = '\0';
+    if (!pq.PQsendQuery(db->conn, sql))
+        return conn_error(db, "query failed on", err);
+    db->sent = true;
+    return GATE_OK;
+}
+
+/* The next result of gate_db_send's query: held, or from the connection; NULL: no more. */
+static PGresult *next_result(struct gate_db *db)
+{
+    PGresult *res = NULL;
+
+    if (db->next < db->nheld)
+        return db->held[db->next++];
+    held_release(db);
+    if (db->sent && !(res = pq.PQgetResult(db->conn)))
+        db->sent = false;
+    return res;
+}
+
+enum gate_code gate_db_next(struct gate_db *db, struct gate_db_result **out, struct gate_err *err)
+{
+    PGresult *res;
+
+    *out = NULL;
+    while ((res = next_result(db))) {
+        ExecStatusType st = pq.PQresultStatus(res);
+
+        if (st == PGRES_TUPLES_OK) {
+            *out = gate_xcalloc(1, sizeof(**out));
+            (*out)->res = res;
+            return GATE_OK;
+        }
+        if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) {
+            result_error(db, res, err);
+            pq.PQclear(res);
+            while ((res = next_result(db))) /* nothing runs after a failed statement */
+                pq.PQclear(res);
+            return GATE_E_DB;
+        }
+        pq.PQclear(res);
+    }
+    if (pq.PQstatus(db->conn) != CONNECTION_OK)
+        return conn_error(db, "lost the connection to", err);
+    return GATE_OK;
+}
+
 enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_result **out,
                             struct gate_err *err)
 {
@@ -737,6 +835,7 @@ enum gate_code gate_db_exec(struct gate_db *db, const char *sql, struct gate_db_
     bool failed = false;
 
     *out = NULL;
+    hold(db);
     db->sqlstate[0] = '\0';
     if (!pq.PQsendQuery(db->conn, sql))
         return conn_error(db, "query failed on", err);
@@ -778,6 +877,7 @@ enum gate_code gate_db_exec_each(struct gate_db *db, const char *sql, struct gat
     bool failed = false;
 
     *n = 0;
+    hold(db);
     db->sqlstate[0] = '\0';
     if (!pq.PQsendQuery(db->conn, sql))
         return conn_error(db, "query failed on", err);
@@ -865,6 +965,7 @@ enum gate_code gate_db_exec_script_until(struct gate_db *db, const char *sql, lo
     bool failed = false;
 
     memset(e, 0, sizeof(*e));
+    hold(db);
     db->sqlstate[0] = '\0';
     if (!pq.PQsendQuery(db->conn, sql)) {
         char msg[400];

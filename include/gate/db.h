@@ -143,6 +143,21 @@ enum gate_code gate_db_exec_each(struct gate_db *db, const char *sql, struct gat
                                  int max, int *n, struct gate_err *err);
 
 /*
+ * gate_db_exec_each in two halves, so that the caller works while the
+ * server runs the query: send sql (several statements, simple protocol)
+ * and return at once; then gate_db_next gives each result that returns
+ * rows, in order, as it arrives (*out, which the caller frees), and
+ * *out NULL once there are no more. A failed statement is GATE_E_DB as
+ * gate_db_exec says it (nothing after it ran; the next call gives NULL);
+ * a failed explicit transaction is left open. Other queries on db may
+ * run in between: they first read what is left of the sent one and keep
+ * it for gate_db_next (rolling back its transaction if a statement of it
+ * failed inside one). One sent query at a time (GATE_BUG otherwise).
+ */
+enum gate_code gate_db_send(struct gate_db *db, const char *sql, struct gate_err *err);
+enum gate_code gate_db_next(struct gate_db *db, struct gate_db_result **out, struct gate_err *err);
+
+/*
  * Run a whole script as ONE simple-protocol query (as Prisma runs a
  * migration: several statements, one implicit transaction unless the
  * script says otherwise), results discarded. On a server error returns

@@ -114,6 +114,18 @@ enum gate_code gate_history_read(struct gate_db *db, const char *schema, struct 
                                  struct gate_err *err);
 
 /*
+ * gate_history_read in two halves, for a caller that sends the query with
+ * others in one round trip (drift): the query's text (its own READ ONLY
+ * transaction; malloc'd), and out from its result r (freed here), as
+ * gate_history_read reads it. When the query failed, call
+ * gate_history_read instead (a missing table is read from the catalog).
+ */
+char *gate_history_sql(const char *schema);
+enum gate_code gate_history_from_result(struct gate_db *db, const char *schema,
+                                        struct gate_db_result *r, struct gate_hist_db *out,
+                                        struct gate_err *err);
+
+/*
  * The schema's ordinary tables besides _prisma_migrations (PostGIS's
  * excluded, as out->other_tables counts them), when gate_history_read
  * found the table and so did not count them: sets out->other_tables and

@@ -79,7 +79,40 @@ struct gate_shadow_opts {
      * NULL: no snapshots (check).
      */
     struct gate_arena *snapshot_arena;
+    /*
+     * Called once by gate_shadow_replay when the shadow's model will not
+     * come from a snapshot (the shadow is built, copied or opened), before
+     * that starts: drift reads the target beside it. NULL: nothing.
+     */
+    void (*building)(void *ctx);
+    void *building_ctx;
+    /*
+     * drift with the cache in create mode: the first query gate_shadow_replay
+     * would send, already asked with the target's history (see
+     * gate_shadow_prefetch_sql); used when the set replayed is the one it
+     * was asked for. NULL: none.
+     */
+    struct gate_shadow_prefetch *prefetch;
 };
+
+/*
+ * What a create-mode replay with the cache asks the server first: whether
+ * the role may create databases, then the cache listing with the whole
+ * set's snapshot. drift sends it with the target's history, for the set
+ * it expects (all the local migrations: a nightly run usually finds them
+ * all applied), so that the snapshot is read while the server reads the
+ * target's catalog. The results, in order, go into a gate_shadow_prefetch
+ * named after that set's cache; the shadow takes (and frees) them when
+ * its set is that one. gate_shadow_prefetch_sql: that SQL (malloc'd;
+ * NULL for an empty set) and the cache's name.
+ */
+struct gate_shadow_prefetch {
+    char name[64];
+    struct gate_db_result *createdb;
+    struct gate_db_result *listing;
+};
+char *gate_shadow_prefetch_sql(const char *schema, const struct gate_replay_set *guess,
+                               char name[64]);
 
 struct gate_shadow;
 

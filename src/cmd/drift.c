@@ -35,14 +35,24 @@
 #include <string.h>
 
 /*
- * The target's introspection, on a connection of its own in a worker
- * thread, runs while the main thread reads the history and the files and
- * replays the migrations (or reads the cache's snapshot): on a warm run it
- * is most of the time, on a cold one the server does it beside the replay.
+ * A worker thread that connects to the target while the main thread reads
+ * the migration files (loading libpq and the server starting a backend
+ * are most of a warm run's start), and that, when the shadow must be
+ * built, reads the target's catalog on that connection beside the replay.
+ *
+ * With the replay cache on a temporary shadow (drift.shadow: create), a
+ * nightly run usually finds the whole set cached with its snapshot: then
+ * everything is read on one connection, the worker's, handed to the main
+ * thread (a second backend costs the server more than the two reads
+ * gain by running side by side), and the catalog is read on it after the
+ * cache's listing. Otherwise the main thread has a connection of its own
+ * and the worker reads the catalog as soon as it is connected.
  */
 struct live_job {
     const struct gate_db_url *url; /* borrowed, read-only */
     const char *schema;
+    bool connect_only;       /* hand the connection over (db), read nothing */
+    struct gate_db *db;      /* connect_only: the connection, for the main thread */
     struct gate_arena arena; /* the model's; absorbed into the run's */
     struct gate_dbmodel model;
     struct gate_err err;
@@ -72,6 +82,14 @@ struct drift {
     struct gate_replay_result rres;
     struct gate_shadow *sh;
     struct live_job live;
+    /*
+     * One connection (struct live_job): the history, the shadow's first
+     * query (pre, for the set guessed) and the target's introspection go
+     * in one round trip; intro_sent: its results are still to be read.
+     */
+    char *pre_sql;
+    struct gate_shadow_prefetch pre;
+    bool intro_sent;
 };
 
 static enum gate_exit unavailable(struct drift *dr, const char *msg)
@@ -189,18 +207,52 @@ static void *live_work(void *arg)
 
     j->rc = gate_db_connect(j->url, &db, &j->err);
     j->connected = !j->rc;
+    if (j->connect_only) {
+        j->db = db;
+        return NULL;
+    }
     if (!j->rc)
         j->rc = gate_introspect(db, &j->schema, 1, &j->arena, &j->model, &j->err);
     gate_db_close(db);
     return NULL;
 }
 
-/* Start the target's introspection beside the rest. */
-static void live_start(struct drift *dr)
+/* Start the worker: the target's introspection beside the rest, or (connect_only) a connection. */
+static void live_start(struct drift *dr, bool connect_only)
 {
     dr->live.url = &dr->url;
     dr->live.schema = gate_db_url_schema(&dr->url);
+    dr->live.connect_only = connect_only;
     dr->live.started = pthread_create(&dr->live.thread, NULL, live_work, &dr->live) == 0;
+}
+
+/* gate_shadow_opts.building: the shadow is built, so read the target beside it. */
+static void live_building(void *ctx)
+{
+    struct drift *dr = ctx;
+
+    if (!dr->live.started && !dr->intro_sent)
+        live_start(dr, false);
+}
+
+/*
+ * The main thread's connection: the worker's (connect_only), or its own.
+ * A worker that could not connect says why; it is not tried again here.
+ */
+static enum gate_code main_connect(struct drift *dr, struct gate_err *err)
+{
+    if (dr->live.started && dr->live.connect_only) {
+        (void)pthread_join(dr->live.thread, NULL);
+        dr->live.started = false;
+        if (dr->live.rc) {
+            *err = dr->live.err;
+            return dr->live.rc;
+        }
+        dr->db = dr->live.db;
+        dr->live.db = NULL;
+        return GATE_OK;
+    }
+    return gate_db_connect(&dr->url, &dr->db, err);
 }
 
 /*
@@ -212,6 +264,24 @@ static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, str
 {
     const char *schema = gate_db_url_schema(&dr->url);
 
+    if (dr->intro_sent) { /* sent with the history: its results follow */
+        struct gate_db_result *r[GATE_INTROSPECT_QUERIES + 1] = {NULL};
+        int n = 0;
+        enum gate_code rc = GATE_OK;
+
+        dr->intro_sent = false;
+        while (!rc && n < (int)GATE_ARRAY_SIZE(r) && !(rc = gate_db_next(dr->db, &r[n], err)) &&
+               r[n])
+            n++;
+        if (rc || n == (int)GATE_ARRAY_SIZE(r)) {
+            while (n > 0)
+                gate_db_result_free(r[--n]);
+            if (!rc)
+                GATE_BUG("drift: the introspection returned too many results");
+            return gate_introspect_failed(dr->db, rc, err);
+        }
+        return gate_introspect_load(r, n, &dr->run->arena, out, err);
+    }
     if (dr->live.started) {
         (void)pthread_join(dr->live.thread, NULL);
         dr->live.started = false;
@@ -251,6 +321,9 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
     o.target_db = dr->db;
     o.command = "drift";
     o.snapshot_arena = a;
+    o.building = live_building;
+    o.building_ctx = dr;
+    o.prefetch = &dr->pre;
     if (gate_shadow_open(&o, &dr->sh, &err))
         return unavailable(dr, err.msg);
     if (gate_shadow_replay(dr->sh, &dr->set, 0, &dr->rres, &err))
@@ -300,23 +373,114 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
     return GATE_EXIT_OK;
 }
 
+/*
+ * One connection for the run unless the shadow must be built (see struct
+ * live_job): a replay cache in temporary databases on the target's server,
+ * whose listing (and snapshot) is read on the target's connection.
+ */
+static bool one_connection(const struct gate_policy *pol)
+{
+    struct gate_policy defaults;
+
+    if (!pol) {
+        gate_policy_defaults(&defaults);
+        pol = &defaults;
+    }
+    return pol->drift.shadow == GATE_DRIFT_SHADOW_CREATE && pol->drift.cache > 0;
+}
+
+/*
+ * The set a nightly run expects to find applied: every local migration,
+ * in order. Its cache listing goes with the history (dr->pre_sql); when
+ * the history says otherwise the shadow lists the caches itself.
+ */
+static void guess_set(struct drift *dr)
+{
+    struct gate_replay_set guess = {0};
+    struct gate_err err = {0};
+    bool ok = dr->nlocals > 0;
+
+    for (size_t i = 0; i < dr->nlocals && ok; i++)
+        ok = dr->data[i] &&
+             !gate_replay_set_add(&guess, dr->list.items[i].name, dr->list.items[i].sql_path,
+                                  dr->data[i], dr->lens[i], &err);
+    if (ok)
+        dr->pre_sql = gate_shadow_prefetch_sql(gate_db_url_schema(&dr->url), &guess, dr->pre.name);
+    gate_replay_set_release(&guess);
+}
+
+/*
+ * The history, with (one connection) the shadow's first query and the
+ * target's introspection in the same round trip: the server reads the
+ * catalog while this thread compares the history and reads the
+ * snapshot. When the history's query fails, everything is asked again
+ * one by one (gate_history_read reads a missing table from the catalog).
+ */
+static enum gate_code read_history(struct drift *dr, bool one, struct gate_err *err)
+{
+    const char *schema = gate_db_url_schema(&dr->url);
+    struct gate_db_result *r = NULL;
+    struct gate_err ignored = {0};
+    char *hist, *intro, *sql;
+    enum gate_code rc;
+
+    if (!one)
+        return gate_history_read(dr->db, schema, &dr->hdb, err);
+    hist = gate_history_sql(schema);
+    intro = gate_introspect_sql(&schema, 1);
+    /*
+     * each part its own transaction: statements outside one would join
+     * the next BEGIN (one string is one implicit transaction until then)
+     */
+    sql = gate_xasprintf("%s;%s%s%s%s", hist, dr->pre_sql ? "BEGIN READ ONLY;" : "",
+                         dr->pre_sql ? dr->pre_sql : "", dr->pre_sql ? ";COMMIT;" : "", intro);
+    free(hist);
+    free(intro);
+    rc = gate_db_send(dr->db, sql, err);
+    free(sql);
+    if (rc)
+        return rc;
+    if (gate_db_next(dr->db, &r, &ignored) || !r) {
+        (void)gate_db_next(dr->db, &r, &ignored); /* the end: nothing ran after it */
+        gate_db_result_free(r);
+        (void)gate_db_exec(dr->db, "ROLLBACK", &r, &ignored);
+        gate_db_result_free(r);
+        return gate_history_read(dr->db, schema, &dr->hdb, err);
+    }
+    if (dr->pre_sql && (gate_db_next(dr->db, &dr->pre.createdb, &ignored) || !dr->pre.createdb ||
+                        gate_db_next(dr->db, &dr->pre.listing, &ignored) || !dr->pre.listing)) {
+        /* not asked: the shadow asks again, the introspection is read later */
+        gate_db_result_free(dr->pre.createdb);
+        gate_db_result_free(dr->pre.listing);
+        dr->pre.createdb = dr->pre.listing = NULL;
+        while (!gate_db_next(dr->db, &r, &ignored) && r)
+            gate_db_result_free(r);
+    } else {
+        dr->intro_sent = true;
+    }
+    return gate_history_from_result(dr->db, schema, r, &dr->hdb, err);
+}
+
 static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
 {
     struct gate_err err = {0};
     const char *msg;
     enum gate_exit rc;
+    bool one = one_connection(cli->pol);
 
     /*
      * The worker loads libpq and connects while this thread reads the
      * migration files; then this thread's connection (libpq loads once).
      */
-    live_start(dr);
+    live_start(dr, one);
     msg = read_locals(dr);
     if (msg)
         return unavailable(dr, msg);
-    if (gate_db_connect(&dr->url, &dr->db, &err))
+    if (one)
+        guess_set(dr);
+    if (main_connect(dr, &err))
         return unavailable(dr, err.msg);
-    if (gate_history_read(dr->db, gate_db_url_schema(&dr->url), &dr->hdb, &err))
+    if (read_history(dr, one, &err))
         return unavailable(dr, err.msg);
     gate_history_classify(dr->locals, dr->nlocals, &dr->hdb, false, &dr->res);
     history_items(dr);
@@ -338,6 +502,10 @@ static void release(struct drift *dr)
         (void)pthread_join(dr->live.thread, NULL);
         dr->live.started = false;
     }
+    gate_db_close(dr->live.db); /* connected for a main thread that stopped early */
+    free(dr->pre_sql);
+    gate_db_result_free(dr->pre.createdb);
+    gate_db_result_free(dr->pre.listing);
     gate_arena_release(&dr->live.arena);
     if (dr->sh && gate_shadow_close(dr->sh, &err))
         gate_errorf("%s", err.msg);

@@ -50,6 +50,10 @@ struct gate_shadow {
     bool on_cache;          /* db is a cache database itself, read-only: never dropped, emptied */
     bool schema_was_there;  /* url mode: the schema in use existed before the run */
     bool replayed;
+    bool createdb_unchecked; /* create mode: may the role create databases? asked by replay */
+    struct gate_shadow_prefetch *prefetch; /* borrowed: opts.prefetch */
+    void (*building)(void *ctx);
+    void *building_ctx;
 
     /*
      * Snapshots (drift: opts.snapshot_arena): the model of the cache
@@ -389,27 +393,18 @@ static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_
     return GATE_OK;
 }
 
-static enum gate_code open_create(struct gate_shadow *sh, struct gate_err *err)
-{
-    struct gate_db_result *r = NULL;
-    const char *v;
-    bool can;
+/* May the role create databases? (create mode; asked with the replay's first query) */
+#define CREATEDB_SQL \
+ "SELECT rolcreatedb OR rolsuper, current_user FROM pg_roles WHERE rolname = current_user"
 
-    if (!sh->target_url || !sh->target_db)
-        return gate_fail(err, GATE_E_USAGE,
-                         "drift.shadow: create makes a temporary database on the target's "
-                         "server, but the target's URL is not available");
-    gate_db_url_copy(sh->target_url, NULL, &sh->door_url);
-    sh->door = sh->target_db;
-    sh->schema = gate_xstrdup(gate_db_url_schema(sh->target_url));
-    if (gate_db_exec(sh->door,
-                     "SELECT rolcreatedb OR rolsuper, current_user FROM pg_roles WHERE rolname = "
-                     "current_user",
-                     &r, err))
-        return GATE_E_DB;
-    v = gate_db_result_value(r, 0, 0);
-    can = v && !strcmp(v, "t");
-    if (!can) {
+/* r: CREATEDB_SQL's result (freed here); GATE_E_DB with why when the role may not. */
+static enum gate_code createdb_checked(struct gate_shadow *sh, struct gate_db_result *r,
+                                       struct gate_err *err)
+{
+    const char *v = gate_db_result_value(r, 0, 0);
+
+    sh->createdb_unchecked = false;
+    if (!v || strcmp(v, "t") != 0) {
         v = gate_db_result_value(r, 0, 1);
         (void)gate_fail(err, GATE_E_DB,
                         "drift.shadow: create needs a role that may create databases, and '%s' "
@@ -421,6 +416,31 @@ static enum gate_code open_create(struct gate_shadow *sh, struct gate_err *err)
     }
     gate_db_result_free(r);
     return GATE_OK;
+}
+
+static enum gate_code open_create(struct gate_shadow *sh, struct gate_err *err)
+{
+    if (!sh->target_url || !sh->target_db)
+        return gate_fail(err, GATE_E_USAGE,
+                         "drift.shadow: create makes a temporary database on the target's "
+                         "server, but the target's URL is not available");
+    gate_db_url_copy(sh->target_url, NULL, &sh->door_url);
+    sh->door = sh->target_db;
+    sh->schema = gate_xstrdup(gate_db_url_schema(sh->target_url));
+    sh->createdb_unchecked = true; /* in the replay's first round trip */
+    return GATE_OK;
+}
+
+/* The CREATEDB check on its own, when the replay's first query does not carry it. */
+static enum gate_code check_createdb(struct gate_shadow *sh, struct gate_err *err)
+{
+    struct gate_db_result *r = NULL;
+
+    if (!sh->createdb_unchecked)
+        return GATE_OK;
+    if (gate_db_exec(sh->door, CREATEDB_SQL, &r, err))
+        return GATE_E_DB;
+    return createdb_checked(sh, r, err);
 }
 
 enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_shadow **out,
@@ -444,6 +464,9 @@ enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_sh
     sh->target_url = o->target_url;
     sh->target_db = o->target_db;
     sh->snap_arena = o->snapshot_arena;
+    sh->prefetch = o->prefetch;
+    sh->building = o->building;
+    sh->building_ctx = o->building_ctx;
     gate_stop_install();
     rc = sh->mode == GATE_DRIFT_SHADOW_CREATE ? open_create(sh, err) : open_url(sh, o->target, err);
     if (rc) {
@@ -505,20 +528,38 @@ static void cache_list_free(struct cache_db *c, size_t n)
  " current_setting('standard_conforming_strings'), current_setting('bytea_output')," \
  " current_setting('TimeZone')), 'UTF8')), 'hex')"
 
+/* The cache listing's SQL (cache_list_full), after CREATEDB_SQL when role. */
+static char *listing_sql(const char *full, bool role)
+{
+    char *lit = gate_db_quote_literal(full ? full : "");
+    char *sql = gate_xasprintf(
+        "%sSELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), "
+        "E'\\n', 1), CASE WHEN datname = %s THEN shobj_description(oid, 'pg_database') END, %s "
+        "FROM pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
+        role ? CREATEDB_SQL ";" : "", lit, full ? SETTINGS_SQL : "NULL");
+
+    free(lit);
+    return sql;
+}
+
 /*
  * The replay cache databases on the door's server: the first line of each
  * comment (the recency). With full (a cache's name), the same round trip
  * also reads that database's whole comment (its snapshot) into *comment
- * and the session's SETTINGS_SQL into *settings (malloc'd, NULL: none).
+ * and the session's SETTINGS_SQL into *settings (malloc'd, NULL: none),
+ * and, when it is still to be asked, whether the role may create
+ * databases (an error when it may not).
  */
 static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **out, size_t *n,
                                       const char *full, char **comment, char **settings,
                                       struct gate_err *err)
 {
-    struct gate_db_result *r = NULL;
-    char *lit = gate_db_quote_literal(full ? full : "");
+    struct gate_db_result *rs[2] = {NULL, NULL};
+    struct gate_db_result *r;
     char *sql;
-    int rows;
+    int rows, nr = 0;
+    bool role = sh->createdb_unchecked;
+    struct gate_shadow_prefetch *pre = sh->prefetch;
 
     *out = NULL;
     *n = 0;
@@ -526,17 +567,30 @@ static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **
         *comment = NULL;
     if (settings)
         *settings = NULL;
-    sql = gate_xasprintf(
-        "SELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), E'\\n', "
-        "1), CASE WHEN datname = %s THEN shobj_description(oid, 'pg_database') END, %s FROM "
-        "pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
-        lit, full ? SETTINGS_SQL : "NULL");
-    free(lit);
-    if (gate_db_exec(sh->door, sql, &r, err)) {
+    if (pre && pre->listing && full && !strcmp(full, pre->name) && (!role || pre->createdb)) {
+        /* drift asked it already, with the target's history */
+        rs[0] = role ? pre->createdb : NULL;
+        rs[1] = pre->listing;
+        pre->createdb = pre->listing = NULL;
+    } else {
+        sql = listing_sql(full, role);
+        if (gate_db_exec_each(sh->door, sql, rs, role ? 2 : 1, &nr, err)) {
+            free(sql);
+            return GATE_E_DB;
+        }
         free(sql);
+        if (nr != (role ? 2 : 1))
+            GATE_BUG("shadow: a cache listing query returned no result");
+        if (!role) {
+            rs[1] = rs[0];
+            rs[0] = NULL;
+        }
+    }
+    if (role && createdb_checked(sh, rs[0], err)) {
+        gate_db_result_free(rs[1]);
         return GATE_E_DB;
     }
-    free(sql);
+    r = rs[1];
     rows = gate_db_result_rows(r);
     *out = gate_xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(**out));
     for (int i = 0; i < rows; i++) {
@@ -556,6 +610,21 @@ static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **
     }
     gate_db_result_free(r);
     return GATE_OK;
+}
+
+char *gate_shadow_prefetch_sql(const char *schema, const struct gate_replay_set *guess,
+                               char name[64])
+{
+    char(*names)[64];
+
+    name[0] = '\0';
+    if (!guess->n)
+        return NULL;
+    names = gate_xcalloc(guess->n, sizeof(*names));
+    cache_chain(schema, guess, names, NULL);
+    memcpy(name, names[guess->n - 1], 64);
+    free(names);
+    return listing_sql(name, true);
 }
 
 static enum gate_code cache_list(struct gate_shadow *sh, struct cache_db **out, size_t *n,
@@ -922,6 +991,10 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         res->ms = gate_clock_ms() - t0;
         return GATE_OK;
     }
+    if (!rc)
+        rc = check_createdb(sh, err); /* no cache listing carried it */
+    if (!rc && sh->building)
+        sh->building(sh->building_ctx); /* the shadow is built, copied or opened */
     if (!rc && cache && from && from == set->n && use_cache_as_is(sh, names[from - 1])) {
         (void)snprintf(res->cache_hit, sizeof(res->cache_hit), "%s", names[from - 1]);
         res->from_cache = from;

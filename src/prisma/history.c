@@ -406,29 +406,36 @@ static bool map_columns(const struct gate_db_result *r, int idx[GATE_ARRAY_SIZE(
     return ok;
 }
 
+/*
+ * The common case in one round trip: every row, as Prisma reads them
+ * (sql_migration_persistence.rs::list_migrations: ORDER BY started_at).
+ */
+char *gate_history_sql(const char *schema)
+{
+    char *ident = gate_db_quote_ident(schema);
+    char *sql = gate_xasprintf(BEGIN_READ "SELECT * FROM %s._prisma_migrations ORDER BY "
+                                          "started_at ASC LIMIT %d;COMMIT",
+                               ident, GATE_HIST_MAX_ROWS + 1);
+
+    free(ident);
+    return sql;
+}
+
+static enum gate_code history_rows(struct gate_db *db, const char *schema, struct gate_db_result *r,
+                                   struct gate_hist_db *out, struct gate_err *err);
+
 enum gate_code gate_history_read(struct gate_db *db, const char *schema, struct gate_hist_db *out,
                                  struct gate_err *err)
 {
-    char *ident = gate_db_quote_ident(schema);
-    char *sql;
+    char *sql = gate_history_sql(schema);
     struct gate_db_result *r = NULL;
     struct gate_err qerr = {0};
     enum gate_code rc;
-    int idx[GATE_ARRAY_SIZE(wanted)];
-    long rows;
 
     memset(out, 0, sizeof(*out));
     out->server_version = gate_xstrdup(gate_db_server_version(db));
-    /*
-     * The common case in one round trip: every row, as Prisma reads them
-     * (sql_migration_persistence.rs::list_migrations: ORDER BY started_at).
-     */
-    sql = gate_xasprintf(BEGIN_READ "SELECT * FROM %s._prisma_migrations ORDER BY started_at ASC "
-                                    "LIMIT %d;COMMIT",
-                         ident, GATE_HIST_MAX_ROWS + 1);
     rc = gate_db_exec(db, sql, &r, &qerr);
     free(sql);
-    free(ident);
     if (rc) {
         const char *state = gate_db_last_sqlstate(db);
 
@@ -441,6 +448,26 @@ enum gate_code gate_history_read(struct gate_db *db, const char *schema, struct 
             rc = gate_fail(err, qerr.code, "%s", qerr.msg);
         return rc;
     }
+    return history_rows(db, schema, r, out, err);
+}
+
+enum gate_code gate_history_from_result(struct gate_db *db, const char *schema,
+                                        struct gate_db_result *r, struct gate_hist_db *out,
+                                        struct gate_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->server_version = gate_xstrdup(gate_db_server_version(db));
+    return history_rows(db, schema, r, out, err);
+}
+
+/* The rows of gate_history_sql's query (r, freed here) into out. */
+static enum gate_code history_rows(struct gate_db *db, const char *schema, struct gate_db_result *r,
+                                   struct gate_hist_db *out, struct gate_err *err)
+{
+    enum gate_code rc;
+    int idx[GATE_ARRAY_SIZE(wanted)];
+    long rows;
+
     if (!r || !map_columns(r, idx, out)) {
         gate_db_result_free(r);
         rc = read_catalog(db, schema, out, err);

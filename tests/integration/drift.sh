@@ -27,17 +27,19 @@ need_prisma
 start_cluster
 app_database
 
-# db.c's multi-statement round trip (the introspection's) and its wait for
+# db.c's multi-statement round trip (the introspection's), its sent query
+# read result by result (a warm drift's one round trip) and its wait for
 # a closed session's backend (before a shadow's DROP) against this real
-# server: test_history's test_exec_each and test_close_wait, skipped
+# server: test_history's test_exec_each, test_send_next and test_close_wait, skipped
 # without a server
 if [ -x "$ROOT/build/tests/test_history" ]; then
 	if GATE_TEST_PG_URL=$DATABASE_URL "$ROOT/build/tests/test_history" >"$WORK/exec-each.log" 2>&1 &&
 		grep -q "OK \] test_exec_each" "$WORK/exec-each.log" &&
-		grep -q "OK \] test_close_wait" "$WORK/exec-each.log"; then
-		ok "gate_db_exec_each and gate_db_close_wait on a real server (test_history)"
+		grep -q "OK \] test_close_wait" "$WORK/exec-each.log" &&
+		grep -q "OK \] test_send_next" "$WORK/exec-each.log"; then
+		ok "gate_db_exec_each, gate_db_send/next and gate_db_close_wait on a real server (test_history)"
 	else
-		not_ok "gate_db_exec_each and gate_db_close_wait on a real server (test_history)"
+		not_ok "gate_db_exec_each, gate_db_send/next and gate_db_close_wait on a real server (test_history)"
 		tail -20 "$WORK/exec-each.log" | sed 's/^/#   /'
 	fi
 else
@@ -410,6 +412,46 @@ expect "X: no temporary shadow left" 0 "$(shadows)"
 q $DB 'ALTER TABLE "User" DROP COLUMN "k_extra"; ALTER TABLE "User" ALTER COLUMN "score" SET DEFAULT 0; CREATE INDEX "Post_userId_idx" ON "Post"("userId"); DROP VIEW k_view' >/dev/null
 gate X10 drift --format json -v
 expect "X: undone: no drift, warm" 0 "$RC"
+
+# --- Z: a warm run is one connection: the history, the cache listing with its
+# snapshot and the target's catalog on the target's connection, in one round
+# trip; when the history does not match what it asked for (a pending
+# migration), when there is no history table, or when the role may not create
+# databases, it still answers as before ---------------------------------------
+q postgres "ALTER SYSTEM SET log_connections = on" >/dev/null
+q postgres "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+# conns: the connections to database $DB the server logged from line $1 on
+conns() { tail -n +"$1" "$PGDIR/postgres.log" | grep -c "connection authorized: user=[^ ]* database=$DB "; }
+L0=$(($(wc -l <"$PGDIR/postgres.log") + 1))
+gate Z1 drift --format json -v
+expect "Z: warm, no drift: exit 0" 0 "$RC" || show "$WORK/Z1.err"
+expect_has "Z: from the snapshot" "$WORK/Z1.err" "its snapshot is the shadow's model"
+expect "Z: one connection to the target" 1 "$(conns "$L0")"
+q postgres "ALTER SYSTEM RESET log_connections" >/dev/null
+q postgres "SELECT pg_reload_conf()" >/dev/null
+# a migration on disk that is not applied: the listing asked for all of them
+# misses; the shadow lists the caches itself and still finds the applied set's
+add_migration "$PROJ" 20991231000000_z_pending 'CREATE TABLE "ZPending" (id integer);\n'
+gate Z2 drift --format json -v
+expect "Z: a pending migration: no drift" 0 "$RC" || show "$WORK/Z2.err"
+expect "Z: ... listed as pending" '["20991231000000_z_pending"]' "$(jget "$WORK/Z2.out" "r.drift.pending")"
+expect_has "Z: ... the applied set from the snapshot" "$WORK/Z2.err" "its snapshot is the shadow's model"
+rm -r "$PROJ/prisma/migrations/20991231000000_z_pending"
+# a role that may read everything but not create databases: refused as before
+q $DB "CREATE ROLE z_reader LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO z_reader" >/dev/null
+(cd "$PROJ" && DATABASE_URL="postgresql://z_reader@$PGHOST:$PGPORT/$DB" "$GATE" drift --format json) \
+	>"$WORK/Z3.out" 2>"$WORK/Z3.err"
+expect "Z: no CREATEDB with the cache: exit 3" 3 "$?"
+expect_has "Z: ... says so" "$WORK/Z3.err" "needs a role that may create databases"
+# no _prisma_migrations: its query fails in the round trip; read again one by one
+q $DB 'ALTER TABLE _prisma_migrations RENAME TO z_history' >/dev/null
+gate Z4 drift --format json -v
+expect "Z: no history table: could not compare the history... exit 1 (every applied migration missing)" 1 "$RC" || show "$WORK/Z4.err"
+expect_lacks "Z: ... no query error" "$WORK/Z4.err" "error:"
+q $DB 'ALTER TABLE z_history RENAME TO _prisma_migrations' >/dev/null
+gate Z5 drift --format json
+expect "Z: history back: no drift" 0 "$RC" || show "$WORK/Z5.err"
 cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
 q postgres "DROP DATABASE \"$CACHE\"" >/dev/null
 
@@ -430,6 +472,15 @@ expect "Y: a table under ACCESS EXCLUSIVE: could not evaluate (exit 3)" 3 "$RC" 
 check "Y: it gave up while the lock was still held (it did not wait for it)" kill -0 "$LOCKER"
 expect_has "Y: says why and what to do" "$WORK/Y.err" "holds a lock on a table whose definition is read here"
 expect_has "Y: PostgreSQL's lock timeout" "$WORK/Y.err" "55P03"
+# the same with the replay cache (one connection: the catalog is read in the
+# history's round trip, its error read after the replay)
+cp "$PROJ/prisma-gate.yml" "$WORK/policy.keep"
+sed -i 's/^  shadow: create$/  shadow: create\n  cache: 1/' "$PROJ/prisma-gate.yml"
+gate Y2 drift --format json
+cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
+expect "Y: with the cache: exit 3" 3 "$RC" || show "$WORK/Y2.err"
+check "Y: with the cache: gave up while the lock was still held" kill -0 "$LOCKER"
+expect_has "Y: with the cache: says why" "$WORK/Y2.err" "holds a lock on a table whose definition is read here"
 kill "$LOCKER" 2>/dev/null
 wait "$LOCKER" 2>/dev/null
 q postgres "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()" >/dev/null

@@ -732,6 +732,88 @@ static void test_connect_refused(void **state)
  * result in order, none for BEGIN/COMMIT; a failing statement keeps
  * nothing and names its SQLSTATE; more results than room is an error.
  */
+/*
+ * gate_db_send / gate_db_next: results one at a time, in order; another
+ * query in between reads the rest first and keeps it; a failed statement
+ * ends the results; one sent query at a time.
+ */
+static void test_send_next(void **state)
+{
+    const char *url = getenv("GATE_TEST_PG_URL");
+    struct gate_db_url u;
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+    struct gate_db_result *r = NULL, *mid = NULL;
+
+    (void)state;
+    if (!url || !*url)
+        skip();
+    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
+    assert_int_equal(gate_db_connect(&u, &db, &err), GATE_OK);
+
+    assert_int_equal(
+        gate_db_send(db, "BEGIN READ ONLY; SELECT 1 AS a; SELECT 2 AS b; COMMIT; SELECT 3", &err),
+        GATE_OK);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_non_null(r);
+    assert_string_equal(gate_db_result_value(r, 0, 0), "1");
+    gate_db_result_free(r);
+    /* another query now: the rest of the sent one is read and kept */
+    assert_int_equal(gate_db_exec(db, "SELECT 'mid'", &mid, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(mid, 0, 0), "mid");
+    gate_db_result_free(mid);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_string_equal(gate_db_result_colname(r, 0), "b");
+    gate_db_result_free(r);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(r, 0, 0), "3");
+    gate_db_result_free(r);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_null(r);
+
+    /* a failed statement: the results before it, then the error, then the end */
+    assert_int_equal(gate_db_send(db, "SELECT 1; SELECT 1/0; SELECT 2", &err), GATE_OK);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(r, 0, 0), "1");
+    gate_db_result_free(r);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_E_DB);
+    assert_null(r);
+    assert_non_null(strstr(err.msg, "22012"));
+    assert_string_equal(gate_db_last_sqlstate(db), "22012");
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_null(r);
+
+    /* an error kept while another query ran is given by gate_db_next */
+    assert_int_equal(gate_db_send(db, "SELECT 1/0", &err), GATE_OK);
+    assert_int_equal(gate_db_exec(db, "SELECT 5", &mid, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(mid, 0, 0), "5");
+    gate_db_result_free(mid);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_E_DB);
+    assert_non_null(strstr(err.msg, "22012"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_null(r);
+
+    /* a sent transaction failed: held, rolled back, the other query runs */
+    assert_int_equal(gate_db_send(db, "BEGIN; SELECT 1/0; COMMIT", &err), GATE_OK);
+    assert_int_equal(gate_db_exec(db, "SELECT 7", &mid, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(mid, 0, 0), "7");
+    gate_db_result_free(mid);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_E_DB);
+    assert_non_null(strstr(err.msg, "22012"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_null(r);
+
+    /* closed with results still unread: nothing leaks (ASan) */
+    assert_int_equal(gate_db_send(db, "SELECT 1; SELECT 2", &err), GATE_OK);
+    assert_int_equal(gate_db_exec(db, "SELECT 6", &mid, &err), GATE_OK);
+    gate_db_result_free(mid);
+    gate_db_close(db);
+    gate_db_url_release(&u);
+}
+
 static void test_exec_each(void **state)
 {
     const char *url = getenv("GATE_TEST_PG_URL");
@@ -872,6 +954,7 @@ int main(void)
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_exec_each),
+        cmocka_unit_test(test_send_next),
         cmocka_unit_test(test_close_wait),
         cmocka_unit_test(test_scrub_edges),
     };
