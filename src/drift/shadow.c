@@ -520,13 +520,29 @@ static void cache_list_free(struct cache_db *c, size_t n)
     free(c);
 }
 
-/* SETTINGS_SQL: see "snapshots" below. */
-#define SETTINGS_SQL                                                                 \
- "encode(sha256(convert_to(concat_ws(' ', current_setting('server_version_num'),"    \
- " current_setting('DateStyle'), current_setting('IntervalStyle'),"                  \
- " current_setting('extra_float_digits'), current_setting('quote_all_identifiers')," \
- " current_setting('standard_conforming_strings'), current_setting('bytea_output')," \
- " current_setting('TimeZone')), 'UTF8')), 'hex')"
+/*
+ * SETTINGS_SQL: see "snapshots" below. The settings as one line; their
+ * SHA-256 (settings_digest) is taken here rather than by the server
+ * (sha256(), convert_to() and encode() are three more functions a new
+ * backend would look up for one short string).
+ */
+#define SETTINGS_SQL                                                                   \
+ "concat_ws(' ', current_setting('server_version_num'), current_setting('DateStyle')," \
+ " current_setting('IntervalStyle'), current_setting('extra_float_digits'),"           \
+ " current_setting('quote_all_identifiers'),"                                          \
+ " current_setting('standard_conforming_strings'), current_setting('bytea_output'),"   \
+ " current_setting('TimeZone'))"
+
+/* The hex SHA-256 of SETTINGS_SQL's line v (malloc'd; NULL for NULL). */
+static char *settings_digest(const char *v)
+{
+    char d[65];
+
+    if (!v)
+        return NULL;
+    gate_sha256_hex(v, strlen(v), d);
+    return gate_xstrdup(d);
+}
 
 /* The cache listing's SQL (cache_list_full), after CREATEDB_SQL when role. */
 static char *listing_sql(const char *full, bool role)
@@ -606,7 +622,7 @@ static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **
         if (whole && comment && !*comment)
             *comment = gate_xstrdup(whole);
         if (set && settings && !*settings)
-            *settings = gate_xstrdup(set);
+            *settings = settings_digest(set);
     }
     gate_db_result_free(r);
     return GATE_OK;
@@ -745,12 +761,12 @@ void gate_shadow_keep_model(struct gate_shadow *sh, const struct gate_dbmodel *m
     struct gate_db_result *r = NULL;
     struct gate_err err = {0};
     char *text, *block;
-    const char *settings;
+    char *settings = NULL;
 
     if (!sh || !sh->snap_arena || !sh->keep_name[0] || !sh->door)
         return;
     if (gate_db_exec(sh->door, "SELECT " SETTINGS_SQL, &r, &err) || gate_db_result_rows(r) != 1 ||
-        !(settings = gate_db_result_value(r, 0, 0))) {
+        !(settings = settings_digest(gate_db_result_value(r, 0, 0)))) {
         gate_verbosef("shadow: no snapshot kept for replay cache '%s': %s", sh->keep_name, err.msg);
         gate_db_result_free(r);
         return;
@@ -763,6 +779,7 @@ void gate_shadow_keep_model(struct gate_shadow *sh, const struct gate_dbmodel *m
                   sh->keep_name, m->n, strlen(block));
     free(block);
     free(text);
+    free(settings);
     gate_db_result_free(r);
 }
 
