@@ -152,6 +152,23 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
 const struct gate_dbmodel *gate_shadow_model(const struct gate_shadow *sh);
 
 /*
+ * A snapshot is taken in two steps: gate_shadow_replay reads only its
+ * header (the listing carries the head of each comment), and its text,
+ * hundreds of kilobytes, is read when the model is needed. Until then
+ * gate_shadow_snapshot_sum gives the SHA-256 (hex) of that text, which is
+ * gate_dbmodel_serialize of the shadow's model: a run whose target
+ * serializes to the same digest has no schema drift and needs nothing
+ * more (NULL when there is no such pending snapshot).
+ * gate_shadow_snapshot_model reads the text, checks it against that
+ * digest and parses it (then gate_shadow_model gives it); when it
+ * changed since the listing (another run rewrote the comment) the cache
+ * database is opened read-only instead (then gate_shadow_db gives the
+ * connection to introspect), or GATE_E_DB when that fails too.
+ */
+const char *gate_shadow_snapshot_sum(const struct gate_shadow *sh);
+enum gate_code gate_shadow_snapshot_model(struct gate_shadow *sh, struct gate_err *err);
+
+/*
  * Keep m (the shadow's model, as introspected, before any schema rename)
  * as the snapshot of the cache database that holds the whole set, when
  * this run saved that cache or used it without a snapshot; else nothing.

@@ -18,6 +18,7 @@
 #include "gate/cli.h"
 #include "gate/cmd_common.h"
 #include "gate/db.h"
+#include "gate/digest.h"
 #include "gate/drift.h"
 #include "gate/fs.h"
 #include "gate/history.h"
@@ -301,6 +302,37 @@ static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, str
     return gate_introspect(dr->db, &schema, 1, &dr->run->arena, out, err);
 }
 
+/*
+ * A snapshot whose text is not read yet (shadow.h): the target's model
+ * read (into *live), and true when it serializes to the snapshot's
+ * digest, the text the shadow's model was kept as (the same schema on
+ * both sides, nothing to rename): then the models are the same and the
+ * snapshot's text need not be read. False with err set when the target
+ * could not be read.
+ */
+static bool same_as_snapshot(struct drift *dr, const char *shadow_schema, const char *schema,
+                             struct gate_dbmodel *live, struct gate_err *err)
+{
+    const char *sum = gate_shadow_snapshot_sum(dr->sh);
+    char *text;
+    char d[65];
+
+    memset(live, 0, sizeof(*live));
+    if (!sum || strcmp(shadow_schema, schema) != 0)
+        return false;
+    if (live_model(dr, live, err))
+        return false;
+    text = gate_dbmodel_serialize(live);
+    gate_sha256_hex(text, strlen(text), d);
+    free(text);
+    if (strcmp(d, sum) != 0)
+        return false;
+    gate_verbosef("shadow: the target's model is the snapshot's (SHA-256 %.16s...): its text is "
+                  "not read",
+                  d);
+    return true;
+}
+
 static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
 {
     struct gate_arena *a = &dr->run->arena;
@@ -349,16 +381,25 @@ static enum gate_exit compare(struct drift *dr, struct gate_cli *cli)
         return GATE_EXIT_CLOSED;
     }
     shadow_schema = gate_shadow_schema(dr->sh);
-    if (gate_shadow_model(dr->sh)) {
-        mig = *gate_shadow_model(dr->sh); /* the replay cache's snapshot of it */
+    if (same_as_snapshot(dr, shadow_schema, schema, &live, &err)) {
+        mig = live; /* the snapshot's text is the target's: the same model */
+        mig.queries = 0;
     } else {
-        if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
+        if (err.msg[0])
             return unavailable(dr, err.msg);
-        gate_shadow_keep_model(dr->sh, &mig);
+        if (gate_shadow_snapshot_model(dr->sh, &err))
+            return unavailable(dr, err.msg);
+        if (gate_shadow_model(dr->sh)) {
+            mig = *gate_shadow_model(dr->sh); /* the replay cache's snapshot of it */
+        } else {
+            if (gate_introspect(gate_shadow_db(dr->sh), &shadow_schema, 1, a, &mig, &err))
+                return unavailable(dr, err.msg);
+            gate_shadow_keep_model(dr->sh, &mig);
+        }
+        gate_dbmodel_rename_schema(&mig, shadow_schema, schema, a);
+        if (!live.objs && live_model(dr, &live, &err))
+            return unavailable(dr, err.msg);
     }
-    gate_dbmodel_rename_schema(&mig, shadow_schema, schema, a);
-    if (live_model(dr, &live, &err))
-        return unavailable(dr, err.msg);
     gate_verbosef("introspected %zu objects in the shadow, %zu in the target (%d queries)", mig.n,
                   live.n, mig.queries + live.queries);
 

@@ -65,6 +65,14 @@ struct gate_shadow {
     struct gate_arena *snap_arena;
     struct gate_dbmodel model;
     bool have_model;
+    /*
+     * A snapshot whose header fits but whose text is not read yet (the
+     * listing reads only the head): its model's SHA-256 (snap_sum), and
+     * the cache that holds it (name).
+     */
+    bool have_header;
+    char snap_sum[65];
+    char snap_settings[65];
     char keep_name[64];
     size_t keep_k;
     char set_digest[65]; /* the full digest of the whole set */
@@ -544,15 +552,23 @@ static char *settings_digest(const char *v)
     return gate_xstrdup(d);
 }
 
+/*
+ * The first characters of a comment that hold its recency line and its
+ * snapshot's header line ("snapshot DIGEST VERSION SETTINGS SHA256"): the
+ * listing reads only those; the model's text, hundreds of kilobytes, is
+ * read when the run needs it (snapshot_body).
+ */
+#define SNAPSHOT_HEAD 1024
+
 /* The cache listing's SQL (cache_list_full), after CREATEDB_SQL when role. */
 static char *listing_sql(const char *full, bool role)
 {
     char *lit = gate_db_quote_literal(full ? full : "");
     char *sql = gate_xasprintf(
         "%sSELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), "
-        "E'\\n', 1), CASE WHEN datname = %s THEN shobj_description(oid, 'pg_database') END, %s "
-        "FROM pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
-        role ? CREATEDB_SQL ";" : "", lit, full ? SETTINGS_SQL : "NULL");
+        "E'\\n', 1), CASE WHEN datname = %s THEN substr(shobj_description(oid, 'pg_database'), 1, "
+        "%d) END, %s FROM pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
+        role ? CREATEDB_SQL ";" : "", lit, SNAPSHOT_HEAD, full ? SETTINGS_SQL : "NULL");
 
     free(lit);
     return sql;
@@ -561,7 +577,7 @@ static char *listing_sql(const char *full, bool role)
 /*
  * The replay cache databases on the door's server: the first line of each
  * comment (the recency). With full (a cache's name), the same round trip
- * also reads that database's whole comment (its snapshot) into *comment
+ * also reads the head of that database's comment (SNAPSHOT_HEAD) into *comment
  * and the session's SETTINGS_SQL into *settings (malloc'd, NULL: none),
  * and, when it is still to be asked, whether the role may create
  * databases (an error when it may not).
@@ -698,57 +714,137 @@ static char *snapshot_block(const char *digest, const char *settings, const char
                           settings, sum, text);
 }
 
-/*
- * Read the snapshot of cache name (which holds the whole set) into
- * sh->model. False, with why in verbose output, when there is none or it
- * does not fit: another set, another introspection, other settings, a
- * text that is not what its checksum says, or not a whole model.
- */
-static bool load_snapshot(struct gate_shadow *sh, const char *name, size_t k, bool newest,
-                          const char *c, const char *settings)
-{
-    struct gate_err err = {0};
-    const char *block, *body;
-    char want[256];
-    char sum[65];
-    const char *why = NULL;
-    bool ok = false;
+static bool use_cache_as_is(struct gate_shadow *sh, const char *name);
 
-    block = c ? strstr(c, "\nsnapshot ") : NULL;
-    if (!block || !settings) {
-        why = "it has none";
-        goto out;
-    }
-    block++;
-    body = strchr(block, '\n');
+/*
+ * The comment c checked against the snapshot this run can use; the
+ * model's text (what follows the header line) in *body when the comment
+ * holds it whole. NULL, or why not.
+ */
+static const char *snapshot_fits(struct gate_shadow *sh, const char *c, const char *settings,
+                                 const char **block, const char **body)
+{
+    char want[256];
+    const char *b = c ? strstr(c, "\nsnapshot ") : NULL;
+    const char *nl;
+
+    if (!b || !settings)
+        return "it has none";
+    b++;
+    nl = strchr(b, '\n');
     (void)snprintf(want, sizeof(want), "snapshot %s %s %.16s ", sh->set_digest,
                    gate_introspect_version(), settings);
-    if (!body || strncmp(block, want, strlen(want)) != 0) {
-        why = "it was taken for another set, by another introspection or under other settings";
-        goto out;
-    }
-    body++;
+    if (!nl || strncmp(b, want, strlen(want)) != 0 || (size_t)(nl - b) != strlen(want) + 64)
+        return "it was taken for another set, by another introspection or under other settings";
+    memcpy(sh->snap_sum, b + strlen(want), 64);
+    sh->snap_sum[64] = '\0';
+    *block = b;
+    *body = nl + 1;
+    return NULL;
+}
+
+/* The model from a whole snapshot's text, checked against its checksum. NULL, or why not. */
+static const char *snapshot_model(struct gate_shadow *sh, const char *body, struct gate_err *err)
+{
+    char sum[65];
+
     gate_sha256_hex(body, strlen(body), sum);
-    if ((size_t)(body - block) != strlen(want) + 65 || strncmp(block + strlen(want), sum, 64)) {
-        why = "its text does not match its checksum";
-        goto out;
-    }
-    if (gate_dbmodel_parse(body, strlen(body), sh->snap_arena, &sh->model, &err)) {
-        why = err.msg;
-        goto out;
-    }
+    if (strcmp(sum, sh->snap_sum) != 0)
+        return "its text does not match its checksum";
+    if (gate_dbmodel_parse(body, strlen(body), sh->snap_arena, &sh->model, err))
+        return err->msg;
     sh->have_model = true;
-    ok = true;
-    /*
-     * the recency, the snapshot kept (block, as read); not rewritten when it
-     * is the most recently used cache already (pruning's order is the same)
-     */
-    if (!newest)
-        cache_touch(sh, name, k, block);
-out:
-    if (!ok)
+    return NULL;
+}
+
+/* The whole comment of cache name (malloc'd; NULL when it cannot be read). */
+static char *cache_comment(struct gate_shadow *sh, const char *name)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err err = {0};
+    char *lit = gate_db_quote_literal(name);
+    char *sql = gate_xasprintf("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                               "WHERE datname = %s",
+                               lit);
+    const char *v;
+    char *c = NULL;
+
+    if (!gate_db_exec(sh->door, sql, &r, &err) && (v = gate_db_result_value(r, 0, 0)))
+        c = gate_xstrdup(v);
+    gate_db_result_free(r);
+    free(sql);
+    free(lit);
+    return c;
+}
+
+/*
+ * Take the snapshot of cache name (which holds the whole set) when it
+ * fits: head is the head of its comment (the listing's). Its text is read
+ * now only when the comment is rewritten (the cache was not the most
+ * recently used: the recency line changes, the snapshot is kept as read);
+ * else later, when the run needs the model (gate_shadow_snapshot_model).
+ * False, with why in verbose output, when there is none or it does not
+ * fit: another set, another introspection, other settings, a text that
+ * is not what its checksum says, or not a whole model.
+ */
+static bool load_snapshot(struct gate_shadow *sh, const char *name, size_t k, bool newest,
+                          const char *head, const char *settings)
+{
+    struct gate_err err = {0};
+    const char *block, *body, *why;
+    char *whole = NULL;
+
+    why = snapshot_fits(sh, head, settings, &block, &body);
+    if (!why && !newest) {
+        whole = cache_comment(sh, name);
+        why = snapshot_fits(sh, whole, settings, &block, &body);
+        if (!why)
+            why = snapshot_model(sh, body, &err);
+        if (!why)
+            cache_touch(sh, name, k, block); /* the recency, the snapshot kept as read */
+    }
+    if (why) {
         gate_verbosef("shadow: replay cache '%s': snapshot not used: %s", name, why);
-    return ok;
+        free(whole);
+        return false;
+    }
+    sh->have_header = !sh->have_model;
+    (void)snprintf(sh->snap_settings, sizeof(sh->snap_settings), "%s", settings);
+    sh->keep_k = k;
+    free(whole);
+    return true;
+}
+
+const char *gate_shadow_snapshot_sum(const struct gate_shadow *sh)
+{
+    return sh && sh->have_header ? sh->snap_sum : NULL;
+}
+
+enum gate_code gate_shadow_snapshot_model(struct gate_shadow *sh, struct gate_err *err)
+{
+    struct gate_err perr = {0};
+    const char *block, *body, *why;
+    char *whole;
+
+    if (!sh->have_header)
+        return GATE_OK;
+    sh->have_header = false;
+    whole = cache_comment(sh, sh->name);
+    why = snapshot_fits(sh, whole, sh->snap_settings, &block, &body);
+    if (!why)
+        why = snapshot_model(sh, body, &perr);
+    free(whole);
+    if (!why)
+        return GATE_OK;
+    /* changed since the listing (another run rewrote it): read the cache database itself */
+    gate_verbosef("shadow: replay cache '%s': snapshot not used: %s", sh->name, why);
+    if (!use_cache_as_is(sh, sh->name))
+        return gate_fail(err, GATE_E_DB,
+                         "replay cache '%s' changed while this run read it (another run?): run "
+                         "drift again",
+                         sh->name);
+    (void)snprintf(sh->keep_name, sizeof(sh->keep_name), "%.63s", sh->name);
+    return GATE_OK;
 }
 
 const struct gate_dbmodel *gate_shadow_model(const struct gate_shadow *sh)
