@@ -64,6 +64,7 @@
  X(t, PQresultErrorMessage) \
  X(t, PQresultStatus)       \
  X(t, PQsendQuery)          \
+ X(t, PQserverVersion)      \
  X(t, PQsetNoticeProcessor) \
  X(t, PQstatus)             \
  X(t, PQtransactionStatus)
@@ -587,6 +588,11 @@ static void options_escape(struct gate_buf *b, const char *s)
     }
 }
 
+enum gate_code gate_db_load(struct gate_err *err)
+{
+    return gate_dl_load(&libpq, err) ? GATE_E_DB : GATE_OK;
+}
+
 enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out,
                                struct gate_err *err)
 {
@@ -714,6 +720,11 @@ void gate_db_close(struct gate_db *db)
         pq.PQfinish(db->conn);
     free(db->where);
     free(db);
+}
+
+int gate_db_server_version_num(const struct gate_db *db)
+{
+    return pq.PQserverVersion(db->conn);
 }
 
 const char *gate_db_server_version(const struct gate_db *db)

@@ -84,6 +84,14 @@ void gate_db_scrub(char *msg, size_t size, char *const *secrets, size_t nsecrets
 struct gate_db;
 
 /*
+ * Load libpq now (gate_db_connect does it otherwise), so that a caller
+ * that connects on another thread can work while the server starts the
+ * connection's backend rather than while libpq loads (both are CPU work).
+ * Fails as gate_db_connect does when libpq cannot be loaded.
+ */
+enum gate_code gate_db_load(struct gate_err *err);
+
+/*
  * Connect (libpq, blocking, with u->connect_timeout). On failure returns
  * GATE_E_DB with a scrubbed message that names host, port, database and
  * user (never the password), plus Prisma's error code where one applies
@@ -94,6 +102,9 @@ struct gate_db;
 enum gate_code gate_db_connect(const struct gate_db_url *u, struct gate_db **out,
                                struct gate_err *err);
 void gate_db_close(struct gate_db *db);
+
+/* 150018 (PQserverVersion: server_version_num). */
+int gate_db_server_version_num(const struct gate_db *db);
 
 /* "15.18" (server_version as the server reports it). Borrowed. */
 const char *gate_db_server_version(const struct gate_db *db);

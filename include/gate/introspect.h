@@ -15,7 +15,8 @@
  * extension are left out.
  *
  * Reading takes a constant number of catalog queries (the extensions'
- * members, then one per kind of object: GATE_INTROSPECT_QUERIES) in one
+ * members, the default operator classes, then one per kind of object:
+ * GATE_INTROSPECT_QUERIES) in one
  * REPEATABLE READ READ ONLY
  * transaction, whatever the number of objects, all sent as one
  * simple-protocol string: one round trip (gate_db_exec_each). Defaults
@@ -31,7 +32,7 @@
 #include "gate/err.h"
 
 /* Catalog queries one gate_introspect call runs (BEGIN and COMMIT not counted). */
-#define GATE_INTROSPECT_QUERIES 12
+#define GATE_INTROSPECT_QUERIES 13
 
 /*
  * The read's lock_timeout and statement_timeout: a table another session
@@ -87,15 +88,18 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
 
 /*
  * gate_introspect in parts, for a caller that sends the read with other
- * queries (drift: gate_db_send): its SQL (its own READ ONLY transaction,
- * then GATE_INTROSPECT_QUERIES results; malloc'd); the model from those
- * results r[0..nr), which it frees; and, when the read failed, the
+ * queries (drift: gate_db_send): its SQL for a server of server_version
+ * (gate_db_server_version_num; its own READ ONLY transaction, then
+ * GATE_INTROSPECT_QUERIES results; malloc'd); the model from those
+ * results r[0..nr), which it frees (an index definition it cannot write
+ * itself is asked through db, one query for all); and, when the read failed, the
  * transaction rolled back on db and the error explained (a lock timeout
  * says what it means): returns rc.
  */
-char *gate_introspect_sql(const char *const *schemas, size_t nschemas);
-enum gate_code gate_introspect_load(struct gate_db_result **r, int nr, struct gate_arena *a,
-                                    struct gate_dbmodel *out, struct gate_err *err);
+char *gate_introspect_sql(const char *const *schemas, size_t nschemas, int server_version);
+enum gate_code gate_introspect_load(struct gate_db *db, struct gate_db_result **r, int nr,
+                                    struct gate_arena *a, struct gate_dbmodel *out,
+                                    struct gate_err *err);
 enum gate_code gate_introspect_failed(struct gate_db *db, enum gate_code rc, struct gate_err *err);
 
 /*

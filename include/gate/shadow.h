@@ -96,19 +96,17 @@ struct gate_shadow_opts {
 };
 
 /*
- * What a create-mode replay with the cache asks the server first: whether
- * the role may create databases, then the cache listing with the whole
- * set's snapshot. drift sends it with the target's history, for the set
- * it expects (all the local migrations: a nightly run usually finds them
- * all applied), so that the snapshot is read while the server reads the
- * target's catalog. The results, in order, go into a gate_shadow_prefetch
- * named after that set's cache; the shadow takes (and frees) them when
- * its set is that one. gate_shadow_prefetch_sql: that SQL (malloc'd;
- * NULL for an empty set) and the cache's name.
+ * What a create-mode replay with the cache asks the server first: the
+ * cache listing with the head of the whole set's comment (its snapshot's
+ * header). drift sends it with the target's history, for the set it
+ * expects (all the local migrations: a nightly run usually finds them
+ * all applied). The result goes into a gate_shadow_prefetch named after
+ * that set's cache; the shadow takes (and frees) it when its set is that
+ * one. gate_shadow_prefetch_sql: that SQL (malloc'd; NULL for an empty
+ * set) and the cache's name.
  */
 struct gate_shadow_prefetch {
     char name[64];
-    struct gate_db_result *createdb;
     struct gate_db_result *listing;
 };
 char *gate_shadow_prefetch_sql(const char *schema, const struct gate_replay_set *guess,

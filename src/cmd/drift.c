@@ -281,7 +281,7 @@ static enum gate_code live_model(struct drift *dr, struct gate_dbmodel *out, str
                 GATE_BUG("drift: the introspection returned too many results");
             return gate_introspect_failed(dr->db, rc, err);
         }
-        return gate_introspect_load(r, n, &dr->run->arena, out, err);
+        return gate_introspect_load(dr->db, r, n, &dr->run->arena, out, err);
     }
     if (dr->live.started) {
         (void)pthread_join(dr->live.thread, NULL);
@@ -468,7 +468,7 @@ static enum gate_code read_history(struct drift *dr, bool one, struct gate_err *
     if (!one)
         return gate_history_read(dr->db, schema, &dr->hdb, err);
     hist = gate_history_sql(schema);
-    intro = gate_introspect_sql(&schema, 1);
+    intro = gate_introspect_sql(&schema, 1, gate_db_server_version_num(dr->db));
     /*
      * each part its own transaction: statements outside one would join
      * the next BEGIN (one string is one implicit transaction until then)
@@ -488,12 +488,10 @@ static enum gate_code read_history(struct drift *dr, bool one, struct gate_err *
         gate_db_result_free(r);
         return gate_history_read(dr->db, schema, &dr->hdb, err);
     }
-    if (dr->pre_sql && (gate_db_next(dr->db, &dr->pre.createdb, &ignored) || !dr->pre.createdb ||
-                        gate_db_next(dr->db, &dr->pre.listing, &ignored) || !dr->pre.listing)) {
+    if (dr->pre_sql && (gate_db_next(dr->db, &dr->pre.listing, &ignored) || !dr->pre.listing)) {
         /* not asked: the shadow asks again, the introspection is read later */
-        gate_db_result_free(dr->pre.createdb);
         gate_db_result_free(dr->pre.listing);
-        dr->pre.createdb = dr->pre.listing = NULL;
+        dr->pre.listing = NULL;
         while (!gate_db_next(dr->db, &r, &ignored) && r)
             gate_db_result_free(r);
     } else {
@@ -513,6 +511,8 @@ static enum gate_exit evaluate(struct drift *dr, struct gate_cli *cli)
      * The worker loads libpq and connects while this thread reads the
      * migration files; then this thread's connection (libpq loads once).
      */
+    if (one && gate_db_load(&err))
+        return unavailable(dr, err.msg);
     live_start(dr, one);
     msg = read_locals(dr);
     if (msg)
@@ -545,7 +545,6 @@ static void release(struct drift *dr)
     }
     gate_db_close(dr->live.db); /* connected for a main thread that stopped early */
     free(dr->pre_sql);
-    gate_db_result_free(dr->pre.createdb);
     gate_db_result_free(dr->pre.listing);
     gate_arena_release(&dr->live.arena);
     if (dr->sh && gate_shadow_close(dr->sh, &err))

@@ -79,10 +79,34 @@ const char *gate_dbobj_attr(const struct gate_dbobj *o, const char *key)
 #define EXT(cls, oid) ", '" cls ":' || " oid " AS _ext"
 #define EXT_MEMBERS   "SELECT classid || ':' || objid FROM pg_depend WHERE deptype = 'e'"
 
+/*
+ * The default operator classes (index_definition): which one an index
+ * column gets when CREATE INDEX names none, so pg_get_indexdef leaves it
+ * out.
+ */
+#define DEFAULT_OPCLASSES "SELECT opcmethod, opcintype, oid FROM pg_opclass WHERE opcdefault"
+
+/*
+ * An index's definition is written here, as pg_get_indexdef writes it,
+ * when it is made of plain columns (SIMPLE_INDEX and index_definition):
+ * pg_get_indexdef looks each column's default operator class up by
+ * scanning pg_opclass, and a new backend's first calls fill its catalog
+ * caches one index at a time: most of the introspection's time on a
+ * warm drift. Expressions, predicates, storage parameters, opclass
+ * options, partitioned indexes, other access methods keep
+ * pg_get_indexdef. %n: the NULLS NOT DISTINCT column (PostgreSQL 15+).
+ */
+#define SIMPLE_INDEX                                                                        \
+ "x.indexprs IS NULL AND x.indpred IS NULL AND i.reloptions IS NULL AND i.relkind = 'i'"    \
+ " AND c.relkind = 'r' AND am.amname IN ('btree', 'hash', 'gin', 'gist', 'brin', 'spgist')" \
+ " AND NOT EXISTS (SELECT 1 FROM pg_attribute ia WHERE ia.attrelid = i.oid"                 \
+ " AND ia.attoptions IS NOT NULL)"
+
 #define NOT_PRISMA " c.relname <> '_prisma_migrations' "
 
 /* %s: the schema list, "('public')". */
-static const char *const queries[GATE_INTROSPECT_QUERIES - 1] = {
+/* the object queries; EXT_MEMBERS and DEFAULT_OPCLASSES come first */
+static const char *const queries[GATE_INTROSPECT_QUERIES - 2] = {
     /* extensions: all but plpgsql, whatever schema they were put in */
     "SELECT 'extension', n.nspname, NULL, e.extname, e.extversion AS version"
     " FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
@@ -129,7 +153,9 @@ static const char *const queries[GATE_INTROSPECT_QUERIES - 1] = {
     " CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) END AS \"default\","
     " CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,"
     " CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,"
-    " CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation" EXT(
+    " CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,"
+    " a.attnum AS _attnum, quote_ident(a.attname) AS _qname, a.atttypid AS _typid,"
+    " a.attcollation AS _collid, t.typtype AS _typtype, t.typcategory AS _typcat" EXT(
         "1259",
         "c.oid") " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
                  " JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -150,13 +176,21 @@ static const char *const queries[GATE_INTROSPECT_QUERIES - 1] = {
                  " WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND n.nspname IN %s AND" NOT_PRISMA,
 
     /*
-     * indexes, except those a constraint of the same table owns; the
-     * name-free shape is cut from the definition here (index_shape), not
-     * by a second pg_get_indexdef per index
+     * indexes, except those a constraint of the same table owns; a
+     * definition of plain columns is written here (SIMPLE_INDEX), from
+     * the _ fields; the name-free shape is cut from the definition
+     * (index_shape), not read by a second pg_get_indexdef per index
      */
-    "SELECT 'index', n.nspname, c.relname, i.relname, pg_get_indexdef(i.oid) AS definition" EXT(
+    "SELECT 'index', n.nspname, c.relname, i.relname,"
+    " CASE WHEN NOT (" SIMPLE_INDEX ") THEN pg_get_indexdef(i.oid) END AS definition,"
+    " i.oid AS _oid, quote_ident(i.relname) || ' ON ' || quote_ident(n.nspname) || '.' ||"
+    " quote_ident(c.relname) || ' USING ' || quote_ident(am.amname) AS _on, i.relam AS _am,"
+    " am.amname = 'btree' AS _ordered, x.indisunique AS _unique, x.indnkeyatts AS _nkey,"
+    " x.indkey AS _key, x.indclass AS _class, x.indcollation AS _coll, x.indoption AS _opt,"
+    " %n AS _nnd" EXT(
         "1259",
         "c.oid") " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                 " JOIN pg_am am ON am.oid = i.relam"
                  " JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                  " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN %s AND" NOT_PRISMA
                  "AND NOT EXISTS (SELECT 1 FROM pg_constraint k"
@@ -209,12 +243,59 @@ static enum gate_code exec0(struct gate_db *db, const char *sql, struct gate_err
     return rc;
 }
 
+/* A default operator class (DEFAULT_OPCLASSES). */
+struct opclass {
+    unsigned long am, intype, oid;
+};
+
+/* A table's column as an index definition names it (the column query's _ fields). */
+struct colinfo {
+    const char *qname; /* quote_ident(attname) */
+    unsigned long typid, collid;
+    char typtype, typcat;
+};
+
+/* An index whose definition is written here (index_definition): its _ fields. */
+struct pending {
+    size_t obj; /* in loader.objs */
+    const char *f[11];
+};
+
+/* The index query's _ fields kept for index_definition, in struct pending's order. */
+static const char *const index_fields[] = {
+    "_oid", "_on", "_am", "_ordered", "_unique", "_nkey", "_key", "_class", "_coll", "_opt", "_nnd",
+};
+enum { F_OID, F_ON, F_AM, F_ORDERED, F_UNIQUE, F_NKEY, F_KEY, F_CLASS, F_COLL, F_OPT, F_NND };
+
 struct loader {
     struct gate_arena *a;
     struct gate_dbobj *objs; /* malloc'd while loading */
     size_t n, cap;
     struct gate_hmap members; /* EXT_MEMBERS: "classid:objid" of extensions' objects */
+    struct opclass *defaults; /* DEFAULT_OPCLASSES */
+    size_t ndefaults;
+    struct gate_hmap cols;   /* "schema\ttable\tattnum" -> struct colinfo */
+    struct pending *pending; /* indexes to write */
+    size_t npending;
 };
+
+/* DEFAULT_OPCLASSES' rows into l->defaults. */
+static void load_defaults(struct loader *l, const struct gate_db_result *r)
+{
+    int rows = gate_db_result_rows(r);
+
+    l->defaults = gate_arena_alloc(l->a, (size_t)(rows > 0 ? rows : 1) * sizeof(*l->defaults));
+    for (int i = 0; i < rows; i++) {
+        const char *am = gate_db_result_value(r, i, 0), *in = gate_db_result_value(r, i, 1);
+        const char *oid = gate_db_result_value(r, i, 2);
+
+        if (!am || !in || !oid)
+            continue;
+        l->defaults[l->ndefaults].am = strtoul(am, NULL, 10);
+        l->defaults[l->ndefaults].intype = strtoul(in, NULL, 10);
+        l->defaults[l->ndefaults++].oid = strtoul(oid, NULL, 10);
+    }
+}
 
 /* EXT_MEMBERS' rows into l->members. */
 static void load_members(struct loader *l, const struct gate_db_result *r)
@@ -279,6 +360,73 @@ static const char *index_shape(struct gate_arena *a, const char *def)
     return shape;
 }
 
+/* The value of the _ field name in row i (borrowed from r), or NULL. */
+static const char *field(const struct gate_db_result *r, int i, const char **keys, int cols,
+                         const char *name)
+{
+    for (int c = 4; c < cols; c++)
+        if (!strcmp(keys[c], name))
+            return gate_db_result_value(r, i, c);
+    return NULL;
+}
+
+/* "schema\ttable\tattnum": a column's key in l->cols. */
+static void col_key(struct gate_buf *b, const char *schema, const char *table, const char *attnum)
+{
+    b->len = 0;
+    gate_buf_printf(b, "%s\t%s\t%s", schema ? schema : "", table ? table : "",
+                    attnum ? attnum : "");
+}
+
+/* A column as index definitions name it, for index_definition. */
+static void keep_column(struct loader *l, const struct gate_dbobj *o,
+                        const struct gate_db_result *r, int i, const char **keys, int cols)
+{
+    const char *attnum = field(r, i, keys, cols, "_attnum");
+    const char *qname = field(r, i, keys, cols, "_qname");
+    const char *typid = field(r, i, keys, cols, "_typid"),
+               *coll = field(r, i, keys, cols, "_collid");
+    const char *typtype = field(r, i, keys, cols, "_typtype");
+    const char *typcat = field(r, i, keys, cols, "_typcat");
+    struct colinfo *ci;
+    struct gate_buf k = {0};
+
+    if (!attnum || !qname || !typid || !coll)
+        return;
+    ci = gate_arena_alloc(l->a, sizeof(*ci));
+    ci->qname = gate_arena_strdup(l->a, qname);
+    ci->typid = strtoul(typid, NULL, 10);
+    ci->collid = strtoul(coll, NULL, 10);
+    ci->typtype = typtype ? typtype[0] : '\0';
+    ci->typcat = typcat ? typcat[0] : '\0';
+    col_key(&k, o->schema, o->table, attnum);
+    gate_hmap_upserts(&l->cols, gate_buf_str(&k), NULL)->ptr = ci;
+    gate_buf_release(&k);
+}
+
+/* An index whose definition index_definition writes: its _ fields. */
+static void keep_index(struct loader *l, const struct gate_dbobj *o, const struct gate_db_result *r,
+                       int i, const char **keys, int cols)
+{
+    struct pending *p;
+
+    (void)o;
+    l->pending = gate_xrealloc(l->pending, (l->npending + 1) * sizeof(*l->pending));
+    p = &l->pending[l->npending++];
+    p->obj = l->n - 1;
+    for (size_t f = 0; f < GATE_ARRAY_SIZE(index_fields); f++)
+        p->f[f] = value_text(l->a, field(r, i, keys, cols, index_fields[f]), 0);
+}
+
+/* An index object's definition attribute (NULL until now), and its shape from it. */
+static void set_definition(struct loader *l, struct gate_dbobj *o, const char *def)
+{
+    for (size_t i = 0; i < o->nattrs; i++)
+        if (!strcmp(o->attrs[i].key, "definition"))
+            o->attrs[i].value = def;
+    o->shape = index_shape(l->a, def);
+}
+
 static enum gate_code load(struct loader *l, const struct gate_db_result *r, struct gate_err *err)
 {
     int rows = gate_db_result_rows(r), cols = gate_db_result_cols(r);
@@ -320,21 +468,221 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
         o->name = value_text(l->a, gate_db_result_value(r, i, 3), 0);
         o->attrs = gate_arena_alloc(l->a, (size_t)cols * sizeof(*o->attrs));
         for (int c = 4; c < cols; c++) {
-            const char *v =
-                value_text(l->a, gate_db_result_value(r, i, c), gate_db_result_coltype(r, c));
+            const char *raw = gate_db_result_value(r, i, c);
 
             if (keys[c][0] == '_') {
                 if (!strcmp(keys[c], "_shape"))
-                    o->shape = v;
+                    o->shape = value_text(l->a, raw, 0);
                 continue;
             }
             o->attrs[o->nattrs].key = keys[c];
-            o->attrs[o->nattrs++].value = v;
+            o->attrs[o->nattrs++].value = value_text(l->a, raw, gate_db_result_coltype(r, c));
         }
-        if (o->kind == kinds[6] /* index */ && !o->shape)
+        if (o->kind == kinds[4] /* column */)
+            keep_column(l, o, r, i, keys, cols);
+        if (o->kind == kinds[6] /* index */ && !gate_dbobj_attr(o, "definition"))
+            keep_index(l, o, r, i, keys, cols);
+        else if (o->kind == kinds[6] && !o->shape)
             o->shape = index_shape(l->a, gate_dbobj_attr(o, "definition"));
     }
     return GATE_OK;
+}
+
+/* Polymorphic pseudo-types an operator class may take (pg_type.h's OIDs). */
+static bool polymorphic(unsigned long t)
+{
+    static const unsigned long any[] = {
+        2283,
+        /* anyelement */ 2277,
+        /* anyarray */ 2776, /* anynonarray */
+        3500,
+        /* anyenum */ 3831,
+        /* anyrange */ 4537, /* anymultirange */
+        5077,
+        /* anycompatible */ 5078, /* anycompatiblearray */
+        5079,
+        /* anycompatiblenonarray */ 5080, /* anycompatiblerange */
+        4538,                             /* anycompatiblemultirange */
+    };
+
+    for (size_t i = 0; i < GATE_ARRAY_SIZE(any); i++)
+        if (any[i] == t)
+            return true;
+    return false;
+}
+
+/*
+ * Is opc the operator class CREATE INDEX gives a column of this type on
+ * access method am when it names none (PostgreSQL's GetDefaultOpClass),
+ * so that pg_get_indexdef leaves it out? Read here for the cases that do
+ * not depend on casts: the one default class of the type itself; or, for
+ * an enum or an array type without one, the class of anyenum or anyarray
+ * when that is the access method's only polymorphic default. Anything
+ * else (a domain, varchar's text_ops, ...) is left to pg_get_indexdef.
+ */
+static bool default_opclass(const struct loader *l, unsigned long am, const struct colinfo *c,
+                            unsigned long opc)
+{
+    unsigned long exact = 0, poly = 0, want = 0;
+    int nexact = 0, npoly = 0;
+
+    if (c->typtype == 'e')
+        want = 3500; /* anyenum */
+    else if (c->typcat == 'A')
+        want = 2277; /* anyarray */
+    for (size_t i = 0; i < l->ndefaults; i++) {
+        const struct opclass *d = &l->defaults[i];
+
+        if (d->am != am)
+            continue;
+        if (d->intype == c->typid) {
+            nexact++;
+            exact = d->oid;
+        } else if (polymorphic(d->intype)) {
+            npoly++;
+            if (d->intype == want)
+                poly = d->oid;
+        }
+    }
+    if (nexact)
+        return nexact == 1 && exact == opc;
+    return want && npoly == 1 && poly == opc;
+}
+
+/* The space-separated numbers of an int2vector or oidvector into v[0..max); how many. */
+static int vector(const char *s, unsigned long *v, int max)
+{
+    int n = 0;
+
+    while (s && *s && n < max) {
+        char *end;
+
+        v[n++] = strtoul(s, &end, 10);
+        if (end == s)
+            return -1;
+        s = end + strspn(end, " ");
+    }
+    return s && *s ? -1 : n;
+}
+
+#define INDEX_MAX_KEYS 32 /* PostgreSQL's INDEX_MAX_KEYS */
+
+/*
+ * The definition of a pending index as pg_get_indexdef writes it for
+ * plain columns: CREATE [UNIQUE ]INDEX name ON schema.table USING am
+ * (col[ DESC][ NULLS FIRST|LAST], ...)[ INCLUDE (col, ...)][ NULLS NOT
+ * DISTINCT], every name as quote_ident gives it; on the arena. NULL when
+ * a column is not plain, takes an operator class or a collation that is
+ * not its default, or the fields do not read: pg_get_indexdef then.
+ */
+static const char *index_definition(struct loader *l, const struct pending *p)
+{
+    const struct gate_dbobj *o = &l->objs[p->obj];
+    unsigned long key[INDEX_MAX_KEYS], opc[INDEX_MAX_KEYS], coll[INDEX_MAX_KEYS];
+    unsigned long opt[INDEX_MAX_KEYS];
+    int n = vector(p->f[F_KEY], key, INDEX_MAX_KEYS);
+    int nkey = p->f[F_NKEY] ? (int)strtol(p->f[F_NKEY], NULL, 10) : -1;
+    bool ordered = p->f[F_ORDERED] && !strcmp(p->f[F_ORDERED], "t");
+    unsigned long am = p->f[F_AM] ? strtoul(p->f[F_AM], NULL, 10) : 0;
+    struct gate_buf b = {0}, k = {0};
+    const char *def = NULL;
+
+    if (n < 1 || nkey < 1 || nkey > n || !p->f[F_ON] || !p->f[F_UNIQUE] ||
+        vector(p->f[F_CLASS], opc, INDEX_MAX_KEYS) != nkey ||
+        vector(p->f[F_COLL], coll, INDEX_MAX_KEYS) != nkey ||
+        vector(p->f[F_OPT], opt, INDEX_MAX_KEYS) != nkey)
+        return NULL;
+    gate_buf_printf(&b, "CREATE %sINDEX %s (", !strcmp(p->f[F_UNIQUE], "t") ? "UNIQUE " : "",
+                    p->f[F_ON]);
+    for (int i = 0; i < n; i++) {
+        char num[16];
+        const struct gate_hmap_entry *e;
+        const struct colinfo *c;
+
+        (void)snprintf(num, sizeof(num), "%lu", key[i]);
+        col_key(&k, o->schema, o->table, num);
+        e = key[i] ? gate_hmap_finds(&l->cols, gate_buf_str(&k)) : NULL;
+        if (!e || !(c = e->ptr))
+            goto out; /* an expression, or a column not read */
+        gate_buf_adds(&b, i == nkey ? ") INCLUDE (" : i ? ", " : "");
+        gate_buf_adds(&b, c->qname);
+        if (i >= nkey)
+            continue; /* an INCLUDE column has no decoration */
+        if ((coll[i] && coll[i] != c->collid) || !default_opclass(l, am, c, opc[i]))
+            goto out;
+        if (ordered && (opt[i] & 1)) /* INDOPTION_DESC; NULLS FIRST is its default */
+            gate_buf_adds(&b, opt[i] & 2 ? " DESC" : " DESC NULLS LAST");
+        else if (ordered && (opt[i] & 2)) /* INDOPTION_NULLS_FIRST */
+            gate_buf_adds(&b, " NULLS FIRST");
+        else if (opt[i])
+            goto out;
+    }
+    gate_buf_addc(&b, ')');
+    if (p->f[F_NND] && !strcmp(p->f[F_NND], "t"))
+        gate_buf_adds(&b, " NULLS NOT DISTINCT");
+    def = gate_arena_strdup(l->a, gate_buf_str(&b));
+out:
+    gate_buf_release(&b);
+    gate_buf_release(&k);
+    return def;
+}
+
+/*
+ * Every pending index's definition into its object: written here, or
+ * (those index_definition cannot write) pg_get_indexdef's, asked in one
+ * more query through db. An index dropped in between makes the read
+ * fail (run it again).
+ */
+static enum gate_code write_indexes(struct loader *l, struct gate_db *db, struct gate_err *err)
+{
+    struct gate_buf oids = {0};
+    struct gate_db_result *r = NULL;
+    enum gate_code rc = GATE_OK;
+    size_t nleft = 0;
+
+    for (size_t i = 0; i < l->npending; i++) {
+        struct pending *p = &l->pending[i];
+        const char *def = index_definition(l, p);
+
+        if (!def) {
+            gate_buf_printf(&oids, "%s%s", nleft++ ? "," : "", p->f[F_OID] ? p->f[F_OID] : "0");
+            continue;
+        }
+        set_definition(l, &l->objs[p->obj], def);
+        p->f[F_OID] = NULL; /* done */
+    }
+    if (!nleft)
+        goto out;
+    if (!db)
+        GATE_BUG("introspect: an index definition to ask, and no connection");
+    {
+        char *sql = gate_xasprintf("SELECT oid, pg_get_indexdef(oid) FROM unnest('{%s}'::oid[]) "
+                                   "AS oid",
+                                   gate_buf_str(&oids));
+
+        rc = gate_db_exec(db, sql, &r, err);
+        free(sql);
+    }
+    for (size_t i = 0; !rc && i < l->npending; i++) {
+        struct pending *p = &l->pending[i];
+        const char *def = NULL;
+
+        if (!p->f[F_OID])
+            continue;
+        for (int row = 0; row < gate_db_result_rows(r) && !def; row++)
+            if (!strcmp(gate_db_result_value(r, row, 0), p->f[F_OID]))
+                def = gate_db_result_value(r, row, 1);
+        if (!def)
+            rc = gate_fail(err, GATE_E_DB,
+                           "index \"%s\" was dropped while the catalog was read: run it again",
+                           l->objs[p->obj].name);
+        else
+            set_definition(l, &l->objs[p->obj], gate_arena_strdup(l->a, def));
+    }
+    gate_db_result_free(r);
+out:
+    gate_buf_release(&oids);
+    return rc;
 }
 
 /* rc; a lock timeout (SQLSTATE 55P03, which db.c puts in the message) says what it means. */
@@ -369,7 +717,7 @@ static enum gate_code loader_finish(struct loader *l, struct gate_dbmodel *out,
     return GATE_OK;
 }
 
-char *gate_introspect_sql(const char *const *schemas, size_t nschemas)
+char *gate_introspect_sql(const char *const *schemas, size_t nschemas, int server_version)
 {
     struct gate_buf list = {0}, sql = {0};
 
@@ -395,14 +743,19 @@ char *gate_introspect_sql(const char *const *schemas, size_t nschemas)
     gate_buf_adds(&sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n"
                         "SET LOCAL lock_timeout = '" GATE_INTROSPECT_LOCK_TIMEOUT "';\n"
                         "SET LOCAL statement_timeout = '" GATE_INTROSPECT_STATEMENT_TIMEOUT
-                        "';\n" EXT_MEMBERS ";\n");
+                        "';\n" EXT_MEMBERS ";\n" DEFAULT_OPCLASSES ";\n");
     for (size_t i = 0; i < GATE_ARRAY_SIZE(queries); i++) {
         const char *p = queries[i], *s;
 
-        /* every %s is the schema list */
-        for (s = strstr(p, "%s"); s; s = strstr(p, "%s")) {
+        /* every %s is the schema list, %n NULLS NOT DISTINCT's column or false */
+        for (s = strchr(p, '%'); s; s = strchr(p, '%')) {
             gate_buf_add(&sql, p, (size_t)(s - p));
-            gate_buf_adds(&sql, gate_buf_str(&list));
+            if (s[1] == 's')
+                gate_buf_adds(&sql, gate_buf_str(&list));
+            else if (s[1] == 'n')
+                gate_buf_adds(&sql, server_version >= 150000 ? "x.indnullsnotdistinct" : "false");
+            else
+                GATE_BUG("introspect: an unknown % in a query");
             p = s + 2;
         }
         gate_buf_adds(&sql, p);
@@ -421,8 +774,9 @@ enum gate_code gate_introspect_failed(struct gate_db *db, enum gate_code rc, str
     return lock_timed_out(rc, err);
 }
 
-enum gate_code gate_introspect_load(struct gate_db_result **r, int nr, struct gate_arena *a,
-                                    struct gate_dbmodel *out, struct gate_err *err)
+enum gate_code gate_introspect_load(struct gate_db *db, struct gate_db_result **r, int nr,
+                                    struct gate_arena *a, struct gate_dbmodel *out,
+                                    struct gate_err *err)
 {
     struct loader l = {.a = a};
     enum gate_code rc = GATE_OK;
@@ -432,14 +786,20 @@ enum gate_code gate_introspect_load(struct gate_db_result **r, int nr, struct ga
         GATE_BUG("introspect: a query returned no result");
     for (int i = 0; i < nr; i++) {
         out->queries++;
-        if (!i)
+        if (i == 0)
             load_members(&l, r[i]);
+        else if (i == 1)
+            load_defaults(&l, r[i]);
         else if (!rc)
             rc = load(&l, r[i], err);
         gate_db_result_free(r[i]);
         r[i] = NULL;
     }
+    if (!rc)
+        rc = write_indexes(&l, db, err);
     gate_hmap_release(&l.members);
+    gate_hmap_release(&l.cols);
+    free(l.pending);
     if (rc) {
         free(l.objs);
         return rc;
@@ -451,7 +811,7 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
                                struct gate_arena *a, struct gate_dbmodel *out, struct gate_err *err)
 {
     struct gate_db_result *r[GATE_INTROSPECT_QUERIES + 1];
-    char *sql = gate_introspect_sql(schemas, nschemas);
+    char *sql = gate_introspect_sql(schemas, nschemas, gate_db_server_version_num(db));
     int nr = 0;
     enum gate_code rc;
 
@@ -460,7 +820,7 @@ enum gate_code gate_introspect(struct gate_db *db, const char *const *schemas, s
     free(sql);
     if (rc)
         return gate_introspect_failed(db, rc, err);
-    return gate_introspect_load(r, nr, a, out, err);
+    return gate_introspect_load(db, r, nr, a, out, err);
 }
 
 /* s with every "from." replaced by "to." (malloc'd buffer; NULL: nothing to replace). */
@@ -550,7 +910,7 @@ const char *gate_introspect_version(void)
         char d[65];
 
         gate_buf_adds(&b, SNAPSHOT_FORMAT);
-        gate_buf_adds(&b, "\n" EXT_MEMBERS);
+        gate_buf_adds(&b, "\n" EXT_MEMBERS "\n" DEFAULT_OPCLASSES);
         for (size_t i = 0; i < GATE_ARRAY_SIZE(queries); i++) {
             gate_buf_addc(&b, '\n');
             gate_buf_adds(&b, queries[i]);
@@ -570,8 +930,14 @@ static void put_field(struct gate_buf *b, const char *s)
         gate_buf_adds(b, "\\N");
         return;
     }
-    for (; *s; s++) {
-        switch (*s) {
+    while (*s) {
+        size_t plain = strcspn(s, "\\\t\n\r"); /* the run that needs no escape, at once */
+
+        gate_buf_add(b, s, plain);
+        s += plain;
+        if (!*s)
+            break;
+        switch (*s++) {
         case '\\':
             gate_buf_adds(b, "\\\\");
             break;
@@ -581,11 +947,9 @@ static void put_field(struct gate_buf *b, const char *s)
         case '\n':
             gate_buf_adds(b, "\\n");
             break;
-        case '\r':
+        default: /* '\r' */
             gate_buf_adds(b, "\\r");
             break;
-        default:
-            gate_buf_addc(b, *s);
         }
     }
 }

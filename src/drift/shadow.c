@@ -50,7 +50,6 @@ struct gate_shadow {
     bool on_cache;          /* db is a cache database itself, read-only: never dropped, emptied */
     bool schema_was_there;  /* url mode: the schema in use existed before the run */
     bool replayed;
-    bool createdb_unchecked; /* create mode: may the role create databases? asked by replay */
     struct gate_shadow_prefetch *prefetch; /* borrowed: opts.prefetch */
     void (*building)(void *ctx);
     void *building_ctx;
@@ -401,31 +400,6 @@ static enum gate_code open_url(struct gate_shadow *sh, const struct gate_policy_
     return GATE_OK;
 }
 
-/* May the role create databases? (create mode; asked with the replay's first query) */
-#define CREATEDB_SQL \
- "SELECT rolcreatedb OR rolsuper, current_user FROM pg_roles WHERE rolname = current_user"
-
-/* r: CREATEDB_SQL's result (freed here); GATE_E_DB with why when the role may not. */
-static enum gate_code createdb_checked(struct gate_shadow *sh, struct gate_db_result *r,
-                                       struct gate_err *err)
-{
-    const char *v = gate_db_result_value(r, 0, 0);
-
-    sh->createdb_unchecked = false;
-    if (!v || strcmp(v, "t") != 0) {
-        v = gate_db_result_value(r, 0, 1);
-        (void)gate_fail(err, GATE_E_DB,
-                        "drift.shadow: create needs a role that may create databases, and '%s' "
-                        "has no CREATEDB on %s:%d (ALTER ROLE \"%s\" CREATEDB; or name an empty "
-                        "scratch database with the target's shadow_url_env)",
-                        v ? v : "?", sh->target_url->host, sh->target_url->port, v ? v : "?");
-        gate_db_result_free(r);
-        return GATE_E_DB;
-    }
-    gate_db_result_free(r);
-    return GATE_OK;
-}
-
 static enum gate_code open_create(struct gate_shadow *sh, struct gate_err *err)
 {
     if (!sh->target_url || !sh->target_db)
@@ -435,20 +409,7 @@ static enum gate_code open_create(struct gate_shadow *sh, struct gate_err *err)
     gate_db_url_copy(sh->target_url, NULL, &sh->door_url);
     sh->door = sh->target_db;
     sh->schema = gate_xstrdup(gate_db_url_schema(sh->target_url));
-    sh->createdb_unchecked = true; /* in the replay's first round trip */
     return GATE_OK;
-}
-
-/* The CREATEDB check on its own, when the replay's first query does not carry it. */
-static enum gate_code check_createdb(struct gate_shadow *sh, struct gate_err *err)
-{
-    struct gate_db_result *r = NULL;
-
-    if (!sh->createdb_unchecked)
-        return GATE_OK;
-    if (gate_db_exec(sh->door, CREATEDB_SQL, &r, err))
-        return GATE_E_DB;
-    return createdb_checked(sh, r, err);
 }
 
 enum gate_code gate_shadow_open(const struct gate_shadow_opts *o, struct gate_shadow **out,
@@ -560,15 +521,15 @@ static char *settings_digest(const char *v)
  */
 #define SNAPSHOT_HEAD 1024
 
-/* The cache listing's SQL (cache_list_full), after CREATEDB_SQL when role. */
-static char *listing_sql(const char *full, bool role)
+/* The cache listing's SQL (cache_list_full). */
+static char *listing_sql(const char *full)
 {
     char *lit = gate_db_quote_literal(full ? full : "");
     char *sql = gate_xasprintf(
-        "%sSELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), "
+        "SELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), "
         "E'\\n', 1), CASE WHEN datname = %s THEN substr(shobj_description(oid, 'pg_database'), 1, "
         "%d) END, %s FROM pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
-        role ? CREATEDB_SQL ";" : "", lit, SNAPSHOT_HEAD, full ? SETTINGS_SQL : "NULL");
+        lit, SNAPSHOT_HEAD, full ? SETTINGS_SQL : "NULL");
 
     free(lit);
     return sql;
@@ -586,12 +547,9 @@ static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **
                                       const char *full, char **comment, char **settings,
                                       struct gate_err *err)
 {
-    struct gate_db_result *rs[2] = {NULL, NULL};
-    struct gate_db_result *r;
-    char *sql;
-    int rows, nr = 0;
-    bool role = sh->createdb_unchecked;
+    struct gate_db_result *r = NULL;
     struct gate_shadow_prefetch *pre = sh->prefetch;
+    int rows;
 
     *out = NULL;
     *n = 0;
@@ -599,30 +557,19 @@ static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **
         *comment = NULL;
     if (settings)
         *settings = NULL;
-    if (pre && pre->listing && full && !strcmp(full, pre->name) && (!role || pre->createdb)) {
-        /* drift asked it already, with the target's history */
-        rs[0] = role ? pre->createdb : NULL;
-        rs[1] = pre->listing;
-        pre->createdb = pre->listing = NULL;
+    if (pre && pre->listing && full && !strcmp(full, pre->name)) {
+        r = pre->listing; /* drift asked it already, with the target's history */
+        pre->listing = NULL;
     } else {
-        sql = listing_sql(full, role);
-        if (gate_db_exec_each(sh->door, sql, rs, role ? 2 : 1, &nr, err)) {
-            free(sql);
-            return GATE_E_DB;
-        }
+        char *sql = listing_sql(full);
+        enum gate_code rc = gate_db_exec(sh->door, sql, &r, err);
+
         free(sql);
-        if (nr != (role ? 2 : 1))
-            GATE_BUG("shadow: a cache listing query returned no result");
-        if (!role) {
-            rs[1] = rs[0];
-            rs[0] = NULL;
-        }
+        if (rc)
+            return GATE_E_DB;
+        if (!r)
+            GATE_BUG("shadow: the cache listing returned no result");
     }
-    if (role && createdb_checked(sh, rs[0], err)) {
-        gate_db_result_free(rs[1]);
-        return GATE_E_DB;
-    }
-    r = rs[1];
     rows = gate_db_result_rows(r);
     *out = gate_xcalloc(rows > 0 ? (size_t)rows : 1, sizeof(**out));
     for (int i = 0; i < rows; i++) {
@@ -656,7 +603,7 @@ char *gate_shadow_prefetch_sql(const char *schema, const struct gate_replay_set 
     cache_chain(schema, guess, names, NULL);
     memcpy(name, names[guess->n - 1], 64);
     free(names);
-    return listing_sql(name, true);
+    return listing_sql(name);
 }
 
 static enum gate_code cache_list(struct gate_shadow *sh, struct cache_db **out, size_t *n,
@@ -825,9 +772,11 @@ enum gate_code gate_shadow_snapshot_model(struct gate_shadow *sh, struct gate_er
     struct gate_err perr = {0};
     const char *block, *body, *why;
     char *whole;
+    char name[sizeof(sh->name)];
 
     if (!sh->have_header)
         return GATE_OK;
+    (void)snprintf(name, sizeof(name), "%s", sh->name); /* use_cache_as_is writes sh->name */
     sh->have_header = false;
     whole = cache_comment(sh, sh->name);
     why = snapshot_fits(sh, whole, sh->snap_settings, &block, &body);
@@ -837,13 +786,13 @@ enum gate_code gate_shadow_snapshot_model(struct gate_shadow *sh, struct gate_er
     if (!why)
         return GATE_OK;
     /* changed since the listing (another run rewrote it): read the cache database itself */
-    gate_verbosef("shadow: replay cache '%s': snapshot not used: %s", sh->name, why);
-    if (!use_cache_as_is(sh, sh->name))
+    gate_verbosef("shadow: replay cache '%s': snapshot not used: %s", name, why);
+    if (!use_cache_as_is(sh, name))
         return gate_fail(err, GATE_E_DB,
                          "replay cache '%s' changed while this run read it (another run?): run "
                          "drift again",
-                         sh->name);
-    (void)snprintf(sh->keep_name, sizeof(sh->keep_name), "%.63s", sh->name);
+                         name);
+    (void)snprintf(sh->keep_name, sizeof(sh->keep_name), "%.63s", name);
     return GATE_OK;
 }
 
@@ -952,12 +901,19 @@ static enum gate_code create_temporary(struct gate_shadow *sh, const char *tpl,
     if (create_db(sh, sh->name, tpl, err)) {
         const char *state = gate_db_last_sqlstate(sh->door);
 
-        if (!strcmp(state, "42501"))
+        if (!strcmp(state, "42501")) {
+            const char *role = sh->door_url.user && *sh->door_url.user ? sh->door_url.user : NULL;
+
+            gate_err_clear(err); /* the server's "permission denied", said with its fix */
             return gate_fail(err, GATE_E_DB,
-                             "cannot create the temporary shadow database '%s' on %s:%d: the "
-                             "role has no CREATEDB (ALTER ROLE ... CREATEDB), or name an empty "
-                             "scratch database with the target's shadow_url_env",
-                             sh->name, sh->door_url.host, sh->door_url.port);
+                             "drift.shadow: create needs a role that may create databases: "
+                             "cannot create the temporary shadow database '%s' on %s:%d, %s%s%s "
+                             "has no CREATEDB (ALTER ROLE %s%s%s CREATEDB; or name an empty "
+                             "scratch database with the target's shadow_url_env)",
+                             sh->name, sh->door_url.host, sh->door_url.port, role ? "role '" : "",
+                             role ? role : "the role", role ? "'" : "", role ? "\"" : "",
+                             role ? role : "...", role ? "\"" : "");
+        }
         return GATE_E_DB;
     }
     sh->temporary = true;
@@ -1104,8 +1060,6 @@ enum gate_code gate_shadow_replay(struct gate_shadow *sh, const struct gate_repl
         res->ms = gate_clock_ms() - t0;
         return GATE_OK;
     }
-    if (!rc)
-        rc = check_createdb(sh, err); /* no cache listing carried it */
     if (!rc && sh->building)
         sh->building(sh->building_ctx); /* the shadow is built, copied or opened */
     if (!rc && cache && from && from == set->n && use_cache_as_is(sh, names[from - 1])) {

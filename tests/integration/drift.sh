@@ -438,12 +438,21 @@ expect "Z: a pending migration: no drift" 0 "$RC" || show "$WORK/Z2.err"
 expect "Z: ... listed as pending" '["20991231000000_z_pending"]' "$(jget "$WORK/Z2.out" "r.drift.pending")"
 expect_has "Z: ... the applied set from the snapshot" "$WORK/Z2.err" "its snapshot is the shadow's model"
 rm -r "$PROJ/prisma/migrations/20991231000000_z_pending"
-# a role that may read everything but not create databases: refused as before
+# a role that may read everything but not create databases: a warm run only
+# reads (no temporary database), a run that must build the shadow is refused
 q $DB "CREATE ROLE z_reader LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO z_reader" >/dev/null
 (cd "$PROJ" && DATABASE_URL="postgresql://z_reader@$PGHOST:$PGPORT/$DB" "$GATE" drift --format json) \
 	>"$WORK/Z3.out" 2>"$WORK/Z3.err"
-expect "Z: no CREATEDB with the cache: exit 3" 3 "$?"
-expect_has "Z: ... says so" "$WORK/Z3.err" "needs a role that may create databases"
+expect "Z: no CREATEDB, warm: nothing to create, no drift (exit 0)" 0 "$?" || show "$WORK/Z3.err"
+cp "$PROJ/prisma-gate.yml" "$WORK/policy.z"
+cp "$WORK/policy.keep" "$PROJ/prisma-gate.yml"
+(cd "$PROJ" && DATABASE_URL="postgresql://z_reader@$PGHOST:$PGPORT/$DB" "$GATE" drift --format json) \
+	>"$WORK/Z3b.out" 2>"$WORK/Z3b.err"
+expect "Z: no CREATEDB, the shadow to build: exit 3" 3 "$?"
+expect_has "Z: ... says so, naming the role" "$WORK/Z3b.err" "needs a role that may create databases: cannot create the temporary shadow database"
+expect_has "Z: ... the fix" "$WORK/Z3b.err" 'ALTER ROLE "z_reader" CREATEDB'
+expect "Z: ... nothing left" 0 "$(shadows)"
+cp "$WORK/policy.z" "$PROJ/prisma-gate.yml"
 # no _prisma_migrations: its query fails in the round trip; read again one by one
 q $DB 'ALTER TABLE _prisma_migrations RENAME TO z_history' >/dev/null
 gate Z4 drift --format json -v

@@ -13,6 +13,7 @@
 #include "gate/db.h"
 #include "gate/digest.h"
 #include "gate/history.h"
+#include "gate/introspect.h"
 #include "gate/run.h"
 #include "gate/utf8.h"
 #include "gate/xalloc.h"
@@ -864,6 +865,111 @@ static void test_exec_each(void **state)
     gate_db_url_release(&u);
 }
 
+/*
+ * introspect.c writes a plain index's definition itself (as pg_get_indexdef
+ * would, without its per-column catalog scans) and asks pg_get_indexdef for
+ * the rest: every definition must be pg_get_indexdef's, byte for byte.
+ * Indexes of every shape the writer takes or refuses, in a schema of their
+ * own, including names that need quoting and keywords.
+ */
+static void test_index_definitions(void **state)
+{
+    const char *url = getenv("GATE_TEST_PG_URL");
+    struct gate_db_url u;
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+    struct gate_db_result *r = NULL;
+    struct gate_arena a = {0};
+    struct gate_dbmodel m;
+    const char *schema = "gate_idx_test";
+    int checked = 0;
+
+    (void)state;
+    if (!url || !*url)
+        skip();
+    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
+    assert_int_equal(gate_db_connect(&u, &db, &err), GATE_OK);
+    assert_int_equal(
+        gate_db_exec(
+            db,
+            "DROP SCHEMA IF EXISTS gate_idx_test CASCADE; CREATE SCHEMA gate_idx_test;"
+            "SET search_path = gate_idx_test;"
+            "CREATE TYPE \"Status\" AS ENUM ('a', 'b');"
+            "CREATE DOMAIN posint AS integer CHECK (VALUE > 0);"
+            "CREATE TABLE \"User\" (id serial PRIMARY KEY, email text, \"Name\" text, \"select\" int,"
+            " \"we\"\"ird col\" text, v varchar(40), st \"Status\", tags text[], nums int[],"
+            " j jsonb, d posint, c text COLLATE \"C\", t timestamp(3), u uuid, f float8,"
+            " tsv tsvector, r int4range);"
+            "CREATE INDEX plain ON \"User\" (email);"
+            "CREATE UNIQUE INDEX \"User_email_key2\" ON \"User\" (email, \"Name\");"
+            "CREATE INDEX \"desc\" ON \"User\" (t DESC);"
+            "CREATE INDEX desc_nf ON \"User\" (t DESC NULLS LAST, id NULLS FIRST);"
+            "CREATE INDEX asc_nl ON \"User\" (t ASC NULLS LAST);"
+            "CREATE INDEX kw ON \"User\" (\"select\");"
+            "CREATE INDEX \"Mixed Case\" ON \"User\" (\"we\"\"ird col\");"
+            "CREATE INDEX incl ON \"User\" (email) INCLUDE (\"Name\", t);"
+            "CREATE UNIQUE INDEX nnd ON \"User\" (email) NULLS NOT DISTINCT;"
+            "CREATE INDEX hash_u ON \"User\" USING hash (u);"
+            "CREATE INDEX enum_i ON \"User\" (st);"
+            "CREATE INDEX gin_tags ON \"User\" USING gin (tags);"
+            "CREATE INDEX btree_nums ON \"User\" (nums);"
+            "CREATE INDEX gin_j ON \"User\" USING gin (j);"
+            "CREATE INDEX gin_jpo ON \"User\" USING gin (j jsonb_path_ops);"
+            "CREATE INDEX gist_tsv ON \"User\" USING gist (tsv);"
+            "CREATE INDEX gist_tsv_len ON \"User\" USING gist (tsv tsvector_ops (siglen = 100));"
+            "CREATE INDEX gist_r ON \"User\" USING gist (r);"
+            "CREATE INDEX brin_t ON \"User\" USING brin (t);"
+            "CREATE INDEX spg_r ON \"User\" USING spgist (r);"
+            "CREATE INDEX varchar_i ON \"User\" (v);"
+            "CREATE INDEX varchar_pat ON \"User\" (v varchar_pattern_ops);"
+            "CREATE INDEX text_pat ON \"User\" (email text_pattern_ops);"
+            "CREATE INDEX dom ON \"User\" (d);"
+            "CREATE INDEX coll_same ON \"User\" (c);"
+            "CREATE INDEX coll_other ON \"User\" (c COLLATE \"POSIX\");"
+            "CREATE INDEX coll_default ON \"User\" (email COLLATE \"C\");"
+            "CREATE INDEX expr ON \"User\" (lower(email));"
+            "CREATE INDEX part ON \"User\" (email) WHERE id > 10;"
+            "CREATE INDEX fill ON \"User\" (f) WITH (fillfactor = 70);"
+            "CREATE INDEX multi ON \"User\" (u, f DESC, email);"
+            "CREATE TABLE \"order\" (\"group\" int, \"Key\" text);"
+            "CREATE INDEX \"order_group\" ON \"order\" (\"group\", \"Key\" DESC);"
+            "CREATE TABLE part_t (k int, v int) PARTITION BY RANGE (k);"
+            "CREATE INDEX part_t_k ON part_t (k);"
+            "RESET search_path",
+            &r, &err),
+        GATE_OK);
+    gate_db_result_free(r);
+    assert_int_equal(gate_introspect(db, &schema, 1, &a, &m, &err), GATE_OK);
+    for (size_t i = 0; i < m.n; i++) {
+        const struct gate_dbobj *o = &m.objs[i];
+        char *q;
+        struct gate_db_result *want = NULL;
+        const char *def = gate_dbobj_attr(o, "definition");
+
+        if (strcmp(o->kind, "index") != 0)
+            continue;
+        q = gate_xasprintf(
+            "SELECT pg_get_indexdef(to_regclass(quote_ident('gate_idx_test') || '.' || "
+            "quote_ident('%s')))",
+            o->name);
+        assert_int_equal(gate_db_exec(db, q, &want, &err), GATE_OK);
+        assert_non_null(def);
+        if (strcmp(def, gate_db_result_value(want, 0, 0)) != 0)
+            fail_msg("index %s: '%s' written, pg_get_indexdef says '%s'", o->name, def,
+                     gate_db_result_value(want, 0, 0));
+        assert_non_null(o->shape);
+        gate_db_result_free(want);
+        free(q);
+        checked++;
+    }
+    assert_int_equal(checked, 33); /* every index above (the primary key is its constraint's) */
+    assert_int_equal(gate_db_exec(db, "DROP SCHEMA gate_idx_test CASCADE", &r, &err), GATE_OK);
+    gate_db_result_free(r);
+    gate_arena_release(&a);
+    gate_db_close(db);
+    gate_db_url_release(&u);
+}
+
 /* gate_db_close_wait: the closed session's backend is gone when it returns true. */
 static void test_close_wait(void **state)
 {
@@ -955,6 +1061,7 @@ int main(void)
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_exec_each),
         cmocka_unit_test(test_send_next),
+        cmocka_unit_test(test_index_definitions),
         cmocka_unit_test(test_close_wait),
         cmocka_unit_test(test_scrub_edges),
     };
