@@ -488,27 +488,20 @@ static enum gate_code load(struct loader *l, const struct gate_db_result *r, str
     return GATE_OK;
 }
 
-/* Polymorphic pseudo-types an operator class may take (pg_type.h's OIDs). */
-static bool polymorphic(unsigned long t)
+/*
+ * Could a column of an enum (enum true) or array type match an operator
+ * class declared for pseudo-type t? The polymorphic types it coerces to
+ * (pg_type.h's OIDs): anyelement, anycompatible and their array or
+ * non-array kinds, and anyenum or anyarray.
+ */
+static bool coerces_to(unsigned long t, bool enum_type)
 {
-    static const unsigned long any[] = {
-        2283,
-        /* anyelement */ 2277,
-        /* anyarray */ 2776, /* anynonarray */
-        3500,
-        /* anyenum */ 3831,
-        /* anyrange */ 4537, /* anymultirange */
-        5077,
-        /* anycompatible */ 5078, /* anycompatiblearray */
-        5079,
-        /* anycompatiblenonarray */ 5080, /* anycompatiblerange */
-        4538,                             /* anycompatiblemultirange */
-    };
-
-    for (size_t i = 0; i < GATE_ARRAY_SIZE(any); i++)
-        if (any[i] == t)
-            return true;
-    return false;
+    if (t == 2283 /* anyelement */ || t == 5077 /* anycompatible */)
+        return true;
+    if (enum_type)
+        return t == 3500 /* anyenum */ || t == 2776 /* anynonarray */ ||
+               t == 5079 /* anycompatiblenonarray */;
+    return t == 2277 /* anyarray */ || t == 5078 /* anycompatiblearray */;
 }
 
 /*
@@ -517,8 +510,9 @@ static bool polymorphic(unsigned long t)
  * so that pg_get_indexdef leaves it out? Read here for the cases that do
  * not depend on casts: the one default class of the type itself; or, for
  * an enum or an array type without one, the class of anyenum or anyarray
- * when that is the access method's only polymorphic default. Anything
- * else (a domain, varchar's text_ops, ...) is left to pg_get_indexdef.
+ * when no other default of the access method takes a polymorphic type
+ * the column coerces to. Anything else (a domain, varchar's text_ops, ...)
+ * is left to pg_get_indexdef.
  */
 static bool default_opclass(const struct loader *l, unsigned long am, const struct colinfo *c,
                             unsigned long opc)
@@ -538,7 +532,7 @@ static bool default_opclass(const struct loader *l, unsigned long am, const stru
         if (d->intype == c->typid) {
             nexact++;
             exact = d->oid;
-        } else if (polymorphic(d->intype)) {
+        } else if (want && coerces_to(d->intype, want == 3500)) {
             npoly++;
             if (d->intype == want)
                 poly = d->oid;

@@ -525,11 +525,13 @@ static char *settings_digest(const char *v)
 static char *listing_sql(const char *full)
 {
     char *lit = gate_db_quote_literal(full ? full : "");
+    /* pg_shdescription itself (1262: pg_database), not shobj_description(), a SQL function */
     char *sql = gate_xasprintf(
-        "SELECT datname, split_part(COALESCE(shobj_description(oid, 'pg_database'), ''), "
-        "E'\\n', 1), CASE WHEN datname = %s THEN substr(shobj_description(oid, 'pg_database'), 1, "
-        "%d) END, %s FROM pg_database WHERE datname LIKE 'prisma\\_gate\\_cache\\_%%'",
-        lit, SNAPSHOT_HEAD, full ? SETTINGS_SQL : "NULL");
+        "SELECT d.datname, split_part(substr(COALESCE(s.description, ''), 1, %d), E'\\n', 1), "
+        "CASE WHEN d.datname = %s THEN substr(s.description, 1, %d) END, %s FROM pg_database d "
+        "LEFT JOIN pg_shdescription s ON s.objoid = d.oid AND s.classoid = 1262 "
+        "WHERE d.datname LIKE 'prisma\\_gate\\_cache\\_%%'",
+        SNAPSHOT_HEAD, lit, SNAPSHOT_HEAD, full ? SETTINGS_SQL : "NULL");
 
     free(lit);
     return sql;

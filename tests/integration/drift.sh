@@ -428,6 +428,8 @@ gate Z1 drift --format json -v
 expect "Z: warm, no drift: exit 0" 0 "$RC" || show "$WORK/Z1.err"
 expect_has "Z: from the snapshot" "$WORK/Z1.err" "its snapshot is the shadow's model"
 expect "Z: one connection to the target" 1 "$(conns "$L0")"
+expect_has "Z: the target's model is the snapshot's: its text is not read" "$WORK/Z1.err" "the target's model is the snapshot's"
+expect_lacks "X: with drift the snapshot's text is read" "$WORK/X2.err" "the target's model is the snapshot's"
 q postgres "ALTER SYSTEM RESET log_connections" >/dev/null
 q postgres "SELECT pg_reload_conf()" >/dev/null
 # a migration on disk that is not applied: the listing asked for all of them
@@ -453,6 +455,19 @@ expect_has "Z: ... says so, naming the role" "$WORK/Z3b.err" "needs a role that 
 expect_has "Z: ... the fix" "$WORK/Z3b.err" 'ALTER ROLE "z_reader" CREATEDB'
 expect "Z: ... nothing left" 0 "$(shadows)"
 cp "$WORK/policy.z" "$PROJ/prisma-gate.yml"
+# another cache used more recently (a fake one): this run's cache is not the
+# newest, so its comment is rewritten (recency) with the snapshot read whole,
+# and pruning (drift.cache: 1) drops the other
+CACHE_Z=$(cachedb)
+USED_Z=$(q postgres "SELECT substring(shobj_description(oid, 'pg_database') FROM 'used=([0-9]+)') FROM pg_database WHERE datname = '$CACHE_Z'")
+q postgres "CREATE DATABASE prisma_gate_cache_00000000000000z6" >/dev/null
+q postgres "COMMENT ON DATABASE prisma_gate_cache_00000000000000z6 IS 'prisma-gate replay cache; used=$((USED_Z + 1)); migrations=1; schema=public'" >/dev/null
+gate Z6 drift --format json -v
+expect "Z: not the newest cache: no drift" 0 "$RC" || show "$WORK/Z6.err"
+expect_has "Z: ... from the snapshot" "$WORK/Z6.err" "its snapshot is the shadow's model"
+expect "Z: ... the other cache pruned, this one kept" "$CACHE_Z" "$(cachedb)"
+gate Z7 drift --format json -v
+expect_has "Z: ... its snapshot kept whole (the next run does not read its text)" "$WORK/Z7.err" "the target's model is the snapshot's"
 # no _prisma_migrations: its query fails in the round trip; read again one by one
 q $DB 'ALTER TABLE _prisma_migrations RENAME TO z_history' >/dev/null
 gate Z4 drift --format json -v
