@@ -734,23 +734,56 @@ static void test_connect_refused(void **state)
  * nothing and names its SQLSTATE; more results than room is an error.
  */
 /*
+ * The test server's URL and a connection to it (GATE_TEST_PG_URL, set by
+ * drift.sh); the test is skipped without one.
+ */
+static struct gate_db *test_db(struct gate_db_url *u)
+{
+    const char *url = getenv("GATE_TEST_PG_URL");
+    struct gate_err err = {0};
+    struct gate_db *db = NULL;
+
+    if (!url || !*url)
+        skip();
+    assert_int_equal(gate_db_url_parse(url, u, &err), GATE_OK);
+    assert_int_equal(gate_db_connect(u, &db, &err), GATE_OK);
+    return db;
+}
+
+/*
+ * sent fails (22012) while another query runs on db: that query works,
+ * then gate_db_next gives the error, then the end.
+ */
+static void held_error(struct gate_db *db, const char *sent)
+{
+    struct gate_err err = {0};
+    struct gate_db_result *r = NULL, *mid = NULL;
+
+    assert_int_equal(gate_db_send(db, sent, &err), GATE_OK);
+    assert_int_equal(gate_db_exec(db, "SELECT 5", &mid, &err), GATE_OK);
+    assert_string_equal(gate_db_result_value(mid, 0, 0), "5");
+    gate_db_result_free(mid);
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_E_DB);
+    assert_non_null(strstr(err.msg, "22012"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
+    assert_null(r);
+}
+
+/*
  * gate_db_send / gate_db_next: results one at a time, in order; another
  * query in between reads the rest first and keeps it; a failed statement
  * ends the results; one sent query at a time.
  */
 static void test_send_next(void **state)
 {
-    const char *url = getenv("GATE_TEST_PG_URL");
     struct gate_db_url u;
     struct gate_err err = {0};
-    struct gate_db *db = NULL;
+    struct gate_db *db;
     struct gate_db_result *r = NULL, *mid = NULL;
 
     (void)state;
-    if (!url || !*url)
-        skip();
-    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
-    assert_int_equal(gate_db_connect(&u, &db, &err), GATE_OK);
+    db = test_db(&u);
 
     assert_int_equal(
         gate_db_send(db, "BEGIN READ ONLY; SELECT 1 AS a; SELECT 2 AS b; COMMIT; SELECT 3", &err),
@@ -786,26 +819,9 @@ static void test_send_next(void **state)
     assert_null(r);
 
     /* an error kept while another query ran is given by gate_db_next */
-    assert_int_equal(gate_db_send(db, "SELECT 1/0", &err), GATE_OK);
-    assert_int_equal(gate_db_exec(db, "SELECT 5", &mid, &err), GATE_OK);
-    assert_string_equal(gate_db_result_value(mid, 0, 0), "5");
-    gate_db_result_free(mid);
-    assert_int_equal(gate_db_next(db, &r, &err), GATE_E_DB);
-    assert_non_null(strstr(err.msg, "22012"));
-    memset(&err, 0, sizeof(err));
-    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
-    assert_null(r);
-
+    held_error(db, "SELECT 1/0");
     /* a sent transaction failed: held, rolled back, the other query runs */
-    assert_int_equal(gate_db_send(db, "BEGIN; SELECT 1/0; COMMIT", &err), GATE_OK);
-    assert_int_equal(gate_db_exec(db, "SELECT 7", &mid, &err), GATE_OK);
-    assert_string_equal(gate_db_result_value(mid, 0, 0), "7");
-    gate_db_result_free(mid);
-    assert_int_equal(gate_db_next(db, &r, &err), GATE_E_DB);
-    assert_non_null(strstr(err.msg, "22012"));
-    memset(&err, 0, sizeof(err));
-    assert_int_equal(gate_db_next(db, &r, &err), GATE_OK);
-    assert_null(r);
+    held_error(db, "BEGIN; SELECT 1/0; COMMIT");
 
     /* closed with results still unread: nothing leaks (ASan) */
     assert_int_equal(gate_db_send(db, "SELECT 1; SELECT 2", &err), GATE_OK);
@@ -817,18 +833,14 @@ static void test_send_next(void **state)
 
 static void test_exec_each(void **state)
 {
-    const char *url = getenv("GATE_TEST_PG_URL");
     struct gate_db_url u;
     struct gate_err err = {0};
-    struct gate_db *db = NULL;
+    struct gate_db *db;
     struct gate_db_result *r[3];
     int n = -1;
 
     (void)state;
-    if (!url || !*url)
-        skip();
-    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
-    assert_int_equal(gate_db_connect(&u, &db, &err), GATE_OK);
+    db = test_db(&u);
     assert_int_equal(gate_db_exec_each(db,
                                        "BEGIN READ ONLY; SELECT 1 AS a; SELECT 'x' AS b, NULL AS c"
                                        " UNION ALL SELECT 'y', 'z'; SELECT 3 WHERE false; COMMIT",
@@ -874,10 +886,9 @@ static void test_exec_each(void **state)
  */
 static void test_index_definitions(void **state)
 {
-    const char *url = getenv("GATE_TEST_PG_URL");
     struct gate_db_url u;
     struct gate_err err = {0};
-    struct gate_db *db = NULL;
+    struct gate_db *db;
     struct gate_db_result *r = NULL;
     struct gate_arena a = {0};
     struct gate_dbmodel m;
@@ -885,10 +896,7 @@ static void test_index_definitions(void **state)
     int checked = 0;
 
     (void)state;
-    if (!url || !*url)
-        skip();
-    assert_int_equal(gate_db_url_parse(url, &u, &err), GATE_OK);
-    assert_int_equal(gate_db_connect(&u, &db, &err), GATE_OK);
+    db = test_db(&u);
     assert_int_equal(
         gate_db_exec(
             db,
