@@ -225,9 +225,12 @@ github-mask: $(BIN_PATH)
 missing-libs: $(BIN_PATH) $(NOLIB_BIN) $(SCHEMA_CHECK)
 	@$(CHECKED_GATE) PRISMA_GATE_NOLIB=$(abspath $(NOLIB_BIN)) tests/missing-libs.sh
 
-integration: $(BIN_PATH) $(SCHEMA_CHECK)
+# GATE_TEST_HISTORY: test_history of this build, whose db.c tests drift.sh runs
+# against its server (under make asan, the sanitized one)
+integration: $(BIN_PATH) $(SCHEMA_CHECK) $(B)/tests/test_history
 	@fail=0; for t in tests/integration/*.sh; do [ -x "$$t" ] || continue; \
-	    echo "== $$t"; $(CHECKED_GATE) $$t || fail=1; done; exit $$fail
+	    echo "== $$t"; GATE_TEST_HISTORY=$(abspath $(B)/tests/test_history) $(CHECKED_GATE) $$t \
+	    || fail=1; done; exit $$fail
 
 asan: deps
 	@UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

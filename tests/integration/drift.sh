@@ -30,20 +30,23 @@ app_database
 # db.c's multi-statement round trip (the introspection's), its sent query
 # read result by result (a warm drift's one round trip) and its wait for
 # a closed session's backend (before a shadow's DROP) against this real
-# server: test_history's test_exec_each, test_send_next and test_close_wait, skipped
+# server: test_history's test_exec_each, test_send_next, test_close_wait and
+# test_index_definitions (GATE_TEST_HISTORY: the build's, sanitized under make asan), skipped
 # without a server
-if [ -x "$ROOT/build/tests/test_history" ]; then
-	if GATE_TEST_PG_URL=$DATABASE_URL "$ROOT/build/tests/test_history" >"$WORK/exec-each.log" 2>&1 &&
+TEST_HISTORY=${GATE_TEST_HISTORY:-$ROOT/build/tests/test_history}
+if [ -x "$TEST_HISTORY" ]; then
+	if GATE_TEST_PG_URL=$DATABASE_URL "$TEST_HISTORY" >"$WORK/exec-each.log" 2>&1 &&
 		grep -q "OK \] test_exec_each" "$WORK/exec-each.log" &&
 		grep -q "OK \] test_close_wait" "$WORK/exec-each.log" &&
-		grep -q "OK \] test_send_next" "$WORK/exec-each.log"; then
-		ok "gate_db_exec_each, gate_db_send/next and gate_db_close_wait on a real server (test_history)"
+		grep -q "OK \] test_send_next" "$WORK/exec-each.log" &&
+		grep -q "OK \] test_index_definitions" "$WORK/exec-each.log"; then
+		ok "gate_db_exec_each, gate_db_send/next, gate_db_close_wait and the index definitions on a real server (test_history)"
 	else
-		not_ok "gate_db_exec_each, gate_db_send/next and gate_db_close_wait on a real server (test_history)"
+		not_ok "gate_db_exec_each, gate_db_send/next, gate_db_close_wait and the index definitions on a real server (test_history)"
 		tail -20 "$WORK/exec-each.log" | sed 's/^/#   /'
 	fi
 else
-	echo "# build/tests/test_history not built (make unit): gate_db_exec_each not run here"
+	echo "# $TEST_HISTORY not built (make unit): gate_db_exec_each not run here"
 fi
 PROJ=$WORK/proj
 new_project "$PROJ"
