@@ -457,6 +457,16 @@ static void guess_set(struct drift *dr)
  * snapshot. When the history's query fails, everything is asked again
  * one by one (gate_history_read reads a missing table from the catalog).
  */
+/* End the transaction a failed statement of the one round trip left open. */
+static void rollback(struct gate_db *db)
+{
+    struct gate_db_result *r = NULL;
+    struct gate_err ignored = {0};
+
+    (void)gate_db_exec(db, "ROLLBACK", &r, &ignored);
+    gate_db_result_free(r);
+}
+
 static enum gate_code read_history(struct drift *dr, bool one, struct gate_err *err)
 {
     const char *schema = gate_db_url_schema(&dr->url);
@@ -482,18 +492,14 @@ static enum gate_code read_history(struct drift *dr, bool one, struct gate_err *
     if (rc)
         return rc;
     if (gate_db_next(dr->db, &r, &ignored) || !r) {
-        (void)gate_db_next(dr->db, &r, &ignored); /* the end: nothing ran after it */
-        gate_db_result_free(r);
-        (void)gate_db_exec(dr->db, "ROLLBACK", &r, &ignored);
-        gate_db_result_free(r);
+        rollback(dr->db); /* nothing ran after the failed statement */
         return gate_history_read(dr->db, schema, &dr->hdb, err);
     }
     if (dr->pre_sql && (gate_db_next(dr->db, &dr->pre.listing, &ignored) || !dr->pre.listing)) {
-        /* not asked: the shadow asks again, the introspection is read later */
+        /* not asked (nor the introspection): the shadow asks again, the catalog is read later */
         gate_db_result_free(dr->pre.listing);
         dr->pre.listing = NULL;
-        while (!gate_db_next(dr->db, &r, &ignored) && r)
-            gate_db_result_free(r);
+        rollback(dr->db);
     } else {
         dr->intro_sent = true;
     }

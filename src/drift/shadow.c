@@ -517,7 +517,7 @@ static char *settings_digest(const char *v)
  * The first characters of a comment that hold its recency line and its
  * snapshot's header line ("snapshot DIGEST VERSION SETTINGS SHA256"): the
  * listing reads only those; the model's text, hundreds of kilobytes, is
- * read when the run needs it (snapshot_body).
+ * read when the run needs it (gate_shadow_snapshot_model).
  */
 #define SNAPSHOT_HEAD 1024
 
@@ -540,10 +540,9 @@ static char *listing_sql(const char *full)
 /*
  * The replay cache databases on the door's server: the first line of each
  * comment (the recency). With full (a cache's name), the same round trip
- * also reads the head of that database's comment (SNAPSHOT_HEAD) into *comment
- * and the session's SETTINGS_SQL into *settings (malloc'd, NULL: none),
- * and, when it is still to be asked, whether the role may create
- * databases (an error when it may not).
+ * also reads the head of that database's comment (SNAPSHOT_HEAD) into
+ * *comment and the digest of the session's SETTINGS_SQL into *settings
+ * (malloc'd, NULL: none). drift may have asked it already (opts.prefetch).
  */
 static enum gate_code cache_list_full(struct gate_shadow *sh, struct cache_db **out, size_t *n,
                                       const char *full, char **comment, char **settings,

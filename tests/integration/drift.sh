@@ -458,6 +458,16 @@ expect_has "Z: ... says so, naming the role" "$WORK/Z3b.err" "needs a role that 
 expect_has "Z: ... the fix" "$WORK/Z3b.err" 'ALTER ROLE "z_reader" CREATEDB'
 expect "Z: ... nothing left" 0 "$(shadows)"
 cp "$WORK/policy.z" "$PROJ/prisma-gate.yml"
+# the listing fails in the round trip (the role may not read comments): what
+# follows did not run, the transaction it left is rolled back, and the
+# shadow's own listing fails the same way and says why (exit 3)
+q $DB "REVOKE SELECT ON pg_shdescription FROM PUBLIC" >/dev/null
+(cd "$PROJ" && DATABASE_URL="postgresql://z_reader@$PGHOST:$PGPORT/$DB" "$GATE" drift --format json) \
+	>"$WORK/Z3c.out" 2>"$WORK/Z3c.err"
+expect "Z: the listing refused: exit 3" 3 "$?"
+expect_has "Z: ... the listing's own error" "$WORK/Z3c.err" "permission denied for table pg_shdescription"
+expect_lacks "Z: ... not an aborted transaction's" "$WORK/Z3c.err" "current transaction is aborted"
+q $DB "GRANT SELECT ON pg_shdescription TO PUBLIC" >/dev/null
 # another cache used more recently (a fake one): this run's cache is not the
 # newest, so its comment is rewritten (recency) with the snapshot read whole,
 # and pruning (drift.cache: 1) drops the other
