@@ -25,6 +25,9 @@
 #   BENCH_DRIFT_RUNS      timed runs per tool in the drift section (default: 3)
 #   BENCH_DRIFT_SYNTH_N   migrations of the drift section's synthetic history
 #                 (default: 10000; 0 leaves it out)
+#   BENCH_PGROOT  directory the throwaway PostgreSQL clusters go under
+#                 (default: /dev/shm when it is a tmpfs with 2 GiB free,
+#                 else TMPDIR or /tmp; see pg_root below)
 #
 # Every tool is run once untimed (warm-up: page cache, dynamic loader), then
 # BENCH_RUNS times, round-robin across tools so drift hits all of them alike.
@@ -288,6 +291,40 @@ find_gate() {
     fi
 }
 
+# pg_root: the directory the sections' throwaway clusters go under:
+# BENCH_PGROOT when set; else /dev/shm when it is a writable tmpfs with at
+# least 2 GiB free; else TMPDIR or /tmp. Why memory by default: the
+# clusters already run with fsync off (the disk is not what is measured),
+# and on a filesystem such as ext4 without a journal (this project's CI
+# machines) creating a file scans past every inode deleted in the last
+# seconds: a shadow database creates about a thousand files and its drop
+# deletes them, so back-to-back runs of either tool slowed each other's
+# DDL by a third (see bench/README.md, "Where the clusters live").
+pg_root() {
+    local free
+    if [ -n "${BENCH_PGROOT:-}" ]; then
+        printf '%s\n' "$BENCH_PGROOT"
+        return
+    fi
+    if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+        [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+        free=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+        if [ "${free:-0}" -ge 2097152 ] 2>/dev/null; then
+            printf '%s\n' /dev/shm
+            return
+        fi
+    fi
+    printf '%s\n' "${TMPDIR:-/tmp}"
+}
+
+# pg_root_line: where the clusters go, and what kind of filesystem it is.
+pg_root_line() {
+    local root fs
+    root=$(pg_root)
+    fs=$(stat -f -c %T "$root" 2>/dev/null)
+    note "PostgreSQL clusters under $root (${fs:-unknown filesystem}; BENCH_PGROOT to move them)"
+}
+
 machine_line() {
     local cpu
     cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
@@ -428,7 +465,7 @@ section_status() {
     cli=$(sed -n 2p <<<"$("$ROOT/ci/prisma.sh" argv)")
     config=$("$ROOT/ci/prisma.sh" config)
 
-    STATUS_PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench-pg.XXXXXX")
+    STATUS_PGDIR=$(mktemp -d "$(pg_root)/prisma-gate-bench-pg.XXXXXX")
     if ! out=$("$ROOT/ci/pg.sh" start "$STATUS_PGDIR" 2>"$WORK/pg.err"); then
         note "status: skipped: no PostgreSQL 15 cluster (ci/pg.sh start failed):"
         tail -n 3 "$WORK/pg.err" | sed 's/^/    /'
@@ -537,7 +574,7 @@ section_deploy() {
     fi
     cli=$(sed -n 2p <<<"$("$ROOT/ci/prisma.sh" argv)")
     config=$("$ROOT/ci/prisma.sh" config)
-    DEPLOY_PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench-pg.XXXXXX")
+    DEPLOY_PGDIR=$(mktemp -d "$(pg_root)/prisma-gate-bench-pg.XXXXXX")
     if ! out=$("$ROOT/ci/pg.sh" start "$DEPLOY_PGDIR" 2>"$WORK/pg-deploy.err"); then
         note "deploy: skipped: no PostgreSQL 15 cluster (ci/pg.sh start failed)"
         return 0
@@ -845,7 +882,7 @@ section_drift() {
     fi
     cli=$(sed -n 2p <<<"$("$ROOT/ci/prisma.sh" argv)")
     config=$("$ROOT/ci/prisma.sh" config)
-    DRIFT_PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/prisma-gate-bench-pg.XXXXXX")
+    DRIFT_PGDIR=$(mktemp -d "$(pg_root)/prisma-gate-bench-pg.XXXXXX")
     if ! out=$("$ROOT/ci/pg.sh" start "$DRIFT_PGDIR" 2>"$WORK/pg-drift.err"); then
         note "drift: skipped: no PostgreSQL 15 cluster (ci/pg.sh start failed)"
         return 0
@@ -1088,6 +1125,7 @@ main() {
     mkdir -p "$WORK/cwd"
 
     machine_line
+    pg_root_line
     local w fn
     for w in "${want[@]}"; do
         for s in "${SECTIONS[@]}"; do
