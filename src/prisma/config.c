@@ -483,11 +483,53 @@ static size_t decl_value(const char *s, size_t len, size_t b, size_t n)
 }
 
 /*
+ * `export { ..., NAME as default, ... }` with s[k] its '{': NAME's start
+ * (*n: its length), else len: no default in the list, something the
+ * reader does not know in it, or a re-export (`} from '...'`), whose NAME
+ * is the other module's, not a const of this file.
+ */
+static size_t export_list_default(const char *s, size_t len, size_t k, size_t *n)
+{
+    size_t end = match_close(s, len, k);
+    size_t j = k + 1;
+
+    if (end >= len || word_at(s, len, skip_ws(s, len, end + 1), "from"))
+        return len;
+    while ((j = skip_ws(s, end, j)) < end) {
+        size_t a = j, e = ident_end(s, end, a), t;
+
+        if (e == a)
+            return len;
+        t = skip_ws(s, end, e);
+        if (word_at(s, end, a, "type") && ident_end(s, end, t) > t &&
+            !word_at(s, end, t, "as")) { /* export { type T } (TypeScript) */
+            a = t;
+            e = ident_end(s, end, a);
+            t = skip_ws(s, end, e);
+        }
+        if (word_at(s, end, t, "as")) {
+            size_t d = skip_ws(s, end, t + 2);
+
+            if (word_at(s, end, d, "default")) {
+                *n = e - a;
+                return a;
+            }
+            t = skip_ws(s, end, ident_end(s, end, d));
+        }
+        if (t < end && s[t] != ',')
+            return len;
+        j = t + 1;
+    }
+    return len;
+}
+
+/*
  * The '{' of the object the file exports: `export default` or
  * `module.exports =` followed by {...}, defineConfig({...}) or the name of
- * a const/let/var holding one (*name, *namelen: that name, else 0). len
- * when there is none, or it is something else: only the exported object
- * is Prisma's config, not the first defineConfig in the file.
+ * a const/let/var holding one, or `export { NAME as default }` (*name,
+ * *namelen: that name, else 0). len when there is none, or it is something
+ * else: only the exported object is Prisma's config, not the first
+ * defineConfig in the file.
  */
 static size_t find_object(const struct cfg *c, size_t *name, size_t *namelen)
 {
@@ -501,6 +543,17 @@ static size_t find_object(const struct cfg *c, size_t *name, size_t *namelen)
         k = len;
         if (word_at(s, len, i, "export")) {
             k = skip_ws(s, len, i + 6);
+            if (k < len && s[k] == '{') {
+                size_t n = 0;
+
+                k = export_list_default(s, len, k, &n);
+                if (k >= len)
+                    continue;
+                *name = k;
+                *namelen = n;
+                o = decl_value(s, len, k, n);
+                return o < len ? object_at(s, len, o) : len;
+            }
             k = word_at(s, len, k, "default") ? k + 7 : len;
         } else if (word_at(s, len, i, "module") && !strncmp(s + i, "module.exports", 14)) {
             k = skip_ws(s, len, i + 14);

@@ -172,6 +172,25 @@ static const struct {
      "c"},
     {"defineConfig({ migrations: { path: 'a' } })\n", -1, NULL},
     {"export default makeConfig()\n", -1, NULL},
+    /* an export list naming the default */
+    {"const config = defineConfig({ migrations: { path: 'e' } })\nexport { config as default }\n",
+     1, "e"},
+    {"const config = { migrations: { path: 'e' } }\nconst x = 1\n"
+     "export { x, type PrismaConfig, config as default, x as y, }\n",
+     1, "e"},
+    {"const config = defineConfig({ migrations: { path: 'e' } })\nexport { config }\n", -1, NULL},
+    {"const config = defineConfig({ migrations: { path: 'e' } })\nexport { config }\n"
+     "export default defineConfig({ migrations: { path: 'f' } })\n",
+     1, "f"},
+    /* a re-export: the default is another module's config, not this file's const */
+    {"const config = defineConfig({ migrations: { path: 'e' } })\n"
+     "export { config as default } from './other'\n",
+     -1, NULL},
+    {"export { default } from './other'\n", -1, NULL},
+    {"const config = defineConfig({ migrations: { path: 'e' } })\n"
+     "config.migrations.path = 'x'\nexport { config as default }\n",
+     2, NULL},
+    {"const config = makeConfig()\nexport { config as default }\n", -1, NULL},
     /* ... changed after it is built */
     {"const config = defineConfig({ migrations: { path: 'c' } })\n"
      "config.migrations = { path: 'x' }\nexport default config\n",
