@@ -806,6 +806,41 @@ static bool assigns(const char *c, size_t len, size_t i)
 }
 
 static void env_scan_file(struct envmod *m, const char *file, int depth);
+static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
+                           size_t limit);
+
+/*
+ * The ${...} expressions of the template literal c->code[i..e) are code
+ * (`${process.env.URL}` reads URL): each is scanned as such; the text
+ * between them is not.
+ */
+static void env_scan_template(struct envmod *m, const struct cfg *c, size_t i, size_t e,
+                              size_t limit)
+{
+    const char *s = c->code;
+
+    for (size_t k = i + 1; k + 1 < e; k++) {
+        size_t b, depth = 1;
+
+        if (s[k] == '\\') {
+            k++;
+            continue;
+        }
+        if (s[k] != '$' || s[k + 1] != '{')
+            continue;
+        b = k + 2;
+        for (k = b; k < e; k++) {
+            if (s[k] == '"' || s[k] == '\'' || s[k] == '`') {
+                k = skip_string(s, e, k) - 1;
+            } else if (s[k] == '{') {
+                depth++;
+            } else if (s[k] == '}' && !--depth) {
+                break;
+            }
+        }
+        env_scan_range(m, c, b, k < e ? k : e, limit);
+    }
+}
 
 /*
  * c's code: the variables it reads, env files it loads, relative imports
@@ -813,15 +848,22 @@ static void env_scan_file(struct envmod *m, const char *file, int depth);
  */
 static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
 {
-    const char *s = c->code;
-    size_t len = c->len;
-
     /*
      * The whole file: imports run first wherever they stand, and a
      * function declared after the object may read the environment; only
      * assignments after the object's end are too late to count.
      */
-    for (size_t i = 0; i < len; i++) {
+    env_scan_range(m, c, 0, c->len, limit);
+}
+
+/* env_scan's work on c->code[from..to). */
+static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
+                           size_t limit)
+{
+    const char *s = c->code;
+    size_t len = c->len;
+
+    for (size_t i = from; i < to; i++) {
         size_t k;
 
         if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
@@ -848,6 +890,8 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
                 }
             }
             free(lit);
+            if (s[i] == '`')
+                env_scan_template(m, c, i, e, limit);
             i = e - 1;
             continue;
         }

@@ -290,6 +290,23 @@ mkdir -p "$PROJ/db/migrations/20240103000000_more"
 printf 'ALTER TABLE "User" ADD COLUMN "y" TEXT;\n' >"$PROJ/db/migrations/20240103000000_more/migration.sql"
 POOLED_URL=not-a-url gate_in "$PROJ" C-adapter-nourl deploy --format json
 expect "C: a variable that is no postgres URL is not a database: deploys (exit 0)" 0 "$RC" || show "$WORK/C-adapter-nourl.err"
+# a read inside a template literal's ${...} is a read too
+cat >"$PROJ/prisma.config.ts" <<EOF
+import base from '$CONFIG'
+const pooled = \`\${process.env.POOLED_URL}?application_name=app\`
+export default {
+  ...base,
+  migrations: { path: "db/migrations" },
+}
+EOF
+mkdir -p "$PROJ/db/migrations/20240104000000_tpl"
+printf 'ALTER TABLE "User" ADD COLUMN "z" TEXT;\n' >"$PROJ/db/migrations/20240104000000_tpl/migration.sql"
+POOLED_URL=$OTHER gate_in "$PROJ" C-adapter-tpl deploy --format json
+expect "C: the config reads POOLED_URL in a template literal, another database: refused (exit 1)" 1 "$RC" || show "$WORK/C-adapter-tpl.err"
+expect_has "C: ... names it" "$WORK/C-adapter-tpl.err" "POOLED_URL (read by the Prisma config prisma.config.ts, whose driver adapter at line 4"
+expect "C: template literal, another database: Prisma was not started" no "$(started)"
+POOLED_URL=$DB gate_in "$PROJ" C-adapter-tpl-same deploy --format json
+expect "C: ... on the target: deploys (exit 0)" 0 "$RC" || show "$WORK/C-adapter-tpl-same.err"
 
 # --- U: a migration Prisma applies that the plan did not contain -------------------------------
 DB=$(createdb u_app)

@@ -405,7 +405,9 @@ static void test_config_adapter_reads(void **state)
         "  engine: 'js',\n"
         "  adapter: async () => new PrismaPg({ connectionString: process.env.POOLED_URL }),\n"
         "})\n"
-        "function later() { return process.env['LATE_URL'] }\n";
+        "function later() { return process.env['LATE_URL'] }\n"
+        "const t = `${process.env.TPL_URL}?x=${ { a: process.env['TPL_B'] }.a }`\n"
+        "const n = `${`${process.env.NESTED_URL}`}` + `process.env.IN_TEXT`\n";
     static const char none[] = "export default defineConfig({ schema: process.env.S })";
     struct gate_prisma_config c;
 
@@ -416,6 +418,11 @@ static void test_config_adapter_reads(void **state)
     assert_true(reads(&c, "DIRECT"));
     assert_true(reads(&c, "LATE_URL")); /* after the object, still code the adapter may call */
     assert_false(reads(&c, "PrismaPg"));
+    /* inside a template literal's ${...}: code, read as such */
+    assert_true(reads(&c, "TPL_URL"));
+    assert_true(reads(&c, "TPL_B"));
+    assert_true(reads(&c, "NESTED_URL"));
+    assert_false(reads(&c, "IN_TEXT")); /* a template's text is not code */
     gate_prisma_config_release(&c);
     gate_prisma_config_read(none, strlen(none), NULL, NULL, &c);
     assert_int_equal(c.adapter_line, 0);
