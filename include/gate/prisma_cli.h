@@ -70,11 +70,13 @@ struct gate_prisma_use {
      * The config's driver adapter (Prisma 6, engine 'js'): Prisma Migrate
      * connects through it, wherever its code says. 0: none. The variables
      * the config's code reads, so that deploy can check the database URLs
-     * among them.
+     * among them; config_env_any: where it reads one it does not name
+     * (then every database URL in the environment is checked), else NULL.
      */
     int adapter_line;
     const char **config_env_reads;
     size_t nconfig_env_reads;
+    const char *config_env_any;
 
     const char **problems; /* why Prisma could use something else than planned */
     size_t nproblems;

@@ -68,6 +68,8 @@ struct gate_prisma_config {
     int adapter_line;  /* the object sets `adapter` (a driver adapter: Prisma 6 engine 'js'), 0 */
     char **env_reads;  /* variables the config's code reads (process.env.X, env('X')), */
     size_t nenv_reads; /* in the file and the files it imports by a relative path */
+    char *env_any;     /* where the code reads a variable it does not name (process.env[k], */
+                       /* env(k), process.env as a whole), else NULL: any variable may be read */
 };
 
 /*

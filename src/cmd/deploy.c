@@ -1388,12 +1388,20 @@ static bool one_of(const char *name, const char *const *names, size_t n)
     return false;
 }
 
+/* value is a postgres:// or postgresql:// URL. */
+static bool pg_url(const char *value)
+{
+    return value && (!strncmp(value, "postgres://", 11) || !strncmp(value, "postgresql://", 13));
+}
+
 /*
  * A driver adapter in the Prisma config (Prisma 6, engine 'js'): Prisma
  * Migrate connects through it, wherever its code says, which the gate
  * cannot see. What it can check: every variable the config's code reads
  * that holds a postgres URL, other than those the deploy sets to the
- * target and the shadow's, must reach the target too.
+ * target and the shadow's, must reach the target too. When the code reads
+ * a variable it does not name (process.env[name], env(name), the whole
+ * process.env), that is every variable in the environment holding one.
  */
 static enum gate_exit check_adapter(struct deploy *dp, const struct gate_policy_target *t)
 {
@@ -1408,8 +1416,7 @@ static enum gate_exit check_adapter(struct deploy *dp, const struct gate_policy_
         const char *name = u->config_env_reads[i];
         const char *v = getenv(name);
 
-        if (one_of(name, set, GATE_ARRAY_SIZE(set)) || !v ||
-            (strncmp(v, "postgres://", 11) && strncmp(v, "postgresql://", 13)))
+        if (one_of(name, set, GATE_ARRAY_SIZE(set)) || !pg_url(v))
             continue;
         rc = same_db(dp, v,
                      gate_arena_printf(a,
@@ -1417,6 +1424,28 @@ static enum gate_exit check_adapter(struct deploy *dp, const struct gate_policy_
                                        "at line %d Prisma Migrate connects through; unset it or "
                                        "point it at the target in the deploy job)",
                                        name, u->config, u->adapter_line),
+                     false);
+        if (rc)
+            return rc;
+    }
+    for (char **e = environ; u->config_env_any && e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        char *name;
+
+        if (!eq || !pg_url(eq + 1))
+            continue;
+        name = gate_arena_strndup(a, *e, (size_t)(eq - *e));
+        if (one_of(name, set, GATE_ARRAY_SIZE(set)) ||
+            one_of(name, u->config_env_reads, u->nconfig_env_reads))
+            continue; /* the target's, the shadow's, or checked above */
+        rc = same_db(dp, eq + 1,
+                     gate_arena_printf(a,
+                                       "%s (in the environment; the Prisma config %s reads "
+                                       "variables by a name computed in code, %s, so its "
+                                       "driver adapter at line %d may connect through any of "
+                                       "them; unset it or point it at the target in the deploy "
+                                       "job)",
+                                       name, u->config, u->config_env_any, u->adapter_line),
                      false);
         if (rc)
             return rc;

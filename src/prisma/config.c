@@ -760,6 +760,7 @@ struct envmod {
     size_t n;
     char **reads; /* read anywhere (process.env.X, env('X')), for the adapter check */
     size_t nreads;
+    char *any; /* where a read names no variable (process.env[k], env(k), the whole process.env) */
 };
 
 /* name[0..n) added to the list *v (*nv entries) unless it is there. */
@@ -788,6 +789,7 @@ static void env_release(struct envmod *m)
 {
     names_free(m->names, m->n);
     names_free(m->reads, m->nreads);
+    free(m->any);
     memset(m, 0, sizeof(*m));
 }
 
@@ -806,6 +808,18 @@ static bool assigns(const char *c, size_t len, size_t i)
 }
 
 static void env_scan_file(struct envmod *m, const char *file, int depth);
+
+/* A read at c->code[i] that names no variable: the first is kept (where). */
+static void any_read(struct envmod *m, const struct cfg *c, size_t i, const char *what)
+{
+    if (m->any)
+        return;
+    if (c->depth) /* in a file the config imports */
+        m->any = gate_xasprintf("%s at line %d of %s", what, line_at(c, i), c->file);
+    else
+        m->any = gate_xasprintf("%s at line %d", what, line_at(c, i));
+}
+
 static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
                            size_t limit);
 
@@ -857,6 +871,65 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
 }
 
 /* env_scan's work on c->code[from..to). */
+/*
+ * `{ A, B: b, 'C': c = d } = process.env` with c->code[i] the `p` of
+ * process: the keys are the variables read (true); a rest (`...x`) or a
+ * computed key reads any; false when process.env is not destructured there.
+ */
+static bool env_destructured(struct envmod *m, const struct cfg *c, size_t i)
+{
+    const char *s = c->code;
+    size_t b = back_blanks(s, i), open, close, depth = 0;
+
+    if (b < 2 || s[b - 1] != '=' || strchr("=!<>+-*/%&|^?", s[b - 2]))
+        return false;
+    close = back_blanks(s, b - 1);
+    if (close == 0 || s[close - 1] != '}')
+        return false;
+    close--;
+    for (open = close + 1; open-- > 0;) {
+        if (s[open] == '}')
+            depth++;
+        else if (s[open] == '{' && !--depth)
+            break;
+    }
+    if (open > close)
+        return false; /* no '{' before it */
+    for (size_t k = open + 1; k < close;) {
+        size_t e;
+
+        k = skip_ws(s, close, k);
+        if (k >= close)
+            break;
+        if (s[k] == '.' || s[k] == '[') {
+            any_read(m, c, i, s[k] == '.' ? "process.env destructured with a rest (...)"
+                                          : "process.env destructured with a computed key");
+            return true;
+        }
+        if (s[k] == '"' || s[k] == '\'') {
+            e = skip_string(s, close, k);
+            if (e - k >= 2)
+                name_add(&m->reads, &m->nreads, s + k + 1, e - k - 2);
+        } else {
+            e = ident_end(s, close, k);
+            if (e == k)
+                return false; /* not a pattern the reader knows */
+            name_add(&m->reads, &m->nreads, s + k, e - k);
+        }
+        /* past `: alias`, `= default`, a nested pattern: to the next top-level ',' */
+        for (depth = 0; e < close && (depth || s[e] != ','); e++) {
+            if (s[e] == '"' || s[e] == '\'' || s[e] == '`')
+                e = skip_string(s, close, e) - 1;
+            else if (s[e] == '{' || s[e] == '[' || s[e] == '(')
+                depth++;
+            else if ((s[e] == '}' || s[e] == ']' || s[e] == ')') && depth)
+                depth--;
+        }
+        k = e + 1;
+    }
+    return true;
+}
+
 static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
                            size_t limit)
 {
@@ -910,6 +983,8 @@ static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, s
 
                 if (qe - q >= 2)
                     name_add(&m->reads, &m->nreads, s + q + 1, qe - q - 2);
+            } else if (q < len && s[q] != ')') {
+                any_read(m, c, i, "env(...)");
             }
             continue;
         }
@@ -934,18 +1009,24 @@ static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, s
 
             if (lit)
                 name_add(&m->reads, &m->nreads, s + q + 1, skip_string(s, len, q) - q - 2);
+            else
+                any_read(m, c, i, "process.env[...]");
             if (i < limit && close < len && assigns(s, len, close + 1)) {
                 if (lit)
                     env_add(m, s + q + 1, skip_string(s, len, q) - q - 2);
                 else
                     m->all = true; /* process.env[name] = ... */
             }
-        } else if (i < limit && assigns(s, len, k)) {
-            m->all = true; /* process.env = ... */
-        } else if (i < limit) {
+        } else if (assigns(s, len, k)) {
+            if (i < limit)
+                m->all = true; /* process.env = ... */
+        } else {
             size_t b = back_blanks(s, i);
 
-            if (b > 0 && s[b - 1] == '(')
+            /* { ...process.env }, f(process.env), Object.keys(process.env), ... */
+            if (!env_destructured(m, c, i))
+                any_read(m, c, i, "process.env as a whole");
+            if (i < limit && b > 0 && s[b - 1] == '(')
                 m->all = true; /* Object.assign(process.env, ...), a call given process.env */
         }
     }
@@ -1676,8 +1757,10 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
     *out = c.r;
     out->env_reads = env.reads;
     out->nenv_reads = env.nreads;
+    out->env_any = env.any;
     env.reads = NULL;
     env.nreads = 0;
+    env.any = NULL;
     free(c.code);
     env_release(&env);
 }
@@ -1685,6 +1768,7 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
 void gate_prisma_config_release(struct gate_prisma_config *c)
 {
     names_free(c->env_reads, c->nenv_reads);
+    free(c->env_any);
     free(c->mig_path);
     free(c->mig_file);
     free(c->spread_why);

@@ -248,6 +248,7 @@ static void resolve_migrations(struct res *r, const char *ds_dir)
             for (size_t i = 0; i < c.nenv_reads; i++)
                 u->config_env_reads[i] = gate_arena_strdup(r->a, c.env_reads[i]);
             u->nconfig_env_reads = c.nenv_reads;
+            u->config_env_any = c.env_any ? gate_arena_strdup(r->a, c.env_any) : NULL;
         }
         bad = !c.found || c.spread_mig || c.mig == 2;
         gate_prisma_config_release(&c);

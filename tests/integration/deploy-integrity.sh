@@ -367,6 +367,17 @@ expect "D: staging untouched" "" "$(tables d_staging)"
 check "D: the report carries the target server's system_identifier" test -n "$(jget "$WORK/D-prod.out" "r.target.server.system_identifier")"
 
 dpolicy "    direct_url_env: STAGING_DIRECT_URL"
+# The fixture's config picks its URL by a name computed in code (process.env[name]), and its
+# driver adapter connects through it: any postgres URL in the environment may be the one, so
+# production's, in the job deploying staging, is refused, named.
+STAGING_DIRECT_URL=$STAGING_LOCALHOST DIRECT_URL=$PROD gate_in "$PROJ" D-any deploy -t staging --format json
+expect "D: production's URL in the environment, a config reading names computed in code: refused (exit 1)" 1 "$RC" || show "$WORK/D-any.err"
+expect_has "D: ... names the variable and why" "$WORK/D-any.err" "PROD_URL (in the environment; the Prisma config $CONFIG reads variables by a name computed in code, process.env[...] at line"
+expect_has "D: ... and the database it reaches" "$WORK/D-any.err" "127.0.0.1:$PORT/d_prod"
+expect_lacks "D: ... no password" "$WORK/D-any.err" "secret-pw"
+expect "D: ... Prisma was not started" no "$(started)"
+expect "D: ... staging untouched" "" "$(tables d_staging)"
+unset PROD_URL # the staging job's environment
 STAGING_DIRECT_URL=$STAGING_LOCALHOST DIRECT_URL=$PROD gate_in "$PROJ" D-direct deploy -t staging --format json
 expect "D: direct_url_env naming staging (spelled localhost, other params): deploys (exit 0)" 0 "$RC" || show "$WORK/D-direct.err"
 expect "D: the child's DIRECT_URL is the staging direct URL" "$STAGING_LOCALHOST" "$(env_of DIRECT_URL)"

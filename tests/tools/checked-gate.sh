@@ -17,6 +17,12 @@
 # the test that produced it fails. The exit status is otherwise the real one.
 # Reports named by a policy's reports: are checked by tests/report-files.sh.
 set -u
+# The harness's own database URLs (tests/lib.sh, ci/pg.sh) are not the
+# project's environment: with a Prisma config whose driver adapter reads
+# variables by a computed name (the fixture's does), deploy checks every
+# postgres URL in the environment, and these name the cluster's postgres
+# database, not the target.
+unset GATE_TEST_PG_URL GATE_TEST_PG_PW_URL
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 REAL=${PRISMA_GATE_REAL:?PRISMA_GATE_REAL is not set}
 CHECK=${JSON_SCHEMA_CHECK:-$ROOT/build/tests/json-schema-check}

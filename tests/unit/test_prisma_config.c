@@ -396,6 +396,34 @@ static bool reads(const struct gate_prisma_config *c, const char *name)
 }
 
 /* A driver adapter, and the variables the code reads (deploy checks the URLs among them). */
+static const struct {
+    const char *text;
+    const char *where; /* env_any, or NULL */
+} any_cases[] = {
+    {"const k = pick()\nexport default defineConfig({ engine: 'js',\n"
+     "  adapter: () => new PrismaPg({ connectionString: process.env[k] }) })\n",
+     "process.env[...] at line 3"},
+    {"const env = process.env\nexport default defineConfig({ engine: 'js' })\n",
+     "process.env as a whole at line 1"},
+    {"const { A, ...rest } = process.env\nexport default defineConfig({})\n",
+     "process.env destructured with a rest (...) at line 1"},
+    {"const { [k]: v } = process.env\nexport default defineConfig({})\n",
+     "process.env destructured with a computed key at line 1"},
+    /* destructured: the keys are the variables read */
+    {"const { POOLED, 'QUOTED': q, DEF = 'x', NEST: { a }, ALIAS: al = f(1, 2) } =\n"
+     "  process.env\nexport default defineConfig({ engine: 'js' })\n",
+     NULL},
+    {"export default defineConfig({ adapter: () => make({ ...process.env }) })\n",
+     "process.env as a whole at line 1"},
+    {"const u = env(name)\nexport default defineConfig({})\n",
+     "env(...) at line 1"},
+    {"const u = `${process.env[`A_${x}`]}`\nexport default defineConfig({})\n",
+     "process.env[...] at line 1"},
+    {"const u = process.env.A ?? process.env['B'] ?? env('C')\nexport default defineConfig({})\n",
+     NULL},
+    {"process.env.X = 'y'\nexport default defineConfig({})\n", NULL},
+};
+
 static void test_config_adapter_reads(void **state)
 {
     static const char t[] =
@@ -423,11 +451,35 @@ static void test_config_adapter_reads(void **state)
     assert_true(reads(&c, "TPL_B"));
     assert_true(reads(&c, "NESTED_URL"));
     assert_false(reads(&c, "IN_TEXT")); /* a template's text is not code */
+    assert_null(c.env_any); /* every read names its variable */
     gate_prisma_config_release(&c);
     gate_prisma_config_read(none, strlen(none), NULL, NULL, &c);
     assert_int_equal(c.adapter_line, 0);
     assert_true(reads(&c, "S"));
+    assert_null(c.env_any);
     gate_prisma_config_release(&c);
+    /* reads that name no variable: any variable may be the adapter's URL */
+    for (size_t i = 0; i < sizeof(any_cases) / sizeof(any_cases[0]); i++) {
+        const char *t2 = any_cases[i].text;
+
+        gate_prisma_config_read(t2, strlen(t2), NULL, NULL, &c);
+        if (strstr(t2, "POOLED, 'QUOTED'")) {
+            assert_true(reads(&c, "POOLED"));
+            assert_true(reads(&c, "QUOTED"));
+            assert_true(reads(&c, "DEF"));
+            assert_true(reads(&c, "NEST"));
+            assert_true(reads(&c, "ALIAS"));
+            assert_false(reads(&c, "q"));
+            assert_false(reads(&c, "a"));
+            assert_false(reads(&c, "al"));
+        }
+        if (!any_cases[i].where)
+            assert_null(c.env_any);
+        else if (!c.env_any || strcmp(c.env_any, any_cases[i].where))
+            fail_msg("any case %zu: want '%s', got '%s'", i, any_cases[i].where,
+                     c.env_any ? c.env_any : "(null)");
+        gate_prisma_config_release(&c);
+    }
 }
 
 /* A file in dir, written whole. */
