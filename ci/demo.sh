@@ -115,6 +115,10 @@ if ! pg_env=$("$ROOT/ci/pg.sh" start "$PGDIR" 2>"$WORK/pg.err"); then
 	die "could not start PostgreSQL (ci/pg.sh start)"
 fi
 eval "$pg_env"
+# ci/pg.sh's own URLs name the cluster's postgres database, not the app's: the
+# Prisma CLI fixture's config picks its URL by a name computed in code, so with
+# its driver adapter deploy checks every postgres URL in the environment
+unset GATE_TEST_PG_URL GATE_TEST_PG_PW_URL
 DATABASE_URL=$("$ROOT/ci/pg.sh" createdb "$PGDIR" events 2>>"$WORK/pg.err") || die "createdb failed"
 export DATABASE_URL
 why "PostgreSQL 15 on 127.0.0.1:$PGPORT, database 'events' (empty: production before its first deploy)"

@@ -21,6 +21,8 @@
 
 need_prisma
 start_cluster
+# the binary runs directly here too: without the harness's own URLs, as checked-gate.sh runs it
+unset GATE_TEST_PG_URL GATE_TEST_PG_PW_URL
 app_database
 unset PRISMA_GATE_CONFIRM PRISMA_GATE_SECRET
 PROJ=$WORK/proj
