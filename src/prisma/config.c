@@ -902,8 +902,9 @@ static bool env_destructured(struct envmod *m, const struct cfg *c, size_t i)
         if (k >= close)
             break;
         if (s[k] == '.' || s[k] == '[') {
-            any_read(m, c, i, s[k] == '.' ? "process.env destructured with a rest (...)"
-                                          : "process.env destructured with a computed key");
+            any_read(m, c, i,
+                     s[k] == '.' ? "process.env destructured with a rest (...)"
+                                 : "process.env destructured with a computed key");
             return true;
         }
         if (s[k] == '"' || s[k] == '\'') {

@@ -415,8 +415,7 @@ static const struct {
      NULL},
     {"export default defineConfig({ adapter: () => make({ ...process.env }) })\n",
      "process.env as a whole at line 1"},
-    {"const u = env(name)\nexport default defineConfig({})\n",
-     "env(...) at line 1"},
+    {"const u = env(name)\nexport default defineConfig({})\n", "env(...) at line 1"},
     {"const u = `${process.env[`A_${x}`]}`\nexport default defineConfig({})\n",
      "process.env[...] at line 1"},
     {"const u = process.env.A ?? process.env['B'] ?? env('C')\nexport default defineConfig({})\n",
@@ -451,7 +450,7 @@ static void test_config_adapter_reads(void **state)
     assert_true(reads(&c, "TPL_B"));
     assert_true(reads(&c, "NESTED_URL"));
     assert_false(reads(&c, "IN_TEXT")); /* a template's text is not code */
-    assert_null(c.env_any); /* every read names its variable */
+    assert_null(c.env_any);             /* every read names its variable */
     gate_prisma_config_release(&c);
     gate_prisma_config_read(none, strlen(none), NULL, NULL, &c);
     assert_int_equal(c.adapter_line, 0);
