@@ -77,6 +77,9 @@ struct gate_prisma_use {
     const char **config_env_reads;
     size_t nconfig_env_reads;
     const char *config_env_any;
+    const char **config_url_lits; /* postgres URLs written in the config's code */
+    size_t nconfig_url_lits;
+    const char *config_url_built; /* where its code builds one in a template literal, else NULL */
 
     const char **problems; /* why Prisma could use something else than planned */
     size_t nproblems;

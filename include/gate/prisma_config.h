@@ -70,6 +70,9 @@ struct gate_prisma_config {
     size_t nenv_reads; /* in the file and the files it imports by a relative path */
     char *env_any;     /* where the code reads a variable it does not name (process.env[k], */
                        /* env(k), process.env as a whole), else NULL: any variable may be read */
+    char **url_lits;   /* postgres URLs written in the code as plain string literals, */
+    size_t nurl_lits;  /* in the file and the files it imports */
+    char *url_built;   /* where a template literal builds one ("line N [of FILE]"), else NULL */
 };
 
 /*

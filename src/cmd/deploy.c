@@ -1412,6 +1412,30 @@ static enum gate_exit check_adapter(struct deploy *dp, const struct gate_policy_
         u->cfg_direct_env, t->direct_url_env, u->shadow_env, u->cfg_shadow_env, t->shadow_url_env};
     enum gate_exit rc;
 
+    if (u->config_url_built)
+        return refuse_db(dp, gate_arena_printf(a,
+                                               "the Prisma config %s builds a postgres URL in a "
+                                               "template literal (%s) and its driver adapter at "
+                                               "line %d may connect through it: the gate cannot "
+                                               "tell which database that is; read the URL from "
+                                               "a variable instead",
+                                               u->config, u->config_url_built, u->adapter_line));
+    for (size_t i = 0; i < u->nconfig_url_lits; i++) {
+        const char *lit = u->config_url_lits[i];
+
+        if ((u->cfg_shadow_lit && !strcmp(lit, u->cfg_shadow_lit)) ||
+            (u->cfg_url_lit && !strcmp(lit, u->cfg_url_lit)) ||
+            (u->cfg_direct_lit && !strcmp(lit, u->cfg_direct_lit)))
+            continue; /* the datasource's, checked as such */
+        rc = same_db(dp, lit,
+                     gate_arena_printf(a,
+                                       "a postgres URL written in the Prisma config %s (its "
+                                       "driver adapter at line %d may connect through it)",
+                                       u->config, u->adapter_line),
+                     false);
+        if (rc)
+            return rc;
+    }
     for (size_t i = 0; i < u->nconfig_env_reads; i++) {
         const char *name = u->config_env_reads[i];
         const char *v = getenv(name);

@@ -761,6 +761,9 @@ struct envmod {
     char **reads; /* read anywhere (process.env.X, env('X')), for the adapter check */
     size_t nreads;
     char *any; /* where a read names no variable (process.env[k], env(k), the whole process.env) */
+    char **urls; /* postgres URLs written as plain string literals */
+    size_t nurls;
+    char *built; /* where a template literal builds one (`postgres://${...}`), else NULL */
 };
 
 /* name[0..n) added to the list *v (*nv entries) unless it is there. */
@@ -790,6 +793,8 @@ static void env_release(struct envmod *m)
     names_free(m->names, m->n);
     names_free(m->reads, m->nreads);
     free(m->any);
+    names_free(m->urls, m->nurls);
+    free(m->built);
     memset(m, 0, sizeof(*m));
 }
 
@@ -822,6 +827,29 @@ static void any_read(struct envmod *m, const struct cfg *c, size_t i, const char
 
 static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
                            size_t limit);
+
+/*
+ * The string literal c->code[i..e) when it is a postgres URL: kept (a
+ * driver adapter may connect through it), or, built in a template literal
+ * (`postgres://${user}@...`), where it is.
+ */
+static void env_url_literal(struct envmod *m, const struct cfg *c, size_t i, size_t e)
+{
+    const char *s = c->code;
+    char *lit;
+
+    if (!(e - i > 12 &&
+          (!strncmp(s + i + 1, "postgres://", 11) || !strncmp(s + i + 1, "postgresql://", 13))))
+        return;
+    lit = literal_value(s, e, i, e);
+    if (lit) {
+        name_add(&m->urls, &m->nurls, lit, strlen(lit));
+        free(lit);
+    } else if (!m->built) {
+        m->built = c->depth ? gate_xasprintf("line %d of %s", line_at(c, i), c->file)
+                            : gate_xasprintf("line %d", line_at(c, i));
+    }
+}
 
 /*
  * The ${...} expressions of the template literal c->code[i..e) are code
@@ -964,6 +992,7 @@ static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, s
                 }
             }
             free(lit);
+            env_url_literal(m, c, i, e);
             if (s[i] == '`')
                 env_scan_template(m, c, i, e, limit);
             i = e - 1;
@@ -1759,9 +1788,15 @@ void gate_prisma_config_read(const char *text, size_t len, const char *file,
     out->env_reads = env.reads;
     out->nenv_reads = env.nreads;
     out->env_any = env.any;
+    out->url_lits = env.urls;
+    out->nurl_lits = env.nurls;
+    out->url_built = env.built;
     env.reads = NULL;
     env.nreads = 0;
     env.any = NULL;
+    env.urls = NULL;
+    env.nurls = 0;
+    env.built = NULL;
     free(c.code);
     env_release(&env);
 }
@@ -1770,6 +1805,8 @@ void gate_prisma_config_release(struct gate_prisma_config *c)
 {
     names_free(c->env_reads, c->nenv_reads);
     free(c->env_any);
+    names_free(c->url_lits, c->nurl_lits);
+    free(c->url_built);
     free(c->mig_path);
     free(c->mig_file);
     free(c->spread_why);

@@ -249,6 +249,11 @@ static void resolve_migrations(struct res *r, const char *ds_dir)
                 u->config_env_reads[i] = gate_arena_strdup(r->a, c.env_reads[i]);
             u->nconfig_env_reads = c.nenv_reads;
             u->config_env_any = c.env_any ? gate_arena_strdup(r->a, c.env_any) : NULL;
+            u->config_url_lits = gate_arena_alloc(r->a, (c.nurl_lits + 1) * sizeof(char *));
+            for (size_t i = 0; i < c.nurl_lits; i++)
+                u->config_url_lits[i] = gate_arena_strdup(r->a, c.url_lits[i]);
+            u->nconfig_url_lits = c.nurl_lits;
+            u->config_url_built = c.url_built ? gate_arena_strdup(r->a, c.url_built) : NULL;
         }
         bad = !c.found || c.spread_mig || c.mig == 2;
         gate_prisma_config_release(&c);

@@ -307,6 +307,36 @@ expect_has "C: ... names it" "$WORK/C-adapter-tpl.err" "POOLED_URL (read by the 
 expect "C: template literal, another database: Prisma was not started" no "$(started)"
 POOLED_URL=$DB gate_in "$PROJ" C-adapter-tpl-same deploy --format json
 expect "C: ... on the target: deploys (exit 0)" 0 "$RC" || show "$WORK/C-adapter-tpl-same.err"
+# a postgres URL written in the config's code: the adapter may connect through it
+OTHER_PW=$(createdb c_other_pw gate_pw)
+adapter_config() {
+	cat >"$PROJ/prisma.config.ts" <<EOF
+import base from '$CONFIG'
+const replica = $1
+export default {
+  ...base,
+  migrations: { path: "db/migrations" },
+}
+EOF
+}
+mkdir -p "$PROJ/db/migrations/20240105000000_lit"
+printf 'ALTER TABLE "User" ADD COLUMN "v" TEXT;\n' >"$PROJ/db/migrations/20240105000000_lit/migration.sql"
+adapter_config "'$OTHER_PW'"
+gate_in "$PROJ" C-adapter-lit deploy --format json
+expect "C: a postgres URL literal in the config, another database: refused (exit 1)" 1 "$RC" || show "$WORK/C-adapter-lit.err"
+expect_has "C: ... names it" "$WORK/C-adapter-lit.err" "a postgres URL written in the Prisma config prisma.config.ts (its driver adapter at line 4 may connect through it) points at"
+expect_has "C: ... and its database" "$WORK/C-adapter-lit.err" "/c_other_pw"
+expect_lacks "C: ... no password in stderr" "$WORK/C-adapter-lit.err" "secret-pw"
+expect_lacks "C: ... no password in the report" "$WORK/C-adapter-lit.out" "secret-pw"
+expect "C: literal, another database: Prisma was not started" no "$(started)"
+adapter_config '`postgresql://gate_pw:${process.env.PW}@127.0.0.1/c_app`'
+gate_in "$PROJ" C-adapter-built deploy --format json
+expect "C: a postgres URL built in a template literal: refused (exit 1)" 1 "$RC" || show "$WORK/C-adapter-built.err"
+expect_has "C: ... says where and why" "$WORK/C-adapter-built.err" "builds a postgres URL in a template literal (line 2)"
+expect "C: built, Prisma was not started" no "$(started)"
+adapter_config "'$DB'"
+gate_in "$PROJ" C-adapter-lit-same deploy --format json
+expect "C: a postgres URL literal on the target: deploys (exit 0)" 0 "$RC" || show "$WORK/C-adapter-lit-same.err"
 
 # --- U: a migration Prisma applies that the plan did not contain -------------------------------
 DB=$(createdb u_app)

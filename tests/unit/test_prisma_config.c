@@ -451,12 +451,37 @@ static void test_config_adapter_reads(void **state)
     assert_true(reads(&c, "NESTED_URL"));
     assert_false(reads(&c, "IN_TEXT")); /* a template's text is not code */
     assert_null(c.env_any);             /* every read names its variable */
+    assert_int_equal(c.nurl_lits, 0);
+    assert_null(c.url_built);
     gate_prisma_config_release(&c);
     gate_prisma_config_read(none, strlen(none), NULL, NULL, &c);
     assert_int_equal(c.adapter_line, 0);
     assert_true(reads(&c, "S"));
     assert_null(c.env_any);
     gate_prisma_config_release(&c);
+    /* postgres URLs written in the code; one built in a template literal */
+    {
+        static const char lits[] =
+            "// 'postgres://in-a-comment/db'\n"
+            "const a = 'postgresql://u:p@h:5432/db', b = \"postgres://h2/db2\"\n"
+            "const c = `postgres://h3/db3`, d = 'not postgres://x', e = 'postgresql:'\n"
+            "export default defineConfig({ engine: 'js', adapter: () => make(a) })\n";
+        static const char built[] = "const x = 1\nconst u = `postgresql://${user}@h/db`\n"
+                                    "export default defineConfig({})\n";
+
+        gate_prisma_config_read(lits, strlen(lits), NULL, NULL, &c);
+        assert_int_equal(c.nurl_lits, 3);
+        assert_string_equal(c.url_lits[0], "postgresql://u:p@h:5432/db");
+        assert_string_equal(c.url_lits[1], "postgres://h2/db2");
+        assert_string_equal(c.url_lits[2], "postgres://h3/db3");
+        assert_null(c.url_built);
+        gate_prisma_config_release(&c);
+        gate_prisma_config_read(built, strlen(built), NULL, NULL, &c);
+        assert_int_equal(c.nurl_lits, 0);
+        assert_non_null(c.url_built);
+        assert_string_equal(c.url_built, "line 2");
+        gate_prisma_config_release(&c);
+    }
     /* reads that name no variable: any variable may be the adapter's URL */
     for (size_t i = 0; i < sizeof(any_cases) / sizeof(any_cases[0]); i++) {
         const char *t2 = any_cases[i].text;
