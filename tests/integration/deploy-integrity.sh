@@ -507,7 +507,7 @@ DB=$(createdb f_app)
 export DATABASE_URL=$DB
 PROJ=$WORK/f
 new_project "$PROJ"
-policy "$PROJ"
+policy "$PROJ" ""
 add_migration "$PROJ" 20240101000000_init "$INIT"
 mkdir "$PROJ/prisma/migrations/20240102000000_empty"
 gate_in "$PROJ" F-plan plan
