@@ -450,13 +450,6 @@ static void guess_set(struct drift *dr)
     gate_replay_set_release(&guess);
 }
 
-/*
- * The history, with (one connection) the shadow's first query and the
- * target's introspection in the same round trip: the server reads the
- * catalog while this thread compares the history and reads the
- * snapshot. When the history's query fails, everything is asked again
- * one by one (gate_history_read reads a missing table from the catalog).
- */
 /* End the transaction a failed statement of the one round trip left open. */
 static void rollback(struct gate_db *db)
 {
@@ -466,6 +459,14 @@ static void rollback(struct gate_db *db)
     (void)gate_db_exec(db, "ROLLBACK", &r, &ignored);
     gate_db_result_free(r);
 }
+
+/*
+ * The history, with (one connection) the shadow's first query and the
+ * target's introspection in the same round trip: the server reads the
+ * catalog while this thread compares the history and reads the
+ * snapshot. When the history's query fails, everything is asked again
+ * one by one (gate_history_read reads a missing table from the catalog).
+ */
 
 static enum gate_code read_history(struct drift *dr, bool one, struct gate_err *err)
 {

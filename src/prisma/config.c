@@ -814,15 +814,23 @@ static bool assigns(const char *c, size_t len, size_t i)
 
 static void env_scan_file(struct envmod *m, const char *file, int depth);
 
+/* "line N", and " of FILE" in a file the config imports (malloc'd). */
+static char *where_at(const struct cfg *c, size_t i)
+{
+    return c->depth ? gate_xasprintf("line %d of %s", line_at(c, i), c->file)
+                    : gate_xasprintf("line %d", line_at(c, i));
+}
+
 /* A read at c->code[i] that names no variable: the first is kept (where). */
 static void any_read(struct envmod *m, const struct cfg *c, size_t i, const char *what)
 {
+    char *where;
+
     if (m->any)
         return;
-    if (c->depth) /* in a file the config imports */
-        m->any = gate_xasprintf("%s at line %d of %s", what, line_at(c, i), c->file);
-    else
-        m->any = gate_xasprintf("%s at line %d", what, line_at(c, i));
+    where = where_at(c, i);
+    m->any = gate_xasprintf("%s at %s", what, where);
+    free(where);
 }
 
 static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
@@ -831,23 +839,25 @@ static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, s
 /*
  * The string literal c->code[i..e) when it is a postgres URL: kept (a
  * driver adapter may connect through it), or, built in a template literal
- * (`postgres://${user}@...`), where it is.
+ * (`postgres://${user}@...`), where it is. The scheme alone (as in
+ * url.startsWith('postgres://')) is no URL.
  */
 static void env_url_literal(struct envmod *m, const struct cfg *c, size_t i, size_t e)
 {
     const char *s = c->code;
+    size_t scheme = !strncmp(s + i + 1, "postgres://", 11)     ? 11
+                    : !strncmp(s + i + 1, "postgresql://", 13) ? 13
+                                                               : 0;
     char *lit;
 
-    if (!(e - i > 12 &&
-          (!strncmp(s + i + 1, "postgres://", 11) || !strncmp(s + i + 1, "postgresql://", 13))))
+    if (!scheme || e - i < scheme + 3) /* quotes, scheme, at least one more character */
         return;
     lit = literal_value(s, e, i, e);
     if (lit) {
         name_add(&m->urls, &m->nurls, lit, strlen(lit));
         free(lit);
     } else if (!m->built) {
-        m->built = c->depth ? gate_xasprintf("line %d of %s", line_at(c, i), c->file)
-                            : gate_xasprintf("line %d", line_at(c, i));
+        m->built = where_at(c, i);
     }
 }
 
@@ -898,7 +908,6 @@ static void env_scan(struct envmod *m, const struct cfg *c, size_t limit)
     env_scan_range(m, c, 0, c->len, limit);
 }
 
-/* env_scan's work on c->code[from..to). */
 /*
  * `{ A, B: b, 'C': c = d } = process.env` with c->code[i] the `p` of
  * process: the keys are the variables read (true); a rest (`...x`) or a
@@ -959,6 +968,7 @@ static bool env_destructured(struct envmod *m, const struct cfg *c, size_t i)
     return true;
 }
 
+/* env_scan's work on c->code[from..to). */
 static void env_scan_range(struct envmod *m, const struct cfg *c, size_t from, size_t to,
                            size_t limit)
 {

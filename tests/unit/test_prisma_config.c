@@ -465,6 +465,7 @@ static void test_config_adapter_reads(void **state)
             "// 'postgres://in-a-comment/db'\n"
             "const a = 'postgresql://u:p@h:5432/db', b = \"postgres://h2/db2\"\n"
             "const c = `postgres://h3/db3`, d = 'not postgres://x', e = 'postgresql:'\n"
+            "const ok = url.startsWith('postgres://') || url.startsWith(\"postgresql://\")\n"
             "export default defineConfig({ engine: 'js', adapter: () => make(a) })\n";
         static const char built[] = "const x = 1\nconst u = `postgresql://${user}@h/db`\n"
                                     "export default defineConfig({})\n";
