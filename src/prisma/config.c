@@ -1448,6 +1448,21 @@ static int eval_cond(const struct cfg *c, size_t b, size_t e)
 
 /* ------------------------------------------------- what a spread sets */
 
+/*
+ * The string literal whose quote is at s[q] ends before len: *n, its
+ * text's length (an unterminated one, a file ending in `from '`, has
+ * none).
+ */
+static bool closed_string(const char *s, size_t len, size_t q, size_t *n)
+{
+    size_t qe = skip_string(s, len, q);
+
+    if (qe - q < 2 || s[qe - 1] != s[q])
+        return false;
+    *n = qe - q - 2;
+    return true;
+}
+
 /* A config file spread into this one, read as this one is. */
 static void apply_import(struct cfg *c, size_t at, const char *spec, size_t specn)
 {
@@ -1570,10 +1585,8 @@ static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
         while (q < c->len && !word_at(s, c->len, q, "from"))
             q = find_top(s, q + 1, c->len, "from");
         q = q < c->len ? skip_ws(s, c->len, q + 4) : c->len;
-        if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
-            size_t qe = skip_string(s, c->len, q);
-
-            apply_import(c, at, s + q + 1, qe - q - 2);
+        if (q < c->len && (s[q] == '"' || s[q] == '\'') && closed_string(s, c->len, q, &k)) {
+            apply_import(c, at, s + q + 1, k);
             return;
         }
     }
@@ -1587,10 +1600,8 @@ static void apply_ident(struct cfg *c, size_t at, size_t b, size_t e)
     if (k < c->len && word_at(s, c->len, k, "require")) {
         q = skip_ws(s, c->len, k + 7);
         q = q < c->len && s[q] == '(' ? skip_ws(s, c->len, q + 1) : c->len;
-        if (q < c->len && (s[q] == '"' || s[q] == '\'')) {
-            size_t qe = skip_string(s, c->len, q);
-
-            apply_import(c, at, s + q + 1, qe - q - 2);
+        if (q < c->len && (s[q] == '"' || s[q] == '\'') && closed_string(s, c->len, q, &k)) {
+            apply_import(c, at, s + q + 1, k);
             return;
         }
     }

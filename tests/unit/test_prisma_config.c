@@ -163,6 +163,9 @@ static const struct {
     {"const a = { ...a }\nexport default defineConfig({ ...a })", 2, NULL},
     {"export default defineConfig({ ...{ migrations: { path: 'inline' } } })", 1, "inline"},
     {"import base from './base'\nexport default defineConfig({ ...base })", 2, NULL},
+    /* an import whose string never ends (found by fuzz_config): not read, no crash */
+    {"export default defineConfig({ ...base })\nimport base from '", 2, NULL},
+    {"export default defineConfig({ ...base })\nconst base = require('./b", 2, NULL},
     /* only the exported object is Prisma's config */
     {"const unused = defineConfig({ migrations: { path: 'a' } })\n"
      "export default defineConfig({ migrations: { path: 'b' } })",
